@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# The test command behind `make test` (and its parts: sanity, lint, units, integration, docs).
+# Runs every gate on both ansible-core lines: 2.19 (Python 3.11) and 2.21 (Python >= 3.12).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+VENV_219=${VENV_219:-.venv/core-2.19}
+VENV_221=${VENV_221:-.venv/core-2.21}
+BUILD=${LMS_BUILD:-$ROOT/build}   # scratch space; set LMS_BUILD to run several test runs at once
+TREE=$BUILD/src/ansible_collections/learnops/lms   # ansible-test needs this path shape
+COLLECTIONS=$BUILD/collections
+
+lines=("$VENV_219")
+if [ -x "$VENV_221/bin/python" ]; then
+  lines+=("$VENV_221")
+else
+  echo "NOTICE: no Python >= 3.12 on this machine: the ansible-core 2.21 line is SKIPPED" >&2
+fi
+
+step() { printf '\n=== %s\n' "$*"; }
+pyver() { "$1/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])'; }
+core() { "$1/bin/python" -c 'import ansible; print(ansible.__version__)'; }
+
+prepare_tree() {
+  # A copy of the collection content (tracked and untracked, not ignored) for ansible-test.
+  rm -rf "$BUILD/src" && mkdir -p "$TREE"
+  git ls-files -z -co --exclude-standard -- . ':!sandbox' ':!bench' ':!.ci' \
+    | xargs -0 cp --parents -t "$TREE"
+  # ansible-test asks git which files belong to the collection: give the copy its own repository.
+  (cd "$TREE" && git init -q && git add -A)
+}
+
+offline_pip() {
+  # ansible-test downloads get-pip.py from its own host, unreachable here; ../shared has a stand-in.
+  local shim=$ROOT/../shared/ci/ansible-test-offline-pip
+  if [ -x "$shim" ] || [ -f "$shim" ]; then
+    for venv in "${lines[@]}"; do "$venv/bin/python" "$shim" "$ROOT/$venv/bin/python"; done
+  fi
+}
+
+install_collection() {
+  rm -rf "$COLLECTIONS" "$BUILD"/learnops-lms-*.tar.gz
+  "$VENV_219/bin/ansible-galaxy" collection build --force --output-path "$BUILD" . >/dev/null
+  "$VENV_219/bin/ansible-galaxy" collection install --force -p "$COLLECTIONS" "$BUILD"/learnops-lms-*.tar.gz >/dev/null
+}
+
+run_sanity() {
+  offline_pip
+  prepare_tree
+  for venv in "${lines[@]}"; do
+    step "ansible-test sanity, ansible-core $(core "$venv"), Python $(pyver "$venv")"
+    (cd "$TREE" && PATH="$ROOT/$venv/bin:$PATH" "$ROOT/$venv/bin/ansible-test" sanity --venv --python "$(pyver "$ROOT/$venv")" --color no)
+  done
+  gate_self_test
+}
+
+gate_self_test() {
+  # The gates must be able to fail: a documented option missing from the argument_spec.
+  step "gate self-test: validate-modules must reject an option documented but not in argument_spec"
+  local broken=$BUILD/broken/ansible_collections/learnops/lms
+  rm -rf "$BUILD/broken" && mkdir -p "$broken" && cp -a "$TREE/." "$broken/"
+  python3 - "$broken/plugins/modules/course_status.py" <<'PY'
+import sys
+path = sys.argv[1]
+text = open(path).read()
+text = text.replace("options:\n  course_id:", "options:\n  undeclared_option:\n    description: Documented only.\n    type: str\n  course_id:", 1)
+open(path, "w").write(text)
+PY
+  (cd "$broken" && git add -A && git commit -qm broken --no-verify >/dev/null 2>&1 || true)
+  if (cd "$broken" && "$ROOT/$VENV_219/bin/ansible-test" sanity --venv --python "$(pyver "$ROOT/$VENV_219")" \
+        --test validate-modules --color no plugins/modules/course_status.py) >"$BUILD/broken.log" 2>&1; then
+    echo "validate-modules accepted a broken module: the gate cannot fail" >&2; exit 1
+  fi
+  grep -q "undeclared_option" "$BUILD/broken.log" || { cat "$BUILD/broken.log"; exit 1; }
+  echo "ok: validate-modules rejects the broken documentation"
+}
+
+run_lint() {
+  for venv in "${lines[@]}"; do
+    step "ansible-lint --profile production, ansible-core $(core "$venv")"
+    PATH="$ROOT/$venv/bin:$PATH" "$venv/bin/ansible-lint" --profile production
+  done
+}
+
+run_units() {
+  prepare_tree
+  for venv in "${lines[@]}"; do
+    step "unit tests, ansible-core $(core "$venv"), Python $(pyver "$venv")"
+    (cd "$TREE" && PYTHONPATH="$BUILD/src" "$ROOT/$venv/bin/python" -m pytest -q -p no:cacheprovider tests/unit)
+    step "sandbox tests, Python $(pyver "$venv")"
+    PYTHONPATH=sandbox "$venv/bin/python" -m pytest -q -p no:cacheprovider sandbox/tests
+  done
+}
+
+run_integration() {
+  install_collection
+  for venv in "${lines[@]}"; do
+    step "integration playbooks against the sandbox, ansible-core $(core "$venv")"
+    ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS LMS_TEST_VENV=$ROOT/$venv PYTHONPATH=sandbox \
+      "$venv/bin/python" -m pytest -q -p no:cacheprovider tests/integration
+  done
+}
+
+run_docs() {
+  step "antsibull-changelog lint"
+  "$VENV_219/bin/antsibull-changelog" lint
+  step "docs/reference/ is what antsibull-docs makes of the modules' documentation"
+  VENV=$VENV_219 tools/gen-docs.sh --check
+  step "antsibull-docs lint-collection-docs"
+  install_collection
+  for venv in "${lines[@]}"; do
+    for module in "$ROOT"/plugins/modules/*.py; do
+      name=learnops.lms.$(basename "$module" .py)
+      ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS "$venv/bin/ansible-doc" -t module "$name" >/dev/null \
+        || { echo "ansible-doc cannot render $name (ansible-core $(core "$venv"))" >&2; exit 1; }
+    done
+    echo "ansible-doc renders every module (ansible-core $(core "$venv"))"
+  done
+  (cd "$COLLECTIONS/ansible_collections/learnops/lms" && \
+    PATH="$ROOT/$VENV_219/bin:$PATH" ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS "$ROOT/$VENV_219/bin/antsibull-docs" lint-collection-docs --plugin-docs .)
+}
+
+case "${1:-all}" in
+  sanity) run_sanity ;;
+  lint) run_lint ;;
+  units) run_units ;;
+  integration) run_integration ;;
+  docs) run_docs ;;
+  all) run_sanity; run_lint; run_docs; run_units; run_integration ;;
+  *) echo "usage: $0 [all|sanity|lint|units|integration|docs]" >&2; exit 2 ;;
+esac
