@@ -1,0 +1,522 @@
+"""iSpring Learn: the token endpoint and the SOAP API (contract section 1).
+
+Everything here runs with the sandbox lock held (server.py takes it around each call).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import hashlib
+import re
+import secrets
+import threading
+import time
+from collections import deque
+from urllib.parse import parse_qs
+from xml.sax.saxutils import escape
+
+from lxml import etree
+
+from . import assumptions as A
+from .reply import Reply, json_reply
+
+METHODS = ("updateCourseStatus", "getTaskStatus", "ListLearnersResults", "ListEnrollments", "ListUsers")
+
+_local_parser = threading.local()
+_DOCTYPE_RE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_INT_RE = re.compile(r"^\s*\d+\s*$")
+
+
+def _parser():
+    parser = getattr(_local_parser, "parser", None)
+    if parser is None:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                                 dtd_validation=False, huge_tree=False, remove_comments=True,
+                                 remove_pis=True)
+        _local_parser.parser = parser
+    return parser
+
+
+class SoapFault(Exception):
+    def __init__(self, text):
+        Exception.__init__(self, text)
+        self.text = text
+
+
+def _local(element):
+    tag = element.tag
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _ns(element):
+    tag = element.tag
+    return tag[1:].split("}", 1)[0] if isinstance(tag, str) and tag.startswith("{") else ""
+
+
+def _child(element, name):
+    for child in element:
+        if _local(child) == name:
+            return child
+    return None
+
+
+def _text(element, name):
+    child = _child(element, name)
+    if child is None:
+        return None
+    return (child.text or "").strip()
+
+
+def _ids(element, wrapper, item):
+    """Texts of wrapper/item* (an absent wrapper is an empty list)."""
+    wrap = _child(element, wrapper)
+    if wrap is None:
+        return []
+    return [(c.text or "").strip() for c in wrap if _local(c) == item and (c.text or "").strip()]
+
+
+class ParsedSoap:
+    """The outcome of reading a SOAP request: method name (or None) and request element, or the
+    fault to send."""
+
+    __slots__ = ("method", "request", "error")
+
+    def __init__(self, method=None, request=None, error=None):
+        self.method = method
+        self.request = request
+        self.error = error
+
+
+def parse_soap(body):
+    if A.REJECT_REQUEST_DOCTYPE and _DOCTYPE_RE.search(body or b""):
+        return ParsedSoap(error="request declares a DOCTYPE")
+    try:
+        root = etree.fromstring(body, _parser())
+    except (etree.XMLSyntaxError, ValueError) as exc:
+        return ParsedSoap(error="malformed XML: %s" % exc)
+    info = root.getroottree().docinfo
+    if A.REJECT_REQUEST_DOCTYPE and (info.doctype or info.internalDTD is not None):
+        return ParsedSoap(error="request declares a DOCTYPE")
+    if _local(root) != "Envelope" or _ns(root) not in A.ACCEPTED_ENVELOPE_NS:
+        return ParsedSoap(error="not a SOAP envelope")
+    body_el = _child(root, "Body")
+    if body_el is None:
+        return ParsedSoap(error="no SOAP Body")
+    request = next((c for c in body_el if isinstance(c.tag, str)), None)
+    if request is None:
+        return ParsedSoap(error="empty SOAP Body")
+    name = _local(request)
+    if not name.endswith("Request"):
+        return ParsedSoap(method=name, error="not a request element: %s" % name)
+    method = name[: -len("Request")]
+    if method not in METHODS:
+        return ParsedSoap(method=method, error="unknown method %s" % method)
+    return ParsedSoap(method=method, request=request)
+
+
+# --- reply building ------------------------------------------------------------------------------
+
+_ENVELOPE_HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Envelope xmlns:SOAP-ENV="%s" '
+                  'xmlns:ns1="%s"><SOAP-ENV:Body>' % (A.REPLY_ENVELOPE_NS, A.REPLY_BODY_NS))
+_ENVELOPE_TAIL = "</SOAP-ENV:Body></SOAP-ENV:Envelope>"
+
+
+def envelope(inner):
+    return _ENVELOPE_HEAD + inner + _ENVELOPE_TAIL
+
+
+def soap_reply(inner):
+    return Reply(200, envelope(inner), A.SOAP_CONTENT_TYPE)
+
+
+def fault_reply(text):
+    inner = ("<SOAP-ENV:Fault><faultcode>%s</faultcode><faultstring>%s</faultstring></SOAP-ENV:Fault>"
+             % (A.SOAP_FAULT_CODE, escape(text)))
+    return Reply(A.SOAP_FAULT_HTTP_STATUS, envelope(inner), A.SOAP_CONTENT_TYPE)
+
+
+def _el(name, value):
+    return "<ns1:%s>%s</ns1:%s>" % (name, escape(str(value)), name)
+
+
+def _num(value):
+    if value is None:
+        return "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def iso_now():
+    return time.strftime(A.DATETIME_FORMAT, time.gmtime())
+
+
+# --- the API -------------------------------------------------------------------------------------
+
+class IspringApi:
+    def __init__(self, state, config):
+        self.state = state
+        self.config = config
+        self.pending = deque()     # task ids in creation order, not applied yet
+
+    # token endpoint ------------------------------------------------------------------------------
+
+    def token(self, body, query):
+        form = {k: v[0] for k, v in parse_qs(query or "", keep_blank_values=True).items()}
+        try:
+            form.update({k: v[0] for k, v in parse_qs(body.decode("utf-8"), keep_blank_values=True).items()})
+        except UnicodeDecodeError:
+            return json_reply(A.TOKEN_BAD_REQUEST_STATUS, {"code": A.TOKEN_BAD_REQUEST_STATUS,
+                                                          "message": "The request body is not UTF-8"})
+        if form.get("grant_type") != "client_credentials":
+            return json_reply(A.TOKEN_BAD_REQUEST_STATUS, {
+                "code": A.TOKEN_BAD_REQUEST_STATUS,
+                "message": "Unsupported grant_type: expected client_credentials"})
+        client_id, secret = form.get("client_id"), form.get("client_secret")
+        if not client_id or not secret:
+            return json_reply(A.TOKEN_BAD_REQUEST_STATUS, {
+                "code": A.TOKEN_BAD_REQUEST_STATUS, "message": "client_id and client_secret are required"})
+        client = self.state.clients.get(client_id)
+        if client is None or not secrets.compare_digest(client["secret"], secret):
+            return json_reply(A.TOKEN_BAD_CREDENTIALS_STATUS, {
+                "code": A.TOKEN_BAD_CREDENTIALS_STATUS, "message": "Invalid client credentials"})
+        token = secrets.token_urlsafe(32)
+        ttl = self.config.token_ttl
+        self.state.tokens[token] = {"userId": client["userId"], "expires": time.time() + ttl}
+        self.state.issued.append(token)
+        return json_reply(200, {"access_token": token, "expires_in": int(ttl) if float(ttl).is_integer() else ttl,
+                                "token_type": "bearer"})
+
+    # SOAP ----------------------------------------------------------------------------------------
+
+    def soap(self, parsed, soap_action, expire_auth=False, task_failed=False):
+        self.apply_due_tasks()
+        try:
+            if parsed.error:
+                raise SoapFault(A.FAULT_WRONG_PARAMS)
+            if not A.soap_action_matches(soap_action, parsed.method):
+                raise SoapFault(A.FAULT_WRONG_PARAMS)
+            req = parsed.request
+            admin, user_id = self._authenticate(req, expire_auth)
+            if not A.has_api_rights(admin):
+                raise SoapFault(A.FAULT_PERMISSION)
+            handler = getattr(self, "_m_" + parsed.method)
+            if parsed.method == "updateCourseStatus":
+                return handler(req, admin, task_failed)
+            return handler(req, admin)
+        except SoapFault as fault:
+            return fault_reply(fault.text)
+
+    def _authenticate(self, req, expire_auth):
+        creds = _child(req, "credentials")
+        if creds is None:
+            raise SoapFault(A.FAULT_WRONG_PARAMS)
+        token = _text(creds, "token")
+        if not token:
+            raise SoapFault(A.FAULT_WRONG_PARAMS)
+        st = self.state
+        if expire_auth:
+            st.tokens.pop(token, None)
+            raise SoapFault(A.FAULT_AUTH)
+        user_id = st.permanent_tokens.get(token)
+        if user_id is None:
+            rec = st.tokens.get(token)
+            if rec is None:
+                raise SoapFault(A.FAULT_AUTH)
+            if rec["expires"] <= time.time():
+                del st.tokens[token]
+                raise SoapFault(A.FAULT_AUTH)
+            user_id = rec["userId"]
+        return st.admin_for(user_id), user_id
+
+    # updateCourseStatus ------------------------------------------------------------------------------
+
+    def _m_updateCourseStatus(self, req, admin, task_failed):
+        st = self.state
+        enrollment_ids = _ids(req, "enrollmentIds", "id")
+        course_id = _text(req, "courseId")
+        status = _text(req, "status")
+        date = _text(req, "date")
+        reason = _text(req, "reason")
+        if not enrollment_ids or not course_id or not status:
+            raise SoapFault(A.FAULT_WRONG_PARAMS)
+        status = status.lower()
+        if status not in ("complete", "automatic"):
+            raise SoapFault(A.FAULT_WRONG_PARAMS)
+        if date == "":
+            date = None
+        if status == "complete" and date is None:
+            raise SoapFault(A.FAULT_WRONG_PARAMS)
+        if date is not None:
+            if not _DATE_RE.match(date):
+                raise SoapFault(A.FAULT_WRONG_PARAMS)
+            try:
+                datetime.datetime.strptime(date, A.REQUEST_DATE_FORMAT)
+            except ValueError:
+                raise SoapFault(A.FAULT_WRONG_PARAMS)
+        if course_id not in st.courses:
+            raise SoapFault(A.FAULT_UNKNOWN_CONTENT)
+        if not A.course_in_scope(admin, course_id):
+            raise SoapFault(A.FAULT_PERMISSION)
+        unique = list(dict.fromkeys(enrollment_ids))
+        for eid in unique:
+            enr = st.enrollments.get(eid)
+            if enr is None or enr["courseId"] != course_id:
+                raise SoapFault(A.FAULT_UNKNOWN_ENROLLMENT)
+        for eid in unique:
+            learner = st.users[st.enrollments[eid]["learnerId"]]
+            if not A.user_in_scope(admin, learner):
+                raise SoapFault(A.FAULT_PERMISSION)
+        task_id = st.next_task_id
+        st.next_task_id += 1
+        now = time.time()
+        st.tasks[task_id] = {
+            "taskId": task_id, "status": A.TASK_IN_PROGRESS, "courseId": course_id,
+            "enrollmentIds": unique, "action": status, "date": date, "reason": reason,
+            "created": now, "due": now + self.config.task_delay, "willFail": bool(task_failed),
+            "requestedBy": admin["userId"],
+        }
+        self.pending.append(task_id)
+        if self.config.task_delay <= 0:
+            self.apply_due_tasks()
+        return soap_reply("<ns1:updateCourseStatusResult>%s</ns1:updateCourseStatusResult>"
+                          % _el("taskId", task_id))
+
+    def apply_due_tasks(self, now=None):
+        now = time.time() if now is None else now
+        st = self.state
+        while self.pending and st.tasks.get(self.pending[0], {}).get("due", 0) <= now:
+            task = st.tasks.get(self.pending.popleft())
+            if task is None or task["status"] != A.TASK_IN_PROGRESS:
+                continue
+            if task["willFail"]:
+                task["status"] = A.TASK_FAILED
+                continue
+            for eid in task["enrollmentIds"]:
+                enr = st.enrollments.get(eid)
+                if enr is not None:
+                    self._apply(task, enr)
+            task["status"] = A.TASK_COMPLETE
+
+    def _apply(self, task, enr):
+        if task["action"] == "complete":
+            enr["completionStatus"] = A.COMPLETE_STATUS
+            enr["completionDate"] = task["date"] + "T00:00:00Z"
+            return
+        total = self.state.courses[enr["courseId"]]["modules"]
+        new = A.recalculated_status(enr["passedModules"], total)
+        enr["completionStatus"] = new
+        if new == "passed":
+            enr["completionDate"] = enr.get("completionDate") or iso_now()
+        else:
+            enr["completionDate"] = None
+
+    # getTaskStatus ---------------------------------------------------------------------------------
+
+    def _m_getTaskStatus(self, req, admin):
+        raw = _text(req, "taskId")
+        if not raw or not _INT_RE.match(raw):
+            raise SoapFault(A.FAULT_WRONG_PARAMS)
+        task = self.state.tasks.get(int(raw))
+        if task is None:
+            raise SoapFault(A.FAULT_WRONG_PARAMS)
+        return soap_reply("<ns1:getTaskStatusResult>%s</ns1:getTaskStatusResult>" % _el("status", task["status"]))
+
+    # listings ------------------------------------------------------------------------------------
+
+    def _paging(self, req, kind, key):
+        raw = _text(req, "pageSize")
+        if raw in (None, ""):
+            size = A.ISPRING_PAGE_SIZE_DEFAULT
+        else:
+            if not _INT_RE.match(raw):
+                raise SoapFault(A.FAULT_WRONG_PARAMS)
+            size = int(raw)
+            if size < 1 or size > A.ISPRING_PAGE_SIZE_MAX:
+                raise SoapFault(A.FAULT_WRONG_PARAMS)
+        digest = hashlib.sha1(repr((kind, key)).encode("utf-8")).hexdigest()[:16]
+        token = _text(req, "pageToken")
+        offset = 0
+        if token:
+            try:
+                decoded = base64.urlsafe_b64decode(token.encode("ascii") + b"==").decode("ascii")
+                tkind, toffset, tdigest = decoded.split(":")
+                offset = int(toffset)
+            except (ValueError, UnicodeError):
+                raise SoapFault(A.FAULT_WRONG_PARAMS)
+            if tkind != kind or tdigest != digest or offset < 0:
+                raise SoapFault(A.FAULT_WRONG_PARAMS)
+        return size, offset, digest
+
+    @staticmethod
+    def _next_token(kind, offset, digest):
+        raw = "%s:%d:%s" % (kind, offset, digest)
+        return base64.urlsafe_b64encode(raw.encode("ascii")).decode("ascii").rstrip("=")
+
+    def _page(self, items, req, kind, key):
+        size, offset, digest = self._paging(req, kind, key)
+        page = items[offset: offset + size]
+        nxt = None
+        if offset + size < len(items):
+            nxt = self._next_token(kind, offset + size, digest)
+        return page, nxt
+
+    def _visible_enrollments(self, admin, course_ids, enrollment_ids, user_ids):
+        st = self.state
+        for cid in course_ids:
+            if cid not in st.courses:
+                raise SoapFault(A.FAULT_UNKNOWN_CONTENT)
+        if course_ids:
+            wanted = set(course_ids)
+            candidates = [eid for cid in st.courses if cid in wanted for eid in st.by_course[cid]]
+        else:
+            candidates = list(st.enrollments)
+        eset = set(enrollment_ids) if enrollment_ids else None
+        uset = set(user_ids) if user_ids else None
+        enrollments, users = st.enrollments, st.users
+        unrestricted = admin["role"] in (A.ROLE_OWNER, A.ROLE_ACCOUNT_ADMIN)
+        course_ok = {}
+        out = []
+        for eid in candidates:
+            if eset is not None and eid not in eset:
+                continue
+            enr = enrollments[eid]
+            if uset is not None and enr["learnerId"] not in uset:
+                continue
+            if not unrestricted:
+                cid = enr["courseId"]
+                if cid not in course_ok:
+                    course_ok[cid] = A.course_in_scope(admin, cid)
+                if not course_ok[cid] or not A.user_in_scope(admin, users[enr["learnerId"]]):
+                    continue
+            out.append(enr)
+        return out
+
+    def _m_ListLearnersResults(self, req, admin):
+        course_ids = _ids(req, "courseIds", "id")
+        enrollment_ids = _ids(req, "enrollmentIds", "id")
+        user_ids = _ids(req, "userIds", "id")
+        items = self._visible_enrollments(admin, course_ids, enrollment_ids, user_ids)
+        page, nxt = self._page(items, req, "L", (admin["userId"], course_ids, enrollment_ids, user_ids))
+        courses = self.state.courses
+        parts = ["<ns1:ListLearnersResultsResult><ns1:%s>" % A.LIST_LEARNERS_WRAPPER]
+        item = A.LIST_LEARNERS_ITEM
+        for enr in page:
+            cdate = enr["completionDate"]
+            parts.append(
+                "<ns1:%s><ns1:userId>%s</ns1:userId><ns1:courseId>%s</ns1:courseId>"
+                "<ns1:enrollmentId>%s</ns1:enrollmentId><ns1:completionStatus>%s</ns1:completionStatus>"
+                "%s<ns1:progress>%d</ns1:progress><ns1:awardedScore>%s</ns1:awardedScore>%s%s</ns1:%s>" % (
+                    item, escape(enr["learnerId"]), escape(enr["courseId"]), escape(enr["enrollmentId"]),
+                    escape(enr["completionStatus"]),
+                    "<ns1:completionDate>%s</ns1:completionDate>" % escape(cdate) if cdate else "",
+                    A.progress_percent(enr["passedModules"], courses[enr["courseId"]]["modules"]),
+                    _num(enr.get("awardedScore")),
+                    "<ns1:accessDate>%s</ns1:accessDate>" % escape(enr["accessDate"]) if enr.get("accessDate") else "",
+                    "<ns1:dueDate>%s</ns1:dueDate>" % escape(enr["dueDate"]) if enr.get("dueDate") else "",
+                    item))
+        parts.append("</ns1:%s>" % A.LIST_LEARNERS_WRAPPER)
+        if nxt:
+            parts.append(_el("nextPageToken", nxt))
+        parts.append("</ns1:ListLearnersResultsResult>")
+        return soap_reply("".join(parts))
+
+    def _m_ListEnrollments(self, req, admin):
+        course_ids = _ids(req, "courseIds", "id")
+        learner_ids = _ids(req, "learnerIds", "id")
+        items = self._visible_enrollments(admin, course_ids, [], learner_ids)
+        page, nxt = self._page(items, req, "E", (admin["userId"], course_ids, learner_ids))
+        parts = ["<ns1:ListEnrollmentsResult><ns1:%s>" % A.LIST_ENROLLMENTS_WRAPPER]
+        item = A.LIST_ENROLLMENTS_ITEM
+        for enr in page:
+            parts.append(
+                "<ns1:%s><ns1:enrollmentId>%s</ns1:enrollmentId><ns1:courseId>%s</ns1:courseId>"
+                "<ns1:learnerId>%s</ns1:learnerId>%s%s</ns1:%s>" % (
+                    item, escape(enr["enrollmentId"]), escape(enr["courseId"]), escape(enr["learnerId"]),
+                    "<ns1:accessDate>%s</ns1:accessDate>" % escape(enr["accessDate"]) if enr.get("accessDate") else "",
+                    "<ns1:dueDate>%s</ns1:dueDate>" % escape(enr["dueDate"]) if enr.get("dueDate") else "",
+                    item))
+        parts.append("</ns1:%s>" % A.LIST_ENROLLMENTS_WRAPPER)
+        if nxt:
+            parts.append(_el("nextPageToken", nxt))
+        parts.append("</ns1:ListEnrollmentsResult>")
+        return soap_reply("".join(parts))
+
+    def _m_ListUsers(self, req, admin):
+        st = self.state
+        logins = _ids(req, "logins", "login")
+        emails = _ids(req, "emails", "email")
+        login_set = set(logins) if A.LOGIN_FILTER_CASE_SENSITIVE else {x.lower() for x in logins}
+        email_set = {e.lower() for e in emails}
+        filtered = bool(logins or emails)
+        items = []
+        for user in st.users.values():
+            if A.LIST_USERS_ONLY_ACTIVE and user["status"] != "active":
+                continue
+            if filtered:
+                login = user["login"] if A.LOGIN_FILTER_CASE_SENSITIVE else user["login"].lower()
+                if login not in login_set and (user["email"] or "").lower() not in email_set:
+                    continue
+            if not A.user_in_scope(admin, user):
+                continue
+            items.append(user)
+        page, nxt = self._page(items, req, "U", (admin["userId"], logins, sorted(email_set)))
+        parts = ["<ns1:ListUsersResult><ns1:%s>" % A.LIST_USERS_WRAPPER]
+        item = A.LIST_USERS_ITEM
+        for user in page:
+            fields = "".join(
+                "<ns1:field><ns1:name>%s</ns1:name><ns1:value>%s</ns1:value></ns1:field>" % (name, escape(value or ""))
+                for name, value in (("LOGIN", user["login"]), ("EMAIL", user["email"]),
+                                    ("FIRST_NAME", user["firstName"]), ("LAST_NAME", user["lastName"])))
+            parts.append(
+                "<ns1:%s><ns1:userId>%s</ns1:userId><ns1:role>%s</ns1:role><ns1:departmentId>%s</ns1:departmentId>"
+                "<ns1:status>%s</ns1:status><ns1:fields>%s</ns1:fields></ns1:%s>" % (
+                    item, escape(user["userId"]), escape(st.role_name(user["userId"])),
+                    escape(user["departmentId"] or ""), escape(user["status"]), fields, item))
+        parts.append("</ns1:%s>" % A.LIST_USERS_WRAPPER)
+        if nxt:
+            parts.append(_el("nextPageToken", nxt))
+        parts.append("</ns1:ListUsersResult>")
+        return soap_reply("".join(parts))
+
+
+# --- hostile replies used by fault injection -----------------------------------------------------
+
+_LEAF = {
+    "updateCourseStatus": ("updateCourseStatusResult", "taskId"),
+    "getTaskStatus": ("getTaskStatusResult", "status"),
+    "ListLearnersResults": ("ListLearnersResultsResult", "results><ns1:learnerResult><ns1:userId"),
+    "ListEnrollments": ("ListEnrollmentsResult", "enrollments><ns1:enrollment><ns1:enrollmentId"),
+    "ListUsers": ("ListUsersResult", "users><ns1:userProfile><ns1:userId"),
+}
+
+
+def _wrap_leaf(method, payload):
+    result, leaf = _LEAF.get(method, _LEAF["updateCourseStatus"])
+    opens = "<ns1:%s>" % leaf
+    closes = "".join("</ns1:%s>" % part for part in reversed(leaf.split("><ns1:")))
+    return "<ns1:%s>%s%s%s</ns1:%s>" % (result, opens, payload, closes, result)
+
+
+def hostile_xml(method, kind):
+    body = _wrap_leaf(method, "&xxe;" if kind == "xxe" else "&lol9;")
+    if kind == "xxe":
+        dtd = '<!DOCTYPE SOAP-ENV:Envelope [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+    else:
+        dtd = billion_laughs_dtd("SOAP-ENV:Envelope")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n%s\n<SOAP-ENV:Envelope xmlns:SOAP-ENV="%s" xmlns:ns1="%s">'
+            "<SOAP-ENV:Body>%s</SOAP-ENV:Body></SOAP-ENV:Envelope>" % (dtd, A.REPLY_ENVELOPE_NS, A.REPLY_BODY_NS, body))
+
+
+def malformed_xml(method):
+    full = envelope(_wrap_leaf(method, "100027"))
+    return full[: len(full) * 2 // 3]
+
+
+def billion_laughs_dtd(root):
+    lines = ['<!ENTITY lol0 "lol">']
+    for i in range(1, 10):
+        lines.append('<!ENTITY lol%d "%s">' % (i, ("&lol%d;" % (i - 1)) * 10))
+    return "<!DOCTYPE %s [%s]>" % (root, "".join(lines))

@@ -1,0 +1,488 @@
+"""HTTP layer: routing of both APIs, the /_sandbox/ operator surface, fault injection, request log."""
+
+from __future__ import annotations
+
+import json
+import socket
+import ssl
+import sys
+import threading
+import time
+import traceback
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+from . import assumptions as A
+from . import edubrite, ispring
+from .reply import Reply, json_reply, text_reply
+from .state import EdubriteState, IspringState, load_fixture
+
+MAX_BODY = 64 * 1024 * 1024
+LOG_BODY_CHARS = 100_000      # a SOAP body is kept in the request log up to this many characters
+LOG_MAX_ENTRIES = 100_000     # the request log keeps the newest entries
+
+FAULT_KINDS = ("status", "drop", "slow", "malformed", "html", "xxe", "bomb", "expire_auth",
+               "fail_write", "task_failed")
+STATUS_TEXT = {429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
+               503: "Service Unavailable", 504: "Gateway Timeout"}
+# Operations that carry credentials (expire_auth only hits these) and that create tasks.
+NO_AUTH_OPERATIONS = ("token", "connect")
+TASK_OPERATIONS = ("updateCourseStatus",)
+
+
+class Config:
+    def __init__(self, host="127.0.0.1", port=8780, fixture=None, token_ttl=A.TOKEN_TTL_DEFAULT,
+                 task_delay=0.3, session_ttl=A.SESSION_TTL_DEFAULT, max_sessions=A.MAX_SESSIONS_DEFAULT,
+                 latency_ms=0, tls=False, cert_dir=None, scale=0, quiet=False):
+        self.host, self.port, self.fixture = host, port, fixture
+        self.token_ttl, self.task_delay = float(token_ttl), float(task_delay)
+        self.session_ttl, self.max_sessions = float(session_ttl), int(max_sessions)
+        self.latency_ms = float(latency_ms)
+        self.tls, self.cert_dir, self.scale, self.quiet = tls, cert_dir, int(scale), quiet
+
+    SETTINGS = ("token_ttl", "task_delay", "session_ttl", "max_sessions", "latency_ms")
+
+    def settings(self):
+        return {name: getattr(self, name) for name in self.SETTINGS}
+
+
+class FaultRule:
+    def __init__(self, spec):
+        if not isinstance(spec, dict):
+            raise ValueError("a fault rule must be an object")
+        kind = spec.get("kind")
+        if kind not in FAULT_KINDS:
+            raise ValueError("unknown fault kind %r (one of %s)" % (kind, ", ".join(FAULT_KINDS)))
+        self.spec = dict(spec)
+        self.kind = kind
+        self.count = int(spec.get("count", 1))
+        self.after = int(spec.get("after", 0))
+        ops = spec.get("operations")
+        if ops is not None and (not isinstance(ops, list) or not all(isinstance(o, str) for o in ops)):
+            raise ValueError("operations must be a list of operation names")
+        self.operations = ops
+        self.api = spec.get("api")
+        if self.api not in (None, "ispring", "edubrite"):
+            raise ValueError("api must be 'ispring' or 'edubrite'")
+        if kind == "status":
+            self.code = int(spec.get("code", 503))
+            if self.code < 400 or self.code > 599:
+                raise ValueError("status code must be 4xx or 5xx")
+        elif kind == "html":
+            self.code = int(spec.get("code", 502))
+        else:
+            self.code = None
+        self.retry_after = spec.get("retry_after")
+        self.seconds = float(spec.get("seconds", 5))
+        self.seen = 0
+        self.hits = 0
+
+    def exhausted(self):
+        return self.count != -1 and self.hits >= self.count
+
+    def matches(self, api, operation):
+        if api is None:
+            return False
+        if self.api is not None and api != self.api:
+            return False
+        if self.operations is not None and operation not in self.operations:
+            return False
+        if self.kind == "expire_auth" and operation in NO_AUTH_OPERATIONS:
+            return False
+        if self.kind == "task_failed" and operation not in TASK_OPERATIONS:
+            return False
+        return True
+
+    def to_json(self):
+        return dict(self.spec, seen=self.seen, hits=self.hits)
+
+
+class Sandbox:
+    """The whole emulator: state of both LMSs, faults, request log."""
+
+    def __init__(self, config):
+        self.config = config
+        self.initial_settings = config.settings()
+        self.fixture = load_fixture(config.fixture)
+        self.lock = threading.RLock()
+        self.log_lock = threading.Lock()
+        self.fault_lock = threading.Lock()
+        self.rules = []
+        self.log = []
+        self.reset()
+
+    def reset(self):
+        with self.lock:
+            for name, value in self.initial_settings.items():
+                setattr(self.config, name, value)
+            self.ispring_state = IspringState(self.fixture.get("ispring"), self.config.scale)
+            self.edubrite_state = EdubriteState(self.fixture.get("edubrite"), self.config.scale)
+            self.ispring = ispring.IspringApi(self.ispring_state, self.config)
+            self.edubrite = edubrite.EdubriteApi(self.edubrite_state, self.config)
+        with self.fault_lock:
+            self.rules = []
+        with self.log_lock:
+            self.log = []
+
+    def state_json(self):
+        with self.lock:
+            self.ispring.apply_due_tasks()
+            return {"ispring": self.ispring_state.to_json(), "edubrite": self.edubrite_state.to_json(),
+                    "settings": self.config.settings()}
+
+    def set_faults(self, specs):
+        if not isinstance(specs, list):
+            specs = [specs]
+        rules = [FaultRule(s) for s in specs]
+        with self.fault_lock:
+            self.rules = rules
+
+    def pick_fault(self, api, operation):
+        with self.fault_lock:
+            for rule in self.rules:
+                if rule.exhausted() or not rule.matches(api, operation):
+                    continue
+                rule.seen += 1
+                if rule.seen > rule.after:
+                    rule.hits += 1
+                    return rule
+        return None
+
+    def add_log(self, entry):
+        with self.log_lock:
+            self.log.append(entry)
+            if len(self.log) > LOG_MAX_ENTRIES:
+                del self.log[: len(self.log) - LOG_MAX_ENTRIES]
+
+    def log_json(self, api=None, operation=None):
+        with self.log_lock:
+            return [dict(e) for e in self.log
+                    if (api is None or e["api"] == api) and (operation is None or e["operation"] == operation)]
+
+
+def _cert_context(config):
+    from .tls import make_certificate
+    cert, key = make_certificate(config.cert_dir)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    ctx.load_cert_chain(cert, key)
+    return ctx
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+    def __init__(self, sandbox):
+        self.sandbox = sandbox
+        ThreadingHTTPServer.__init__(self, (sandbox.config.host, sandbox.config.port), Handler)
+        if sandbox.config.tls:
+            ctx = _cert_context(sandbox.config)
+            self.socket = ctx.wrap_socket(self.socket, server_side=True, do_handshake_on_connect=False)
+
+    def handle_error(self, request, client_address):
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, ssl.SSLError, socket.timeout, OSError)):
+            return
+        ThreadingHTTPServer.handle_error(self, request, client_address)
+
+    @property
+    def url(self):
+        host = self.server_address[0]
+        if ":" in host:
+            host = "[%s]" % host
+        return "%s://%s:%d" % ("https" if self.sandbox.config.tls else "http", host, self.server_address[1])
+
+
+class _Dropped(Exception):
+    pass
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "LMSSandbox/1.0"
+    sys_version = ""
+    timeout = 120
+
+    def setup(self):
+        BaseHTTPRequestHandler.setup(self)
+        # A reply goes out in two writes (headers, then body).  Without TCP_NODELAY, Nagle holds the
+        # body until the client ACKs the headers, and the client's delayed ACK makes that ~40 ms on
+        # every request of a kept-alive connection: a stall no real server (nginx: tcp_nodelay on)
+        # adds, which would be charged to clients that reuse connections.
+        try:
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
+        if isinstance(self.connection, ssl.SSLSocket):
+            try:
+                self.connection.do_handshake()
+            except (ssl.SSLError, OSError):
+                self.close_connection = True
+                raise
+
+    def log_message(self, fmt, *args):  # quiet: the API requests are logged by _log_line
+        pass
+
+    def do_GET(self):
+        self._handle()
+
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_GET
+
+    # --- plumbing -------------------------------------------------------------------------------
+
+    @property
+    def sandbox(self):
+        return self.server.sandbox
+
+    def _read_body(self):
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            chunks, total = [], 0
+            while True:
+                line = self.rfile.readline(65537)
+                size = int(line.split(b";", 1)[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):
+                        pass
+                    break
+                total += size
+                if total > MAX_BODY:
+                    raise ValueError("body too large")
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline(3)
+            return b"".join(chunks)
+        length = int(self.headers.get("Content-Length") or 0)
+        if length < 0 or length > MAX_BODY:
+            raise ValueError("bad Content-Length")
+        return self.rfile.read(length) if length else b""
+
+    def _send(self, reply):
+        self.send_response(reply.status, STATUS_TEXT.get(reply.status))
+        self.send_header("Content-Type", reply.content_type)
+        self.send_header("Content-Length", str(len(reply.body)))
+        for name, value in reply.headers:
+            self.send_header(name, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(reply.body)
+        self.wfile.flush()
+
+    def _handle(self):
+        split = urlsplit(self.path)
+        path, query = split.path, split.query
+        try:
+            body = self._read_body()
+        except (ValueError, OSError):
+            self.close_connection = True
+            try:
+                self._send(text_reply(400, "Bad Request"))
+            except OSError:
+                pass
+            return
+        if path == "/_sandbox" or path.startswith("/_sandbox/"):
+            try:
+                reply = self._operator(path, query, body)
+            except Exception:  # never crash
+                traceback.print_exc()
+                reply = json_reply(500, {"error": "internal error"})
+            self._send(reply)
+            return
+        self._api(path, query, body)
+
+    # --- operator surface --------------------------------------------------------------------------
+
+    def _operator(self, path, query, body):
+        sb, method = self.sandbox, self.command
+        name = path[len("/_sandbox/"):].strip("/") if path.startswith("/_sandbox/") else ""
+        try:
+            data = json.loads(body.decode("utf-8")) if body.strip() else None
+        except (ValueError, UnicodeDecodeError) as exc:
+            return json_reply(400, {"error": "invalid JSON: %s" % exc})
+        if name == "health" and method in ("GET", "HEAD"):
+            return json_reply(200, {"status": "ok"})
+        if name == "state" and method == "GET":
+            return json_reply(200, sb.state_json())
+        if name == "secrets" and method == "GET":
+            # For canary tests: every token and session cookie issued since the last reset.
+            return json_reply(200, self.sandbox.ispring_state.issued + self.sandbox.edubrite_state.issued)
+        if name == "reset" and method == "POST":
+            sb.reset()
+            return json_reply(200, {"status": "reset"})
+        if name == "requests":
+            if method == "GET":
+                qs = {k: v[-1] for k, v in parse_qs(query).items()}
+                return json_reply(200, sb.log_json(qs.get("api"), qs.get("operation")))
+            if method == "DELETE":
+                with sb.log_lock:
+                    sb.log = []
+                return json_reply(200, {"status": "cleared"})
+        if name == "faults":
+            if method == "GET":
+                with sb.fault_lock:
+                    return json_reply(200, [r.to_json() for r in sb.rules])
+            if method == "POST":
+                try:
+                    sb.set_faults(data if data is not None else [])
+                except (ValueError, TypeError) as exc:
+                    return json_reply(400, {"error": str(exc)})
+                with sb.fault_lock:
+                    return json_reply(200, [r.to_json() for r in sb.rules])
+            if method == "DELETE":
+                sb.set_faults([])
+                return json_reply(200, [])
+        if name == "latency":
+            if method == "POST":
+                try:
+                    ms = float((data or {}).get("ms", 0))
+                except (AttributeError, TypeError, ValueError):
+                    return json_reply(400, {"error": 'expected {"ms": N}'})
+                if ms < 0:
+                    return json_reply(400, {"error": "ms must be >= 0"})
+                sb.config.latency_ms = ms
+            if method in ("GET", "POST"):
+                return json_reply(200, {"ms": sb.config.latency_ms})
+        if name == "settings":
+            if method == "POST":
+                if not isinstance(data, dict) or set(data) - set(Config.SETTINGS):
+                    return json_reply(400, {"error": "settings: an object with keys among %s"
+                                                     % ", ".join(Config.SETTINGS)})
+                with sb.lock:
+                    for key, value in data.items():
+                        try:
+                            setattr(sb.config, key, int(value) if key == "max_sessions" else float(value))
+                        except (TypeError, ValueError):
+                            return json_reply(400, {"error": "bad value for %s" % key})
+            if method in ("GET", "POST"):
+                return json_reply(200, sb.config.settings())
+        return json_reply(404, {"error": "unknown operator endpoint %s %s" % (method, path)})
+
+    # --- the emulated APIs ---------------------------------------------------------------------------
+
+    def _classify(self, path, query, body):
+        """-> (api, operation, context) for the request log, fault matching and processing."""
+        if path == A.ISPRING_TOKEN_PATH:
+            return "ispring", "token", None
+        if path == A.ISPRING_SOAP_PATH:
+            parsed = ispring.parse_soap(body) if self.command == "POST" else None
+            return "ispring", parsed.method if parsed else None, parsed
+        service = edubrite.service_of(path)
+        if service is not None:
+            params = edubrite.parse_form(body, query, self.headers.get("Content-Type"))
+            if service == "connect":
+                return "edubrite", "connect", (service, params)
+            return "edubrite", (params.get("dispatch") or "").strip() or None, (service, params)
+        return None, None, None
+
+    def _api(self, path, query, body):
+        sb = self.sandbox
+        started = time.time()
+        try:
+            api, operation, ctx = self._classify(path, query, body)
+        except Exception:  # never crash
+            traceback.print_exc()
+            api, operation, ctx = None, None, None
+            self._send(text_reply(500, "Internal Server Error"))
+            return
+        entry = {"method": self.command, "path": path, "operation": operation, "api": api,
+                 "time": started, "status": None, "fault": None, "duration": None}
+        if api == "ispring" and operation != "token":
+            entry["soap_action"] = self.headers.get("SOAPAction")
+            entry["body"] = body[:LOG_BODY_CHARS].decode("utf-8", "replace")
+        elif api == "edubrite":
+            params = dict(ctx[1])
+            if "password" in params:
+                params["password"] = "********"
+            entry["params"] = params
+            entry["real_uname"] = self.headers.get("REAL_UNAME")
+        sb.add_log(entry)
+        reply = None
+        try:
+            if sb.config.latency_ms > 0:
+                time.sleep(sb.config.latency_ms / 1000.0)
+            rule = sb.pick_fault(api, operation)
+            if rule is not None:
+                entry["fault"] = rule.kind
+            try:
+                reply = self._apply_fault(rule, api, operation)
+                if reply is None:
+                    if rule is not None and rule.kind == "slow":
+                        time.sleep(rule.seconds)
+                    reply = self._process(api, operation, ctx, path, query, body, rule)
+            except _Dropped:
+                raise
+            except Exception:
+                traceback.print_exc()
+                reply = text_reply(500, "Internal Server Error")
+            self._send(reply)
+            entry["status"] = reply.status
+        except _Dropped:
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        except OSError:  # the client went away (timed out) before the reply
+            self.close_connection = True
+            entry["error"] = "client disconnected"
+        finally:
+            entry["duration"] = round(time.time() - started, 6)
+            self._log_line(entry)
+
+    def _log_line(self, entry):
+        if self.sandbox.config.quiet:
+            return
+        sys.stderr.write("%s %s %s %s -> %s%s (%.1f ms)\n" % (
+            time.strftime("%H:%M:%S", time.localtime(entry["time"])), entry["api"] or "-",
+            entry["operation"] or "-", entry["path"], entry["status"],
+            " [fault %s]" % entry["fault"] if entry["fault"] else "", (entry["duration"] or 0) * 1000))
+        sys.stderr.flush()
+
+    def _apply_fault(self, rule, api, operation):
+        if rule is None:
+            return None
+        kind = rule.kind
+        if kind == "status":
+            headers = [("Retry-After", str(rule.retry_after))] if rule.retry_after is not None else []
+            return text_reply(rule.code, "%d %s" % (rule.code, STATUS_TEXT.get(rule.code, "Error")), headers)
+        if kind == "drop":
+            raise _Dropped()
+        if kind == "fail_write":
+            return text_reply(500, "Internal Server Error")
+        if kind == "html":
+            title = "%d %s" % (rule.code, STATUS_TEXT.get(rule.code, "Error"))
+            return Reply(rule.code, "<!DOCTYPE html>\n<html><head><title>%s</title></head><body><h1>%s</h1>"
+                                    "<p>The upstream server did not answer.</p><hr><center>nginx</center>"
+                                    "</body></html>\n" % (title, title), "text/html; charset=utf-8")
+        if kind == "malformed":
+            if operation == "token":
+                return Reply(200, '{"access_token": "abc', "application/json")
+            if api == "ispring":
+                return Reply(200, ispring.malformed_xml(operation), A.SOAP_CONTENT_TYPE)
+            return Reply(200, edubrite.malformed_xml(), A.EDUBRITE_CONTENT_TYPE)
+        if kind in ("xxe", "bomb"):
+            if api == "ispring":
+                return Reply(200, ispring.hostile_xml(operation, kind), A.SOAP_CONTENT_TYPE)
+            return Reply(200, edubrite.hostile_xml(kind), A.EDUBRITE_CONTENT_TYPE)
+        return None  # slow, expire_auth, task_failed: processed with the rule in effect
+
+    def _process(self, api, operation, ctx, path, query, body, rule):
+        sb = self.sandbox
+        expire = rule is not None and rule.kind == "expire_auth"
+        if api == "ispring":
+            if self.command != "POST":
+                return text_reply(405, "Method Not Allowed", [("Allow", "POST")])
+            with sb.lock:
+                if operation == "token":
+                    return sb.ispring.token(body, query)
+                return sb.ispring.soap(ctx, self.headers.get("SOAPAction"), expire_auth=expire,
+                                       task_failed=rule is not None and rule.kind == "task_failed")
+        if api == "edubrite":
+            service, params = ctx
+            cookies = edubrite.parse_cookies(self.headers.get("Cookie"))
+            with sb.lock:
+                return sb.edubrite.call(service, params, cookies, self.headers.get("REAL_UNAME"),
+                                        expire_auth=expire)
+        return text_reply(404, "Not Found")

@@ -1,0 +1,298 @@
+"""Fixture loading and the in-memory state of both emulated LMSs.
+
+The state is plain dicts (JSON-friendly) plus a few indexes.  All access goes through
+``Sandbox.lock`` (see server.py); the protocol modules never lock themselves.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import time
+
+import yaml
+
+from . import assumptions as A
+
+DEFAULT_FIXTURE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixture.yml")
+
+BENCH_COURSE_ID = "00000000-0000-4000-8000-000000000001"
+BENCH_COURSE_MODULES = 4
+BENCH_DEPARTMENT_ID = "00000000-0000-4000-8000-0000000000d1"
+BENCH_PROGRAM_ID = "bench-program"
+BENCH_PROGRAM_EXT_ID = "BENCH"
+
+
+class FixtureError(ValueError):
+    pass
+
+
+def load_fixture(path=None):
+    path = path or DEFAULT_FIXTURE
+    with open(path, "r", encoding="utf-8") as handle:
+        data = yaml.safe_load(handle) or {}
+    if not isinstance(data, dict):
+        raise FixtureError("%s: the fixture must be a mapping" % path)
+    return data
+
+
+def bench_learner_login(i):
+    return "learner%05d" % i
+
+
+def bench_member_name(i):
+    return "member%05d" % i
+
+
+class IspringState:
+    def __init__(self, fixture, scale=0):
+        fx = copy.deepcopy(fixture or {})
+        self.departments = {}
+        self.users = {}
+        self.users_by_login = {}
+        self.admins = {}           # userId -> admin record (role, scope, canEditCourses, ...)
+        self.clients = {}          # client_id -> {secret, userId}
+        self.permanent_tokens = {}  # token -> userId
+        self.tokens = {}           # token -> {"userId", "expires"}
+        self.issued = []           # every token handed out since the last reset (GET /_sandbox/secrets)
+        self.courses = {}
+        self.enrollments = {}      # insertion ordered
+        self.by_course = {}        # courseId -> [enrollmentId]
+        self.tasks = {}
+        self.next_task_id = A.FIRST_TASK_ID
+
+        names = {}
+        for dep in fx.get("departments") or ():
+            rec = {"departmentId": str(dep["departmentId"]), "name": dep.get("name"),
+                   "parentId": None}
+            self.departments[rec["departmentId"]] = rec
+            if rec["name"]:
+                names[rec["name"]] = rec["departmentId"]
+        for dep in fx.get("departments") or ():
+            parent = dep.get("parentId") or dep.get("parent")
+            if parent:
+                self.departments[str(dep["departmentId"])]["parentId"] = names.get(parent, parent)
+        self._dep_names = names
+
+        for user in fx.get("users") or ():
+            self._add_user(user)
+
+        for adm in fx.get("administrators") or ():
+            user = self._user_ref(adm, "administrator")
+            rec = {"userId": user["userId"], "login": user["login"], "role": adm["role"],
+                   "roleName": adm.get("roleName"),
+                   "departments": [names.get(d, d) for d in adm.get("departments") or ()],
+                   "canEditCourses": list(adm.get("canEditCourses") or ())}
+            if rec["role"] == A.ROLE_DEPARTMENT_ADMIN or (rec["role"] == A.ROLE_CUSTOM and rec["departments"]):
+                rec["scope"] = A.sub_departments(self.departments, rec["departments"])
+            else:
+                rec["scope"] = None
+            self.admins[user["userId"]] = rec
+
+        for cli in fx.get("api_clients") or ():
+            user = self._user_ref(cli, "API client")
+            self.clients[str(cli["client_id"])] = {"secret": str(cli["client_secret"]),
+                                                   "userId": user["userId"]}
+        for tok in fx.get("permanent_tokens") or ():
+            user = self._user_ref(tok, "permanent token")
+            self.permanent_tokens[str(tok["token"])] = user["userId"]
+
+        for course in fx.get("courses") or ():
+            rec = {"courseId": str(course["courseId"]), "title": course.get("title", ""),
+                   "modules": int(course.get("modules", 1))}
+            self.courses[rec["courseId"]] = rec
+            self.by_course[rec["courseId"]] = []
+
+        for enr in fx.get("enrollments") or ():
+            learner_id = enr.get("learnerId")
+            if not learner_id:
+                login = enr.get("learner")
+                if login not in self.users_by_login:
+                    raise FixtureError("enrollment %s: unknown learner %r" % (enr.get("enrollmentId"), login))
+                learner_id = self.users_by_login[login]["userId"]
+            self._add_enrollment({
+                "enrollmentId": str(enr["enrollmentId"]), "courseId": str(enr["courseId"]),
+                "learnerId": str(learner_id), "accessDate": enr.get("accessDate"),
+                "dueDate": enr.get("dueDate"), "passedModules": int(enr.get("passedModules", 0)),
+                "completionStatus": enr.get("completionStatus", "not_started"),
+                "completionDate": enr.get("completionDate"),
+                "awardedScore": enr.get("awardedScore", A.DEFAULT_AWARDED_SCORE),
+            })
+
+        if scale:
+            self._add_scale(scale)
+
+    def _add_user(self, user):
+        dep = user.get("departmentId") or self._dep_names.get(user.get("department"), user.get("department"))
+        rec = {"userId": str(user["userId"]), "login": str(user["login"]), "email": user.get("email", ""),
+               "firstName": user.get("firstName", ""), "lastName": user.get("lastName", ""),
+               "status": user.get("status", "active"), "departmentId": dep}
+        if rec["login"] in self.users_by_login:
+            raise FixtureError("duplicate login %r" % rec["login"])
+        self.users[rec["userId"]] = rec
+        self.users_by_login[rec["login"]] = rec
+        return rec
+
+    def _user_ref(self, item, what):
+        if item.get("userId") and item["userId"] in self.users:
+            return self.users[item["userId"]]
+        login = item.get("login")
+        if login not in self.users_by_login:
+            raise FixtureError("%s: unknown user %r" % (what, login))
+        return self.users_by_login[login]
+
+    def _add_enrollment(self, rec):
+        if rec["courseId"] not in self.courses:
+            raise FixtureError("enrollment %s: unknown course %s" % (rec["enrollmentId"], rec["courseId"]))
+        if rec["learnerId"] not in self.users:
+            raise FixtureError("enrollment %s: unknown learner %s" % (rec["enrollmentId"], rec["learnerId"]))
+        self.enrollments[rec["enrollmentId"]] = rec
+        self.by_course[rec["courseId"]].append(rec["enrollmentId"])
+
+    def _add_scale(self, n):
+        root = next((d for d, rec in self.departments.items() if not rec["parentId"]), None)
+        self.departments[BENCH_DEPARTMENT_ID] = {"departmentId": BENCH_DEPARTMENT_ID, "name": "bench",
+                                                 "parentId": root}
+        self.courses[BENCH_COURSE_ID] = {"courseId": BENCH_COURSE_ID, "title": "Benchmark course",
+                                         "modules": BENCH_COURSE_MODULES}
+        self.by_course[BENCH_COURSE_ID] = []
+        for i in range(1, n + 1):
+            login = bench_learner_login(i)
+            user = self._add_user({
+                "userId": "00000000-0000-4000-a000-%012d" % i, "login": login,
+                "email": "%s@example.com" % login, "firstName": "Learner", "lastName": "%05d" % i,
+                "status": "active", "departmentId": BENCH_DEPARTMENT_ID})
+            self._add_enrollment({
+                "enrollmentId": "00000000-0000-4000-b000-%012d" % i, "courseId": BENCH_COURSE_ID,
+                "learnerId": user["userId"], "accessDate": "2024-01-01T00:00:00Z", "dueDate": None,
+                "passedModules": BENCH_COURSE_MODULES // 2, "completionStatus": "in_progress",
+                "completionDate": None, "awardedScore": 0})
+
+    # --- views -------------------------------------------------------------------------------
+
+    def progress(self, enr):
+        return A.progress_percent(enr["passedModules"], self.courses[enr["courseId"]]["modules"])
+
+    def admin_for(self, user_id):
+        return self.admins.get(user_id)
+
+    def role_name(self, user_id):
+        adm = self.admins.get(user_id)
+        if not adm:
+            return A.ROLE_LEARNER
+        return adm["role"] if adm["role"] != A.ROLE_CUSTOM else (adm.get("roleName") or A.ROLE_CUSTOM)
+
+    def to_json(self):
+        admins = []
+        for adm in self.admins.values():
+            item = dict(adm)
+            item["scope"] = sorted(adm["scope"]) if adm["scope"] is not None else None
+            admins.append(item)
+        enrollments = []
+        for enr in self.enrollments.values():
+            item = dict(enr)
+            item["progress"] = self.progress(enr)
+            item["login"] = self.users[enr["learnerId"]]["login"]
+            enrollments.append(item)
+        now = time.time()
+        return {
+            "departments": list(self.departments.values()),
+            "users": list(self.users.values()),
+            "admins": admins,
+            "courses": list(self.courses.values()),
+            "enrollments": enrollments,
+            "tasks": [dict(t) for t in self.tasks.values()],
+            "tokens": [{"userId": t["userId"], "expires_in": round(t["expires"] - now, 3)}
+                       for t in self.tokens.values()],
+        }
+
+
+class EdubriteState:
+    def __init__(self, fixture, scale=0):
+        fx = copy.deepcopy(fixture or {})
+        self.site = fx.get("site", "demo")
+        self.api_users = {str(u["username"]): str(u["password"]) for u in fx.get("api_users") or ()}
+        self.users = {}
+        self.by_name = {}
+        self.by_open_id = {}
+        self.programs = {}
+        self.by_ext_id = {}
+        self.sessions = {}        # SESSION_ID -> {"info": str|None, "user": str|None, "expires": float}
+        self.issued = []          # every SESSION_ID and SESSION_INFO handed out since the last reset
+        self.mails = []           # enrollUsersInProgram calls with sendMail=true
+        for user in fx.get("users") or ():
+            self._add_user(user)
+        for prog in fx.get("programs") or ():
+            rec = self._add_program(prog)
+            for mem in prog.get("members") or ():
+                user = self._user_ref(mem)
+                rec["members"][user["id"]] = new_member(
+                    user["id"], **{k: mem.get(k) for k in (
+                        "startDate", "endDate", "dueDate", "awardDate", "awardExpDate", "score")},
+                    award=bool(mem.get("award", False)), quit=bool(mem.get("quit", False)))
+        if scale:
+            self._add_program({"id": BENCH_PROGRAM_ID, "extId": BENCH_PROGRAM_EXT_ID,
+                               "name": "Benchmark program"})
+            for i in range(1, scale + 1):
+                name = bench_member_name(i)
+                self._add_user({"id": "00000000-0000-4000-c000-%012d" % i, "userName": name,
+                                "openId": "oid-%s" % name, "email": "%s@example.com" % name,
+                                "firstName": "Member", "lastName": "%05d" % i,
+                                "siteRole": "STUDENT", "status": "ACTIVE"})
+
+    def _add_user(self, user):
+        rec = {"id": str(user["id"]), "userName": str(user["userName"]),
+               "openId": str(user.get("openId") or ""), "email": user.get("email", ""),
+               "firstName": user.get("firstName", ""), "lastName": user.get("lastName", ""),
+               "siteRole": user.get("siteRole", "STUDENT"), "status": user.get("status", "ACTIVE")}
+        self.users[rec["id"]] = rec
+        self.by_name[rec["userName"]] = rec
+        if rec["openId"]:
+            self.by_open_id[rec["openId"]] = rec
+        return rec
+
+    def _add_program(self, prog):
+        rec = {"id": str(prog["id"]), "extId": prog.get("extId"), "name": prog.get("name", ""),
+               "members": {}}
+        self.programs[rec["id"]] = rec
+        if rec["extId"]:
+            self.by_ext_id[rec["extId"]] = rec
+        return rec
+
+    def _user_ref(self, item):
+        if item.get("userId") in self.users:
+            return self.users[item["userId"]]
+        if item.get("userName") in self.by_name:
+            return self.by_name[item["userName"]]
+        raise FixtureError("program member: unknown user %r" % (item.get("userName") or item.get("userId")))
+
+    def to_json(self):
+        progs = []
+        for prog in self.programs.values():
+            item = {k: v for k, v in prog.items() if k != "members"}
+            item["members"] = [dict(m, userName=self.users[m["userId"]]["userName"])
+                               for m in prog["members"].values()]
+            progs.append(item)
+        now = time.time()
+        return {
+            "site": self.site,
+            "users": list(self.users.values()),
+            "programs": progs,
+            "sessions": [{"loggedIn": s["info"] is not None, "user": s["user"],
+                          "expires_in": round(s["expires"] - now, 3)}
+                         for s in self.sessions.values()],
+            "mails": list(self.mails),
+        }
+
+
+def new_member(user_id, startDate=None, endDate=None, dueDate=None, awardDate=None,
+               awardExpDate=None, score=None, award=False, quit=False, sendMail=None):
+    return {"userId": user_id, "startDate": _int_or_none(startDate), "endDate": _int_or_none(endDate),
+            "dueDate": _int_or_none(dueDate), "awardDate": _int_or_none(awardDate),
+            "awardExpDate": _int_or_none(awardExpDate), "award": bool(award),
+            "score": None if score is None else float(score), "quit": bool(quit),
+            "status": "COMPLETED" if award else "ENROLLED", "sendMail": sendMail}
+
+
+def _int_or_none(value):
+    return None if value is None else int(value)
