@@ -1,0 +1,44 @@
+# -*- coding: utf-8 -*-
+# Copyright: learnops.lms contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+
+    DOCUMENTATION = r"""
+options:
+  validate_certs:
+    description:
+      - Verify the service's TLS certificate.
+      - Set to V(false) only for a test service with a self-signed certificate; prefer O(ca_path).
+      - Applies to this task's connection only, never to the whole process.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - A PEM file of the CA certificates to trust when verifying the service's certificate.
+    type: path
+  timeout:
+    description:
+      - Seconds to wait for the service to connect and to answer each request.
+    type: float
+    default: 30
+  retries:
+    description:
+      - How many times a request is repeated when the service is unreachable, throttles (HTTP 429,
+        503) or, for requests that are safe to repeat, times out or answers HTTP 502 or 504.
+      - Waits grow exponentially with random jitter; a C(Retry-After) header is honoured.
+      - V(0) disables retries.
+    type: int
+    default: 5
+  retry_max_time:
+    description:
+      - The most seconds one request may spend in retries before the task fails.
+    type: float
+    default: 120
+requirements:
+  - requests
+  - lxml
+"""

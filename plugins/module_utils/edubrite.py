@@ -1,0 +1,351 @@
+# -*- coding: utf-8 -*-
+# Copyright: learnops.lms contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""EduBrite wire code: two-step session login, form posts, XML replies, paging.
+
+Contract: lms-api-contract.md, section 2.  Every point marked [assumed] there is a named
+constant below, so a real tenant can correct it here and nowhere else.  Modules hold only the
+desired-state logic; everything that goes on the wire is built and read here.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ansible_collections.learnops.lms.plugins.module_utils import dates, safexml
+from ansible_collections.learnops.lms.plugins.module_utils.errors import (
+    ApiError, AuthenticationError, ReplyError, ValidationError,
+)
+
+# --- What the contract documents or assumes (section numbers of lms-api-contract.md) ---
+PATH_PREFIX = "/oltpublish/site/"           # 2.1 [doc]: https://<site>/oltpublish/site/<service>.do
+CONNECT_SERVICE = "connect"                 # 2.2 [doc]
+COOKIE_SESSION_ID = "SESSION_ID"            # 2.2 [doc]: set by connect step 1
+COOKIE_SESSION_INFO = "SESSION_INFO"        # 2.2 [doc]: set by connect step 2
+HEADER_RUN_AS = "REAL_UNAME"                # 2.1 [doc]: whose permissions apply
+CODE_SUCCESS = "0"                          # 2.3 [doc]: <response code="0">; "-1" is a failure
+MSG_SUCCESS = "0"                           # 2.3 [doc]
+MSG_NOT_FOUND = "0004"                      # 2.3 [doc]; unknown program/user/member [assumed]
+MSG_NOT_ALLOWED = "0005"                    # 2.3 [doc]
+MSG_GENERIC_ERROR = "0026"                  # 2.3 [doc]
+MSG_CONNECTED = "0152"                      # 2.2 [doc]
+MSG_CONNECT_FAILED = "0154"                 # 2.2 [doc]
+MSG_SESSION_INVALID = "0174"                # 2.2 [doc code, assumed trigger]: log in again once
+MSG_MEMBER_UPDATED = "0226"                 # 2.3 [doc, seed]
+PAGE_SIZE = 1000                            # 2.4 listProgramMembers pageSize [assumed maximum]
+PROGRAM_MEMBERS_ELEMENT = "programMembers"  # 2.4 [assumed reply shape]
+MEMBER_ELEMENT = "member"                   # 2.4 [assumed reply shape]
+STATUS_ENROLLED = "ENROLLED"                # 2.4 [doc values]
+STATUS_COMPLETED = "COMPLETED"              # 2.4 [doc values]; COMPLETED = awarded [assumed]
+# Not in the contract; the sandbox's choice, mirrored when the module predicts a record in check
+# mode: award=false also clears awardDate and awardExpDate unless the same call sets them.
+AWARD_RESET_CLEARS_AWARD_DATES = True
+# Scores are "Float number" [doc]; a tenant storing 32-bit floats may answer 0.10000000149 for
+# 0.1, so scores are compared with this relative tolerance.
+SCORE_RELATIVE_TOLERANCE = 1e-6
+
+# Services and dispatches (2.4).
+ENROLLMENT_SERVICE = "enrollmentService"
+REPORT_SERVICE = "reportService"
+USER_SERVICE = "userService"
+
+# updateProgramMember's optional fields, in the order of the seed's parameter table [doc, seed].
+FIELD_ORDER = ("startDate", "endDate", "dueDate", "remove", "award", "score", "awardDate", "awardExpDate",
+               "quitProgram")
+DATE_PARAMS = ("startDate", "endDate", "dueDate", "awardDate", "awardExpDate")
+AWARD_DATE_PARAMS = ("awardDate", "awardExpDate")
+# How users are named in each call (2.4): updateProgramMember takes all three, enrollUsersInProgram
+# only ids and usernames, userService get one of id, userName, openId.
+USER_PARAMS = {"user_id": "ids", "username": "usernames", "open_id": "openIds"}
+ENROLL_USER_PARAMS = ("ids", "usernames")
+GET_USER_PARAMS = {"user_id": "id", "username": "userName", "open_id": "openId"}
+
+# Module option -> updateProgramMember date parameter.
+DATE_OPTIONS = dict(start_date="startDate", end_date="endDate", due_date="dueDate",
+                    award_date="awardDate", award_expiry_date="awardExpDate")
+
+
+def program(program_id=None, ext_id=None):
+    """The form parameter naming a program, as an ordered list: its id, else its external id."""
+    return [("programId", program_id)] if program_id else [("extId", ext_id)]
+
+
+def program_label(prog):
+    """``programId xxxx`` / ``extId ONBOARDING`` for messages."""
+    return "%s %s" % prog[0]
+
+
+def member_view(member, tz=dates.UTC):
+    """A member's record for results and diffs: each date in ISO 8601 and in epoch milliseconds."""
+    if member is None:
+        return None
+    view = dict(status=member["status"], quit=member["quit"], awarded=member["award"], score=member["score"])
+    for option, param in DATE_OPTIONS.items():
+        view[option] = dates.from_epoch_ms(member[param], tz)
+        view[option + "_ms"] = member[param]
+    return view
+
+
+def same_value(param, current, wanted):
+    """The contract's comparison (2.6): dates at millisecond precision, score as a number."""
+    if param == "score" and current is not None and wanted is not None:
+        return math.isclose(float(current), float(wanted), rel_tol=SCORE_RELATIVE_TOLERANCE, abs_tol=1e-9)
+    return current == wanted
+
+
+def _flag(value):
+    return "true" if value else "false"
+
+
+def wire_value(param, value):
+    """A field's value as the form sends it: booleans true/false, score a float, dates epoch ms."""
+    if isinstance(value, bool):
+        return _flag(value)
+    if param == "score":
+        return repr(float(value))
+    return str(int(value))
+
+
+def _value(element, name):
+    """An attribute of ``element``, or the text of a child of that name (tolerant parser)."""
+    value = element.get(name)
+    if value is None:
+        value = safexml.text(element, name)
+    value = (value or "").strip()
+    return value or None
+
+
+def member_record(element):
+    """A ``<member>`` of listProgramMembers as a dict; empty values are None [assumed shape].
+
+    Dates are epoch ms ints, ``award`` and ``quit`` booleans, ``score`` a float, ``status`` upper case.
+    """
+    def millis(name):
+        value = _value(element, name)
+        return int(value) if value and value.lstrip("-").isdigit() else None
+
+    score = _value(element, "score")
+    try:
+        score = float(score) if score else None
+    except ValueError:
+        score = None
+    if score is not None and not math.isfinite(score):
+        score = None
+    status = (_value(element, "status") or "").upper() or None
+    award = _value(element, "award")
+    record = dict(
+        user_id=_value(element, "userId"), username=_value(element, "userName"), open_id=_value(element, "openId"),
+        status=status,
+        quit=(_value(element, "quit") or "").lower() == "true",
+        award=award.lower() == "true" if award else status == STATUS_COMPLETED,
+        score=score,
+    )
+    record.update((param, millis(param)) for param in DATE_PARAMS)
+    return record
+
+
+class EduBriteClient:
+    """Calls to one EduBrite site, in one API session logged in on first use.
+
+    ``on_secret`` is called with every secret the client holds or receives (the password, the
+    session cookies), so that a module can mask them in all its output.
+    """
+
+    def __init__(self, transport, site_url, username, password, run_as, on_secret=None):
+        self.transport = transport
+        self.base = site_url.rstrip("/") + PATH_PREFIX
+        self.username = username
+        self.password = password
+        self.run_as = run_as
+        self._on_secret = on_secret or (lambda value: None)
+        self._cookies = None
+        self.logins = 0
+        if password:
+            self._on_secret(password)
+
+    # --- session ---
+
+    def login(self):
+        """The two-step login of contract 2.2; the session is reused for every later call."""
+        what = "EduBrite connect"
+        first = self._post(CONNECT_SERVICE, what, [], {}, safe_to_repeat=True)
+        if first.body.strip():
+            code, msg, text = self._outcome(self._parse(first, what))
+            if code != CODE_SUCCESS:
+                raise self._login_refused(first.status, msg, text)
+        session_id = first.cookies.get(COOKIE_SESSION_ID)
+        if not session_id:
+            raise ReplyError("%s: the first step set no %s cookie (HTTP %s). Check site_url. Reply begins: %s"
+                             % (what, COOKIE_SESSION_ID, first.status, safexml.excerpt(first.body)),
+                             http_status=first.status)
+        self._on_secret(session_id)
+        second = self._post(CONNECT_SERVICE, what, [("username", self.username), ("password", self.password)],
+                            {"Cookie": "%s=%s" % (COOKIE_SESSION_ID, session_id)}, safe_to_repeat=True)
+        code, msg, text = self._outcome(self._parse(second, what))
+        session_info = second.cookies.get(COOKIE_SESSION_INFO)
+        if code != CODE_SUCCESS or second.status >= 400:
+            raise self._login_refused(second.status, msg, text)
+        if not session_info:
+            raise ReplyError("%s: the login succeeded (msg %s) but set no %s cookie (HTTP %s)."
+                             % (what, msg, COOKIE_SESSION_INFO, second.status), http_status=second.status)
+        self._on_secret(session_info)
+        self._cookies = "%s=%s; %s=%s" % (COOKIE_SESSION_ID, session_id, COOKIE_SESSION_INFO, session_info)
+        self.logins += 1
+
+    def _login_refused(self, status, msg, text):
+        message = ("EduBrite refused the login of API user %r (HTTP %s, msg %s: %s)."
+                   % (self.username, status, msg, text or "no text"))
+        if msg == MSG_CONNECT_FAILED or status in (401, 403):
+            return AuthenticationError(
+                message + " Check api_username and api_password; EduBrite also refuses logins when "
+                "too many API sessions of the site are open.", code=msg, http_status=status)
+        return ApiError(message, code=msg, http_status=status)
+
+    # --- calls ---
+
+    def call(self, service, dispatch, params, expect=(MSG_SUCCESS,), safe_to_repeat=True):
+        """Post ``dispatch`` to ``service`` and return the reply's root element.
+
+        ``params`` is an ordered list of (name, value) pairs, sent after ``dispatch`` and ``xml``.
+        ``expect`` names the msg codes that mean success.  An expired session (0174) logs in again
+        and repeats the call once (the call was refused, so repeating it is safe); any other failure
+        raises ApiError with code = the msg code.
+        """
+        try:
+            return self._call_once(service, dispatch, params, expect, safe_to_repeat)
+        except ApiError as exc:
+            if exc.code != MSG_SESSION_INVALID:
+                raise
+        self.login()
+        return self._call_once(service, dispatch, params, expect, safe_to_repeat, again=True)
+
+    def _call_once(self, service, dispatch, params, expect, safe_to_repeat, again=False):
+        if self._cookies is None:
+            self.login()
+        what = "EduBrite %s" % dispatch
+        form = [("dispatch", dispatch), ("xml", "true")] + list(params)
+        reply = self._post(service, what, form, {"Cookie": self._cookies, HEADER_RUN_AS: self.run_as},
+                           safe_to_repeat=safe_to_repeat)
+        # The body is judged before the HTTP status: errors come as XML with 401/403/404 [doc].
+        root = self._parse(reply, what)
+        code, msg, text = self._outcome(root)
+        if code == CODE_SUCCESS and (msg is None or msg in expect):
+            if reply.status >= 400:
+                raise ReplyError("%s: the reply says success (msg %s) with HTTP %s; not trusted."
+                                 % (what, msg, reply.status), http_status=reply.status)
+            return root
+        error = AuthenticationError if msg == MSG_CONNECT_FAILED else ApiError
+        raise error(self._explain(what, reply.status, code, msg, text, again), code=msg, http_status=reply.status)
+
+    def _explain(self, what, status, code, msg, text, again):
+        if code == CODE_SUCCESS:
+            message = "%s: unexpected reply (HTTP %s, msg %s: %s)" % (what, status, msg, text or "no text")
+        else:
+            message = "%s failed (HTTP %s, msg %s: %s)" % (what, status, msg, text or "no text")
+        if msg == MSG_NOT_ALLOWED:
+            message += (". The permissions used were those of run_as %r (sent as %s); it must name a user "
+                        "allowed to do this, normally a site administrator" % (self.run_as, HEADER_RUN_AS))
+        elif msg == MSG_SESSION_INVALID and again:
+            message += ". The API session expired again right after a new login"
+        return message + "."
+
+    def _post(self, service, what, form, headers, safe_to_repeat=True):
+        url = self.base + service + ".do"
+        return self.transport.post(url, what, data=form, headers=headers, safe_to_repeat=safe_to_repeat)
+
+    @staticmethod
+    def _parse(reply, what):
+        root = safexml.parse(reply.body, reply.status, what)
+        if safexml.local(root) != "response":
+            raise ReplyError("%s: the reply is not an EduBrite <response> (HTTP %s). Reply begins: %s"
+                             % (what, reply.status, safexml.excerpt(reply.body)), http_status=reply.status)
+        return root
+
+    @staticmethod
+    def _outcome(root):
+        """(response code, first msg code, its text); codes stripped, None when absent."""
+        msg = safexml.path(root, "msgs", "msg")
+        code = (root.get("code") or "").strip()
+        if msg is None:
+            return code, None, None
+        return code, safexml.text(msg, "code"), safexml.text(msg, "value")
+
+    # --- methods ---
+
+    def list_program_members(self, prog):
+        """Every member of the program, all pages (currPage from 0), as member_record dicts."""
+        members, seen, page = [], set(), 0
+        while True:
+            root = self.call(REPORT_SERVICE, "listProgramMembers",
+                             list(prog) + [("currPage", str(page)), ("pageSize", str(PAGE_SIZE))])
+            listing = safexml.path(root, "data", PROGRAM_MEMBERS_ELEMENT)
+            found = [member_record(element) for element in safexml.children(listing, MEMBER_ELEMENT)]
+            fresh = [m for m in found if (m["user_id"], m["username"]) not in seen]
+            if found and not fresh:
+                raise ReplyError("EduBrite listProgramMembers: page %d repeats members already listed; "
+                                 "stopped paging." % page)
+            seen.update((m["user_id"], m["username"]) for m in fresh)
+            members.extend(fresh)
+            total = (listing.get("numItems") or "").strip() if listing is not None else ""
+            size = (listing.get("pageSize") or "").strip() if listing is not None else ""
+            size = int(size) if size.isdigit() and int(size) > 0 else PAGE_SIZE
+            if not found or (int(total) <= len(members) if total.isdigit() else len(found) < size):
+                return members
+            page += 1
+
+    def members_of(self, prog):
+        """Every member of the program; an unknown program (0004) is a ValidationError naming it."""
+        try:
+            return self.list_program_members(prog)
+        except ApiError as exc:
+            if exc.code == MSG_NOT_FOUND:
+                raise ValidationError("%s: EduBrite knows no such program (%s)" % (program_label(prog), exc.message),
+                                      code=exc.code)
+            raise
+
+    def get_user(self, user_id=None, username=None, open_id=None):
+        """The user named by exactly one of the keywords, as dict(user_id, username, open_id,
+        status, site_role); None when EduBrite knows no such user (0004)."""
+        given = [(kind, value) for kind, value in (("user_id", user_id), ("username", username), ("open_id", open_id))
+                 if value is not None]
+        if len(given) != 1:
+            raise ValueError("get_user needs exactly one of user_id, username, open_id")
+        kind, value = given[0]
+        try:
+            root = self.call(USER_SERVICE, "get", [(GET_USER_PARAMS[kind], value)])
+        except ApiError as exc:
+            if exc.code == MSG_NOT_FOUND:
+                return None
+            raise
+        user = safexml.path(root, "data", "user")
+        if user is None:
+            return None
+        return dict(user_id=_value(user, "id"), username=_value(user, "userName"), open_id=_value(user, "openId"),
+                    status=_value(user, "status"), site_role=_value(user, "siteRole"))
+
+    def enroll_users_in_program(self, prog, user_param, users, send_mail):
+        """Add users (``user_param`` ids or usernames) as members.  Repeating it after a lost reply
+        could mail the users twice, so it is repeated only when no mail is sent."""
+        if user_param not in ENROLL_USER_PARAMS:
+            raise ValueError("enrollUsersInProgram names users by %s, not %s"
+                             % (" or ".join(ENROLL_USER_PARAMS), user_param))
+        self.call(ENROLLMENT_SERVICE, "enrollUsersInProgram",
+                  list(prog) + [(user_param, ",".join(users)), ("sendMail", _flag(send_mail))],
+                  safe_to_repeat=not send_mail)
+
+    def update_program_member(self, prog, user_param, users, fields):
+        """Set ``fields`` ({param: value}) for the users (``user_param`` ids, usernames or openIds).
+
+        Absolute values, so safe to repeat.  (A removal repeated after a lost reply that had in
+        fact been applied is refused with 0004; the module then reads the members to say what
+        happened, which is still better than not repeating a removal that never arrived.)
+        """
+        if user_param not in USER_PARAMS.values():
+            raise ValueError("updateProgramMember names users by ids, usernames or openIds, not %s" % user_param)
+        unknown = set(fields) - set(FIELD_ORDER)
+        if unknown:
+            raise ValueError("updateProgramMember has no field %s" % ", ".join(sorted(unknown)))
+        params = list(prog) + [(user_param, ",".join(users))]
+        params += [(name, wire_value(name, fields[name])) for name in FIELD_ORDER if name in fields]
+        self.call(ENROLLMENT_SERVICE, "updateProgramMember", params, expect=(MSG_MEMBER_UPDATED, MSG_SUCCESS),
+                  safe_to_repeat=True)

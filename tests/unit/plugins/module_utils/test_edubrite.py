@@ -1,0 +1,430 @@
+# -*- coding: utf-8 -*-
+# Copyright: learnops.lms contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The EduBrite form-post layer against scripted requests and replies: exact form bodies (in
+order), cookies and headers, and the XML replies."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+from lxml import etree
+
+from ansible_collections.learnops.lms.plugins.module_utils import edubrite
+from ansible_collections.learnops.lms.plugins.module_utils.errors import (
+    ApiError, AuthenticationError, ReplyError, TransportError, ValidationError,
+)
+from ansible_collections.learnops.lms.tests.unit.scripted import Call
+
+SITE = "https://acme.edubrite.com"
+CONNECT = SITE + "/oltpublish/site/connect.do"
+ENROLLMENT = SITE + "/oltpublish/site/enrollmentService.do"
+REPORT = SITE + "/oltpublish/site/reportService.do"
+USERS = SITE + "/oltpublish/site/userService.do"
+API_USER = "api_6f0c2a4e-3b1d-4c8e-9f7a-2d5e8b1c0a93"
+PASSWORD = "9Zq4-uuid-style-secret"
+RUN_AS = "adminusername"
+SID, INFO = "sid-0001", "info-0001"
+SID2, INFO2 = "sid-0002", "info-0002"
+PROGRAM = [("programId", "xxxx-xxxx-xxxx-xxxx")]
+SESSION = {"Cookie": "SESSION_ID=%s; SESSION_INFO=%s" % (SID, INFO), "REAL_UNAME": RUN_AS}
+SESSION2 = {"Cookie": "SESSION_ID=%s; SESSION_INFO=%s" % (SID2, INFO2), "REAL_UNAME": RUN_AS}
+
+# The seed's reply, verbatim (003_4ff6ab2eb90375eb.txt).
+SEED_REPLY = """<response code="0">
+   <msgs>
+      <msg>
+         <code>0226</code>
+         <value>
+            <![CDATA[Program member updated successfully]]>
+         </value>
+      </msg>
+   </msgs>
+</response>"""
+
+
+def response(code, msg, text, data=None):
+    return ('<response code="%s"><msgs><msg><code>%s</code><value><![CDATA[%s]]></value></msg></msgs>%s</response>'
+            % (code, msg, text, "<data>%s</data>" % data if data is not None else ""))
+
+
+OK = response(0, "0", "Success")
+SESSION_EXPIRED = response(-1, "0174", "Session is not valid")
+
+
+def login(sid=SID, info=INFO):
+    """The two requests of the contract's login (2.2), exactly."""
+    return [
+        Call(CONNECT, data=[], body=response(0, "0", "Session started"), cookies={"SESSION_ID": sid}),
+        Call(CONNECT, data=[("username", API_USER), ("password", PASSWORD)], headers={"Cookie": "SESSION_ID=%s" % sid},
+             body=response(0, "0152", "Connected successfully"), cookies={"SESSION_INFO": info}),
+    ]
+
+
+def form(dispatch, *params):
+    return [("dispatch", dispatch), ("xml", "true")] + list(params)
+
+
+def client_for(transport, secrets=None, run_as=RUN_AS):
+    on_secret = secrets.append if secrets is not None else None
+    return edubrite.EduBriteClient(transport, SITE + "/", API_USER, PASSWORD, run_as, on_secret=on_secret)
+
+
+def member_xml(user_id, name, **values):
+    attributes = dict(userId=user_id, userName=name, openId="", status="ENROLLED", quit="false", award="false",
+                      score="", startDate="", endDate="", dueDate="", awardDate="", awardExpDate="")
+    attributes.update(values)
+    return "<member %s/>" % " ".join('%s="%s"' % item for item in attributes.items())
+
+
+def listing(members, num_items=None, page=0, size=1000):
+    return response(0, "0", "Success", '<programMembers numItems="%s" currPage="%d" pageSize="%d">%s</programMembers>'
+                    % (len(members) if num_items is None else num_items, page, size, "".join(members)))
+
+
+def list_call(page, body, headers=None, program=None):
+    return Call(REPORT, data=form("listProgramMembers", *(program or PROGRAM)) + [("currPage", str(page)), ("pageSize", "1000")],
+                headers=SESSION if headers is None else headers, body=body)
+
+
+# --- the seed ---
+
+def test_seed_sample_input_posts_exactly_the_seed_parameters(script):
+    """Seed: enrollmentService.do, dispatch=updateProgramMember, xml=true, programId, usernames,
+    endDate (the snippet's couponService.do and expDate are wrong; the table is followed)."""
+    secrets = []
+    transport = script(*login(), Call(ENROLLMENT, data=[
+        ("dispatch", "updateProgramMember"), ("xml", "true"), ("programId", "xxxx-xxxx-xxxx-xxxx"),
+        ("usernames", "user1,user2"), ("endDate", "1495163497116")], headers=SESSION, body=SEED_REPLY))
+    client = client_for(transport, secrets)
+    client.update_program_member(PROGRAM, "usernames", ["user1", "user2"], {"endDate": 1495163497116})
+    sent = transport.scripted.sent
+    assert [s["url"] for s in sent] == [CONNECT, CONNECT, ENROLLMENT]
+    assert "REAL_UNAME" not in sent[0]["headers"] and "Cookie" not in sent[0]["headers"]
+    assert sent[2]["headers"] == SESSION
+    assert secrets == [PASSWORD, SID, INFO]
+    assert client.logins == 1
+
+
+def test_every_field_in_the_seed_table_order(script):
+    transport = script(*login(), Call(ENROLLMENT, headers=SESSION, body=SEED_REPLY, data=form(
+        "updateProgramMember", ("extId", "ONBOARDING"), ("openIds", "oid-1"),
+        ("startDate", "1767571200000"), ("endDate", "1"), ("dueDate", "1774915200000"), ("award", "true"),
+        ("score", "92.5"), ("awardDate", "1770681600000"), ("awardExpDate", "1802217600000"))))
+    fields = {"awardExpDate": 1802217600000, "score": 92.5, "award": True, "startDate": 1767571200000,
+              "dueDate": 1774915200000, "awardDate": 1770681600000, "endDate": 1}
+    client_for(transport).update_program_member(edubrite.program(ext_id="ONBOARDING"), "openIds", ["oid-1"], fields)
+
+
+@pytest.mark.parametrize("fields, wire", [
+    ({"remove": True}, [("remove", "true")]),
+    ({"quitProgram": True}, [("quitProgram", "true")]),
+    ({"award": False}, [("award", "false")]),
+    ({"score": 88}, [("score", "88.0")]),
+    ({"score": 0.1}, [("score", "0.1")]),
+])
+def test_flags_and_score_on_the_wire(script, fields, wire):
+    transport = script(*login(), Call(ENROLLMENT, headers=SESSION, body=SEED_REPLY,
+                                      data=form("updateProgramMember", *PROGRAM) + [("ids", "a,b")] + wire))
+    client_for(transport).update_program_member(PROGRAM, "ids", ["a", "b"], fields)
+
+
+def test_update_refuses_unknown_fields_and_user_params():
+    client = client_for(None)
+    with pytest.raises(ValueError, match="expDate"):
+        client.update_program_member(PROGRAM, "usernames", ["u"], {"expDate": 1})
+    with pytest.raises(ValueError, match="emails"):
+        client.update_program_member(PROGRAM, "emails", ["u"], {"endDate": 1})
+    with pytest.raises(ValueError, match="openIds"):
+        client.enroll_users_in_program(PROGRAM, "openIds", ["u"], False)
+
+
+# --- session ---
+
+def test_one_login_for_many_calls(script):
+    transport = script(*login(), list_call(0, listing([])), list_call(0, listing([])))
+    client = client_for(transport)
+    assert client.list_program_members(PROGRAM) == []
+    assert client.list_program_members(PROGRAM) == []
+    assert client.logins == 1
+
+
+def test_session_expiry_logs_in_again_once_and_repeats_the_call(script):
+    update = form("updateProgramMember", *PROGRAM) + [("usernames", "user1"), ("score", "1.0")]
+    secrets = []
+    transport = script(*login(), Call(ENROLLMENT, data=update, headers=SESSION, status=401, body=SESSION_EXPIRED),
+                       *login(SID2, INFO2), Call(ENROLLMENT, data=update, headers=SESSION2, body=SEED_REPLY))
+    client = client_for(transport, secrets)
+    client.update_program_member(PROGRAM, "usernames", ["user1"], {"score": 1})
+    assert client.logins == 2
+    assert secrets == [PASSWORD, SID, INFO, SID2, INFO2]
+
+
+def test_session_refused_right_after_a_new_login_fails(script):
+    transport = script(*login(), list_call(0, SESSION_EXPIRED), *login(SID2, INFO2),
+                       list_call(0, SESSION_EXPIRED, headers=SESSION2))
+    with pytest.raises(ApiError, match="expired again right after a new login") as caught:
+        client_for(transport).list_program_members(PROGRAM)
+    assert caught.value.code == "0174"
+
+
+def test_refused_login_is_an_authentication_error_without_the_password(script):
+    transport = script(Call(CONNECT, data=[], body=OK, cookies={"SESSION_ID": SID}),
+                       Call(CONNECT, data=[("username", API_USER), ("password", PASSWORD)], status=401,
+                            body=response(-1, "0154", "Connection not successful")))
+    with pytest.raises(AuthenticationError) as caught:
+        client_for(transport).list_program_members(PROGRAM)
+    message = str(caught.value)
+    assert API_USER in message and "0154" in message and "HTTP 401" in message and PASSWORD not in message
+
+
+def test_first_login_step_without_session_cookie(script):
+    transport = script(Call(CONNECT, data=[], body=OK))
+    with pytest.raises(ReplyError, match="no SESSION_ID cookie.*site_url"):
+        client_for(transport).login()
+
+
+def test_first_login_step_html_page_is_a_reply_error(script):
+    transport = script(Call(CONNECT, data=[], status=404, body="<html><body><h1>Not Found</h1></body></html>"))
+    with pytest.raises(ReplyError, match="not an EduBrite <response> \\(HTTP 404\\)"):
+        client_for(transport).login()
+
+
+def test_first_login_step_may_have_an_empty_body(script):
+    transport = script(Call(CONNECT, data=[], body=b"", cookies={"SESSION_ID": SID}), login()[1])
+    client_for(transport).login()
+
+
+def test_login_without_session_info_cookie(script):
+    transport = script(login()[0], Call(CONNECT, body=response(0, "0152", "Connected successfully")))
+    with pytest.raises(ReplyError, match="set no SESSION_INFO cookie"):
+        client_for(transport).login()
+
+
+# --- errors ---
+
+def test_permission_refusal_says_whose_permissions_were_used(script):
+    transport = script(*login(), list_call(0, response(-1, "0005", "You are not allowed to perform this action."),
+                                           headers={"REAL_UNAME": "jdoe_eb"}))
+    with pytest.raises(ApiError) as caught:
+        client_for(transport, run_as="jdoe_eb").list_program_members(PROGRAM)
+    assert caught.value.code == "0005"
+    assert "run_as 'jdoe_eb'" in str(caught.value) and "not allowed" in str(caught.value)
+
+
+def test_error_body_is_read_before_the_http_status(script):
+    transport = script(*login(), list_call(0, response(-1, "0004", "Program not found: xxxx-xxxx-xxxx-xxxx")))
+    transport.scripted.script[-1].status = 404
+    with pytest.raises(ValidationError, match="programId xxxx-xxxx-xxxx-xxxx: EduBrite knows no such program.*"
+                                              "HTTP 404, msg 0004: Program not found"):
+        client_for(transport).members_of(PROGRAM)
+
+
+@pytest.mark.parametrize("status, body, words", [
+    (500, "<!DOCTYPE html><html><body><h1>500 Internal Server Error</h1></body></html>", "HTTP 500"),
+    (200, "<html><body>Maintenance</body></html>", "not an EduBrite <response> (HTTP 200). Reply begins: <html>"),
+    (200, '<response code="0"><msgs><msg><code>0</co', "not well-formed XML (HTTP 200"),
+    (200, "", "empty reply (HTTP 200)"),
+])
+def test_replies_that_are_not_the_expected_xml(script, status, body, words):
+    transport = script(*login(), list_call(0, body))
+    transport.scripted.script[-1].status = status
+    with pytest.raises(ReplyError) as caught:
+        client_for(transport).list_program_members(PROGRAM)
+    assert words in str(caught.value)
+    assert SID not in str(caught.value) and INFO not in str(caught.value)
+
+
+def test_success_code_with_an_error_status_is_not_trusted(script):
+    transport = script(*login(), list_call(0, listing([])))
+    transport.scripted.script[-1].status = 403
+    with pytest.raises(ReplyError, match="success .* with HTTP 403"):
+        client_for(transport).list_program_members(PROGRAM)
+
+
+def test_unexpected_msg_code_and_generic_error(script):
+    update = form("updateProgramMember", *PROGRAM) + [("usernames", "u"), ("dueDate", "5")]
+    transport = script(*login(), Call(ENROLLMENT, data=update, body=response(0, "0999", "Something else")),
+                       Call(ENROLLMENT, data=update, status=400, body=response(-1, "0026", "Invalid value")))
+    client = client_for(transport)
+    with pytest.raises(ApiError, match="unexpected reply \\(HTTP 200, msg 0999: Something else\\)"):
+        client.update_program_member(PROGRAM, "usernames", ["u"], {"dueDate": 5})
+    with pytest.raises(ApiError, match="failed \\(HTTP 400, msg 0026: Invalid value\\)") as caught:
+        client.update_program_member(PROGRAM, "usernames", ["u"], {"dueDate": 5})
+    assert caught.value.code == "0026"
+
+
+def test_tolerant_reply_parsing_namespaces_and_order(script):
+    body = ('<e:response xmlns:e="urn:x" code=" 0 "><e:data><e:programMembers numItems="1">'
+            '<e:member userName="user1" userId="u1" status="completed" score="7"/></e:programMembers>'
+            '<e:unknown/></e:data><e:msgs><e:msg><e:value>ok</e:value><e:code>0</e:code></e:msg></e:msgs>'
+            '</e:response>')
+    transport = script(*login(), list_call(0, body))
+    [member] = client_for(transport).list_program_members(PROGRAM)
+    assert member["username"] == "user1" and member["status"] == "COMPLETED" and member["award"] is True
+    assert member["score"] == 7.0
+
+
+# --- retries: which calls are safe to repeat ---
+
+BAD_GATEWAY = Call(ENROLLMENT, status=502, body="502 Bad Gateway")
+
+
+def test_enrolment_without_mail_is_repeated_after_a_502(script):
+    enroll = form("enrollUsersInProgram", *PROGRAM) + [("usernames", "user3,user4"), ("sendMail", "false")]
+    transport = script(*login(), Call(ENROLLMENT, data=enroll, status=502, body="502 Bad Gateway"),
+                       Call(ENROLLMENT, data=enroll, headers=SESSION, body=OK))
+    client_for(transport).enroll_users_in_program(PROGRAM, "usernames", ["user3", "user4"], False)
+    assert len(transport.sleeps) == 1
+
+
+def test_enrolment_with_mail_is_not_repeated(script):
+    enroll = form("enrollUsersInProgram", *PROGRAM) + [("ids", "u3"), ("sendMail", "true")]
+    transport = script(*login(), Call(ENROLLMENT, data=enroll, status=502, body="502 Bad Gateway"))
+    with pytest.raises(ReplyError, match="HTTP 502"):
+        client_for(transport).enroll_users_in_program(PROGRAM, "ids", ["u3"], True)
+    assert transport.sleeps == []
+
+
+def test_updates_and_removals_are_repeated_after_a_lost_reply(script):
+    quit_form = form("updateProgramMember", *PROGRAM) + [("ids", "u1"), ("quitProgram", "true")]
+    remove_form = form("updateProgramMember", *PROGRAM) + [("ids", "u1"), ("remove", "true")]
+    transport = script(*login(), Call(ENROLLMENT, data=quit_form, raises=requests.exceptions.ReadTimeout("slow")),
+                       Call(ENROLLMENT, data=quit_form, body=SEED_REPLY),
+                       Call(ENROLLMENT, data=remove_form, status=502, body="502 Bad Gateway"),
+                       Call(ENROLLMENT, data=remove_form, body=SEED_REPLY))
+    client = client_for(transport)
+    client.update_program_member(PROGRAM, "ids", ["u1"], {"quitProgram": True})
+    client.update_program_member(PROGRAM, "ids", ["u1"], {"remove": True})
+    assert len(transport.sleeps) == 2
+
+
+def test_enrolment_with_mail_is_not_repeated_after_a_timeout(script):
+    transport = script(*login(), Call(ENROLLMENT, raises=requests.exceptions.ReadTimeout("slow")))
+    with pytest.raises(TransportError, match="not repeated"):
+        client_for(transport).enroll_users_in_program(PROGRAM, "ids", ["u1"], send_mail=True)
+
+
+def test_remove_and_quit_flags_together(script):
+    transport = script(*login(), Call(ENROLLMENT, body=response(0, "0226", "Program member updated successfully"), data=form(
+        "updateProgramMember", ("programId", "p"), ("openIds", "o1"), ("remove", "true"), ("quitProgram", "true"))))
+    client_for(transport).update_program_member(edubrite.program("p"), "openIds", ["o1"], {"quitProgram": True, "remove": True})
+
+
+def test_throttling_is_retried_and_then_gives_up(script):
+    throttled = Call(REPORT, status=429, body="", reply_headers={"Retry-After": "2"})
+    transport = script(*login(), throttled, throttled, retries=1)
+    with pytest.raises(TransportError, match="HTTP 429.*after 2 attempt"):
+        client_for(transport).list_program_members(PROGRAM)
+    assert transport.sleeps == [2.0]
+
+
+# --- reads ---
+
+def test_listing_normalises_records():
+    root = etree.fromstring(listing([
+        member_xml("u1", "user1", openId="oid-1", startDate="1595376000000"),
+        member_xml("u2", "user2", status="COMPLETED", award="true", score="92.5", awardDate="1595894400000",
+                   quit="TRUE"),
+        member_xml("u3", "user3", status="COMPLETED", award="", score="n/a"),
+        member_xml("u4", "user4", status="COMPLETED", award="false", score="NaN"),
+    ]))
+    records = [edubrite.member_record(e) for e in root.iter("member")]
+    assert records[0] == dict(user_id="u1", username="user1", open_id="oid-1", status="ENROLLED", quit=False,
+                              award=False, score=None, startDate=1595376000000, endDate=None, dueDate=None,
+                              awardDate=None, awardExpDate=None)
+    assert (records[1]["award"], records[1]["quit"], records[1]["score"], records[1]["awardDate"]) == (
+        True, True, 92.5, 1595894400000)
+    assert (records[2]["award"], records[2]["score"]) == (True, None)
+    assert (records[3]["award"], records[3]["score"]) == (False, None)
+
+
+def test_member_as_child_elements():
+    element = etree.fromstring("<member><userId>u9</userId><userName><![CDATA[jdoe]]></userName>"
+                               "<dueDate>1774915200000</dueDate><quit>true</quit></member>")
+    record = edubrite.member_record(element)
+    assert (record["user_id"], record["username"], record["dueDate"], record["quit"]) == ("u9", "jdoe", 1774915200000, True)
+
+
+def test_paging_reads_every_page_by_num_items(script):
+    """The site caps pageSize at 2: the client follows numItems, currPage from 0."""
+    page0 = listing([member_xml("u1", "user1"), member_xml("u2", "user2")], num_items=3, size=2)
+    page1 = listing([member_xml("u3", "user3")], num_items=3, page=1, size=2)
+    transport = script(*login(), list_call(0, page0), list_call(1, page1))
+    assert [m["username"] for m in client_for(transport).list_program_members(PROGRAM)] == ["user1", "user2", "user3"]
+
+
+def test_paging_follows_the_page_size_constant(script, monkeypatch):
+    monkeypatch.setattr(edubrite, "PAGE_SIZE", 2)
+
+    def page(number, members, total=3):
+        return Call(REPORT, body=response(0, "0", "Success", '<programMembers numItems="%d">%s</programMembers>'
+                                          % (total, members)),
+                    data=form("listProgramMembers", ("programId", "p"), ("currPage", str(number)), ("pageSize", "2")))
+    transport = script(*login(), page(0, '<member userId="a" userName="ua" status="COMPLETED" award="true" '
+                                         'score="92.5" startDate="1595376000000" endDate="" quit="false"/>'
+                                         '<member userId="b" userName="ub" status="ENROLLED" quit="true"/>'),
+                       page(1, '<member userName="uc" userId="c"/>'))
+    found = client_for(transport).list_program_members(edubrite.program("p"))
+    assert [(m["user_id"], m["award"], m["score"], m["startDate"], m["endDate"], m["quit"]) for m in found] == [
+        ("a", True, 92.5, 1595376000000, None, False), ("b", False, None, None, None, True),
+        ("c", False, None, None, None, False)]
+
+
+def test_paging_without_num_items_stops_at_a_short_page(script):
+    page0 = listing([member_xml("u1", "user1"), member_xml("u2", "user2")], size=2).replace(' numItems="2"', "")
+    page1 = listing([], size=2).replace(' numItems="0"', "")
+    transport = script(*login(), list_call(0, page0), list_call(1, page1))
+    assert len(client_for(transport).list_program_members(PROGRAM)) == 2
+
+
+def test_paging_stops_when_a_page_repeats(script):
+    page = listing([member_xml("u1", "user1")], num_items=5, size=1)
+    transport = script(*login(), list_call(0, page), list_call(1, page))
+    with pytest.raises(ReplyError, match="page 1 repeats members"):
+        client_for(transport).list_program_members(PROGRAM)
+
+
+def test_get_user_by_each_identifier_and_unknown_user(script):
+    user = ('<user id="u1" siteRole="STUDENT" status="ACTIVE"><userName><![CDATA[user1]]></userName>'
+            "<firstName>Uma</firstName><openId>oid-1</openId></user>")
+    transport = script(
+        *login(),
+        Call(USERS, data=form("get", ("userName", "user1")), headers=SESSION, body=response(0, "0", "Success", user)),
+        Call(USERS, data=form("get", ("id", "u1")), body=response(0, "0", "Success", user)),
+        Call(USERS, data=form("get", ("openId", "oid-1")), body=response(0, "0", "Success", user)),
+        Call(USERS, data=form("get", ("userName", "ghost")), status=404, body=response(-1, "0004", "User not found: ghost")),
+    )
+    client = client_for(transport)
+    expected = dict(user_id="u1", username="user1", open_id="oid-1", status="ACTIVE", site_role="STUDENT")
+    assert client.get_user(username="user1") == expected
+    assert client.get_user(user_id="u1") == expected
+    assert client.get_user(open_id="oid-1") == expected
+    assert client.get_user(username="ghost") is None
+    with pytest.raises(ValueError):
+        client.get_user(username="a", user_id="b")
+
+
+def test_get_user_permission_refusal_is_not_an_unknown_user(script):
+    transport = script(*login(), Call(USERS, status=401, body=response(-1, "0005", "You are not allowed to perform this action.")))
+    with pytest.raises(ApiError) as caught:
+        client_for(transport).get_user(username="user1")
+    assert caught.value.code == "0005"
+
+
+def test_member_view_gives_iso_and_epoch_ms():
+    record = edubrite.member_record(etree.fromstring(member_xml("u1", "user1", startDate="1767571200000",
+                                                                awardDate="1767571200123")))
+    view = edubrite.member_view(record, edubrite.dates.timezone("Europe/Berlin"))
+    assert view["start_date"] == "2026-01-05T01:00:00+01:00" and view["start_date_ms"] == 1767571200000
+    assert view["award_date"] == "2026-01-05T01:00:00.123+01:00"
+    assert view["due_date"] is None and view["due_date_ms"] is None
+    assert edubrite.member_view(None) is None
+
+
+@pytest.mark.parametrize("param, current, wanted, same", [
+    ("score", 0.10000000149011612, 0.1, True), ("score", 88.0, 88, True), ("score", 88.0, 88.5, False),
+    ("score", None, 0.0, False), ("dueDate", 1, 1, True), ("dueDate", 1000, 1001, False), ("dueDate", None, 1, False),
+])
+def test_same_value(param, current, wanted, same):
+    assert edubrite.same_value(param, current, wanted) is same

@@ -1,0 +1,78 @@
+# -*- coding: utf-8 -*-
+# Copyright: learnops.lms contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Retries, Retry-After, and what is never repeated."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from ansible_collections.learnops.lms.plugins.module_utils.errors import TransportError
+from ansible_collections.learnops.lms.plugins.module_utils.transport import Transport, retry_after_seconds
+from ansible_collections.learnops.lms.tests.unit.scripted import Call, ScriptedSession
+
+URL = "https://lms.example.com/x"
+
+
+def test_429_is_retried_after_retry_after(script):
+    transport = script(Call(URL, status=429, reply_headers={"Retry-After": "3"}), Call(URL, body="ok"))
+    assert transport.post(URL, "test").body == b"ok"
+    assert transport.sleeps == [3.0]
+
+
+def test_503_is_retried_even_for_writes_with_backoff(script):
+    transport = script(Call(URL, status=503), Call(URL, status=503), Call(URL, body="ok"))
+    assert transport.post(URL, "test", safe_to_repeat=False).status == 200
+    assert transport.sleeps == [0.5, 1.0]   # rng 0.5 * 0.5 * 2**n: exponential, with jitter
+
+
+def test_502_and_read_timeout_are_repeated_only_when_safe(script):
+    safe = script(Call(URL, status=502), Call(URL, raises=requests.exceptions.ReadTimeout("slow")), Call(URL, body="ok"))
+    assert safe.post(URL, "read", safe_to_repeat=True).status == 200
+    unsafe = script(Call(URL, status=502))
+    assert unsafe.post(URL, "write").status == 502
+    timeout = script(Call(URL, raises=requests.exceptions.ReadTimeout("slow")))
+    with pytest.raises(TransportError, match="not repeated"):
+        timeout.post(URL, "write")
+
+
+def test_connect_failures_are_always_retried(script):
+    transport = script(Call(URL, raises=requests.exceptions.ConnectTimeout("down")), Call(URL, body="ok"))
+    assert transport.post(URL, "write").status == 200
+
+
+def test_retries_are_bounded_by_count(script):
+    transport = script(*[Call(URL, status=429)] * 3, retries=2)
+    with pytest.raises(TransportError) as caught:
+        transport.post(URL, "iSpring ListUsers")
+    assert "after 3 attempt(s)" in caught.value.message and "iSpring ListUsers" in caught.value.message
+
+
+def test_retries_are_bounded_by_time(script):
+    transport = script(Call(URL, status=429, reply_headers={"Retry-After": "600"}), retry_max_time=60)
+    with pytest.raises(TransportError, match="retry_max_time"):
+        transport.post(URL, "test")
+    assert transport.sleeps == []
+
+
+def test_tls_failure_says_what_to_do(script):
+    transport = script(Call(URL, raises=requests.exceptions.SSLError("CERTIFICATE_VERIFY_FAILED")))
+    with pytest.raises(TransportError) as caught:
+        transport.post(URL, "test")
+    assert "ca_path" in caught.value.message and "validate_certs" in caught.value.message
+
+
+@pytest.mark.parametrize("validate, ca_path, verify", [(True, None, True), (False, None, False),
+                                                       (True, "/ca.pem", "/ca.pem"), (False, "/ca.pem", False)])
+def test_tls_settings_stay_in_the_session(validate, ca_path, verify):
+    session = ScriptedSession([Call(URL)])
+    Transport(session=session, validate_certs=validate, ca_path=ca_path).post(URL, "test")
+    assert session.sent[0]["verify"] == verify
+
+
+def test_retry_after_forms():
+    assert retry_after_seconds("7") == 7.0
+    assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470) == 10.0
+    assert retry_after_seconds("soon") is None
+    assert retry_after_seconds(None) is None

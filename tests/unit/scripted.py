@@ -1,0 +1,85 @@
+# -*- coding: utf-8 -*-
+# Copyright: learnops.lms contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A scripted stand-in for ``requests.Session``: each test lists the exact requests it expects
+and the replies to give, in order.  An unexpected request, a request that differs from the
+script, or a reply left unused fails the test.
+"""
+
+from __future__ import annotations
+
+import io
+
+from requests.cookies import RequestsCookieJar
+from requests.structures import CaseInsensitiveDict
+
+
+class Call:
+    """One expected request and the reply (or exception) it gets."""
+
+    def __init__(self, url, data=None, headers=None, status=200, body=b"", reply_headers=None,
+                 cookies=None, raises=None):
+        self.url = url
+        self.data = data
+        self.headers = headers or {}
+        self.status = status
+        self.body = body.encode("utf-8") if isinstance(body, str) else body
+        self.reply_headers = reply_headers or {}
+        self.cookies = cookies or {}
+        self.raises = raises
+
+
+class _Raw:
+    def __init__(self, body):
+        self._body = io.BytesIO(body)
+
+    def read(self, amount=None, decode_content=True):
+        return self._body.read(amount)
+
+
+class _Response:
+    def __init__(self, call):
+        self.status_code = call.status
+        self.headers = CaseInsensitiveDict(call.reply_headers)
+        self.raw = _Raw(call.body)
+        self.cookies = RequestsCookieJar()
+        for name, value in call.cookies.items():
+            self.cookies.set(name, value)
+
+    def close(self):
+        pass
+
+
+class ScriptedSession:
+    """Replays a script of Calls; ``assert_done`` checks that every reply was used."""
+
+    def __init__(self, calls):
+        self.script = list(calls)
+        self.sent = []
+        self.headers = {}
+
+    def post(self, url, data=None, headers=None, timeout=None, verify=None, allow_redirects=True,
+             stream=False):
+        self.sent.append(dict(url=url, data=data, headers=headers, timeout=timeout, verify=verify))
+        if not self.script:
+            raise AssertionError("unexpected request to %s with %r" % (url, data))
+        call = self.script.pop(0)
+        assert url == call.url, "request #%d went to %s, expected %s" % (len(self.sent), url, call.url)
+        if call.data is not None:
+            assert _normal(data) == _normal(call.data), \
+                "request #%d body differs:\n sent:     %r\n expected: %r" % (len(self.sent), data, call.data)
+        for name, value in call.headers.items():
+            assert (headers or {}).get(name) == value, \
+                "request #%d header %s is %r, expected %r" % (len(self.sent), name, (headers or {}).get(name), value)
+        if call.raises is not None:
+            raise call.raises
+        return _Response(call)
+
+    def assert_done(self):
+        assert not self.script, "%d scripted repl(y/ies) unused, next for %s" % (len(self.script), self.script[0].url)
+
+
+def _normal(data):
+    if isinstance(data, bytes):
+        return data.decode("utf-8")
+    return data
