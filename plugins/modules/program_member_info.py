@@ -1,0 +1,140 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: learnops.lms contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: program_member_info
+short_description: Read the members of an EduBrite program and their records
+version_added: 0.1.0
+author:
+  - learnops.lms developers (@learnops)
+description:
+  - Lists a program's members (C(listProgramMembers), all pages) with their records, normalised.
+    Dates are given in ISO 8601 and in epoch milliseconds, award and quit as booleans, score as a number.
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - learnops.lms.edubrite
+  - learnops.lms.transport
+options:
+  program_id:
+    description: ID of the program. One of O(program_id) and O(ext_id) is required.
+    type: str
+  ext_id:
+    description: External ID of the program, instead of O(program_id).
+    type: str
+  usernames:
+    description: Only these members.
+    type: list
+    elements: str
+    default: []
+  status:
+    description: Only members with this status.
+    type: str
+    choices: [ENROLLED, COMPLETED]
+  timezone:
+    description: IANA time zone in which the ISO forms of the dates are given.
+    type: str
+    default: UTC
+notes:
+  - Members who quit are listed (RV(members[].record.quit) is V(true)); removed members are not.
+  - "Inferred from the vendor documentation and to check on a real tenant (each is one constant in
+    C(module_utils/edubrite.py)): C(listProgramMembers) answers with C(<programMembers>) holding one
+    C(<member>) element per member whose attributes hold the record (dates in epoch milliseconds,
+    empty when not set), with C(numItems), at most 1000 a page, paged by C(currPage) from 0;
+    C(status) C(COMPLETED) means awarded; an unknown program answers msg C(0004)."
+seealso:
+  - module: learnops.lms.program_member
+attributes:
+  check_mode:
+    support: full
+    details: The module only reads.
+  diff_mode:
+    support: none
+  platform:
+    platforms: all
+"""
+
+EXAMPLES = r"""
+- name: Members of the onboarding program
+  learnops.lms.program_member_info:
+    ext_id: ONBOARDING
+  register: onboarding
+
+- name: Who completed it
+  learnops.lms.program_member_info:
+    program_id: xxxx-xxxx-xxxx-xxxx
+    status: COMPLETED
+  register: completed
+"""
+
+RETURN = r"""
+members:
+  description: One entry per member, in the order EduBrite lists them.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    username:
+      description: User name.
+      type: str
+    user_id:
+      description: EduBrite user ID.
+      type: str
+    open_id:
+      description: Open ID.
+      type: str
+    record:
+      description:
+        - C(status) (C(ENROLLED) or C(COMPLETED)), C(quit), C(awarded), C(score), and C(start_date),
+          C(end_date), C(due_date), C(award_date), C(award_expiry_date) in ISO 8601, each with its
+          epoch milliseconds under the same key followed by C(_ms).
+      type: dict
+"""
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.learnops.lms.plugins.module_utils import arguments, dates, edubrite
+from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError
+from ansible_collections.learnops.lms.plugins.module_utils.safexml import HAS_LXML, LXML_IMPORT_ERROR
+from ansible_collections.learnops.lms.plugins.module_utils.transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+
+
+def run(module, client):
+    params = module.params
+    tz = dates.timezone(params["timezone"])
+    members = client.members_of(edubrite.program(params["program_id"], params["ext_id"]))
+    wanted = set(params["usernames"])
+    found = [dict(username=m["username"], user_id=m["user_id"], open_id=m["open_id"], record=edubrite.member_view(m, tz))
+             for m in members
+             if (not wanted or m["username"] in wanted) and (not params["status"] or m["status"] == params["status"])]
+    return dict(changed=False, members=found)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=arguments.edubrite_spec(
+            program_id=dict(type="str"),
+            ext_id=dict(type="str"),
+            usernames=dict(type="list", elements="str", default=[]),
+            status=dict(type="str", choices=["ENROLLED", "COMPLETED"]),
+            timezone=dict(type="str", default="UTC"),
+        ),
+        required_one_of=[("program_id", "ext_id")],
+        mutually_exclusive=[("program_id", "ext_id")],
+        supports_check_mode=True,
+    )
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib("requests"), exception=str(REQUESTS_IMPORT_ERROR))
+    if not HAS_LXML:
+        module.fail_json(msg=missing_required_lib("lxml"), exception=str(LXML_IMPORT_ERROR))
+    try:
+        module.exit_json(**run(module, arguments.edubrite_client(module)))
+    except LmsError as exc:
+        module.fail_json(msg=exc.message, **exc.details)
+
+
+if __name__ == "__main__":
+    main()
