@@ -1,0 +1,149 @@
+# -*- coding: utf-8 -*-
+# Copyright: learnops.lms contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Release packaging: the collection artifact (ansible-galaxy collection build) holds the content
+and nothing else, and an execution environment build context (ansible-builder create) is made from
+docs/ee/execution-environment.yml with the collection's meta/execution-environment.yml."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+
+import pytest
+import yaml
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+# What must never ship: development, test and sandbox files.
+FORBIDDEN_TOP = {"tests", "sandbox", "bench", "tools", "build", ".venv", ".git", ".ci", ".ansible", ".cache",
+                 ".pytest_cache", ".hypothesis", "Makefile", ".gitignore"}
+REQUIRED = ["MANIFEST.json", "FILES.json", "README.md", "COPYING", "requirements.txt", "bindep.txt",
+            "meta/runtime.yml", "meta/execution-environment.yml", "changelogs/changelog.yaml",
+            "playbooks/converge.yml", "playbooks/drift_report.yml", "playbooks/vars/learners.yml",
+            "playbooks/vars/connection.yml", "playbooks/inventory/hosts.yml", "playbooks/templates/drift-report.md.j2",
+            "docs/user-guide.md", "docs/awx.md", "docs/ci.md", "docs/troubleshooting.md",
+            "docs/awx/credential-type-ispring.yml", "docs/awx/credential-type-edubrite.yml",
+            "docs/ee/execution-environment.yml", "docs/reference/index.rst"]
+
+
+def tool(name):
+    """An executable of the venv under test, else of the ansible-core 2.19 venv; skip if neither has it."""
+    for venv in (os.environ.get("LMS_TEST_VENV", sys.prefix), os.path.join(ROOT, ".venv", "core-2.19")):
+        path = os.path.join(venv, "bin", name)
+        if os.access(path, os.X_OK):
+            return path
+    pytest.skip("%s is installed in neither $LMS_TEST_VENV nor .venv/core-2.19 (make venv installs it)" % name)
+    return None
+
+
+def run(command, **kwargs):
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False, **kwargs)
+    assert done.returncode == 0, "%s failed:\n%s%s" % (command, done.stdout, done.stderr)
+    return done.stdout
+
+
+def galaxy_version():
+    with open(os.path.join(ROOT, "galaxy.yml"), encoding="utf-8") as handle:
+        return yaml.safe_load(handle)["version"]
+
+
+@pytest.fixture(scope="module")
+def artifact(tmp_path_factory):
+    """The collection artifact, built from this tree with ansible-galaxy collection build."""
+    out = tmp_path_factory.mktemp("artifact")
+    run([tool("ansible-galaxy"), "collection", "build", "--force", "--output-path", str(out), ROOT])
+    built = sorted(out.glob("learnops-lms-*.tar.gz"))
+    assert [path.name for path in built] == ["learnops-lms-%s.tar.gz" % galaxy_version()]
+    return built[0]
+
+
+@pytest.fixture(scope="module")
+def installed(artifact, tmp_path_factory):
+    """The artifact installed into a collections path; returns that path."""
+    path = tmp_path_factory.mktemp("collections")
+    run([tool("ansible-galaxy"), "collection", "install", "--force", "-p", str(path), str(artifact)])
+    return path
+
+
+def test_artifact_holds_the_content_and_nothing_else(artifact):
+    with tarfile.open(artifact) as tar:
+        members = tar.getmembers()
+        names = [member.name for member in members]
+        manifest = json.load(tar.extractfile("MANIFEST.json"))
+    shipped = set(names)
+    assert not [name for name in REQUIRED if name not in shipped]
+    modules = sorted(name for name in os.listdir(os.path.join(ROOT, "plugins", "modules")) if name.endswith(".py"))
+    assert modules and all("plugins/modules/" + module in shipped for module in modules)
+    stray = [name for name in names
+             if name.split("/")[0] in FORBIDDEN_TOP or "__pycache__" in name.split("/") or name.endswith((".pyc", ".tar.gz"))
+             or "/." in "/" + name or name == "drift-report.md"]
+    assert stray == [], "files that must not ship: %s" % stray
+    assert not [m.name for m in members if m.issym() or m.islnk() or m.name.startswith("/") or ".." in m.name.split("/")]
+    info = manifest["collection_info"]
+    assert (info["namespace"], info["name"], info["version"]) == ("learnops", "lms", galaxy_version())
+    assert {"tools", "application"} <= set(info["tags"])
+
+
+def test_meta_execution_environment_is_valid_v3(tmp_path):
+    """meta/execution-environment.yml validates against ansible-builder's version 3 schema, and
+    points at files that exist relative to the collection root (where ansible-builder looks)."""
+    with open(os.path.join(ROOT, "meta", "execution-environment.yml"), encoding="utf-8") as handle:
+        definition = yaml.safe_load(handle)
+    assert definition["version"] == 3
+    assert definition["dependencies"] == {"python": "requirements.txt", "system": "bindep.txt"}
+    python = os.path.join(os.path.dirname(os.path.dirname(tool("ansible-builder"))), "bin", "python")
+    run([python, "-c", "import json, sys\nfrom ansible_builder.ee_schema import validate_schema\n"
+         "validate_schema(json.loads(sys.argv[1]))", json.dumps(definition)])
+    for name in definition["dependencies"].values():
+        assert os.path.isfile(os.path.join(ROOT, name))
+
+
+def test_ansible_builder_finds_the_collection_requirements(installed):
+    """What ansible-builder's introspection step (run inside the image build) reads from the
+    installed collection: the Python packages of requirements.txt and the system ones of bindep.txt."""
+    out = run([tool("ansible-builder"), "introspect", "--sanitize", str(installed)])
+    data = yaml.safe_load(out[out.index("---"):])
+    python = [line.split("#")[0].strip() for line in data["python"]]
+    assert python == ["requests>=2.25", "lxml>=4.6"]
+    system = [line.split("#")[0].strip() for line in data["system"]]
+    with open(os.path.join(ROOT, "bindep.txt"), encoding="utf-8") as handle:
+        declared = [line.strip() for line in handle if line.strip() and not line.startswith("#")]
+    assert system == declared
+    assert all("from collection learnops.lms" in line for line in data["python"] + data["system"])
+
+
+def test_ansible_builder_create_makes_a_build_context(artifact, tmp_path):
+    # The example definition, used where it lives relative to the artifact (build/ beside docs/).
+    (tmp_path / "docs" / "ee").mkdir(parents=True)
+    (tmp_path / "build").mkdir()
+    shutil.copy(os.path.join(ROOT, "docs", "ee", "execution-environment.yml"), tmp_path / "docs" / "ee")
+    shutil.copy(artifact, tmp_path / "build")
+    context = tmp_path / "context"
+    out = run([tool("ansible-builder"), "create", "-f", "docs/ee/execution-environment.yml", "--context", str(context),
+               "--output-filename", "Containerfile", "-v", "3"], cwd=str(tmp_path))
+    assert "Complete! The build context can be found at" in out
+    containerfile = (context / "Containerfile").read_text()
+    for expected in ('ARG EE_BASE_IMAGE="quay.io/centos/centos:stream9"',
+                     'ARG ANSIBLE_INSTALL_REFS="ansible-core>=2.19,<2.22 ansible-runner>=2.4"',
+                     "FROM base AS galaxy", "COPY _build/learnops/ /tmp/learnops/",
+                     "ansible-galaxy collection install $ANSIBLE_GALAXY_CLI_COLLECTION_OPTS -r requirements.yml",
+                     "introspect.py introspect", "FROM base AS final", "RUN /output/scripts/install-from-bindep"):
+        assert expected in containerfile, expected
+    requirements = yaml.safe_load((context / "_build" / "requirements.yml").read_text())
+    assert requirements == {"collections": [{"name": "/tmp/learnops/learnops-lms.tar.gz", "type": "file"}]}
+    shipped = context / "_build" / "learnops" / artifact.name
+    assert shipped.read_bytes() == artifact.read_bytes()
+    for script in ("assemble", "introspect.py", "install-from-bindep", "entrypoint"):
+        assert (context / "_build" / "scripts" / script).is_file()
+
+    # The galaxy stage's rename step, run as the image build runs it, finds exactly the artifact.
+    step = next(line for line in containerfile.splitlines() if line.startswith("RUN set -- /tmp/learnops/"))
+    sandbox = tmp_path / "stage"
+    shutil.copytree(context / "_build" / "learnops", sandbox)
+    subprocess.run(["sh", "-ec", step[len("RUN "):].replace("/tmp/learnops/", str(sandbox) + "/")], check=True)
+    assert sorted(path.name for path in sandbox.iterdir()) == ["learnops-lms.tar.gz"]

@@ -1,0 +1,207 @@
+# -*- coding: utf-8 -*-
+# Copyright: learnops.lms contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The ready-to-use playbooks in playbooks/ (converge.yml, drift_report.yml), run as a user runs
+them: ansible-playbook with the shipped inventory and vars files, connection from the environment."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import yaml
+
+from .conftest import HERE, SEED_TOKEN, Run, assert_no_secret, issued_secrets, writes
+
+ROOT = os.path.dirname(os.path.dirname(HERE))
+PLAYBOOKS = os.path.join(ROOT, "playbooks")
+WRITES = ("updateCourseStatus", "updateProgramMember", "enrollUsersInProgram")
+COURSE = "14b847e8-c10f-11ea-b4e1-ae33e75597e9"
+
+
+def playbook_env(lms, results_file, **env):
+    """The environment of a user's run against the sandbox: the connection in environment
+    variables (``env`` changes it; a value of None unsets a variable), results recorded."""
+    venv_bin = os.path.join(os.environ.get("LMS_TEST_VENV", sys.prefix), "bin")
+    environment = dict(os.environ)
+    environment.update({
+        "ISPRING_API_URL": lms.url, "ISPRING_CLIENT_ID": "demo-client", "ISPRING_CLIENT_SECRET": "demo-secret",
+        "EDUBRITE_SITE_URL": lms.url, "EDUBRITE_API_USERNAME": "api_demo", "EDUBRITE_API_PASSWORD": "demo-password",
+        "EDUBRITE_RUN_AS": "adminusername",
+        "LMS_RESULTS_FILE": str(results_file),
+        "ANSIBLE_CALLBACKS_ENABLED": "record_results",
+        "ANSIBLE_CALLBACK_PLUGINS": os.path.join(HERE, "callback"),
+        "ANSIBLE_NOCOLOR": "1",
+        "ANSIBLE_RETRY_FILES_ENABLED": "0",
+        "PATH": venv_bin + os.pathsep + environment.get("PATH", ""),
+    })
+    for variable, value in env.items():
+        if value is None:
+            environment.pop(variable, None)
+        else:
+            environment[variable] = value
+    return environment
+
+
+def run_command(lms, cwd, command, **env):
+    """Run an ansible-playbook command line (a list) in ``cwd``; returns a conftest.Run."""
+    results_file = cwd / ".results.jsonl"
+    results_file.unlink(missing_ok=True)
+    venv_bin = os.path.join(os.environ.get("LMS_TEST_VENV", sys.prefix), "bin")
+    command = [os.path.join(venv_bin, command[0])] + list(command[1:])
+    done = subprocess.run(command, capture_output=True, text=True, cwd=str(cwd), timeout=600, check=False,
+                          env=playbook_env(lms, results_file, PWD=str(cwd), **env))
+    results = []
+    if results_file.exists():
+        results = [json.loads(line) for line in results_file.read_text().splitlines() if line]
+    run = Run(done.returncode, done.stdout + done.stderr, results)
+    assert_no_secret(run, issued_secrets(lms))
+    return run
+
+
+def run_playbook(lms, tmp_path, name, *args, **env):
+    """Run playbooks/<name> of this repository from a scratch working directory."""
+    command = ["ansible-playbook", "-i", os.path.join(PLAYBOOKS, "inventory", "hosts.yml"),
+               os.path.join(PLAYBOOKS, name)] + list(args)
+    return run_command(lms, tmp_path, command, **env)
+
+
+def task_results(run, name_start):
+    """The per-item results of the task whose name starts with ``name_start``."""
+    found = []
+    for entry in run.results:
+        if entry.get("task", "").startswith(name_start):
+            found.extend(entry["result"].get("results", [entry["result"]]))
+    return found
+
+
+def changed_entries(run):
+    """(task kind, learner or member) entries that converge.yml changed or would change."""
+    changed = []
+    for item in task_results(run, "Course completions"):
+        changed += [("course", e["enrollment_id"]) for e in item.get("learners", []) if e["changed"]]
+    for start in ("Program members", "Members who quit", "Users who are not"):
+        for item in task_results(run, start):
+            changed += [("program", m["user_id"]) for m in item.get("members", []) if m["changed"]]
+    return changed
+
+
+def report_rows(run):
+    """The rows the drift report computed (the set_fact of the comparison task)."""
+    facts = task_results(run, "Compare the declared states")
+    assert facts, run.output
+    return facts[-1]["ansible_facts"]["drift_rows"], facts[-1]["ansible_facts"]["drift_errors"]
+
+
+def test_converge_applies_then_changes_nothing(lms, tmp_path):
+    first = run_playbook(lms, tmp_path, "converge.yml", "--diff")
+    assert first.rc == 0, first.output
+    assert "changed=3" in first.output
+    assert "+jdoe (enrollment" in first.output and "+user4: status COMPLETED" in first.output
+    state = lms.state()
+    onboarding = next(p for p in state["edubrite"]["programs"] if p["extId"] == "ONBOARDING")
+    assert {m["userName"] for m in onboarding["members"]} == {"user1", "user2", "user4"}
+    safety = next(p for p in state["edubrite"]["programs"] if p["extId"] == "SAFETY")
+    assert {m["userName"]: m["quit"] for m in safety["members"]} == {"user3": True, "jdoe_eb": False}
+
+    lms.clear_requests()
+    second = run_playbook(lms, tmp_path, "converge.yml")
+    assert second.rc == 0, second.output
+    assert "changed=0" in second.output
+    assert changed_entries(second) == []
+    assert writes(lms.requests(), WRITES) == []
+
+
+def records(lms):
+    state = lms.state()
+    return state["ispring"]["enrollments"], state["edubrite"]["programs"]
+
+
+def test_converge_check_mode_writes_nothing(lms, tmp_path):
+    before = records(lms)
+    run = run_playbook(lms, tmp_path, "converge.yml", "--check", "--diff")
+    assert run.rc == 0, run.output
+    assert changed_entries(run)
+    assert writes(lms.requests(), WRITES) == []
+    assert records(lms) == before
+
+
+def test_drift_report_agrees_with_the_modules_then_reports_no_drift(lms, tmp_path):
+    drift = run_playbook(lms, tmp_path, "drift_report.yml", "--check", "--diff")
+    assert drift.rc == 0, drift.output
+    report = (tmp_path / "drift-report.md").read_text()
+    assert "**Drift**: 11 of 12 declared learner states differ." in report
+    assert "| login ltan | automatic | complete on 2020-07-01, progress 50 | completed by hand |" in report
+    assert "| username user4 |" in report and "| not a member | to be added |" in report
+    assert "| username user1 | not a member | member | to be removed |" in report
+    rows, errors = report_rows(drift)
+    assert errors == []
+    # The report's verdict is the modules' own (contract 1.7 and 2.6): what converge --check would change.
+    would_change = run_playbook(lms, tmp_path, "converge.yml", "--check")
+    assert len([row for row in rows if row["differs"]]) == len(changed_entries(would_change)) == 11
+    assert writes(lms.requests(), WRITES) == []
+
+    assert run_playbook(lms, tmp_path, "converge.yml").rc == 0
+    lms.clear_requests()
+    clean = run_playbook(lms, tmp_path, "drift_report.yml", "-e", "drift_report_fail_on_drift=true",
+                         "-e", "drift_report_path=reports/after.md")
+    assert clean.rc == 0, clean.output
+    assert "**No drift**: all 12 declared learner states are met." in (tmp_path / "reports" / "after.md").read_text()
+    assert writes(lms.requests(), WRITES) == []
+
+
+def test_playbooks_take_an_ispring_token_instead_of_client_credentials(lms, tmp_path):
+    run = run_playbook(lms, tmp_path, "converge.yml", "--check", ISPRING_CLIENT_ID=None, ISPRING_CLIENT_SECRET=None,
+                       ISPRING_TOKEN=SEED_TOKEN)
+    assert run.rc == 0, run.output
+    assert "token" not in [entry["operation"] for entry in lms.requests()]
+
+
+def test_drift_report_can_fail_a_pipeline(lms, tmp_path):
+    run = run_playbook(lms, tmp_path, "drift_report.yml", "--check", "-e", "drift_report_fail_on_drift=true")
+    assert run.rc != 0
+    assert "11 declared learner state(s) differ; see %s" % (tmp_path / "drift-report.md") in run.output
+    assert (tmp_path / "drift-report.md").exists()
+
+
+def test_drift_report_names_what_it_cannot_find(lms, tmp_path):
+    declared = {
+        "course_completions": [
+            {"course_id": COURSE, "date": "2020-07-01", "match_date": True,
+             "learners": [{"login": "ltan"}, {"login": "mgarcia"}, {"login": "nobody"},
+                          {"email": "ghost@example.com"}, {"login": "kwong", "status": "automatic"}],
+             "enrollment_ids": ["no-such-enrollment"]},
+            {"course_id": "no-such-course", "date": "2020-07-01", "learners": [{"login": "jdoe"}]},
+        ],
+        "program_memberships": [
+            {"program_id": "xxxx-xxxx-xxxx-xxxx", "exclusive": True, "timezone": "Europe/Berlin",
+             "members": [{"username": "user2", "start_date": "2020-07-01T02:00:00+02:00", "end_date": 1625097600000,
+                          "due_date": "2020-08-01", "score": "92.50", "awarded": True}]},
+            {"ext_id": "SAFETY", "members": [{"open_id": "oid-user3"}], "quit": ["user1", "user4"]},
+        ],
+    }
+    (tmp_path / "declared.yml").write_text(yaml.safe_dump(declared))
+    run = run_playbook(lms, tmp_path, "drift_report.yml", "-e", "@declared.yml")
+    assert run.rc != 0
+    assert "The report is incomplete: course_ids: iSpring knows no course no-such-course" in run.output
+    rows, errors = report_rows(run)
+    verdict = {(row["subject"], row["learner"]): (row["differs"], row["note"]) for row in rows}
+    assert verdict == {
+        (COURSE, "login ltan"): (False, ""),
+        (COURSE, "login mgarcia"): (True, "another completion date"),
+        (COURSE, "login nobody"): (True, "no active user with this login"),
+        (COURSE, "email ghost@example.com"): (True, "no active user with this email"),
+        (COURSE, "login kwong"): (False, ""),
+        (COURSE, "enrollment no-such-enrollment"): (True, "no such enrollment in the course"),
+        ("no-such-course", "login jdoe"): (True, "the course could not be read"),
+        ("xxxx-xxxx-xxxx-xxxx", "username user2"): (True, "due_date differs"),
+        ("xxxx-xxxx-xxxx-xxxx", "username user1"): (True, "to be removed"),
+        ("SAFETY", "open id oid-user3"): (True, "quit the program; the API cannot make a member who quit active again"),
+        ("SAFETY", "username user1"): (True, "to be marked quit"),
+        ("SAFETY", "username user4"): (False, ""),
+    }
+    assert [error["subject"] for error in errors] == ["course no-such-course"]
+    report = (tmp_path / "drift-report.md").read_text()
+    assert "## Could not be read" in report and "| course no-such-course |" in report
