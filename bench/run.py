@@ -1,0 +1,559 @@
+#!/usr/bin/env python3
+# -*- coding: utf-8 -*-
+# Copyright: learnops.lms contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""`make bench`: the collection's modules against the hand-written `ansible.builtin.uri` loop.
+
+Starts the LMS sandbox with 25 ms added to every API request, and for each module and each N
+runs one `ansible-playbook` per measurement: the first run (every learner needs a change), the
+rerun (none does), check mode (on a fresh state), and the `uri` loop a user without the
+collection would write.  For every run it records the wall time, the HTTP requests by operation
+(from the sandbox's request log, cleared before each run), and the peak memory of
+ansible-playbook and all its child processes.  Writes benchmark.json, benchmark.md and
+benchmark.svg to --out (default docs/).
+
+    VENV=.venv/core-2.19 COLLECTIONS=$PWD/build/collections .venv/core-2.19/bin/python bench/run.py
+    ... bench/run.py --quick --out /tmp/bench      # N = 100 only: a smoke run of a minute or two
+
+Standard library and PyYAML only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import datetime
+import json
+import os
+import platform
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+import yaml
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(ROOT, "sandbox"))
+
+from lms_sandbox.testing import Sandbox  # noqa: E402  (after the path set-up)
+import report  # noqa: E402
+
+LATENCY_MS = 25
+TASK_DELAY = 0.3            # the sandbox's CLI default: an iSpring task is applied 0.3 s after it is created
+SIZES = (100, 1000, 10000)
+URI_SIZES = (100, 1000)
+WORST_SIZES = (100, 1000)   # all-different values cost one call per member: 10,000 adds minutes, not insight
+SAMPLE_EVERY = 0.02         # seconds between two memory samples
+
+SEED_TOKEN = "p-1sJDjmULL5DdpXPJTcbm4jVIaWVHvNmrjAxATRbNE"
+COURSE_ID = "00000000-0000-4000-8000-000000000001"      # bench-course of the sandbox's --scale data
+PROGRAM_ID = "bench-program"
+EDUBRITE_LOGIN = dict(api_username="api_demo", api_password="demo-password", run_as="adminusername")
+
+COMPLETION_DATE = "2024-06-30"
+REASON = "Benchmark"
+COHORT = dict(start_date="2026-01-05", due_date="2026-03-31", awarded=True, award_date="2026-03-20")
+WORST_START = "2026-01-05"
+
+ISPRING_WRITES = ("updateCourseStatus",)
+EDUBRITE_WRITES = ("updateProgramMember", "enrollUsersInProgram")
+
+
+def learner_login(i):
+    return "learner%05d" % i
+
+
+def enrollment_id(i):
+    return "00000000-0000-4000-b000-%012d" % i
+
+
+def member_name(i):
+    return "member%05d" % i
+
+
+def epoch_ms(iso_date):
+    day = datetime.date.fromisoformat(iso_date)
+    return int(datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.timezone.utc).timestamp() * 1000)
+
+
+def worst_values(i):
+    """Every member its own due date and score: no two members can share a call."""
+    due = datetime.date(2026, 3, 31) + datetime.timedelta(days=i)
+    return due.isoformat(), round(50 + i / 1000.0, 3)
+
+
+# --- memory: the process tree of ansible-playbook, summed -------------------------------------------
+
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def process_table():
+    """{pid: (ppid, rss_bytes, command name)} from /proc/<pid>/stat."""
+    table = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % name, "rb") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        close = stat.rfind(b")")
+        fields = stat[close + 2:].split()
+        table[int(name)] = (int(fields[1]), int(fields[21]) * PAGE,
+                            stat[stat.find(b"(") + 1:close].decode("utf-8", "replace"))
+    return table
+
+
+def pss(pid):
+    """Proportional set size in bytes (shared pages divided among their users), or 0."""
+    try:
+        with open("/proc/%d/smaps_rollup" % pid, "rb") as handle:
+            for line in handle:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def tree(root):
+    """[(pid, rss_bytes, name)] of ``root`` and all its descendants."""
+    table = process_table()
+    children = collections.defaultdict(list)
+    for pid, (ppid, _, _) in table.items():
+        children[ppid].append(pid)
+    found, stack = [], [root]
+    while stack:
+        pid = stack.pop()
+        if pid in table:
+            found.append((pid, table[pid][1], table[pid][2]))
+        stack.extend(children.get(pid, ()))
+    return found
+
+
+class PeakSampler(threading.Thread):
+    """Every SAMPLE_EVERY s: the summed RSS (and PSS) of the process tree; keeps the peaks."""
+
+    def __init__(self, pid):
+        threading.Thread.__init__(self, daemon=True)
+        self.pid, self.peak, self.peak_pss, self.samples, self.at_peak = pid, 0, 0, 0, []
+        self.done = threading.Event()
+
+    def run(self):
+        while not self.done.is_set():
+            procs = tree(self.pid)
+            rss = sum(p[1] for p in procs)
+            if rss > self.peak:
+                self.peak = rss
+                self.at_peak = [(name, round(size / 1048576.0, 1)) for _, size, name in procs]
+            self.peak_pss = max(self.peak_pss, sum(pss(p[0]) for p in procs))
+            self.samples += 1
+            self.done.wait(SAMPLE_EVERY)
+
+
+# --- running ansible-playbook ------------------------------------------------------------------------
+
+class Runner:
+    def __init__(self, venv, collections_path, workdir, timeout):
+        self.venv = os.path.abspath(venv)
+        self.bin = os.path.join(self.venv, "bin")
+        self.python = os.path.join(self.bin, "python")
+        self.collections = os.path.abspath(collections_path)
+        self.workdir = workdir
+        self.timeout = timeout
+        self.count = 0
+
+    def env(self, times_file):
+        env = dict(os.environ)
+        env.update({
+            "ANSIBLE_COLLECTIONS_PATH": self.collections,
+            "ANSIBLE_PYTHON_INTERPRETER": self.python,
+            "ANSIBLE_CALLBACKS_ENABLED": "bench_timer",
+            "ANSIBLE_CALLBACK_PLUGINS": os.path.join(HERE, "callback"),
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_RETRY_FILES_ENABLED": "0",
+            "ANSIBLE_LOCALHOST_WARNING": "0",
+            "LMS_BENCH_TIMES": times_file,
+            "PATH": self.bin + os.pathsep + env.get("PATH", ""),
+        })
+        return env
+
+    def play(self, name, playbook, check=False):
+        """Run one playbook: rc, wall seconds, peak RSS bytes, task timings, output tail."""
+        self.count += 1
+        base = os.path.join(self.workdir, "%03d-%s" % (self.count, name))
+        path, times, log = base + ".yml", base + ".times.jsonl", base + ".log"
+        with open(path, "w", encoding="utf-8") as handle:
+            yaml.safe_dump(playbook, handle, sort_keys=False, width=1000)
+        command = [os.path.join(self.bin, "ansible-playbook"), "-i", "localhost,", "-c", "local", path]
+        command += ["--check"] if check else []
+        with open(log, "w", encoding="utf-8") as out:
+            started = time.perf_counter()
+            proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                    env=self.env(times), cwd=self.workdir, start_new_session=True)
+            sampler = PeakSampler(proc.pid)
+            sampler.start()
+            timed_out = False
+            try:
+                proc.wait(self.timeout)
+            except subprocess.TimeoutExpired:
+                timed_out = True
+                os.killpg(proc.pid, signal.SIGKILL)   # our own child's process group
+                proc.wait()
+            wall = time.perf_counter() - started
+            sampler.done.set()
+            sampler.join()
+        tasks = []
+        if os.path.exists(times):
+            with open(times, encoding="utf-8") as handle:
+                tasks = [json.loads(line) for line in handle if line.strip()]
+        with open(log, encoding="utf-8", errors="replace") as handle:
+            tail = handle.read()[-3000:]
+        return dict(rc=None if timed_out else proc.returncode, timed_out=timed_out, wall=wall,
+                    peak=sampler.peak, peak_pss=sampler.peak_pss, at_peak=sampler.at_peak, samples=sampler.samples,
+                    tasks=tasks, tail=tail, playbook=path)
+
+
+# --- the playbooks -----------------------------------------------------------------------------------
+
+def play_of(tasks, defaults=None, vars_=None):
+    play = {"name": "Benchmark", "hosts": "localhost", "gather_facts": False}
+    if defaults:
+        play["module_defaults"] = defaults
+    if vars_:
+        play["vars"] = vars_
+    play["tasks"] = tasks
+    return [play]
+
+
+def ispring_defaults(sb):
+    return {"group/learnops.lms.ispring": {"api_url": sb.url, "token": SEED_TOKEN}}
+
+
+def edubrite_defaults(sb):
+    return {"group/learnops.lms.edubrite": dict(site_url=sb.url, **EDUBRITE_LOGIN)}
+
+
+def course_status_play(sb, n):
+    learners = [{"login": learner_login(i)} for i in range(1, n + 1)]
+    return play_of([{
+        "name": "course_status: %d learners complete" % n,
+        "learnops.lms.course_status": {"course_id": COURSE_ID, "status": "complete", "date": COMPLETION_DATE,
+                                       "reason": REASON, "learners": "{{ bench_learners }}"},
+    }], ispring_defaults(sb), {"bench_learners": learners})
+
+
+def program_member_play(sb, n, shape):
+    if shape == "cohort":
+        args = dict(program_id=PROGRAM_ID, state="present", usernames="{{ bench_usernames }}", **COHORT)
+        data = {"bench_usernames": [member_name(i) for i in range(1, n + 1)]}
+    else:
+        members = []
+        for i in range(1, n + 1):
+            due, score = worst_values(i)
+            members.append({"username": member_name(i), "due_date": due, "score": score})
+        args = dict(program_id=PROGRAM_ID, state="present", start_date=WORST_START, members="{{ bench_members }}")
+        data = {"bench_members": members}
+    return play_of([{"name": "program_member: %d members, %s" % (n, shape), "learnops.lms.program_member": args}],
+                   edubrite_defaults(sb), data)
+
+
+SOAP_BODY = (
+    '<?xml version="1.0" encoding="utf-8"?>\n'
+    '<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" '
+    'xmlns="https://ispringlearn.com/go/services/api/soap"><SOAP-ENV:Body><updateCourseStatusRequest>'
+    "<credentials><token>{{ ispring_token }}</token></credentials>"
+    "<enrollmentIds><id>{{ item }}</id></enrollmentIds><courseId>{{ course_id }}</courseId>"
+    "<date>{{ completion_date }}</date><reason>{{ reason }}</reason><status>complete</status>"
+    "</updateCourseStatusRequest></SOAP-ENV:Body></SOAP-ENV:Envelope>")
+
+
+def ispring_uri_play(sb, n):
+    """One SOAP updateCourseStatus per learner, by enrollment ID (the loop's best case: no lookups)."""
+    return play_of([{
+        "name": "uri: updateCourseStatus per learner",
+        "ansible.builtin.uri": {
+            "url": sb.soap_url, "method": "POST", "body": SOAP_BODY,
+            "headers": {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '"updateCourseStatus"'},
+        },
+        "loop": "{{ bench_enrollments }}",
+    }], vars_={"ispring_token": SEED_TOKEN, "course_id": COURSE_ID, "completion_date": COMPLETION_DATE,
+               "reason": REASON, "bench_enrollments": [enrollment_id(i) for i in range(1, n + 1)]})
+
+
+def edubrite_uri_play(sb, n):
+    """Log in (two steps), add every user in one enrollUsersInProgram post (the loop's best case),
+    then one updateProgramMember form post per member with the cohort's values."""
+    connect = sb.edubrite_url("connect")
+    enroll = sb.edubrite_url("enrollmentService")
+    update = {"dispatch": "updateProgramMember", "xml": "true", "programId": PROGRAM_ID,
+              "usernames": "{{ item }}", "startDate": str(epoch_ms(COHORT["start_date"])),
+              "dueDate": str(epoch_ms(COHORT["due_date"])), "award": "true",
+              "awardDate": str(epoch_ms(COHORT["award_date"]))}
+    headers = {"Cookie": "SESSION_ID={{ step1.cookies.SESSION_ID }}; SESSION_INFO={{ step2.cookies.SESSION_INFO }}",
+               "REAL_UNAME": EDUBRITE_LOGIN["run_as"]}
+    return play_of([
+        {"name": "uri: connect, step 1", "ansible.builtin.uri": {"url": connect, "method": "POST"},
+         "register": "step1"},
+        {"name": "uri: connect, step 2", "ansible.builtin.uri": {
+            "url": connect, "method": "POST", "body_format": "form-urlencoded",
+            "body": {"username": EDUBRITE_LOGIN["api_username"], "password": EDUBRITE_LOGIN["api_password"]},
+            "headers": {"Cookie": "SESSION_ID={{ step1.cookies.SESSION_ID }}"}}, "register": "step2"},
+        {"name": "uri: enrollUsersInProgram, all users in one post", "ansible.builtin.uri": {
+            "url": enroll, "method": "POST", "body_format": "form-urlencoded", "headers": headers,
+            "body": {"dispatch": "enrollUsersInProgram", "xml": "true", "programId": PROGRAM_ID,
+                     "usernames": "{{ bench_usernames | join(',') }}", "sendMail": "false"}}},
+        {"name": "uri: updateProgramMember per member", "ansible.builtin.uri": {
+            "url": enroll, "method": "POST", "body_format": "form-urlencoded", "headers": headers, "body": update},
+         "loop": "{{ bench_usernames }}"},
+    ], vars_={"bench_usernames": [member_name(i) for i in range(1, n + 1)]})
+
+
+# --- checking what a run did -------------------------------------------------------------------------
+
+def ispring_done(sb, n):
+    """How many of learner 1..n are complete on COMPLETION_DATE in bench-course."""
+    time.sleep(TASK_DELAY + 0.1)     # the uri loop does not wait for iSpring's tasks
+    wanted = {enrollment_id(i) for i in range(1, n + 1)}
+    done = 0
+    for enr in sb.state()["ispring"]["enrollments"]:
+        if enr["enrollmentId"] in wanted and enr["completionStatus"] == "complete" \
+                and (enr["completionDate"] or "").startswith(COMPLETION_DATE):
+            done += 1
+    return done
+
+
+def edubrite_done(sb, n, shape):
+    """How many of member 1..n are members of bench-program with the wanted record."""
+    program = next(p for p in sb.state()["edubrite"]["programs"] if p["id"] == PROGRAM_ID)
+    by_name = {m["userName"]: m for m in program["members"]}
+    done = 0
+    for i in range(1, n + 1):
+        member = by_name.get(member_name(i))
+        if member is None:
+            continue
+        if shape == "cohort":
+            ok = (member["startDate"] == epoch_ms(COHORT["start_date"]) and member["dueDate"] == epoch_ms(COHORT["due_date"])
+                  and member["award"] is True and member["awardDate"] == epoch_ms(COHORT["award_date"]))
+        else:
+            due, score = worst_values(i)
+            ok = (member["startDate"] == epoch_ms(WORST_START) and member["dueDate"] == epoch_ms(due)
+                  and member["score"] is not None and abs(member["score"] - score) < 1e-9)
+        done += 1 if ok else 0
+    return done
+
+
+# --- the benchmark -----------------------------------------------------------------------------------
+
+class Bench:
+    def __init__(self, sb, runner, verbose=True):
+        self.sb, self.runner, self.verbose = sb, runner, verbose
+        self.runs = []
+
+    def measure(self, module, shape, way, n, kind, playbook, check=False, writes=(), verify=None):
+        self.sb.clear_requests()
+        label = "%s-%s-%s-%d-%s" % (module, shape or "-", way, n, kind)
+        out = self.runner.play(label, playbook, check=check)
+        log = self.sb.requests()
+        by_op = collections.Counter(entry["operation"] or "(unknown)" for entry in log)
+        task = out["tasks"][-1]["summary"] if out["tasks"] else {}
+        run = dict(module=module, shape=shape, way=way, n=n, run=kind,
+                   wall_s=round(out["wall"], 3),
+                   tasks_s=round(sum(t["seconds"] for t in out["tasks"]), 3),
+                   api_s=round(sum(entry["duration"] or 0 for entry in log), 3),
+                   requests=len(log), by_operation=dict(sorted(by_op.items())),
+                   writes=sum(by_op[op] for op in writes),
+                   http_errors=sum(1 for entry in log if (entry["status"] or 0) >= 400 or entry["status"] is None),
+                   peak_rss_mb=round(out["peak"] / 1048576.0, 1), peak_pss_mb=round(out["peak_pss"] / 1048576.0, 1),
+                   processes_at_peak=out["at_peak"], memory_samples=out["samples"],
+                   rc=out["rc"], timed_out=out["timed_out"], changed=task.get("changed"),
+                   items_changed=next((task[k] for k in ("learners_changed", "members_changed", "results_changed")
+                                       if k in task), None))
+        run["ok"] = out["rc"] == 0
+        if verify is not None and run["ok"]:
+            run.update(verify(run))
+        if not run["ok"]:
+            run["output_tail"] = out["tail"]
+        self.runs.append(run)
+        if self.verbose:
+            print("  %-15s %-6s %-6s N=%-6d %-6s %8.2f s  %6d requests  %7.1f MB  %s%s" % (
+                module, shape or "", way, n, kind, run["wall_s"], run["requests"], run["peak_rss_mb"],
+                "ok" if run["ok"] else "FAILED (rc %s)" % run["rc"],
+                "" if run.get("verified", True) else "  NOT VERIFIED: %s" % run.get("verify_detail")), flush=True)
+            if not run["ok"]:
+                print(out["tail"][-1500:], flush=True)
+        return run
+
+    # one module, one N: first run, rerun, check mode on a fresh state
+    def module_runs(self, module, shape, n, playbook, writes, done):
+        def after_first(run):
+            got = done(n)
+            return dict(verified=got == n and run["changed"] is True,
+                        verify_detail="%d of %d converged" % (got, n))
+
+        def after_rerun(run):
+            return dict(verified=run["writes"] == 0 and run["changed"] is False and run["items_changed"] == 0,
+                        verify_detail="changed=%s, %s writes" % (run["changed"], run["writes"]))
+
+        def after_check(run):
+            got = done(n)
+            return dict(verified=run["writes"] == 0 and got == 0 and run["items_changed"] == n,
+                        verify_detail="%s reported to change, %d writes, %d converged" % (
+                            run["items_changed"], run["writes"], got))
+
+        self.sb.reset()
+        self.measure(module, shape, "module", n, "first", playbook, writes=writes, verify=after_first)
+        self.measure(module, shape, "module", n, "rerun", playbook, writes=writes, verify=after_rerun)
+        self.sb.reset()
+        self.measure(module, shape, "module", n, "check", playbook, check=True, writes=writes, verify=after_check)
+
+    def uri_run(self, module, shape, n, playbook, writes, done):
+        def after(run):
+            got = done(n)
+            return dict(verified=got == n, verify_detail="%d of %d converged" % (got, n))
+
+        self.sb.reset()
+        self.measure(module, shape, "uri", n, "first", playbook, writes=writes, verify=after)
+
+    def floor(self):
+        """The least any one-task run costs: Ansible's start and one trivial module."""
+        self.sb.reset()
+        return self.measure("ansible.builtin.ping", None, "floor", 1, "first",
+                            play_of([{"name": "ping", "ansible.builtin.ping": {}}]))
+
+
+def import_seconds(runner, module):
+    """Seconds to import a module of the installed collection in a fresh interpreter, minus an empty one."""
+    code = ("import time; t = time.perf_counter(); "
+            "import ansible_collections.learnops.lms.plugins.modules.%s; print(time.perf_counter() - t)" % module)
+    env = dict(os.environ, PYTHONPATH=runner.collections)
+    best = None
+    for _ in range(3):
+        done = subprocess.run([runner.python, "-c", code], capture_output=True, text=True, env=env, check=False)
+        if done.returncode != 0:
+            return None
+        value = float(done.stdout.strip())
+        best = value if best is None else min(best, value)
+    return round(best, 3)
+
+
+def machine(runner):
+    def cmd(*args):
+        try:
+            return subprocess.run(list(args), capture_output=True, text=True, check=False, cwd=ROOT).stdout.strip()
+        except OSError:
+            return ""
+
+    mem_kb = 0
+    with open("/proc/meminfo", encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("MemTotal:"):
+                mem_kb = int(line.split()[1])
+    model = ""
+    with open("/proc/cpuinfo", encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    versions = cmd(runner.python, "-c", "import sys, ansible; print('%d.%d.%d' % sys.version_info[:3]); print(ansible.__version__)")
+    py, core = (versions.splitlines() + ["", ""])[:2]
+    galaxy = {}
+    with open(os.path.join(ROOT, "galaxy.yml"), encoding="utf-8") as handle:
+        galaxy = yaml.safe_load(handle)
+    return dict(cores=os.cpu_count(), cpu=model, load_average_after=list(os.getloadavg()), memory_gb=round(mem_kb / 1048576.0, 1),
+                os="%s %s" % (platform.system(), platform.release()), python=py, ansible_core=core,
+                collection="%s.%s %s" % (galaxy.get("namespace"), galaxy.get("name"), galaxy.get("version")),
+                commit=cmd("git", "rev-parse", "--short", "HEAD"),
+                uncommitted_changes=bool(cmd("git", "status", "--porcelain", "--untracked-files=no")),
+                date=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="N = 100 only (a smoke run)")
+    parser.add_argument("--out", default=os.path.join(ROOT, "docs"), help="where benchmark.{json,md,svg} go (docs/)")
+    parser.add_argument("--only", choices=["course_status", "program_member"], help="one module only")
+    parser.add_argument("--no-uri", action="store_true", help="skip the uri loops (the slow part)")
+    parser.add_argument("--timeout", type=float, default=900, help="seconds one ansible-playbook run may take")
+    parser.add_argument("--keep", action="store_true", help="keep the generated playbooks and logs")
+    args = parser.parse_args(argv)
+
+    venv = os.environ.get("VENV") or os.path.dirname(os.path.dirname(sys.executable))
+    collections_path = os.environ.get("COLLECTIONS") or os.path.join(ROOT, "build", "collections")
+    if not os.path.isdir(os.path.join(collections_path, "ansible_collections", "learnops", "lms")):
+        sys.exit("bench: the collection is not installed in %s (run `make install`, or set COLLECTIONS)"
+                 % collections_path)
+    sizes = (100,) if args.quick else SIZES
+    uri_sizes = () if args.no_uri else (100,) if args.quick else URI_SIZES
+    worst_sizes = (100,) if args.quick else WORST_SIZES
+    has_program_member = os.path.exists(os.path.join(
+        collections_path, "ansible_collections", "learnops", "lms", "plugins", "modules", "program_member.py"))
+    modules = [m for m in ("course_status", "program_member") if args.only in (None, m)]
+    if "program_member" in modules and not has_program_member:
+        print("bench: program_member is not in the installed collection; EduBrite is skipped")
+        modules.remove("program_member")
+
+    workdir = tempfile.mkdtemp(prefix="lms-bench-")
+    runner = Runner(venv, collections_path, workdir, args.timeout)
+    command = "make bench" if not (args.quick or args.only or args.no_uri) else \
+        "bench/run.py " + " ".join(a for a in (argv if argv is not None else sys.argv[1:]) if not a.startswith("--out"))
+    started = time.time()
+    load_before = list(os.getloadavg())
+    scale = max(sizes + uri_sizes)
+    print("bench: sandbox with --scale %d, %d ms latency per request; playbooks in %s" % (scale, LATENCY_MS, workdir),
+          flush=True)
+    with Sandbox(python=runner.python, latency_ms=LATENCY_MS, task_delay=TASK_DELAY, scale=scale,
+                 extra_args=["--quiet"]) as sb:
+        bench = Bench(sb, runner)
+        floor = bench.floor()
+        for module in modules:
+            if module == "course_status":
+                for n in sizes:
+                    bench.module_runs(module, None, n, course_status_play(sb, n), ISPRING_WRITES,
+                                      lambda k: ispring_done(sb, k))
+                for n in uri_sizes:
+                    bench.uri_run(module, None, n, ispring_uri_play(sb, n), ISPRING_WRITES, lambda k: ispring_done(sb, k))
+            else:
+                for n in sizes:
+                    bench.module_runs(module, "cohort", n, program_member_play(sb, n, "cohort"), EDUBRITE_WRITES,
+                                      lambda k: edubrite_done(sb, k, "cohort"))
+                for n in worst_sizes:
+                    bench.module_runs(module, "worst", n, program_member_play(sb, n, "worst"), EDUBRITE_WRITES,
+                                      lambda k: edubrite_done(sb, k, "worst"))
+                for n in uri_sizes:
+                    bench.uri_run(module, "cohort", n, edubrite_uri_play(sb, n), EDUBRITE_WRITES,
+                                  lambda k: edubrite_done(sb, k, "cohort"))
+    result = dict(
+        command=command,
+        duration_s=round(time.time() - started, 1),
+        machine=dict(machine(runner), load_average_before=load_before),
+        settings=dict(latency_ms=LATENCY_MS, task_delay_s=TASK_DELAY, sandbox_scale=scale, sizes=list(sizes),
+                      uri_sizes=list(uri_sizes), worst_sizes=list(worst_sizes), memory_sample_s=SAMPLE_EVERY,
+                      modules=modules),
+        floor=floor,
+        imports={m: import_seconds(runner, m) for m in modules},
+        runs=bench.runs,
+    )
+    os.makedirs(args.out, exist_ok=True)
+    with open(os.path.join(args.out, "benchmark.json"), "w", encoding="utf-8") as handle:
+        json.dump(result, handle, indent=1, sort_keys=False)
+        handle.write("\n")
+    report.write(result, args.out)
+    if not args.keep:
+        shutil.rmtree(workdir, ignore_errors=True)
+    failed = [r for r in bench.runs if not r["ok"] or not r.get("verified", True)]
+    print("bench: %d runs in %.0f s; wrote %s/benchmark.{json,md,svg}" % (len(bench.runs), result["duration_s"], args.out))
+    for line in report.target_lines(result):
+        print("  " + line)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
