@@ -39,7 +39,7 @@ options:
     type: str
     default: UTC
 notes:
-  - Members who quit are listed (RV(members[].record.quit) is V(true)); removed members are not.
+  - Members who quit are listed (their C(record.quit) is V(true)); removed members are not.
   - "Inferred from the vendor documentation and to check on a real tenant (each is one constant in
     C(module_utils/edubrite.py)): C(listProgramMembers) answers with C(<programMembers>) holding one
     C(<member>) element per member whose attributes hold the record (dates in epoch milliseconds,
