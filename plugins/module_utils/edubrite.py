@@ -11,6 +11,8 @@ desired-state logic; everything that goes on the wire is built and read here.
 from __future__ import annotations
 
 import math
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.learnops.lms.plugins.module_utils import dates, safexml
 from ansible_collections.learnops.lms.plugins.module_utils.errors import (
@@ -43,6 +45,11 @@ AWARD_RESET_CLEARS_AWARD_DATES = True
 # Scores are "Float number" [doc]; a tenant storing 32-bit floats may answer 0.10000000149 for
 # 0.1, so scores are compared with this relative tolerance.
 SCORE_RELATIVE_TOLERANCE = 1e-6
+
+# Not in the contract: how many userService get lookups are in flight at once.  EduBrite has no
+# call that looks up many users (2.4), so a task adding N new members makes N lookups; they are
+# reads, safe to run side by side in the one API session.
+LOOKUP_WORKERS = 8
 
 # Services and dispatches (2.4).
 ENROLLMENT_SERVICE = "enrollmentService"
@@ -159,6 +166,8 @@ class EduBriteClient:
         self.run_as = run_as
         self._on_secret = on_secret or (lambda value: None)
         self._cookies = None
+        self._session_lock = threading.Lock()   # one login at a time, also with lookups in flight
+        self.lookup_workers = LOOKUP_WORKERS
         self.logins = 0
         if password:
             self._on_secret(password)
@@ -211,20 +220,27 @@ class EduBriteClient:
         and repeats the call once (the call was refused, so repeating it is safe); any other failure
         raises ApiError with code = the msg code.
         """
+        cookies = self._session()
         try:
-            return self._call_once(service, dispatch, params, expect, safe_to_repeat)
+            return self._call_once(service, dispatch, params, expect, safe_to_repeat, cookies)
         except ApiError as exc:
             if exc.code != MSG_SESSION_INVALID:
                 raise
-        self.login()
-        return self._call_once(service, dispatch, params, expect, safe_to_repeat, again=True)
+        cookies = self._session(expired=cookies)
+        return self._call_once(service, dispatch, params, expect, safe_to_repeat, cookies, again=True)
 
-    def _call_once(self, service, dispatch, params, expect, safe_to_repeat, again=False):
-        if self._cookies is None:
-            self.login()
+    def _session(self, expired=None):
+        """The session cookies; logs in when there is no session yet, or when ``expired`` is still
+        the current one (a concurrent call may have logged in again already)."""
+        with self._session_lock:
+            if self._cookies is None or self._cookies == expired:
+                self.login()
+            return self._cookies
+
+    def _call_once(self, service, dispatch, params, expect, safe_to_repeat, cookies, again=False):
         what = "EduBrite %s" % dispatch
         form = [("dispatch", dispatch), ("xml", "true")] + list(params)
-        reply = self._post(service, what, form, {"Cookie": self._cookies, HEADER_RUN_AS: self.run_as},
+        reply = self._post(service, what, form, {"Cookie": cookies, HEADER_RUN_AS: self.run_as},
                            safe_to_repeat=safe_to_repeat)
         # The body is judged before the HTTP status: errors come as XML with 401/403/404 [doc].
         root = self._parse(reply, what)
@@ -322,6 +338,17 @@ class EduBriteClient:
             return None
         return dict(user_id=_value(user, "id"), username=_value(user, "userName"), open_id=_value(user, "openId"),
                     status=_value(user, "status"), site_role=_value(user, "siteRole"))
+
+    def get_users(self, named):
+        """``get_user`` for each (kind, value) of ``named``, ``lookup_workers`` at a time; the
+        answers in the same order.  The first failure stops the lookups not yet started."""
+        named = list(named)
+        if len(named) <= 1 or self.lookup_workers <= 1:
+            return [self.get_user(**{kind: value}) for kind, value in named]
+        self._session()   # log in once, before the lookups start
+        with ThreadPoolExecutor(max_workers=min(self.lookup_workers, len(named))) as pool:
+            # map's iterator cancels the lookups not started when one of them raises
+            return list(pool.map(lambda item: self.get_user(**{item[0]: item[1]}), named))
 
     def enroll_users_in_program(self, prog, user_param, users, send_mail):
         """Add users (``user_param`` ids or usernames) as members.  Repeating it after a lost reply

@@ -151,8 +151,9 @@ options:
     default: 500
 notes:
   - Supports C(check_mode) (nothing is written; the result says what would change) and C(diff_mode).
-  - Users who are not members yet are looked up one by one (C(userService get)) before anything is
-    written, so that unknown users are reported together; members already listed need no lookup.
+  - Users who are not members yet are looked up one by one (C(userService get), EduBrite has no call
+    that looks up many users), eight at a time, before anything is written, so that unknown users
+    are reported together; members already listed need no lookup.
   - After writing, the module reads the members again, so that RV(members[].after) shows the values
     EduBrite set (for example the start date it gives a new member). In check mode RV(members[].after)
     is the predicted record.
@@ -387,17 +388,20 @@ def resolve(client, params, wanted, members):
     """Attach the current record to every wanted user; users who are not members are looked up
     (only with state=present, where they must be added).  Fails listing every unknown user."""
     index = {kind: {m[kind]: m for m in members if m[kind]} for kind in IDENTIFIERS}
-    unknown = []
     for w in wanted:
         w["member"] = index[w["kind"]].get(w["value"])
         w["user"] = None
-        if w["member"] is None and params["state"] == "present":
-            w["user"] = client.get_user(**{w["kind"]: w["value"]})
-            if w["user"] is None:
-                unknown.append(w["label"])
-            elif w["user"]["user_id"] in index["user_id"]:
-                # a member the listing names differently (for example without its open id)
-                w["member"] = index["user_id"][w["user"]["user_id"]]
+    absent = [w for w in wanted if w["member"] is None] if params["state"] == "present" else []
+    names = list(dict.fromkeys((w["kind"], w["value"]) for w in absent))
+    users = dict(zip(names, client.get_users(names)))
+    unknown = []
+    for w in absent:
+        w["user"] = user = users[(w["kind"], w["value"])]
+        if user is None:
+            unknown.append(w["label"])
+        elif user["user_id"] in index["user_id"]:
+            # a member the listing names differently (for example without its open id)
+            w["member"] = index["user_id"][user["user_id"]]
     if unknown:
         raise ValidationError("%d user(s) unknown to EduBrite: %s. Check the names." % (len(unknown), ", ".join(unknown)),
                               unknown=unknown)

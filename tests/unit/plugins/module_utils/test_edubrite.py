@@ -6,11 +6,14 @@ order), cookies and headers, and the XML replies."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 import requests
 from lxml import etree
 
 from ansible_collections.learnops.lms.plugins.module_utils import edubrite
+from ansible_collections.learnops.lms.plugins.module_utils.transport import Reply
 from ansible_collections.learnops.lms.plugins.module_utils.errors import (
     ApiError, AuthenticationError, ReplyError, TransportError, ValidationError,
 )
@@ -67,7 +70,9 @@ def form(dispatch, *params):
 
 def client_for(transport, secrets=None, run_as=RUN_AS):
     on_secret = secrets.append if secrets is not None else None
-    return edubrite.EduBriteClient(transport, SITE + "/", API_USER, PASSWORD, run_as, on_secret=on_secret)
+    client = edubrite.EduBriteClient(transport, SITE + "/", API_USER, PASSWORD, run_as, on_secret=on_secret)
+    client.lookup_workers = 1   # scripted replies come in order; concurrent lookups are tested on their own
+    return client
 
 
 def member_xml(user_id, name, **values):
@@ -428,3 +433,69 @@ def test_member_view_gives_iso_and_epoch_ms():
 ])
 def test_same_value(param, current, wanted, same):
     assert edubrite.same_value(param, current, wanted) is same
+
+
+class ConcurrentSite:
+    """An order-insensitive stand-in for the Transport, for lookups that run side by side: it
+    answers connect and userService get by what they carry.  The first ``together`` lookups meet
+    at a barrier (so the test fails unless they are in flight at once); after that meeting the
+    first session is expired, so every lookup in flight is refused with 0174 at least once."""
+
+    def __init__(self, known, together=2):
+        self.known = known
+        self.lock = threading.Lock()
+        self.barrier = threading.Barrier(together, timeout=5)
+        self.met = threading.Event()
+        self.sessions = []
+        self.asked = []
+
+    def post(self, url, what, data=None, headers=None, safe_to_repeat=False):
+        form = dict(data or [])
+        if url == CONNECT:
+            with self.lock:
+                if "password" not in form:
+                    return Reply(200, {}, response(0, "0", "Session started").encode(), {"SESSION_ID": "sid"})
+                self.sessions.append("info-%d" % (len(self.sessions) + 1))
+                return Reply(200, {}, response(0, "0152", "Connected").encode(), {"SESSION_INFO": self.sessions[-1]})
+        assert url == USERS and form["dispatch"] == "get", (url, form)
+        if not self.met.is_set():
+            self.barrier.wait()
+            self.met.set()
+        with self.lock:
+            current = "SESSION_INFO=%s" % self.sessions[-1]
+            if len(self.sessions) == 1 or current not in headers["Cookie"]:
+                return Reply(401, {}, SESSION_EXPIRED.encode(), {})
+            self.asked.append(form["userName"])
+        if form["userName"] not in self.known:
+            return Reply(404, {}, response(-1, "0004", "User not found").encode(), {})
+        user = '<user id="id-%s" status="ACTIVE"><userName>%s</userName></user>' % ((form["userName"],) * 2)
+        return Reply(200, {}, response(0, "0", "Success", user).encode(), {})
+
+
+def test_lookups_run_side_by_side_and_log_in_again_once():
+    names = ["user%02d" % i for i in range(20)]
+    site = ConcurrentSite(known=set(names) - {"user07"})
+    client = edubrite.EduBriteClient(site, SITE, API_USER, PASSWORD, RUN_AS)
+    users = client.get_users([("username", name) for name in names])
+    assert [u and u["username"] for u in users] == [None if n == "user07" else n for n in names]
+    assert sorted(site.asked) == names
+    assert site.sessions == ["info-1", "info-2"], "one login, then exactly one more after the expiry"
+
+
+def test_a_failed_lookup_stops_the_ones_not_started():
+    client = edubrite.EduBriteClient(ConcurrentSite(known=set()), SITE, API_USER, PASSWORD, RUN_AS)
+    client.lookup_workers = 2
+    refusal = ApiError("refused", code=edubrite.MSG_NOT_ALLOWED)
+    calls, first = [], threading.Event()
+
+    def refuse(**named):
+        calls.append(named)
+        if first.is_set():
+            threading.Event().wait(0.5)   # still running when the first failure is seen
+        first.set()
+        raise refusal
+    client.get_user = refuse
+    with pytest.raises(ApiError) as caught:
+        client.get_users([("username", "user%d" % i) for i in range(50)])
+    assert caught.value is refusal
+    assert len(calls) < 10, "%d lookups ran after the first failure" % len(calls)

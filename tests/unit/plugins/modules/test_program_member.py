@@ -48,6 +48,9 @@ def resolved(p, members, users=None):
             self.asked.append(named)
             [(kind, value)] = list(named.items())
             return next((u for u in users or [] if u[kind] == value), None)
+
+        def get_users(self, named):
+            return [self.get_user(**{kind: value}) for kind, value in named]
     wanted = program_member.wanted_members(p, UTC)
     lookup = Lookup()
     program_member.resolve(lookup, p, wanted, members)
