@@ -5,11 +5,19 @@
 
 from __future__ import annotations
 
-from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.basic import env_fallback, missing_required_lib
 
 from ansible_collections.learnops.lms.plugins.module_utils.edubrite import EduBriteClient
 from ansible_collections.learnops.lms.plugins.module_utils.ispring import IspringClient
-from ansible_collections.learnops.lms.plugins.module_utils.transport import Transport
+from ansible_collections.learnops.lms.plugins.module_utils.safexml import LXML_IMPORT_ERROR
+from ansible_collections.learnops.lms.plugins.module_utils.transport import REQUESTS_IMPORT_ERROR, Transport
+
+
+def require_libraries(module):
+    """Fail naming the Python library the modules need that is missing on the controller."""
+    for name, error in (("requests", REQUESTS_IMPORT_ERROR), ("lxml", LXML_IMPORT_ERROR)):
+        if error is not None:
+            module.fail_json(msg=missing_required_lib(name), exception=str(error))
 
 
 def _transport_spec():

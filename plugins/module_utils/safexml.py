@@ -15,11 +15,9 @@ from ansible_collections.learnops.lms.plugins.module_utils.errors import ReplyEr
 
 try:
     from lxml import etree
-    HAS_LXML = True
     LXML_IMPORT_ERROR = None
 except ImportError as exc:  # pragma: no cover - reported by the module
     etree = None
-    HAS_LXML = False
     LXML_IMPORT_ERROR = exc
 
 MAX_REPLY_BYTES = 64 * 1024 * 1024

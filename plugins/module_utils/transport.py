@@ -23,11 +23,9 @@ from ansible_collections.learnops.lms.plugins.module_utils.errors import Transpo
 try:
     import requests
     from urllib3.exceptions import NewConnectionError
-    HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError as exc:  # pragma: no cover - reported by the module
     requests = None
-    HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = exc
 
 RETRY_ALWAYS = frozenset((429, 503))

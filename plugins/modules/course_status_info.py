@@ -124,12 +124,10 @@ results:
       type: str
 """
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.learnops.lms.plugins.module_utils import arguments, ispring
 from ansible_collections.learnops.lms.plugins.module_utils.errors import ApiError, LmsError, ValidationError
-from ansible_collections.learnops.lms.plugins.module_utils.safexml import HAS_LXML, LXML_IMPORT_ERROR
-from ansible_collections.learnops.lms.plugins.module_utils.transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 
 
 def users_named(client, logins, emails):
@@ -183,10 +181,7 @@ def main():
         supports_check_mode=True,
         **arguments.ISPRING_RULES
     )
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib("requests"), exception=str(REQUESTS_IMPORT_ERROR))
-    if not HAS_LXML:
-        module.fail_json(msg=missing_required_lib("lxml"), exception=str(LXML_IMPORT_ERROR))
+    arguments.require_libraries(module)
     try:
         module.exit_json(**run(module, arguments.ispring_client(module)))
     except LmsError as exc:

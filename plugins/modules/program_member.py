@@ -308,12 +308,10 @@ members:
 
 import math
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.learnops.lms.plugins.module_utils import arguments, dates, edubrite
 from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError, ValidationError
-from ansible_collections.learnops.lms.plugins.module_utils.safexml import HAS_LXML, LXML_IMPORT_ERROR
-from ansible_collections.learnops.lms.plugins.module_utils.transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 
 IDENTIFIERS = ("username", "user_id", "open_id")
 DATE_OPTIONS = edubrite.DATE_OPTIONS
@@ -673,10 +671,7 @@ def main():
         mutually_exclusive=[("program_id", "ext_id")],
         supports_check_mode=True,
     )
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib("requests"), exception=str(REQUESTS_IMPORT_ERROR))
-    if not HAS_LXML:
-        module.fail_json(msg=missing_required_lib("lxml"), exception=str(LXML_IMPORT_ERROR))
+    arguments.require_libraries(module)
     try:
         result = run(module, arguments.edubrite_client(module))
     except LmsError as exc:

@@ -94,12 +94,10 @@ members:
       type: dict
 """
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.learnops.lms.plugins.module_utils import arguments, dates, edubrite
 from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError
-from ansible_collections.learnops.lms.plugins.module_utils.safexml import HAS_LXML, LXML_IMPORT_ERROR
-from ansible_collections.learnops.lms.plugins.module_utils.transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 
 
 def run(module, client):
@@ -126,10 +124,7 @@ def main():
         mutually_exclusive=[("program_id", "ext_id")],
         supports_check_mode=True,
     )
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib("requests"), exception=str(REQUESTS_IMPORT_ERROR))
-    if not HAS_LXML:
-        module.fail_json(msg=missing_required_lib("lxml"), exception=str(LXML_IMPORT_ERROR))
+    arguments.require_libraries(module)
     try:
         module.exit_json(**run(module, arguments.edubrite_client(module)))
     except LmsError as exc:
