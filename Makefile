@@ -39,7 +39,7 @@ build: $(VENV_219)/.stamp ## Build the collection artifact into build/
 	$(VENV_219)/bin/ansible-galaxy collection build --force --output-path $(BUILD) .
 
 install: build ## Install the built collection into build/collections
-	$(VENV_219)/bin/ansible-galaxy collection install --force -p $(COLLECTIONS) $(BUILD)/learnops-lms-*.tar.gz
+	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) $(VENV_219)/bin/ansible-galaxy collection install --force -p $(COLLECTIONS) $(BUILD)/learnops-lms-*.tar.gz
 
 sandbox: $(VENV_219)/.stamp ## Run the LMS sandbox in the foreground on 127.0.0.1:$SANDBOX_PORT
 	PYTHONPATH=sandbox $(VENV_219)/bin/python -m lms_sandbox --host 127.0.0.1 --port $(SANDBOX_PORT)

@@ -41,7 +41,7 @@ offline_pip() {
 install_collection() {
   rm -rf "$COLLECTIONS" "$BUILD"/learnops-lms-*.tar.gz
   "$VENV_219/bin/ansible-galaxy" collection build --force --output-path "$BUILD" . >/dev/null
-  "$VENV_219/bin/ansible-galaxy" collection install --force -p "$COLLECTIONS" "$BUILD"/learnops-lms-*.tar.gz >/dev/null
+  ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS "$VENV_219/bin/ansible-galaxy" collection install --force -p "$COLLECTIONS" "$BUILD"/learnops-lms-*.tar.gz >/dev/null
 }
 
 run_sanity() {
