@@ -59,11 +59,16 @@ def test_transient_faults_are_retried(play, lms, rule):
     rerun_converges(play, lms)
 
 
-def test_session_expiry_logs_in_again_once(play, lms):
-    lms.faults([{"kind": "expire_auth", "count": 1, "operations": ["updateProgramMember"]}])
+@pytest.mark.parametrize("operation", ["updateProgramMember", "get"], ids=["at-a-write", "during-the-lookups"])
+def test_session_expiry_logs_in_again_once(play, lms, operation):
+    """user3 and user4 are not members: they are looked up side by side, and an expiry there
+    must still cost one new login, not one per lookup in flight."""
+    lms.faults([{"kind": "expire_auth", "count": 1, "operations": [operation]}])
     run = play([converge()])
     assert run.rc == 0, run.output
+    assert [e["operation"] for e in lms.requests()].count("get") >= 2
     assert [e["operation"] for e in lms.requests()].count("connect") == 4   # two logins of two steps
+    assert reported(run) == sorted(scored(lms)) == ["user1", "user3", "user4"]
 
 
 @hostile_replies("listProgramMembers")
