@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import collections
 import datetime
+import functools
 import json
 import os
 import platform
@@ -33,6 +34,8 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
+import urllib.request
 
 import yaml
 
@@ -53,10 +56,10 @@ SAMPLE_EVERY = 0.02         # seconds between two memory samples
 
 SEED_TOKEN = "p-1sJDjmULL5DdpXPJTcbm4jVIaWVHvNmrjAxATRbNE"
 COURSE_ID = "00000000-0000-4000-8000-000000000001"      # bench-course of the sandbox's --scale data
-# The sandbox's --scale programs: in one every bench user is already a member with an empty record
-# (the cohort and worst shapes: every record needs a change), in the other none is (the new shape:
-# members are added, and each new member is looked up first).
-PROGRAM_IDS = {"cohort": "bench-enrolled", "worst": "bench-enrolled", "new": "bench-program"}
+PROGRAM_ID = "bench-program"     # the sandbox's --scale program: no members until the bench adds them
+# EduBrite shapes whose N members are already in the program, with an empty record, when a run
+# starts (added by the bench through the API, outside the measurement); in the new shape none is.
+ENROLLED_SHAPES = ("cohort", "worst")
 EDUBRITE_LOGIN = dict(api_username="api_demo", api_password="demo-password", run_as="adminusername")
 
 COMPLETION_DATE = "2024-06-30"
@@ -255,15 +258,14 @@ def course_status_play(sb, n):
 
 def program_member_play(sb, n, shape):
     if shape in ("cohort", "new"):
-        args = dict(program_id=PROGRAM_IDS[shape], state="present", usernames="{{ bench_usernames }}", **COHORT)
+        args = dict(program_id=PROGRAM_ID, state="present", usernames="{{ bench_usernames }}", **COHORT)
         data = {"bench_usernames": [member_name(i) for i in range(1, n + 1)]}
     else:
         members = []
         for i in range(1, n + 1):
             due, score = worst_values(i)
             members.append({"username": member_name(i), "due_date": due, "score": score})
-        args = dict(program_id=PROGRAM_IDS[shape], state="present", start_date=WORST_START,
-                    members="{{ bench_members }}")
+        args = dict(program_id=PROGRAM_ID, state="present", start_date=WORST_START, members="{{ bench_members }}")
         data = {"bench_members": members}
     return play_of([{"name": "program_member: %d members, %s" % (n, shape), "learnops.lms.program_member": args}],
                    edubrite_defaults(sb), data)
@@ -297,7 +299,7 @@ def edubrite_uri_play(sb, n):
     values: the cohort shape's job, done by hand."""
     connect = sb.edubrite_url("connect")
     enroll = sb.edubrite_url("enrollmentService")
-    update = {"dispatch": "updateProgramMember", "xml": "true", "programId": PROGRAM_IDS["cohort"],
+    update = {"dispatch": "updateProgramMember", "xml": "true", "programId": PROGRAM_ID,
               "usernames": "{{ item }}", "startDate": str(epoch_ms(COHORT["start_date"])),
               "dueDate": str(epoch_ms(COHORT["due_date"])), "award": "true",
               "awardDate": str(epoch_ms(COHORT["award_date"]))}
@@ -316,6 +318,28 @@ def edubrite_uri_play(sb, n):
     ], vars_={"bench_usernames": [member_name(i) for i in range(1, n + 1)]})
 
 
+def enroll_members(sb, n):
+    """Make member 1..n members of bench-program, with an empty record, through the EduBrite API:
+    the state the cohort and worst shapes start from (outside the measured runs)."""
+    def post(service, form, cookie=""):
+        request = urllib.request.Request(sb.edubrite_url(service), data=urllib.parse.urlencode(form).encode(),
+                                         headers={"Cookie": cookie, "REAL_UNAME": EDUBRITE_LOGIN["run_as"]})
+        with urllib.request.urlopen(request, timeout=60) as reply:
+            cookies = dict(c.split(";", 1)[0].split("=", 1) for c in reply.headers.get_all("Set-Cookie") or ())
+            return reply.read().decode("utf-8"), cookies
+
+    _, first = post("connect", {})
+    session = "SESSION_ID=%s" % first["SESSION_ID"]
+    _, second = post("connect", {"username": EDUBRITE_LOGIN["api_username"],
+                                 "password": EDUBRITE_LOGIN["api_password"]}, session)
+    session += "; SESSION_INFO=%s" % second["SESSION_INFO"]
+    body, _ = post("enrollmentService", {"dispatch": "enrollUsersInProgram", "xml": "true", "programId": PROGRAM_ID,
+                                         "usernames": ",".join(member_name(i) for i in range(1, n + 1)),
+                                         "sendMail": "false"}, session)
+    if 'code="0"' not in body:
+        raise RuntimeError("bench: could not enrol the bench members: %s" % body[:300])
+
+
 # --- checking what a run did -------------------------------------------------------------------------
 
 def ispring_done(sb, n):
@@ -332,7 +356,7 @@ def ispring_done(sb, n):
 
 def edubrite_done(sb, n, shape):
     """How many of member 1..n are members of bench-program with the wanted record."""
-    program = next(p for p in sb.state()["edubrite"]["programs"] if p["id"] == PROGRAM_IDS[shape])
+    program = next(p for p in sb.state()["edubrite"]["programs"] if p["id"] == PROGRAM_ID)
     by_name = {m["userName"]: m for m in program["members"]}
     done = 0
     for i in range(1, n + 1):
@@ -391,8 +415,13 @@ class Bench:
                 print(out["tail"][-1500:], flush=True)
         return run
 
+    def fresh_state(self, prepare, n):
+        self.sb.reset()
+        if prepare is not None:
+            prepare(n)
+
     # one module, one N: first run, rerun, check mode on a fresh state
-    def module_runs(self, module, shape, n, playbook, writes, done):
+    def module_runs(self, module, shape, n, playbook, writes, done, prepare=None):
         def after_first(run):
             got = done(n)
             return dict(verified=got == n and run["changed"] is True,
@@ -408,18 +437,18 @@ class Bench:
                         verify_detail="%s reported to change, %d writes, %d converged" % (
                             run["items_changed"], run["writes"], got))
 
-        self.sb.reset()
+        self.fresh_state(prepare, n)
         self.measure(module, shape, "module", n, "first", playbook, writes=writes, verify=after_first)
         self.measure(module, shape, "module", n, "rerun", playbook, writes=writes, verify=after_rerun)
-        self.sb.reset()
+        self.fresh_state(prepare, n)
         self.measure(module, shape, "module", n, "check", playbook, check=True, writes=writes, verify=after_check)
 
-    def uri_run(self, module, shape, n, playbook, writes, done):
+    def uri_run(self, module, shape, n, playbook, writes, done, prepare=None):
         def after(run):
             got = done(n)
             return dict(verified=got == n, verify_detail="%d of %d converged" % (got, n))
 
-        self.sb.reset()
+        self.fresh_state(prepare, n)
         self.measure(module, shape, "uri", n, "first", playbook, writes=writes, verify=after)
 
     def floor(self):
@@ -521,16 +550,18 @@ def main(argv=None):
                 for n in uri_sizes:
                     bench.uri_run(module, None, n, ispring_uri_play(sb, n), ISPRING_WRITES, lambda k: ispring_done(sb, k))
             else:
+                enrolled = functools.partial(enroll_members, sb)
                 for shape in ("cohort", "new"):
                     for n in sizes:
                         bench.module_runs(module, shape, n, program_member_play(sb, n, shape), EDUBRITE_WRITES,
-                                          lambda k, shape=shape: edubrite_done(sb, k, shape))
+                                          lambda k, shape=shape: edubrite_done(sb, k, shape),
+                                          prepare=enrolled if shape in ENROLLED_SHAPES else None)
                 for n in worst_sizes:
                     bench.module_runs(module, "worst", n, program_member_play(sb, n, "worst"), EDUBRITE_WRITES,
-                                      lambda k: edubrite_done(sb, k, "worst"))
+                                      lambda k: edubrite_done(sb, k, "worst"), prepare=enrolled)
                 for n in uri_sizes:
                     bench.uri_run(module, "cohort", n, edubrite_uri_play(sb, n), EDUBRITE_WRITES,
-                                  lambda k: edubrite_done(sb, k, "cohort"))
+                                  lambda k: edubrite_done(sb, k, "cohort"), prepare=enrolled)
     result = dict(
         command=command,
         duration_s=round(time.time() - started, 1),

@@ -19,10 +19,8 @@ DEFAULT_FIXTURE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixt
 BENCH_COURSE_ID = "00000000-0000-4000-8000-000000000001"
 BENCH_COURSE_MODULES = 4
 BENCH_DEPARTMENT_ID = "00000000-0000-4000-8000-0000000000d1"
-BENCH_PROGRAM_ID = "bench-program"              # the --scale users, none of them a member
+BENCH_PROGRAM_ID = "bench-program"
 BENCH_PROGRAM_EXT_ID = "BENCH"
-BENCH_ENROLLED_PROGRAM_ID = "bench-enrolled"    # the same users, all members with an empty record
-BENCH_ENROLLED_PROGRAM_EXT_ID = "BENCH-ENROLLED"
 
 
 class FixtureError(ValueError):
@@ -235,15 +233,12 @@ class EdubriteState:
         if scale:
             self._add_program({"id": BENCH_PROGRAM_ID, "extId": BENCH_PROGRAM_EXT_ID,
                                "name": "Benchmark program"})
-            enrolled = self._add_program({"id": BENCH_ENROLLED_PROGRAM_ID, "extId": BENCH_ENROLLED_PROGRAM_EXT_ID,
-                                          "name": "Benchmark program, everyone enrolled"})
             for i in range(1, scale + 1):
                 name = bench_member_name(i)
-                user = self._add_user({"id": "00000000-0000-4000-c000-%012d" % i, "userName": name,
-                                       "openId": "oid-%s" % name, "email": "%s@example.com" % name,
-                                       "firstName": "Member", "lastName": "%05d" % i,
-                                       "siteRole": "STUDENT", "status": "ACTIVE"})
-                enrolled["members"][user["id"]] = new_member(user["id"])
+                self._add_user({"id": "00000000-0000-4000-c000-%012d" % i, "userName": name,
+                                "openId": "oid-%s" % name, "email": "%s@example.com" % name,
+                                "firstName": "Member", "lastName": "%05d" % i,
+                                "siteRole": "STUDENT", "status": "ACTIVE"})
 
     def _add_user(self, user):
         rec = {"id": str(user["id"]), "userName": str(user["userName"]),

@@ -410,9 +410,3 @@ def test_scale_edubrite():
         sb.reset()
         r, root = eb(sb, eb_login(sb), "reportService", dispatch="listProgramMembers", programId="bench-program")
         assert root.find("data/programMembers").get("numItems") == "0"
-        r, root = eb(sb, eb_login(sb), "reportService", dispatch="listProgramMembers", extId="BENCH-ENROLLED")
-        listing = root.find("data/programMembers")
-        assert listing.get("numItems") == "50"
-        first = listing.find("member")
-        assert (first.get("userName"), first.get("status"), first.get("startDate"), first.get("award")) == \
-            ("member00001", "ENROLLED", "", "false")
