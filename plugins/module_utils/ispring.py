@@ -71,34 +71,35 @@ def ids(name, values):
 
 def learner_result(element):
     """A ``learnerResult`` as a dict, status lower-cased, numbers as numbers."""
-    text = safexml.text
+    found = safexml.fields(element)
     return dict(
-        user_id=text(element, "userId"),
-        course_id=text(element, "courseId"),
-        enrollment_id=text(element, "enrollmentId"),
-        status=(text(element, "completionStatus") or "").lower() or None,
-        completion_date=text(element, "completionDate"),
-        progress=_number(text(element, "progress")),
-        awarded_score=_number(text(element, "awardedScore")),
-        access_date=text(element, "accessDate"),
-        due_date=text(element, "dueDate"),
+        user_id=found.get("userId"),
+        course_id=found.get("courseId"),
+        enrollment_id=found.get("enrollmentId"),
+        status=(found.get("completionStatus") or "").lower() or None,
+        completion_date=found.get("completionDate"),
+        progress=_number(found.get("progress")),
+        awarded_score=_number(found.get("awardedScore")),
+        access_date=found.get("accessDate"),
+        due_date=found.get("dueDate"),
     )
 
 
 def user_profile(element):
     """A ``userProfile`` as a dict; LOGIN and EMAIL fields lifted out."""
-    fields = {}
+    found = safexml.fields(element)
+    profile = {}
     for field in safexml.children(safexml.child(element, "fields"), "field"):
-        name = safexml.text(field, "name")
-        if name:
-            fields[name.upper()] = safexml.text(field, "value")
+        pair = safexml.fields(field)
+        if pair.get("name"):
+            profile[pair["name"].upper()] = pair.get("value")
     return dict(
-        user_id=safexml.text(element, "userId"),
-        role=safexml.text(element, "role"),
-        department_id=safexml.text(element, "departmentId"),
-        status=safexml.text(element, "status"),
-        login=fields.get("LOGIN"),
-        email=fields.get("EMAIL"),
+        user_id=found.get("userId"),
+        role=found.get("role"),
+        department_id=found.get("departmentId"),
+        status=found.get("status"),
+        login=profile.get("LOGIN"),
+        email=profile.get("EMAIL"),
     )
 
 
@@ -251,13 +252,6 @@ class IspringClient:
             for user in self.list_users([v for k, v in chunk if k == "login"], [v for k, v in chunk if k == "email"]):
                 users[user["user_id"]] = user
         return list(users.values())
-
-    def list_enrollments(self, course_ids=(), learner_ids=()):
-        filters = [("courseIds", ids("id", course_ids)), ("learnerIds", ids("id", learner_ids))]
-        return [dict(enrollment_id=safexml.text(item, "enrollmentId"), course_id=safexml.text(item, "courseId"),
-                     learner_id=safexml.text(item, "learnerId"), access_date=safexml.text(item, "accessDate"),
-                     due_date=safexml.text(item, "dueDate"))
-                for item in self.pages("ListEnrollments", filters, "enrollments", "enrollment")]
 
     def update_course_status(self, course_id, enrollment_ids, status, date=None, reason=None):
         """Start a status change; returns the task id.  Safe to repeat: it sets absolute values."""

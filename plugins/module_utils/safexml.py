@@ -94,6 +94,18 @@ def path(element, *names):
     return element
 
 
+def fields(element):
+    """{local name: stripped text, or None when empty} of the direct children of ``element``; the
+    first child of a name wins.  One pass, for records read field by field."""
+    found = {}
+    for candidate in element:
+        name = local(candidate)
+        if name not in found:
+            value = candidate.text.strip() if candidate.text else ""
+            found[name] = value or None
+    return found
+
+
 def text(element, name, default=None):
     """The stripped text of the first child named ``name``; ``default`` when absent or empty."""
     found = child(element, name)

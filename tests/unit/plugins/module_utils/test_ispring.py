@@ -164,12 +164,12 @@ def test_users_fields_are_read_by_name(script):
 
 
 def test_repeated_page_token_stops(script):
-    page = reply("ListEnrollments", "<ns1:enrollments/><ns1:nextPageToken>same</ns1:nextPageToken>")
-    filters = "<courseIds><id>c</id></courseIds><learnerIds/><pageSize>1000</pageSize>"
-    transport = script(soap_call("ListEnrollments", filters, page),
-                       soap_call("ListEnrollments", filters + "<pageToken>same</pageToken>", page))
+    page = reply("ListUsers", "<ns1:users/><ns1:nextPageToken>same</ns1:nextPageToken>")
+    filters = "<logins><login>jdoe</login></logins><emails/><pageSize>1000</pageSize>"
+    transport = script(soap_call("ListUsers", filters, page),
+                       soap_call("ListUsers", filters + "<pageToken>same</pageToken>", page))
     with pytest.raises(ReplyError, match="twice"):
-        ispring.IspringClient(transport, API, token=TOKEN).list_enrollments(["c"])
+        ispring.IspringClient(transport, API, token=TOKEN).list_users(["jdoe"])
 
 
 @pytest.mark.parametrize("body, status, words", [

@@ -32,6 +32,11 @@ def test_size_cap(monkeypatch):
         safexml.parse(b"<r>0123456789</r>", 200, "test")
 
 
+def test_fields_reads_a_record_in_one_pass():
+    root = safexml.parse(b'<a:r xmlns:a="u1"><a:x> 1 </a:x><y/><z>  </z><x>2</x><!-- c --></a:r>', 200, "t")
+    assert safexml.fields(root) == {"x": "1", "y": None, "z": None}
+
+
 def test_lookups_ignore_namespaces_and_order():
     root = safexml.parse(b'<a:r xmlns:a="u1" xmlns:b="u2"><b:y>2</b:y><a:x> 1 </a:x><x>3</x></a:r>', 200, "t")
     assert safexml.text(root, "x") == "1"
