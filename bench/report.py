@@ -202,7 +202,7 @@ SERIES = [
     ("course_status", None, "module", "rerun", "course_status, rerun", "#1f77b4", "2,3"),
     ("course_status", None, "uri", "first", "uri loop, iSpring (SOAP per learner)", "#1f77b4", "8,4"),
     ("program_member", "cohort", "module", "first", "program_member cohort, first run", "#d62728", False),
-    ("program_member", "new", "module", "first", "program_member new members, first run", "#9467bd", False),
+    ("program_member", "new", "module", "first", "program_member new, first run", "#9467bd", False),
     ("program_member", "worst", "module", "first", "program_member all-different, first run", "#ff7f0e", False),
     ("program_member", "cohort", "module", "rerun", "program_member cohort, rerun", "#d62728", "2,3"),
     ("program_member", "cohort", "uri", "first", "uri loop, EduBrite (post per member)", "#d62728", "8,4"),
