@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: course_status
 short_description: Set the course status of many iSpring Learn enrollments, idempotently
-version_added: 0.1.0
+version_added: 1.0.0
 author:
   - learnops.lms developers (@learnops)
 description:

@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: course_status_info
 short_description: Read learners' course results from iSpring Learn
-version_added: 0.1.0
+version_added: 1.0.0
 author:
   - learnops.lms developers (@learnops)
 description:

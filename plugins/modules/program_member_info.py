@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: program_member_info
 short_description: Read the members of an EduBrite program and their records
-version_added: 0.1.0
+version_added: 1.0.0
 author:
   - learnops.lms developers (@learnops)
 description:
