@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """benchmark.json -> benchmark.md and benchmark.svg (standard library only).
 
-    python bench/report.py docs/benchmark.json      # re-renders docs/benchmark.{md,svg}
+python bench/report.py docs/benchmark.json      # re-renders docs/benchmark.{md,svg}
 """
 
 from __future__ import annotations
@@ -24,8 +24,13 @@ LABELS = {"course_status": "course_status", "program_member": "program_member"}
 
 def find(result, module, way, n, run="first", shape=None):
     for item in result["runs"]:
-        if item["module"] == module and item["way"] == way and item["n"] == n and item["run"] == run \
-                and (shape is None or item["shape"] == shape):
+        if (
+            item["module"] == module
+            and item["way"] == way
+            and item["n"] == n
+            and item["run"] == run
+            and (shape is None or item["shape"] == shape)
+        ):
             return item
     return None
 
@@ -42,6 +47,7 @@ def ops(by_op):
 
 # --- targets -----------------------------------------------------------------------------------------
 
+
 def targets(result):
     """[(target, measured text, met: True/False/None)]"""
     rows = []
@@ -52,42 +58,78 @@ def targets(result):
         mod, uri = find(result, module, "module", 1000, shape=shape), find(result, module, "uri", 1000, shape=shape)
         if mod and uri:
             ratio = uri["wall_s"] / mod["wall_s"]
-            rows.append(("%s, N = 1,000, first run: >= %dx faster than the uri loop" % (name, SPEEDUP),
-                         "%.0fx (%s s against %s s)" % (ratio, fmt_s(mod["wall_s"]), fmt_s(uri["wall_s"])),
-                         ratio >= SPEEDUP))
+            rows.append(
+                (
+                    "%s, N = 1,000, first run: >= %dx faster than the uri loop" % (name, SPEEDUP),
+                    "%.0fx (%s s against %s s)" % (ratio, fmt_s(mod["wall_s"]), fmt_s(uri["wall_s"])),
+                    ratio >= SPEEDUP,
+                )
+            )
         else:
-            rows.append(("%s, N = 1,000, first run: >= %dx faster than the uri loop" % (name, SPEEDUP), "not measured", None))
-        rows.append(("%s, N = 1,000, first run: <= %d HTTP requests" % (name, MAX_REQUESTS_1000),
-                     "%d" % mod["requests"] if mod else "not measured",
-                     (mod["requests"] <= MAX_REQUESTS_1000) if mod else None))
+            rows.append(
+                ("%s, N = 1,000, first run: >= %dx faster than the uri loop" % (name, SPEEDUP), "not measured", None)
+            )
+        rows.append(
+            (
+                "%s, N = 1,000, first run: <= %d HTTP requests" % (name, MAX_REQUESTS_1000),
+                "%d" % mod["requests"] if mod else "not measured",
+                (mod["requests"] <= MAX_REQUESTS_1000) if mod else None,
+            )
+        )
     rerun_subjects = list(subjects)
     if "program_member" in result["settings"]["modules"]:
         rerun_subjects.append(("program_member", "worst", "program_member, worst case"))
     for module, shape, name in rerun_subjects:
         rerun = find(result, module, "module", 1000, run="rerun", shape=shape)
-        rows.append(("%s, N = 1,000, rerun: no write, <= %d requests" % (name, MAX_RERUN_REQUESTS),
-                     "%d writes, %d requests" % (rerun["writes"], rerun["requests"]) if rerun else "not measured",
-                     (rerun["writes"] == 0 and rerun["requests"] <= MAX_RERUN_REQUESTS) if rerun else None))
+        rows.append(
+            (
+                "%s, N = 1,000, rerun: no write, <= %d requests" % (name, MAX_RERUN_REQUESTS),
+                "%d writes, %d requests" % (rerun["writes"], rerun["requests"]) if rerun else "not measured",
+                (rerun["writes"] == 0 and rerun["requests"] <= MAX_RERUN_REQUESTS) if rerun else None,
+            )
+        )
     for module, shape, name in subjects:
         big = [find(result, module, "module", 10000, run=kind, shape=shape) for kind in ("first", "rerun", "check")]
         big = [b for b in big if b]
         if big:
             wall = max(b["wall_s"] for b in big)
             peak = max(b["peak_rss_mb"] for b in big)
-            rows.append(("%s, N = 10,000 in one task: < %d s" % (name, MAX_WALL_10000),
-                         "%s s (slowest of first run, rerun, check)" % fmt_s(wall), wall < MAX_WALL_10000))
-            rows.append(("%s, N = 10,000: peak memory < %d MB" % (name, MAX_PEAK_MB),
-                         "%.0f MB" % peak, peak < MAX_PEAK_MB))
+            rows.append(
+                (
+                    "%s, N = 10,000 in one task: < %d s" % (name, MAX_WALL_10000),
+                    "%s s (slowest of first run, rerun, check)" % fmt_s(wall),
+                    wall < MAX_WALL_10000,
+                )
+            )
+            rows.append(
+                ("%s, N = 10,000: peak memory < %d MB" % (name, MAX_PEAK_MB), "%.0f MB" % peak, peak < MAX_PEAK_MB)
+            )
         else:
-            rows.append(("%s, N = 10,000 in one task: < %d s, < %d MB" % (name, MAX_WALL_10000, MAX_PEAK_MB),
-                         "not measured", None))
-        largest = max((r for r in result["runs"] if r["module"] == module and r["way"] == "module"
-                       and r["run"] == "first" and r["shape"] == shape), key=lambda r: r["n"], default=None)
+            rows.append(
+                (
+                    "%s, N = 10,000 in one task: < %d s, < %d MB" % (name, MAX_WALL_10000, MAX_PEAK_MB),
+                    "not measured",
+                    None,
+                )
+            )
+        largest = max(
+            (
+                r
+                for r in result["runs"]
+                if r["module"] == module and r["way"] == "module" and r["run"] == "first" and r["shape"] == shape
+            ),
+            key=lambda r: r["n"],
+            default=None,
+        )
         if largest and largest["n"] >= 1000:
             per = largest["n"] / float(largest["requests"])
-            rows.append(("%s: requests grow as N / page or batch size, not as N" % name,
-                         "%d requests for %d (%.0f per request)" % (largest["requests"], largest["n"], per),
-                         per >= 50))
+            rows.append(
+                (
+                    "%s: requests grow as N / page or batch size, not as N" % name,
+                    "%d requests for %d (%.0f per request)" % (largest["requests"], largest["n"], per),
+                    per >= 50,
+                )
+            )
     return rows
 
 
@@ -98,31 +140,62 @@ def target_lines(result):
 
 # --- Markdown ----------------------------------------------------------------------------------------
 
+
 def results_table(result):
-    lines = ["| Module | Shape | Way | N | Run | Wall (s) | Requests | Writes | Requests by operation | Peak memory (MB) | Checked |",
-             "|---|---|---|---:|---|---:|---:|---:|---|---:|---|"]
+    lines = [
+        "| Module | Shape | Way | N | Run | Wall (s) | Requests | Writes | Requests by operation | Peak memory (MB) | Checked |",
+        "|---|---|---|---:|---|---:|---:|---:|---|---:|---|",
+    ]
     for r in result["runs"]:
         if r["way"] == "floor":
             continue
         way = "module" if r["way"] == "module" else "uri loop"
-        checked = "yes" if r["ok"] and r.get("verified") else "**no**: %s" % (r.get("verify_detail") or "rc %s" % r["rc"])
-        lines.append("| %s | %s | %s | %s | %s | %s | %d | %d | %s | %.0f | %s |" % (
-            r["module"], r["shape"] or "", way, "{:,}".format(r["n"]), "check mode" if r["run"] == "check" else r["run"],
-            fmt_s(r["wall_s"]), r["requests"], r["writes"], ops(r["by_operation"]), r["peak_rss_mb"], checked))
+        checked = (
+            "yes" if r["ok"] and r.get("verified") else "**no**: %s" % (r.get("verify_detail") or "rc %s" % r["rc"])
+        )
+        lines.append(
+            "| %s | %s | %s | %s | %s | %s | %d | %d | %s | %.0f | %s |"
+            % (
+                r["module"],
+                r["shape"] or "",
+                way,
+                "{:,}".format(r["n"]),
+                "check mode" if r["run"] == "check" else r["run"],
+                fmt_s(r["wall_s"]),
+                r["requests"],
+                r["writes"],
+                ops(r["by_operation"]),
+                r["peak_rss_mb"],
+                checked,
+            )
+        )
     return "\n".join(lines)
 
 
 def profile_table(result):
-    lines = ["| Module | Shape | N | Run | Wall (s) | Ansible outside the task (s) | Module, local work (s) | API round trips (s) | Requests |",
-             "|---|---|---:|---|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| Module | Shape | N | Run | Wall (s) | Ansible outside the task (s) | Module, local work (s) | API round trips (s) | Requests |",
+        "|---|---|---:|---|---:|---:|---:|---:|---:|",
+    ]
     for r in result["runs"]:
         if r["way"] != "module":
             continue
         outside = max(0.0, r["wall_s"] - r["tasks_s"])
         local = max(0.0, r["tasks_s"] - r["api_s"])
-        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %d |" % (
-            r["module"], r["shape"] or "", "{:,}".format(r["n"]), "check mode" if r["run"] == "check" else r["run"],
-            fmt_s(r["wall_s"]), fmt_s(outside), fmt_s(local), fmt_s(r["api_s"]), r["requests"]))
+        lines.append(
+            "| %s | %s | %s | %s | %s | %s | %s | %s | %d |"
+            % (
+                r["module"],
+                r["shape"] or "",
+                "{:,}".format(r["n"]),
+                "check mode" if r["run"] == "check" else r["run"],
+                fmt_s(r["wall_s"]),
+                fmt_s(outside),
+                fmt_s(local),
+                fmt_s(r["api_s"]),
+                r["requests"],
+            )
+        )
     return "\n".join(lines)
 
 
@@ -144,19 +217,32 @@ def markdown(result, prose):
         "the prose lives in bench/benchmark-prose.md. -->",
         "",
         "Made by `%s` on %s, in %.0f s. Machine: %d cores (%s), %.1f GB memory, %s; Python %s, "
-        "ansible-core %s; %s at commit %s%s." % (
-            result["command"], m["date"], result["duration_s"], m["cores"], m["cpu"] or "unknown CPU",
-            m["memory_gb"], m["os"], m["python"], m["ansible_core"], m["collection"], m["commit"],
-            " plus uncommitted changes" if m.get("uncommitted_changes") else ""),
-        "" if "load_average_before" not in m else
-        "Load average (1 min) %.2f before the run, %.2f after: other work on the machine shows up as noise "
+        "ansible-core %s; %s at commit %s%s."
+        % (
+            result["command"],
+            m["date"],
+            result["duration_s"],
+            m["cores"],
+            m["cpu"] or "unknown CPU",
+            m["memory_gb"],
+            m["os"],
+            m["python"],
+            m["ansible_core"],
+            m["collection"],
+            m["commit"],
+            " plus uncommitted changes" if m.get("uncommitted_changes") else "",
+        ),
+        ""
+        if "load_average_before" not in m
+        else "Load average (1 min) %.2f before the run, %.2f after: other work on the machine shows up as noise "
         "in the wall times." % (m["load_average_before"][0], m["load_average_after"][0]),
         "",
         "The LMS sandbox (`sandbox/`) ran on the same machine with **%d ms added to every API request** "
         "(a SaaS round trip), iSpring tasks applied %.1f s after they are created, and `--scale %d` "
         "(learners `learner00001`.. enrolled in `bench-course`; EduBrite users `member00001`.. and "
         "program `bench-program`, to which the bench adds members 1..N with an empty record before each "
-        "run of the *cohort* and *worst* shapes, through the API and outside the measurement)." % (s["latency_ms"], s["task_delay_s"], s["sandbox_scale"]),
+        "run of the *cohort* and *worst* shapes, through the API and outside the measurement)."
+        % (s["latency_ms"], s["task_delay_s"], s["sandbox_scale"]),
         "",
         "![Wall time against N](benchmark.svg)",
         "",
@@ -177,8 +263,8 @@ def markdown(result, prose):
         "## Where the time goes",
         "",
         "The floor of any one-task run on this machine, `ansible-playbook` with one `ansible.builtin.ping` "
-        "task: **%s s**, %.0f MB. Importing a module of the collection in a fresh Python: %s." % (
-            fmt_s(floor["wall_s"]), floor["peak_rss_mb"], imports),
+        "task: **%s s**, %.0f MB. Importing a module of the collection in a fresh Python: %s."
+        % (fmt_s(floor["wall_s"]), floor["peak_rss_mb"], imports),
         "",
         "Each module run split three ways: *Ansible outside the task* is the wall time minus the task's "
         "own time (from a callback: start-up, playbook parsing, the result's way back); *API round trips* "
@@ -232,19 +318,23 @@ def svg(result):
     def y(sec):
         return top + ph - (math.log10(sec) - ymin) / float(ymax - ymin) * ph
 
-    out = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" '
-           'font-family="sans-serif" font-size="12">' % (width, height, width, height),
-           '<rect width="100%" height="100%" fill="white"/>',
-           '<text x="%d" y="22" font-size="15" font-weight="bold">Wall time of one task against N '
-           '(log-log; %d ms per API request)</text>' % (left, result["settings"]["latency_ms"])]
+    out = [
+        '<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" '
+        'font-family="sans-serif" font-size="12">' % (width, height, width, height),
+        '<rect width="100%" height="100%" fill="white"/>',
+        '<text x="%d" y="22" font-size="15" font-weight="bold">Wall time of one task against N '
+        "(log-log; %d ms per API request)</text>" % (left, result["settings"]["latency_ms"]),
+    ]
     for exp in range(ymin, ymax + 1):
         for mult in (1, 2, 5):
-            value = mult * 10 ** exp
-            if value > 10 ** ymax or value < 10 ** ymin:
+            value = mult * 10**exp
+            if value > 10**ymax or value < 10**ymin:
                 continue
             yy = y(value)
-            out.append('<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="%s"/>' % (
-                left, yy, left + pw, yy, "#ccc" if mult == 1 else "#eee"))
+            out.append(
+                '<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="%s"/>'
+                % (left, yy, left + pw, yy, "#ccc" if mult == 1 else "#eee")
+            )
             label = ("%g" % value) if value >= 1 else ("%g" % value)
             out.append('<text x="%d" y="%.1f" text-anchor="end">%s s</text>' % (left - 6, yy + 4, label))
     for n in ns:
@@ -252,46 +342,69 @@ def svg(result):
         out.append('<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#ccc"/>' % (xx, top, xx, top + ph))
         out.append('<text x="%.1f" y="%d" text-anchor="middle">%s</text>' % (xx, top + ph + 18, "{:,}".format(n)))
     out.append('<rect x="%d" y="%d" width="%d" height="%d" fill="none" stroke="#333"/>' % (left, top, pw, ph))
-    out.append('<text x="%.1f" y="%d" text-anchor="middle">N (learners or members in one task)</text>' % (
-        left + pw / 2.0, height - 18))
-    out.append('<text x="16" y="%.1f" text-anchor="middle" transform="rotate(-90 16 %.1f)">wall time (s)</text>' % (
-        top + ph / 2.0, top + ph / 2.0))
+    out.append(
+        '<text x="%.1f" y="%d" text-anchor="middle">N (learners or members in one task)</text>'
+        % (left + pw / 2.0, height - 18)
+    )
+    out.append(
+        '<text x="16" y="%.1f" text-anchor="middle" transform="rotate(-90 16 %.1f)">wall time (s)</text>'
+        % (top + ph / 2.0, top + ph / 2.0)
+    )
     legend_y = top + 6
     for module, shape, way, run, label, colour, dash in SERIES:
-        points = sorted((r["n"], r["wall_s"]) for r in runs if r["module"] == module and r["way"] == way
-                        and r["run"] == run and (shape is None or r["shape"] == shape))
+        points = sorted(
+            (r["n"], r["wall_s"])
+            for r in runs
+            if r["module"] == module and r["way"] == way and r["run"] == run and (shape is None or r["shape"] == shape)
+        )
         if not points:
             continue
         style = ' stroke-dasharray="%s"' % dash if dash else ""
         if len(points) > 1:
-            out.append('<polyline fill="none" stroke="%s" stroke-width="2"%s points="%s"/>' % (
-                colour, style, " ".join("%.1f,%.1f" % (x(n), y(s)) for n, s in points)))
+            out.append(
+                '<polyline fill="none" stroke="%s" stroke-width="2"%s points="%s"/>'
+                % (colour, style, " ".join("%.1f,%.1f" % (x(n), y(s)) for n, s in points))
+            )
         for n, s in points:
             marker = "rect" if way == "uri" else "circle"
             if marker == "circle":
                 out.append('<circle cx="%.1f" cy="%.1f" r="3.5" fill="%s"/>' % (x(n), y(s), colour))
             else:
-                out.append('<rect x="%.1f" y="%.1f" width="7" height="7" fill="%s"/>' % (x(n) - 3.5, y(s) - 3.5, colour))
+                out.append(
+                    '<rect x="%.1f" y="%.1f" width="7" height="7" fill="%s"/>' % (x(n) - 3.5, y(s) - 3.5, colour)
+                )
             if run == "first":
-                out.append('<text x="%.1f" y="%.1f" fill="%s" font-size="10">%s</text>' % (x(n) + 6, y(s) - 5, colour, fmt_s(s)))
+                out.append(
+                    '<text x="%.1f" y="%.1f" fill="%s" font-size="10">%s</text>'
+                    % (x(n) + 6, y(s) - 5, colour, fmt_s(s))
+                )
         lx = left + pw + 16
-        out.append('<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="2"%s/>' % (
-            lx, legend_y, lx + 28, legend_y, colour, style))
+        out.append(
+            '<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="2"%s/>'
+            % (lx, legend_y, lx + 28, legend_y, colour, style)
+        )
         out.append('<text x="%d" y="%d">%s</text>' % (lx + 34, legend_y + 4, escape(label)))
         legend_y += 20
     floor = result.get("floor")
     if floor:
         yy = y(floor["wall_s"])
         if top <= yy <= top + ph:
-            out.append('<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#777" stroke-dasharray="1,4"/>' % (left, yy, left + pw, yy))
-            out.append('<text x="%d" y="%.1f" fill="#555" font-size="10">one ping task: %s s</text>' % (
-                left + 4, yy - 4, fmt_s(floor["wall_s"])))
+            out.append(
+                '<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#777" stroke-dasharray="1,4"/>'
+                % (left, yy, left + pw, yy)
+            )
+            out.append(
+                '<text x="%d" y="%.1f" fill="#555" font-size="10">one ping task: %s s</text>'
+                % (left + 4, yy - 4, fmt_s(floor["wall_s"]))
+            )
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
 
 def write(result, out_dir):
-    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "benchmark-prose.md"), encoding="utf-8") as handle:
+    with open(
+        os.path.join(os.path.dirname(os.path.abspath(__file__)), "benchmark-prose.md"), encoding="utf-8"
+    ) as handle:
         prose = handle.read()
     with open(os.path.join(out_dir, "benchmark.md"), "w", encoding="utf-8") as handle:
         handle.write(markdown(result, prose))
@@ -300,8 +413,11 @@ def write(result, out_dir):
 
 
 if __name__ == "__main__":
-    path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                                                             "docs", "benchmark.json")
+    path = (
+        sys.argv[1]
+        if len(sys.argv) > 1
+        else os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs", "benchmark.json")
+    )
     with open(path, encoding="utf-8") as source:
         data = json.load(source)
     write(data, os.path.dirname(os.path.abspath(path)))

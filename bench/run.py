@@ -44,19 +44,20 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(ROOT, "sandbox"))
 
-from lms_sandbox.testing import Sandbox  # noqa: E402  (after the path set-up)
 import report  # noqa: E402
 
+from lms_sandbox.testing import Sandbox  # noqa: E402  (after the path set-up)
+
 LATENCY_MS = 25
-TASK_DELAY = 0.3            # the sandbox's CLI default: an iSpring task is applied 0.3 s after it is created
+TASK_DELAY = 0.3  # the sandbox's CLI default: an iSpring task is applied 0.3 s after it is created
 SIZES = (100, 1000, 10000)
 URI_SIZES = (100, 1000)
-WORST_SIZES = (100, 1000)   # all-different values cost one call per member: 10,000 adds minutes, not insight
-SAMPLE_EVERY = 0.02         # seconds between two memory samples
+WORST_SIZES = (100, 1000)  # all-different values cost one call per member: 10,000 adds minutes, not insight
+SAMPLE_EVERY = 0.02  # seconds between two memory samples
 
 SEED_TOKEN = "p-1sJDjmULL5DdpXPJTcbm4jVIaWVHvNmrjAxATRbNE"
-COURSE_ID = "00000000-0000-4000-8000-000000000001"      # bench-course of the sandbox's --scale data
-PROGRAM_ID = "bench-program"     # the sandbox's --scale program: no members until the bench adds them
+COURSE_ID = "00000000-0000-4000-8000-000000000001"  # bench-course of the sandbox's --scale data
+PROGRAM_ID = "bench-program"  # the sandbox's --scale program: no members until the bench adds them
 # EduBrite shapes whose N members are already in the program, with an empty record, when a run
 # starts (added by the bench through the API, outside the measurement); in the new shape none is.
 ENROLLED_SHAPES = ("cohort", "worst")
@@ -111,9 +112,12 @@ def process_table():
         except OSError:
             continue
         close = stat.rfind(b")")
-        fields = stat[close + 2:].split()
-        table[int(name)] = (int(fields[1]), int(fields[21]) * PAGE,
-                            stat[stat.find(b"(") + 1:close].decode("utf-8", "replace"))
+        fields = stat[close + 2 :].split()
+        table[int(name)] = (
+            int(fields[1]),
+            int(fields[21]) * PAGE,
+            stat[stat.find(b"(") + 1 : close].decode("utf-8", "replace"),
+        )
     return table
 
 
@@ -166,6 +170,7 @@ class PeakSampler(threading.Thread):
 
 # --- running ansible-playbook ------------------------------------------------------------------------
 
+
 class Runner:
     def __init__(self, venv, collections_path, workdir, timeout):
         self.venv = os.path.abspath(venv)
@@ -178,17 +183,19 @@ class Runner:
 
     def env(self, times_file):
         env = dict(os.environ)
-        env.update({
-            "ANSIBLE_COLLECTIONS_PATH": self.collections,
-            "ANSIBLE_PYTHON_INTERPRETER": self.python,
-            "ANSIBLE_CALLBACKS_ENABLED": "bench_timer",
-            "ANSIBLE_CALLBACK_PLUGINS": os.path.join(HERE, "callback"),
-            "ANSIBLE_NOCOLOR": "1",
-            "ANSIBLE_RETRY_FILES_ENABLED": "0",
-            "ANSIBLE_LOCALHOST_WARNING": "0",
-            "LMS_BENCH_TIMES": times_file,
-            "PATH": self.bin + os.pathsep + env.get("PATH", ""),
-        })
+        env.update(
+            {
+                "ANSIBLE_COLLECTIONS_PATH": self.collections,
+                "ANSIBLE_PYTHON_INTERPRETER": self.python,
+                "ANSIBLE_CALLBACKS_ENABLED": "bench_timer",
+                "ANSIBLE_CALLBACK_PLUGINS": os.path.join(HERE, "callback"),
+                "ANSIBLE_NOCOLOR": "1",
+                "ANSIBLE_RETRY_FILES_ENABLED": "0",
+                "ANSIBLE_LOCALHOST_WARNING": "0",
+                "LMS_BENCH_TIMES": times_file,
+                "PATH": self.bin + os.pathsep + env.get("PATH", ""),
+            }
+        )
         return env
 
     def play(self, name, playbook, check=False):
@@ -202,8 +209,15 @@ class Runner:
         command += ["--check"] if check else []
         with open(log, "w", encoding="utf-8") as out:
             started = time.perf_counter()
-            proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                    env=self.env(times), cwd=self.workdir, start_new_session=True)
+            proc = subprocess.Popen(
+                command,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=self.env(times),
+                cwd=self.workdir,
+                start_new_session=True,
+            )
             sampler = PeakSampler(proc.pid)
             sampler.start()
             timed_out = False
@@ -211,7 +225,7 @@ class Runner:
                 proc.wait(self.timeout)
             except subprocess.TimeoutExpired:
                 timed_out = True
-                os.killpg(proc.pid, signal.SIGKILL)   # our own child's process group
+                os.killpg(proc.pid, signal.SIGKILL)  # our own child's process group
                 proc.wait()
             wall = time.perf_counter() - started
             sampler.done.set()
@@ -222,12 +236,22 @@ class Runner:
                 tasks = [json.loads(line) for line in handle if line.strip()]
         with open(log, encoding="utf-8", errors="replace") as handle:
             tail = handle.read()[-3000:]
-        return dict(rc=None if timed_out else proc.returncode, timed_out=timed_out, wall=wall,
-                    peak=sampler.peak, peak_pss=sampler.peak_pss, at_peak=sampler.at_peak, samples=sampler.samples,
-                    tasks=tasks, tail=tail, playbook=path)
+        return dict(
+            rc=None if timed_out else proc.returncode,
+            timed_out=timed_out,
+            wall=wall,
+            peak=sampler.peak,
+            peak_pss=sampler.peak_pss,
+            at_peak=sampler.at_peak,
+            samples=sampler.samples,
+            tasks=tasks,
+            tail=tail,
+            playbook=path,
+        )
 
 
 # --- the playbooks -----------------------------------------------------------------------------------
+
 
 def play_of(tasks, defaults=None, vars_=None):
     play = {"name": "Benchmark", "hosts": "localhost", "gather_facts": False}
@@ -249,11 +273,22 @@ def edubrite_defaults(sb):
 
 def course_status_play(sb, n):
     learners = [{"login": learner_login(i)} for i in range(1, n + 1)]
-    return play_of([{
-        "name": "course_status: %d learners complete" % n,
-        "learnops.lms.course_status": {"course_id": COURSE_ID, "status": "complete", "date": COMPLETION_DATE,
-                                       "reason": REASON, "learners": "{{ bench_learners }}"},
-    }], ispring_defaults(sb), {"bench_learners": learners})
+    return play_of(
+        [
+            {
+                "name": "course_status: %d learners complete" % n,
+                "learnops.lms.course_status": {
+                    "course_id": COURSE_ID,
+                    "status": "complete",
+                    "date": COMPLETION_DATE,
+                    "reason": REASON,
+                    "learners": "{{ bench_learners }}",
+                },
+            }
+        ],
+        ispring_defaults(sb),
+        {"bench_learners": learners},
+    )
 
 
 def program_member_play(sb, n, shape):
@@ -267,8 +302,11 @@ def program_member_play(sb, n, shape):
             members.append({"username": member_name(i), "due_date": due, "score": score})
         args = dict(program_id=PROGRAM_ID, state="present", start_date=WORST_START, members="{{ bench_members }}")
         data = {"bench_members": members}
-    return play_of([{"name": "program_member: %d members, %s" % (n, shape), "learnops.lms.program_member": args}],
-                   edubrite_defaults(sb), data)
+    return play_of(
+        [{"name": "program_member: %d members, %s" % (n, shape), "learnops.lms.program_member": args}],
+        edubrite_defaults(sb),
+        data,
+    )
 
 
 SOAP_BODY = (
@@ -278,20 +316,33 @@ SOAP_BODY = (
     "<credentials><token>{{ ispring_token }}</token></credentials>"
     "<enrollmentIds><id>{{ item }}</id></enrollmentIds><courseId>{{ course_id }}</courseId>"
     "<date>{{ completion_date }}</date><reason>{{ reason }}</reason><status>complete</status>"
-    "</updateCourseStatusRequest></SOAP-ENV:Body></SOAP-ENV:Envelope>")
+    "</updateCourseStatusRequest></SOAP-ENV:Body></SOAP-ENV:Envelope>"
+)
 
 
 def ispring_uri_play(sb, n):
     """One SOAP updateCourseStatus per learner, by enrollment ID (the loop's best case: no lookups)."""
-    return play_of([{
-        "name": "uri: updateCourseStatus per learner",
-        "ansible.builtin.uri": {
-            "url": sb.soap_url, "method": "POST", "body": SOAP_BODY,
-            "headers": {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '"updateCourseStatus"'},
+    return play_of(
+        [
+            {
+                "name": "uri: updateCourseStatus per learner",
+                "ansible.builtin.uri": {
+                    "url": sb.soap_url,
+                    "method": "POST",
+                    "body": SOAP_BODY,
+                    "headers": {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '"updateCourseStatus"'},
+                },
+                "loop": "{{ bench_enrollments }}",
+            }
+        ],
+        vars_={
+            "ispring_token": SEED_TOKEN,
+            "course_id": COURSE_ID,
+            "completion_date": COMPLETION_DATE,
+            "reason": REASON,
+            "bench_enrollments": [enrollment_id(i) for i in range(1, n + 1)],
         },
-        "loop": "{{ bench_enrollments }}",
-    }], vars_={"ispring_token": SEED_TOKEN, "course_id": COURSE_ID, "completion_date": COMPLETION_DATE,
-               "reason": REASON, "bench_enrollments": [enrollment_id(i) for i in range(1, n + 1)]})
+    )
 
 
 def edubrite_uri_play(sb, n):
@@ -299,57 +350,103 @@ def edubrite_uri_play(sb, n):
     values: the cohort shape's job, done by hand."""
     connect = sb.edubrite_url("connect")
     enroll = sb.edubrite_url("enrollmentService")
-    update = {"dispatch": "updateProgramMember", "xml": "true", "programId": PROGRAM_ID,
-              "usernames": "{{ item }}", "startDate": str(epoch_ms(COHORT["start_date"])),
-              "dueDate": str(epoch_ms(COHORT["due_date"])), "award": "true",
-              "awardDate": str(epoch_ms(COHORT["award_date"]))}
-    headers = {"Cookie": "SESSION_ID={{ step1.cookies.SESSION_ID }}; SESSION_INFO={{ step2.cookies.SESSION_INFO }}",
-               "REAL_UNAME": EDUBRITE_LOGIN["run_as"]}
-    return play_of([
-        {"name": "uri: connect, step 1", "ansible.builtin.uri": {"url": connect, "method": "POST"},
-         "register": "step1"},
-        {"name": "uri: connect, step 2", "ansible.builtin.uri": {
-            "url": connect, "method": "POST", "body_format": "form-urlencoded",
-            "body": {"username": EDUBRITE_LOGIN["api_username"], "password": EDUBRITE_LOGIN["api_password"]},
-            "headers": {"Cookie": "SESSION_ID={{ step1.cookies.SESSION_ID }}"}}, "register": "step2"},
-        {"name": "uri: updateProgramMember per member", "ansible.builtin.uri": {
-            "url": enroll, "method": "POST", "body_format": "form-urlencoded", "headers": headers, "body": update},
-         "loop": "{{ bench_usernames }}"},
-    ], vars_={"bench_usernames": [member_name(i) for i in range(1, n + 1)]})
+    update = {
+        "dispatch": "updateProgramMember",
+        "xml": "true",
+        "programId": PROGRAM_ID,
+        "usernames": "{{ item }}",
+        "startDate": str(epoch_ms(COHORT["start_date"])),
+        "dueDate": str(epoch_ms(COHORT["due_date"])),
+        "award": "true",
+        "awardDate": str(epoch_ms(COHORT["award_date"])),
+    }
+    headers = {
+        "Cookie": "SESSION_ID={{ step1.cookies.SESSION_ID }}; SESSION_INFO={{ step2.cookies.SESSION_INFO }}",
+        "REAL_UNAME": EDUBRITE_LOGIN["run_as"],
+    }
+    return play_of(
+        [
+            {
+                "name": "uri: connect, step 1",
+                "ansible.builtin.uri": {"url": connect, "method": "POST"},
+                "register": "step1",
+            },
+            {
+                "name": "uri: connect, step 2",
+                "ansible.builtin.uri": {
+                    "url": connect,
+                    "method": "POST",
+                    "body_format": "form-urlencoded",
+                    "body": {"username": EDUBRITE_LOGIN["api_username"], "password": EDUBRITE_LOGIN["api_password"]},
+                    "headers": {"Cookie": "SESSION_ID={{ step1.cookies.SESSION_ID }}"},
+                },
+                "register": "step2",
+            },
+            {
+                "name": "uri: updateProgramMember per member",
+                "ansible.builtin.uri": {
+                    "url": enroll,
+                    "method": "POST",
+                    "body_format": "form-urlencoded",
+                    "headers": headers,
+                    "body": update,
+                },
+                "loop": "{{ bench_usernames }}",
+            },
+        ],
+        vars_={"bench_usernames": [member_name(i) for i in range(1, n + 1)]},
+    )
 
 
 def enroll_members(sb, n):
     """Make member 1..n members of bench-program, with an empty record, through the EduBrite API:
     the state the cohort and worst shapes start from (outside the measured runs)."""
+
     def post(service, form, cookie=""):
-        request = urllib.request.Request(sb.edubrite_url(service), data=urllib.parse.urlencode(form).encode(),
-                                         headers={"Cookie": cookie, "REAL_UNAME": EDUBRITE_LOGIN["run_as"]})
+        request = urllib.request.Request(
+            sb.edubrite_url(service),
+            data=urllib.parse.urlencode(form).encode(),
+            headers={"Cookie": cookie, "REAL_UNAME": EDUBRITE_LOGIN["run_as"]},
+        )
         with urllib.request.urlopen(request, timeout=60) as reply:
             cookies = dict(c.split(";", 1)[0].split("=", 1) for c in reply.headers.get_all("Set-Cookie") or ())
             return reply.read().decode("utf-8"), cookies
 
     _, first = post("connect", {})
     session = "SESSION_ID=%s" % first["SESSION_ID"]
-    _, second = post("connect", {"username": EDUBRITE_LOGIN["api_username"],
-                                 "password": EDUBRITE_LOGIN["api_password"]}, session)
+    _, second = post(
+        "connect", {"username": EDUBRITE_LOGIN["api_username"], "password": EDUBRITE_LOGIN["api_password"]}, session
+    )
     session += "; SESSION_INFO=%s" % second["SESSION_INFO"]
-    body, _ = post("enrollmentService", {"dispatch": "enrollUsersInProgram", "xml": "true", "programId": PROGRAM_ID,
-                                         "usernames": ",".join(member_name(i) for i in range(1, n + 1)),
-                                         "sendMail": "false"}, session)
+    body, _ = post(
+        "enrollmentService",
+        {
+            "dispatch": "enrollUsersInProgram",
+            "xml": "true",
+            "programId": PROGRAM_ID,
+            "usernames": ",".join(member_name(i) for i in range(1, n + 1)),
+            "sendMail": "false",
+        },
+        session,
+    )
     if 'code="0"' not in body:
         raise RuntimeError("bench: could not enrol the bench members: %s" % body[:300])
 
 
 # --- checking what a run did -------------------------------------------------------------------------
 
+
 def ispring_done(sb, n):
     """How many of learner 1..n are complete on COMPLETION_DATE in bench-course."""
-    time.sleep(TASK_DELAY + 0.1)     # the uri loop does not wait for iSpring's tasks
+    time.sleep(TASK_DELAY + 0.1)  # the uri loop does not wait for iSpring's tasks
     wanted = {enrollment_id(i) for i in range(1, n + 1)}
     done = 0
     for enr in sb.state()["ispring"]["enrollments"]:
-        if enr["enrollmentId"] in wanted and enr["completionStatus"] == "complete" \
-                and (enr["completionDate"] or "").startswith(COMPLETION_DATE):
+        if (
+            enr["enrollmentId"] in wanted
+            and enr["completionStatus"] == "complete"
+            and (enr["completionDate"] or "").startswith(COMPLETION_DATE)
+        ):
             done += 1
     return done
 
@@ -364,17 +461,26 @@ def edubrite_done(sb, n, shape):
         if member is None:
             continue
         if shape in ("cohort", "new"):
-            ok = (member["startDate"] == epoch_ms(COHORT["start_date"]) and member["dueDate"] == epoch_ms(COHORT["due_date"])
-                  and member["award"] is True and member["awardDate"] == epoch_ms(COHORT["award_date"]))
+            ok = (
+                member["startDate"] == epoch_ms(COHORT["start_date"])
+                and member["dueDate"] == epoch_ms(COHORT["due_date"])
+                and member["award"] is True
+                and member["awardDate"] == epoch_ms(COHORT["award_date"])
+            )
         else:
             due, score = worst_values(i)
-            ok = (member["startDate"] == epoch_ms(WORST_START) and member["dueDate"] == epoch_ms(due)
-                  and member["score"] is not None and abs(member["score"] - score) < 1e-9)
+            ok = (
+                member["startDate"] == epoch_ms(WORST_START)
+                and member["dueDate"] == epoch_ms(due)
+                and member["score"] is not None
+                and abs(member["score"] - score) < 1e-9
+            )
         done += 1 if ok else 0
     return done
 
 
 # --- the benchmark -----------------------------------------------------------------------------------
+
 
 class Bench:
     def __init__(self, sb, runner, verbose=True):
@@ -388,18 +494,30 @@ class Bench:
         log = self.sb.requests()
         by_op = collections.Counter(entry["operation"] or "(unknown)" for entry in log)
         task = out["tasks"][-1]["summary"] if out["tasks"] else {}
-        run = dict(module=module, shape=shape, way=way, n=n, run=kind,
-                   wall_s=round(out["wall"], 3),
-                   tasks_s=round(sum(t["seconds"] for t in out["tasks"]), 3),
-                   api_s=round(sum(entry["duration"] or 0 for entry in log), 3),
-                   requests=len(log), by_operation=dict(sorted(by_op.items())),
-                   writes=sum(by_op[op] for op in writes),
-                   http_errors=sum(1 for entry in log if (entry["status"] or 0) >= 400 or entry["status"] is None),
-                   peak_rss_mb=round(out["peak"] / 1048576.0, 1), peak_pss_mb=round(out["peak_pss"] / 1048576.0, 1),
-                   processes_at_peak=out["at_peak"], memory_samples=out["samples"],
-                   rc=out["rc"], timed_out=out["timed_out"], changed=task.get("changed"),
-                   items_changed=next((task[k] for k in ("learners_changed", "members_changed", "results_changed")
-                                       if k in task), None))
+        run = dict(
+            module=module,
+            shape=shape,
+            way=way,
+            n=n,
+            run=kind,
+            wall_s=round(out["wall"], 3),
+            tasks_s=round(sum(t["seconds"] for t in out["tasks"]), 3),
+            api_s=round(sum(entry["duration"] or 0 for entry in log), 3),
+            requests=len(log),
+            by_operation=dict(sorted(by_op.items())),
+            writes=sum(by_op[op] for op in writes),
+            http_errors=sum(1 for entry in log if (entry["status"] or 0) >= 400 or entry["status"] is None),
+            peak_rss_mb=round(out["peak"] / 1048576.0, 1),
+            peak_pss_mb=round(out["peak_pss"] / 1048576.0, 1),
+            processes_at_peak=out["at_peak"],
+            memory_samples=out["samples"],
+            rc=out["rc"],
+            timed_out=out["timed_out"],
+            changed=task.get("changed"),
+            items_changed=next(
+                (task[k] for k in ("learners_changed", "members_changed", "results_changed") if k in task), None
+            ),
+        )
         run["ok"] = out["rc"] == 0
         if verify is not None and run["ok"]:
             run.update(verify(run))
@@ -407,10 +525,22 @@ class Bench:
             run["output_tail"] = out["tail"]
         self.runs.append(run)
         if self.verbose:
-            print("  %-15s %-6s %-6s N=%-6d %-6s %8.2f s  %6d requests  %7.1f MB  %s%s" % (
-                module, shape or "", way, n, kind, run["wall_s"], run["requests"], run["peak_rss_mb"],
-                "ok" if run["ok"] else "FAILED (rc %s)" % run["rc"],
-                "" if run.get("verified", True) else "  NOT VERIFIED: %s" % run.get("verify_detail")), flush=True)
+            print(
+                "  %-15s %-6s %-6s N=%-6d %-6s %8.2f s  %6d requests  %7.1f MB  %s%s"
+                % (
+                    module,
+                    shape or "",
+                    way,
+                    n,
+                    kind,
+                    run["wall_s"],
+                    run["requests"],
+                    run["peak_rss_mb"],
+                    "ok" if run["ok"] else "FAILED (rc %s)" % run["rc"],
+                    "" if run.get("verified", True) else "  NOT VERIFIED: %s" % run.get("verify_detail"),
+                ),
+                flush=True,
+            )
             if not run["ok"]:
                 print(out["tail"][-1500:], flush=True)
         return run
@@ -424,18 +554,21 @@ class Bench:
     def module_runs(self, module, shape, n, playbook, writes, done, prepare=None):
         def after_first(run):
             got = done(n)
-            return dict(verified=got == n and run["changed"] is True,
-                        verify_detail="%d of %d converged" % (got, n))
+            return dict(verified=got == n and run["changed"] is True, verify_detail="%d of %d converged" % (got, n))
 
         def after_rerun(run):
-            return dict(verified=run["writes"] == 0 and run["changed"] is False and run["items_changed"] == 0,
-                        verify_detail="changed=%s, %s writes" % (run["changed"], run["writes"]))
+            return dict(
+                verified=run["writes"] == 0 and run["changed"] is False and run["items_changed"] == 0,
+                verify_detail="changed=%s, %s writes" % (run["changed"], run["writes"]),
+            )
 
         def after_check(run):
             got = done(n)
-            return dict(verified=run["writes"] == 0 and got == 0 and run["items_changed"] == n,
-                        verify_detail="%s reported to change, %d writes, %d converged" % (
-                            run["items_changed"], run["writes"], got))
+            return dict(
+                verified=run["writes"] == 0 and got == 0 and run["items_changed"] == n,
+                verify_detail="%s reported to change, %d writes, %d converged"
+                % (run["items_changed"], run["writes"], got),
+            )
 
         self.fresh_state(prepare, n)
         self.measure(module, shape, "module", n, "first", playbook, writes=writes, verify=after_first)
@@ -454,14 +587,17 @@ class Bench:
     def floor(self):
         """The least any one-task run costs: Ansible's start and one trivial module."""
         self.sb.reset()
-        return self.measure("ansible.builtin.ping", None, "floor", 1, "first",
-                            play_of([{"name": "ping", "ansible.builtin.ping": {}}]))
+        return self.measure(
+            "ansible.builtin.ping", None, "floor", 1, "first", play_of([{"name": "ping", "ansible.builtin.ping": {}}])
+        )
 
 
 def import_seconds(runner, module):
     """Seconds to import a module of the installed collection in a fresh interpreter, minus an empty one."""
-    code = ("import time; t = time.perf_counter(); "
-            "import ansible_collections.learnops.lms.plugins.modules.%s; print(time.perf_counter() - t)" % module)
+    code = (
+        "import time; t = time.perf_counter(); "
+        "import ansible_collections.learnops.lms.plugins.modules.%s; print(time.perf_counter() - t)" % module
+    )
     env = dict(os.environ, PYTHONPATH=runner.collections)
     best = None
     for _ in range(3):
@@ -491,17 +627,26 @@ def machine(runner):
             if line.startswith("model name"):
                 model = line.split(":", 1)[1].strip()
                 break
-    versions = cmd(runner.python, "-c", "import sys, ansible; print('%d.%d.%d' % sys.version_info[:3]); print(ansible.__version__)")
+    versions = cmd(
+        runner.python, "-c", "import sys, ansible; print('%d.%d.%d' % sys.version_info[:3]); print(ansible.__version__)"
+    )
     py, core = (versions.splitlines() + ["", ""])[:2]
     galaxy = {}
     with open(os.path.join(ROOT, "galaxy.yml"), encoding="utf-8") as handle:
         galaxy = yaml.safe_load(handle)
-    return dict(cores=os.cpu_count(), cpu=model, load_average_after=list(os.getloadavg()), memory_gb=round(mem_kb / 1048576.0, 1),
-                os="%s %s" % (platform.system(), platform.release()), python=py, ansible_core=core,
-                collection="%s.%s %s" % (galaxy.get("namespace"), galaxy.get("name"), galaxy.get("version")),
-                commit=cmd("git", "rev-parse", "--short", "HEAD"),
-                uncommitted_changes=bool(cmd("git", "status", "--porcelain", "--untracked-files=no")),
-                date=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+    return dict(
+        cores=os.cpu_count(),
+        cpu=model,
+        load_average_after=list(os.getloadavg()),
+        memory_gb=round(mem_kb / 1048576.0, 1),
+        os="%s %s" % (platform.system(), platform.release()),
+        python=py,
+        ansible_core=core,
+        collection="%s.%s %s" % (galaxy.get("namespace"), galaxy.get("name"), galaxy.get("version")),
+        commit=cmd("git", "rev-parse", "--short", "HEAD"),
+        uncommitted_changes=bool(cmd("git", "status", "--porcelain", "--untracked-files=no")),
+        date=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    )
 
 
 def main(argv=None):
@@ -517,13 +662,17 @@ def main(argv=None):
     venv = os.environ.get("VENV") or os.path.dirname(os.path.dirname(sys.executable))
     collections_path = os.environ.get("COLLECTIONS") or os.path.join(ROOT, "build", "collections")
     if not os.path.isdir(os.path.join(collections_path, "ansible_collections", "learnops", "lms")):
-        sys.exit("bench: the collection is not installed in %s (run `make install`, or set COLLECTIONS)"
-                 % collections_path)
+        sys.exit(
+            "bench: the collection is not installed in %s (run `make install`, or set COLLECTIONS)" % collections_path
+        )
     sizes = (100,) if args.quick else SIZES
     uri_sizes = () if args.no_uri else (100,) if args.quick else URI_SIZES
     worst_sizes = (100,) if args.quick else WORST_SIZES
-    has_program_member = os.path.exists(os.path.join(
-        collections_path, "ansible_collections", "learnops", "lms", "plugins", "modules", "program_member.py"))
+    has_program_member = os.path.exists(
+        os.path.join(
+            collections_path, "ansible_collections", "learnops", "lms", "plugins", "modules", "program_member.py"
+        )
+    )
     modules = [m for m in ("course_status", "program_member") if args.only in (None, m)]
     if "program_member" in modules and not has_program_member:
         print("bench: program_member is not in the installed collection; EduBrite is skipped")
@@ -531,44 +680,81 @@ def main(argv=None):
 
     workdir = tempfile.mkdtemp(prefix="lms-bench-")
     runner = Runner(venv, collections_path, workdir, args.timeout)
-    command = "make bench" if not (args.quick or args.only or args.no_uri) else \
-        "bench/run.py " + " ".join(a for a in (argv if argv is not None else sys.argv[1:]) if not a.startswith("--out"))
+    command = (
+        "make bench"
+        if not (args.quick or args.only or args.no_uri)
+        else "bench/run.py "
+        + " ".join(a for a in (argv if argv is not None else sys.argv[1:]) if not a.startswith("--out"))
+    )
     started = time.time()
     load_before = list(os.getloadavg())
     scale = max(sizes + uri_sizes)
-    print("bench: sandbox with --scale %d, %d ms latency per request; playbooks in %s" % (scale, LATENCY_MS, workdir),
-          flush=True)
-    with Sandbox(python=runner.python, latency_ms=LATENCY_MS, task_delay=TASK_DELAY, scale=scale,
-                 extra_args=["--quiet"]) as sb:
+    print(
+        "bench: sandbox with --scale %d, %d ms latency per request; playbooks in %s" % (scale, LATENCY_MS, workdir),
+        flush=True,
+    )
+    with Sandbox(
+        python=runner.python, latency_ms=LATENCY_MS, task_delay=TASK_DELAY, scale=scale, extra_args=["--quiet"]
+    ) as sb:
         bench = Bench(sb, runner)
         floor = bench.floor()
         for module in modules:
             if module == "course_status":
                 for n in sizes:
-                    bench.module_runs(module, None, n, course_status_play(sb, n), ISPRING_WRITES,
-                                      lambda k: ispring_done(sb, k))
+                    bench.module_runs(
+                        module, None, n, course_status_play(sb, n), ISPRING_WRITES, lambda k: ispring_done(sb, k)
+                    )
                 for n in uri_sizes:
-                    bench.uri_run(module, None, n, ispring_uri_play(sb, n), ISPRING_WRITES, lambda k: ispring_done(sb, k))
+                    bench.uri_run(
+                        module, None, n, ispring_uri_play(sb, n), ISPRING_WRITES, lambda k: ispring_done(sb, k)
+                    )
             else:
                 enrolled = functools.partial(enroll_members, sb)
                 for shape in ("cohort", "new"):
                     for n in sizes:
-                        bench.module_runs(module, shape, n, program_member_play(sb, n, shape), EDUBRITE_WRITES,
-                                          lambda k, shape=shape: edubrite_done(sb, k, shape),
-                                          prepare=enrolled if shape in ENROLLED_SHAPES else None)
+                        bench.module_runs(
+                            module,
+                            shape,
+                            n,
+                            program_member_play(sb, n, shape),
+                            EDUBRITE_WRITES,
+                            lambda k, shape=shape: edubrite_done(sb, k, shape),
+                            prepare=enrolled if shape in ENROLLED_SHAPES else None,
+                        )
                 for n in worst_sizes:
-                    bench.module_runs(module, "worst", n, program_member_play(sb, n, "worst"), EDUBRITE_WRITES,
-                                      lambda k: edubrite_done(sb, k, "worst"), prepare=enrolled)
+                    bench.module_runs(
+                        module,
+                        "worst",
+                        n,
+                        program_member_play(sb, n, "worst"),
+                        EDUBRITE_WRITES,
+                        lambda k: edubrite_done(sb, k, "worst"),
+                        prepare=enrolled,
+                    )
                 for n in uri_sizes:
-                    bench.uri_run(module, "cohort", n, edubrite_uri_play(sb, n), EDUBRITE_WRITES,
-                                  lambda k: edubrite_done(sb, k, "cohort"), prepare=enrolled)
+                    bench.uri_run(
+                        module,
+                        "cohort",
+                        n,
+                        edubrite_uri_play(sb, n),
+                        EDUBRITE_WRITES,
+                        lambda k: edubrite_done(sb, k, "cohort"),
+                        prepare=enrolled,
+                    )
     result = dict(
         command=command,
         duration_s=round(time.time() - started, 1),
         machine=dict(machine(runner), load_average_before=load_before),
-        settings=dict(latency_ms=LATENCY_MS, task_delay_s=TASK_DELAY, sandbox_scale=scale, sizes=list(sizes),
-                      uri_sizes=list(uri_sizes), worst_sizes=list(worst_sizes), memory_sample_s=SAMPLE_EVERY,
-                      modules=modules),
+        settings=dict(
+            latency_ms=LATENCY_MS,
+            task_delay_s=TASK_DELAY,
+            sandbox_scale=scale,
+            sizes=list(sizes),
+            uri_sizes=list(uri_sizes),
+            worst_sizes=list(worst_sizes),
+            memory_sample_s=SAMPLE_EVERY,
+            modules=modules,
+        ),
         floor=floor,
         imports={m: import_seconds(runner, m) for m in modules},
         runs=bench.runs,
@@ -581,7 +767,9 @@ def main(argv=None):
     if not args.keep:
         shutil.rmtree(workdir, ignore_errors=True)
     failed = [r for r in bench.runs if not r["ok"] or not r.get("verified", True)]
-    print("bench: %d runs in %.0f s; wrote %s/benchmark.{json,md,svg}" % (len(bench.runs), result["duration_s"], args.out))
+    print(
+        "bench: %d runs in %.0f s; wrote %s/benchmark.{json,md,svg}" % (len(bench.runs), result["duration_s"], args.out)
+    )
     for line in report.target_lines(result):
         print("  " + line)
     return 1 if failed else 0

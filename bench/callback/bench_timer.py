@@ -57,8 +57,14 @@ class CallbackModule(CallbackBase):
             return
         now = time.time()
         started = self._started.get(result._task._uuid, now)
-        entry = dict(task=result.task_name, status=status, start=started, end=now,
-                     seconds=round(now - started, 4), summary=summary(result._result))
+        entry = dict(
+            task=result.task_name,
+            status=status,
+            start=started,
+            end=now,
+            seconds=round(now - started, 4),
+            summary=summary(result._result),
+        )
         with open(path, "a", encoding="utf-8") as handle:
             handle.write(json.dumps(entry, default=str) + "\n")
 

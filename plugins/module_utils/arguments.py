@@ -56,8 +56,7 @@ def edubrite_spec(**module_options):
     spec = dict(
         site_url=dict(type="str", required=True, fallback=(env_fallback, ["EDUBRITE_SITE_URL"])),
         api_username=dict(type="str", required=True, fallback=(env_fallback, ["EDUBRITE_API_USERNAME"])),
-        api_password=dict(type="str", required=True, no_log=True,
-                          fallback=(env_fallback, ["EDUBRITE_API_PASSWORD"])),
+        api_password=dict(type="str", required=True, no_log=True, fallback=(env_fallback, ["EDUBRITE_API_PASSWORD"])),
         run_as=dict(type="str", required=True, fallback=(env_fallback, ["EDUBRITE_RUN_AS"])),
     )
     spec.update(_transport_spec())
@@ -67,21 +66,37 @@ def edubrite_spec(**module_options):
 
 def transport_from(params):
     """The HTTP transport configured by a module's connection options."""
-    return Transport(timeout=params["timeout"], validate_certs=params["validate_certs"],
-                     ca_path=params["ca_path"], retries=params["retries"],
-                     retry_max_time=params["retry_max_time"])
+    return Transport(
+        timeout=params["timeout"],
+        validate_certs=params["validate_certs"],
+        ca_path=params["ca_path"],
+        retries=params["retries"],
+        retry_max_time=params["retry_max_time"],
+    )
 
 
 def ispring_client(module):
     """An IspringClient for a module's parameters; tokens it obtains are masked in all output."""
     params = module.params
-    return IspringClient(transport_from(params), params["api_url"], soap_url=params["soap_url"],
-                         token=params["token"], client_id=params["client_id"],
-                         client_secret=params["client_secret"], on_secret=module.no_log_values.add)
+    return IspringClient(
+        transport_from(params),
+        params["api_url"],
+        soap_url=params["soap_url"],
+        token=params["token"],
+        client_id=params["client_id"],
+        client_secret=params["client_secret"],
+        on_secret=module.no_log_values.add,
+    )
 
 
 def edubrite_client(module):
     """An EduBriteClient for a module's parameters; session cookies are masked in all output."""
     params = module.params
-    return EduBriteClient(transport_from(params), params["site_url"], params["api_username"],
-                          params["api_password"], params["run_as"], on_secret=module.no_log_values.add)
+    return EduBriteClient(
+        transport_from(params),
+        params["site_url"],
+        params["api_username"],
+        params["api_password"],
+        params["run_as"],
+        on_secret=module.no_log_values.add,
+    )

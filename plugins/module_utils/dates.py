@@ -28,8 +28,9 @@ def timezone(name):
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValidationError("timezone: %r is not a known IANA time zone name (for example "
-                              "UTC or Europe/Berlin)." % (name,))
+        raise ValidationError(
+            "timezone: %r is not a known IANA time zone name (for example UTC or Europe/Berlin)." % (name,)
+        )
 
 
 def _parse_date(text, what):
@@ -47,8 +48,7 @@ def iso_date(value, what):
         return value.isoformat()
     text = str(value).strip()
     if not _DATE.match(text):
-        raise ValidationError("%s: %r is not a date; use YYYY-MM-DD (for example 2020-07-22)."
-                              % (what, value))
+        raise ValidationError("%s: %r is not a date; use YYYY-MM-DD (for example 2020-07-22)." % (what, value))
     return _parse_date(text, what).isoformat()
 
 
@@ -78,7 +78,8 @@ def to_epoch_ms(value, what, tz=UTC):
             except ValueError:
                 raise ValidationError(
                     "%s: %r is not a date; use YYYY-MM-DD, an ISO 8601 date-time such as "
-                    "2026-01-05T09:00:00+01:00, or epoch milliseconds." % (what, value))
+                    "2026-01-05T09:00:00+01:00, or epoch milliseconds." % (what, value)
+                )
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=tz)
     return int(round(moment.timestamp() * 1000))

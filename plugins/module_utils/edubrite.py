@@ -16,29 +16,32 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.learnops.lms.plugins.module_utils import dates, safexml
 from ansible_collections.learnops.lms.plugins.module_utils.errors import (
-    ApiError, AuthenticationError, ReplyError, ValidationError,
+    ApiError,
+    AuthenticationError,
+    ReplyError,
+    ValidationError,
 )
 
 # --- What the contract documents or assumes (section numbers of lms-api-contract.md) ---
-PATH_PREFIX = "/oltpublish/site/"           # 2.1 [doc]: https://<site>/oltpublish/site/<service>.do
-CONNECT_SERVICE = "connect"                 # 2.2 [doc]
-COOKIE_SESSION_ID = "SESSION_ID"            # 2.2 [doc]: set by connect step 1
-COOKIE_SESSION_INFO = "SESSION_INFO"        # 2.2 [doc]: set by connect step 2
-HEADER_RUN_AS = "REAL_UNAME"                # 2.1 [doc]: whose permissions apply
-CODE_SUCCESS = "0"                          # 2.3 [doc]: <response code="0">; "-1" is a failure
-MSG_SUCCESS = "0"                           # 2.3 [doc]
-MSG_NOT_FOUND = "0004"                      # 2.3 [doc]; unknown program/user/member [assumed]
-MSG_NOT_ALLOWED = "0005"                    # 2.3 [doc]
-MSG_GENERIC_ERROR = "0026"                  # 2.3 [doc]
-MSG_CONNECTED = "0152"                      # 2.2 [doc]
-MSG_CONNECT_FAILED = "0154"                 # 2.2 [doc]
-MSG_SESSION_INVALID = "0174"                # 2.2 [doc code, assumed trigger]: log in again once
-MSG_MEMBER_UPDATED = "0226"                 # 2.3 [doc, seed]
-PAGE_SIZE = 1000                            # 2.4 listProgramMembers pageSize [assumed maximum]
+PATH_PREFIX = "/oltpublish/site/"  # 2.1 [doc]: https://<site>/oltpublish/site/<service>.do
+CONNECT_SERVICE = "connect"  # 2.2 [doc]
+COOKIE_SESSION_ID = "SESSION_ID"  # 2.2 [doc]: set by connect step 1
+COOKIE_SESSION_INFO = "SESSION_INFO"  # 2.2 [doc]: set by connect step 2
+HEADER_RUN_AS = "REAL_UNAME"  # 2.1 [doc]: whose permissions apply
+CODE_SUCCESS = "0"  # 2.3 [doc]: <response code="0">; "-1" is a failure
+MSG_SUCCESS = "0"  # 2.3 [doc]
+MSG_NOT_FOUND = "0004"  # 2.3 [doc]; unknown program/user/member [assumed]
+MSG_NOT_ALLOWED = "0005"  # 2.3 [doc]
+MSG_GENERIC_ERROR = "0026"  # 2.3 [doc]
+MSG_CONNECTED = "0152"  # 2.2 [doc]
+MSG_CONNECT_FAILED = "0154"  # 2.2 [doc]
+MSG_SESSION_INVALID = "0174"  # 2.2 [doc code, assumed trigger]: log in again once
+MSG_MEMBER_UPDATED = "0226"  # 2.3 [doc, seed]
+PAGE_SIZE = 1000  # 2.4 listProgramMembers pageSize [assumed maximum]
 PROGRAM_MEMBERS_ELEMENT = "programMembers"  # 2.4 [assumed reply shape]
-MEMBER_ELEMENT = "member"                   # 2.4 [assumed reply shape]
-STATUS_ENROLLED = "ENROLLED"                # 2.4 [doc values]
-STATUS_COMPLETED = "COMPLETED"              # 2.4 [doc values]; COMPLETED = awarded [assumed]
+MEMBER_ELEMENT = "member"  # 2.4 [assumed reply shape]
+STATUS_ENROLLED = "ENROLLED"  # 2.4 [doc values]
+STATUS_COMPLETED = "COMPLETED"  # 2.4 [doc values]; COMPLETED = awarded [assumed]
 # Not in the contract; the sandbox's choice, mirrored when the module predicts a record in check
 # mode: award=false also clears awardDate and awardExpDate unless the same call sets them.
 AWARD_RESET_CLEARS_AWARD_DATES = True
@@ -57,8 +60,17 @@ REPORT_SERVICE = "reportService"
 USER_SERVICE = "userService"
 
 # updateProgramMember's optional fields, in the order of the seed's parameter table [doc, seed].
-FIELD_ORDER = ("startDate", "endDate", "dueDate", "remove", "award", "score", "awardDate", "awardExpDate",
-               "quitProgram")
+FIELD_ORDER = (
+    "startDate",
+    "endDate",
+    "dueDate",
+    "remove",
+    "award",
+    "score",
+    "awardDate",
+    "awardExpDate",
+    "quitProgram",
+)
 DATE_PARAMS = ("startDate", "endDate", "dueDate", "awardDate", "awardExpDate")
 AWARD_DATE_PARAMS = ("awardDate", "awardExpDate")
 # How users are named in each call (2.4): updateProgramMember takes all three, enrollUsersInProgram
@@ -68,8 +80,13 @@ ENROLL_USER_PARAMS = ("ids", "usernames")
 GET_USER_PARAMS = {"user_id": "id", "username": "userName", "open_id": "openId"}
 
 # Module option -> updateProgramMember date parameter.
-DATE_OPTIONS = dict(start_date="startDate", end_date="endDate", due_date="dueDate",
-                    award_date="awardDate", award_expiry_date="awardExpDate")
+DATE_OPTIONS = dict(
+    start_date="startDate",
+    end_date="endDate",
+    due_date="dueDate",
+    award_date="awardDate",
+    award_expiry_date="awardExpDate",
+)
 
 
 def program(program_id=None, ext_id=None):
@@ -127,6 +144,7 @@ def member_record(element):
 
     Dates are epoch ms ints, ``award`` and ``quit`` booleans, ``score`` a float, ``status`` upper case.
     """
+
     def millis(name):
         value = _value(element, name)
         return int(value) if value and value.lstrip("-").isdigit() else None
@@ -141,7 +159,9 @@ def member_record(element):
     status = (_value(element, "status") or "").upper() or None
     award = _value(element, "award")
     record = dict(
-        user_id=_value(element, "userId"), username=_value(element, "userName"), open_id=_value(element, "openId"),
+        user_id=_value(element, "userId"),
+        username=_value(element, "userName"),
+        open_id=_value(element, "openId"),
         status=status,
         quit=(_value(element, "quit") or "").lower() == "true",
         award=award.lower() == "true" if award else status == STATUS_COMPLETED,
@@ -166,7 +186,7 @@ class EduBriteClient:
         self.run_as = run_as
         self._on_secret = on_secret or (lambda value: None)
         self._cookies = None
-        self._session_lock = threading.Lock()   # one login at a time, also with lookups in flight
+        self._session_lock = threading.Lock()  # one login at a time, also with lookups in flight
         self.lookup_workers = LOOKUP_WORKERS
         self.logins = 0
         if password:
@@ -184,30 +204,47 @@ class EduBriteClient:
                 raise self._login_refused(first.status, msg, text)
         session_id = first.cookies.get(COOKIE_SESSION_ID)
         if not session_id:
-            raise ReplyError("%s: the first step set no %s cookie (HTTP %s). Check site_url. Reply begins: %s"
-                             % (what, COOKIE_SESSION_ID, first.status, safexml.excerpt(first.body)),
-                             http_status=first.status)
+            raise ReplyError(
+                "%s: the first step set no %s cookie (HTTP %s). Check site_url. Reply begins: %s"
+                % (what, COOKIE_SESSION_ID, first.status, safexml.excerpt(first.body)),
+                http_status=first.status,
+            )
         self._on_secret(session_id)
-        second = self._post(CONNECT_SERVICE, what, [("username", self.username), ("password", self.password)],
-                            {"Cookie": "%s=%s" % (COOKIE_SESSION_ID, session_id)}, safe_to_repeat=True)
+        second = self._post(
+            CONNECT_SERVICE,
+            what,
+            [("username", self.username), ("password", self.password)],
+            {"Cookie": "%s=%s" % (COOKIE_SESSION_ID, session_id)},
+            safe_to_repeat=True,
+        )
         code, msg, text = self._outcome(self._parse(second, what))
         session_info = second.cookies.get(COOKIE_SESSION_INFO)
         if code != CODE_SUCCESS or second.status >= 400:
             raise self._login_refused(second.status, msg, text)
         if not session_info:
-            raise ReplyError("%s: the login succeeded (msg %s) but set no %s cookie (HTTP %s)."
-                             % (what, msg, COOKIE_SESSION_INFO, second.status), http_status=second.status)
+            raise ReplyError(
+                "%s: the login succeeded (msg %s) but set no %s cookie (HTTP %s)."
+                % (what, msg, COOKIE_SESSION_INFO, second.status),
+                http_status=second.status,
+            )
         self._on_secret(session_info)
         self._cookies = "%s=%s; %s=%s" % (COOKIE_SESSION_ID, session_id, COOKIE_SESSION_INFO, session_info)
         self.logins += 1
 
     def _login_refused(self, status, msg, text):
-        message = ("EduBrite refused the login of API user %r (HTTP %s, msg %s: %s)."
-                   % (self.username, status, msg, text or "no text"))
+        message = "EduBrite refused the login of API user %r (HTTP %s, msg %s: %s)." % (
+            self.username,
+            status,
+            msg,
+            text or "no text",
+        )
         if msg == MSG_CONNECT_FAILED or status in (401, 403):
             return AuthenticationError(
                 message + " Check api_username and api_password; EduBrite also refuses logins when "
-                "too many API sessions of the site are open.", code=msg, http_status=status)
+                "too many API sessions of the site are open.",
+                code=msg,
+                http_status=status,
+            )
         return ApiError(message, code=msg, http_status=status)
 
     # --- calls ---
@@ -240,15 +277,18 @@ class EduBriteClient:
     def _call_once(self, service, dispatch, params, expect, safe_to_repeat, cookies, again=False):
         what = "EduBrite %s" % dispatch
         form = [("dispatch", dispatch), ("xml", "true")] + list(params)
-        reply = self._post(service, what, form, {"Cookie": cookies, HEADER_RUN_AS: self.run_as},
-                           safe_to_repeat=safe_to_repeat)
+        reply = self._post(
+            service, what, form, {"Cookie": cookies, HEADER_RUN_AS: self.run_as}, safe_to_repeat=safe_to_repeat
+        )
         # The body is judged before the HTTP status: errors come as XML with 401/403/404 [doc].
         root = self._parse(reply, what)
         code, msg, text = self._outcome(root)
         if code == CODE_SUCCESS and (msg is None or msg in expect):
             if reply.status >= 400:
-                raise ReplyError("%s: the reply says success (msg %s) with HTTP %s; not trusted."
-                                 % (what, msg, reply.status), http_status=reply.status)
+                raise ReplyError(
+                    "%s: the reply says success (msg %s) with HTTP %s; not trusted." % (what, msg, reply.status),
+                    http_status=reply.status,
+                )
             return root
         error = AuthenticationError if msg == MSG_CONNECT_FAILED else ApiError
         raise error(self._explain(what, reply.status, code, msg, text, again), code=msg, http_status=reply.status)
@@ -259,8 +299,10 @@ class EduBriteClient:
         else:
             message = "%s failed (HTTP %s, msg %s: %s)" % (what, status, msg, text or "no text")
         if msg == MSG_NOT_ALLOWED:
-            message += (". The permissions used were those of run_as %r (sent as %s); it must name a user "
-                        "allowed to do this, normally a site administrator" % (self.run_as, HEADER_RUN_AS))
+            message += (
+                ". The permissions used were those of run_as %r (sent as %s); it must name a user "
+                "allowed to do this, normally a site administrator" % (self.run_as, HEADER_RUN_AS)
+            )
         elif msg == MSG_SESSION_INVALID and again:
             message += ". The API session expired again right after a new login"
         return message + "."
@@ -273,8 +315,11 @@ class EduBriteClient:
     def _parse(reply, what):
         root = safexml.parse(reply.body, reply.status, what)
         if safexml.local(root) != "response":
-            raise ReplyError("%s: the reply is not an EduBrite <response> (HTTP %s). Reply begins: %s"
-                             % (what, reply.status, safexml.excerpt(reply.body)), http_status=reply.status)
+            raise ReplyError(
+                "%s: the reply is not an EduBrite <response> (HTTP %s). Reply begins: %s"
+                % (what, reply.status, safexml.excerpt(reply.body)),
+                http_status=reply.status,
+            )
         return root
 
     @staticmethod
@@ -292,14 +337,18 @@ class EduBriteClient:
         """Every member of the program, all pages (currPage from 0), as member_record dicts."""
         members, seen, page = [], set(), 0
         while True:
-            root = self.call(REPORT_SERVICE, "listProgramMembers",
-                             list(prog) + [("currPage", str(page)), ("pageSize", str(PAGE_SIZE))])
+            root = self.call(
+                REPORT_SERVICE,
+                "listProgramMembers",
+                list(prog) + [("currPage", str(page)), ("pageSize", str(PAGE_SIZE))],
+            )
             listing = safexml.path(root, "data", PROGRAM_MEMBERS_ELEMENT)
             found = [member_record(element) for element in safexml.children(listing, MEMBER_ELEMENT)]
             fresh = [m for m in found if (m["user_id"], m["username"]) not in seen]
             if found and not fresh:
-                raise ReplyError("EduBrite listProgramMembers: page %d repeats members already listed; "
-                                 "stopped paging." % page)
+                raise ReplyError(
+                    "EduBrite listProgramMembers: page %d repeats members already listed; stopped paging." % page
+                )
             seen.update((m["user_id"], m["username"]) for m in fresh)
             members.extend(fresh)
             total = (listing.get("numItems") or "").strip() if listing is not None else ""
@@ -315,15 +364,19 @@ class EduBriteClient:
             return self.list_program_members(prog)
         except ApiError as exc:
             if exc.code == MSG_NOT_FOUND:
-                raise ValidationError("%s: EduBrite knows no such program (%s)" % (program_label(prog), exc.message),
-                                      code=exc.code)
+                raise ValidationError(
+                    "%s: EduBrite knows no such program (%s)" % (program_label(prog), exc.message), code=exc.code
+                )
             raise
 
     def get_user(self, user_id=None, username=None, open_id=None):
         """The user named by exactly one of the keywords, as dict(user_id, username, open_id,
         status, site_role); None when EduBrite knows no such user (0004)."""
-        given = [(kind, value) for kind, value in (("user_id", user_id), ("username", username), ("open_id", open_id))
-                 if value is not None]
+        given = [
+            (kind, value)
+            for kind, value in (("user_id", user_id), ("username", username), ("open_id", open_id))
+            if value is not None
+        ]
         if len(given) != 1:
             raise ValueError("get_user needs exactly one of user_id, username, open_id")
         kind, value = given[0]
@@ -336,8 +389,13 @@ class EduBriteClient:
         user = safexml.path(root, "data", "user")
         if user is None:
             return None
-        return dict(user_id=_value(user, "id"), username=_value(user, "userName"), open_id=_value(user, "openId"),
-                    status=_value(user, "status"), site_role=_value(user, "siteRole"))
+        return dict(
+            user_id=_value(user, "id"),
+            username=_value(user, "userName"),
+            open_id=_value(user, "openId"),
+            status=_value(user, "status"),
+            site_role=_value(user, "siteRole"),
+        )
 
     def get_users(self, named):
         """``get_user`` for each (kind, value) of ``named``, ``lookup_workers`` at a time; the
@@ -345,7 +403,7 @@ class EduBriteClient:
         named = list(named)
         if len(named) <= 1 or self.lookup_workers <= 1:
             return [self.get_user(**{kind: value}) for kind, value in named]
-        self._session()   # log in once, before the lookups start
+        self._session()  # log in once, before the lookups start
         with ThreadPoolExecutor(max_workers=min(self.lookup_workers, len(named))) as pool:
             # map's iterator cancels the lookups not started when one of them raises
             return list(pool.map(lambda item: self.get_user(**{item[0]: item[1]}), named))
@@ -354,11 +412,15 @@ class EduBriteClient:
         """Add users (``user_param`` ids or usernames) as members.  Repeating it after a lost reply
         could mail the users twice, so it is repeated only when no mail is sent."""
         if user_param not in ENROLL_USER_PARAMS:
-            raise ValueError("enrollUsersInProgram names users by %s, not %s"
-                             % (" or ".join(ENROLL_USER_PARAMS), user_param))
-        self.call(ENROLLMENT_SERVICE, "enrollUsersInProgram",
-                  list(prog) + [(user_param, ",".join(users)), ("sendMail", _flag(send_mail))],
-                  safe_to_repeat=not send_mail)
+            raise ValueError(
+                "enrollUsersInProgram names users by %s, not %s" % (" or ".join(ENROLL_USER_PARAMS), user_param)
+            )
+        self.call(
+            ENROLLMENT_SERVICE,
+            "enrollUsersInProgram",
+            list(prog) + [(user_param, ",".join(users)), ("sendMail", _flag(send_mail))],
+            safe_to_repeat=not send_mail,
+        )
 
     def update_program_member(self, prog, user_param, users, fields):
         """Set ``fields`` ({param: value}) for the users (``user_param`` ids, usernames or openIds).
@@ -374,5 +436,10 @@ class EduBriteClient:
             raise ValueError("updateProgramMember has no field %s" % ", ".join(sorted(unknown)))
         params = list(prog) + [(user_param, ",".join(users))]
         params += [(name, wire_value(name, fields[name])) for name in FIELD_ORDER if name in fields]
-        self.call(ENROLLMENT_SERVICE, "updateProgramMember", params, expect=(MSG_MEMBER_UPDATED, MSG_SUCCESS),
-                  safe_to_repeat=True)
+        self.call(
+            ENROLLMENT_SERVICE,
+            "updateProgramMember",
+            params,
+            expect=(MSG_MEMBER_UPDATED, MSG_SUCCESS),
+            safe_to_repeat=True,
+        )

@@ -14,25 +14,27 @@ import time
 
 from ansible_collections.learnops.lms.plugins.module_utils import safexml
 from ansible_collections.learnops.lms.plugins.module_utils.errors import (
-    ApiError, AuthenticationError, ReplyError,
+    ApiError,
+    AuthenticationError,
+    ReplyError,
 )
 
 # --- What the contract documents or assumes (section numbers of lms-api-contract.md) ---
-TOKEN_PATH = "/api/v3/token"                        # 1.2 [doc]
-SOAP_PATH = "/api/v2/soap/2.0"                      # 1.1 [assumed]: <api_url> + documented path
-BODY_NS = "https://ispringlearn.com/go/services/api/soap"   # 1.1 [doc]
-ENVELOPE_NS = "http://schemas.xmlsoap.org/soap/envelope/"   # 1.1 [assumed]: SOAP 1.1 standard form
-CONTENT_TYPE = "text/xml; charset=utf-8"            # 1.1 [assumed]
-PAGE_SIZE = 1000                                    # 1.3 [assumed maximum]
-FAULT_AUTH = "Authorization failed"                 # 1.5 [doc]; expiry maps to it [assumed]
-FAULT_UNKNOWN_COURSE = "Unknown content item"       # 1.5 [doc]
-FAULT_UNKNOWN_ENROLLMENT = "Unknown Enrollment"     # 1.5 [doc]
-FAULT_PERMISSION = "Permission denied"              # 1.5 [doc]
-FAULT_WRONG_PARAMETERS = "Wrong parameters"         # 1.5 [doc]
-TASK_SUCCEEDED = frozenset(("complete",))           # 1.4 [doc]
-TASK_FAILED = frozenset(("failed", "error", "cancelled"))   # 1.4 [doc]
-COMPLETED_STATUSES = frozenset(("complete", "passed", "accepted"))   # 1.7 [contract]
-STATUS_COMPLETE = "complete"                        # updateCourseStatus values [doc, seed]
+TOKEN_PATH = "/api/v3/token"  # 1.2 [doc]
+SOAP_PATH = "/api/v2/soap/2.0"  # 1.1 [assumed]: <api_url> + documented path
+BODY_NS = "https://ispringlearn.com/go/services/api/soap"  # 1.1 [doc]
+ENVELOPE_NS = "http://schemas.xmlsoap.org/soap/envelope/"  # 1.1 [assumed]: SOAP 1.1 standard form
+CONTENT_TYPE = "text/xml; charset=utf-8"  # 1.1 [assumed]
+PAGE_SIZE = 1000  # 1.3 [assumed maximum]
+FAULT_AUTH = "Authorization failed"  # 1.5 [doc]; expiry maps to it [assumed]
+FAULT_UNKNOWN_COURSE = "Unknown content item"  # 1.5 [doc]
+FAULT_UNKNOWN_ENROLLMENT = "Unknown Enrollment"  # 1.5 [doc]
+FAULT_PERMISSION = "Permission denied"  # 1.5 [doc]
+FAULT_WRONG_PARAMETERS = "Wrong parameters"  # 1.5 [doc]
+TASK_SUCCEEDED = frozenset(("complete",))  # 1.4 [doc]
+TASK_FAILED = frozenset(("failed", "error", "cancelled"))  # 1.4 [doc]
+COMPLETED_STATUSES = frozenset(("complete", "passed", "accepted"))  # 1.7 [contract]
+STATUS_COMPLETE = "complete"  # updateCourseStatus values [doc, seed]
 STATUS_AUTOMATIC = "automatic"
 
 
@@ -116,8 +118,9 @@ def _number(value):
 class IspringClient:
     """Calls to one iSpring Learn account, with a ready token or client credentials."""
 
-    def __init__(self, transport, api_url, soap_url=None, token=None, client_id=None,
-                 client_secret=None, on_secret=None):
+    def __init__(
+        self, transport, api_url, soap_url=None, token=None, client_id=None, client_secret=None, on_secret=None
+    ):
         self.transport = transport
         self.api_url = api_url.rstrip("/")
         self.soap_url = soap_url_for(self.api_url, soap_url)
@@ -132,23 +135,36 @@ class IspringClient:
         """A new access token from the client credentials (contract 1.2)."""
         what = "iSpring token"
         reply = self.transport.post(
-            self.api_url + TOKEN_PATH, what, safe_to_repeat=True, headers={"Accept": "application/json"},
-            data=[("client_id", self.client_id), ("client_secret", self.client_secret),
-                  ("grant_type", "client_credentials")])
+            self.api_url + TOKEN_PATH,
+            what,
+            safe_to_repeat=True,
+            headers={"Accept": "application/json"},
+            data=[
+                ("client_id", self.client_id),
+                ("client_secret", self.client_secret),
+                ("grant_type", "client_credentials"),
+            ],
+        )
         try:
             answer = json.loads(reply.body.decode("utf-8"))
         except ValueError:
-            raise ReplyError("%s: the reply is not JSON (HTTP %s). Reply begins: %s"
-                             % (what, reply.status, safexml.excerpt(reply.body)), http_status=reply.status)
+            raise ReplyError(
+                "%s: the reply is not JSON (HTTP %s). Reply begins: %s"
+                % (what, reply.status, safexml.excerpt(reply.body)),
+                http_status=reply.status,
+            )
         if reply.status in (400, 401, 403):
             raise AuthenticationError(
                 "iSpring refused the API client credentials for client_id %r (HTTP %s: %s). Check "
                 "client_id and client_secret (iSpring Learn: Settings > API)."
-                % (self.client_id, reply.status, answer.get("message") if isinstance(answer, dict) else ""))
+                % (self.client_id, reply.status, answer.get("message") if isinstance(answer, dict) else "")
+            )
         token = answer.get("access_token") if isinstance(answer, dict) else None
         if reply.status != 200 or not token:
-            raise ReplyError("%s: unexpected reply (HTTP %s): %s"
-                             % (what, reply.status, safexml.excerpt(reply.body)), http_status=reply.status)
+            raise ReplyError(
+                "%s: unexpected reply (HTTP %s): %s" % (what, reply.status, safexml.excerpt(reply.body)),
+                http_status=reply.status,
+            )
         self._on_secret(token)
         self._token = token
         return token
@@ -177,26 +193,37 @@ class IspringClient:
     def _call_once(self, method, elements, safe_to_repeat):
         what = "iSpring %s" % method
         body = envelope(method, self._current_token(), elements)
-        reply = self.transport.post(self.soap_url, what, data=body, safe_to_repeat=safe_to_repeat,
-                                    headers={"Content-Type": CONTENT_TYPE, "SOAPAction": '"%s"' % method})
+        reply = self.transport.post(
+            self.soap_url,
+            what,
+            data=body,
+            safe_to_repeat=safe_to_repeat,
+            headers={"Content-Type": CONTENT_TYPE, "SOAPAction": '"%s"' % method},
+        )
         root = safexml.parse(reply.body, reply.status, what)
         soap_body = safexml.child(root, "Body") if safexml.local(root) == "Envelope" else None
         if soap_body is None:
-            raise ReplyError("%s: the reply is not a SOAP envelope (HTTP %s). Reply begins: %s"
-                             % (what, reply.status, safexml.excerpt(reply.body)), http_status=reply.status)
+            raise ReplyError(
+                "%s: the reply is not a SOAP envelope (HTTP %s). Reply begins: %s"
+                % (what, reply.status, safexml.excerpt(reply.body)),
+                http_status=reply.status,
+            )
         fault = safexml.child(soap_body, "Fault")
         if fault is not None:
             raise self._fault(what, (safexml.text(fault, "faultstring") or "").strip())
         result = safexml.child(soap_body, method + "Result")
         if result is None:
-            raise ReplyError("%s: the reply has no %sResult (HTTP %s). Reply begins: %s"
-                             % (what, method, reply.status, safexml.excerpt(reply.body)), http_status=reply.status)
+            raise ReplyError(
+                "%s: the reply has no %sResult (HTTP %s). Reply begins: %s"
+                % (what, method, reply.status, safexml.excerpt(reply.body)),
+                http_status=reply.status,
+            )
         return result
 
     def _fault(self, what, fault):
         hints = {
             FAULT_AUTH: "the token is invalid or expired: give a fresh token, or client_id and "
-                        "client_secret so that the module can renew it",
+            "client_secret so that the module can renew it",
             FAULT_PERMISSION: "the account behind the token lacks the right for this request",
             FAULT_WRONG_PARAMETERS: "the request was refused as malformed",
         }
@@ -216,17 +243,20 @@ class IspringClient:
             if not token:
                 return
             if token in seen:
-                raise ReplyError("iSpring %s: the service returned the page token %r twice; "
-                                 "stopped paging." % (method, token))
+                raise ReplyError(
+                    "iSpring %s: the service returned the page token %r twice; stopped paging." % (method, token)
+                )
             seen.add(token)
 
     # --- methods ---
 
     def list_learners_results(self, course_ids=(), enrollment_ids=(), user_ids=()):
-        filters = [("courseIds", ids("id", course_ids)), ("enrollmentIds", ids("id", enrollment_ids)),
-                   ("userIds", ids("id", user_ids))]
-        return [learner_result(item) for item in
-                self.pages("ListLearnersResults", filters, "results", "learnerResult")]
+        filters = [
+            ("courseIds", ids("id", course_ids)),
+            ("enrollmentIds", ids("id", enrollment_ids)),
+            ("userIds", ids("id", user_ids)),
+        ]
+        return [learner_result(item) for item in self.pages("ListLearnersResults", filters, "results", "learnerResult")]
 
     def course_results(self, course_id, enrollment_ids=(), user_ids=()):
         """The results in one course of the given enrollments and users (both may be empty:
@@ -235,7 +265,7 @@ class IspringClient:
         found = {}
         for name, values in (("enrollment_ids", sorted(set(enrollment_ids))), ("user_ids", sorted(set(user_ids)))):
             for start in range(0, len(values), PAGE_SIZE):
-                for result in self.list_learners_results([course_id], **{name: values[start:start + PAGE_SIZE]}):
+                for result in self.list_learners_results([course_id], **{name: values[start : start + PAGE_SIZE]}):
                     found[result["enrollment_id"]] = result
         return list(found.values())
 
@@ -245,19 +275,28 @@ class IspringClient:
 
     def find_users(self, logins=(), emails=()):
         """Active users with one of these logins or emails, asked PAGE_SIZE values at a time."""
-        values = [("login", value) for value in sorted(set(logins))] + [("email", value) for value in sorted(set(emails))]
+        values = [("login", value) for value in sorted(set(logins))] + [
+            ("email", value) for value in sorted(set(emails))
+        ]
         users = {}
         for start in range(0, len(values), PAGE_SIZE):
-            chunk = values[start:start + PAGE_SIZE]
+            chunk = values[start : start + PAGE_SIZE]
             for user in self.list_users([v for k, v in chunk if k == "login"], [v for k, v in chunk if k == "email"]):
                 users[user["user_id"]] = user
         return list(users.values())
 
     def update_course_status(self, course_id, enrollment_ids, status, date=None, reason=None):
         """Start a status change; returns the task id.  Safe to repeat: it sets absolute values."""
-        result = self.call("updateCourseStatus", [
-            ("enrollmentIds", ids("id", enrollment_ids)), ("courseId", course_id), ("date", date),
-            ("reason", reason), ("status", status)])
+        result = self.call(
+            "updateCourseStatus",
+            [
+                ("enrollmentIds", ids("id", enrollment_ids)),
+                ("courseId", course_id),
+                ("date", date),
+                ("reason", reason),
+                ("status", status),
+            ],
+        )
         task_id = safexml.text(result, "taskId")
         if not task_id:
             raise ReplyError("iSpring updateCourseStatus: the reply has no taskId.")

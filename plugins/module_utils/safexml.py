@@ -15,6 +15,7 @@ from ansible_collections.learnops.lms.plugins.module_utils.errors import ReplyEr
 
 try:
     from lxml import etree
+
     LXML_IMPORT_ERROR = None
 except ImportError as exc:  # pragma: no cover - reported by the module
     etree = None
@@ -34,8 +35,13 @@ def excerpt(body, limit=EXCERPT_CHARS):
 
 def _parser():
     return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-        huge_tree=False, remove_comments=True, remove_pis=True,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
     )
 
 
@@ -46,19 +52,26 @@ def parse(body, status, what):
     the HTTP status and a short excerpt for anything that is not plain, well-formed XML.
     """
     if len(body) > MAX_REPLY_BYTES:
-        raise ReplyError("%s: the reply is larger than %d bytes (HTTP %s); refused."
-                         % (what, MAX_REPLY_BYTES, status), http_status=status)
+        raise ReplyError(
+            "%s: the reply is larger than %d bytes (HTTP %s); refused." % (what, MAX_REPLY_BYTES, status),
+            http_status=status,
+        )
     if not body.strip():
         raise ReplyError("%s: empty reply (HTTP %s)." % (what, status), http_status=status)
     try:
         root = etree.fromstring(body, _parser())
     except etree.XMLSyntaxError as exc:
-        raise ReplyError("%s: the reply is not well-formed XML (HTTP %s: %s). Reply begins: %s"
-                         % (what, status, exc.msg, excerpt(body)), http_status=status)
+        raise ReplyError(
+            "%s: the reply is not well-formed XML (HTTP %s: %s). Reply begins: %s"
+            % (what, status, exc.msg, excerpt(body)),
+            http_status=status,
+        )
     tree = root.getroottree()
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        raise ReplyError("%s: the reply declares a DOCTYPE (HTTP %s); refused for safety, "
-                         "nothing in it was read." % (what, status), http_status=status)
+        raise ReplyError(
+            "%s: the reply declares a DOCTYPE (HTTP %s); refused for safety, nothing in it was read." % (what, status),
+            http_status=status,
+        )
     return root
 
 

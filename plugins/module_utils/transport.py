@@ -23,6 +23,7 @@ from ansible_collections.learnops.lms.plugins.module_utils.errors import Transpo
 try:
     import requests
     from urllib3.exceptions import NewConnectionError
+
     REQUESTS_IMPORT_ERROR = None
 except ImportError as exc:  # pragma: no cover - reported by the module
     requests = None
@@ -70,8 +71,18 @@ class Transport:
     what goes on the wire is visible in one place.
     """
 
-    def __init__(self, timeout=30, validate_certs=True, ca_path=None, retries=5, retry_max_time=120,
-                 session=None, sleep=time.sleep, clock=time.monotonic, rng=random.random):
+    def __init__(
+        self,
+        timeout=30,
+        validate_certs=True,
+        ca_path=None,
+        retries=5,
+        retry_max_time=120,
+        session=None,
+        sleep=time.sleep,
+        clock=time.monotonic,
+        rng=random.random,
+    ):
         self.timeout = timeout
         self.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
         self.retries = retries
@@ -101,23 +112,30 @@ class Transport:
                 raise TransportError(
                     "%s: TLS verification of %s failed (%s). Give the CA that signed the "
                     "service's certificate with ca_path, or, for a test service only, set "
-                    "validate_certs to false." % (what, url, _short(exc)))
+                    "validate_certs to false." % (what, url, _short(exc))
+                )
             except (requests.exceptions.ConnectTimeout, requests.exceptions.ConnectionError) as exc:
                 never_sent = isinstance(exc, requests.exceptions.ConnectTimeout) or _refused(exc)
                 if isinstance(exc, requests.exceptions.ReadTimeout):
                     never_sent = False
-                reason = "could not connect to %s (%s)" % (url, _short(exc)) if never_sent else \
-                    "the connection to %s failed before a reply (%s)" % (url, _short(exc))
+                reason = (
+                    "could not connect to %s (%s)" % (url, _short(exc))
+                    if never_sent
+                    else "the connection to %s failed before a reply (%s)" % (url, _short(exc))
+                )
                 if not (never_sent or safe_to_repeat):
-                    raise TransportError("%s: %s; not repeated, because the service may have "
-                                         "acted. Check its state and run the task again."
-                                         % (what, reason))
-            except requests.exceptions.Timeout as exc:
+                    raise TransportError(
+                        "%s: %s; not repeated, because the service may have "
+                        "acted. Check its state and run the task again." % (what, reason)
+                    )
+            except requests.exceptions.Timeout:
                 reason = "no reply from %s within %s s" % (url, self.timeout)
                 if not safe_to_repeat:
-                    raise TransportError("%s: %s; not repeated, because the service may have "
-                                         "acted. Raise timeout, check the service's state and "
-                                         "run the task again." % (what, reason))
+                    raise TransportError(
+                        "%s: %s; not repeated, because the service may have "
+                        "acted. Raise timeout, check the service's state and "
+                        "run the task again." % (what, reason)
+                    )
             else:
                 if reply.status in RETRY_ALWAYS or (safe_to_repeat and reply.status in RETRY_IF_SAFE):
                     reason = "HTTP %s from %s" % (reply.status, url)
@@ -126,25 +144,33 @@ class Transport:
                     return reply
             attempt += 1
             if wait is None:
-                wait = self._rng() * min(BACKOFF_CAP, BACKOFF_BASE * (2 ** attempt))
+                wait = self._rng() * min(BACKOFF_CAP, BACKOFF_BASE * (2**attempt))
             elapsed = self._clock() - started
             if attempt > self.retries or elapsed + wait > self.retry_max_time:
                 raise TransportError(
                     "%s: %s, after %d attempt(s) in %.1f s. The service is unavailable or "
                     "throttling; run the task again later, or raise retries / retry_max_time."
-                    % (what, reason, attempt, elapsed), attempts=attempt)
+                    % (what, reason, attempt, elapsed),
+                    attempts=attempt,
+                )
             self._sleep(wait)
 
     def _send(self, url, data, headers):
-        response = self.session.post(url, data=data, headers=headers, timeout=self.timeout,
-                                     verify=self.verify, allow_redirects=False, stream=True)
+        response = self.session.post(
+            url,
+            data=data,
+            headers=headers,
+            timeout=self.timeout,
+            verify=self.verify,
+            allow_redirects=False,
+            stream=True,
+        )
         try:
             body = response.raw.read(MAX_BODY_BYTES + 1, decode_content=True)
         finally:
             response.close()
         if len(body) > MAX_BODY_BYTES:
-            raise TransportError("the reply from %s is larger than %d bytes; refused."
-                                 % (url, MAX_BODY_BYTES))
+            raise TransportError("the reply from %s is larger than %d bytes; refused." % (url, MAX_BODY_BYTES))
         cookies = {cookie.name: cookie.value for cookie in response.cookies}
         return Reply(response.status_code, response.headers, body, cookies)
 

@@ -206,20 +206,30 @@ def wanted_learners(params):
     for position, item in enumerate(items, start=1):
         kind = next((name for name in IDENTIFIERS if item.get(name)), None)
         if kind is None:
-            raise ValidationError("learners[%d]: name the learner with one of %s; all are empty."
-                                  % (position, ", ".join(IDENTIFIERS)))
+            raise ValidationError(
+                "learners[%d]: name the learner with one of %s; all are empty." % (position, ", ".join(IDENTIFIERS))
+            )
         status = item.get("status") or params["status"]
         date = item.get("date") or params["date"]
         label = "learner %s=%s" % (kind, item[kind])
         if status == ispring.STATUS_COMPLETE:
             if not date:
-                raise ValidationError("%s: status complete needs a completion date; set date on the "
-                                      "task or on the learner." % label)
+                raise ValidationError(
+                    "%s: status complete needs a completion date; set date on the task or on the learner." % label
+                )
             date = dates.iso_date(date, "%s: date" % label)
         else:
             date = None
-        wanted.append(dict(kind=kind, value=item[kind], label=label, status=status, date=date,
-                           reason=item.get("reason") or params["reason"]))
+        wanted.append(
+            dict(
+                kind=kind,
+                value=item[kind],
+                label=label,
+                status=status,
+                date=date,
+                reason=item.get("reason") or params["reason"],
+            )
+        )
     return wanted
 
 
@@ -238,8 +248,13 @@ def read_current(client, course_id, wanted):
     by_email = {u["email"].lower(): u for u in users if u["email"]}
     missing = []
     for w in wanted:
-        user = by_login.get(w["value"]) if w["kind"] == "login" else \
-            by_email.get(w["value"].lower()) if w["kind"] == "email" else None
+        user = (
+            by_login.get(w["value"])
+            if w["kind"] == "login"
+            else by_email.get(w["value"].lower())
+            if w["kind"] == "email"
+            else None
+        )
         if w["kind"] in ("login", "email"):
             if user is None:
                 missing.append("%s (no active user)" % w["label"])
@@ -249,8 +264,10 @@ def read_current(client, course_id, wanted):
             w["user_id"] = w["value"]
     try:
         results = client.course_results(
-            course_id, [w["value"] for w in wanted if w["kind"] == "enrollment_id"],
-            [w["user_id"] for w in wanted if w.get("user_id")])
+            course_id,
+            [w["value"] for w in wanted if w["kind"] == "enrollment_id"],
+            [w["user_id"] for w in wanted if w.get("user_id")],
+        )
     except ApiError as exc:
         raise explain(exc, course_id)
     by_enrollment = {r["enrollment_id"]: r for r in results}
@@ -273,20 +290,26 @@ def read_current(client, course_id, wanted):
         raise ValidationError(
             "course_id %s: %d learner(s) cannot be found: %s. Check the "
             "names, that the learners are active and enrolled, and that the account may see their "
-            "department." % (course_id, len(missing), "; ".join(missing)), missing=missing)
+            "department." % (course_id, len(missing), "; ".join(missing)),
+            missing=missing,
+        )
     return current
 
 
 def explain(exc, course_id):
     """The API's course faults, with the course named and what to do."""
     if isinstance(exc, ApiError) and exc.code == ispring.FAULT_UNKNOWN_COURSE:
-        return ValidationError("course_id %s: iSpring knows no such course (Unknown content item). "
-                               "Check the course ID." % course_id)
+        return ValidationError(
+            "course_id %s: iSpring knows no such course (Unknown content item). Check the course ID." % course_id
+        )
     if isinstance(exc, ApiError) and exc.code == ispring.FAULT_PERMISSION:
-        return ApiError("course_id %s: the account behind the token lacks the right to read or "
-                        "change course statuses of these learners (Permission denied). Use an account "
-                        "administrator, the administrator of the learners' departments, or a role "
-                        "with 'Can edit' on the course." % course_id, code=exc.code)
+        return ApiError(
+            "course_id %s: the account behind the token lacks the right to read or "
+            "change course statuses of these learners (Permission denied). Use an account "
+            "administrator, the administrator of the learners' departments, or a role "
+            "with 'Can edit' on the course." % course_id,
+            code=exc.code,
+        )
     return exc
 
 
@@ -300,8 +323,9 @@ def needs_change(result, status, date, match_date):
 
 
 def snapshot(result):
-    return dict(status=result["status"], completion_date=dates.date_of(result["completion_date"]),
-                progress=result["progress"])
+    return dict(
+        status=result["status"], completion_date=dates.date_of(result["completion_date"]), progress=result["progress"]
+    )
 
 
 def plan(wanted, current, match_date):
@@ -312,13 +336,18 @@ def plan(wanted, current, match_date):
         enrollment = result["enrollment_id"]
         change = (w["status"], w["date"], w["reason"])
         if enrollment in claimed and claimed[enrollment] != change:
-            raise ValidationError("enrollment %s is asked for twice with different status, date or "
-                                  "reason (%s); ask once." % (enrollment, w["label"]))
+            raise ValidationError(
+                "enrollment %s is asked for twice with different status, date or "
+                "reason (%s); ask once." % (enrollment, w["label"])
+            )
         first = enrollment not in claimed
         claimed[enrollment] = change
-        entry = dict(enrollment_id=enrollment, user_id=result["user_id"],
-                     changed=first and needs_change(result, w["status"], w["date"], match_date),
-                     before=snapshot(result))
+        entry = dict(
+            enrollment_id=enrollment,
+            user_id=result["user_id"],
+            changed=first and needs_change(result, w["status"], w["date"], match_date),
+            before=snapshot(result),
+        )
         if w["kind"] in ("login", "email"):
             entry[w["kind"]] = w["value"]
         if entry["changed"]:
@@ -336,7 +365,7 @@ def apply(client, course_id, groups, batch_size, entries):
     try:
         for (status, date, reason), members in groups.items():
             for start in range(0, len(members), batch_size):
-                batch = [m["enrollment_id"] for m in members[start:start + batch_size]]
+                batch = [m["enrollment_id"] for m in members[start : start + batch_size]]
                 tasks[client.update_course_status(course_id, batch, status, date, reason)] = batch
                 sent.update(batch)
     except LmsError as exc:
@@ -353,8 +382,7 @@ def partial_failure(exc, entries, sent, task_ids):
     done = sum(1 for entry in entries if entry["changed"])
     message = exc.message
     if sent:
-        message += " %d learner(s) were changed before the failure (see learners); run the task " \
-                   "again to finish." % done
+        message += " %d learner(s) were changed before the failure (see learners); run the task again to finish." % done
     else:
         message += " Nothing was changed."
     return LmsError(message, changed=bool(sent), learners=entries, task_ids=task_ids)
@@ -386,7 +414,10 @@ def wait_for(client, params, tasks, entries):
         "course_id %s: iSpring task(s) %s failed, and %s did not finish within wait_timeout (%s s). "
         "The learners are reported as read back now; run the task again to finish."
         % (params["course_id"], ", ".join(failed) or "none", ", ".join(pending) or "none", params["wait_timeout"]),
-        changed=any(entry["changed"] for entry in entries), learners=entries, task_ids=list(tasks))
+        changed=any(entry["changed"] for entry in entries),
+        learners=entries,
+        task_ids=list(tasks),
+    )
 
 
 def describe(entry, state):
@@ -417,10 +448,12 @@ def run(module, client):
             wait_for(client, params, tasks, entries)
     if module._diff:
         changed = [e for e in entries if e["changed"]]
-        result["diff"] = dict(before_header="course %s" % params["course_id"],
-                              after_header="course %s" % params["course_id"],
-                              before="".join(describe(e, "before") for e in changed),
-                              after="".join(describe(e, "after") for e in changed))
+        result["diff"] = dict(
+            before_header="course %s" % params["course_id"],
+            after_header="course %s" % params["course_id"],
+            before="".join(describe(e, "before") for e in changed),
+            after="".join(describe(e, "after") for e in changed),
+        )
     return result
 
 
@@ -431,11 +464,22 @@ def main():
             status=dict(type="str", choices=["complete", "automatic"], default="complete"),
             date=dict(type="str"),
             reason=dict(type="str"),
-            learners=dict(type="list", elements="dict", default=[], options=dict(
-                enrollment_id=dict(type="str"), user_id=dict(type="str"), login=dict(type="str"),
-                email=dict(type="str"), status=dict(type="str", choices=["complete", "automatic"]),
-                date=dict(type="str"), reason=dict(type="str"),
-            ), mutually_exclusive=[IDENTIFIERS], required_one_of=[IDENTIFIERS]),
+            learners=dict(
+                type="list",
+                elements="dict",
+                default=[],
+                options=dict(
+                    enrollment_id=dict(type="str"),
+                    user_id=dict(type="str"),
+                    login=dict(type="str"),
+                    email=dict(type="str"),
+                    status=dict(type="str", choices=["complete", "automatic"]),
+                    date=dict(type="str"),
+                    reason=dict(type="str"),
+                ),
+                mutually_exclusive=[IDENTIFIERS],
+                required_one_of=[IDENTIFIERS],
+            ),
             enrollment_ids=dict(type="list", elements="str", default=[]),
             match_date=dict(type="bool", default=False),
             batch_size=dict(type="int", default=1000),
@@ -443,7 +487,7 @@ def main():
             wait_timeout=dict(type="int", default=300),
         ),
         supports_check_mode=True,
-        **arguments.ISPRING_RULES
+        **arguments.ISPRING_RULES,
     )
     arguments.require_libraries(module)
     client = arguments.ispring_client(module)

@@ -156,8 +156,7 @@ def run(module, client):
                 found = client.list_learners_results([course_id])
         except ApiError as exc:
             if exc.code == ispring.FAULT_UNKNOWN_COURSE:
-                raise ValidationError("course_ids: iSpring knows no course %s (Unknown content item)."
-                                      % course_id)
+                raise ValidationError("course_ids: iSpring knows no course %s (Unknown content item)." % course_id)
             raise
         found.sort(key=lambda r: r["enrollment_id"] or "")
         results.extend(r for r in found if not statuses or r["status"] in statuses)
@@ -179,7 +178,7 @@ def main():
             statuses=dict(type="list", elements="str", default=[]),
         ),
         supports_check_mode=True,
-        **arguments.ISPRING_RULES
+        **arguments.ISPRING_RULES,
     )
     arguments.require_libraries(module)
     try:

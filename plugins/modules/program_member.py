@@ -321,6 +321,7 @@ NOTHING_CHANGED = "Nothing was changed."
 
 # --- desired state, validated before anything is read or written ---
 
+
 def number(value, label):
     """A finite score as a float; booleans and text that is not a number are refused."""
     try:
@@ -361,14 +362,20 @@ def wanted_members(params, tz):
     for position, item in enumerate(items):
         kind = next((name for name in IDENTIFIERS if item.get(name)), None)
         if kind is None:
-            raise ValidationError("members[%d]: name the user with one of %s; all are empty."
-                                  % (position, ", ".join(IDENTIFIERS)))
+            raise ValidationError(
+                "members[%d]: name the user with one of %s; all are empty." % (position, ", ".join(IDENTIFIERS))
+            )
         label = "member %s=%s" % (kind, item[kind])
         fields = wanted_fields(item, params, label, tz)
         if fields and params["state"] != "present":
-            raise ValidationError("%s: the fields (%s) can only be set with state=present, not %s."
-                                  % (label, ", ".join(sorted(o for o in FIELD_OPTIONS if item.get(o) is not None
-                                                             or params[o] is not None)), params["state"]))
+            raise ValidationError(
+                "%s: the fields (%s) can only be set with state=present, not %s."
+                % (
+                    label,
+                    ", ".join(sorted(o for o in FIELD_OPTIONS if item.get(o) is not None or params[o] is not None)),
+                    params["state"],
+                )
+            )
         wanted.append(dict(kind=kind, value=item[kind], label=label, fields=fields))
     return wanted
 
@@ -381,6 +388,7 @@ def check_options(params):
 
 
 # --- current state ---
+
 
 def resolve(client, params, wanted, members):
     """Attach the current record to every wanted user; users who are not members are looked up
@@ -401,11 +409,13 @@ def resolve(client, params, wanted, members):
             # a member the listing names differently (for example without its open id)
             w["member"] = index["user_id"][user["user_id"]]
     if unknown:
-        raise ValidationError("%d user(s) unknown to EduBrite: %s. Check the names." % (len(unknown), ", ".join(unknown)),
-                              unknown=unknown)
+        raise ValidationError(
+            "%d user(s) unknown to EduBrite: %s. Check the names." % (len(unknown), ", ".join(unknown)), unknown=unknown
+        )
 
 
 # --- the plan ---
+
 
 def changes_for(w, state):
     """(must be added, updateProgramMember fields) for one wanted user (contract 2.6)."""
@@ -416,8 +426,9 @@ def changes_for(w, state):
         return False, ({"quitProgram": True} if member and not member["quit"] else {})
     if member is None:
         return True, dict(w["fields"])
-    return False, {name: value for name, value in w["fields"].items()
-                   if not edubrite.same_value(name, member.get(name), value)}
+    return False, {
+        name: value for name, value in w["fields"].items() if not edubrite.same_value(name, member.get(name), value)
+    }
 
 
 def predicted(member, add, fields, ids):
@@ -426,9 +437,18 @@ def predicted(member, add, fields, ids):
         return None
     if member is None and not add:
         return None
-    after = dict(member) if member else dict(
-        ids, status=edubrite.STATUS_ENROLLED, quit=False, award=False, score=None,
-        **{param: None for param in edubrite.DATE_PARAMS})
+    after = (
+        dict(member)
+        if member
+        else dict(
+            ids,
+            status=edubrite.STATUS_ENROLLED,
+            quit=False,
+            award=False,
+            score=None,
+            **{param: None for param in edubrite.DATE_PARAMS},
+        )
+    )
     for name, value in fields.items():
         if name == "award":
             after["award"] = value
@@ -447,9 +467,9 @@ class Plan:
 
     def __init__(self):
         self.entries = []
-        self.adds = []          # items: dict(entry, named=(kind, value), user_id)
-        self.groups = {}        # fields key -> [items]
-        self.records = {}       # id(entry) -> (record before, predicted record)
+        self.adds = []  # items: dict(entry, named=(kind, value), user_id)
+        self.groups = {}  # fields key -> [items]
+        self.records = {}  # id(entry) -> (record before, predicted record)
 
     def add_entry(self, entry, before, after):
         self.entries.append(entry)
@@ -471,14 +491,19 @@ def plan(params, wanted, members, tz):
         if key in claimed:
             first = claimed[key]
             if first["wish"] != (add, fields):
-                raise ValidationError("%s is asked for twice with different values (also as %s); ask once."
-                                      % (w["label"], first["label"]))
+                raise ValidationError(
+                    "%s is asked for twice with different values (also as %s); ask once." % (w["label"], first["label"])
+                )
             entry = dict(ids, changed=False, before=first["entry"]["before"], after=first["entry"]["after"])
             result.add_entry(entry, *result.records[id(first["entry"])])
             continue
         after = predicted(w["member"], add, fields, ids) if (add or fields) else w["member"]
-        entry = dict(ids, changed=bool(add or fields), before=edubrite.member_view(w["member"], tz),
-                     after=edubrite.member_view(after, tz))
+        entry = dict(
+            ids,
+            changed=bool(add or fields),
+            before=edubrite.member_view(w["member"], tz),
+            after=edubrite.member_view(after, tz),
+        )
         claimed[key] = dict(wish=(add, fields), label=w["label"], entry=entry)
         result.add_entry(entry, w["member"], after)
         item = dict(entry=entry, named=(w["kind"], w["value"]), user_id=ids["user_id"])
@@ -491,11 +516,17 @@ def plan(params, wanted, members, tz):
         for member in members:
             if member["user_id"] in listed:
                 continue
-            entry = dict(((kind, member[kind]) for kind in IDENTIFIERS), changed=True,
-                         before=edubrite.member_view(member, tz), after=None, removed_by_exclusive=True)
+            entry = dict(
+                ((kind, member[kind]) for kind in IDENTIFIERS),
+                changed=True,
+                before=edubrite.member_view(member, tz),
+                after=None,
+                removed_by_exclusive=True,
+            )
             result.add_entry(entry, member, None)
             result.groups.setdefault((("remove", True),), []).append(
-                dict(entry=entry, named=("user_id", member["user_id"]), user_id=member["user_id"]))
+                dict(entry=entry, named=("user_id", member["user_id"]), user_id=member["user_id"])
+            )
     return result
 
 
@@ -512,6 +543,7 @@ def users_param(batch, allowed):
 
 # --- writing ---
 
+
 def apply(client, prog, params, the_plan):
     """Add the absent members, then send the grouped updates, ``batch_size`` users a call.
 
@@ -520,9 +552,9 @@ def apply(client, prog, params, the_plan):
     """
     size = params["batch_size"]
     done = {}
-    calls = [("enroll", None, the_plan.adds[start:start + size]) for start in range(0, len(the_plan.adds), size)]
+    calls = [("enroll", None, the_plan.adds[start : start + size]) for start in range(0, len(the_plan.adds), size)]
     for fields, items in the_plan.groups.items():
-        calls += [("update", dict(fields), items[start:start + size]) for start in range(0, len(items), size)]
+        calls += [("update", dict(fields), items[start : start + size]) for start in range(0, len(items), size)]
     for kind, fields, batch in calls:
         try:
             if kind == "enroll":
@@ -571,14 +603,17 @@ def report_failure(exc, the_plan, done, actual, tz):
             entry["changed"], entry["after"] = False, entry["before"]
         elif done[id(entry)] < planned[id(entry)]:
             # added, but the update of its fields failed: a new member without them
-            entry["after"] = edubrite.member_view(predicted(None, True, {}, dict(
-                (kind, entry[kind]) for kind in IDENTIFIERS)), tz)
+            entry["after"] = edubrite.member_view(
+                predicted(None, True, {}, dict((kind, entry[kind]) for kind in IDENTIFIERS)), tz
+            )
     changed = the_plan.changed
     names = [member_name(entry) for entry in the_plan.entries if entry["changed"]]
     source = "" if actual is not None else " (from the calls that succeeded; the members could not be read again)"
     if names:
-        exc.message += (" Some members were changed before the failure (%s); the members list says which were "
-                        "changed%s. Run the task again to finish." % (", ".join(names), source))
+        exc.message += (
+            " Some members were changed before the failure (%s); the members list says which were "
+            "changed%s. Run the task again to finish." % (", ".join(names), source)
+        )
     else:
         exc.message += " Nothing was changed before the failure%s. Run the task again to finish." % source
     exc.details.update(changed=changed, members=the_plan.entries)
@@ -586,6 +621,7 @@ def report_failure(exc, the_plan, done, actual, tz):
 
 
 # --- results ---
+
 
 def member_name(entry):
     return entry.get("username") or entry.get("open_id") or entry.get("user_id")
@@ -617,8 +653,10 @@ def run(module, client):
         raise
     for w in wanted:
         if params["state"] == "present" and w["member"] and w["member"]["quit"]:
-            module.warn("%s quit the program; the module cannot re-activate a member who quit, so the "
-                        "member stays quit." % w["label"])
+            module.warn(
+                "%s quit the program; the module cannot re-activate a member who quit, so the "
+                "member stays quit." % w["label"]
+            )
     if the_plan.changed and not module.check_mode:
         failure = apply(client, prog, params, the_plan)
         actual = read_back(client, prog, the_plan, tz)
@@ -626,8 +664,7 @@ def run(module, client):
             exc, done = failure
             raise report_failure(exc, the_plan, done, actual, tz)
         if actual is None:
-            module.warn("The members could not be read again after the changes; 'after' shows the "
-                        "expected records.")
+            module.warn("The members could not be read again after the changes; 'after' shows the expected records.")
         else:
             for entry in the_plan.entries:
                 if entry["user_id"] and (entry["changed"] or entry["after"] is not None):
@@ -636,17 +673,26 @@ def run(module, client):
     if module._diff:
         shown = [entry for entry in the_plan.entries if entry["changed"]]
         header = "EduBrite program %s" % prog[0][1]
-        result["diff"] = dict(before_header=header, after_header=header,
-                              before="".join(describe(e, "before") for e in shown),
-                              after="".join(describe(e, "after") for e in shown))
+        result["diff"] = dict(
+            before_header=header,
+            after_header=header,
+            before="".join(describe(e, "before") for e in shown),
+            after="".join(describe(e, "after") for e in shown),
+        )
     return result
 
 
 def main():
     member_options = dict(
-        username=dict(type="str"), user_id=dict(type="str"), open_id=dict(type="str"),
-        start_date=dict(type="raw"), end_date=dict(type="raw"), due_date=dict(type="raw"),
-        awarded=dict(type="bool"), award_date=dict(type="raw"), award_expiry_date=dict(type="raw"),
+        username=dict(type="str"),
+        user_id=dict(type="str"),
+        open_id=dict(type="str"),
+        start_date=dict(type="raw"),
+        end_date=dict(type="raw"),
+        due_date=dict(type="raw"),
+        awarded=dict(type="bool"),
+        award_date=dict(type="raw"),
+        award_expiry_date=dict(type="raw"),
         score=dict(type="raw"),
     )
     module = AnsibleModule(
@@ -654,11 +700,21 @@ def main():
             program_id=dict(type="str"),
             ext_id=dict(type="str"),
             state=dict(type="str", choices=["present", "absent", "quit"], default="present"),
-            start_date=dict(type="raw"), end_date=dict(type="raw"), due_date=dict(type="raw"),
-            awarded=dict(type="bool"), award_date=dict(type="raw"), award_expiry_date=dict(type="raw"),
+            start_date=dict(type="raw"),
+            end_date=dict(type="raw"),
+            due_date=dict(type="raw"),
+            awarded=dict(type="bool"),
+            award_date=dict(type="raw"),
+            award_expiry_date=dict(type="raw"),
             score=dict(type="raw"),
-            members=dict(type="list", elements="dict", default=[], options=member_options,
-                         mutually_exclusive=[IDENTIFIERS], required_one_of=[IDENTIFIERS]),
+            members=dict(
+                type="list",
+                elements="dict",
+                default=[],
+                options=member_options,
+                mutually_exclusive=[IDENTIFIERS],
+                required_one_of=[IDENTIFIERS],
+            ),
             usernames=dict(type="list", elements="str", default=[]),
             user_ids=dict(type="list", elements="str", default=[]),
             open_ids=dict(type="list", elements="str", default=[]),

@@ -105,9 +105,11 @@ def run(module, client):
     tz = dates.timezone(params["timezone"])
     members = client.members_of(edubrite.program(params["program_id"], params["ext_id"]))
     wanted = set(params["usernames"])
-    found = [dict(username=m["username"], user_id=m["user_id"], open_id=m["open_id"], record=edubrite.member_view(m, tz))
-             for m in members
-             if (not wanted or m["username"] in wanted) and (not params["status"] or m["status"] == params["status"])]
+    found = [
+        dict(username=m["username"], user_id=m["user_id"], open_id=m["open_id"], record=edubrite.member_view(m, tz))
+        for m in members
+        if (not wanted or m["username"] in wanted) and (not params["status"] or m["status"] == params["status"])
+    ]
     return dict(changed=False, members=found)
 
 

@@ -99,8 +99,15 @@ DEFAULT_AWARDED_SCORE = 0
 
 # 1.3 [doc values]: completion statuses the sandbox stores (lower case in replies).
 COMPLETION_STATUSES = (
-    "not_started", "in_progress", "pending", "complete", "passed", "accepted", "incomplete",
-    "failed", "declined",
+    "not_started",
+    "in_progress",
+    "pending",
+    "complete",
+    "passed",
+    "accepted",
+    "incomplete",
+    "failed",
+    "declined",
 )
 
 # 1.3 [doc]: date-time format of completionDate/accessDate/dueDate (ISO 8601, UTC, "Z").
@@ -192,8 +199,7 @@ def course_in_scope(admin, course_id):
 def has_api_rights(admin):
     """[sandbox] 1.6: a user without any administrator role gets FAULT_PERMISSION on every method
     (listings and getTaskStatus included)."""
-    return bool(admin) and admin["role"] in (
-        ROLE_OWNER, ROLE_ACCOUNT_ADMIN, ROLE_DEPARTMENT_ADMIN, ROLE_CUSTOM)
+    return bool(admin) and admin["role"] in (ROLE_OWNER, ROLE_ACCOUNT_ADMIN, ROLE_DEPARTMENT_ADMIN, ROLE_CUSTOM)
 
 
 # [sandbox] 1.3/1.6: listings are filtered silently to what the caller may see (a department
@@ -220,12 +226,12 @@ MSG_PM_UPDATED = "0226"
 
 TEXT_NOT_ALLOWED = "You are not allowed to perform this action."
 TEXT_PM_UPDATED = "Program member updated successfully"
-TEXT_CONNECT_OK = "Connected successfully"               # [sandbox] wording
-TEXT_CONNECT_FAILED = "Connection not successful"        # [sandbox] wording
-TEXT_SESSION_NOT_VALID = "Session is not valid"          # [sandbox] wording
+TEXT_CONNECT_OK = "Connected successfully"  # [sandbox] wording
+TEXT_CONNECT_FAILED = "Connection not successful"  # [sandbox] wording
+TEXT_SESSION_NOT_VALID = "Session is not valid"  # [sandbox] wording
 TEXT_TOO_MANY_SESSIONS = "Connection not successful: too many API sessions for this site"
-TEXT_SUCCESS = "Success"                                 # [sandbox] wording (contract sample)
-TEXT_SESSION_STARTED = "Session started"                 # [sandbox] connect step 1
+TEXT_SUCCESS = "Success"  # [sandbox] wording (contract sample)
+TEXT_SESSION_STARTED = "Session started"  # [sandbox] connect step 1
 
 # 2.3 [doc]: HTTP statuses that go with error codes.  Not-allowed is 401 [doc]; not-found 404
 # [assumed]; generic errors (bad/missing parameter, unknown dispatch or service) 400 [sandbox].
@@ -262,8 +268,20 @@ EDUBRITE_PAGE_SIZE_MAX = 1000
 # 2.4 [assumed shape]: <data><programMembers numItems currPage pageSize><member .../>...; member
 # attributes in this order; an empty attribute means "not set"; dates are epoch ms.
 PROGRAM_MEMBERS_ELEMENT, MEMBER_ELEMENT = "programMembers", "member"
-MEMBER_ATTRIBUTES = ("userId", "userName", "openId", "status", "quit", "award", "score", "startDate",
-                     "endDate", "dueDate", "awardDate", "awardExpDate")
+MEMBER_ATTRIBUTES = (
+    "userId",
+    "userName",
+    "openId",
+    "status",
+    "quit",
+    "award",
+    "score",
+    "startDate",
+    "endDate",
+    "dueDate",
+    "awardDate",
+    "awardExpDate",
+)
 
 # [sandbox] 2.4: an empty parameter value (e.g. "endDate=") counts as not given.
 EMPTY_PARAM_IS_ABSENT = True

@@ -35,8 +35,12 @@ def cdata(text):
 
 
 def response(code, msg_code, text, data=None):
-    return ('<response code="%s"><msgs><msg><code>%s</code><value>%s</value></msg></msgs>%s</response>'
-            % (code, msg_code, cdata(text), "<data>%s</data>" % data if data is not None else ""))
+    return '<response code="%s"><msgs><msg><code>%s</code><value>%s</value></msg></msgs>%s</response>' % (
+        code,
+        msg_code,
+        cdata(text),
+        "<data>%s</data>" % data if data is not None else "",
+    )
 
 
 def xml_reply(http_status, code, msg_code, text, data=None, headers=None):
@@ -81,7 +85,7 @@ def service_of(path):
     """``/oltpublish/site/<service>.do`` -> service name (or None)."""
     if not path.startswith(A.EDUBRITE_PATH_PREFIX):
         return None
-    rest = path[len(A.EDUBRITE_PATH_PREFIX):]
+    rest = path[len(A.EDUBRITE_PATH_PREFIX) :]
     if not rest.endswith(".do") or "/" in rest:
         return None
     return rest[: -len(".do")]
@@ -111,8 +115,9 @@ class EdubriteApi:
             sid = secrets.token_hex(16)
             st.sessions[sid] = {"info": None, "user": None, "expires": now + self.config.session_ttl}
             st.issued.append(sid)
-            return xml_reply(200, 0, A.MSG_SUCCESS, A.TEXT_SESSION_STARTED,
-                             headers=[("Set-Cookie", "SESSION_ID=%s; Path=/" % sid)])
+            return xml_reply(
+                200, 0, A.MSG_SUCCESS, A.TEXT_SESSION_STARTED, headers=[("Set-Cookie", "SESSION_ID=%s; Path=/" % sid)]
+            )
         sid = cookies.get("SESSION_ID")
         session = st.sessions.get(sid) if sid else None
         if session is None and A.LOGIN_REQUIRES_STEP1_COOKIE:
@@ -125,8 +130,9 @@ class EdubriteApi:
         info = secrets.token_hex(16)
         st.issued.append(info)
         session.update(info=info, user=username, expires=now + self.config.session_ttl)
-        return xml_reply(200, 0, A.MSG_CONNECT_OK, A.TEXT_CONNECT_OK,
-                         headers=[("Set-Cookie", "SESSION_INFO=%s; Path=/" % info)])
+        return xml_reply(
+            200, 0, A.MSG_CONNECT_OK, A.TEXT_CONNECT_OK, headers=[("Set-Cookie", "SESSION_INFO=%s; Path=/" % info)]
+        )
 
     def _check_session(self, cookies, expire_auth):
         st = self.state
@@ -281,10 +287,12 @@ class EdubriteApi:
             if user["id"] in prog["members"]:
                 continue
             prog["members"][user["id"]] = new_member(
-                user["id"], startDate=now if A.ENROLL_SETS_START_DATE_NOW else None, sendMail=send_mail)
+                user["id"], startDate=now if A.ENROLL_SETS_START_DATE_NOW else None, sendMail=send_mail
+            )
             if send_mail:
-                self.state.mails.append({"programId": prog["id"], "userId": user["id"],
-                                         "userName": user["userName"], "time": now})
+                self.state.mails.append(
+                    {"programId": prog["id"], "userId": user["id"], "userName": user["userName"], "time": now}
+                )
         return xml_reply(200, 0, A.MSG_SUCCESS, A.TEXT_SUCCESS)
 
     # reportService -------------------------------------------------------------------------------
@@ -307,7 +315,7 @@ class EdubriteApi:
             status = status.upper()
             if status not in ("COMPLETED", "ENROLLED"):
                 raise generic("Invalid value for parameter status: %s" % params.get("status"))
-        page = self._int_param(params, "currPage", 0, 0, 10 ** 9)
+        page = self._int_param(params, "currPage", 0, 0, 10**9)
         size = self._int_param(params, "pageSize", A.EDUBRITE_PAGE_SIZE_DEFAULT, 1, A.EDUBRITE_PAGE_SIZE_MAX)
         users = st.users
         members = []
@@ -320,19 +328,29 @@ class EdubriteApi:
             if status is not None and member["status"] != status:
                 continue
             members.append((member, user))
-        chunk = members[page * size: (page + 1) * size]
-        parts = ['<%s numItems="%d" currPage="%d" pageSize="%d">' % (A.PROGRAM_MEMBERS_ELEMENT, len(members), page,
-                                                                      size)]
+        chunk = members[page * size : (page + 1) * size]
+        parts = [
+            '<%s numItems="%d" currPage="%d" pageSize="%d">' % (A.PROGRAM_MEMBERS_ELEMENT, len(members), page, size)
+        ]
         for member, user in chunk:
             values = {
-                "userId": user["id"], "userName": user["userName"], "openId": user["openId"] or "",
-                "status": member["status"], "quit": "true" if member["quit"] else "false",
-                "award": "true" if member["award"] else "false", "score": A.format_score(member["score"]),
+                "userId": user["id"],
+                "userName": user["userName"],
+                "openId": user["openId"] or "",
+                "status": member["status"],
+                "quit": "true" if member["quit"] else "false",
+                "award": "true" if member["award"] else "false",
+                "score": A.format_score(member["score"]),
             }
             for name in DATE_PARAMS:
                 values[name] = "" if member[name] is None else str(member[name])
-            parts.append("<%s %s/>" % (A.MEMBER_ELEMENT, " ".join(
-                "%s=%s" % (name, quoteattr(values[name])) for name in A.MEMBER_ATTRIBUTES)))
+            parts.append(
+                "<%s %s/>"
+                % (
+                    A.MEMBER_ELEMENT,
+                    " ".join("%s=%s" % (name, quoteattr(values[name])) for name in A.MEMBER_ATTRIBUTES),
+                )
+            )
         parts.append("</%s>" % A.PROGRAM_MEMBERS_ELEMENT)
         return xml_reply(200, 0, A.MSG_SUCCESS, A.TEXT_SUCCESS, data="".join(parts))
 
@@ -349,28 +367,41 @@ class EdubriteApi:
                 break
         else:
             raise generic("One of id, userName or openId must be specified")
-        data = ('<user id=%s siteRole=%s status=%s><userName>%s</userName><firstName>%s</firstName>'
-                "<lastName>%s</lastName><email>%s</email><openId>%s</openId></user>" % (
-                    quoteattr(user["id"]), quoteattr(user["siteRole"]), quoteattr(user["status"]),
-                    cdata(user["userName"]), escape(user["firstName"] or ""), escape(user["lastName"] or ""),
-                    escape(user["email"] or ""), escape(user["openId"] or "")))
+        data = (
+            "<user id=%s siteRole=%s status=%s><userName>%s</userName><firstName>%s</firstName>"
+            "<lastName>%s</lastName><email>%s</email><openId>%s</openId></user>"
+            % (
+                quoteattr(user["id"]),
+                quoteattr(user["siteRole"]),
+                quoteattr(user["status"]),
+                cdata(user["userName"]),
+                escape(user["firstName"] or ""),
+                escape(user["lastName"] or ""),
+                escape(user["email"] or ""),
+                escape(user["openId"] or ""),
+            )
+        )
         return xml_reply(200, 0, A.MSG_SUCCESS, A.TEXT_SUCCESS, data=data)
 
 
 # --- hostile replies used by fault injection -----------------------------------------------------
 
+
 def hostile_xml(kind):
     from .ispring import billion_laughs_dtd
+
     if kind == "xxe":
         dtd, ref = '<!DOCTYPE response [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>', "&xxe;"
     else:
         dtd, ref = billion_laughs_dtd("response"), "&lol9;"
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n%s\n<response code="0"><msgs><msg><code>%s</code>'
-            "<value>%s</value></msg></msgs><data><programMembers numItems=\"1\" currPage=\"0\" pageSize=\"100\">"
-            "<member userId=\"x\" userName=\"x\" openId=\"\" status=\"ENROLLED\" quit=\"false\" award=\"false\" "
-            "score=\"\" startDate=\"\" endDate=\"\" dueDate=\"\" awardDate=\"\" awardExpDate=\"\"/>"
-            "</programMembers><user id=\"x\" siteRole=\"STUDENT\" status=\"ACTIVE\"><userName>%s</userName>"
-            "</user></data></response>" % (dtd, A.MSG_PM_UPDATED, ref, ref))
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n%s\n<response code="0"><msgs><msg><code>%s</code>'
+        '<value>%s</value></msg></msgs><data><programMembers numItems="1" currPage="0" pageSize="100">'
+        '<member userId="x" userName="x" openId="" status="ENROLLED" quit="false" award="false" '
+        'score="" startDate="" endDate="" dueDate="" awardDate="" awardExpDate=""/>'
+        '</programMembers><user id="x" siteRole="STUDENT" status="ACTIVE"><userName>%s</userName>'
+        "</user></data></response>" % (dtd, A.MSG_PM_UPDATED, ref, ref)
+    )
 
 
 def malformed_xml():

@@ -32,9 +32,15 @@ _INT_RE = re.compile(r"^\s*\d+\s*$")
 def _parser():
     parser = getattr(_local_parser, "parser", None)
     if parser is None:
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                                 dtd_validation=False, huge_tree=False, remove_comments=True,
-                                 remove_pis=True)
+        parser = etree.XMLParser(
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            dtd_validation=False,
+            huge_tree=False,
+            remove_comments=True,
+            remove_pis=True,
+        )
         _local_parser.parser = parser
     return parser
 
@@ -118,8 +124,10 @@ def parse_soap(body):
 
 # --- reply building ------------------------------------------------------------------------------
 
-_ENVELOPE_HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Envelope xmlns:SOAP-ENV="%s" '
-                  'xmlns:ns1="%s"><SOAP-ENV:Body>' % (A.REPLY_ENVELOPE_NS, A.REPLY_BODY_NS))
+_ENVELOPE_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Envelope xmlns:SOAP-ENV="%s" '
+    'xmlns:ns1="%s"><SOAP-ENV:Body>' % (A.REPLY_ENVELOPE_NS, A.REPLY_BODY_NS)
+)
 _ENVELOPE_TAIL = "</SOAP-ENV:Body></SOAP-ENV:Envelope>"
 
 
@@ -132,8 +140,10 @@ def soap_reply(inner):
 
 
 def fault_reply(text):
-    inner = ("<SOAP-ENV:Fault><faultcode>%s</faultcode><faultstring>%s</faultstring></SOAP-ENV:Fault>"
-             % (A.SOAP_FAULT_CODE, escape(text)))
+    inner = "<SOAP-ENV:Fault><faultcode>%s</faultcode><faultstring>%s</faultstring></SOAP-ENV:Fault>" % (
+        A.SOAP_FAULT_CODE,
+        escape(text),
+    )
     return Reply(A.SOAP_FAULT_HTTP_STATUS, envelope(inner), A.SOAP_CONTENT_TYPE)
 
 
@@ -155,11 +165,12 @@ def iso_now():
 
 # --- the API -------------------------------------------------------------------------------------
 
+
 class IspringApi:
     def __init__(self, state, config):
         self.state = state
         self.config = config
-        self.pending = deque()     # task ids in creation order, not applied yet
+        self.pending = deque()  # task ids in creation order, not applied yet
 
     # token endpoint ------------------------------------------------------------------------------
 
@@ -168,26 +179,35 @@ class IspringApi:
         try:
             form.update({k: v[0] for k, v in parse_qs(body.decode("utf-8"), keep_blank_values=True).items()})
         except UnicodeDecodeError:
-            return json_reply(A.TOKEN_BAD_REQUEST_STATUS, {"code": A.TOKEN_BAD_REQUEST_STATUS,
-                                                          "message": "The request body is not UTF-8"})
+            return json_reply(
+                A.TOKEN_BAD_REQUEST_STATUS,
+                {"code": A.TOKEN_BAD_REQUEST_STATUS, "message": "The request body is not UTF-8"},
+            )
         if form.get("grant_type") != "client_credentials":
-            return json_reply(A.TOKEN_BAD_REQUEST_STATUS, {
-                "code": A.TOKEN_BAD_REQUEST_STATUS,
-                "message": "Unsupported grant_type: expected client_credentials"})
+            return json_reply(
+                A.TOKEN_BAD_REQUEST_STATUS,
+                {"code": A.TOKEN_BAD_REQUEST_STATUS, "message": "Unsupported grant_type: expected client_credentials"},
+            )
         client_id, secret = form.get("client_id"), form.get("client_secret")
         if not client_id or not secret:
-            return json_reply(A.TOKEN_BAD_REQUEST_STATUS, {
-                "code": A.TOKEN_BAD_REQUEST_STATUS, "message": "client_id and client_secret are required"})
+            return json_reply(
+                A.TOKEN_BAD_REQUEST_STATUS,
+                {"code": A.TOKEN_BAD_REQUEST_STATUS, "message": "client_id and client_secret are required"},
+            )
         client = self.state.clients.get(client_id)
         if client is None or not secrets.compare_digest(client["secret"], secret):
-            return json_reply(A.TOKEN_BAD_CREDENTIALS_STATUS, {
-                "code": A.TOKEN_BAD_CREDENTIALS_STATUS, "message": "Invalid client credentials"})
+            return json_reply(
+                A.TOKEN_BAD_CREDENTIALS_STATUS,
+                {"code": A.TOKEN_BAD_CREDENTIALS_STATUS, "message": "Invalid client credentials"},
+            )
         token = secrets.token_urlsafe(32)
         ttl = self.config.token_ttl
         self.state.tokens[token] = {"userId": client["userId"], "expires": time.time() + ttl}
         self.state.issued.append(token)
-        return json_reply(200, {"access_token": token, "expires_in": int(ttl) if float(ttl).is_integer() else ttl,
-                                "token_type": "bearer"})
+        return json_reply(
+            200,
+            {"access_token": token, "expires_in": int(ttl) if float(ttl).is_integer() else ttl, "token_type": "bearer"},
+        )
 
     # SOAP ----------------------------------------------------------------------------------------
 
@@ -273,16 +293,22 @@ class IspringApi:
         st.next_task_id += 1
         now = time.time()
         st.tasks[task_id] = {
-            "taskId": task_id, "status": A.TASK_IN_PROGRESS, "courseId": course_id,
-            "enrollmentIds": unique, "action": status, "date": date, "reason": reason,
-            "created": now, "due": now + self.config.task_delay, "willFail": bool(task_failed),
+            "taskId": task_id,
+            "status": A.TASK_IN_PROGRESS,
+            "courseId": course_id,
+            "enrollmentIds": unique,
+            "action": status,
+            "date": date,
+            "reason": reason,
+            "created": now,
+            "due": now + self.config.task_delay,
+            "willFail": bool(task_failed),
             "requestedBy": admin["userId"],
         }
         self.pending.append(task_id)
         if self.config.task_delay <= 0:
             self.apply_due_tasks()
-        return soap_reply("<ns1:updateCourseStatusResult>%s</ns1:updateCourseStatusResult>"
-                          % _el("taskId", task_id))
+        return soap_reply("<ns1:updateCourseStatusResult>%s</ns1:updateCourseStatusResult>" % _el("taskId", task_id))
 
     def apply_due_tasks(self, now=None):
         now = time.time() if now is None else now
@@ -357,7 +383,7 @@ class IspringApi:
 
     def _page(self, items, req, kind, key):
         size, offset, digest = self._paging(req, kind, key)
-        page = items[offset: offset + size]
+        page = items[offset : offset + size]
         nxt = None
         if offset + size < len(items):
             nxt = self._next_token(kind, offset + size, digest)
@@ -408,15 +434,21 @@ class IspringApi:
             parts.append(
                 "<ns1:%s><ns1:userId>%s</ns1:userId><ns1:courseId>%s</ns1:courseId>"
                 "<ns1:enrollmentId>%s</ns1:enrollmentId><ns1:completionStatus>%s</ns1:completionStatus>"
-                "%s<ns1:progress>%d</ns1:progress><ns1:awardedScore>%s</ns1:awardedScore>%s%s</ns1:%s>" % (
-                    item, escape(enr["learnerId"]), escape(enr["courseId"]), escape(enr["enrollmentId"]),
+                "%s<ns1:progress>%d</ns1:progress><ns1:awardedScore>%s</ns1:awardedScore>%s%s</ns1:%s>"
+                % (
+                    item,
+                    escape(enr["learnerId"]),
+                    escape(enr["courseId"]),
+                    escape(enr["enrollmentId"]),
                     escape(enr["completionStatus"]),
                     "<ns1:completionDate>%s</ns1:completionDate>" % escape(cdate) if cdate else "",
                     A.progress_percent(enr["passedModules"], courses[enr["courseId"]]["modules"]),
                     _num(enr.get("awardedScore")),
                     "<ns1:accessDate>%s</ns1:accessDate>" % escape(enr["accessDate"]) if enr.get("accessDate") else "",
                     "<ns1:dueDate>%s</ns1:dueDate>" % escape(enr["dueDate"]) if enr.get("dueDate") else "",
-                    item))
+                    item,
+                )
+            )
         parts.append("</ns1:%s>" % A.LIST_LEARNERS_WRAPPER)
         if nxt:
             parts.append(_el("nextPageToken", nxt))
@@ -433,11 +465,17 @@ class IspringApi:
         for enr in page:
             parts.append(
                 "<ns1:%s><ns1:enrollmentId>%s</ns1:enrollmentId><ns1:courseId>%s</ns1:courseId>"
-                "<ns1:learnerId>%s</ns1:learnerId>%s%s</ns1:%s>" % (
-                    item, escape(enr["enrollmentId"]), escape(enr["courseId"]), escape(enr["learnerId"]),
+                "<ns1:learnerId>%s</ns1:learnerId>%s%s</ns1:%s>"
+                % (
+                    item,
+                    escape(enr["enrollmentId"]),
+                    escape(enr["courseId"]),
+                    escape(enr["learnerId"]),
                     "<ns1:accessDate>%s</ns1:accessDate>" % escape(enr["accessDate"]) if enr.get("accessDate") else "",
                     "<ns1:dueDate>%s</ns1:dueDate>" % escape(enr["dueDate"]) if enr.get("dueDate") else "",
-                    item))
+                    item,
+                )
+            )
         parts.append("</ns1:%s>" % A.LIST_ENROLLMENTS_WRAPPER)
         if nxt:
             parts.append(_el("nextPageToken", nxt))
@@ -468,13 +506,26 @@ class IspringApi:
         for user in page:
             fields = "".join(
                 "<ns1:field><ns1:name>%s</ns1:name><ns1:value>%s</ns1:value></ns1:field>" % (name, escape(value or ""))
-                for name, value in (("LOGIN", user["login"]), ("EMAIL", user["email"]),
-                                    ("FIRST_NAME", user["firstName"]), ("LAST_NAME", user["lastName"])))
+                for name, value in (
+                    ("LOGIN", user["login"]),
+                    ("EMAIL", user["email"]),
+                    ("FIRST_NAME", user["firstName"]),
+                    ("LAST_NAME", user["lastName"]),
+                )
+            )
             parts.append(
                 "<ns1:%s><ns1:userId>%s</ns1:userId><ns1:role>%s</ns1:role><ns1:departmentId>%s</ns1:departmentId>"
-                "<ns1:status>%s</ns1:status><ns1:fields>%s</ns1:fields></ns1:%s>" % (
-                    item, escape(user["userId"]), escape(st.role_name(user["userId"])),
-                    escape(user["departmentId"] or ""), escape(user["status"]), fields, item))
+                "<ns1:status>%s</ns1:status><ns1:fields>%s</ns1:fields></ns1:%s>"
+                % (
+                    item,
+                    escape(user["userId"]),
+                    escape(st.role_name(user["userId"])),
+                    escape(user["departmentId"] or ""),
+                    escape(user["status"]),
+                    fields,
+                    item,
+                )
+            )
         parts.append("</ns1:%s>" % A.LIST_USERS_WRAPPER)
         if nxt:
             parts.append(_el("nextPageToken", nxt))
@@ -506,8 +557,10 @@ def hostile_xml(method, kind):
         dtd = '<!DOCTYPE SOAP-ENV:Envelope [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
     else:
         dtd = billion_laughs_dtd("SOAP-ENV:Envelope")
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n%s\n<SOAP-ENV:Envelope xmlns:SOAP-ENV="%s" xmlns:ns1="%s">'
-            "<SOAP-ENV:Body>%s</SOAP-ENV:Body></SOAP-ENV:Envelope>" % (dtd, A.REPLY_ENVELOPE_NS, A.REPLY_BODY_NS, body))
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n%s\n<SOAP-ENV:Envelope xmlns:SOAP-ENV="%s" xmlns:ns1="%s">'
+        "<SOAP-ENV:Body>%s</SOAP-ENV:Body></SOAP-ENV:Envelope>" % (dtd, A.REPLY_ENVELOPE_NS, A.REPLY_BODY_NS, body)
+    )
 
 
 def malformed_xml(method):

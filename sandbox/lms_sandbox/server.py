@@ -18,22 +18,38 @@ from .reply import Reply, json_reply, text_reply
 from .state import EdubriteState, IspringState, load_fixture
 
 MAX_BODY = 64 * 1024 * 1024
-LOG_BODY_CHARS = 100_000      # a SOAP body is kept in the request log up to this many characters
-LOG_MAX_ENTRIES = 100_000     # the request log keeps the newest entries
+LOG_BODY_CHARS = 100_000  # a SOAP body is kept in the request log up to this many characters
+LOG_MAX_ENTRIES = 100_000  # the request log keeps the newest entries
 
-FAULT_KINDS = ("status", "drop", "slow", "malformed", "html", "xxe", "bomb", "expire_auth",
-               "fail_write", "task_failed")
-STATUS_TEXT = {429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
-               503: "Service Unavailable", 504: "Gateway Timeout"}
+FAULT_KINDS = ("status", "drop", "slow", "malformed", "html", "xxe", "bomb", "expire_auth", "fail_write", "task_failed")
+STATUS_TEXT = {
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}
 # Operations that carry credentials (expire_auth only hits these) and that create tasks.
 NO_AUTH_OPERATIONS = ("token", "connect")
 TASK_OPERATIONS = ("updateCourseStatus",)
 
 
 class Config:
-    def __init__(self, host="127.0.0.1", port=8780, fixture=None, token_ttl=A.TOKEN_TTL_DEFAULT,
-                 task_delay=0.3, session_ttl=A.SESSION_TTL_DEFAULT, max_sessions=A.MAX_SESSIONS_DEFAULT,
-                 latency_ms=0, tls=False, cert_dir=None, scale=0, quiet=False):
+    def __init__(
+        self,
+        host="127.0.0.1",
+        port=8780,
+        fixture=None,
+        token_ttl=A.TOKEN_TTL_DEFAULT,
+        task_delay=0.3,
+        session_ttl=A.SESSION_TTL_DEFAULT,
+        max_sessions=A.MAX_SESSIONS_DEFAULT,
+        latency_ms=0,
+        tls=False,
+        cert_dir=None,
+        scale=0,
+        quiet=False,
+    ):
         self.host, self.port, self.fixture = host, port, fixture
         self.token_ttl, self.task_delay = float(token_ttl), float(task_delay)
         self.session_ttl, self.max_sessions = float(session_ttl), int(max_sessions)
@@ -127,8 +143,11 @@ class Sandbox:
     def state_json(self):
         with self.lock:
             self.ispring.apply_due_tasks()
-            return {"ispring": self.ispring_state.to_json(), "edubrite": self.edubrite_state.to_json(),
-                    "settings": self.config.settings()}
+            return {
+                "ispring": self.ispring_state.to_json(),
+                "edubrite": self.edubrite_state.to_json(),
+                "settings": self.config.settings(),
+            }
 
     def set_faults(self, specs):
         if not isinstance(specs, list):
@@ -156,12 +175,16 @@ class Sandbox:
 
     def log_json(self, api=None, operation=None):
         with self.log_lock:
-            return [dict(e) for e in self.log
-                    if (api is None or e["api"] == api) and (operation is None or e["operation"] == operation)]
+            return [
+                dict(e)
+                for e in self.log
+                if (api is None or e["api"] == api) and (operation is None or e["operation"] == operation)
+            ]
 
 
 def _cert_context(config):
     from .tls import make_certificate
+
     cert, key = make_certificate(config.cert_dir)
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.minimum_version = ssl.TLSVersion.TLSv1_2
@@ -296,7 +319,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _operator(self, path, query, body):
         sb, method = self.sandbox, self.command
-        name = path[len("/_sandbox/"):].strip("/") if path.startswith("/_sandbox/") else ""
+        name = path[len("/_sandbox/") :].strip("/") if path.startswith("/_sandbox/") else ""
         try:
             data = json.loads(body.decode("utf-8")) if body.strip() else None
         except (ValueError, UnicodeDecodeError) as exc:
@@ -347,8 +370,9 @@ class Handler(BaseHTTPRequestHandler):
         if name == "settings":
             if method == "POST":
                 if not isinstance(data, dict) or set(data) - set(Config.SETTINGS):
-                    return json_reply(400, {"error": "settings: an object with keys among %s"
-                                                     % ", ".join(Config.SETTINGS)})
+                    return json_reply(
+                        400, {"error": "settings: an object with keys among %s" % ", ".join(Config.SETTINGS)}
+                    )
                 with sb.lock:
                     for key, value in data.items():
                         try:
@@ -386,8 +410,16 @@ class Handler(BaseHTTPRequestHandler):
             api, operation, ctx = None, None, None
             self._send(text_reply(500, "Internal Server Error"))
             return
-        entry = {"method": self.command, "path": path, "operation": operation, "api": api,
-                 "time": started, "status": None, "fault": None, "duration": None}
+        entry = {
+            "method": self.command,
+            "path": path,
+            "operation": operation,
+            "api": api,
+            "time": started,
+            "status": None,
+            "fault": None,
+            "duration": None,
+        }
         if api == "ispring" and operation != "token":
             entry["soap_action"] = self.headers.get("SOAPAction")
             entry["body"] = body[:LOG_BODY_CHARS].decode("utf-8", "replace")
@@ -434,10 +466,18 @@ class Handler(BaseHTTPRequestHandler):
     def _log_line(self, entry):
         if self.sandbox.config.quiet:
             return
-        sys.stderr.write("%s %s %s %s -> %s%s (%.1f ms)\n" % (
-            time.strftime("%H:%M:%S", time.localtime(entry["time"])), entry["api"] or "-",
-            entry["operation"] or "-", entry["path"], entry["status"],
-            " [fault %s]" % entry["fault"] if entry["fault"] else "", (entry["duration"] or 0) * 1000))
+        sys.stderr.write(
+            "%s %s %s %s -> %s%s (%.1f ms)\n"
+            % (
+                time.strftime("%H:%M:%S", time.localtime(entry["time"])),
+                entry["api"] or "-",
+                entry["operation"] or "-",
+                entry["path"],
+                entry["status"],
+                " [fault %s]" % entry["fault"] if entry["fault"] else "",
+                (entry["duration"] or 0) * 1000,
+            )
+        )
         sys.stderr.flush()
 
     def _apply_fault(self, rule, api, operation):
@@ -453,9 +493,13 @@ class Handler(BaseHTTPRequestHandler):
             return text_reply(500, "Internal Server Error")
         if kind == "html":
             title = "%d %s" % (rule.code, STATUS_TEXT.get(rule.code, "Error"))
-            return Reply(rule.code, "<!DOCTYPE html>\n<html><head><title>%s</title></head><body><h1>%s</h1>"
-                                    "<p>The upstream server did not answer.</p><hr><center>nginx</center>"
-                                    "</body></html>\n" % (title, title), "text/html; charset=utf-8")
+            return Reply(
+                rule.code,
+                "<!DOCTYPE html>\n<html><head><title>%s</title></head><body><h1>%s</h1>"
+                "<p>The upstream server did not answer.</p><hr><center>nginx</center>"
+                "</body></html>\n" % (title, title),
+                "text/html; charset=utf-8",
+            )
         if kind == "malformed":
             if operation == "token":
                 return Reply(200, '{"access_token": "abc', "application/json")
@@ -477,12 +521,15 @@ class Handler(BaseHTTPRequestHandler):
             with sb.lock:
                 if operation == "token":
                     return sb.ispring.token(body, query)
-                return sb.ispring.soap(ctx, self.headers.get("SOAPAction"), expire_auth=expire,
-                                       task_failed=rule is not None and rule.kind == "task_failed")
+                return sb.ispring.soap(
+                    ctx,
+                    self.headers.get("SOAPAction"),
+                    expire_auth=expire,
+                    task_failed=rule is not None and rule.kind == "task_failed",
+                )
         if api == "edubrite":
             service, params = ctx
             cookies = edubrite.parse_cookies(self.headers.get("Cookie"))
             with sb.lock:
-                return sb.edubrite.call(service, params, cookies, self.headers.get("REAL_UNAME"),
-                                        expire_auth=expire)
+                return sb.edubrite.call(service, params, cookies, self.headers.get("REAL_UNAME"), expire_auth=expire)
         return text_reply(404, "Not Found")

@@ -50,21 +50,20 @@ class IspringState:
         self.departments = {}
         self.users = {}
         self.users_by_login = {}
-        self.admins = {}           # userId -> admin record (role, scope, canEditCourses, ...)
-        self.clients = {}          # client_id -> {secret, userId}
+        self.admins = {}  # userId -> admin record (role, scope, canEditCourses, ...)
+        self.clients = {}  # client_id -> {secret, userId}
         self.permanent_tokens = {}  # token -> userId
-        self.tokens = {}           # token -> {"userId", "expires"}
-        self.issued = []           # every token handed out since the last reset (GET /_sandbox/secrets)
+        self.tokens = {}  # token -> {"userId", "expires"}
+        self.issued = []  # every token handed out since the last reset (GET /_sandbox/secrets)
         self.courses = {}
-        self.enrollments = {}      # insertion ordered
-        self.by_course = {}        # courseId -> [enrollmentId]
+        self.enrollments = {}  # insertion ordered
+        self.by_course = {}  # courseId -> [enrollmentId]
         self.tasks = {}
         self.next_task_id = A.FIRST_TASK_ID
 
         names = {}
         for dep in fx.get("departments") or ():
-            rec = {"departmentId": str(dep["departmentId"]), "name": dep.get("name"),
-                   "parentId": None}
+            rec = {"departmentId": str(dep["departmentId"]), "name": dep.get("name"), "parentId": None}
             self.departments[rec["departmentId"]] = rec
             if rec["name"]:
                 names[rec["name"]] = rec["departmentId"]
@@ -79,10 +78,14 @@ class IspringState:
 
         for adm in fx.get("administrators") or ():
             user = self._user_ref(adm, "administrator")
-            rec = {"userId": user["userId"], "login": user["login"], "role": adm["role"],
-                   "roleName": adm.get("roleName"),
-                   "departments": [names.get(d, d) for d in adm.get("departments") or ()],
-                   "canEditCourses": list(adm.get("canEditCourses") or ())}
+            rec = {
+                "userId": user["userId"],
+                "login": user["login"],
+                "role": adm["role"],
+                "roleName": adm.get("roleName"),
+                "departments": [names.get(d, d) for d in adm.get("departments") or ()],
+                "canEditCourses": list(adm.get("canEditCourses") or ()),
+            }
             if rec["role"] == A.ROLE_DEPARTMENT_ADMIN or (rec["role"] == A.ROLE_CUSTOM and rec["departments"]):
                 rec["scope"] = A.sub_departments(self.departments, rec["departments"])
             else:
@@ -91,15 +94,17 @@ class IspringState:
 
         for cli in fx.get("api_clients") or ():
             user = self._user_ref(cli, "API client")
-            self.clients[str(cli["client_id"])] = {"secret": str(cli["client_secret"]),
-                                                   "userId": user["userId"]}
+            self.clients[str(cli["client_id"])] = {"secret": str(cli["client_secret"]), "userId": user["userId"]}
         for tok in fx.get("permanent_tokens") or ():
             user = self._user_ref(tok, "permanent token")
             self.permanent_tokens[str(tok["token"])] = user["userId"]
 
         for course in fx.get("courses") or ():
-            rec = {"courseId": str(course["courseId"]), "title": course.get("title", ""),
-                   "modules": int(course.get("modules", 1))}
+            rec = {
+                "courseId": str(course["courseId"]),
+                "title": course.get("title", ""),
+                "modules": int(course.get("modules", 1)),
+            }
             self.courses[rec["courseId"]] = rec
             self.by_course[rec["courseId"]] = []
 
@@ -110,23 +115,34 @@ class IspringState:
                 if login not in self.users_by_login:
                     raise FixtureError("enrollment %s: unknown learner %r" % (enr.get("enrollmentId"), login))
                 learner_id = self.users_by_login[login]["userId"]
-            self._add_enrollment({
-                "enrollmentId": str(enr["enrollmentId"]), "courseId": str(enr["courseId"]),
-                "learnerId": str(learner_id), "accessDate": enr.get("accessDate"),
-                "dueDate": enr.get("dueDate"), "passedModules": int(enr.get("passedModules", 0)),
-                "completionStatus": enr.get("completionStatus", "not_started"),
-                "completionDate": enr.get("completionDate"),
-                "awardedScore": enr.get("awardedScore", A.DEFAULT_AWARDED_SCORE),
-            })
+            self._add_enrollment(
+                {
+                    "enrollmentId": str(enr["enrollmentId"]),
+                    "courseId": str(enr["courseId"]),
+                    "learnerId": str(learner_id),
+                    "accessDate": enr.get("accessDate"),
+                    "dueDate": enr.get("dueDate"),
+                    "passedModules": int(enr.get("passedModules", 0)),
+                    "completionStatus": enr.get("completionStatus", "not_started"),
+                    "completionDate": enr.get("completionDate"),
+                    "awardedScore": enr.get("awardedScore", A.DEFAULT_AWARDED_SCORE),
+                }
+            )
 
         if scale:
             self._add_scale(scale)
 
     def _add_user(self, user):
         dep = user.get("departmentId") or self._dep_names.get(user.get("department"), user.get("department"))
-        rec = {"userId": str(user["userId"]), "login": str(user["login"]), "email": user.get("email", ""),
-               "firstName": user.get("firstName", ""), "lastName": user.get("lastName", ""),
-               "status": user.get("status", "active"), "departmentId": dep}
+        rec = {
+            "userId": str(user["userId"]),
+            "login": str(user["login"]),
+            "email": user.get("email", ""),
+            "firstName": user.get("firstName", ""),
+            "lastName": user.get("lastName", ""),
+            "status": user.get("status", "active"),
+            "departmentId": dep,
+        }
         if rec["login"] in self.users_by_login:
             raise FixtureError("duplicate login %r" % rec["login"])
         self.users[rec["userId"]] = rec
@@ -151,22 +167,39 @@ class IspringState:
 
     def _add_scale(self, n):
         root = next((d for d, rec in self.departments.items() if not rec["parentId"]), None)
-        self.departments[BENCH_DEPARTMENT_ID] = {"departmentId": BENCH_DEPARTMENT_ID, "name": "bench",
-                                                 "parentId": root}
-        self.courses[BENCH_COURSE_ID] = {"courseId": BENCH_COURSE_ID, "title": "Benchmark course",
-                                         "modules": BENCH_COURSE_MODULES}
+        self.departments[BENCH_DEPARTMENT_ID] = {"departmentId": BENCH_DEPARTMENT_ID, "name": "bench", "parentId": root}
+        self.courses[BENCH_COURSE_ID] = {
+            "courseId": BENCH_COURSE_ID,
+            "title": "Benchmark course",
+            "modules": BENCH_COURSE_MODULES,
+        }
         self.by_course[BENCH_COURSE_ID] = []
         for i in range(1, n + 1):
             login = bench_learner_login(i)
-            user = self._add_user({
-                "userId": "00000000-0000-4000-a000-%012d" % i, "login": login,
-                "email": "%s@example.com" % login, "firstName": "Learner", "lastName": "%05d" % i,
-                "status": "active", "departmentId": BENCH_DEPARTMENT_ID})
-            self._add_enrollment({
-                "enrollmentId": "00000000-0000-4000-b000-%012d" % i, "courseId": BENCH_COURSE_ID,
-                "learnerId": user["userId"], "accessDate": "2024-01-01T00:00:00Z", "dueDate": None,
-                "passedModules": BENCH_COURSE_MODULES // 2, "completionStatus": "in_progress",
-                "completionDate": None, "awardedScore": 0})
+            user = self._add_user(
+                {
+                    "userId": "00000000-0000-4000-a000-%012d" % i,
+                    "login": login,
+                    "email": "%s@example.com" % login,
+                    "firstName": "Learner",
+                    "lastName": "%05d" % i,
+                    "status": "active",
+                    "departmentId": BENCH_DEPARTMENT_ID,
+                }
+            )
+            self._add_enrollment(
+                {
+                    "enrollmentId": "00000000-0000-4000-b000-%012d" % i,
+                    "courseId": BENCH_COURSE_ID,
+                    "learnerId": user["userId"],
+                    "accessDate": "2024-01-01T00:00:00Z",
+                    "dueDate": None,
+                    "passedModules": BENCH_COURSE_MODULES // 2,
+                    "completionStatus": "in_progress",
+                    "completionDate": None,
+                    "awardedScore": 0,
+                }
+            )
 
     # --- views -------------------------------------------------------------------------------
 
@@ -202,8 +235,9 @@ class IspringState:
             "courses": list(self.courses.values()),
             "enrollments": enrollments,
             "tasks": [dict(t) for t in self.tasks.values()],
-            "tokens": [{"userId": t["userId"], "expires_in": round(t["expires"] - now, 3)}
-                       for t in self.tokens.values()],
+            "tokens": [
+                {"userId": t["userId"], "expires_in": round(t["expires"] - now, 3)} for t in self.tokens.values()
+            ],
         }
 
 
@@ -217,9 +251,9 @@ class EdubriteState:
         self.by_open_id = {}
         self.programs = {}
         self.by_ext_id = {}
-        self.sessions = {}        # SESSION_ID -> {"info": str|None, "user": str|None, "expires": float}
-        self.issued = []          # every SESSION_ID and SESSION_INFO handed out since the last reset
-        self.mails = []           # enrollUsersInProgram calls with sendMail=true
+        self.sessions = {}  # SESSION_ID -> {"info": str|None, "user": str|None, "expires": float}
+        self.issued = []  # every SESSION_ID and SESSION_INFO handed out since the last reset
+        self.mails = []  # enrollUsersInProgram calls with sendMail=true
         for user in fx.get("users") or ():
             self._add_user(user)
         for prog in fx.get("programs") or ():
@@ -227,24 +261,41 @@ class EdubriteState:
             for mem in prog.get("members") or ():
                 user = self._user_ref(mem)
                 rec["members"][user["id"]] = new_member(
-                    user["id"], **{k: mem.get(k) for k in (
-                        "startDate", "endDate", "dueDate", "awardDate", "awardExpDate", "score")},
-                    award=bool(mem.get("award", False)), quit=bool(mem.get("quit", False)))
+                    user["id"],
+                    **{
+                        k: mem.get(k) for k in ("startDate", "endDate", "dueDate", "awardDate", "awardExpDate", "score")
+                    },
+                    award=bool(mem.get("award", False)),
+                    quit=bool(mem.get("quit", False)),
+                )
         if scale:
-            self._add_program({"id": BENCH_PROGRAM_ID, "extId": BENCH_PROGRAM_EXT_ID,
-                               "name": "Benchmark program"})
+            self._add_program({"id": BENCH_PROGRAM_ID, "extId": BENCH_PROGRAM_EXT_ID, "name": "Benchmark program"})
             for i in range(1, scale + 1):
                 name = bench_member_name(i)
-                self._add_user({"id": "00000000-0000-4000-c000-%012d" % i, "userName": name,
-                                "openId": "oid-%s" % name, "email": "%s@example.com" % name,
-                                "firstName": "Member", "lastName": "%05d" % i,
-                                "siteRole": "STUDENT", "status": "ACTIVE"})
+                self._add_user(
+                    {
+                        "id": "00000000-0000-4000-c000-%012d" % i,
+                        "userName": name,
+                        "openId": "oid-%s" % name,
+                        "email": "%s@example.com" % name,
+                        "firstName": "Member",
+                        "lastName": "%05d" % i,
+                        "siteRole": "STUDENT",
+                        "status": "ACTIVE",
+                    }
+                )
 
     def _add_user(self, user):
-        rec = {"id": str(user["id"]), "userName": str(user["userName"]),
-               "openId": str(user.get("openId") or ""), "email": user.get("email", ""),
-               "firstName": user.get("firstName", ""), "lastName": user.get("lastName", ""),
-               "siteRole": user.get("siteRole", "STUDENT"), "status": user.get("status", "ACTIVE")}
+        rec = {
+            "id": str(user["id"]),
+            "userName": str(user["userName"]),
+            "openId": str(user.get("openId") or ""),
+            "email": user.get("email", ""),
+            "firstName": user.get("firstName", ""),
+            "lastName": user.get("lastName", ""),
+            "siteRole": user.get("siteRole", "STUDENT"),
+            "status": user.get("status", "ACTIVE"),
+        }
         self.users[rec["id"]] = rec
         self.by_name[rec["userName"]] = rec
         if rec["openId"]:
@@ -252,8 +303,7 @@ class EdubriteState:
         return rec
 
     def _add_program(self, prog):
-        rec = {"id": str(prog["id"]), "extId": prog.get("extId"), "name": prog.get("name", ""),
-               "members": {}}
+        rec = {"id": str(prog["id"]), "extId": prog.get("extId"), "name": prog.get("name", ""), "members": {}}
         self.programs[rec["id"]] = rec
         if rec["extId"]:
             self.by_ext_id[rec["extId"]] = rec
@@ -270,28 +320,46 @@ class EdubriteState:
         progs = []
         for prog in self.programs.values():
             item = {k: v for k, v in prog.items() if k != "members"}
-            item["members"] = [dict(m, userName=self.users[m["userId"]]["userName"])
-                               for m in prog["members"].values()]
+            item["members"] = [dict(m, userName=self.users[m["userId"]]["userName"]) for m in prog["members"].values()]
             progs.append(item)
         now = time.time()
         return {
             "site": self.site,
             "users": list(self.users.values()),
             "programs": progs,
-            "sessions": [{"loggedIn": s["info"] is not None, "user": s["user"],
-                          "expires_in": round(s["expires"] - now, 3)}
-                         for s in self.sessions.values()],
+            "sessions": [
+                {"loggedIn": s["info"] is not None, "user": s["user"], "expires_in": round(s["expires"] - now, 3)}
+                for s in self.sessions.values()
+            ],
             "mails": list(self.mails),
         }
 
 
-def new_member(user_id, startDate=None, endDate=None, dueDate=None, awardDate=None,
-               awardExpDate=None, score=None, award=False, quit=False, sendMail=None):
-    return {"userId": user_id, "startDate": _int_or_none(startDate), "endDate": _int_or_none(endDate),
-            "dueDate": _int_or_none(dueDate), "awardDate": _int_or_none(awardDate),
-            "awardExpDate": _int_or_none(awardExpDate), "award": bool(award),
-            "score": None if score is None else float(score), "quit": bool(quit),
-            "status": "COMPLETED" if award else "ENROLLED", "sendMail": sendMail}
+def new_member(
+    user_id,
+    startDate=None,
+    endDate=None,
+    dueDate=None,
+    awardDate=None,
+    awardExpDate=None,
+    score=None,
+    award=False,
+    quit=False,
+    sendMail=None,
+):
+    return {
+        "userId": user_id,
+        "startDate": _int_or_none(startDate),
+        "endDate": _int_or_none(endDate),
+        "dueDate": _int_or_none(dueDate),
+        "awardDate": _int_or_none(awardDate),
+        "awardExpDate": _int_or_none(awardExpDate),
+        "award": bool(award),
+        "score": None if score is None else float(score),
+        "quit": bool(quit),
+        "status": "COMPLETED" if award else "ENROLLED",
+        "sendMail": sendMail,
+    }
 
 
 def _int_or_none(value):

@@ -37,15 +37,43 @@ class SandboxError(RuntimeError):
 
 
 class Sandbox:
-    def __init__(self, port=0, tls=False, cert_dir=None, task_delay=0.1, token_ttl=1800, session_ttl=1800,
-                 max_sessions=20, latency_ms=0, scale=0, fixture=None, python=sys.executable,
-                 host="127.0.0.1", startup_timeout=20, extra_args=()):
+    def __init__(
+        self,
+        port=0,
+        tls=False,
+        cert_dir=None,
+        task_delay=0.1,
+        token_ttl=1800,
+        session_ttl=1800,
+        max_sessions=20,
+        latency_ms=0,
+        scale=0,
+        fixture=None,
+        python=sys.executable,
+        host="127.0.0.1",
+        startup_timeout=20,
+        extra_args=(),
+    ):
         self.port, self.tls, self.host = port, tls, host
         self.cert_dir = cert_dir or (tempfile.mkdtemp(prefix="lms-sandbox-cert-") if tls else None)
-        self.args = ["--host", host, "--port", str(port), "--task-delay", str(task_delay),
-                     "--token-ttl", str(token_ttl), "--session-ttl", str(session_ttl),
-                     "--max-sessions", str(max_sessions), "--latency-ms", str(latency_ms),
-                     "--scale", str(scale)]
+        self.args = [
+            "--host",
+            host,
+            "--port",
+            str(port),
+            "--task-delay",
+            str(task_delay),
+            "--token-ttl",
+            str(token_ttl),
+            "--session-ttl",
+            str(session_ttl),
+            "--max-sessions",
+            str(max_sessions),
+            "--latency-ms",
+            str(latency_ms),
+            "--scale",
+            str(scale),
+        ]
         if fixture:
             self.args += ["--fixture", str(fixture)]
         if tls:
@@ -76,9 +104,14 @@ class Sandbox:
         env = dict(os.environ)
         env["PYTHONPATH"] = SANDBOX_DIR + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
         env["PYTHONUNBUFFERED"] = "1"
-        self.proc = subprocess.Popen([self.python, "-m", "lms_sandbox"] + self.args, env=env,
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                     cwd=SANDBOX_DIR)
+        self.proc = subprocess.Popen(
+            [self.python, "-m", "lms_sandbox"] + self.args,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            cwd=SANDBOX_DIR,
+        )
         threading.Thread(target=self._drain, daemon=True).start()
         deadline = time.time() + self.startup_timeout
         if not self._url_event.wait(self.startup_timeout) or not self.url:
@@ -150,8 +183,9 @@ class Sandbox:
 
     def _call(self, method, path, data=None, timeout=10):
         body = json.dumps(data).encode("utf-8") if data is not None else None
-        req = urllib.request.Request(self.url + path, data=body, method=method,
-                                     headers={"Content-Type": "application/json"})
+        req = urllib.request.Request(
+            self.url + path, data=body, method=method, headers={"Content-Type": "application/json"}
+        )
         with urllib.request.urlopen(req, timeout=timeout, context=self._ssl) as resp:
             return json.loads(resp.read().decode("utf-8"))
 

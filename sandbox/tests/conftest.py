@@ -17,7 +17,7 @@ from lms_sandbox.testing import Sandbox  # noqa: E402
 
 COURSE1 = "14b847e8-c10f-11ea-b4e1-ae33e75597e9"
 COURSE2 = "3c5d2f10-c10f-11ea-b4e1-ae33e75597e9"
-SEED_ENROLLMENT = "e1f2c50e-c1ae-11ea-8592-a6eabe1809b2"   # kwong, course 1
+SEED_ENROLLMENT = "e1f2c50e-c1ae-11ea-8592-a6eabe1809b2"  # kwong, course 1
 E_JDOE_1 = "7c1d9a20-c1ae-11ea-8592-a6eabe180001"
 E_ASMITH_1 = "7c1d9a20-c1ae-11ea-8592-a6eabe180002"
 E_MGARCIA_1 = "7c1d9a20-c1ae-11ea-8592-a6eabe180003"
@@ -56,10 +56,14 @@ def sb(sandbox_server):
 
 # --- iSpring helpers -------------------------------------------------------------------------------
 
+
 def get_token(sb, who="admin"):
     client_id, secret = CLIENTS[who]
-    r = requests.post(sb.token_url, data={"client_id": client_id, "client_secret": secret,
-                                          "grant_type": "client_credentials"}, timeout=10)
+    r = requests.post(
+        sb.token_url,
+        data={"client_id": client_id, "client_secret": secret, "grant_type": "client_credentials"},
+        timeout=10,
+    )
     assert r.status_code == 200, r.text
     return r.json()["access_token"]
 
@@ -84,9 +88,11 @@ def text_of(root, name):
 
 def soap_body(method, inner, token=SEED_TOKEN, env_ns=HTTP_ENV_NS):
     creds = "<credentials><token>%s</token></credentials>" % token if token is not None else ""
-    return ('<?xml version="1.0" encoding="utf-8"?>\n<soap:Envelope xmlns:soap="%s"><soap:Body>'
-            '<%sRequest xmlns="%s">%s%s</%sRequest></soap:Body></soap:Envelope>'
-            % (env_ns, method, BODY_NS, creds, inner, method))
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n<soap:Envelope xmlns:soap="%s"><soap:Body>'
+        '<%sRequest xmlns="%s">%s%s</%sRequest></soap:Body></soap:Envelope>'
+        % (env_ns, method, BODY_NS, creds, inner, method)
+    )
 
 
 def soap_raw(sb, body, action=None, timeout=10, session=None):
@@ -113,8 +119,7 @@ def ids(tag, values, item="id"):
     return "<%s>%s</%s>" % (tag, "".join("<%s>%s</%s>" % (item, v, item) for v in values), tag)
 
 
-def update_status(sb, enrollments, status="complete", date="2024-05-01", course=COURSE1, token=SEED_TOKEN,
-                  reason=None):
+def update_status(sb, enrollments, status="complete", date="2024-05-01", course=COURSE1, token=SEED_TOKEN, reason=None):
     inner = ids("enrollmentIds", enrollments) + "<courseId>%s</courseId>" % course
     if date is not None:
         inner += "<date>%s</date>" % date
@@ -129,6 +134,7 @@ def enrollment(sb, eid):
 
 
 # --- EduBrite helpers ------------------------------------------------------------------------------
+
 
 def eb_login(sb, username="api_demo", password="demo-password"):
     s = requests.Session()

@@ -8,11 +8,35 @@ import time
 import pytest
 import requests
 import yaml
+from conftest import (
+    COURSE1,
+    COURSE2,
+    E_ASMITH_1,
+    E_ASMITH_2,
+    E_BJONES_1,
+    E_JDOE_1,
+    E_JDOE_2,
+    E_KWONG_2,
+    E_LTAN_1,
+    E_MGARCIA_1,
+    HTTPS_ENV_NS,
+    SEED_ENROLLMENT,
+    SEED_TOKEN,
+    enrollment,
+    fault_of,
+    find,
+    find_all,
+    get_token,
+    ids,
+    local,
+    soap,
+    soap_body,
+    soap_raw,
+    text_of,
+    update_status,
+)
 from lxml import etree
 
-from conftest import (COURSE1, COURSE2, E_ASMITH_1, E_ASMITH_2, E_BJONES_1, E_JDOE_1, E_JDOE_2, E_KWONG_2,
-                      E_LTAN_1, E_MGARCIA_1, HTTPS_ENV_NS, SEED_ENROLLMENT, SEED_TOKEN, enrollment, fault_of,
-                      find, find_all, get_token, ids, local, soap, soap_body, soap_raw, text_of, update_status)
 from lms_sandbox.state import DEFAULT_FIXTURE
 from lms_sandbox.testing import Sandbox
 
@@ -66,9 +90,13 @@ def wait_task(sb, task_id, timeout=5):
 
 # --- token -----------------------------------------------------------------------------------------
 
+
 def test_token_ok(sb):
-    r = requests.post(sb.token_url, data={"client_id": "demo-client", "client_secret": "demo-secret",
-                                          "grant_type": "client_credentials"}, headers={"Accept": "application/json"})
+    r = requests.post(
+        sb.token_url,
+        data={"client_id": "demo-client", "client_secret": "demo-secret", "grant_type": "client_credentials"},
+        headers={"Accept": "application/json"},
+    )
     assert r.status_code == 200
     assert r.headers["Content-Type"].startswith("application/json")
     body = r.json()
@@ -80,16 +108,18 @@ def test_token_ok(sb):
 
 @pytest.mark.parametrize("secret", ["wrong", ""])
 def test_token_bad_credentials(sb, secret):
-    r = requests.post(sb.token_url, data={"client_id": "demo-client", "client_secret": secret,
-                                          "grant_type": "client_credentials"})
+    r = requests.post(
+        sb.token_url, data={"client_id": "demo-client", "client_secret": secret, "grant_type": "client_credentials"}
+    )
     expected = 401 if secret else 400
     assert r.status_code == expected
     assert r.json()["code"] == expected and r.json()["message"]
 
 
 def test_token_unknown_client(sb):
-    r = requests.post(sb.token_url, data={"client_id": "nobody", "client_secret": "x",
-                                          "grant_type": "client_credentials"})
+    r = requests.post(
+        sb.token_url, data={"client_id": "nobody", "client_secret": "x", "grant_type": "client_credentials"}
+    )
     assert r.status_code == 401 and r.json()["code"] == 401
 
 
@@ -122,6 +152,7 @@ def test_token_expiry():
 
 # --- the seed sample ---------------------------------------------------------------------------------
 
+
 def test_seed_sample_request_verbatim(sb):
     r = soap_raw(sb, SEED_REQUEST.encode("utf-8"), action="updateCourseStatus")
     assert r.status_code == 200, r.text
@@ -142,6 +173,7 @@ def test_seed_sample_request_verbatim(sb):
 
 
 # --- SOAP framing errors ---------------------------------------------------------------------------------
+
 
 def test_https_envelope_namespace_accepted(sb):
     status, root = soap(sb, "getTaskStatus", "<taskId>1</taskId>", env_ns=HTTPS_ENV_NS)
@@ -166,12 +198,15 @@ def test_fault_shape(sb):
     assert fault_of(root) == "Wrong parameters"
 
 
-@pytest.mark.parametrize("body", [
-    b"",
-    b"garbage \xff\xfe",
-    b"<soap:Envelope xmlns:soap='http://schemas.xmlsoap.org/soap/envelope/'><soap:Body></soap:Body></soap:Envelope>",
-    b"<soap:Envelope xmlns:soap='http://schemas.xmlsoap.org/soap/envelope/'><soap:Body><foo/></soap:Body></soap:Envelope>",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"garbage \xff\xfe",
+        b"<soap:Envelope xmlns:soap='http://schemas.xmlsoap.org/soap/envelope/'><soap:Body></soap:Body></soap:Envelope>",
+        b"<soap:Envelope xmlns:soap='http://schemas.xmlsoap.org/soap/envelope/'><soap:Body><foo/></soap:Body></soap:Envelope>",
+    ],
+)
 def test_malformed_requests(sb, body):
     r = soap_raw(sb, body)
     assert r.status_code == 500 and fault_of(etree.fromstring(r.content)) == "Wrong parameters"
@@ -210,17 +245,20 @@ def test_invalid_token(sb):
 
 
 def test_parsing_is_tolerant_of_order_and_prefixes(sb):
-    body = ('<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body>'
-            '<x:updateCourseStatusRequest xmlns:x="http://ispringlearn.com/go/services/api/soap">'
-            '<x:status>complete</x:status><x:courseId>%s</x:courseId><x:date>2024-01-02</x:date>'
-            '<x:enrollmentIds><x:id>%s</x:id></x:enrollmentIds><x:unknown>1</x:unknown>'
-            '<x:credentials><x:token>%s</x:token></x:credentials>'
-            '</x:updateCourseStatusRequest></e:Body></e:Envelope>' % (COURSE1, E_JDOE_1, SEED_TOKEN))
+    body = (
+        '<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body>'
+        '<x:updateCourseStatusRequest xmlns:x="http://ispringlearn.com/go/services/api/soap">'
+        "<x:status>complete</x:status><x:courseId>%s</x:courseId><x:date>2024-01-02</x:date>"
+        "<x:enrollmentIds><x:id>%s</x:id></x:enrollmentIds><x:unknown>1</x:unknown>"
+        "<x:credentials><x:token>%s</x:token></x:credentials>"
+        "</x:updateCourseStatusRequest></e:Body></e:Envelope>" % (COURSE1, E_JDOE_1, SEED_TOKEN)
+    )
     r = soap_raw(sb, body, action="updateCourseStatus")
     assert r.status_code == 200, r.text
 
 
 # --- updateCourseStatus ---------------------------------------------------------------------------------
+
 
 def test_update_unknown_course(sb):
     status, root = update_status(sb, [E_JDOE_1], course="00000000-dead-beef-0000-000000000000")
@@ -229,29 +267,41 @@ def test_update_unknown_course(sb):
 
 @pytest.mark.parametrize("eids", [["nope"], [E_JDOE_1, "nope"], [E_JDOE_2]])
 def test_update_unknown_enrollment(sb, eids):
-    status, root = update_status(sb, eids)   # E_JDOE_2 is in course 2, not course 1
+    status, root = update_status(sb, eids)  # E_JDOE_2 is in course 2, not course 1
     assert (status, fault_of(root)) == (500, "Unknown Enrollment")
     assert sb.state()["ispring"]["tasks"] == []
 
 
-@pytest.mark.parametrize("status_value,date", [
-    ("completed", "2024-01-01"), ("", "2024-01-01"), ("complete", None), ("complete", ""),
-    ("complete", "2024/01/01"), ("complete", "2024-02-30"), ("complete", "2024-01-01T00:00:00Z"),
-    ("automatic", "01-01-2024"),
-])
+@pytest.mark.parametrize(
+    "status_value,date",
+    [
+        ("completed", "2024-01-01"),
+        ("", "2024-01-01"),
+        ("complete", None),
+        ("complete", ""),
+        ("complete", "2024/01/01"),
+        ("complete", "2024-02-30"),
+        ("complete", "2024-01-01T00:00:00Z"),
+        ("automatic", "01-01-2024"),
+    ],
+)
 def test_update_wrong_parameters(sb, status_value, date):
     status, root = update_status(sb, [E_JDOE_1], status=status_value, date=date)
     assert (status, fault_of(root)) == (500, "Wrong parameters")
 
 
 def test_update_missing_elements(sb):
-    status, root = soap(sb, "updateCourseStatus", "<courseId>%s</courseId><date>2024-01-01</date>"
-                                                  "<status>complete</status>" % COURSE1)
+    status, root = soap(
+        sb, "updateCourseStatus", "<courseId>%s</courseId><date>2024-01-01</date><status>complete</status>" % COURSE1
+    )
     assert fault_of(root) == "Wrong parameters"
     status, root = soap(sb, "updateCourseStatus", ids("enrollmentIds", [E_JDOE_1]) + "<status>automatic</status>")
     assert fault_of(root) == "Wrong parameters"
-    status, root = soap(sb, "updateCourseStatus", ids("enrollmentIds", []) + "<courseId>%s</courseId>"
-                        "<status>automatic</status>" % COURSE1)
+    status, root = soap(
+        sb,
+        "updateCourseStatus",
+        ids("enrollmentIds", []) + "<courseId>%s</courseId><status>automatic</status>" % COURSE1,
+    )
     assert fault_of(root) == "Wrong parameters"
 
 
@@ -322,8 +372,10 @@ def test_automatic_all_modules_passed_sets_passed(tmp_path):
     with Sandbox(fixture=str(path), task_delay=0) as sb:
         assert enrollment(sb, E_JDOE_1)["progress"] == 100
         status, root = update_status(sb, [E_JDOE_1], status="automatic", date=None)
-        assert text_of(soap(sb, "getTaskStatus", "<taskId>%s</taskId>" % text_of(root, "taskId"))[1],
-                       "status") == "complete"
+        assert (
+            text_of(soap(sb, "getTaskStatus", "<taskId>%s</taskId>" % text_of(root, "taskId"))[1], "status")
+            == "complete"
+        )
         enr = enrollment(sb, E_JDOE_1)
         assert enr["completionStatus"] == "passed"
         assert enr["completionDate"] and enr["completionDate"].endswith("Z")
@@ -331,17 +383,21 @@ def test_automatic_all_modules_passed_sets_passed(tmp_path):
 
 # --- permissions -------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("who,eids,course,expected", [
-    ("owner", [E_ASMITH_1], COURSE1, None),
-    ("admin", [E_ASMITH_1, E_JDOE_1], COURSE1, None),
-    ("sales", [E_JDOE_1], COURSE1, None),                        # sales
-    ("sales", [SEED_ENROLLMENT, E_LTAN_1], COURSE1, None),       # sales-emea: a sub-department
-    ("sales", [E_ASMITH_1], COURSE1, "Permission denied"),       # engineering
-    ("sales", [E_JDOE_1, E_ASMITH_1], COURSE1, "Permission denied"),
-    ("editor", [E_JDOE_2, E_ASMITH_2], COURSE2, None),           # can edit course 2
-    ("editor", [E_JDOE_1], COURSE1, "Permission denied"),        # but not course 1
-    ("viewer", [E_JDOE_1], COURSE1, "Permission denied"),
-])
+
+@pytest.mark.parametrize(
+    "who,eids,course,expected",
+    [
+        ("owner", [E_ASMITH_1], COURSE1, None),
+        ("admin", [E_ASMITH_1, E_JDOE_1], COURSE1, None),
+        ("sales", [E_JDOE_1], COURSE1, None),  # sales
+        ("sales", [SEED_ENROLLMENT, E_LTAN_1], COURSE1, None),  # sales-emea: a sub-department
+        ("sales", [E_ASMITH_1], COURSE1, "Permission denied"),  # engineering
+        ("sales", [E_JDOE_1, E_ASMITH_1], COURSE1, "Permission denied"),
+        ("editor", [E_JDOE_2, E_ASMITH_2], COURSE2, None),  # can edit course 2
+        ("editor", [E_JDOE_1], COURSE1, "Permission denied"),  # but not course 1
+        ("viewer", [E_JDOE_1], COURSE1, "Permission denied"),
+    ],
+)
 def test_update_permissions(sb, who, eids, course, expected):
     before = sb.state()["ispring"]["enrollments"]
     status, root = update_status(sb, eids, course=course, token=get_token(sb, who))
@@ -366,10 +422,14 @@ def test_department_admin_sees_only_its_scope(sb):
     token = get_token(sb, "sales")
     status, root = soap(sb, "ListLearnersResults", ids("courseIds", [COURSE1]), token=token)
     assert {text_of(r, "enrollmentId") for r in find_all(root, "learnerResult")} == {
-        SEED_ENROLLMENT, E_JDOE_1, E_LTAN_1, E_BJONES_1}
+        SEED_ENROLLMENT,
+        E_JDOE_1,
+        E_LTAN_1,
+        E_BJONES_1,
+    }
     status, root = soap(sb, "ListUsers", "", token=token)
     logins = {f.findtext("{*}value") for f in find_all(root, "field") if f.findtext("{*}name") == "LOGIN"}
-    assert logins == {"salesadmin", "jdoe", "kwong", "ltan"}   # bjones is inactive
+    assert logins == {"salesadmin", "jdoe", "kwong", "ltan"}  # bjones is inactive
     status, root = soap(sb, "ListEnrollments", "", token=token)
     assert len(find_all(root, "enrollment")) == 6
 
@@ -383,6 +443,7 @@ def test_custom_role_sees_only_its_course(sb):
 
 
 # --- ListLearnersResults ------------------------------------------------------------------------------------
+
 
 def learner_results(root):
     out = []
@@ -400,8 +461,16 @@ def test_list_learners_fields(sb):
     assert len(results) == 6
     assert find(root, "nextPageToken") is None
     seed = results[SEED_ENROLLMENT]
-    assert list(seed) == ["userId", "courseId", "enrollmentId", "completionStatus", "progress", "awardedScore",
-                          "accessDate", "dueDate"]
+    assert list(seed) == [
+        "userId",
+        "courseId",
+        "enrollmentId",
+        "completionStatus",
+        "progress",
+        "awardedScore",
+        "accessDate",
+        "dueDate",
+    ]
     assert seed["progress"] == "25" and seed["completionStatus"] == "in_progress"
     mg = results[E_MGARCIA_1]
     assert mg["completionDate"] == "2020-06-30T14:12:00Z" and mg["progress"] == "100"
@@ -479,14 +548,18 @@ def test_page_token_errors(sb):
         status, root = soap(sb, "ListLearnersResults", "<pageSize>2</pageSize><pageToken>%s</pageToken>" % bad)
         assert fault_of(root) == "Wrong parameters"
     # a token belongs to its query
-    status, root = soap(sb, "ListLearnersResults", ids("courseIds", [COURSE1]) +
-                        "<pageSize>2</pageSize><pageToken>%s</pageToken>" % token)
+    status, root = soap(
+        sb,
+        "ListLearnersResults",
+        ids("courseIds", [COURSE1]) + "<pageSize>2</pageSize><pageToken>%s</pageToken>" % token,
+    )
     assert fault_of(root) == "Wrong parameters"
     status, root = soap(sb, "ListEnrollments", "<pageSize>2</pageSize><pageToken>%s</pageToken>" % token)
     assert fault_of(root) == "Wrong parameters"
 
 
 # --- ListEnrollments -------------------------------------------------------------------------------------------
+
 
 def test_list_enrollments(sb):
     jdoe = enrollment(sb, E_JDOE_1)["learnerId"]
@@ -504,6 +577,7 @@ def test_list_enrollments(sb):
 
 
 # --- ListUsers ---------------------------------------------------------------------------------------------------
+
 
 def profiles(root):
     out = {}
@@ -526,8 +600,9 @@ def test_list_users(sb):
 
 
 def test_list_users_or_filters_and_case(sb):
-    inner = ids("logins", ["jdoe", "nobody"], "login") + ids("emails", ["ASMITH@example.com", "mgarcia@EXAMPLE.com"],
-                                                            "email")
+    inner = ids("logins", ["jdoe", "nobody"], "login") + ids(
+        "emails", ["ASMITH@example.com", "mgarcia@EXAMPLE.com"], "email"
+    )
     users = profiles(soap(sb, "ListUsers", inner)[1])
     assert set(users) == {"jdoe", "asmith", "mgarcia"}
     # logins are exact
@@ -546,6 +621,7 @@ def test_list_users_only_active(sb):
 
 # --- scale --------------------------------------------------------------------------------------------------------
 
+
 def test_scale_listing():
     with Sandbox(scale=2500) as sb:
         bench = "00000000-0000-4000-8000-000000000001"
@@ -555,7 +631,12 @@ def test_scale_listing():
         assert (pages, len(records)) == (3, 2500)
         first = {local(c): c.text for c in records[0]}
         assert first["completionStatus"] == "in_progress" and first["progress"] == "50"
-        users = profiles(soap(sb, "ListUsers", ids("logins", ["learner00001"], "login") +
-                              ids("emails", ["learner02500@example.com"], "email"))[1])
+        users = profiles(
+            soap(
+                sb,
+                "ListUsers",
+                ids("logins", ["learner00001"], "login") + ids("emails", ["learner02500@example.com"], "email"),
+            )[1]
+        )
         assert set(users) == {"learner00001", "learner02500"}
         print("3 pages of learner results (2500 records) in %.3f s" % elapsed)

@@ -14,10 +14,27 @@ import urllib.request
 
 import pytest
 import requests
+from conftest import (
+    COURSE1,
+    E_JDOE_1,
+    PROGRAM,
+    SANDBOX_DIR,
+    SEED_TOKEN,
+    eb,
+    eb_login,
+    eb_msg,
+    enrollment,
+    fault_of,
+    get_token,
+    members,
+    soap,
+    soap_body,
+    soap_raw,
+    text_of,
+    update_status,
+)
 from lxml import etree
 
-from conftest import (COURSE1, E_JDOE_1, PROGRAM, SANDBOX_DIR, SEED_TOKEN, eb, eb_login, eb_msg, enrollment,
-                      fault_of, get_token, members, soap, soap_body, soap_raw, text_of, update_status)
 from lms_sandbox.testing import Sandbox, SandboxError
 
 SAFE = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
@@ -33,13 +50,20 @@ def list_learners(sb, token=SEED_TOKEN, timeout=10):
 
 
 def complete_jdoe(sb, **kw):
-    return soap_raw(sb, soap_body("updateCourseStatus",
-                                  "<enrollmentIds><id>%s</id></enrollmentIds><courseId>%s</courseId>"
-                                  "<date>2024-01-01</date><status>complete</status>" % (E_JDOE_1, COURSE1)),
-                    "updateCourseStatus", **kw)
+    return soap_raw(
+        sb,
+        soap_body(
+            "updateCourseStatus",
+            "<enrollmentIds><id>%s</id></enrollmentIds><courseId>%s</courseId>"
+            "<date>2024-01-01</date><status>complete</status>" % (E_JDOE_1, COURSE1),
+        ),
+        "updateCourseStatus",
+        **kw,
+    )
 
 
 # --- health, state, reset, settings ---------------------------------------------------------------------------
+
 
 def test_health(sb):
     assert op(sb, "GET", "health") == (200, {"status": "ok"})
@@ -52,28 +76,59 @@ def test_state_contents(sb):
         assert key in isp
     logins = {u["login"] for u in isp["users"]}
     assert {"jdoe", "asmith", "kwong", "bjones"} <= logins
-    assert {u["email"] for u in isp["users"] if u["login"] in ("jdoe", "asmith")} == {"jdoe@example.com",
-                                                                                     "asmith@example.com"}
-    assert {a["role"] for a in isp["admins"]} == {"account_owner", "account_administrator",
-                                                  "department_administrator", "custom"}
+    assert {u["email"] for u in isp["users"] if u["login"] in ("jdoe", "asmith")} == {
+        "jdoe@example.com",
+        "asmith@example.com",
+    }
+    assert {a["role"] for a in isp["admins"]} == {
+        "account_owner",
+        "account_administrator",
+        "department_administrator",
+        "custom",
+    }
     assert [u for u in isp["users"] if u["status"] == "inactive"]
     enr = next(e for e in isp["enrollments"] if e["enrollmentId"] == "e1f2c50e-c1ae-11ea-8592-a6eabe1809b2")
     assert enr["courseId"] == COURSE1 and enr["login"] == "kwong"
-    assert {"enrollmentId", "courseId", "learnerId", "accessDate", "dueDate", "completionStatus", "completionDate",
-            "progress"} <= set(enr)
+    assert {
+        "enrollmentId",
+        "courseId",
+        "learnerId",
+        "accessDate",
+        "dueDate",
+        "completionStatus",
+        "completionDate",
+        "progress",
+    } <= set(enr)
     assert {u["userName"] for u in edu["users"]} >= {"adminusername", "user1", "user2", "user3", "user4", "jdoe_eb"}
     prog = next(p for p in edu["programs"] if p["id"] == PROGRAM)
     assert prog["extId"] == "ONBOARDING"
-    assert {"userId", "startDate", "endDate", "dueDate", "awardDate", "awardExpDate", "award", "score", "quit",
-            "status"} <= set(prog["members"][0])
+    assert {
+        "userId",
+        "startDate",
+        "endDate",
+        "dueDate",
+        "awardDate",
+        "awardExpDate",
+        "award",
+        "score",
+        "quit",
+        "status",
+    } <= set(prog["members"][0])
 
 
 def test_reset_restores_everything(sb):
     token = get_token(sb)
     session = eb_login(sb)
     update_status(sb, [E_JDOE_1])
-    eb(sb, session, "enrollmentService", dispatch="updateProgramMember", programId=PROGRAM, usernames="user1",
-       remove="true")
+    eb(
+        sb,
+        session,
+        "enrollmentService",
+        dispatch="updateProgramMember",
+        programId=PROGRAM,
+        usernames="user1",
+        remove="true",
+    )
     sb.faults([{"kind": "status", "code": 503, "count": -1, "operations": ["nothing"]}])
     time.sleep(0.15)
     assert enrollment(sb, E_JDOE_1)["completionStatus"] == "complete"
@@ -116,7 +171,7 @@ def test_latency(sb):
     list_learners(sb)
     assert time.time() - started >= 0.3
     started = time.time()
-    sb.health()   # the operator surface is not slowed down
+    sb.health()  # the operator surface is not slowed down
     assert time.time() - started < 0.3
     assert op(sb, "POST", "latency", {"ms": -1})[0] == 400
     assert sb.latency(0) == {"ms": 0}
@@ -127,14 +182,17 @@ def test_settings(sb):
     sb.settings(task_delay=5)
     status, root = update_status(sb, [E_JDOE_1])
     time.sleep(0.2)
-    assert text_of(soap(sb, "getTaskStatus", "<taskId>%s</taskId>" % text_of(root, "taskId"))[1],
-                   "status") == "in progress"
+    assert (
+        text_of(soap(sb, "getTaskStatus", "<taskId>%s</taskId>" % text_of(root, "taskId"))[1], "status")
+        == "in progress"
+    )
     assert op(sb, "POST", "settings", {"bogus": 1})[0] == 400
     sb.reset()
     assert sb.settings()["task_delay"] == 0.1
 
 
 # --- request log --------------------------------------------------------------------------------------------------
+
 
 def test_request_log(sb):
     sb.health()
@@ -145,8 +203,13 @@ def test_request_log(sb):
     requests.get(sb.url + "/nowhere")
     log = sb.requests()
     assert [(e["api"], e["operation"]) for e in log] == [
-        ("ispring", "token"), ("ispring", "updateCourseStatus"), ("edubrite", "connect"), ("edubrite", "connect"),
-        ("edubrite", "listProgramMembers"), (None, None)]
+        ("ispring", "token"),
+        ("ispring", "updateCourseStatus"),
+        ("edubrite", "connect"),
+        ("edubrite", "connect"),
+        ("edubrite", "listProgramMembers"),
+        (None, None),
+    ]
     for entry in log:
         assert {"method", "path", "operation", "api", "time", "status", "fault"} <= set(entry)
         assert entry["fault"] is None
@@ -167,6 +230,7 @@ def test_request_log(sb):
 
 # --- faults ---------------------------------------------------------------------------------------------------------
 
+
 def test_fault_rules_validation(sb):
     assert op(sb, "POST", "faults", [{"kind": "explode"}])[0] == 400
     assert op(sb, "POST", "faults", [{"kind": "status", "api": "moodle"}])[0] == 400
@@ -184,7 +248,7 @@ def test_fault_status_429_retry_after(sb):
         r = complete_jdoe(sb)
         assert r.status_code == 429 and r.headers["Retry-After"] == "1"
         assert r.headers["Content-Type"].startswith("text/plain") and r.text
-    assert sb.state()["ispring"]["tasks"] == []          # not processed
+    assert sb.state()["ispring"]["tasks"] == []  # not processed
     assert complete_jdoe(sb).status_code == 200
     log = sb.requests()
     assert [(e["status"], e["fault"]) for e in log] == [(429, "status")] * 3 + [(200, None)]
@@ -199,10 +263,20 @@ def test_fault_status_codes(sb, code):
 
 
 def test_fault_filters_after_and_forever(sb):
-    sb.faults([{"kind": "status", "code": 503, "count": -1, "after": 2, "operations": ["ListLearnersResults"],
-                "api": "ispring"}])
+    sb.faults(
+        [
+            {
+                "kind": "status",
+                "code": 503,
+                "count": -1,
+                "after": 2,
+                "operations": ["ListLearnersResults"],
+                "api": "ispring",
+            }
+        ]
+    )
     assert [list_learners(sb).status_code for _ in range(5)] == [200, 200, 503, 503, 503]
-    assert complete_jdoe(sb).status_code == 200           # other operations pass
+    assert complete_jdoe(sb).status_code == 200  # other operations pass
     assert requests.post(sb.edubrite_url("connect")).status_code == 200
     rule = sb.faults()[0]
     assert (rule["seen"], rule["hits"]) == (5, 3)
@@ -238,7 +312,7 @@ def test_fault_slow_client_timeout_still_processed(sb):
     with pytest.raises(requests.exceptions.Timeout):
         complete_jdoe(sb, timeout=0.3)
     time.sleep(1.3)
-    assert len(sb.state()["ispring"]["tasks"]) == 1       # processed after the sleep
+    assert len(sb.state()["ispring"]["tasks"]) == 1  # processed after the sleep
     assert enrollment(sb, E_JDOE_1)["completionStatus"] == "complete"
 
 
@@ -257,8 +331,10 @@ def test_fault_malformed(sb, api):
 
 def test_fault_malformed_token(sb):
     sb.faults([{"kind": "malformed", "operations": ["token"]}])
-    r = requests.post(sb.token_url, data={"client_id": "demo-client", "client_secret": "demo-secret",
-                                          "grant_type": "client_credentials"})
+    r = requests.post(
+        sb.token_url,
+        data={"client_id": "demo-client", "client_secret": "demo-secret", "grant_type": "client_credentials"},
+    )
     assert r.status_code == 200
     with pytest.raises(ValueError):
         json.loads(r.text)
@@ -281,12 +357,15 @@ def test_fault_xxe(sb, api):
     else:
         session = eb_login(sb)
         sb.faults([{"kind": "xxe"}])
-        r = session.post(sb.edubrite_url("enrollmentService"), headers={"REAL_UNAME": "adminusername"},
-                         data={"dispatch": "updateProgramMember", "programId": PROGRAM, "usernames": "user1"})
+        r = session.post(
+            sb.edubrite_url("enrollmentService"),
+            headers={"REAL_UNAME": "adminusername"},
+            data={"dispatch": "updateProgramMember", "programId": PROGRAM, "usernames": "user1"},
+        )
         leaf = "value"
     assert r.status_code == 200
     assert b'<!ENTITY xxe SYSTEM "file:///etc/passwd">' in r.content and b"&xxe;" in r.content
-    root = etree.fromstring(r.content, SAFE)      # parses; the entity is not resolved
+    root = etree.fromstring(r.content, SAFE)  # parses; the entity is not resolved
     el = next(e for e in root.iter() if isinstance(e.tag, str) and etree.QName(e).localname == leaf)
     assert "root:" not in etree.tostring(el, encoding="unicode")
     assert root.getroottree().docinfo.internalDTD is not None
@@ -309,14 +388,14 @@ def test_fault_expire_auth_ispring_issued_token(sb):
     # the token stays invalid; a new one works
     assert fault_of(soap(sb, "getTaskStatus", "<taskId>1</taskId>", token=token)[1]) == "Authorization failed"
     assert fault_of(soap(sb, "getTaskStatus", "<taskId>1</taskId>", token=get_token(sb))[1]) == "Wrong parameters"
-    assert sb.requests()[1]["fault"] == "expire_auth"   # the token request did not take it
+    assert sb.requests()[1]["fault"] == "expire_auth"  # the token request did not take it
 
 
 def test_fault_expire_auth_permanent_token(sb):
     sb.faults([{"kind": "expire_auth", "operations": ["updateCourseStatus"]}])
     status, root = update_status(sb, [E_JDOE_1])
     assert (status, fault_of(root)) == (500, "Authorization failed")
-    status, root = update_status(sb, [E_JDOE_1])   # permanent token: only that request failed
+    status, root = update_status(sb, [E_JDOE_1])  # permanent token: only that request failed
     assert status == 200
 
 
@@ -326,19 +405,28 @@ def test_fault_expire_auth_edubrite(sb):
     r, root = eb(sb, session, "userService", dispatch="get", userName="user1")
     assert (r.status_code, eb_msg(root)[:2]) == (401, ("-1", "0174"))
     r, root = eb(sb, session, "userService", dispatch="get", userName="user1")
-    assert eb_msg(root)[1] == "0174"   # the session is gone
+    assert eb_msg(root)[1] == "0174"  # the session is gone
     assert eb(sb, eb_login(sb), "userService", dispatch="get", userName="user1")[0].status_code == 200
 
 
 def test_fault_fail_write_nth(sb):
     session = eb_login(sb)
     sb.faults([{"kind": "fail_write", "after": 1, "operations": ["updateProgramMember"]}])
-    ok = eb(sb, session, "enrollmentService", dispatch="updateProgramMember", programId=PROGRAM, usernames="user1",
-            dueDate="1")[0]
+    ok = eb(
+        sb,
+        session,
+        "enrollmentService",
+        dispatch="updateProgramMember",
+        programId=PROGRAM,
+        usernames="user1",
+        dueDate="1",
+    )[0]
     assert ok.status_code == 200
-    r = session.post(sb.edubrite_url("enrollmentService"), headers={"REAL_UNAME": "adminusername"},
-                     data={"dispatch": "updateProgramMember", "programId": PROGRAM, "usernames": "user2",
-                           "dueDate": "2"})
+    r = session.post(
+        sb.edubrite_url("enrollmentService"),
+        headers={"REAL_UNAME": "adminusername"},
+        data={"dispatch": "updateProgramMember", "programId": PROGRAM, "usernames": "user2", "dueDate": "2"},
+    )
     assert r.status_code == 500 and r.text == "Internal Server Error"
     assert r.headers["Content-Type"].startswith("text/plain")
     mem = members(sb)
@@ -354,20 +442,22 @@ def test_fault_fail_write_ispring(sb):
 
 def test_fault_task_failed(sb):
     sb.faults([{"kind": "task_failed"}])
-    assert list_learners(sb).status_code == 200          # not a task: not hit
+    assert list_learners(sb).status_code == 200  # not a task: not hit
     status, root = update_status(sb, [E_JDOE_1])
     assert status == 200
     task_id = text_of(root, "taskId")
     time.sleep(0.2)
     assert text_of(soap(sb, "getTaskStatus", "<taskId>%s</taskId>" % task_id)[1], "status") == "failed"
     assert enrollment(sb, E_JDOE_1)["completionStatus"] == "in_progress"
-    status, root = update_status(sb, [E_JDOE_1])          # count 1: the next one works
+    status, root = update_status(sb, [E_JDOE_1])  # count 1: the next one works
     time.sleep(0.2)
-    assert text_of(soap(sb, "getTaskStatus", "<taskId>%s</taskId>" % text_of(root, "taskId"))[1],
-                   "status") == "complete"
+    assert (
+        text_of(soap(sb, "getTaskStatus", "<taskId>%s</taskId>" % text_of(root, "taskId"))[1], "status") == "complete"
+    )
 
 
 # --- HTTP behaviour ---------------------------------------------------------------------------------------------------
+
 
 def test_keep_alive(sb):
     host, port = sb.url.split("//")[1].split(":")
@@ -394,11 +484,13 @@ def test_soap_get_not_allowed(sb):
 def test_chunked_request_body(sb):
     def gen():
         yield soap_body("getTaskStatus", "<taskId>1</taskId>").encode()
+
     r = requests.post(sb.soap_url, data=gen(), headers={"Content-Type": "text/xml"})
     assert r.status_code == 500 and fault_of(etree.fromstring(r.content)) == "Wrong parameters"
 
 
 # --- TLS ----------------------------------------------------------------------------------------------------------------
+
 
 def test_tls(tmp_path):
     with Sandbox(tls=True, cert_dir=str(tmp_path)) as sb:
@@ -406,8 +498,11 @@ def test_tls(tmp_path):
         cert = tmp_path / "cert.pem"
         assert cert.exists() and (tmp_path / "key.pem").exists()
         assert sb.cert_path == str(cert)
-        r = requests.post(sb.token_url, data={"client_id": "demo-client", "client_secret": "demo-secret",
-                                              "grant_type": "client_credentials"}, verify=str(cert))
+        r = requests.post(
+            sb.token_url,
+            data={"client_id": "demo-client", "client_secret": "demo-secret", "grant_type": "client_credentials"},
+            verify=str(cert),
+        )
         assert r.status_code == 200
         r = requests.get(sb.url.replace("127.0.0.1", "localhost") + "/_sandbox/health", verify=str(cert))
         assert r.json() == {"status": "ok"}
@@ -415,13 +510,14 @@ def test_tls(tmp_path):
         with urllib.request.urlopen(sb.url + "/_sandbox/health", context=ctx) as resp:
             assert resp.status == 200
         with pytest.raises(requests.exceptions.SSLError):
-            requests.get(sb.url + "/_sandbox/health")      # not trusted without the cert
+            requests.get(sb.url + "/_sandbox/health")  # not trusted without the cert
         with pytest.raises(requests.exceptions.ConnectionError):
             requests.get(sb.url.replace("https", "http") + "/_sandbox/health", timeout=3)
         assert requests.get(sb.url + "/_sandbox/health", verify=str(cert)).status_code == 200  # still serving
 
 
 # --- the process ---------------------------------------------------------------------------------------------------------
+
 
 def test_sigterm_exits_zero():
     sb = Sandbox().start()
@@ -437,8 +533,13 @@ def test_sigint_exits_zero():
 
 def test_port_from_environment():
     env = dict(os.environ, PYTHONPATH=SANDBOX_DIR, SANDBOX_PORT="0")
-    proc = subprocess.Popen([sys.executable, "-m", "lms_sandbox", "--quiet"], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lms_sandbox", "--quiet"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         line = proc.stdout.readline()
         assert line.startswith("LMS sandbox listening on http://127.0.0.1:")

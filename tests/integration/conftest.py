@@ -26,8 +26,16 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SEED_TOKEN = "p-1sJDjmULL5DdpXPJTcbm4jVIaWVHvNmrjAxATRbNE"
 # Canary secrets: every secret of the sandbox's fixture.  Each run also adds the tokens and
 # session cookies the sandbox issued during the run.
-FIXTURE_SECRETS = (SEED_TOKEN, "demo-secret", "owner-secret", "sales-admin-secret", "editor-secret",
-                   "viewer-secret", "demo-password", "9Zq4-uuid-style-secret")
+FIXTURE_SECRETS = (
+    SEED_TOKEN,
+    "demo-secret",
+    "owner-secret",
+    "sales-admin-secret",
+    "editor-secret",
+    "viewer-secret",
+    "demo-password",
+    "9Zq4-uuid-style-secret",
+)
 
 
 class Run:
@@ -69,8 +77,9 @@ def play(lms, tmp_path):
 @pytest.fixture(scope="module")
 def tls_sandbox(tmp_path_factory):
     """A second sandbox, serving HTTPS with a self-signed certificate."""
-    with Sandbox(python=sys.executable, task_delay=0.05, tls=True,
-                 cert_dir=str(tmp_path_factory.mktemp("cert"))) as running:
+    with Sandbox(
+        python=sys.executable, task_delay=0.05, tls=True, cert_dir=str(tmp_path_factory.mktemp("cert"))
+    ) as running:
         yield running
 
 
@@ -81,34 +90,52 @@ def player(lms, tmp_path):
         counter[0] += 1
         playbook = tmp_path / ("play%d.yml" % counter[0])
         results_file = tmp_path / ("results%d.jsonl" % counter[0])
-        module_defaults = {
-            "group/learnops.lms.ispring": {"api_url": lms.url, "token": SEED_TOKEN},
-            "group/learnops.lms.edubrite": {"site_url": lms.url, "api_username": "api_demo",
-                                            "api_password": "demo-password", "run_as": "adminusername"},
-        } if defaults else {}
-        playbook.write_text(yaml.safe_dump([{
-            "name": "Integration test", "hosts": "localhost", "gather_facts": False,
-            "module_defaults": module_defaults, "tasks": tasks,
-        }], sort_keys=False))
+        module_defaults = (
+            {
+                "group/learnops.lms.ispring": {"api_url": lms.url, "token": SEED_TOKEN},
+                "group/learnops.lms.edubrite": {
+                    "site_url": lms.url,
+                    "api_username": "api_demo",
+                    "api_password": "demo-password",
+                    "run_as": "adminusername",
+                },
+            }
+            if defaults
+            else {}
+        )
+        playbook.write_text(
+            yaml.safe_dump(
+                [
+                    {
+                        "name": "Integration test",
+                        "hosts": "localhost",
+                        "gather_facts": False,
+                        "module_defaults": module_defaults,
+                        "tasks": tasks,
+                    }
+                ],
+                sort_keys=False,
+            )
+        )
         venv_bin = os.path.join(os.environ.get("LMS_TEST_VENV", sys.prefix), "bin")
-        command = [os.path.join(venv_bin, "ansible-playbook"), "-i", "localhost,", "-c", "local",
-                   str(playbook)]
+        command = [os.path.join(venv_bin, "ansible-playbook"), "-i", "localhost,", "-c", "local", str(playbook)]
         command += ["--check"] if check else []
         command += ["--diff"] if diff else []
         command += ["-" + "v" * verbosity] if verbosity else []
         environment = dict(os.environ)
-        environment.update({
-            "LMS_RESULTS_FILE": str(results_file),
-            "ANSIBLE_CALLBACKS_ENABLED": "record_results",
-            "ANSIBLE_CALLBACK_PLUGINS": os.path.join(HERE, "callback"),
-            "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
-            "ANSIBLE_NOCOLOR": "1",
-            "ANSIBLE_RETRY_FILES_ENABLED": "0",
-            "PATH": venv_bin + os.pathsep + environment.get("PATH", ""),
-        })
+        environment.update(
+            {
+                "LMS_RESULTS_FILE": str(results_file),
+                "ANSIBLE_CALLBACKS_ENABLED": "record_results",
+                "ANSIBLE_CALLBACK_PLUGINS": os.path.join(HERE, "callback"),
+                "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+                "ANSIBLE_NOCOLOR": "1",
+                "ANSIBLE_RETRY_FILES_ENABLED": "0",
+                "PATH": venv_bin + os.pathsep + environment.get("PATH", ""),
+            }
+        )
         environment.update(env or {})
-        done = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=600,
-                              check=False)
+        done = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=600, check=False)
         results = []
         if results_file.exists():
             results = [json.loads(line) for line in results_file.read_text().splitlines() if line]
@@ -122,13 +149,17 @@ def player(lms, tmp_path):
 def hostile_replies(operation):
     """Fault rules whose replies must fail a run before any write, and the words the failure
     message must contain, for ``pytest.mark.parametrize``."""
-    return pytest.mark.parametrize("rule, words", [
-        ({"kind": "malformed", "count": 1, "operations": [operation]}, "not well-formed XML (HTTP 200"),
-        ({"kind": "html", "code": 500, "count": 1, "operations": [operation]}, "HTTP 500"),
-        ({"kind": "xxe", "count": 1, "operations": [operation]}, "DOCTYPE"),
-        ({"kind": "bomb", "count": 1, "operations": [operation]}, "DOCTYPE"),
-        ({"kind": "status", "code": 503, "count": -1}, "after 3 attempt(s)"),
-    ], ids=["malformed", "html-500", "xxe", "billion-laughs", "503-forever"])
+    return pytest.mark.parametrize(
+        "rule, words",
+        [
+            ({"kind": "malformed", "count": 1, "operations": [operation]}, "not well-formed XML (HTTP 200"),
+            ({"kind": "html", "code": 500, "count": 1, "operations": [operation]}, "HTTP 500"),
+            ({"kind": "xxe", "count": 1, "operations": [operation]}, "DOCTYPE"),
+            ({"kind": "bomb", "count": 1, "operations": [operation]}, "DOCTYPE"),
+            ({"kind": "status", "code": 503, "count": -1}, "after 3 attempt(s)"),
+        ],
+        ids=["malformed", "html-500", "xxe", "billion-laughs", "503-forever"],
+    )
 
 
 def writes(requests, operations):

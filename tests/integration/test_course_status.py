@@ -16,10 +16,17 @@ SAFETY = "3c5d2f10-c10f-11ea-b4e1-ae33e75597e9"
 SEED_ENROLLMENT = "e1f2c50e-c1ae-11ea-8592-a6eabe1809b2"
 JDOE = "7c1d9a20-c1ae-11ea-8592-a6eabe180001"
 ASMITH = "7c1d9a20-c1ae-11ea-8592-a6eabe180002"
-MGARCIA = "7c1d9a20-c1ae-11ea-8592-a6eabe180003"   # passed, all modules
-LTAN = "7c1d9a20-c1ae-11ea-8592-a6eabe180004"      # complete by hand, progress 50
-SEED = os.path.join(os.path.dirname(__file__), "..", "unit", "plugins", "module_utils", "fixtures",
-                    "seed_update_course_status_request.xml")
+MGARCIA = "7c1d9a20-c1ae-11ea-8592-a6eabe180003"  # passed, all modules
+LTAN = "7c1d9a20-c1ae-11ea-8592-a6eabe180004"  # complete by hand, progress 50
+SEED = os.path.join(
+    os.path.dirname(__file__),
+    "..",
+    "unit",
+    "plugins",
+    "module_utils",
+    "fixtures",
+    "seed_update_course_status_request.xml",
+)
 WRITES = ("updateCourseStatus",)
 
 
@@ -37,8 +44,17 @@ def shape(xml):
 
 
 def test_seed_sample_input_sends_the_seed_sample_request(play, lms):
-    run = play([task(course_id=COURSE, status="complete", date="2020-07-22", reason="Completed offline",
-                     enrollment_ids=[SEED_ENROLLMENT])])
+    run = play(
+        [
+            task(
+                course_id=COURSE,
+                status="complete",
+                date="2020-07-22",
+                reason="Completed offline",
+                enrollment_ids=[SEED_ENROLLMENT],
+            )
+        ]
+    )
     assert run.rc == 0, run.output
     sent = writes(lms.requests(), WRITES)
     assert len(sent) == 1
@@ -52,8 +68,12 @@ def test_seed_sample_input_sends_the_seed_sample_request(play, lms):
 
 
 def test_apply_then_reapply_changes_nothing(play, lms):
-    learners = [{"enrollment_id": SEED_ENROLLMENT}, {"login": "jdoe"},
-                {"email": "ASMITH@example.com", "date": "2020-07-20"}, {"login": "mgarcia"}]
+    learners = [
+        {"enrollment_id": SEED_ENROLLMENT},
+        {"login": "jdoe"},
+        {"email": "ASMITH@example.com", "date": "2020-07-20"},
+        {"login": "mgarcia"},
+    ]
     first = play([task(course_id=COURSE, date="2020-07-22", reason="Completed offline", learners=learners)])
     assert first.rc == 0, first.output
     changed = {e["enrollment_id"]: e["changed"] for e in first.result["learners"]}
@@ -76,8 +96,9 @@ def test_apply_then_reapply_changes_nothing(play, lms):
 
 def test_check_mode_reports_and_writes_nothing(play, lms):
     before = lms.state()["ispring"]["enrollments"]
-    run = play([task(course_id=COURSE, date="2020-07-22", learners=[{"login": "jdoe"}, {"login": "mgarcia"}])],
-               check=True)
+    run = play(
+        [task(course_id=COURSE, date="2020-07-22", learners=[{"login": "jdoe"}, {"login": "mgarcia"}])], check=True
+    )
     assert run.rc == 0, run.output
     assert run.result["changed"] is True
     assert [e["changed"] for e in run.result["learners"]] == [True, False]
@@ -119,8 +140,10 @@ def as_client(lms, client, **args):
 
 
 def test_client_credentials(play, lms):
-    run = play([as_client(lms, "demo-client", course_id=COURSE, date="2020-07-22", learners=[{"login": "jdoe"}])],
-               defaults=False)
+    run = play(
+        [as_client(lms, "demo-client", course_id=COURSE, date="2020-07-22", learners=[{"login": "jdoe"}])],
+        defaults=False,
+    )
     assert run.rc == 0, run.output
     assert [e["operation"] for e in lms.requests()][0] == "token"
 
@@ -134,9 +157,21 @@ def test_unknown_course(play, lms):
 
 
 def test_unknown_learners_are_reported_together_before_any_write(play, lms):
-    run = play([task(course_id=COURSE, date="2020-07-22", learners=[
-        {"login": "jdoe"}, {"login": "nobody"}, {"email": "ghost@example.com"},
-        {"enrollment_id": "no-such-enrollment"}, {"login": "bjones"}])])
+    run = play(
+        [
+            task(
+                course_id=COURSE,
+                date="2020-07-22",
+                learners=[
+                    {"login": "jdoe"},
+                    {"login": "nobody"},
+                    {"email": "ghost@example.com"},
+                    {"enrollment_id": "no-such-enrollment"},
+                    {"login": "bjones"},
+                ],
+            )
+        ]
+    )
     assert run.failed
     message = run.result["msg"]
     for culprit in ("nobody", "ghost@example.com", "no-such-enrollment", "bjones"):
@@ -160,33 +195,62 @@ def test_bad_and_missing_dates(play, lms):
 
 
 def test_department_administrator_sees_only_their_departments(play, lms):
-    run = play([as_client(lms, "sales-admin-client", course_id=COURSE, date="2020-07-22",
-                          learners=[{"login": "jdoe"}, {"login": "asmith"}])], defaults=False)
+    run = play(
+        [
+            as_client(
+                lms,
+                "sales-admin-client",
+                course_id=COURSE,
+                date="2020-07-22",
+                learners=[{"login": "jdoe"}, {"login": "asmith"}],
+            )
+        ],
+        defaults=False,
+    )
     assert run.failed
     assert "asmith" in run.result["msg"] and "jdoe" not in run.result["msg"]
     assert writes(lms.requests(), WRITES) == []
-    inside = play([as_client(lms, "sales-admin-client", course_id=COURSE, date="2020-07-22",
-                             learners=[{"login": "jdoe"}, {"login": "kwong"}])], defaults=False)
+    inside = play(
+        [
+            as_client(
+                lms,
+                "sales-admin-client",
+                course_id=COURSE,
+                date="2020-07-22",
+                learners=[{"login": "jdoe"}, {"login": "kwong"}],
+            )
+        ],
+        defaults=False,
+    )
     assert inside.rc == 0, inside.output
     assert enrollment(lms, JDOE)["completionStatus"] == "complete"
 
 
 def test_permission_denied_names_the_course(play, lms):
-    run = play([as_client(lms, "viewer-client", course_id=COURSE, date="2020-07-22", learners=[{"login": "jdoe"}])],
-               defaults=False)
+    run = play(
+        [as_client(lms, "viewer-client", course_id=COURSE, date="2020-07-22", learners=[{"login": "jdoe"}])],
+        defaults=False,
+    )
     assert run.failed
     assert COURSE in run.result["msg"] and "Permission denied" in run.result["msg"]
     assert writes(lms.requests(), WRITES) == []
 
 
 def test_info_lists_normalised_results(play, lms):
-    run = play([{"name": "Read", "learnops.lms.course_status_info": {
-        "course_ids": [COURSE], "statuses": ["passed", "complete"]}}])
+    run = play(
+        [
+            {
+                "name": "Read",
+                "learnops.lms.course_status_info": {"course_ids": [COURSE], "statuses": ["passed", "complete"]},
+            }
+        ]
+    )
     assert run.rc == 0, run.output
     found = {r["enrollment_id"]: r for r in run.result["results"]}
     assert set(found) == {MGARCIA, LTAN}
     assert found[MGARCIA]["status"] == "passed" and found[MGARCIA]["completion_date"].startswith("2020-06-30")
-    by_login = play([{"name": "Read", "learnops.lms.course_status_info": {
-        "course_ids": [COURSE, SAFETY], "logins": ["jdoe"]}}])
+    by_login = play(
+        [{"name": "Read", "learnops.lms.course_status_info": {"course_ids": [COURSE, SAFETY], "logins": ["jdoe"]}}]
+    )
     assert [(r["course_id"], r["login"]) for r in by_login.result["results"]] == [(COURSE, "jdoe"), (SAFETY, "jdoe")]
     assert writes(lms.requests(), WRITES) == []

@@ -19,10 +19,13 @@ import yaml
 from .test_playbooks import ROOT, run_command
 
 ARGUMENTS = os.path.join(ROOT, "plugins", "module_utils", "arguments.py")
-CREDENTIAL_TYPES = [os.path.join(ROOT, "docs", "awx", name)
-                    for name in ("credential-type-ispring.yml", "credential-type-edubrite.yml")]
-PIPELINES = {"github": os.path.join(ROOT, "docs", "ci", "github-actions.yml"),
-             "gitlab": os.path.join(ROOT, "docs", "ci", "gitlab-ci.yml")}
+CREDENTIAL_TYPES = [
+    os.path.join(ROOT, "docs", "awx", name) for name in ("credential-type-ispring.yml", "credential-type-edubrite.yml")
+]
+PIPELINES = {
+    "github": os.path.join(ROOT, "docs", "ci", "github-actions.yml"),
+    "gitlab": os.path.join(ROOT, "docs", "ci", "gitlab-ci.yml"),
+}
 # Not injected on purpose (docs/awx.md): a stored iSpring token expires after 30 minutes.
 NOT_INJECTED = {"ISPRING_TOKEN"}
 
@@ -77,7 +80,7 @@ def test_credential_type_is_a_valid_awx_definition(path):
     for field in fields:
         assert set(field) <= {"id", "type", "label", "help_text", "secret", "multiline", "format", "choices"}
         assert field["type"] in ("string", "boolean") and field["label"]
-    assert set(definition["inputs"]["required"]) == set(ids)   # every input is needed: none is left empty
+    assert set(definition["inputs"]["required"]) == set(ids)  # every input is needed: none is left empty
     assert set(definition["injectors"]) == {"env"}
 
 
@@ -88,8 +91,10 @@ def pipeline_commands(name):
         assert set(pipeline[True if True in pipeline else "on"]) >= {"pull_request", "push"}
         jobs = pipeline["jobs"]
         assert "pull_request" in jobs["drift"]["if"] and "refs/heads/main" in jobs["apply"]["if"]
-        scripts = {phase: [step["run"] for step in jobs[job]["steps"] if "run" in step]
-                   for phase, job in (("review", "drift"), ("apply", "apply"))}
+        scripts = {
+            phase: [step["run"] for step in jobs[job]["steps"] if "run" in step]
+            for phase, job in (("review", "drift"), ("apply", "apply"))
+        }
         env = pipeline["env"]
         for variable, value in env.items():
             if variable.endswith(("_SECRET", "_PASSWORD", "_CLIENT_ID", "_USERNAME")):
@@ -127,8 +132,11 @@ def test_pipeline_commands_work_against_the_sandbox(lms, tmp_path):
         run = run_command(lms, tmp_path, command)
         assert run.rc == 0, run.output
     assert "**Drift**" in (tmp_path / "drift-report.md").read_text()
-    assert not [entry for entry in lms.requests() if entry["operation"] in
-                ("updateCourseStatus", "updateProgramMember", "enrollUsersInProgram")]
+    assert not [
+        entry
+        for entry in lms.requests()
+        if entry["operation"] in ("updateCourseStatus", "updateProgramMember", "enrollUsersInProgram")
+    ]
     for command in commands["apply"]:
         run = run_command(lms, tmp_path, command)
         assert run.rc == 0, run.output

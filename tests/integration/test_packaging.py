@@ -20,15 +20,47 @@ import yaml
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 # What must never ship: development, test and sandbox files.
-FORBIDDEN_TOP = {"tests", "sandbox", "bench", "tools", "build", ".venv", ".git", ".ci", ".ansible", ".cache",
-                 ".pytest_cache", ".hypothesis", "Makefile", ".gitignore"}
-REQUIRED = ["MANIFEST.json", "FILES.json", "README.md", "COPYING", "requirements.txt", "bindep.txt",
-            "meta/runtime.yml", "meta/execution-environment.yml", "changelogs/changelog.yaml",
-            "playbooks/converge.yml", "playbooks/drift_report.yml", "playbooks/vars/learners.yml",
-            "playbooks/vars/connection.yml", "playbooks/inventory/hosts.yml", "playbooks/templates/drift-report.md.j2",
-            "docs/user-guide.md", "docs/awx.md", "docs/ci.md", "docs/troubleshooting.md",
-            "docs/awx/credential-type-ispring.yml", "docs/awx/credential-type-edubrite.yml",
-            "docs/ee/execution-environment.yml", "docs/reference/index.rst"]
+FORBIDDEN_TOP = {
+    "tests",
+    "sandbox",
+    "bench",
+    "tools",
+    "build",
+    ".venv",
+    ".git",
+    ".ci",
+    ".ansible",
+    ".cache",
+    ".pytest_cache",
+    ".hypothesis",
+    "Makefile",
+    ".gitignore",
+}
+REQUIRED = [
+    "MANIFEST.json",
+    "FILES.json",
+    "README.md",
+    "COPYING",
+    "requirements.txt",
+    "bindep.txt",
+    "meta/runtime.yml",
+    "meta/execution-environment.yml",
+    "changelogs/changelog.yaml",
+    "playbooks/converge.yml",
+    "playbooks/drift_report.yml",
+    "playbooks/vars/learners.yml",
+    "playbooks/vars/connection.yml",
+    "playbooks/inventory/hosts.yml",
+    "playbooks/templates/drift-report.md.j2",
+    "docs/user-guide.md",
+    "docs/awx.md",
+    "docs/ci.md",
+    "docs/troubleshooting.md",
+    "docs/awx/credential-type-ispring.yml",
+    "docs/awx/credential-type-edubrite.yml",
+    "docs/ee/execution-environment.yml",
+    "docs/reference/index.rst",
+]
 
 
 def tool(name):
@@ -79,11 +111,19 @@ def test_artifact_holds_the_content_and_nothing_else(artifact):
     assert not [name for name in REQUIRED if name not in shipped]
     modules = sorted(name for name in os.listdir(os.path.join(ROOT, "plugins", "modules")) if name.endswith(".py"))
     assert modules and all("plugins/modules/" + module in shipped for module in modules)
-    stray = [name for name in names
-             if name.split("/")[0] in FORBIDDEN_TOP or "__pycache__" in name.split("/") or name.endswith((".pyc", ".tar.gz"))
-             or "/." in "/" + name or name == "drift-report.md"]
+    stray = [
+        name
+        for name in names
+        if name.split("/")[0] in FORBIDDEN_TOP
+        or "__pycache__" in name.split("/")
+        or name.endswith((".pyc", ".tar.gz"))
+        or "/." in "/" + name
+        or name == "drift-report.md"
+    ]
     assert stray == [], "files that must not ship: %s" % stray
-    assert not [m.name for m in members if m.issym() or m.islnk() or m.name.startswith("/") or ".." in m.name.split("/")]
+    assert not [
+        m.name for m in members if m.issym() or m.islnk() or m.name.startswith("/") or ".." in m.name.split("/")
+    ]
     info = manifest["collection_info"]
     assert (info["namespace"], info["name"], info["version"]) == ("learnops", "lms", galaxy_version())
     assert {"tools", "application"} <= set(info["tags"])
@@ -97,8 +137,15 @@ def test_meta_execution_environment_is_valid_v3(tmp_path):
     assert definition["version"] == 3
     assert definition["dependencies"] == {"python": "requirements.txt", "system": "bindep.txt"}
     python = os.path.join(os.path.dirname(os.path.dirname(tool("ansible-builder"))), "bin", "python")
-    run([python, "-c", "import json, sys\nfrom ansible_builder.ee_schema import validate_schema\n"
-         "validate_schema(json.loads(sys.argv[1]))", json.dumps(definition)])
+    run(
+        [
+            python,
+            "-c",
+            "import json, sys\nfrom ansible_builder.ee_schema import validate_schema\n"
+            "validate_schema(json.loads(sys.argv[1]))",
+            json.dumps(definition),
+        ]
+    )
     for name in definition["dependencies"].values():
         assert os.path.isfile(os.path.join(ROOT, name))
 
@@ -107,7 +154,7 @@ def test_ansible_builder_finds_the_collection_requirements(installed):
     """What ansible-builder's introspection step (run inside the image build) reads from the
     installed collection: the Python packages of requirements.txt and the system ones of bindep.txt."""
     out = run([tool("ansible-builder"), "introspect", "--sanitize", str(installed)])
-    data = yaml.safe_load(out[out.index("---"):])
+    data = yaml.safe_load(out[out.index("---") :])
     python = [line.split("#")[0].strip() for line in data["python"]]
     assert python == ["requests>=2.25", "lxml>=4.6"]
     system = [line.split("#")[0].strip() for line in data["system"]]
@@ -124,15 +171,33 @@ def test_ansible_builder_create_makes_a_build_context(artifact, tmp_path):
     shutil.copy(os.path.join(ROOT, "docs", "ee", "execution-environment.yml"), tmp_path / "docs" / "ee")
     shutil.copy(artifact, tmp_path / "build")
     context = tmp_path / "context"
-    out = run([tool("ansible-builder"), "create", "-f", "docs/ee/execution-environment.yml", "--context", str(context),
-               "--output-filename", "Containerfile", "-v", "3"], cwd=str(tmp_path))
+    out = run(
+        [
+            tool("ansible-builder"),
+            "create",
+            "-f",
+            "docs/ee/execution-environment.yml",
+            "--context",
+            str(context),
+            "--output-filename",
+            "Containerfile",
+            "-v",
+            "3",
+        ],
+        cwd=str(tmp_path),
+    )
     assert "Complete! The build context can be found at" in out
     containerfile = (context / "Containerfile").read_text()
-    for expected in ('ARG EE_BASE_IMAGE="quay.io/centos/centos:stream9"',
-                     'ARG ANSIBLE_INSTALL_REFS="ansible-core>=2.19,<2.22 ansible-runner>=2.4"',
-                     "FROM base AS galaxy", "COPY _build/learnops/ /tmp/learnops/",
-                     "ansible-galaxy collection install $ANSIBLE_GALAXY_CLI_COLLECTION_OPTS -r requirements.yml",
-                     "introspect.py introspect", "FROM base AS final", "RUN /output/scripts/install-from-bindep"):
+    for expected in (
+        'ARG EE_BASE_IMAGE="quay.io/centos/centos:stream9"',
+        'ARG ANSIBLE_INSTALL_REFS="ansible-core>=2.19,<2.22 ansible-runner>=2.4"',
+        "FROM base AS galaxy",
+        "COPY _build/learnops/ /tmp/learnops/",
+        "ansible-galaxy collection install $ANSIBLE_GALAXY_CLI_COLLECTION_OPTS -r requirements.yml",
+        "introspect.py introspect",
+        "FROM base AS final",
+        "RUN /output/scripts/install-from-bindep",
+    ):
         assert expected in containerfile, expected
     requirements = yaml.safe_load((context / "_build" / "requirements.yml").read_text())
     assert requirements == {"collections": [{"name": "/tmp/learnops/learnops-lms.tar.gz", "type": "file"}]}
@@ -145,5 +210,5 @@ def test_ansible_builder_create_makes_a_build_context(artifact, tmp_path):
     step = next(line for line in containerfile.splitlines() if line.startswith("RUN set -- /tmp/learnops/"))
     sandbox = tmp_path / "stage"
     shutil.copytree(context / "_build" / "learnops", sandbox)
-    subprocess.run(["sh", "-ec", step[len("RUN "):].replace("/tmp/learnops/", str(sandbox) + "/")], check=True)
+    subprocess.run(["sh", "-ec", step[len("RUN ") :].replace("/tmp/learnops/", str(sandbox) + "/")], check=True)
     assert sorted(path.name for path in sandbox.iterdir()) == ["learnops-lms.tar.gz"]

@@ -26,17 +26,23 @@ def playbook_env(lms, results_file, **env):
     variables (``env`` changes it; a value of None unsets a variable), results recorded."""
     venv_bin = os.path.join(os.environ.get("LMS_TEST_VENV", sys.prefix), "bin")
     environment = dict(os.environ)
-    environment.update({
-        "ISPRING_API_URL": lms.url, "ISPRING_CLIENT_ID": "demo-client", "ISPRING_CLIENT_SECRET": "demo-secret",
-        "EDUBRITE_SITE_URL": lms.url, "EDUBRITE_API_USERNAME": "api_demo", "EDUBRITE_API_PASSWORD": "demo-password",
-        "EDUBRITE_RUN_AS": "adminusername",
-        "LMS_RESULTS_FILE": str(results_file),
-        "ANSIBLE_CALLBACKS_ENABLED": "record_results",
-        "ANSIBLE_CALLBACK_PLUGINS": os.path.join(HERE, "callback"),
-        "ANSIBLE_NOCOLOR": "1",
-        "ANSIBLE_RETRY_FILES_ENABLED": "0",
-        "PATH": venv_bin + os.pathsep + environment.get("PATH", ""),
-    })
+    environment.update(
+        {
+            "ISPRING_API_URL": lms.url,
+            "ISPRING_CLIENT_ID": "demo-client",
+            "ISPRING_CLIENT_SECRET": "demo-secret",
+            "EDUBRITE_SITE_URL": lms.url,
+            "EDUBRITE_API_USERNAME": "api_demo",
+            "EDUBRITE_API_PASSWORD": "demo-password",
+            "EDUBRITE_RUN_AS": "adminusername",
+            "LMS_RESULTS_FILE": str(results_file),
+            "ANSIBLE_CALLBACKS_ENABLED": "record_results",
+            "ANSIBLE_CALLBACK_PLUGINS": os.path.join(HERE, "callback"),
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_RETRY_FILES_ENABLED": "0",
+            "PATH": venv_bin + os.pathsep + environment.get("PATH", ""),
+        }
+    )
     for variable, value in env.items():
         if value is None:
             environment.pop(variable, None)
@@ -51,8 +57,15 @@ def run_command(lms, cwd, command, **env):
     results_file.unlink(missing_ok=True)
     venv_bin = os.path.join(os.environ.get("LMS_TEST_VENV", sys.prefix), "bin")
     command = [os.path.join(venv_bin, command[0])] + list(command[1:])
-    done = subprocess.run(command, capture_output=True, text=True, cwd=str(cwd), timeout=600, check=False,
-                          env=playbook_env(lms, results_file, PWD=str(cwd), **env))
+    done = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        cwd=str(cwd),
+        timeout=600,
+        check=False,
+        env=playbook_env(lms, results_file, PWD=str(cwd), **env),
+    )
     results = []
     if results_file.exists():
         results = [json.loads(line) for line in results_file.read_text().splitlines() if line]
@@ -63,8 +76,12 @@ def run_command(lms, cwd, command, **env):
 
 def run_playbook(lms, tmp_path, name, *args, **env):
     """Run playbooks/<name> of this repository from a scratch working directory."""
-    command = ["ansible-playbook", "-i", os.path.join(PLAYBOOKS, "inventory", "hosts.yml"),
-               os.path.join(PLAYBOOKS, name)] + list(args)
+    command = [
+        "ansible-playbook",
+        "-i",
+        os.path.join(PLAYBOOKS, "inventory", "hosts.yml"),
+        os.path.join(PLAYBOOKS, name),
+    ] + list(args)
     return run_command(lms, tmp_path, command, **env)
 
 
@@ -145,16 +162,30 @@ def test_drift_report_agrees_with_the_modules_then_reports_no_drift(lms, tmp_pat
 
     assert run_playbook(lms, tmp_path, "converge.yml").rc == 0
     lms.clear_requests()
-    clean = run_playbook(lms, tmp_path, "drift_report.yml", "-e", "drift_report_fail_on_drift=true",
-                         "-e", "drift_report_path=reports/after.md")
+    clean = run_playbook(
+        lms,
+        tmp_path,
+        "drift_report.yml",
+        "-e",
+        "drift_report_fail_on_drift=true",
+        "-e",
+        "drift_report_path=reports/after.md",
+    )
     assert clean.rc == 0, clean.output
     assert "**No drift**: all 12 declared learner states are met." in (tmp_path / "reports" / "after.md").read_text()
     assert writes(lms.requests(), WRITES) == []
 
 
 def test_playbooks_take_an_ispring_token_instead_of_client_credentials(lms, tmp_path):
-    run = run_playbook(lms, tmp_path, "converge.yml", "--check", ISPRING_CLIENT_ID=None, ISPRING_CLIENT_SECRET=None,
-                       ISPRING_TOKEN=SEED_TOKEN)
+    run = run_playbook(
+        lms,
+        tmp_path,
+        "converge.yml",
+        "--check",
+        ISPRING_CLIENT_ID=None,
+        ISPRING_CLIENT_SECRET=None,
+        ISPRING_TOKEN=SEED_TOKEN,
+    )
     assert run.rc == 0, run.output
     assert "token" not in [entry["operation"] for entry in lms.requests()]
 
@@ -169,16 +200,37 @@ def test_drift_report_can_fail_a_pipeline(lms, tmp_path):
 def test_drift_report_names_what_it_cannot_find(lms, tmp_path):
     declared = {
         "course_completions": [
-            {"course_id": COURSE, "date": "2020-07-01", "match_date": True,
-             "learners": [{"login": "ltan"}, {"login": "mgarcia"}, {"login": "nobody"},
-                          {"email": "ghost@example.com"}, {"login": "kwong", "status": "automatic"}],
-             "enrollment_ids": ["no-such-enrollment"]},
+            {
+                "course_id": COURSE,
+                "date": "2020-07-01",
+                "match_date": True,
+                "learners": [
+                    {"login": "ltan"},
+                    {"login": "mgarcia"},
+                    {"login": "nobody"},
+                    {"email": "ghost@example.com"},
+                    {"login": "kwong", "status": "automatic"},
+                ],
+                "enrollment_ids": ["no-such-enrollment"],
+            },
             {"course_id": "no-such-course", "date": "2020-07-01", "learners": [{"login": "jdoe"}]},
         ],
         "program_memberships": [
-            {"program_id": "xxxx-xxxx-xxxx-xxxx", "exclusive": True, "timezone": "Europe/Berlin",
-             "members": [{"username": "user2", "start_date": "2020-07-01T02:00:00+02:00", "end_date": 1625097600000,
-                          "due_date": "2020-08-01", "score": "92.50", "awarded": True}]},
+            {
+                "program_id": "xxxx-xxxx-xxxx-xxxx",
+                "exclusive": True,
+                "timezone": "Europe/Berlin",
+                "members": [
+                    {
+                        "username": "user2",
+                        "start_date": "2020-07-01T02:00:00+02:00",
+                        "end_date": 1625097600000,
+                        "due_date": "2020-08-01",
+                        "score": "92.50",
+                        "awarded": True,
+                    }
+                ],
+            },
             {"ext_id": "SAFETY", "members": [{"open_id": "oid-user3"}], "quit": ["user1", "user4"]},
         ],
     }

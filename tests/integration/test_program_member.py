@@ -12,9 +12,9 @@ from .conftest import writes
 PROGRAM = "xxxx-xxxx-xxxx-xxxx"
 SAFETY = "yyyy-yyyy-yyyy-yyyy"
 WRITES = ("updateProgramMember", "enrollUsersInProgram")
-JAN5 = 1767571200000        # 2026-01-05T00:00:00Z
-MAR31 = 1774915200000       # 2026-03-31T00:00:00Z
-FEB10 = 1770681600000       # 2026-02-10T00:00:00Z
+JAN5 = 1767571200000  # 2026-01-05T00:00:00Z
+MAR31 = 1774915200000  # 2026-03-31T00:00:00Z
+FEB10 = 1770681600000  # 2026-02-10T00:00:00Z
 FEB10_2027 = 1802217600000  # 2027-02-10T00:00:00Z
 
 
@@ -33,22 +33,40 @@ def test_seed_sample_input_posts_the_seed_parameters(play, lms):
     run = play([task(usernames=["user1", "user2"], end_date=1495163497116)])
     assert run.rc == 0, run.output
     sent = writes(lms.requests(), WRITES)
-    assert [(entry["path"], entry["params"]) for entry in sent] == [(
-        "/oltpublish/site/enrollmentService.do",
-        {"dispatch": "updateProgramMember", "xml": "true", "programId": PROGRAM, "usernames": "user1,user2",
-         "endDate": "1495163497116"})]
+    assert [(entry["path"], entry["params"]) for entry in sent] == [
+        (
+            "/oltpublish/site/enrollmentService.do",
+            {
+                "dispatch": "updateProgramMember",
+                "xml": "true",
+                "programId": PROGRAM,
+                "usernames": "user1,user2",
+                "endDate": "1495163497116",
+            },
+        )
+    ]
     assert sent[0]["real_uname"] == "adminusername"
     assert {name: m["endDate"] for name, m in members(lms).items()} == {"user1": 1495163497116, "user2": 1495163497116}
     assert [m["after"]["end_date_ms"] for m in run.result["members"]] == [1495163497116, 1495163497116]
 
 
 def test_add_update_then_reapply_changes_nothing(play, lms):
-    cohort = task(start_date="2026-01-05", due_date="2026-03-31", members=[
-        {"username": "user1"},
-        {"username": "user2", "awarded": True, "award_date": "2026-02-10", "award_expiry_date": "2027-02-10",
-         "score": 88},
-        {"open_id": "oid-user3"},
-        {"user_id": "0a1b2c3d-1000-4000-8000-000000000014", "due_date": "2026-04-30T12:00:00+02:00"}])
+    cohort = task(
+        start_date="2026-01-05",
+        due_date="2026-03-31",
+        members=[
+            {"username": "user1"},
+            {
+                "username": "user2",
+                "awarded": True,
+                "award_date": "2026-02-10",
+                "award_expiry_date": "2027-02-10",
+                "score": 88,
+            },
+            {"open_id": "oid-user3"},
+            {"user_id": "0a1b2c3d-1000-4000-8000-000000000014", "due_date": "2026-04-30T12:00:00+02:00"},
+        ],
+    )
     first = play([cohort])
     assert first.rc == 0, first.output
     assert all(m["changed"] for m in first.result["members"])
@@ -60,10 +78,14 @@ def test_add_update_then_reapply_changes_nothing(play, lms):
     assert state["user3"]["startDate"] == JAN5
     assert state["user4"]["dueDate"] == 1777543200000 and state["user4"]["sendMail"] is False
     log = lms.requests()
-    assert [e["operation"] for e in log].count("connect") == 2      # one login for the task
-    assert len(writes(log, ("enrollUsersInProgram",))) == 1          # user3 and user4 added in one call
+    assert [e["operation"] for e in log].count("connect") == 2  # one login for the task
+    assert len(writes(log, ("enrollUsersInProgram",))) == 1  # user3 and user4 added in one call
     # members needing the same change share one call: user1 and user3 get the same dates
-    shared = [e for e in writes(log, ("updateProgramMember",)) if "," in (e["params"].get("usernames", "") + e["params"].get("ids", ""))]
+    shared = [
+        e
+        for e in writes(log, ("updateProgramMember",))
+        if "," in (e["params"].get("usernames", "") + e["params"].get("ids", ""))
+    ]
     assert shared
 
     lms.clear_requests()
@@ -80,7 +102,9 @@ def test_check_mode_reports_and_writes_nothing(play, lms):
     assert run.rc == 0, run.output
     assert run.result["changed"] is True
     assert [(m["username"], m["changed"], m["before"] is None) for m in run.result["members"]] == [
-        ("user1", True, False), ("user3", True, True)]
+        ("user1", True, False),
+        ("user3", True, True),
+    ]
     assert run.result["members"][1]["after"]["due_date_ms"] == MAR31
     assert writes(lms.requests(), WRITES) == []
     assert members(lms) == before
@@ -165,17 +189,36 @@ def test_info_lists_normalised_records(play, lms):
     assert run.rc == 0, run.output
     found = {m["username"]: m["record"] for m in run.result["members"]}
     assert found["user2"]["awarded"] is True and found["user2"]["score"] == 92.5
-    assert found["user2"]["award_date"] == "2020-07-28T00:00:00+00:00" and found["user2"]["award_date_ms"] == 1595894400000
-    completed = play([{"name": "Read", "learnops.lms.program_member_info": {
-        "program_id": PROGRAM, "status": "COMPLETED", "timezone": "Europe/Berlin"}}])
+    assert (
+        found["user2"]["award_date"] == "2020-07-28T00:00:00+00:00" and found["user2"]["award_date_ms"] == 1595894400000
+    )
+    completed = play(
+        [
+            {
+                "name": "Read",
+                "learnops.lms.program_member_info": {
+                    "program_id": PROGRAM,
+                    "status": "COMPLETED",
+                    "timezone": "Europe/Berlin",
+                },
+            }
+        ]
+    )
     assert [m["username"] for m in completed.result["members"]] == ["user2"]
     assert completed.result["members"][0]["record"]["award_date"] == "2020-07-28T02:00:00+02:00"
 
 
 def test_check_mode_reports_the_same_changes_as_the_real_run(play, lms):
-    cohort = task(start_date="2026-01-05", members=[
-        {"username": "user1", "score": 50}, {"username": "user2", "awarded": False},
-        {"open_id": "oid-user3", "due_date": "2026-03-31"}, {"username": "user4"}], exclusive=False)
+    cohort = task(
+        start_date="2026-01-05",
+        members=[
+            {"username": "user1", "score": 50},
+            {"username": "user2", "awarded": False},
+            {"open_id": "oid-user3", "due_date": "2026-03-31"},
+            {"username": "user4"},
+        ],
+        exclusive=False,
+    )
     checked = play([cohort], check=True, diff=True)
     assert checked.rc == 0, checked.output
     assert writes(lms.requests(), WRITES) == []
@@ -184,6 +227,7 @@ def test_check_mode_reports_the_same_changes_as_the_real_run(play, lms):
 
     def summary(run):
         return [(m["username"], m["user_id"], m["changed"], m["before"]) for m in run.result["members"]]
+
     assert summary(checked) == summary(real)
     assert checked.result["diff"]["before"] == real.result["diff"]["before"]
     fields = ("start_date_ms", "due_date_ms", "score", "awarded", "status", "quit", "award_date_ms")
@@ -207,12 +251,19 @@ def test_members_needing_the_same_change_share_calls_of_batch_size(play, lms):
     sent = writes(lms.requests(), WRITES)
     assert [(e["operation"], e["params"].get("usernames")) for e in sent] == [
         ("enrollUsersInProgram", "user3,user4"),
-        ("updateProgramMember", "user1,user2,user3"), ("updateProgramMember", "user4")]
+        ("updateProgramMember", "user1,user2,user3"),
+        ("updateProgramMember", "user4"),
+    ]
     assert {name: m["dueDate"] for name, m in members(lms).items()} == dict.fromkeys(
-        ["user1", "user2", "user3", "user4"], MAR31)
+        ["user1", "user2", "user3", "user4"], MAR31
+    )
     lms.clear_requests()
-    assert play([task(usernames=["user1", "user2", "user3", "user4"], due_date="2026-03-31",
-                      batch_size=3)]).result["changed"] is False
+    assert (
+        play([task(usernames=["user1", "user2", "user3", "user4"], due_date="2026-03-31", batch_size=3)]).result[
+            "changed"
+        ]
+        is False
+    )
     assert writes(lms.requests(), WRITES) == []
 
 
@@ -224,7 +275,9 @@ def test_send_mail_and_users_named_by_id_and_open_id(play, lms):
     assert enroll["params"]["sendMail"] == "true"
     assert sorted(mail["userName"] for mail in lms.state()["edubrite"]["mails"]) == ["user3", "user4"]
     assert [(m["username"], m["open_id"], m["changed"]) for m in run.result["members"]] == [
-        ("user3", "oid-user3", True), ("user4", "oid-user4", True)]
+        ("user3", "oid-user3", True),
+        ("user4", "oid-user4", True),
+    ]
 
 
 def test_timezone_of_bare_dates_and_of_results(play, lms):
@@ -238,16 +291,29 @@ def test_timezone_of_bare_dates_and_of_results(play, lms):
 
 
 def test_award_then_reset_then_reapply_sends_nothing(play, lms):
-    award = play([task(usernames=["user1"], awarded=True, award_date="2026-02-10", award_expiry_date="2027-02-10",
-                       score=92.5)])
+    award = play(
+        [task(usernames=["user1"], awarded=True, award_date="2026-02-10", award_expiry_date="2027-02-10", score=92.5)]
+    )
     assert award.rc == 0, award.output
     user1 = members(lms)["user1"]
     assert (user1["award"], user1["status"], user1["awardDate"], user1["awardExpDate"], user1["score"]) == (
-        True, "COMPLETED", FEB10, FEB10_2027, 92.5)
+        True,
+        "COMPLETED",
+        FEB10,
+        FEB10_2027,
+        92.5,
+    )
     [call] = writes(lms.requests(), WRITES)
-    assert call["params"] == {"dispatch": "updateProgramMember", "xml": "true", "programId": PROGRAM,
-                              "usernames": "user1", "award": "true", "score": "92.5", "awardDate": str(FEB10),
-                              "awardExpDate": str(FEB10_2027)}
+    assert call["params"] == {
+        "dispatch": "updateProgramMember",
+        "xml": "true",
+        "programId": PROGRAM,
+        "usernames": "user1",
+        "award": "true",
+        "score": "92.5",
+        "awardDate": str(FEB10),
+        "awardExpDate": str(FEB10_2027),
+    }
     lms.clear_requests()
     reset = play([task(usernames=["user1"], awarded=False)])
     assert reset.rc == 0 and members(lms)["user1"]["award"] is False
@@ -277,18 +343,23 @@ def test_exclusive_check_mode_and_diff(play, lms):
     run = play([task(usernames=["user1"], exclusive=True)], check=True, diff=True)
     assert run.rc == 0, run.output
     assert [(m["username"], m["changed"], m.get("removed_by_exclusive", False)) for m in run.result["members"]] == [
-        ("user1", False, False), ("user2", True, True)]
+        ("user1", False, False),
+        ("user2", True, True),
+    ]
     assert "+user2: not a member" in run.output
     assert writes(lms.requests(), WRITES) == [] and set(members(lms)) == {"user1", "user2"}
 
 
-@pytest.mark.parametrize("args, words", [
-    (dict(state="absent", usernames=["user1"], due_date="2026-03-31"), "can only be set with state=present"),
-    (dict(state="quit", usernames=["user1"], exclusive=True), "exclusive=true only applies to state=present"),
-    (dict(usernames=["user1"], score="nan"), "not a finite number"),
-    (dict(members=[{"username": "user1", "user_id": "x"}]), "mutually exclusive"),
-    (dict(usernames=["user1"], batch_size=0), "batch_size must be at least 1"),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (dict(state="absent", usernames=["user1"], due_date="2026-03-31"), "can only be set with state=present"),
+        (dict(state="quit", usernames=["user1"], exclusive=True), "exclusive=true only applies to state=present"),
+        (dict(usernames=["user1"], score="nan"), "not a finite number"),
+        (dict(members=[{"username": "user1", "user_id": "x"}]), "mutually exclusive"),
+        (dict(usernames=["user1"], batch_size=0), "batch_size must be at least 1"),
+    ],
+)
 def test_more_bad_input_writes_nothing(play, lms, args, words):
     before = lms.state()["edubrite"]["programs"]
     run = play([task(**args)])
@@ -299,8 +370,15 @@ def test_more_bad_input_writes_nothing(play, lms, args, words):
 
 def test_unknown_users_reported_with_nothing_written_in_the_state(play, lms):
     before = lms.state()["edubrite"]["programs"]
-    run = play([task(members=[{"username": "user3", "score": 1}, {"username": "ghost1"},
-                              {"user_id": "no-such-id"}], usernames=["user1"], score=2)])
+    run = play(
+        [
+            task(
+                members=[{"username": "user3", "score": 1}, {"username": "ghost1"}, {"user_id": "no-such-id"}],
+                usernames=["user1"],
+                score=2,
+            )
+        ]
+    )
     assert run.failed
     assert "3 user(s)" not in run.result["msg"] and "2 user(s) unknown to EduBrite" in run.result["msg"]
     assert "ghost1" in run.result["msg"] and "no-such-id" in run.result["msg"]

@@ -41,15 +41,19 @@ def rerun_converges(play, lms):
     assert play([converge()]).result["changed"] is False
 
 
-@pytest.mark.parametrize("rule", [
-    {"kind": "status", "code": 429, "retry_after": 1, "count": 3},
-    {"kind": "status", "code": 503, "count": 2},
-    {"kind": "status", "code": 502, "count": 2, "operations": ["listProgramMembers"]},
-    {"kind": "drop", "count": 1, "operations": ["listProgramMembers"]},
-    {"kind": "drop", "count": 1, "operations": ["updateProgramMember"]},
-    {"kind": "slow", "seconds": 3, "count": 1, "operations": ["listProgramMembers"]},
-    {"kind": "expire_auth", "count": 1, "operations": ["updateProgramMember"]},
-], ids=["429-storm", "503-burst", "502-reads", "dropped-read", "dropped-write", "slow", "session-expiry"])
+@pytest.mark.parametrize(
+    "rule",
+    [
+        {"kind": "status", "code": 429, "retry_after": 1, "count": 3},
+        {"kind": "status", "code": 503, "count": 2},
+        {"kind": "status", "code": 502, "count": 2, "operations": ["listProgramMembers"]},
+        {"kind": "drop", "count": 1, "operations": ["listProgramMembers"]},
+        {"kind": "drop", "count": 1, "operations": ["updateProgramMember"]},
+        {"kind": "slow", "seconds": 3, "count": 1, "operations": ["listProgramMembers"]},
+        {"kind": "expire_auth", "count": 1, "operations": ["updateProgramMember"]},
+    ],
+    ids=["429-storm", "503-burst", "502-reads", "dropped-read", "dropped-write", "slow", "session-expiry"],
+)
 def test_transient_faults_are_retried(play, lms, rule):
     lms.faults([rule])
     run = play([converge(timeout=1.5)])
@@ -67,7 +71,7 @@ def test_session_expiry_logs_in_again_once(play, lms, operation):
     run = play([converge()])
     assert run.rc == 0, run.output
     assert [e["operation"] for e in lms.requests()].count("get") >= 2
-    assert [e["operation"] for e in lms.requests()].count("connect") == 4   # two logins of two steps
+    assert [e["operation"] for e in lms.requests()].count("connect") == 4  # two logins of two steps
     assert reported(run) == sorted(scored(lms)) == ["user1", "user3", "user4"]
 
 
@@ -84,8 +88,14 @@ def test_hostile_or_broken_replies_fail_clearly_before_any_write(play, lms, rule
 
 
 def test_write_failing_mid_run_reports_what_was_changed(play, lms):
-    setup = play([{"name": "Members first", "learnops.lms.program_member": {
-        "program_id": PROGRAM, "usernames": ["user3", "user4"]}}])
+    setup = play(
+        [
+            {
+                "name": "Members first",
+                "learnops.lms.program_member": {"program_id": PROGRAM, "usernames": ["user3", "user4"]},
+            }
+        ]
+    )
     assert setup.rc == 0, setup.output
     lms.faults([{"kind": "fail_write", "after": 1, "count": 1, "operations": ["updateProgramMember"]}])
     run = play([converge()])

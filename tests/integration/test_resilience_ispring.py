@@ -23,9 +23,13 @@ def converge(**extra):
 
 def completed(lms):
     """Logins whose status in the course is complete on the test's date."""
-    return sorted(e["login"] for e in lms.state()["ispring"]["enrollments"]
-                  if e["courseId"] == COURSE and e["completionStatus"] == "complete"
-                  and (e["completionDate"] or "").startswith("2021-03-01"))
+    return sorted(
+        e["login"]
+        for e in lms.state()["ispring"]["enrollments"]
+        if e["courseId"] == COURSE
+        and e["completionStatus"] == "complete"
+        and (e["completionDate"] or "").startswith("2021-03-01")
+    )
 
 
 def reported(run):
@@ -41,16 +45,20 @@ def rerun_converges(play, lms):
     assert final.result["changed"] is False
 
 
-@pytest.mark.parametrize("rule", [
-    {"kind": "status", "code": 429, "retry_after": 1, "count": 3},
-    {"kind": "status", "code": 503, "count": 2},
-    {"kind": "status", "code": 502, "count": 2, "operations": ["ListLearnersResults"]},
-    {"kind": "status", "code": 504, "count": 1, "operations": ["updateCourseStatus"]},
-    {"kind": "drop", "count": 2},
-    {"kind": "drop", "count": 1, "operations": ["updateCourseStatus"]},
-    {"kind": "slow", "seconds": 3, "count": 1, "operations": ["ListUsers"]},
-    {"kind": "html", "code": 502, "count": 1},
-], ids=["429-storm", "503-burst", "502-reads", "504-write", "dropped", "dropped-write", "slow", "html-502-once"])
+@pytest.mark.parametrize(
+    "rule",
+    [
+        {"kind": "status", "code": 429, "retry_after": 1, "count": 3},
+        {"kind": "status", "code": 503, "count": 2},
+        {"kind": "status", "code": 502, "count": 2, "operations": ["ListLearnersResults"]},
+        {"kind": "status", "code": 504, "count": 1, "operations": ["updateCourseStatus"]},
+        {"kind": "drop", "count": 2},
+        {"kind": "drop", "count": 1, "operations": ["updateCourseStatus"]},
+        {"kind": "slow", "seconds": 3, "count": 1, "operations": ["ListUsers"]},
+        {"kind": "html", "code": 502, "count": 1},
+    ],
+    ids=["429-storm", "503-burst", "502-reads", "504-write", "dropped", "dropped-write", "slow", "html-502-once"],
+)
 def test_transient_faults_are_retried(play, lms, rule):
     lms.faults([rule])
     run = play([converge(timeout=1.5)])
@@ -76,7 +84,7 @@ def test_hostile_or_broken_replies_fail_clearly_before_any_write(play, lms, rule
     assert run.failed
     assert words in run.result["msg"], run.result["msg"]
     assert "Nothing was changed" in run.result["msg"]
-    assert "root:x:0:0" not in run.output          # the XXE entity was never resolved
+    assert "root:x:0:0" not in run.output  # the XXE entity was never resolved
     assert writes(lms.requests(), ("updateCourseStatus",)) == []
     assert completed(lms) == []
     rerun_converges(play, lms)
@@ -91,9 +99,22 @@ def test_timeout_that_never_ends_fails_clearly(play, lms):
 
 def test_token_expiry_mid_run_renews_the_token_once(play, lms):
     lms.faults([{"kind": "expire_auth", "count": 1, "operations": ["updateCourseStatus"]}])
-    run = play([dict(converge(), **{"learnops.lms.course_status": dict(
-        converge()["learnops.lms.course_status"], api_url=lms.url, client_id="demo-client",
-        client_secret="demo-secret")})], defaults=False)
+    run = play(
+        [
+            dict(
+                converge(),
+                **{
+                    "learnops.lms.course_status": dict(
+                        converge()["learnops.lms.course_status"],
+                        api_url=lms.url,
+                        client_id="demo-client",
+                        client_secret="demo-secret",
+                    )
+                },
+            )
+        ],
+        defaults=False,
+    )
     assert run.rc == 0, run.output
     assert [e["operation"] for e in lms.requests()].count("token") == 2
     assert reported(run) == completed(lms) == ["asmith", "jdoe", "kwong"]

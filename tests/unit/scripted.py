@@ -17,8 +17,9 @@ from requests.structures import CaseInsensitiveDict
 class Call:
     """One expected request and the reply (or exception) it gets."""
 
-    def __init__(self, url, data=None, headers=None, status=200, body=b"", reply_headers=None,
-                 cookies=None, raises=None):
+    def __init__(
+        self, url, data=None, headers=None, status=200, body=b"", reply_headers=None, cookies=None, raises=None
+    ):
         self.url = url
         self.data = data
         self.headers = headers or {}
@@ -58,19 +59,25 @@ class ScriptedSession:
         self.sent = []
         self.headers = {}
 
-    def post(self, url, data=None, headers=None, timeout=None, verify=None, allow_redirects=True,
-             stream=False):
+    def post(self, url, data=None, headers=None, timeout=None, verify=None, allow_redirects=True, stream=False):
         self.sent.append(dict(url=url, data=data, headers=headers, timeout=timeout, verify=verify))
         if not self.script:
             raise AssertionError("unexpected request to %s with %r" % (url, data))
         call = self.script.pop(0)
         assert url == call.url, "request #%d went to %s, expected %s" % (len(self.sent), url, call.url)
         if call.data is not None:
-            assert _normal(data) == _normal(call.data), \
-                "request #%d body differs:\n sent:     %r\n expected: %r" % (len(self.sent), data, call.data)
+            assert _normal(data) == _normal(call.data), "request #%d body differs:\n sent:     %r\n expected: %r" % (
+                len(self.sent),
+                data,
+                call.data,
+            )
         for name, value in call.headers.items():
-            assert (headers or {}).get(name) == value, \
-                "request #%d header %s is %r, expected %r" % (len(self.sent), name, (headers or {}).get(name), value)
+            assert (headers or {}).get(name) == value, "request #%d header %s is %r, expected %r" % (
+                len(self.sent),
+                name,
+                (headers or {}).get(name),
+                value,
+            )
         if call.raises is not None:
             raise call.raises
         return _Response(call)

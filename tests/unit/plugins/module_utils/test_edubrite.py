@@ -13,10 +13,14 @@ import requests
 from lxml import etree
 
 from ansible_collections.learnops.lms.plugins.module_utils import edubrite
-from ansible_collections.learnops.lms.plugins.module_utils.transport import Reply
 from ansible_collections.learnops.lms.plugins.module_utils.errors import (
-    ApiError, AuthenticationError, ReplyError, TransportError, ValidationError,
+    ApiError,
+    AuthenticationError,
+    ReplyError,
+    TransportError,
+    ValidationError,
 )
+from ansible_collections.learnops.lms.plugins.module_utils.transport import Reply
 from ansible_collections.learnops.lms.tests.unit.scripted import Call
 
 SITE = "https://acme.edubrite.com"
@@ -47,8 +51,12 @@ SEED_REPLY = """<response code="0">
 
 
 def response(code, msg, text, data=None):
-    return ('<response code="%s"><msgs><msg><code>%s</code><value><![CDATA[%s]]></value></msg></msgs>%s</response>'
-            % (code, msg, text, "<data>%s</data>" % data if data is not None else ""))
+    return '<response code="%s"><msgs><msg><code>%s</code><value><![CDATA[%s]]></value></msg></msgs>%s</response>' % (
+        code,
+        msg,
+        text,
+        "<data>%s</data>" % data if data is not None else "",
+    )
 
 
 OK = response(0, "0", "Success")
@@ -59,8 +67,13 @@ def login(sid=SID, info=INFO):
     """The two requests of the contract's login (2.2), exactly."""
     return [
         Call(CONNECT, data=[], body=response(0, "0", "Session started"), cookies={"SESSION_ID": sid}),
-        Call(CONNECT, data=[("username", API_USER), ("password", PASSWORD)], headers={"Cookie": "SESSION_ID=%s" % sid},
-             body=response(0, "0152", "Connected successfully"), cookies={"SESSION_INFO": info}),
+        Call(
+            CONNECT,
+            data=[("username", API_USER), ("password", PASSWORD)],
+            headers={"Cookie": "SESSION_ID=%s" % sid},
+            body=response(0, "0152", "Connected successfully"),
+            cookies={"SESSION_INFO": info},
+        ),
     ]
 
 
@@ -71,36 +84,70 @@ def form(dispatch, *params):
 def client_for(transport, secrets=None, run_as=RUN_AS):
     on_secret = secrets.append if secrets is not None else None
     client = edubrite.EduBriteClient(transport, SITE + "/", API_USER, PASSWORD, run_as, on_secret=on_secret)
-    client.lookup_workers = 1   # scripted replies come in order; concurrent lookups are tested on their own
+    client.lookup_workers = 1  # scripted replies come in order; concurrent lookups are tested on their own
     return client
 
 
 def member_xml(user_id, name, **values):
-    attributes = dict(userId=user_id, userName=name, openId="", status="ENROLLED", quit="false", award="false",
-                      score="", startDate="", endDate="", dueDate="", awardDate="", awardExpDate="")
+    attributes = dict(
+        userId=user_id,
+        userName=name,
+        openId="",
+        status="ENROLLED",
+        quit="false",
+        award="false",
+        score="",
+        startDate="",
+        endDate="",
+        dueDate="",
+        awardDate="",
+        awardExpDate="",
+    )
     attributes.update(values)
     return "<member %s/>" % " ".join('%s="%s"' % item for item in attributes.items())
 
 
 def listing(members, num_items=None, page=0, size=1000):
-    return response(0, "0", "Success", '<programMembers numItems="%s" currPage="%d" pageSize="%d">%s</programMembers>'
-                    % (len(members) if num_items is None else num_items, page, size, "".join(members)))
+    return response(
+        0,
+        "0",
+        "Success",
+        '<programMembers numItems="%s" currPage="%d" pageSize="%d">%s</programMembers>'
+        % (len(members) if num_items is None else num_items, page, size, "".join(members)),
+    )
 
 
 def list_call(page, body, headers=None, program=None):
-    return Call(REPORT, data=form("listProgramMembers", *(program or PROGRAM)) + [("currPage", str(page)), ("pageSize", "1000")],
-                headers=SESSION if headers is None else headers, body=body)
+    return Call(
+        REPORT,
+        data=form("listProgramMembers", *(program or PROGRAM)) + [("currPage", str(page)), ("pageSize", "1000")],
+        headers=SESSION if headers is None else headers,
+        body=body,
+    )
 
 
 # --- the seed ---
+
 
 def test_seed_sample_input_posts_exactly_the_seed_parameters(script):
     """Seed: enrollmentService.do, dispatch=updateProgramMember, xml=true, programId, usernames,
     endDate (the snippet's couponService.do and expDate are wrong; the table is followed)."""
     secrets = []
-    transport = script(*login(), Call(ENROLLMENT, data=[
-        ("dispatch", "updateProgramMember"), ("xml", "true"), ("programId", "xxxx-xxxx-xxxx-xxxx"),
-        ("usernames", "user1,user2"), ("endDate", "1495163497116")], headers=SESSION, body=SEED_REPLY))
+    transport = script(
+        *login(),
+        Call(
+            ENROLLMENT,
+            data=[
+                ("dispatch", "updateProgramMember"),
+                ("xml", "true"),
+                ("programId", "xxxx-xxxx-xxxx-xxxx"),
+                ("usernames", "user1,user2"),
+                ("endDate", "1495163497116"),
+            ],
+            headers=SESSION,
+            body=SEED_REPLY,
+        ),
+    )
     client = client_for(transport, secrets)
     client.update_program_member(PROGRAM, "usernames", ["user1", "user2"], {"endDate": 1495163497116})
     sent = transport.scripted.sent
@@ -112,25 +159,58 @@ def test_seed_sample_input_posts_exactly_the_seed_parameters(script):
 
 
 def test_every_field_in_the_seed_table_order(script):
-    transport = script(*login(), Call(ENROLLMENT, headers=SESSION, body=SEED_REPLY, data=form(
-        "updateProgramMember", ("extId", "ONBOARDING"), ("openIds", "oid-1"),
-        ("startDate", "1767571200000"), ("endDate", "1"), ("dueDate", "1774915200000"), ("award", "true"),
-        ("score", "92.5"), ("awardDate", "1770681600000"), ("awardExpDate", "1802217600000"))))
-    fields = {"awardExpDate": 1802217600000, "score": 92.5, "award": True, "startDate": 1767571200000,
-              "dueDate": 1774915200000, "awardDate": 1770681600000, "endDate": 1}
+    transport = script(
+        *login(),
+        Call(
+            ENROLLMENT,
+            headers=SESSION,
+            body=SEED_REPLY,
+            data=form(
+                "updateProgramMember",
+                ("extId", "ONBOARDING"),
+                ("openIds", "oid-1"),
+                ("startDate", "1767571200000"),
+                ("endDate", "1"),
+                ("dueDate", "1774915200000"),
+                ("award", "true"),
+                ("score", "92.5"),
+                ("awardDate", "1770681600000"),
+                ("awardExpDate", "1802217600000"),
+            ),
+        ),
+    )
+    fields = {
+        "awardExpDate": 1802217600000,
+        "score": 92.5,
+        "award": True,
+        "startDate": 1767571200000,
+        "dueDate": 1774915200000,
+        "awardDate": 1770681600000,
+        "endDate": 1,
+    }
     client_for(transport).update_program_member(edubrite.program(ext_id="ONBOARDING"), "openIds", ["oid-1"], fields)
 
 
-@pytest.mark.parametrize("fields, wire", [
-    ({"remove": True}, [("remove", "true")]),
-    ({"quitProgram": True}, [("quitProgram", "true")]),
-    ({"award": False}, [("award", "false")]),
-    ({"score": 88}, [("score", "88.0")]),
-    ({"score": 0.1}, [("score", "0.1")]),
-])
+@pytest.mark.parametrize(
+    "fields, wire",
+    [
+        ({"remove": True}, [("remove", "true")]),
+        ({"quitProgram": True}, [("quitProgram", "true")]),
+        ({"award": False}, [("award", "false")]),
+        ({"score": 88}, [("score", "88.0")]),
+        ({"score": 0.1}, [("score", "0.1")]),
+    ],
+)
 def test_flags_and_score_on_the_wire(script, fields, wire):
-    transport = script(*login(), Call(ENROLLMENT, headers=SESSION, body=SEED_REPLY,
-                                      data=form("updateProgramMember", *PROGRAM) + [("ids", "a,b")] + wire))
+    transport = script(
+        *login(),
+        Call(
+            ENROLLMENT,
+            headers=SESSION,
+            body=SEED_REPLY,
+            data=form("updateProgramMember", *PROGRAM) + [("ids", "a,b")] + wire,
+        ),
+    )
     client_for(transport).update_program_member(PROGRAM, "ids", ["a", "b"], fields)
 
 
@@ -146,6 +226,7 @@ def test_update_refuses_unknown_fields_and_user_params():
 
 # --- session ---
 
+
 def test_one_login_for_many_calls(script):
     transport = script(*login(), list_call(0, listing([])), list_call(0, listing([])))
     client = client_for(transport)
@@ -157,8 +238,12 @@ def test_one_login_for_many_calls(script):
 def test_session_expiry_logs_in_again_once_and_repeats_the_call(script):
     update = form("updateProgramMember", *PROGRAM) + [("usernames", "user1"), ("score", "1.0")]
     secrets = []
-    transport = script(*login(), Call(ENROLLMENT, data=update, headers=SESSION, status=401, body=SESSION_EXPIRED),
-                       *login(SID2, INFO2), Call(ENROLLMENT, data=update, headers=SESSION2, body=SEED_REPLY))
+    transport = script(
+        *login(),
+        Call(ENROLLMENT, data=update, headers=SESSION, status=401, body=SESSION_EXPIRED),
+        *login(SID2, INFO2),
+        Call(ENROLLMENT, data=update, headers=SESSION2, body=SEED_REPLY),
+    )
     client = client_for(transport, secrets)
     client.update_program_member(PROGRAM, "usernames", ["user1"], {"score": 1})
     assert client.logins == 2
@@ -166,17 +251,24 @@ def test_session_expiry_logs_in_again_once_and_repeats_the_call(script):
 
 
 def test_session_refused_right_after_a_new_login_fails(script):
-    transport = script(*login(), list_call(0, SESSION_EXPIRED), *login(SID2, INFO2),
-                       list_call(0, SESSION_EXPIRED, headers=SESSION2))
+    transport = script(
+        *login(), list_call(0, SESSION_EXPIRED), *login(SID2, INFO2), list_call(0, SESSION_EXPIRED, headers=SESSION2)
+    )
     with pytest.raises(ApiError, match="expired again right after a new login") as caught:
         client_for(transport).list_program_members(PROGRAM)
     assert caught.value.code == "0174"
 
 
 def test_refused_login_is_an_authentication_error_without_the_password(script):
-    transport = script(Call(CONNECT, data=[], body=OK, cookies={"SESSION_ID": SID}),
-                       Call(CONNECT, data=[("username", API_USER), ("password", PASSWORD)], status=401,
-                            body=response(-1, "0154", "Connection not successful")))
+    transport = script(
+        Call(CONNECT, data=[], body=OK, cookies={"SESSION_ID": SID}),
+        Call(
+            CONNECT,
+            data=[("username", API_USER), ("password", PASSWORD)],
+            status=401,
+            body=response(-1, "0154", "Connection not successful"),
+        ),
+    )
     with pytest.raises(AuthenticationError) as caught:
         client_for(transport).list_program_members(PROGRAM)
     message = str(caught.value)
@@ -208,9 +300,14 @@ def test_login_without_session_info_cookie(script):
 
 # --- errors ---
 
+
 def test_permission_refusal_says_whose_permissions_were_used(script):
-    transport = script(*login(), list_call(0, response(-1, "0005", "You are not allowed to perform this action."),
-                                           headers={"REAL_UNAME": "jdoe_eb"}))
+    transport = script(
+        *login(),
+        list_call(
+            0, response(-1, "0005", "You are not allowed to perform this action."), headers={"REAL_UNAME": "jdoe_eb"}
+        ),
+    )
     with pytest.raises(ApiError) as caught:
         client_for(transport, run_as="jdoe_eb").list_program_members(PROGRAM)
     assert caught.value.code == "0005"
@@ -220,17 +317,22 @@ def test_permission_refusal_says_whose_permissions_were_used(script):
 def test_error_body_is_read_before_the_http_status(script):
     transport = script(*login(), list_call(0, response(-1, "0004", "Program not found: xxxx-xxxx-xxxx-xxxx")))
     transport.scripted.script[-1].status = 404
-    with pytest.raises(ValidationError, match="programId xxxx-xxxx-xxxx-xxxx: EduBrite knows no such program.*"
-                                              "HTTP 404, msg 0004: Program not found"):
+    with pytest.raises(
+        ValidationError,
+        match="programId xxxx-xxxx-xxxx-xxxx: EduBrite knows no such program.*HTTP 404, msg 0004: Program not found",
+    ):
         client_for(transport).members_of(PROGRAM)
 
 
-@pytest.mark.parametrize("status, body, words", [
-    (500, "<!DOCTYPE html><html><body><h1>500 Internal Server Error</h1></body></html>", "HTTP 500"),
-    (200, "<html><body>Maintenance</body></html>", "not an EduBrite <response> (HTTP 200). Reply begins: <html>"),
-    (200, '<response code="0"><msgs><msg><code>0</co', "not well-formed XML (HTTP 200"),
-    (200, "", "empty reply (HTTP 200)"),
-])
+@pytest.mark.parametrize(
+    "status, body, words",
+    [
+        (500, "<!DOCTYPE html><html><body><h1>500 Internal Server Error</h1></body></html>", "HTTP 500"),
+        (200, "<html><body>Maintenance</body></html>", "not an EduBrite <response> (HTTP 200). Reply begins: <html>"),
+        (200, '<response code="0"><msgs><msg><code>0</co', "not well-formed XML (HTTP 200"),
+        (200, "", "empty reply (HTTP 200)"),
+    ],
+)
 def test_replies_that_are_not_the_expected_xml(script, status, body, words):
     transport = script(*login(), list_call(0, body))
     transport.scripted.script[-1].status = status
@@ -249,8 +351,11 @@ def test_success_code_with_an_error_status_is_not_trusted(script):
 
 def test_unexpected_msg_code_and_generic_error(script):
     update = form("updateProgramMember", *PROGRAM) + [("usernames", "u"), ("dueDate", "5")]
-    transport = script(*login(), Call(ENROLLMENT, data=update, body=response(0, "0999", "Something else")),
-                       Call(ENROLLMENT, data=update, status=400, body=response(-1, "0026", "Invalid value")))
+    transport = script(
+        *login(),
+        Call(ENROLLMENT, data=update, body=response(0, "0999", "Something else")),
+        Call(ENROLLMENT, data=update, status=400, body=response(-1, "0026", "Invalid value")),
+    )
     client = client_for(transport)
     with pytest.raises(ApiError, match="unexpected reply \\(HTTP 200, msg 0999: Something else\\)"):
         client.update_program_member(PROGRAM, "usernames", ["u"], {"dueDate": 5})
@@ -260,10 +365,12 @@ def test_unexpected_msg_code_and_generic_error(script):
 
 
 def test_tolerant_reply_parsing_namespaces_and_order(script):
-    body = ('<e:response xmlns:e="urn:x" code=" 0 "><e:data><e:programMembers numItems="1">'
-            '<e:member userName="user1" userId="u1" status="completed" score="7"/></e:programMembers>'
-            '<e:unknown/></e:data><e:msgs><e:msg><e:value>ok</e:value><e:code>0</e:code></e:msg></e:msgs>'
-            '</e:response>')
+    body = (
+        '<e:response xmlns:e="urn:x" code=" 0 "><e:data><e:programMembers numItems="1">'
+        '<e:member userName="user1" userId="u1" status="completed" score="7"/></e:programMembers>'
+        "<e:unknown/></e:data><e:msgs><e:msg><e:value>ok</e:value><e:code>0</e:code></e:msg></e:msgs>"
+        "</e:response>"
+    )
     transport = script(*login(), list_call(0, body))
     [member] = client_for(transport).list_program_members(PROGRAM)
     assert member["username"] == "user1" and member["status"] == "COMPLETED" and member["award"] is True
@@ -277,8 +384,11 @@ BAD_GATEWAY = Call(ENROLLMENT, status=502, body="502 Bad Gateway")
 
 def test_enrolment_without_mail_is_repeated_after_a_502(script):
     enroll = form("enrollUsersInProgram", *PROGRAM) + [("usernames", "user3,user4"), ("sendMail", "false")]
-    transport = script(*login(), Call(ENROLLMENT, data=enroll, status=502, body="502 Bad Gateway"),
-                       Call(ENROLLMENT, data=enroll, headers=SESSION, body=OK))
+    transport = script(
+        *login(),
+        Call(ENROLLMENT, data=enroll, status=502, body="502 Bad Gateway"),
+        Call(ENROLLMENT, data=enroll, headers=SESSION, body=OK),
+    )
     client_for(transport).enroll_users_in_program(PROGRAM, "usernames", ["user3", "user4"], False)
     assert len(transport.sleeps) == 1
 
@@ -294,10 +404,13 @@ def test_enrolment_with_mail_is_not_repeated(script):
 def test_updates_and_removals_are_repeated_after_a_lost_reply(script):
     quit_form = form("updateProgramMember", *PROGRAM) + [("ids", "u1"), ("quitProgram", "true")]
     remove_form = form("updateProgramMember", *PROGRAM) + [("ids", "u1"), ("remove", "true")]
-    transport = script(*login(), Call(ENROLLMENT, data=quit_form, raises=requests.exceptions.ReadTimeout("slow")),
-                       Call(ENROLLMENT, data=quit_form, body=SEED_REPLY),
-                       Call(ENROLLMENT, data=remove_form, status=502, body="502 Bad Gateway"),
-                       Call(ENROLLMENT, data=remove_form, body=SEED_REPLY))
+    transport = script(
+        *login(),
+        Call(ENROLLMENT, data=quit_form, raises=requests.exceptions.ReadTimeout("slow")),
+        Call(ENROLLMENT, data=quit_form, body=SEED_REPLY),
+        Call(ENROLLMENT, data=remove_form, status=502, body="502 Bad Gateway"),
+        Call(ENROLLMENT, data=remove_form, body=SEED_REPLY),
+    )
     client = client_for(transport)
     client.update_program_member(PROGRAM, "ids", ["u1"], {"quitProgram": True})
     client.update_program_member(PROGRAM, "ids", ["u1"], {"remove": True})
@@ -311,9 +424,23 @@ def test_enrolment_with_mail_is_not_repeated_after_a_timeout(script):
 
 
 def test_remove_and_quit_flags_together(script):
-    transport = script(*login(), Call(ENROLLMENT, body=response(0, "0226", "Program member updated successfully"), data=form(
-        "updateProgramMember", ("programId", "p"), ("openIds", "o1"), ("remove", "true"), ("quitProgram", "true"))))
-    client_for(transport).update_program_member(edubrite.program("p"), "openIds", ["o1"], {"quitProgram": True, "remove": True})
+    transport = script(
+        *login(),
+        Call(
+            ENROLLMENT,
+            body=response(0, "0226", "Program member updated successfully"),
+            data=form(
+                "updateProgramMember",
+                ("programId", "p"),
+                ("openIds", "o1"),
+                ("remove", "true"),
+                ("quitProgram", "true"),
+            ),
+        ),
+    )
+    client_for(transport).update_program_member(
+        edubrite.program("p"), "openIds", ["o1"], {"quitProgram": True, "remove": True}
+    )
 
 
 def test_throttling_is_retried_and_then_gives_up(script):
@@ -326,29 +453,63 @@ def test_throttling_is_retried_and_then_gives_up(script):
 
 # --- reads ---
 
+
 def test_listing_normalises_records():
-    root = etree.fromstring(listing([
-        member_xml("u1", "user1", openId="oid-1", startDate="1595376000000"),
-        member_xml("u2", "user2", status="COMPLETED", award="true", score="92.5", awardDate="1595894400000",
-                   quit="TRUE"),
-        member_xml("u3", "user3", status="COMPLETED", award="", score="n/a"),
-        member_xml("u4", "user4", status="COMPLETED", award="false", score="NaN"),
-    ]))
+    root = etree.fromstring(
+        listing(
+            [
+                member_xml("u1", "user1", openId="oid-1", startDate="1595376000000"),
+                member_xml(
+                    "u2",
+                    "user2",
+                    status="COMPLETED",
+                    award="true",
+                    score="92.5",
+                    awardDate="1595894400000",
+                    quit="TRUE",
+                ),
+                member_xml("u3", "user3", status="COMPLETED", award="", score="n/a"),
+                member_xml("u4", "user4", status="COMPLETED", award="false", score="NaN"),
+            ]
+        )
+    )
     records = [edubrite.member_record(e) for e in root.iter("member")]
-    assert records[0] == dict(user_id="u1", username="user1", open_id="oid-1", status="ENROLLED", quit=False,
-                              award=False, score=None, startDate=1595376000000, endDate=None, dueDate=None,
-                              awardDate=None, awardExpDate=None)
+    assert records[0] == dict(
+        user_id="u1",
+        username="user1",
+        open_id="oid-1",
+        status="ENROLLED",
+        quit=False,
+        award=False,
+        score=None,
+        startDate=1595376000000,
+        endDate=None,
+        dueDate=None,
+        awardDate=None,
+        awardExpDate=None,
+    )
     assert (records[1]["award"], records[1]["quit"], records[1]["score"], records[1]["awardDate"]) == (
-        True, True, 92.5, 1595894400000)
+        True,
+        True,
+        92.5,
+        1595894400000,
+    )
     assert (records[2]["award"], records[2]["score"]) == (True, None)
     assert (records[3]["award"], records[3]["score"]) == (False, None)
 
 
 def test_member_as_child_elements():
-    element = etree.fromstring("<member><userId>u9</userId><userName><![CDATA[jdoe]]></userName>"
-                               "<dueDate>1774915200000</dueDate><quit>true</quit></member>")
+    element = etree.fromstring(
+        "<member><userId>u9</userId><userName><![CDATA[jdoe]]></userName>"
+        "<dueDate>1774915200000</dueDate><quit>true</quit></member>"
+    )
     record = edubrite.member_record(element)
-    assert (record["user_id"], record["username"], record["dueDate"], record["quit"]) == ("u9", "jdoe", 1774915200000, True)
+    assert (record["user_id"], record["username"], record["dueDate"], record["quit"]) == (
+        "u9",
+        "jdoe",
+        1774915200000,
+        True,
+    )
 
 
 def test_paging_reads_every_page_by_num_items(script):
@@ -363,17 +524,28 @@ def test_paging_follows_the_page_size_constant(script, monkeypatch):
     monkeypatch.setattr(edubrite, "PAGE_SIZE", 2)
 
     def page(number, members, total=3):
-        return Call(REPORT, body=response(0, "0", "Success", '<programMembers numItems="%d">%s</programMembers>'
-                                          % (total, members)),
-                    data=form("listProgramMembers", ("programId", "p"), ("currPage", str(number)), ("pageSize", "2")))
-    transport = script(*login(), page(0, '<member userId="a" userName="ua" status="COMPLETED" award="true" '
-                                         'score="92.5" startDate="1595376000000" endDate="" quit="false"/>'
-                                         '<member userId="b" userName="ub" status="ENROLLED" quit="true"/>'),
-                       page(1, '<member userName="uc" userId="c"/>'))
+        return Call(
+            REPORT,
+            body=response(0, "0", "Success", '<programMembers numItems="%d">%s</programMembers>' % (total, members)),
+            data=form("listProgramMembers", ("programId", "p"), ("currPage", str(number)), ("pageSize", "2")),
+        )
+
+    transport = script(
+        *login(),
+        page(
+            0,
+            '<member userId="a" userName="ua" status="COMPLETED" award="true" '
+            'score="92.5" startDate="1595376000000" endDate="" quit="false"/>'
+            '<member userId="b" userName="ub" status="ENROLLED" quit="true"/>',
+        ),
+        page(1, '<member userName="uc" userId="c"/>'),
+    )
     found = client_for(transport).list_program_members(edubrite.program("p"))
     assert [(m["user_id"], m["award"], m["score"], m["startDate"], m["endDate"], m["quit"]) for m in found] == [
-        ("a", True, 92.5, 1595376000000, None, False), ("b", False, None, None, None, True),
-        ("c", False, None, None, None, False)]
+        ("a", True, 92.5, 1595376000000, None, False),
+        ("b", False, None, None, None, True),
+        ("c", False, None, None, None, False),
+    ]
 
 
 def test_paging_without_num_items_stops_at_a_short_page(script):
@@ -391,14 +563,21 @@ def test_paging_stops_when_a_page_repeats(script):
 
 
 def test_get_user_by_each_identifier_and_unknown_user(script):
-    user = ('<user id="u1" siteRole="STUDENT" status="ACTIVE"><userName><![CDATA[user1]]></userName>'
-            "<firstName>Uma</firstName><openId>oid-1</openId></user>")
+    user = (
+        '<user id="u1" siteRole="STUDENT" status="ACTIVE"><userName><![CDATA[user1]]></userName>'
+        "<firstName>Uma</firstName><openId>oid-1</openId></user>"
+    )
     transport = script(
         *login(),
         Call(USERS, data=form("get", ("userName", "user1")), headers=SESSION, body=response(0, "0", "Success", user)),
         Call(USERS, data=form("get", ("id", "u1")), body=response(0, "0", "Success", user)),
         Call(USERS, data=form("get", ("openId", "oid-1")), body=response(0, "0", "Success", user)),
-        Call(USERS, data=form("get", ("userName", "ghost")), status=404, body=response(-1, "0004", "User not found: ghost")),
+        Call(
+            USERS,
+            data=form("get", ("userName", "ghost")),
+            status=404,
+            body=response(-1, "0004", "User not found: ghost"),
+        ),
     )
     client = client_for(transport)
     expected = dict(user_id="u1", username="user1", open_id="oid-1", status="ACTIVE", site_role="STUDENT")
@@ -411,15 +590,18 @@ def test_get_user_by_each_identifier_and_unknown_user(script):
 
 
 def test_get_user_permission_refusal_is_not_an_unknown_user(script):
-    transport = script(*login(), Call(USERS, status=401, body=response(-1, "0005", "You are not allowed to perform this action.")))
+    transport = script(
+        *login(), Call(USERS, status=401, body=response(-1, "0005", "You are not allowed to perform this action."))
+    )
     with pytest.raises(ApiError) as caught:
         client_for(transport).get_user(username="user1")
     assert caught.value.code == "0005"
 
 
 def test_member_view_gives_iso_and_epoch_ms():
-    record = edubrite.member_record(etree.fromstring(member_xml("u1", "user1", startDate="1767571200000",
-                                                                awardDate="1767571200123")))
+    record = edubrite.member_record(
+        etree.fromstring(member_xml("u1", "user1", startDate="1767571200000", awardDate="1767571200123"))
+    )
     view = edubrite.member_view(record, edubrite.dates.timezone("Europe/Berlin"))
     assert view["start_date"] == "2026-01-05T01:00:00+01:00" and view["start_date_ms"] == 1767571200000
     assert view["award_date"] == "2026-01-05T01:00:00.123+01:00"
@@ -427,10 +609,18 @@ def test_member_view_gives_iso_and_epoch_ms():
     assert edubrite.member_view(None) is None
 
 
-@pytest.mark.parametrize("param, current, wanted, same", [
-    ("score", 0.10000000149011612, 0.1, True), ("score", 88.0, 88, True), ("score", 88.0, 88.5, False),
-    ("score", None, 0.0, False), ("dueDate", 1, 1, True), ("dueDate", 1000, 1001, False), ("dueDate", None, 1, False),
-])
+@pytest.mark.parametrize(
+    "param, current, wanted, same",
+    [
+        ("score", 0.10000000149011612, 0.1, True),
+        ("score", 88.0, 88, True),
+        ("score", 88.0, 88.5, False),
+        ("score", None, 0.0, False),
+        ("dueDate", 1, 1, True),
+        ("dueDate", 1000, 1001, False),
+        ("dueDate", None, 1, False),
+    ],
+)
 def test_same_value(param, current, wanted, same):
     assert edubrite.same_value(param, current, wanted) is same
 
@@ -491,9 +681,10 @@ def test_a_failed_lookup_stops_the_ones_not_started():
     def refuse(**named):
         calls.append(named)
         if first.is_set():
-            threading.Event().wait(0.5)   # still running when the first failure is seen
+            threading.Event().wait(0.5)  # still running when the first failure is seen
         first.set()
         raise refusal
+
     client.get_user = refuse
     with pytest.raises(ApiError) as caught:
         client.get_users([("username", "user%d" % i) for i in range(50)])

@@ -13,7 +13,9 @@ from lxml import etree
 
 from ansible_collections.learnops.lms.plugins.module_utils import ispring
 from ansible_collections.learnops.lms.plugins.module_utils.errors import (
-    ApiError, AuthenticationError, ReplyError,
+    ApiError,
+    AuthenticationError,
+    ReplyError,
 )
 from ansible_collections.learnops.lms.tests.unit.scripted import Call
 
@@ -23,8 +25,10 @@ TOKEN = "p-1sJDjmULL5DdpXPJTcbm4jVIaWVHvNmrjAxATRbNE"
 COURSE = "14b847e8-c10f-11ea-b4e1-ae33e75597e9"
 ENROLLMENT = "e1f2c50e-c1ae-11ea-8592-a6eabe1809b2"
 FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures")
-HEAD = ('<?xml version=\'1.0\' encoding=\'utf-8\'?>\n<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" '
-        'xmlns="https://ispringlearn.com/go/services/api/soap"><SOAP-ENV:Body>')
+HEAD = (
+    "<?xml version='1.0' encoding='utf-8'?>\n<SOAP-ENV:Envelope xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\" "
+    'xmlns="https://ispringlearn.com/go/services/api/soap"><SOAP-ENV:Body>'
+)
 TAIL = "</SOAP-ENV:Body></SOAP-ENV:Envelope>"
 
 
@@ -34,25 +38,37 @@ def fixture(name):
 
 
 def request(method, inner, token=TOKEN):
-    return (HEAD + "<%sRequest><credentials><token>%s</token></credentials>%s</%sRequest>" % (method, token, inner, method)
-            + TAIL)
+    return (
+        HEAD
+        + "<%sRequest><credentials><token>%s</token></credentials>%s</%sRequest>" % (method, token, inner, method)
+        + TAIL
+    )
 
 
 def reply(method, inner):
-    return ('<SOAP-ENV:Envelope xmlns:SOAP-ENV="https://schemas.xmlsoap.org/soap/envelope/" '
-            'xmlns:ns1="https://ispringlearn.com/go/services/api/soap"><SOAP-ENV:Body>'
-            '<ns1:%sResult>%s</ns1:%sResult></SOAP-ENV:Body></SOAP-ENV:Envelope>' % (method, inner, method))
+    return (
+        '<SOAP-ENV:Envelope xmlns:SOAP-ENV="https://schemas.xmlsoap.org/soap/envelope/" '
+        'xmlns:ns1="https://ispringlearn.com/go/services/api/soap"><SOAP-ENV:Body>'
+        "<ns1:%sResult>%s</ns1:%sResult></SOAP-ENV:Body></SOAP-ENV:Envelope>" % (method, inner, method)
+    )
 
 
 def fault(text):
-    return ('<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/"><SOAP-ENV:Body>'
-            '<SOAP-ENV:Fault><faultcode>client</faultcode><faultstring>%s</faultstring></SOAP-ENV:Fault>'
-            '</SOAP-ENV:Body></SOAP-ENV:Envelope>' % text)
+    return (
+        '<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/"><SOAP-ENV:Body>'
+        "<SOAP-ENV:Fault><faultcode>client</faultcode><faultstring>%s</faultstring></SOAP-ENV:Fault>"
+        "</SOAP-ENV:Body></SOAP-ENV:Envelope>" % text
+    )
 
 
 def soap_call(method, inner, body, status=200, token=TOKEN):
-    return Call(SOAP, data=request(method, inner, token), status=status, body=body,
-                headers={"SOAPAction": '"%s"' % method, "Content-Type": "text/xml; charset=utf-8"})
+    return Call(
+        SOAP,
+        data=request(method, inner, token),
+        status=status,
+        body=body,
+        headers={"SOAPAction": '"%s"' % method, "Content-Type": "text/xml; charset=utf-8"},
+    )
 
 
 def shape(xml):
@@ -64,9 +80,11 @@ def shape(xml):
 
 def test_seed_sample_request_and_response(script):
     seed_request = fixture("seed_update_course_status_request.xml")
-    expected = request("updateCourseStatus", "<enrollmentIds><id>%s</id></enrollmentIds><courseId>%s</courseId>"
-                       "<date>2020-07-22</date><reason>Completed offline</reason><status>complete</status>"
-                       % (ENROLLMENT, COURSE))
+    expected = request(
+        "updateCourseStatus",
+        "<enrollmentIds><id>%s</id></enrollmentIds><courseId>%s</courseId>"
+        "<date>2020-07-22</date><reason>Completed offline</reason><status>complete</status>" % (ENROLLMENT, COURSE),
+    )
     assert shape(expected.encode()) == shape(seed_request)
     transport = script(Call(SOAP, data=expected, body=fixture("seed_update_course_status_response.xml")))
     client = ispring.IspringClient(transport, API, token=TOKEN)
@@ -74,10 +92,13 @@ def test_seed_sample_request_and_response(script):
 
 
 def test_automatic_leaves_out_date_and_reason(script):
-    transport = script(soap_call("updateCourseStatus",
-                                 "<enrollmentIds><id>a</id><id>b</id></enrollmentIds><courseId>c</courseId>"
-                                 "<status>automatic</status>",
-                                 reply("updateCourseStatus", "<ns1:taskId>7</ns1:taskId>")))
+    transport = script(
+        soap_call(
+            "updateCourseStatus",
+            "<enrollmentIds><id>a</id><id>b</id></enrollmentIds><courseId>c</courseId><status>automatic</status>",
+            reply("updateCourseStatus", "<ns1:taskId>7</ns1:taskId>"),
+        )
+    )
     assert ispring.IspringClient(transport, API, token=TOKEN).update_course_status("c", ["a", "b"], "automatic") == "7"
 
 
@@ -90,11 +111,16 @@ def test_soap_url_override(script):
 def test_client_credentials_token_then_call(script):
     secrets = []
     transport = script(
-        Call(API + "/api/v3/token", headers={"Accept": "application/json"},
-             data=[("client_id", "cid"), ("client_secret", "csecret"), ("grant_type", "client_credentials")],
-             body=json.dumps({"access_token": "fresh", "expires_in": 1800, "token_type": "bearer"})),
-        soap_call("getTaskStatus", "<taskId>5</taskId>", reply("getTaskStatus", "<status>in progress</status>"),
-                  token="fresh"))
+        Call(
+            API + "/api/v3/token",
+            headers={"Accept": "application/json"},
+            data=[("client_id", "cid"), ("client_secret", "csecret"), ("grant_type", "client_credentials")],
+            body=json.dumps({"access_token": "fresh", "expires_in": 1800, "token_type": "bearer"}),
+        ),
+        soap_call(
+            "getTaskStatus", "<taskId>5</taskId>", reply("getTaskStatus", "<status>in progress</status>"), token="fresh"
+        ),
+    )
     client = ispring.IspringClient(transport, API, client_id="cid", client_secret="csecret", on_secret=secrets.append)
     assert client.task_status("5") == "in progress"
     assert secrets == ["fresh"]
@@ -105,8 +131,10 @@ def test_expired_token_is_renewed_once(script):
     transport = script(
         soap_call("getTaskStatus", "<taskId>5</taskId>", fault("Authorization failed"), status=500, token="first"),
         Call(API + "/api/v3/token", body=token_reply),
-        soap_call("getTaskStatus", "<taskId>5</taskId>", reply("getTaskStatus", "<status>complete</status>"),
-                  token="second"))
+        soap_call(
+            "getTaskStatus", "<taskId>5</taskId>", reply("getTaskStatus", "<status>complete</status>"), token="second"
+        ),
+    )
     client = ispring.IspringClient(transport, API, token="first", client_id="cid", client_secret="s")
     assert client.task_status("5") == "complete"
 
@@ -127,57 +155,86 @@ def test_bad_client_credentials(script):
     assert "cid" in caught.value.message and "wrong" not in caught.value.message
 
 
-@pytest.mark.parametrize("text", ["Unknown content item", "Permission denied", "Unknown Enrollment", "Wrong parameters"])
+@pytest.mark.parametrize(
+    "text", ["Unknown content item", "Permission denied", "Unknown Enrollment", "Wrong parameters"]
+)
 def test_documented_faults_carry_their_string(script, text):
-    transport = script(soap_call("updateCourseStatus", "<enrollmentIds><id>e</id></enrollmentIds><courseId>c</courseId>"
-                                 "<status>automatic</status>", fault(text), status=500))
+    transport = script(
+        soap_call(
+            "updateCourseStatus",
+            "<enrollmentIds><id>e</id></enrollmentIds><courseId>c</courseId><status>automatic</status>",
+            fault(text),
+            status=500,
+        )
+    )
     with pytest.raises(ApiError) as caught:
         ispring.IspringClient(transport, API, token=TOKEN).update_course_status("c", ["e"], "automatic")
     assert caught.value.code == text
 
 
 def test_paging_follows_next_page_token(script):
-    page1 = reply("ListLearnersResults", "<ns1:results><ns1:learnerResult><ns1:enrollmentId>e1</ns1:enrollmentId>"
-                  "<ns1:completionStatus>Passed</ns1:completionStatus><ns1:progress>100</ns1:progress>"
-                  "<ns1:completionDate>2020-07-22T10:00:00Z</ns1:completionDate></ns1:learnerResult></ns1:results>"
-                  "<ns1:nextPageToken>p2</ns1:nextPageToken>")
-    page2 = reply("ListLearnersResults", "<ns1:nextPageToken></ns1:nextPageToken><ns1:results><ns1:learnerResult>"
-                  "<ns1:progress>40</ns1:progress><ns1:enrollmentId>e2</ns1:enrollmentId>"
-                  "<ns1:completionStatus>in_progress</ns1:completionStatus><ns1:extra>x</ns1:extra>"
-                  "</ns1:learnerResult></ns1:results>")
+    page1 = reply(
+        "ListLearnersResults",
+        "<ns1:results><ns1:learnerResult><ns1:enrollmentId>e1</ns1:enrollmentId>"
+        "<ns1:completionStatus>Passed</ns1:completionStatus><ns1:progress>100</ns1:progress>"
+        "<ns1:completionDate>2020-07-22T10:00:00Z</ns1:completionDate></ns1:learnerResult></ns1:results>"
+        "<ns1:nextPageToken>p2</ns1:nextPageToken>",
+    )
+    page2 = reply(
+        "ListLearnersResults",
+        "<ns1:nextPageToken></ns1:nextPageToken><ns1:results><ns1:learnerResult>"
+        "<ns1:progress>40</ns1:progress><ns1:enrollmentId>e2</ns1:enrollmentId>"
+        "<ns1:completionStatus>in_progress</ns1:completionStatus><ns1:extra>x</ns1:extra>"
+        "</ns1:learnerResult></ns1:results>",
+    )
     filters = "<courseIds><id>c</id></courseIds><enrollmentIds/><userIds/><pageSize>1000</pageSize>"
-    transport = script(soap_call("ListLearnersResults", filters, page1),
-                       soap_call("ListLearnersResults", filters + "<pageToken>p2</pageToken>", page2))
+    transport = script(
+        soap_call("ListLearnersResults", filters, page1),
+        soap_call("ListLearnersResults", filters + "<pageToken>p2</pageToken>", page2),
+    )
     results = ispring.IspringClient(transport, API, token=TOKEN).list_learners_results(["c"])
     assert [(r["enrollment_id"], r["status"], r["progress"], r["completion_date"]) for r in results] == [
-        ("e1", "passed", 100, "2020-07-22T10:00:00Z"), ("e2", "in_progress", 40, None)]
+        ("e1", "passed", 100, "2020-07-22T10:00:00Z"),
+        ("e2", "in_progress", 40, None),
+    ]
 
 
 def test_users_fields_are_read_by_name(script):
-    body = reply("ListUsers", "<ns1:users><ns1:userProfile><ns1:userId>u1</ns1:userId><ns1:fields>"
-                 "<ns1:field><ns1:name>EMAIL</ns1:name><ns1:value>j@example.com</ns1:value></ns1:field>"
-                 "<ns1:field><ns1:value>jdoe</ns1:value><ns1:name>LOGIN</ns1:name></ns1:field>"
-                 "</ns1:fields></ns1:userProfile></ns1:users>")
-    transport = script(soap_call("ListUsers", "<logins><login>jdoe</login></logins><emails/><pageSize>1000</pageSize>", body))
+    body = reply(
+        "ListUsers",
+        "<ns1:users><ns1:userProfile><ns1:userId>u1</ns1:userId><ns1:fields>"
+        "<ns1:field><ns1:name>EMAIL</ns1:name><ns1:value>j@example.com</ns1:value></ns1:field>"
+        "<ns1:field><ns1:value>jdoe</ns1:value><ns1:name>LOGIN</ns1:name></ns1:field>"
+        "</ns1:fields></ns1:userProfile></ns1:users>",
+    )
+    transport = script(
+        soap_call("ListUsers", "<logins><login>jdoe</login></logins><emails/><pageSize>1000</pageSize>", body)
+    )
     users = ispring.IspringClient(transport, API, token=TOKEN).list_users(["jdoe"])
-    assert users == [dict(user_id="u1", role=None, department_id=None, status=None, login="jdoe", email="j@example.com")]
+    assert users == [
+        dict(user_id="u1", role=None, department_id=None, status=None, login="jdoe", email="j@example.com")
+    ]
 
 
 def test_repeated_page_token_stops(script):
     page = reply("ListUsers", "<ns1:users/><ns1:nextPageToken>same</ns1:nextPageToken>")
     filters = "<logins><login>jdoe</login></logins><emails/><pageSize>1000</pageSize>"
-    transport = script(soap_call("ListUsers", filters, page),
-                       soap_call("ListUsers", filters + "<pageToken>same</pageToken>", page))
+    transport = script(
+        soap_call("ListUsers", filters, page), soap_call("ListUsers", filters + "<pageToken>same</pageToken>", page)
+    )
     with pytest.raises(ReplyError, match="twice"):
         ispring.IspringClient(transport, API, token=TOKEN).list_users(["jdoe"])
 
 
-@pytest.mark.parametrize("body, status, words", [
-    ("<html><body><h1>Internal error</h1></body></html>", 500, "HTTP 500"),
-    ("<SOAP-ENV:Envelope xmlns:SOAP-ENV='x'><SOAP-ENV:Body><ns1:taskId", 200, "not well-formed"),
-    ("<response code='0'/>", 200, "not a SOAP envelope"),
-    ("", 200, "empty reply"),
-])
+@pytest.mark.parametrize(
+    "body, status, words",
+    [
+        ("<html><body><h1>Internal error</h1></body></html>", 500, "HTTP 500"),
+        ("<SOAP-ENV:Envelope xmlns:SOAP-ENV='x'><SOAP-ENV:Body><ns1:taskId", 200, "not well-formed"),
+        ("<response code='0'/>", 200, "not a SOAP envelope"),
+        ("", 200, "empty reply"),
+    ],
+)
 def test_unexpected_replies_give_status_and_excerpt(script, body, status, words):
     transport = script(soap_call("getTaskStatus", "<taskId>1</taskId>", body, status=status))
     with pytest.raises(ReplyError) as caught:
@@ -190,9 +247,11 @@ def test_wait_for_tasks_polls_until_done(script):
     transport = script(
         soap_call("getTaskStatus", "<taskId>1</taskId>", reply("getTaskStatus", "<status>in progress</status>")),
         soap_call("getTaskStatus", "<taskId>2</taskId>", reply("getTaskStatus", "<status>failed</status>")),
-        soap_call("getTaskStatus", "<taskId>1</taskId>", reply("getTaskStatus", "<status>complete</status>")))
+        soap_call("getTaskStatus", "<taskId>1</taskId>", reply("getTaskStatus", "<status>complete</status>")),
+    )
     sleeps = []
     statuses = ispring.IspringClient(transport, API, token=TOKEN).wait_for_tasks(
-        ["1", "2"], timeout=60, sleep=sleeps.append, clock=lambda: 0.0)
+        ["1", "2"], timeout=60, sleep=sleeps.append, clock=lambda: 0.0
+    )
     assert statuses == {"1": "complete", "2": "failed"}
     assert len(sleeps) == 1

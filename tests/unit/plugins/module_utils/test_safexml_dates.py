@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ansible_collections.learnops.lms.plugins.module_utils import dates, ispring, safexml
 from ansible_collections.learnops.lms.plugins.module_utils.errors import ReplyError, ValidationError
@@ -60,13 +61,23 @@ _words = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_
 def test_learner_results_round_trip(rows):
     def esc(text):
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    body = "<Envelope><Body><ListLearnersResultsResult><results>%s</results></ListLearnersResultsResult></Body></Envelope>" % "".join(
-        "<learnerResult><enrollmentId>%s</enrollmentId><progress>%d</progress><completionStatus>PASSED</completionStatus>"
-        "</learnerResult>" % (esc(e), p) for e, p in rows)
+
+    body = (
+        "<Envelope><Body><ListLearnersResultsResult><results>%s</results></ListLearnersResultsResult></Body></Envelope>"
+        % "".join(
+            "<learnerResult><enrollmentId>%s</enrollmentId><progress>%d</progress><completionStatus>PASSED</completionStatus>"
+            "</learnerResult>" % (esc(e), p)
+            for e, p in rows
+        )
+    )
     root = safexml.parse(body.encode(), 200, "t")
-    results = [ispring.learner_result(r) for r in safexml.children(safexml.path(root, "Body", "ListLearnersResultsResult", "results"), "learnerResult")]
+    results = [
+        ispring.learner_result(r)
+        for r in safexml.children(safexml.path(root, "Body", "ListLearnersResultsResult", "results"), "learnerResult")
+    ]
     assert [(r["enrollment_id"], r["progress"], r["status"]) for r in results] == [
-        (e.strip() or None, p, "passed") for e, p in rows]
+        (e.strip() or None, p, "passed") for e, p in rows
+    ]
 
 
 def test_to_epoch_ms_forms():

@@ -24,11 +24,13 @@ def test_429_is_retried_after_retry_after(script):
 def test_503_is_retried_even_for_writes_with_backoff(script):
     transport = script(Call(URL, status=503), Call(URL, status=503), Call(URL, body="ok"))
     assert transport.post(URL, "test", safe_to_repeat=False).status == 200
-    assert transport.sleeps == [0.5, 1.0]   # rng 0.5 * 0.5 * 2**n: exponential, with jitter
+    assert transport.sleeps == [0.5, 1.0]  # rng 0.5 * 0.5 * 2**n: exponential, with jitter
 
 
 def test_502_and_read_timeout_are_repeated_only_when_safe(script):
-    safe = script(Call(URL, status=502), Call(URL, raises=requests.exceptions.ReadTimeout("slow")), Call(URL, body="ok"))
+    safe = script(
+        Call(URL, status=502), Call(URL, raises=requests.exceptions.ReadTimeout("slow")), Call(URL, body="ok")
+    )
     assert safe.post(URL, "read", safe_to_repeat=True).status == 200
     unsafe = script(Call(URL, status=502))
     assert unsafe.post(URL, "write").status == 502
@@ -63,8 +65,10 @@ def test_tls_failure_says_what_to_do(script):
     assert "ca_path" in caught.value.message and "validate_certs" in caught.value.message
 
 
-@pytest.mark.parametrize("validate, ca_path, verify", [(True, None, True), (False, None, False),
-                                                       (True, "/ca.pem", "/ca.pem"), (False, "/ca.pem", False)])
+@pytest.mark.parametrize(
+    "validate, ca_path, verify",
+    [(True, None, True), (False, None, False), (True, "/ca.pem", "/ca.pem"), (False, "/ca.pem", False)],
+)
 def test_tls_settings_stay_in_the_session(validate, ca_path, verify):
     session = ScriptedSession([Call(URL)])
     Transport(session=session, validate_certs=validate, ca_path=ca_path).post(URL, "test")
