@@ -38,3 +38,17 @@ notes:
     C(group/learnops.lms.edubrite) action group.
   - The module logs in once per task and reuses the session; EduBrite throttles API sessions.
 """
+
+    # The program a module works on (arguments.program_spec).
+    PROGRAM = r"""
+options:
+  program_id:
+    description:
+      - ID of the program. One of O(program_id) and O(ext_id) is required.
+      - The safer selector for reads - on C(listProgramMembers) the vendor documents C(extId) as
+        naming a program session rather than the program (see the notes).
+    type: str
+  ext_id:
+    description: External ID of the program, instead of O(program_id).
+    type: str
+"""

@@ -1,23 +1,11 @@
 # -*- coding: utf-8 -*-
 # Copyright: learnops.lms contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Connection options shared by the modules of each API (documented in the doc fragments)."""
+"""Argument specs shared by the modules of each API (documented in the doc fragments)."""
 
 from __future__ import annotations
 
-from ansible.module_utils.basic import env_fallback, missing_required_lib
-
-from ansible_collections.learnops.lms.plugins.module_utils.edubrite import EduBriteClient
-from ansible_collections.learnops.lms.plugins.module_utils.ispring import IspringClient
-from ansible_collections.learnops.lms.plugins.module_utils.safexml import LXML_IMPORT_ERROR
-from ansible_collections.learnops.lms.plugins.module_utils.transport import REQUESTS_IMPORT_ERROR, Transport
-
-
-def require_libraries(module):
-    """Fail naming the Python library the modules need that is missing on the controller."""
-    for name, error in (("requests", REQUESTS_IMPORT_ERROR), ("lxml", LXML_IMPORT_ERROR)):
-        if error is not None:
-            module.fail_json(msg=missing_required_lib(name), exception=str(error))
+from ansible.module_utils.basic import env_fallback
 
 
 def _transport_spec():
@@ -31,7 +19,7 @@ def _transport_spec():
 
 
 def ispring_spec(**module_options):
-    """iSpring Learn connection options plus the module's own."""
+    """iSpring Learn connection options (doc fragment ``ispring``) plus the module's own."""
     spec = dict(
         api_url=dict(type="str", required=True, fallback=(env_fallback, ["ISPRING_API_URL"])),
         soap_url=dict(type="str"),
@@ -52,7 +40,7 @@ ISPRING_RULES = dict(
 
 
 def edubrite_spec(**module_options):
-    """EduBrite connection options plus the module's own."""
+    """EduBrite connection options (doc fragment ``edubrite``) plus the module's own."""
     spec = dict(
         site_url=dict(type="str", required=True, fallback=(env_fallback, ["EDUBRITE_SITE_URL"])),
         api_username=dict(type="str", required=True, fallback=(env_fallback, ["EDUBRITE_API_USERNAME"])),
@@ -64,39 +52,13 @@ def edubrite_spec(**module_options):
     return spec
 
 
-def transport_from(params):
-    """The HTTP transport configured by a module's connection options."""
-    return Transport(
-        timeout=params["timeout"],
-        validate_certs=params["validate_certs"],
-        ca_path=params["ca_path"],
-        retries=params["retries"],
-        retry_max_time=params["retry_max_time"],
-    )
+def program_spec(**module_options):
+    """The EduBrite connection, the program selector (doc fragment ``edubrite.program``) and the
+    module's own options."""
+    return edubrite_spec(program_id=dict(type="str"), ext_id=dict(type="str"), **module_options)
 
 
-def ispring_client(module):
-    """An IspringClient for a module's parameters; tokens it obtains are masked in all output."""
-    params = module.params
-    return IspringClient(
-        transport_from(params),
-        params["api_url"],
-        soap_url=params["soap_url"],
-        token=params["token"],
-        client_id=params["client_id"],
-        client_secret=params["client_secret"],
-        on_secret=module.no_log_values.add,
-    )
-
-
-def edubrite_client(module):
-    """An EduBriteClient for a module's parameters; session cookies are masked in all output."""
-    params = module.params
-    return EduBriteClient(
-        transport_from(params),
-        params["site_url"],
-        params["api_username"],
-        params["api_password"],
-        params["run_as"],
-        on_secret=module.no_log_values.add,
-    )
+PROGRAM_RULES = dict(
+    required_one_of=[("program_id", "ext_id")],
+    mutually_exclusive=[("program_id", "ext_id")],
+)

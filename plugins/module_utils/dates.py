@@ -30,14 +30,14 @@ def timezone(name):
     except (ZoneInfoNotFoundError, ValueError):
         raise ValidationError(
             "timezone: %r is not a known IANA time zone name (for example UTC or Europe/Berlin)." % (name,)
-        )
+        ) from None
 
 
 def _parse_date(text, what):
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        raise ValidationError("%s: %r is not a valid date; use YYYY-MM-DD." % (what, text))
+        raise ValidationError("%s: %r is not a valid date; use YYYY-MM-DD." % (what, text)) from None
 
 
 def iso_date(value, what):
@@ -79,7 +79,7 @@ def to_epoch_ms(value, what, tz=UTC):
                 raise ValidationError(
                     "%s: %r is not a date; use YYYY-MM-DD, an ISO 8601 date-time such as "
                     "2026-01-05T09:00:00+01:00, or epoch milliseconds." % (what, value)
-                )
+                ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=tz)
     return int(round(moment.timestamp() * 1000))

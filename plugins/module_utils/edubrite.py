@@ -14,13 +14,14 @@ import math
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.learnops.lms.plugins.module_utils import dates, safexml
+from ansible_collections.learnops.lms.plugins.module_utils import safexml
 from ansible_collections.learnops.lms.plugins.module_utils.errors import (
     ApiError,
     AuthenticationError,
     ReplyError,
     ValidationError,
 )
+from ansible_collections.learnops.lms.plugins.module_utils.transport import Transport
 
 # --- What the contract documents or assumes (section numbers of lms-api-contract.md) ---
 PATH_PREFIX = "/oltpublish/site/"  # 2.1 [doc]: https://<site>/oltpublish/site/<service>.do
@@ -97,24 +98,6 @@ def program(program_id=None, ext_id=None):
 def program_label(prog):
     """``programId xxxx`` / ``extId ONBOARDING`` for messages."""
     return "%s %s" % prog[0]
-
-
-def member_view(member, tz=dates.UTC):
-    """A member's record for results and diffs: each date in ISO 8601 and in epoch milliseconds."""
-    if member is None:
-        return None
-    view = dict(status=member["status"], quit=member["quit"], awarded=member["award"], score=member["score"])
-    for option, param in DATE_OPTIONS.items():
-        view[option] = dates.from_epoch_ms(member[param], tz)
-        view[option + "_ms"] = member[param]
-    return view
-
-
-def same_value(param, current, wanted):
-    """The contract's comparison (2.6): dates at millisecond precision, score as a number."""
-    if param == "score" and current is not None and wanted is not None:
-        return math.isclose(float(current), float(wanted), rel_tol=SCORE_RELATIVE_TOLERANCE, abs_tol=1e-9)
-    return current == wanted
 
 
 def _flag(value):
@@ -366,7 +349,7 @@ class EduBriteClient:
             if exc.code == MSG_NOT_FOUND:
                 raise ValidationError(
                     "%s: EduBrite knows no such program (%s)" % (program_label(prog), exc.message), code=exc.code
-                )
+                ) from None
             raise
 
     def get_user(self, user_id=None, username=None, open_id=None):
@@ -443,3 +426,17 @@ class EduBriteClient:
             expect=(MSG_MEMBER_UPDATED, MSG_SUCCESS),
             safe_to_repeat=True,
         )
+
+
+def client_from(module):
+    """The EduBriteClient a module's connection options describe; the password and the session
+    cookies are masked in all the module's output."""
+    params = module.params
+    return EduBriteClient(
+        Transport.from_params(params),
+        params["site_url"],
+        params["api_username"],
+        params["api_password"],
+        params["run_as"],
+        on_secret=module.no_log_values.add,
+    )

@@ -21,6 +21,14 @@ class LmsError(Exception):
     def __str__(self):
         return self.message
 
+    def fail_args(self, always=None):
+        """The arguments of the module's one ``fail_json``: ``always`` (the keys a failed result of
+        that module always has), then the error's details, then its message."""
+        args = dict(always or {})
+        args.update(self.details)
+        args["msg"] = self.message
+        return args
+
 
 class ValidationError(LmsError):
     """The task's input is wrong; raised before anything is written."""

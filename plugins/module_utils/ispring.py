@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import asdict, dataclass
 
 from ansible_collections.learnops.lms.plugins.module_utils import safexml
 from ansible_collections.learnops.lms.plugins.module_utils.errors import (
@@ -18,6 +19,8 @@ from ansible_collections.learnops.lms.plugins.module_utils.errors import (
     AuthenticationError,
     ReplyError,
 )
+from ansible_collections.learnops.lms.plugins.module_utils.runner import batches
+from ansible_collections.learnops.lms.plugins.module_utils.transport import Transport
 
 # --- What the contract documents or assumes (section numbers of lms-api-contract.md) ---
 TOKEN_PATH = "/api/v3/token"  # 1.2 [doc]
@@ -71,38 +74,66 @@ def ids(name, values):
     return [(name, value) for value in values]
 
 
-def learner_result(element):
-    """A ``learnerResult`` as a dict, status lower-cased, numbers as numbers."""
-    found = safexml.fields(element)
-    return dict(
-        user_id=found.get("userId"),
-        course_id=found.get("courseId"),
-        enrollment_id=found.get("enrollmentId"),
-        status=(found.get("completionStatus") or "").lower() or None,
-        completion_date=found.get("completionDate"),
-        progress=_number(found.get("progress")),
-        awarded_score=_number(found.get("awardedScore")),
-        access_date=found.get("accessDate"),
-        due_date=found.get("dueDate"),
-    )
+@dataclass(frozen=True)
+class LearnerResult:
+    """A learner's result in a course (``learnerResult``), status lower case, numbers as numbers."""
+
+    user_id: str | None
+    course_id: str | None
+    enrollment_id: str | None
+    status: str | None
+    completion_date: str | None
+    progress: float | None
+    awarded_score: float | None
+    access_date: str | None
+    due_date: str | None
+
+    @classmethod
+    def from_xml(cls, element):
+        found = safexml.fields(element)
+        return cls(
+            user_id=found.get("userId"),
+            course_id=found.get("courseId"),
+            enrollment_id=found.get("enrollmentId"),
+            status=(found.get("completionStatus") or "").lower() or None,
+            completion_date=found.get("completionDate"),
+            progress=_number(found.get("progress")),
+            awarded_score=_number(found.get("awardedScore")),
+            access_date=found.get("accessDate"),
+            due_date=found.get("dueDate"),
+        )
+
+    def as_dict(self):
+        return asdict(self)
 
 
-def user_profile(element):
-    """A ``userProfile`` as a dict; LOGIN and EMAIL fields lifted out."""
-    found = safexml.fields(element)
-    profile = {}
-    for field in safexml.children(safexml.child(element, "fields"), "field"):
-        pair = safexml.fields(field)
-        if pair.get("name"):
-            profile[pair["name"].upper()] = pair.get("value")
-    return dict(
-        user_id=found.get("userId"),
-        role=found.get("role"),
-        department_id=found.get("departmentId"),
-        status=found.get("status"),
-        login=profile.get("LOGIN"),
-        email=profile.get("EMAIL"),
-    )
+@dataclass(frozen=True)
+class UserProfile:
+    """An iSpring user (``userProfile``), with the LOGIN and EMAIL fields lifted out."""
+
+    user_id: str | None
+    role: str | None
+    department_id: str | None
+    status: str | None
+    login: str | None
+    email: str | None
+
+    @classmethod
+    def from_xml(cls, element):
+        found = safexml.fields(element)
+        profile = {}
+        for field in safexml.children(safexml.child(element, "fields"), "field"):
+            pair = safexml.fields(field)
+            if pair.get("name"):
+                profile[pair["name"].upper()] = pair.get("value")
+        return cls(
+            user_id=found.get("userId"),
+            role=found.get("role"),
+            department_id=found.get("departmentId"),
+            status=found.get("status"),
+            login=profile.get("LOGIN"),
+            email=profile.get("EMAIL"),
+        )
 
 
 def _number(value):
@@ -152,7 +183,7 @@ class IspringClient:
                 "%s: the reply is not JSON (HTTP %s). Reply begins: %s"
                 % (what, reply.status, safexml.excerpt(reply.body)),
                 http_status=reply.status,
-            )
+            ) from None
         if reply.status in (400, 401, 403):
             raise AuthenticationError(
                 "iSpring refused the API client credentials for client_id %r (HTTP %s: %s). Check "
@@ -256,7 +287,10 @@ class IspringClient:
             ("enrollmentIds", ids("id", enrollment_ids)),
             ("userIds", ids("id", user_ids)),
         ]
-        return [learner_result(item) for item in self.pages("ListLearnersResults", filters, "results", "learnerResult")]
+        return [
+            LearnerResult.from_xml(item)
+            for item in self.pages("ListLearnersResults", filters, "results", "learnerResult")
+        ]
 
     def course_results(self, course_id, enrollment_ids=(), user_ids=()):
         """The results in one course of the given enrollments and users (both may be empty:
@@ -264,14 +298,14 @@ class IspringClient:
         N / PAGE_SIZE."""
         found = {}
         for name, values in (("enrollment_ids", sorted(set(enrollment_ids))), ("user_ids", sorted(set(user_ids)))):
-            for start in range(0, len(values), PAGE_SIZE):
-                for result in self.list_learners_results([course_id], **{name: values[start : start + PAGE_SIZE]}):
-                    found[result["enrollment_id"]] = result
+            for chunk in batches(values, PAGE_SIZE):
+                for result in self.list_learners_results([course_id], **{name: chunk}):
+                    found[result.enrollment_id] = result
         return list(found.values())
 
     def list_users(self, logins=(), emails=()):
         filters = [("logins", ids("login", logins)), ("emails", ids("email", emails))]
-        return [user_profile(item) for item in self.pages("ListUsers", filters, "users", "userProfile")]
+        return [UserProfile.from_xml(item) for item in self.pages("ListUsers", filters, "users", "userProfile")]
 
     def find_users(self, logins=(), emails=()):
         """Active users with one of these logins or emails, asked PAGE_SIZE values at a time."""
@@ -279,10 +313,9 @@ class IspringClient:
             ("email", value) for value in sorted(set(emails))
         ]
         users = {}
-        for start in range(0, len(values), PAGE_SIZE):
-            chunk = values[start : start + PAGE_SIZE]
+        for chunk in batches(values, PAGE_SIZE):
             for user in self.list_users([v for k, v in chunk if k == "login"], [v for k, v in chunk if k == "email"]):
-                users[user["user_id"]] = user
+                users[user.user_id] = user
         return list(users.values())
 
     def update_course_status(self, course_id, enrollment_ids, status, date=None, reason=None):
@@ -307,9 +340,10 @@ class IspringClient:
         result = self.call("getTaskStatus", [("taskId", task_id)])
         return (safexml.text(result, "status") or "").lower()
 
-    def wait_for_tasks(self, task_ids, timeout, interval=0.5, sleep=time.sleep, clock=time.monotonic):
+    def wait_for_tasks(self, task_ids, timeout, interval=0.5, sleep=None, clock=None):
         """Poll until every task finished; returns {task_id: status}.  Pending ones after
         ``timeout`` keep their last status."""
+        sleep, clock = sleep or time.sleep, clock or time.monotonic
         deadline = clock() + timeout
         statuses = {task_id: None for task_id in task_ids}
         while True:
@@ -321,3 +355,18 @@ class IspringClient:
                 return statuses
             sleep(min(interval, max(0.0, deadline - clock())))
             interval = min(interval * 1.5, 5.0)
+
+
+def client_from(module):
+    """The IspringClient a module's connection options describe; tokens it obtains are masked in
+    all the module's output."""
+    params = module.params
+    return IspringClient(
+        Transport.from_params(params),
+        params["api_url"],
+        soap_url=params["soap_url"],
+        token=params["token"],
+        client_id=params["client_id"],
+        client_secret=params["client_secret"],
+        on_secret=module.no_log_values.add,
+    )

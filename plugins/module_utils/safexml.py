@@ -65,7 +65,7 @@ def parse(body, status, what):
             "%s: the reply is not well-formed XML (HTTP %s: %s). Reply begins: %s"
             % (what, status, exc.msg, excerpt(body)),
             http_status=status,
-        )
+        ) from None
     tree = root.getroottree()
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
         raise ReplyError(

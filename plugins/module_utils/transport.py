@@ -64,12 +64,17 @@ def retry_after_seconds(value, now=None):
     return max(0.0, when.timestamp() - now)
 
 
-class Transport:
-    """HTTP POSTs with TLS verification, a timeout and bounded retries.
+def new_session():
+    """A requests session that stores no cookies (API clients send and read them explicitly, so
+    that what goes on the wire is visible in one place)."""
+    session = requests.Session()
+    session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
+    session.headers["User-Agent"] = USER_AGENT
+    return session
 
-    Cookies are never stored by the session: API clients send and read them explicitly, so that
-    what goes on the wire is visible in one place.
-    """
+
+class Transport:
+    """HTTP requests with TLS verification, a timeout and bounded retries."""
 
     def __init__(
         self,
@@ -79,69 +84,45 @@ class Transport:
         retries=5,
         retry_max_time=120,
         session=None,
-        sleep=time.sleep,
-        clock=time.monotonic,
-        rng=random.random,
+        sleep=None,
+        clock=None,
+        rng=None,
     ):
         self.timeout = timeout
         self.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
         self.retries = retries
         self.retry_max_time = retry_max_time
-        self._sleep = sleep
-        self._clock = clock
-        self._rng = rng
-        if session is None:
-            session = requests.Session()
-            session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
-            session.headers["User-Agent"] = USER_AGENT
-        self.session = session
+        self._sleep = sleep or time.sleep
+        self._clock = clock or time.monotonic
+        self._rng = rng or random.random
+        self.session = session if session is not None else new_session()
+
+    @classmethod
+    def from_params(cls, params):
+        """The transport configured by a module's connection options (doc fragment ``transport``)."""
+        return cls(
+            timeout=params["timeout"],
+            validate_certs=params["validate_certs"],
+            ca_path=params["ca_path"],
+            retries=params["retries"],
+            retry_max_time=params["retry_max_time"],
+        )
 
     def post(self, url, what, data=None, headers=None, safe_to_repeat=False):
-        """POST and return a Reply for any HTTP status that is not retried.
+        """POST; see ``request``."""
+        return self.request("POST", url, what, data=data, headers=headers, safe_to_repeat=safe_to_repeat)
+
+    def request(self, method, url, what, data=None, headers=None, params=None, safe_to_repeat=False):
+        """Send the request and return a Reply for any HTTP status that is not retried.
 
         ``what`` names the call in messages ("iSpring ListUsers").  Raises TransportError when the
         service cannot be reached or keeps refusing after the retries.
         """
-        started = self._clock()
-        attempt = 0
+        started, attempt = self._clock(), 0
         while True:
-            reason, wait = None, None
-            try:
-                reply = self._send(url, data, headers)
-            except requests.exceptions.SSLError as exc:
-                raise TransportError(
-                    "%s: TLS verification of %s failed (%s). Give the CA that signed the "
-                    "service's certificate with ca_path, or, for a test service only, set "
-                    "validate_certs to false." % (what, url, _short(exc))
-                )
-            except (requests.exceptions.ConnectTimeout, requests.exceptions.ConnectionError) as exc:
-                never_sent = isinstance(exc, requests.exceptions.ConnectTimeout) or _refused(exc)
-                if isinstance(exc, requests.exceptions.ReadTimeout):
-                    never_sent = False
-                reason = (
-                    "could not connect to %s (%s)" % (url, _short(exc))
-                    if never_sent
-                    else "the connection to %s failed before a reply (%s)" % (url, _short(exc))
-                )
-                if not (never_sent or safe_to_repeat):
-                    raise TransportError(
-                        "%s: %s; not repeated, because the service may have "
-                        "acted. Check its state and run the task again." % (what, reason)
-                    )
-            except requests.exceptions.Timeout:
-                reason = "no reply from %s within %s s" % (url, self.timeout)
-                if not safe_to_repeat:
-                    raise TransportError(
-                        "%s: %s; not repeated, because the service may have "
-                        "acted. Raise timeout, check the service's state and "
-                        "run the task again." % (what, reason)
-                    )
-            else:
-                if reply.status in RETRY_ALWAYS or (safe_to_repeat and reply.status in RETRY_IF_SAFE):
-                    reason = "HTTP %s from %s" % (reply.status, url)
-                    wait = retry_after_seconds(reply.headers.get("Retry-After"))
-                else:
-                    return reply
+            reply, reason, wait = self._attempt(method, url, what, data, headers, params, safe_to_repeat)
+            if reply is not None:
+                return reply
             attempt += 1
             if wait is None:
                 wait = self._rng() * min(BACKOFF_CAP, BACKOFF_BASE * (2**attempt))
@@ -155,9 +136,36 @@ class Transport:
                 )
             self._sleep(wait)
 
-    def _send(self, url, data, headers):
-        response = self.session.post(
+    def _attempt(self, method, url, what, data, headers, params, safe_to_repeat):
+        """One try: (reply, None, None) to return, or (None, why, wait or None) to try again."""
+        try:
+            reply = self._send(method, url, data, headers, params)
+        except requests.exceptions.SSLError as exc:
+            raise TransportError(
+                "%s: TLS verification of %s failed (%s). Give the CA that signed the "
+                "service's certificate with ca_path, or, for a test service only, set "
+                "validate_certs to false." % (what, url, _short(exc))
+            ) from None
+        except (requests.exceptions.ConnectTimeout, requests.exceptions.ConnectionError) as exc:
+            return None, _connection_failed(what, url, exc, safe_to_repeat), None
+        except requests.exceptions.Timeout:
+            reason = "no reply from %s within %s s" % (url, self.timeout)
+            if not safe_to_repeat:
+                raise TransportError(
+                    "%s: %s; not repeated, because the service may have "
+                    "acted. Raise timeout, check the service's state and "
+                    "run the task again." % (what, reason)
+                ) from None
+            return None, reason, None
+        if reply.status in RETRY_ALWAYS or (safe_to_repeat and reply.status in RETRY_IF_SAFE):
+            return None, "HTTP %s from %s" % (reply.status, url), retry_after_seconds(reply.headers.get("Retry-After"))
+        return reply, None, None
+
+    def _send(self, method, url, data, headers, params):
+        response = self.session.request(
+            method,
             url,
+            params=params,
             data=data,
             headers=headers,
             timeout=self.timeout,
@@ -173,6 +181,23 @@ class Transport:
             raise TransportError("the reply from %s is larger than %d bytes; refused." % (url, MAX_BODY_BYTES))
         cookies = {cookie.name: cookie.value for cookie in response.cookies}
         return Reply(response.status_code, response.headers, body, cookies)
+
+
+def _connection_failed(what, url, exc, safe_to_repeat):
+    """Why a connection failed, for a retry; raises when the request may have arrived and must not
+    be repeated."""
+    never_sent = isinstance(exc, requests.exceptions.ConnectTimeout) or _refused(exc)
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        never_sent = False
+    if never_sent:
+        return "could not connect to %s (%s)" % (url, _short(exc))
+    reason = "the connection to %s failed before a reply (%s)" % (url, _short(exc))
+    if not safe_to_repeat:
+        raise TransportError(
+            "%s: %s; not repeated, because the service may have acted. Check its state and run the task again."
+            % (what, reason)
+        ) from None
+    return reason
 
 
 def _refused(exc):

@@ -21,6 +21,9 @@ description:
     are reported together and nothing is changed.
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - learnops.lms.attributes
+  - learnops.lms.attributes.state
+  - learnops.lms.attributes.actiongroup_ispring
   - learnops.lms.ispring
   - learnops.lms.transport
 options:
@@ -116,13 +119,6 @@ notes:
     manage; other learners are reported as not found.
 seealso:
   - module: learnops.lms.course_status_info
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-  platform:
-    platforms: all
 """
 
 EXAMPLES = r"""
@@ -189,296 +185,68 @@ learners:
         - The same fields after the task, as read back from iSpring when O(wait=true); otherwise
           as requested, with C(status) V(automatic) meaning recalculated by iSpring.
       type: dict
+missing:
+  description: Each learner that cannot be found, with the reason, as the failure message lists them.
+  returned: when learners cannot be found (the task fails and changes nothing)
+  type: list
+  elements: str
+  sample: ["learner login=ghost (no active user)"]
+not_found:
+  description:
+    - The learners that cannot be found, by how the task names them (C(enrollment_id), C(user_id),
+      C(login), C(email)), each a list of the values as given, for tasks that retry without them
+      (the drift report does).
+  returned: when learners cannot be found (the task fails and changes nothing)
+  type: dict
+  sample: {"login": ["ghost"], "enrollment_id": ["e0000000-0000-0000-0000-000000000000"]}
 """
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.learnops.lms.plugins.module_utils import arguments, dates, ispring
-from ansible_collections.learnops.lms.plugins.module_utils.errors import ApiError, LmsError, ValidationError
+from ansible_collections.learnops.lms.plugins.module_utils import arguments, completion, ispring, runner
+from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError
 
-IDENTIFIERS = ("enrollment_id", "user_id", "login", "email")
-
-
-def wanted_learners(params):
-    """The learners asked for, each with its identifier and validated status, date and reason."""
-    items = list(params["learners"]) + [dict(enrollment_id=value) for value in params["enrollment_ids"]]
-    wanted = []
-    for position, item in enumerate(items, start=1):
-        kind = next((name for name in IDENTIFIERS if item.get(name)), None)
-        if kind is None:
-            raise ValidationError(
-                "learners[%d]: name the learner with one of %s; all are empty." % (position, ", ".join(IDENTIFIERS))
-            )
-        status = item.get("status") or params["status"]
-        date = item.get("date") or params["date"]
-        label = "learner %s=%s" % (kind, item[kind])
-        if status == ispring.STATUS_COMPLETE:
-            if not date:
-                raise ValidationError(
-                    "%s: status complete needs a completion date; set date on the task or on the learner." % label
-                )
-            date = dates.iso_date(date, "%s: date" % label)
-        else:
-            date = None
-        wanted.append(
-            dict(
-                kind=kind,
-                value=item[kind],
-                label=label,
-                status=status,
-                date=date,
-                reason=item.get("reason") or params["reason"],
-            )
-        )
-    return wanted
-
-
-def read_current(client, course_id, wanted):
-    """Resolve every wanted learner to its current result in the course.
-
-    Returns {position: result}; raises ValidationError naming every learner that cannot be found.
-    """
-    logins = [w["value"] for w in wanted if w["kind"] == "login"]
-    emails = [w["value"] for w in wanted if w["kind"] == "email"]
-    try:
-        users = client.find_users(logins, emails) if (logins or emails) else []
-    except ApiError as exc:
-        raise explain(exc, course_id)
-    by_login = {u["login"]: u for u in users if u["login"]}
-    by_email = {u["email"].lower(): u for u in users if u["email"]}
-    missing = []
-    for w in wanted:
-        user = (
-            by_login.get(w["value"])
-            if w["kind"] == "login"
-            else by_email.get(w["value"].lower())
-            if w["kind"] == "email"
-            else None
-        )
-        if w["kind"] in ("login", "email"):
-            if user is None:
-                missing.append("%s (no active user)" % w["label"])
-            else:
-                w["user_id"] = user["user_id"]
-        elif w["kind"] == "user_id":
-            w["user_id"] = w["value"]
-    try:
-        results = client.course_results(
-            course_id,
-            [w["value"] for w in wanted if w["kind"] == "enrollment_id"],
-            [w["user_id"] for w in wanted if w.get("user_id")],
-        )
-    except ApiError as exc:
-        raise explain(exc, course_id)
-    by_enrollment = {r["enrollment_id"]: r for r in results}
-    by_user = {r["user_id"]: r for r in results}
-    current = {}
-    for position, w in enumerate(wanted):
-        if w["kind"] == "enrollment_id":
-            result = by_enrollment.get(w["value"])
-        else:
-            result = by_user.get(w.get("user_id")) if w.get("user_id") else None
-            if result is None and w.get("user_id"):
-                missing.append("%s (not enrolled in the course)" % w["label"])
-                continue
-        if result is None:
-            if w["kind"] == "enrollment_id":
-                missing.append("%s (no such enrollment in the course)" % w["label"])
-            continue
-        current[position] = result
-    if missing:
-        raise ValidationError(
-            "course_id %s: %d learner(s) cannot be found: %s. Check the "
-            "names, that the learners are active and enrolled, and that the account may see their "
-            "department." % (course_id, len(missing), "; ".join(missing)),
-            missing=missing,
-        )
-    return current
-
-
-def explain(exc, course_id):
-    """The API's course faults, with the course named and what to do."""
-    if isinstance(exc, ApiError) and exc.code == ispring.FAULT_UNKNOWN_COURSE:
-        return ValidationError(
-            "course_id %s: iSpring knows no such course (Unknown content item). Check the course ID." % course_id
-        )
-    if isinstance(exc, ApiError) and exc.code == ispring.FAULT_PERMISSION:
-        return ApiError(
-            "course_id %s: the account behind the token lacks the right to read or "
-            "change course statuses of these learners (Permission denied). Use an account "
-            "administrator, the administrator of the learners' departments, or a role "
-            "with 'Can edit' on the course." % course_id,
-            code=exc.code,
-        )
-    return exc
-
-
-def needs_change(result, status, date, match_date):
-    """The contract's idempotency rule (lms-api-contract.md 1.7)."""
-    if status == ispring.STATUS_COMPLETE:
-        if result["status"] not in ispring.COMPLETED_STATUSES:
-            return True
-        return bool(match_date) and dates.date_of(result["completion_date"]) != date
-    return result["status"] == ispring.STATUS_COMPLETE and (result["progress"] or 0) < 100
-
-
-def snapshot(result):
-    return dict(
-        status=result["status"], completion_date=dates.date_of(result["completion_date"]), progress=result["progress"]
-    )
-
-
-def plan(wanted, current, match_date):
-    """One entry per wanted learner, and the changes grouped by (status, date, reason)."""
-    entries, groups, claimed = [], {}, {}
-    for position, w in enumerate(wanted):
-        result = current[position]
-        enrollment = result["enrollment_id"]
-        change = (w["status"], w["date"], w["reason"])
-        if enrollment in claimed and claimed[enrollment] != change:
-            raise ValidationError(
-                "enrollment %s is asked for twice with different status, date or "
-                "reason (%s); ask once." % (enrollment, w["label"])
-            )
-        first = enrollment not in claimed
-        claimed[enrollment] = change
-        entry = dict(
-            enrollment_id=enrollment,
-            user_id=result["user_id"],
-            changed=first and needs_change(result, w["status"], w["date"], match_date),
-            before=snapshot(result),
-        )
-        if w["kind"] in ("login", "email"):
-            entry[w["kind"]] = w["value"]
-        if entry["changed"]:
-            groups.setdefault(change, []).append(entry)
-            entry["after"] = dict(entry["before"], status=w["status"], completion_date=w["date"])
-        else:
-            entry["after"] = dict(entry["before"])
-        entries.append(entry)
-    return entries, groups
-
-
-def apply(client, course_id, groups, batch_size, entries):
-    """Send the grouped changes; on a failure, say which learners were sent and which not."""
-    tasks, sent = {}, set()
-    try:
-        for (status, date, reason), members in groups.items():
-            for start in range(0, len(members), batch_size):
-                batch = [m["enrollment_id"] for m in members[start : start + batch_size]]
-                tasks[client.update_course_status(course_id, batch, status, date, reason)] = batch
-                sent.update(batch)
-    except LmsError as exc:
-        raise partial_failure(explain(exc, course_id), entries, sent, list(tasks))
-    return tasks
-
-
-def partial_failure(exc, entries, sent, task_ids):
-    """The error, with each learner marked changed (sent before the failure) or not."""
-    for entry in entries:
-        entry["changed"] = entry["changed"] and entry["enrollment_id"] in sent
-        if not entry["changed"]:
-            entry["after"] = dict(entry["before"])
-    done = sum(1 for entry in entries if entry["changed"])
-    message = exc.message
-    if sent:
-        message += " %d learner(s) were changed before the failure (see learners); run the task again to finish." % done
-    else:
-        message += " Nothing was changed."
-    return LmsError(message, changed=bool(sent), learners=entries, task_ids=task_ids)
-
-
-def read_back(client, course_id, entries):
-    changed = [e for e in entries if e["changed"]]
-    results = client.course_results(course_id, [e["enrollment_id"] for e in changed])
-    by_enrollment = {r["enrollment_id"]: r for r in results}
-    for entry in changed:
-        if entry["enrollment_id"] in by_enrollment:
-            entry["after"] = snapshot(by_enrollment[entry["enrollment_id"]])
-
-
-def wait_for(client, params, tasks, entries):
-    """Wait for the tasks, read the learners back, and fail naming any task that failed or is
-    still running (the learners of a failed task are reported unchanged)."""
-    statuses = client.wait_for_tasks(list(tasks), params["wait_timeout"])
-    failed = [t for t, s in statuses.items() if s in ispring.TASK_FAILED]
-    pending = [t for t, s in statuses.items() if s not in ispring.TASK_FAILED | ispring.TASK_SUCCEEDED]
-    read_back(client, params["course_id"], entries)
-    if not (failed or pending):
-        return
-    not_applied = {enrollment for task_id in failed for enrollment in tasks[task_id]}
-    for entry in entries:
-        if entry["enrollment_id"] in not_applied:
-            entry["changed"] = False
-    raise LmsError(
-        "course_id %s: iSpring task(s) %s failed, and %s did not finish within wait_timeout (%s s). "
-        "The learners are reported as read back now; run the task again to finish."
-        % (params["course_id"], ", ".join(failed) or "none", ", ".join(pending) or "none", params["wait_timeout"]),
-        changed=any(entry["changed"] for entry in entries),
-        learners=entries,
-        task_ids=list(tasks),
-    )
-
-
-def describe(entry, state):
-    who = entry.get("login") or entry.get("email") or entry["user_id"]
-    values = entry[state]
-    text = "%s (enrollment %s): %s" % (who, entry["enrollment_id"], values["status"])
-    if values["completion_date"]:
-        text += " on %s" % values["completion_date"]
-    return text + ", progress %s\n" % values["progress"]
+STATUSES = ["complete", "automatic"]
 
 
 def run(module, client):
     params = module.params
-    if params["batch_size"] < 1:
-        raise ValidationError("batch_size must be at least 1, not %d." % params["batch_size"])
     try:
-        wanted = wanted_learners(params)
-        current = read_current(client, params["course_id"], wanted) if wanted else {}
-        entries, groups = plan(wanted, current, params["match_date"])
+        wanted = completion.wanted_learners(params)
+        current = completion.read_current(client, params["course_id"], wanted) if wanted else []
+        the_plan = completion.plan(params["course_id"], wanted, current, params["match_date"])
     except LmsError as exc:
-        exc.message += " Nothing was changed."
-        raise
-    result = dict(changed=bool(groups), task_ids=[], learners=entries)
-    if groups and not module.check_mode:
-        tasks = apply(client, params["course_id"], groups, params["batch_size"], entries)
-        result["task_ids"] = list(tasks)
+        raise runner.nothing_changed(exc) from None
+    if the_plan.changed and not module.check_mode:
+        tasks = completion.apply(client, the_plan, params["batch_size"])
         if params["wait"]:
-            wait_for(client, params, tasks, entries)
-    if module._diff:
-        changed = [e for e in entries if e["changed"]]
-        result["diff"] = dict(
-            before_header="course %s" % params["course_id"],
-            after_header="course %s" % params["course_id"],
-            before="".join(describe(e, "before") for e in changed),
-            after="".join(describe(e, "after") for e in changed),
-        )
-    return result
+            completion.wait_for(client, the_plan, tasks, params["wait_timeout"])
+    return the_plan.result(diff=module._diff)
 
 
 def main():
+    learner = dict(
+        enrollment_id=dict(type="str"),
+        user_id=dict(type="str"),
+        login=dict(type="str"),
+        email=dict(type="str"),
+        status=dict(type="str", choices=STATUSES),
+        date=dict(type="str"),
+        reason=dict(type="str"),
+    )
     module = AnsibleModule(
         argument_spec=arguments.ispring_spec(
             course_id=dict(type="str", required=True),
-            status=dict(type="str", choices=["complete", "automatic"], default="complete"),
+            status=dict(type="str", choices=STATUSES, default="complete"),
             date=dict(type="str"),
             reason=dict(type="str"),
             learners=dict(
                 type="list",
                 elements="dict",
                 default=[],
-                options=dict(
-                    enrollment_id=dict(type="str"),
-                    user_id=dict(type="str"),
-                    login=dict(type="str"),
-                    email=dict(type="str"),
-                    status=dict(type="str", choices=["complete", "automatic"]),
-                    date=dict(type="str"),
-                    reason=dict(type="str"),
-                ),
-                mutually_exclusive=[IDENTIFIERS],
-                required_one_of=[IDENTIFIERS],
+                options=learner,
+                mutually_exclusive=[completion.IDENTIFIERS],
+                required_one_of=[completion.IDENTIFIERS],
             ),
             enrollment_ids=dict(type="list", elements="str", default=[]),
             match_date=dict(type="bool", default=False),
@@ -489,13 +257,7 @@ def main():
         supports_check_mode=True,
         **arguments.ISPRING_RULES,
     )
-    arguments.require_libraries(module)
-    client = arguments.ispring_client(module)
-    try:
-        module.exit_json(**run(module, client))
-    except LmsError as exc:
-        details = dict(dict(changed=False, task_ids=[], learners=[]), **exc.details)
-        module.fail_json(msg=exc.message, **details)
+    runner.run_module(module, ispring.client_from, run, always=dict(changed=False, task_ids=[], learners=[]))
 
 
 if __name__ == "__main__":

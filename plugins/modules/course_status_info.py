@@ -18,6 +18,9 @@ description:
   - Optionally narrowed to some learners and to some statuses.
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - learnops.lms.attributes
+  - learnops.lms.attributes.info
+  - learnops.lms.attributes.actiongroup_ispring
   - learnops.lms.ispring
   - learnops.lms.transport
 options:
@@ -58,14 +61,6 @@ notes:
   - Several learner filters add up (a result matching any of them is listed).
 seealso:
   - module: learnops.lms.course_status
-attributes:
-  check_mode:
-    support: full
-    details: The module only reads.
-  diff_mode:
-    support: none
-  platform:
-    platforms: all
 """
 
 EXAMPLES = r"""
@@ -126,45 +121,16 @@ results:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.learnops.lms.plugins.module_utils import arguments, ispring
-from ansible_collections.learnops.lms.plugins.module_utils.errors import ApiError, LmsError, ValidationError
-
-
-def users_named(client, logins, emails):
-    """{user_id: user} for the logins and emails; fails naming those that match no active user."""
-    users = client.find_users(logins, emails)
-    known_logins = {u["login"] for u in users}
-    known_emails = {(u["email"] or "").lower() for u in users}
-    missing = ["login %s" % v for v in logins if v not in known_logins]
-    missing += ["email %s" % v for v in emails if v.lower() not in known_emails]
-    if missing:
-        raise ValidationError("No active iSpring user has %s." % ", ".join(missing), missing=missing)
-    return {u["user_id"]: u for u in users}
+from ansible_collections.learnops.lms.plugins.module_utils import arguments, completion, ispring, runner
 
 
 def run(module, client):
     params = module.params
-    users = users_named(client, params["logins"], params["emails"]) if (params["logins"] or params["emails"]) else {}
-    user_ids = list(params["user_ids"]) + list(users)
-    statuses = {s.lower() for s in params["statuses"]}
-    results = []
-    for course_id in params["course_ids"]:
-        try:
-            if params["enrollment_ids"] or user_ids:
-                found = client.course_results(course_id, params["enrollment_ids"], user_ids)
-            else:
-                found = client.list_learners_results([course_id])
-        except ApiError as exc:
-            if exc.code == ispring.FAULT_UNKNOWN_COURSE:
-                raise ValidationError("course_ids: iSpring knows no course %s (Unknown content item)." % course_id)
-            raise
-        found.sort(key=lambda r: r["enrollment_id"] or "")
-        results.extend(r for r in found if not statuses or r["status"] in statuses)
-    for result in results:
-        user = users.get(result["user_id"])
-        if user:
-            result.update(login=user["login"], email=user["email"])
-    return dict(changed=False, results=results)
+    users = completion.named_users(client, params["logins"], params["emails"])
+    found = completion.report(
+        client, params["course_ids"], params["enrollment_ids"], params["user_ids"], params["statuses"], users
+    )
+    return dict(changed=False, results=found)
 
 
 def main():
@@ -180,11 +146,7 @@ def main():
         supports_check_mode=True,
         **arguments.ISPRING_RULES,
     )
-    arguments.require_libraries(module)
-    try:
-        module.exit_json(**run(module, arguments.ispring_client(module)))
-    except LmsError as exc:
-        module.fail_json(msg=exc.message, **exc.details)
+    runner.run_module(module, ispring.client_from, run)
 
 
 if __name__ == "__main__":

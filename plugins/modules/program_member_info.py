@@ -16,15 +16,13 @@ description:
     Dates are given in ISO 8601 and in epoch milliseconds, award and quit as booleans, score as a number.
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
+  - learnops.lms.attributes
+  - learnops.lms.attributes.info
+  - learnops.lms.attributes.actiongroup_edubrite
   - learnops.lms.edubrite
+  - learnops.lms.edubrite.program
   - learnops.lms.transport
 options:
-  program_id:
-    description: ID of the program. One of O(program_id) and O(ext_id) is required.
-    type: str
-  ext_id:
-    description: External ID of the program, instead of O(program_id).
-    type: str
   usernames:
     description: Only these members.
     type: list
@@ -47,14 +45,6 @@ notes:
     C(status) C(COMPLETED) means awarded; an unknown program answers msg C(0004)."
 seealso:
   - module: learnops.lms.program_member
-attributes:
-  check_mode:
-    support: full
-    details: The module only reads.
-  diff_mode:
-    support: none
-  platform:
-    platforms: all
 """
 
 EXAMPLES = r"""
@@ -96,41 +86,33 @@ members:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.learnops.lms.plugins.module_utils import arguments, dates, edubrite
-from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError
+from ansible_collections.learnops.lms.plugins.module_utils import arguments, dates, edubrite, membership, runner
 
 
 def run(module, client):
     params = module.params
     tz = dates.timezone(params["timezone"])
     members = client.members_of(edubrite.program(params["program_id"], params["ext_id"]))
-    wanted = set(params["usernames"])
+    usernames, status = set(params["usernames"]), params["status"]
     found = [
-        dict(username=m["username"], user_id=m["user_id"], open_id=m["open_id"], record=edubrite.member_view(m, tz))
+        dict(username=m["username"], user_id=m["user_id"], open_id=m["open_id"], record=membership.member_view(m, tz))
         for m in members
-        if (not wanted or m["username"] in wanted) and (not params["status"] or m["status"] == params["status"])
+        if (not usernames or m["username"] in usernames) and (not status or m["status"] == status)
     ]
     return dict(changed=False, members=found)
 
 
 def main():
     module = AnsibleModule(
-        argument_spec=arguments.edubrite_spec(
-            program_id=dict(type="str"),
-            ext_id=dict(type="str"),
+        argument_spec=arguments.program_spec(
             usernames=dict(type="list", elements="str", default=[]),
-            status=dict(type="str", choices=["ENROLLED", "COMPLETED"]),
+            status=dict(type="str", choices=[edubrite.STATUS_ENROLLED, edubrite.STATUS_COMPLETED]),
             timezone=dict(type="str", default="UTC"),
         ),
-        required_one_of=[("program_id", "ext_id")],
-        mutually_exclusive=[("program_id", "ext_id")],
         supports_check_mode=True,
+        **arguments.PROGRAM_RULES,
     )
-    arguments.require_libraries(module)
-    try:
-        module.exit_json(**run(module, arguments.edubrite_client(module)))
-    except LmsError as exc:
-        module.fail_json(msg=exc.message, **exc.details)
+    runner.run_module(module, edubrite.client_from, run)
 
 
 if __name__ == "__main__":

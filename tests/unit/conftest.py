@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.learnops.lms.plugins.module_utils.transport import Transport
+from ansible_collections.learnops.lms.tests.unit import harness
 from ansible_collections.learnops.lms.tests.unit.scripted import ScriptedSession
 
 
@@ -27,3 +28,14 @@ def script():
     yield make
     for session in sessions:
         session.assert_done()
+
+
+@pytest.fixture
+def run_module(monkeypatch, capsys):
+    """``outcome = run_module(module, args, *calls, check_mode=False, diff=False)``: the module's
+    real main() over the scripted calls (see harness.py)."""
+
+    def run(module, args, *calls, check_mode=False, diff=False):
+        return harness.run(monkeypatch, capsys, module, args, calls, check_mode=check_mode, diff=diff)
+
+    return run

@@ -9,18 +9,31 @@ script, or a reply left unused fails the test.
 from __future__ import annotations
 
 import io
+import threading
 
 from requests.cookies import RequestsCookieJar
 from requests.structures import CaseInsensitiveDict
 
 
 class Call:
-    """One expected request and the reply (or exception) it gets."""
+    """One expected request (``None`` fields are not checked) and the reply or exception it gets."""
 
     def __init__(
-        self, url, data=None, headers=None, status=200, body=b"", reply_headers=None, cookies=None, raises=None
+        self,
+        url,
+        data=None,
+        headers=None,
+        status=200,
+        body=b"",
+        reply_headers=None,
+        cookies=None,
+        raises=None,
+        method="POST",
+        params=None,
     ):
+        self.method = method
         self.url = url
+        self.params = params
         self.data = data
         self.headers = headers or {}
         self.status = status
@@ -28,6 +41,18 @@ class Call:
         self.reply_headers = reply_headers or {}
         self.cookies = cookies or {}
         self.raises = raises
+
+    def differences(self, sent):
+        """What in the request ``sent`` differs from this expected one."""
+        found = []
+        for name in ("method", "url", "params", "data"):
+            expected = getattr(self, name)
+            if expected is not None and _normal(sent[name]) != _normal(expected):
+                found.append("%s is %r, expected %r" % (name, sent[name], expected))
+        for name, value in self.headers.items():
+            if (sent["headers"] or {}).get(name) != value:
+                found.append("header %s is %r, expected %r" % (name, (sent["headers"] or {}).get(name), value))
+        return found
 
 
 class _Raw:
@@ -58,26 +83,18 @@ class ScriptedSession:
         self.script = list(calls)
         self.sent = []
         self.headers = {}
+        self._lock = threading.Lock()
 
-    def post(self, url, data=None, headers=None, timeout=None, verify=None, allow_redirects=True, stream=False):
-        self.sent.append(dict(url=url, data=data, headers=headers, timeout=timeout, verify=verify))
-        if not self.script:
-            raise AssertionError("unexpected request to %s with %r" % (url, data))
-        call = self.script.pop(0)
-        assert url == call.url, "request #%d went to %s, expected %s" % (len(self.sent), url, call.url)
-        if call.data is not None:
-            assert _normal(data) == _normal(call.data), "request #%d body differs:\n sent:     %r\n expected: %r" % (
-                len(self.sent),
-                data,
-                call.data,
-            )
-        for name, value in call.headers.items():
-            assert (headers or {}).get(name) == value, "request #%d header %s is %r, expected %r" % (
-                len(self.sent),
-                name,
-                (headers or {}).get(name),
-                value,
-            )
+    def request(self, method, url, params=None, data=None, headers=None, timeout=None, verify=None, **_options):
+        sent = dict(method=method, url=url, params=params, data=data, headers=headers, timeout=timeout, verify=verify)
+        with self._lock:
+            self.sent.append(sent)
+            if not self.script:
+                raise AssertionError("unexpected request: %s %s with %r" % (method, url, params or data))
+            call = self.script.pop(0)
+            number = len(self.sent)
+        wrong = call.differences(sent)
+        assert not wrong, "request #%d differs from the script: %s" % (number, "; ".join(wrong))
         if call.raises is not None:
             raise call.raises
         return _Response(call)

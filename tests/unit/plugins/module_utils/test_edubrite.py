@@ -21,110 +21,34 @@ from ansible_collections.learnops.lms.plugins.module_utils.errors import (
     ValidationError,
 )
 from ansible_collections.learnops.lms.plugins.module_utils.transport import Reply
+from ansible_collections.learnops.lms.tests.unit.edubrite_wire import (
+    API_USER,
+    CONNECT,
+    ENROLLMENT,
+    INFO,
+    INFO2,
+    OK,
+    PASSWORD,
+    PROGRAM,
+    REPORT,
+    RUN_AS,
+    SEED_REPLY,
+    SESSION,
+    SESSION2,
+    SESSION_EXPIRED,
+    SID,
+    SID2,
+    SITE,
+    USERS,
+    client_for,
+    form,
+    list_call,
+    listing,
+    login,
+    member_xml,
+    response,
+)
 from ansible_collections.learnops.lms.tests.unit.scripted import Call
-
-SITE = "https://acme.edubrite.com"
-CONNECT = SITE + "/oltpublish/site/connect.do"
-ENROLLMENT = SITE + "/oltpublish/site/enrollmentService.do"
-REPORT = SITE + "/oltpublish/site/reportService.do"
-USERS = SITE + "/oltpublish/site/userService.do"
-API_USER = "api_6f0c2a4e-3b1d-4c8e-9f7a-2d5e8b1c0a93"
-PASSWORD = "9Zq4-uuid-style-secret"
-RUN_AS = "adminusername"
-SID, INFO = "sid-0001", "info-0001"
-SID2, INFO2 = "sid-0002", "info-0002"
-PROGRAM = [("programId", "xxxx-xxxx-xxxx-xxxx")]
-SESSION = {"Cookie": "SESSION_ID=%s; SESSION_INFO=%s" % (SID, INFO), "REAL_UNAME": RUN_AS}
-SESSION2 = {"Cookie": "SESSION_ID=%s; SESSION_INFO=%s" % (SID2, INFO2), "REAL_UNAME": RUN_AS}
-
-# The seed's reply, verbatim (003_4ff6ab2eb90375eb.txt).
-SEED_REPLY = """<response code="0">
-   <msgs>
-      <msg>
-         <code>0226</code>
-         <value>
-            <![CDATA[Program member updated successfully]]>
-         </value>
-      </msg>
-   </msgs>
-</response>"""
-
-
-def response(code, msg, text, data=None):
-    return '<response code="%s"><msgs><msg><code>%s</code><value><![CDATA[%s]]></value></msg></msgs>%s</response>' % (
-        code,
-        msg,
-        text,
-        "<data>%s</data>" % data if data is not None else "",
-    )
-
-
-OK = response(0, "0", "Success")
-SESSION_EXPIRED = response(-1, "0174", "Session is not valid")
-
-
-def login(sid=SID, info=INFO):
-    """The two requests of the contract's login (2.2), exactly."""
-    return [
-        Call(CONNECT, data=[], body=response(0, "0", "Session started"), cookies={"SESSION_ID": sid}),
-        Call(
-            CONNECT,
-            data=[("username", API_USER), ("password", PASSWORD)],
-            headers={"Cookie": "SESSION_ID=%s" % sid},
-            body=response(0, "0152", "Connected successfully"),
-            cookies={"SESSION_INFO": info},
-        ),
-    ]
-
-
-def form(dispatch, *params):
-    return [("dispatch", dispatch), ("xml", "true")] + list(params)
-
-
-def client_for(transport, secrets=None, run_as=RUN_AS):
-    on_secret = secrets.append if secrets is not None else None
-    client = edubrite.EduBriteClient(transport, SITE + "/", API_USER, PASSWORD, run_as, on_secret=on_secret)
-    client.lookup_workers = 1  # scripted replies come in order; concurrent lookups are tested on their own
-    return client
-
-
-def member_xml(user_id, name, **values):
-    attributes = dict(
-        userId=user_id,
-        userName=name,
-        openId="",
-        status="ENROLLED",
-        quit="false",
-        award="false",
-        score="",
-        startDate="",
-        endDate="",
-        dueDate="",
-        awardDate="",
-        awardExpDate="",
-    )
-    attributes.update(values)
-    return "<member %s/>" % " ".join('%s="%s"' % item for item in attributes.items())
-
-
-def listing(members, num_items=None, page=0, size=1000):
-    return response(
-        0,
-        "0",
-        "Success",
-        '<programMembers numItems="%s" currPage="%d" pageSize="%d">%s</programMembers>'
-        % (len(members) if num_items is None else num_items, page, size, "".join(members)),
-    )
-
-
-def list_call(page, body, headers=None, program=None):
-    return Call(
-        REPORT,
-        data=form("listProgramMembers", *(program or PROGRAM)) + [("currPage", str(page)), ("pageSize", "1000")],
-        headers=SESSION if headers is None else headers,
-        body=body,
-    )
-
 
 # --- the seed ---
 
@@ -596,33 +520,6 @@ def test_get_user_permission_refusal_is_not_an_unknown_user(script):
     with pytest.raises(ApiError) as caught:
         client_for(transport).get_user(username="user1")
     assert caught.value.code == "0005"
-
-
-def test_member_view_gives_iso_and_epoch_ms():
-    record = edubrite.member_record(
-        etree.fromstring(member_xml("u1", "user1", startDate="1767571200000", awardDate="1767571200123"))
-    )
-    view = edubrite.member_view(record, edubrite.dates.timezone("Europe/Berlin"))
-    assert view["start_date"] == "2026-01-05T01:00:00+01:00" and view["start_date_ms"] == 1767571200000
-    assert view["award_date"] == "2026-01-05T01:00:00.123+01:00"
-    assert view["due_date"] is None and view["due_date_ms"] is None
-    assert edubrite.member_view(None) is None
-
-
-@pytest.mark.parametrize(
-    "param, current, wanted, same",
-    [
-        ("score", 0.10000000149011612, 0.1, True),
-        ("score", 88.0, 88, True),
-        ("score", 88.0, 88.5, False),
-        ("score", None, 0.0, False),
-        ("dueDate", 1, 1, True),
-        ("dueDate", 1000, 1001, False),
-        ("dueDate", None, 1, False),
-    ],
-)
-def test_same_value(param, current, wanted, same):
-    assert edubrite.same_value(param, current, wanted) is same
 
 
 class ConcurrentSite:

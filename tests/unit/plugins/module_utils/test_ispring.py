@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 from lxml import etree
@@ -17,58 +16,19 @@ from ansible_collections.learnops.lms.plugins.module_utils.errors import (
     AuthenticationError,
     ReplyError,
 )
-from ansible_collections.learnops.lms.tests.unit.scripted import Call
-
-API = "https://api-learn.example.com"
-SOAP = API + "/api/v2/soap/2.0"
-TOKEN = "p-1sJDjmULL5DdpXPJTcbm4jVIaWVHvNmrjAxATRbNE"
-COURSE = "14b847e8-c10f-11ea-b4e1-ae33e75597e9"
-ENROLLMENT = "e1f2c50e-c1ae-11ea-8592-a6eabe1809b2"
-FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures")
-HEAD = (
-    "<?xml version='1.0' encoding='utf-8'?>\n<SOAP-ENV:Envelope xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\" "
-    'xmlns="https://ispringlearn.com/go/services/api/soap"><SOAP-ENV:Body>'
+from ansible_collections.learnops.lms.tests.unit.ispring_wire import (
+    API,
+    COURSE,
+    ENROLLMENT,
+    SOAP,
+    TOKEN,
+    fault,
+    fixture,
+    reply,
+    request,
+    soap_call,
 )
-TAIL = "</SOAP-ENV:Body></SOAP-ENV:Envelope>"
-
-
-def fixture(name):
-    with open(os.path.join(FIXTURES, name), "rb") as handle:
-        return handle.read()
-
-
-def request(method, inner, token=TOKEN):
-    return (
-        HEAD
-        + "<%sRequest><credentials><token>%s</token></credentials>%s</%sRequest>" % (method, token, inner, method)
-        + TAIL
-    )
-
-
-def reply(method, inner):
-    return (
-        '<SOAP-ENV:Envelope xmlns:SOAP-ENV="https://schemas.xmlsoap.org/soap/envelope/" '
-        'xmlns:ns1="https://ispringlearn.com/go/services/api/soap"><SOAP-ENV:Body>'
-        "<ns1:%sResult>%s</ns1:%sResult></SOAP-ENV:Body></SOAP-ENV:Envelope>" % (method, inner, method)
-    )
-
-
-def fault(text):
-    return (
-        '<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/"><SOAP-ENV:Body>'
-        "<SOAP-ENV:Fault><faultcode>client</faultcode><faultstring>%s</faultstring></SOAP-ENV:Fault>"
-        "</SOAP-ENV:Body></SOAP-ENV:Envelope>" % text
-    )
-
-
-def soap_call(method, inner, body, status=200, token=TOKEN):
-    return Call(
-        SOAP,
-        data=request(method, inner, token),
-        status=status,
-        body=body,
-        headers={"SOAPAction": '"%s"' % method, "Content-Type": "text/xml; charset=utf-8"},
-    )
+from ansible_collections.learnops.lms.tests.unit.scripted import Call
 
 
 def shape(xml):
@@ -193,7 +153,7 @@ def test_paging_follows_next_page_token(script):
         soap_call("ListLearnersResults", filters + "<pageToken>p2</pageToken>", page2),
     )
     results = ispring.IspringClient(transport, API, token=TOKEN).list_learners_results(["c"])
-    assert [(r["enrollment_id"], r["status"], r["progress"], r["completion_date"]) for r in results] == [
+    assert [(r.enrollment_id, r.status, r.progress, r.completion_date) for r in results] == [
         ("e1", "passed", 100, "2020-07-22T10:00:00Z"),
         ("e2", "in_progress", 40, None),
     ]
@@ -212,7 +172,9 @@ def test_users_fields_are_read_by_name(script):
     )
     users = ispring.IspringClient(transport, API, token=TOKEN).list_users(["jdoe"])
     assert users == [
-        dict(user_id="u1", role=None, department_id=None, status=None, login="jdoe", email="j@example.com")
+        ispring.UserProfile(
+            user_id="u1", role=None, department_id=None, status=None, login="jdoe", email="j@example.com"
+        )
     ]
 
 

@@ -62,20 +62,21 @@ def test_learner_results_round_trip(rows):
     def esc(text):
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
+    items = "".join(
+        "<learnerResult><enrollmentId>%s</enrollmentId><progress>%d</progress>"
+        "<completionStatus>PASSED</completionStatus></learnerResult>" % (esc(e), p)
+        for e, p in rows
+    )
     body = (
         "<Envelope><Body><ListLearnersResultsResult><results>%s</results></ListLearnersResultsResult></Body></Envelope>"
-        % "".join(
-            "<learnerResult><enrollmentId>%s</enrollmentId><progress>%d</progress><completionStatus>PASSED</completionStatus>"
-            "</learnerResult>" % (esc(e), p)
-            for e, p in rows
-        )
     )
+    body %= items
     root = safexml.parse(body.encode(), 200, "t")
     results = [
-        ispring.learner_result(r)
+        ispring.LearnerResult.from_xml(r)
         for r in safexml.children(safexml.path(root, "Body", "ListLearnersResultsResult", "results"), "learnerResult")
     ]
-    assert [(r["enrollment_id"], r["progress"], r["status"]) for r in results] == [
+    assert [(r.enrollment_id, r.progress, r.status) for r in results] == [
         (e.strip() or None, p, "passed") for e, p in rows
     ]
 

@@ -1,112 +1,198 @@
 # -*- coding: utf-8 -*-
 # Copyright: learnops.lms contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""course_status's desired-state logic: the contract's idempotency rule and the grouping."""
+"""course_status through its real main(): arguments as Ansible passes them, the exact requests,
+the result as Ansible reads it (no_log masking included)."""
 
 from __future__ import annotations
 
-import pytest
-
-from ansible_collections.learnops.lms.plugins.module_utils.errors import ValidationError
 from ansible_collections.learnops.lms.plugins.modules import course_status
-
-
-def result(status, progress=50, date=None, enrollment="e1", user="u1"):
-    return dict(status=status, progress=progress, completion_date=date, enrollment_id=enrollment, user_id=user)
-
-
-@pytest.mark.parametrize(
-    "status, match_date, date, expected",
-    [
-        ("not_started", False, None, True),
-        ("in_progress", False, None, True),
-        ("failed", False, None, True),
-        ("complete", False, "2020-01-01T00:00:00Z", False),
-        ("passed", False, "2020-01-01T00:00:00Z", False),
-        ("accepted", False, "2020-01-01T00:00:00Z", False),
-        ("complete", True, "2020-07-22T00:00:00Z", False),
-        ("passed", True, "2020-07-22T10:11:12Z", False),
-        ("complete", True, "2020-01-01T00:00:00Z", True),
-    ],
+from ansible_collections.learnops.lms.tests.unit.ispring_wire import (
+    API,
+    COURSE,
+    TOKEN,
+    fault,
+    learner_result_xml,
+    list_results_call,
+    list_users_call,
+    task_call,
+    token_call,
+    update_call,
+    user_profile_xml,
 )
-def test_complete_rule(status, match_date, date, expected):
-    assert course_status.needs_change(result(status, date=date), "complete", "2020-07-22", match_date) is expected
+
+E1, E2, E3 = "e1f2c50e-c1ae-11ea-8592-a6eabe1809b2", "7c1d9a20-0000-0000-0000-000000000002", "7c1d9a20-0000-0003"
+IN_PROGRESS = learner_result_xml(E1, "u1", "in_progress", 25)
+PASSED = learner_result_xml(E2, "u2", "Passed", 100, "2020-06-30T14:12:00Z")
+MANUAL = learner_result_xml(E3, "u3", "complete", 50, "2020-07-01T00:00:00Z")
 
 
-@pytest.mark.parametrize(
-    "status, progress, expected",
-    [
-        ("complete", 50, True),
-        ("complete", 100, False),
-        ("passed", 100, False),
-        ("in_progress", 50, False),
-        ("not_started", 0, False),
-        ("complete", None, True),
-    ],
-)
-def test_automatic_rule(status, progress, expected):
-    assert course_status.needs_change(result(status, progress), "automatic", None, False) is expected
-
-
-def params(**overrides):
-    base = dict(status="complete", date="2020-07-22", reason="Offline", learners=[], enrollment_ids=[])
+def args(**overrides):
+    base = dict(api_url=API, token=TOKEN, course_id=COURSE, date="2020-07-22", reason="Completed offline")
     base.update(overrides)
-    return base
+    return {name: value for name, value in base.items() if value is not None}
 
 
-def test_overrides_and_shortcuts():
-    wanted = course_status.wanted_learners(
-        params(
-            learners=[
-                {"login": "jdoe"},
-                {"email": "a@example.com", "date": "2020-07-20", "reason": None},
-                {"user_id": "u9", "status": "automatic"},
-            ],
-            enrollment_ids=["e7"],
-        )
+def test_seed_sample_input_changes_one_learner_and_reads_it_back(run_module):
+    done = learner_result_xml(E1, "u1", "complete", 25, "2020-07-22T00:00:00Z")
+    outcome = run_module(
+        course_status,
+        args(enrollment_ids=[E1, E2]),
+        list_results_call(enrollment_ids=[E1, E2], results=[IN_PROGRESS, PASSED]),
+        update_call([E1], "complete", "2020-07-22", "Completed offline", task_id="100027"),
+        task_call("100027", "complete"),
+        list_results_call(enrollment_ids=[E1], results=[done]),
     )
-    assert [(w["kind"], w["value"], w["status"], w["date"], w["reason"]) for w in wanted] == [
-        ("login", "jdoe", "complete", "2020-07-22", "Offline"),
-        ("email", "a@example.com", "complete", "2020-07-20", "Offline"),
-        ("user_id", "u9", "automatic", None, "Offline"),
-        ("enrollment_id", "e7", "complete", "2020-07-22", "Offline"),
+    assert outcome.exit_code == 0 and outcome.result["changed"] is True
+    assert outcome.result["task_ids"] == ["100027"]
+    assert [(e["enrollment_id"], e["changed"], e["after"]["status"]) for e in outcome.result["learners"]] == [
+        (E1, True, "complete"),
+        (E2, False, "passed"),
     ]
+    assert outcome.result["learners"][0]["before"] == dict(status="in_progress", completion_date=None, progress=25)
+    assert outcome.result["learners"][0]["after"]["completion_date"] == "2020-07-22"
+    assert outcome.result["invocation"]["module_args"]["token"] == "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
+    assert "diff" not in outcome.result
 
 
-def test_missing_date_names_the_learner():
-    with pytest.raises(ValidationError, match="login=jdoe.*needs a completion date"):
-        course_status.wanted_learners(params(date=None, learners=[{"login": "jdoe"}]))
-
-
-def test_plan_groups_shared_changes_and_skips_satisfied_learners():
-    wanted = course_status.wanted_learners(
-        params(
-            learners=[
-                {"enrollment_id": "e1"},
-                {"enrollment_id": "e2"},
-                {"enrollment_id": "e3", "date": "2020-07-20"},
-                {"enrollment_id": "e4"},
-            ]
-        )
+def test_check_mode_and_diff_read_only(run_module):
+    outcome = run_module(
+        course_status,
+        args(learners=[{"enrollment_id": E1}, {"enrollment_id": E3, "status": "automatic"}]),
+        list_results_call(enrollment_ids=[E1, E3], results=[IN_PROGRESS, MANUAL]),
+        check_mode=True,
+        diff=True,
     )
-    current = {
-        0: result("in_progress", enrollment="e1"),
-        1: result("not_started", enrollment="e2"),
-        2: result("in_progress", enrollment="e3"),
-        3: result("passed", 100, "2020-01-01", enrollment="e4"),
-    }
-    entries, groups = course_status.plan(wanted, current, match_date=False)
-    assert [e["changed"] for e in entries] == [True, True, True, False]
-    assert {key: [e["enrollment_id"] for e in members] for key, members in groups.items()} == {
-        ("complete", "2020-07-22", "Offline"): ["e1", "e2"],
-        ("complete", "2020-07-20", "Offline"): ["e3"],
-    }
-
-
-def test_plan_refuses_conflicting_wishes_for_one_enrollment():
-    wanted = course_status.wanted_learners(
-        params(learners=[{"enrollment_id": "e1"}, {"login": "jdoe", "date": "2021-01-01"}])
+    result = outcome.result
+    assert result["changed"] is True and result["task_ids"] == []
+    assert [e["after"]["status"] for e in result["learners"]] == ["complete", "automatic"]
+    assert result["diff"]["before_header"] == "course %s" % COURSE
+    assert result["diff"]["before"] == (
+        "u1 (enrollment %s): in_progress, progress 25\n"
+        "u3 (enrollment %s): complete on 2020-07-01, progress 50\n" % (E1, E3)
     )
-    current = {0: result("in_progress"), 1: result("in_progress")}
-    with pytest.raises(ValidationError, match="enrollment e1 is asked for twice"):
-        course_status.plan(wanted, current, match_date=False)
+    assert result["diff"]["after"] == (
+        "u1 (enrollment %s): complete on 2020-07-22, progress 25\nu3 (enrollment %s): automatic, progress 50\n"
+        % (E1, E3)
+    )
+
+
+def test_a_second_run_reads_and_writes_nothing(run_module):
+    outcome = run_module(
+        course_status,
+        args(enrollment_ids=[E2, E3]),
+        list_results_call(enrollment_ids=[E2, E3], results=[PASSED, MANUAL]),
+    )
+    assert outcome.result["changed"] is False and outcome.result["task_ids"] == []
+    assert all(e["before"] == e["after"] for e in outcome.result["learners"])
+
+
+def test_learners_by_login_and_email_with_client_credentials(run_module):
+    users = [user_profile_xml("u1", "kwong", "kwong@example.com"), user_profile_xml("u2", "mgarcia", "M@example.com")]
+    done = learner_result_xml(E1, "u1", "complete", 25, "2020-07-20T00:00:00Z")
+    outcome = run_module(
+        course_status,
+        args(
+            token=None,
+            client_id="cid",
+            client_secret="csecret",
+            learners=[{"login": "kwong", "date": "2020-07-20"}, {"email": "m@example.com"}],
+        ),
+        token_call(token="issued-token"),
+        list_users_call(logins=["kwong"], emails=["m@example.com"], users=users, token="issued-token"),
+        list_results_call(user_ids=["u1", "u2"], results=[IN_PROGRESS, PASSED], token="issued-token"),
+        update_call([E1], "complete", "2020-07-20", "Completed offline", task_id="7", token="issued-token"),
+        task_call("7", token="issued-token"),
+        list_results_call(enrollment_ids=[E1], results=[done], token="issued-token"),
+    )
+    learners = outcome.result["learners"]
+    assert [(e.get("login"), e.get("email"), e["changed"]) for e in learners] == [
+        ("kwong", None, True),
+        (None, "m@example.com", False),
+    ]
+    assert outcome.result["invocation"]["module_args"]["client_secret"] == "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
+
+
+def test_unknown_learners_are_named_together_and_nothing_is_written(run_module):
+    outcome = run_module(
+        course_status,
+        args(learners=[{"login": "ghost"}, {"enrollment_id": "nope"}, {"enrollment_id": E1}]),
+        list_users_call(logins=["ghost"]),
+        list_results_call(enrollment_ids=["nope", E1], results=[IN_PROGRESS]),
+    )
+    assert outcome.failed and outcome.result["changed"] is False
+    assert outcome.msg == (
+        "course_id %s: 2 learner(s) cannot be found: learner login=ghost (no active user); learner "
+        "enrollment_id=nope (no such enrollment in the course). Check the names, that the learners are active and "
+        "enrolled, and that the account may see their department. Nothing was changed." % COURSE
+    )
+    assert outcome.result["missing"] == [
+        "learner login=ghost (no active user)",
+        "learner enrollment_id=nope (no such enrollment in the course)",
+    ]
+    assert outcome.result["not_found"] == {"login": ["ghost"], "enrollment_id": ["nope"]}
+    assert outcome.result["learners"] == [] and outcome.result["task_ids"] == []
+
+
+def test_argument_spec_refuses_two_names_for_one_learner_before_any_request(run_module):
+    outcome = run_module(course_status, args(learners=[{"login": "jdoe", "email": "j@example.com"}]))
+    assert outcome.failed
+    assert "mutually exclusive: enrollment_id|user_id|login|email found in learners" in outcome.msg
+
+
+def test_a_failed_second_call_reports_who_was_changed(run_module):
+    outcome = run_module(
+        course_status,
+        args(learners=[{"enrollment_id": E1}, {"enrollment_id": E3, "date": "2020-07-25", "reason": "Late"}]),
+        list_results_call(enrollment_ids=[E1, E3], results=[IN_PROGRESS, learner_result_xml(E3, "u3", "failed", 0)]),
+        update_call([E1], "complete", "2020-07-22", "Completed offline", task_id="11"),
+        update_call([E3], "complete", "2020-07-25", "Late", body=fault("Permission denied"), http_status=500),
+    )
+    assert outcome.failed and outcome.result["changed"] is True
+    assert outcome.result["task_ids"] == ["11"]
+    assert [(e["enrollment_id"], e["changed"]) for e in outcome.result["learners"]] == [(E1, True), (E3, False)]
+    assert "(Permission denied)" in outcome.msg
+    assert outcome.msg.endswith(
+        "1 learner(s) were changed before the failure (see learners); run the task again to finish."
+    )
+
+
+def test_a_task_still_running_at_wait_timeout_fails_with_the_learners_read_back(run_module):
+    polls = [task_call("12", "in progress")] * 6
+    outcome = run_module(
+        course_status,
+        args(enrollment_ids=[E1], wait_timeout=5),
+        list_results_call(enrollment_ids=[E1], results=[IN_PROGRESS]),
+        update_call([E1], "complete", "2020-07-22", "Completed offline", task_id="12"),
+        *polls,
+        list_results_call(enrollment_ids=[E1], results=[IN_PROGRESS]),
+    )
+    assert outcome.failed and outcome.result["task_ids"] == ["12"]
+    assert outcome.msg.startswith("course_id %s: iSpring task(s) none failed, and 12 did not finish" % COURSE)
+    assert outcome.result["learners"][0]["after"]["status"] == "in_progress"  # as read back
+    assert sum(outcome.slept) <= 5
+
+
+def test_a_failed_task_marks_its_learners_unchanged(run_module):
+    outcome = run_module(
+        course_status,
+        args(enrollment_ids=[E1]),
+        list_results_call(enrollment_ids=[E1], results=[IN_PROGRESS]),
+        update_call([E1], "complete", "2020-07-22", "Completed offline", task_id="13"),
+        task_call("13", "failed"),
+        list_results_call(enrollment_ids=[E1], results=[IN_PROGRESS]),
+    )
+    assert outcome.failed and outcome.result["changed"] is False
+    assert "iSpring task(s) 13 failed" in outcome.msg
+    assert outcome.result["learners"][0]["changed"] is False
+
+
+def test_no_wait_reports_the_requested_state(run_module):
+    outcome = run_module(
+        course_status,
+        args(enrollment_ids=[E1], wait=False),
+        list_results_call(enrollment_ids=[E1], results=[IN_PROGRESS]),
+        update_call([E1], "complete", "2020-07-22", "Completed offline", task_id="14"),
+    )
+    assert outcome.result["changed"] is True and outcome.result["task_ids"] == ["14"]
+    assert outcome.result["learners"][0]["after"] == dict(status="complete", completion_date="2020-07-22", progress=25)

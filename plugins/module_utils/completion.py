@@ -1,0 +1,368 @@
+# -*- coding: utf-8 -*-
+# Copyright: learnops.lms contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Desired-state planning of iSpring Learn course statuses (module ``course_status``).
+
+The wanted learners are validated, resolved to their current results in one course, compared
+with the contract's rule (lms-api-contract.md 1.7), and the learners that need a change are sent
+in groups that share status, date and reason.  Wire code stays in ``ispring.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ansible_collections.learnops.lms.plugins.module_utils import dates, ispring
+from ansible_collections.learnops.lms.plugins.module_utils.errors import ApiError, LmsError, ValidationError
+from ansible_collections.learnops.lms.plugins.module_utils.runner import NOTHING_CHANGED, batches, by_kind, text_diff
+
+IDENTIFIERS = ("enrollment_id", "user_id", "login", "email")
+BY_NAME = ("login", "email")
+
+
+@dataclass(eq=False)
+class Wanted:
+    """A learner as the task names it, with the status, date and reason the learner should have."""
+
+    kind: str
+    value: str
+    status: str
+    date: str | None
+    reason: str | None
+    user_id: str | None = None  # given, or found for a login or email
+
+    @property
+    def label(self):
+        return "learner %s=%s" % (self.kind, self.value)
+
+    @property
+    def change(self):
+        return (self.status, self.date, self.reason)
+
+
+def wanted_learners(params):
+    """The learners asked for (``learners``, then ``enrollment_ids``), validated."""
+    if params["batch_size"] < 1:
+        raise ValidationError("batch_size must be at least 1, not %d." % params["batch_size"])
+    items = list(params["learners"]) + [dict(enrollment_id=value) for value in params["enrollment_ids"]]
+    return [_wanted(position, item, params) for position, item in enumerate(items, start=1)]
+
+
+def _wanted(position, item, params):
+    kind = next((name for name in IDENTIFIERS if item.get(name)), None)
+    if kind is None:
+        raise ValidationError(
+            "learners[%d]: name the learner with one of %s; all are empty." % (position, ", ".join(IDENTIFIERS))
+        )
+    wanted = Wanted(
+        kind=kind,
+        value=item[kind],
+        status=item.get("status") or params["status"],
+        date=None,
+        reason=item.get("reason") or params["reason"],
+        user_id=item[kind] if kind == "user_id" else None,
+    )
+    if wanted.status == ispring.STATUS_COMPLETE:
+        date = item.get("date") or params["date"]
+        if not date:
+            raise ValidationError(
+                "%s: status complete needs a completion date; set date on the task or on the learner." % wanted.label
+            )
+        wanted.date = dates.iso_date(date, "%s: date" % wanted.label)
+    return wanted
+
+
+# --- current state ---
+
+
+def read_current(client, course_id, wanted):
+    """The current result of every wanted learner in the course, in the order asked.  Raises a
+    ValidationError naming every learner that cannot be found."""
+    try:
+        missing = _find_users(client, wanted)
+        results = client.course_results(
+            course_id, [w.value for w in wanted if w.kind == "enrollment_id"], [w.user_id for w in wanted if w.user_id]
+        )
+    except ApiError as exc:
+        raise explain(exc, course_id) from None
+    by_enrollment = {r.enrollment_id: r for r in results}
+    by_user = {r.user_id: r for r in results}
+    current = []
+    for w in wanted:
+        result = by_enrollment.get(w.value) if w.kind == "enrollment_id" else by_user.get(w.user_id)
+        if result is None and w not in missing:
+            why = "no such enrollment in the course" if w.kind == "enrollment_id" else "not enrolled in the course"
+            missing[w] = why
+        current.append(result)
+    if missing:
+        found = ["%s (%s)" % (w.label, why) for w, why in missing.items()]
+        raise ValidationError(
+            "course_id %s: %d learner(s) cannot be found: %s. Check the names, that the learners are active and "
+            "enrolled, and that the account may see their department." % (course_id, len(found), "; ".join(found)),
+            missing=found,
+            not_found=by_kind(missing),
+        )
+    return current
+
+
+def _find_users(client, wanted):
+    """Set the user id of the learners named by login or email; {learner: why} for those that
+    match no active user."""
+    named = [w for w in wanted if w.kind in BY_NAME]
+    if not named:
+        return {}
+    users = client.find_users(
+        [w.value for w in named if w.kind == "login"], [w.value for w in named if w.kind == "email"]
+    )
+    index = {("login", u.login): u for u in users if u.login}
+    index.update((("email", u.email.lower()), u) for u in users if u.email)
+    missing = {}
+    for w in named:
+        user = index.get((w.kind, w.value.lower() if w.kind == "email" else w.value))
+        if user is None:
+            missing[w] = "no active user"
+        else:
+            w.user_id = user.user_id
+    return missing
+
+
+def explain(exc, course_id):
+    """The API's course faults, with the course named and what to do."""
+    if isinstance(exc, ApiError) and exc.code == ispring.FAULT_UNKNOWN_COURSE:
+        return ValidationError(
+            "course_id %s: iSpring knows no such course (Unknown content item). Check the course ID." % course_id
+        )
+    if isinstance(exc, ApiError) and exc.code == ispring.FAULT_PERMISSION:
+        return ApiError(
+            "course_id %s: the account behind the token lacks the right to read or change course statuses of these "
+            "learners (Permission denied). Use an account administrator, the administrator of the learners' "
+            "departments, or a role with 'Can edit' on the course." % course_id,
+            code=exc.code,
+        )
+    return exc
+
+
+# --- the plan ---
+
+
+def needs_change(result, status, date, match_date):
+    """The contract's idempotency rule (lms-api-contract.md 1.7)."""
+    if status == ispring.STATUS_COMPLETE:
+        if result.status not in ispring.COMPLETED_STATUSES:
+            return True
+        return bool(match_date) and dates.date_of(result.completion_date) != date
+    return result.status == ispring.STATUS_COMPLETE and (result.progress or 0) < 100
+
+
+def snapshot(result):
+    """What the module reports of a learner's result (RETURN ``before`` and ``after``)."""
+    return dict(status=result.status, completion_date=dates.date_of(result.completion_date), progress=result.progress)
+
+
+@dataclass(eq=False)
+class Entry:
+    """One wanted learner in the plan, and what the module reports of it."""
+
+    wanted: Wanted
+    current: ispring.LearnerResult
+    changed: bool
+    after: dict = field(default=None)
+
+    def __post_init__(self):
+        if self.after is None:
+            after = snapshot(self.current)
+            if self.changed:
+                after.update(status=self.wanted.status, completion_date=self.wanted.date)
+            self.after = after
+
+    @property
+    def enrollment_id(self):
+        return self.current.enrollment_id
+
+    def not_applied(self):
+        """The change did not happen: the learner stays as before."""
+        self.changed = False
+        self.after = snapshot(self.current)
+
+    def result(self):
+        """The documented RETURN entry (``learners[]``)."""
+        entry = dict(
+            enrollment_id=self.enrollment_id,
+            user_id=self.current.user_id,
+            changed=self.changed,
+            before=snapshot(self.current),
+            after=self.after,
+        )
+        if self.wanted.kind in BY_NAME:
+            entry[self.wanted.kind] = self.wanted.value
+        return entry
+
+    def describe(self, values):
+        who = self.wanted.value if self.wanted.kind in BY_NAME else self.current.user_id
+        text = "%s (enrollment %s): %s" % (who, self.enrollment_id, values["status"])
+        if values["completion_date"]:
+            text += " on %s" % values["completion_date"]
+        return text + ", progress %s" % values["progress"]
+
+
+@dataclass
+class Plan:
+    """What a run of ``course_status`` does in one course."""
+
+    course_id: str
+    entries: list
+    task_ids: list = field(default_factory=list)
+
+    @property
+    def changed(self):
+        return any(entry.changed for entry in self.entries)
+
+    def groups(self):
+        """The learners to change, grouped by (status, date, reason): one call per group and batch."""
+        found = {}
+        for entry in self.entries:
+            if entry.changed:
+                found.setdefault(entry.wanted.change, []).append(entry)
+        return found
+
+    def result(self, diff=False):
+        result = dict(changed=self.changed, task_ids=list(self.task_ids), learners=[e.result() for e in self.entries])
+        if diff:
+            changed = [entry for entry in self.entries if entry.changed]
+            header = "course %s" % self.course_id
+            result["diff"] = text_diff(
+                header, [e.describe(snapshot(e.current)) for e in changed], [e.describe(e.after) for e in changed]
+            )
+        return result
+
+    def failure(self, message):
+        """An error whose result says exactly who was changed and which tasks carry it."""
+        return LmsError(message, **self.result())
+
+
+def plan(course_id, wanted, current, match_date):
+    """One entry per wanted learner; a learner asked for twice is changed once, and must be asked
+    for with the same values."""
+    entries, claimed = [], {}
+    for w, result in zip(wanted, current, strict=True):
+        enrollment = result.enrollment_id
+        first = enrollment not in claimed
+        if claimed.setdefault(enrollment, w.change) != w.change:
+            raise ValidationError(
+                "enrollment %s is asked for twice with different status, date or reason (%s); ask once."
+                % (enrollment, w.label)
+            )
+        entries.append(Entry(w, result, changed=first and needs_change(result, w.status, w.date, match_date)))
+    return Plan(course_id, entries)
+
+
+# --- writing ---
+
+
+def apply(client, the_plan, batch_size):
+    """Send the grouped changes, ``batch_size`` learners a call; returns {task id: enrollment ids}.
+    On a failure, the error says which learners were sent and which not."""
+    tasks, sent = {}, set()
+    try:
+        for (status, date, reason), entries in the_plan.groups().items():
+            for batch in batches([entry.enrollment_id for entry in entries], batch_size):
+                task_id = client.update_course_status(the_plan.course_id, batch, status, date, reason)
+                tasks[task_id] = batch
+                the_plan.task_ids.append(task_id)
+                sent.update(batch)
+    except LmsError as exc:
+        raise _partial_failure(explain(exc, the_plan.course_id), the_plan, sent) from None
+    return tasks
+
+
+def _partial_failure(exc, the_plan, sent):
+    for entry in the_plan.entries:
+        if entry.changed and entry.enrollment_id not in sent:
+            entry.not_applied()
+    done = sum(1 for entry in the_plan.entries if entry.changed)
+    if sent:
+        message = "%s %d learner(s) were changed before the failure (see learners); run the task again to finish." % (
+            exc.message,
+            done,
+        )
+    else:
+        message = "%s %s" % (exc.message, NOTHING_CHANGED)
+    return the_plan.failure(message)
+
+
+def wait_for(client, the_plan, tasks, timeout):
+    """Wait for the tasks, read the learners back, and fail naming any task that failed or is
+    still running (the learners of a failed task are reported unchanged)."""
+    statuses = client.wait_for_tasks(list(tasks), timeout)
+    failed = [t for t, s in statuses.items() if s in ispring.TASK_FAILED]
+    pending = [t for t, s in statuses.items() if s not in ispring.TASK_FAILED | ispring.TASK_SUCCEEDED]
+    read_back(client, the_plan)
+    if not (failed or pending):
+        return
+    not_applied = {enrollment for task_id in failed for enrollment in tasks[task_id]}
+    for entry in the_plan.entries:
+        if entry.enrollment_id in not_applied:
+            entry.changed = False
+    raise the_plan.failure(
+        "course_id %s: iSpring task(s) %s failed, and %s did not finish within wait_timeout (%s s). "
+        "The learners are reported as read back now; run the task again to finish."
+        % (the_plan.course_id, ", ".join(failed) or "none", ", ".join(pending) or "none", timeout)
+    )
+
+
+def read_back(client, the_plan):
+    """The changed learners' results as iSpring reports them now."""
+    changed = [entry for entry in the_plan.entries if entry.changed]
+    results = client.course_results(the_plan.course_id, [entry.enrollment_id for entry in changed])
+    by_enrollment = {result.enrollment_id: result for result in results}
+    for entry in changed:
+        if entry.enrollment_id in by_enrollment:
+            entry.after = snapshot(by_enrollment[entry.enrollment_id])
+
+
+# --- reports (course_status_info) ---
+
+
+def named_users(client, logins, emails):
+    """{user_id: user} for the logins and emails; fails naming those that match no active user."""
+    if not (logins or emails):
+        return {}
+    users = client.find_users(logins, emails)
+    known_logins = {u.login for u in users}
+    known_emails = {(u.email or "").lower() for u in users}
+    missing = ["login %s" % v for v in logins if v not in known_logins]
+    missing += ["email %s" % v for v in emails if v.lower() not in known_emails]
+    if missing:
+        raise ValidationError("No active iSpring user has %s." % ", ".join(missing), missing=missing)
+    return {u.user_id: u for u in users}
+
+
+def report(client, course_ids, enrollment_ids=(), user_ids=(), statuses=(), users=None):
+    """The results of the courses, ordered by course and enrollment ID, as the info module
+    returns them: all learners, or the enrollments and users given, with one of ``statuses``."""
+    users = users or {}
+    user_ids = list(user_ids) + list(users)
+    statuses = {s.lower() for s in statuses}
+    found = []
+    for course_id in course_ids:
+        try:
+            if enrollment_ids or user_ids:
+                results = client.course_results(course_id, enrollment_ids, user_ids)
+            else:
+                results = client.list_learners_results([course_id])
+        except ApiError as exc:
+            if exc.code == ispring.FAULT_UNKNOWN_COURSE:
+                raise ValidationError(
+                    "course_ids: iSpring knows no course %s (Unknown content item)." % course_id
+                ) from None
+            raise
+        results.sort(key=lambda r: r.enrollment_id or "")
+        found += [_reported(r, users.get(r.user_id)) for r in results if not statuses or r.status in statuses]
+    return found
+
+
+def _reported(result, user):
+    entry = result.as_dict()
+    if user:
+        entry.update(login=user.login, email=user.email)
+    return entry

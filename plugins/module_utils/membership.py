@@ -1,0 +1,413 @@
+# -*- coding: utf-8 -*-
+# Copyright: learnops.lms contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Desired-state planning of EduBrite program members (module ``program_member``).
+
+The wanted members are validated, matched with the program's members (users who are not members
+yet are looked up), compared field by field with the contract's rule (lms-api-contract.md 2.6),
+and the members that need the same change are sent in one call.  Wire code stays in
+``edubrite.py``; records are the dicts ``edubrite.member_record`` reads.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from ansible_collections.learnops.lms.plugins.module_utils import dates, edubrite
+from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError, ValidationError
+from ansible_collections.learnops.lms.plugins.module_utils.runner import (
+    NOTHING_CHANGED,
+    batches,
+    by_kind,
+    sentence,
+    text_diff,
+)
+
+IDENTIFIERS = ("username", "user_id", "open_id")
+DATE_OPTIONS = edubrite.DATE_OPTIONS
+FIELD_OPTIONS = tuple(DATE_OPTIONS) + ("awarded", "score")
+STATES = ("present", "absent", "quit")
+
+
+# --- the desired state, validated before anything is read or written ---
+
+
+@dataclass(eq=False)
+class Wanted:
+    """A user as the task names them, with the fields (updateProgramMember parameters) they should have."""
+
+    kind: str
+    value: str
+    fields: dict
+    member: dict | None = None  # the user's current record, when a member
+    user: dict | None = None  # the user as looked up, when not a member
+
+    @property
+    def label(self):
+        return "member %s=%s" % (self.kind, self.value)
+
+    def ids(self):
+        """username, user_id and open_id as far as known; the one the task used always."""
+        source = self.member or self.user or {}
+        found = {kind: source.get(kind) for kind in IDENTIFIERS}
+        found[self.kind] = self.value
+        return found
+
+
+def check_options(params):
+    if params["batch_size"] < 1:
+        raise ValidationError("batch_size must be at least 1, not %d." % params["batch_size"])
+    if params["exclusive"] and params["state"] != "present":
+        raise ValidationError("exclusive=true only applies to state=present, not %s." % params["state"])
+
+
+def wanted_members(params, tz):
+    """The users asked for (``members``, then ``usernames``, ``user_ids``, ``open_ids``), validated."""
+    items = list(params["members"])
+    for kind in IDENTIFIERS:
+        items += [{kind: value} for value in params[kind + "s"]]
+    return [_wanted(position, item, params, tz) for position, item in enumerate(items)]
+
+
+def _wanted(position, item, params, tz):
+    kind = next((name for name in IDENTIFIERS if item.get(name)), None)
+    if kind is None:
+        raise ValidationError(
+            "members[%d]: name the user with one of %s; all are empty." % (position, ", ".join(IDENTIFIERS))
+        )
+    wanted = Wanted(kind, item[kind], {})
+    wanted.fields = _fields(item, params, wanted.label, tz)
+    if wanted.fields and params["state"] != "present":
+        given = sorted(o for o in FIELD_OPTIONS if item.get(o) is not None or params[o] is not None)
+        raise ValidationError(
+            "%s: the fields (%s) can only be set with state=present, not %s."
+            % (wanted.label, ", ".join(given), params["state"])
+        )
+    return wanted
+
+
+def _fields(item, params, label, tz):
+    """The fields a member should have, as updateProgramMember parameters."""
+    fields = {}
+    for option in FIELD_OPTIONS:
+        value = item.get(option)
+        if value is None:
+            value = params[option]
+        if value is None:
+            continue
+        if option in DATE_OPTIONS:
+            fields[DATE_OPTIONS[option]] = dates.to_epoch_ms(value, "%s: %s" % (label, option), tz)
+        elif option == "score":
+            fields["score"] = number(value, label)
+        else:
+            fields["award"] = bool(value)
+    return fields
+
+
+def number(value, label):
+    """A finite score as a float; booleans and text that is not a number are refused."""
+    try:
+        if isinstance(value, bool):
+            raise ValueError(value)
+        score = float(value)
+    except (TypeError, ValueError):
+        raise ValidationError("%s: score %r is not a number." % (label, value)) from None
+    if not math.isfinite(score):
+        raise ValidationError("%s: score %r is not a finite number." % (label, value))
+    return score
+
+
+# --- the current state ---
+
+
+def resolve(client, state, wanted, members):
+    """Attach the current record to every wanted user.  With state=present, users who are not
+    members are looked up (they must be added); the task fails listing every unknown user."""
+    index = {kind: {m[kind]: m for m in members if m[kind]} for kind in IDENTIFIERS}
+    for w in wanted:
+        w.member = index[w.kind].get(w.value)
+    absent = [w for w in wanted if w.member is None] if state == "present" else []
+    names = list(dict.fromkeys((w.kind, w.value) for w in absent))
+    users = dict(zip(names, client.get_users(names), strict=True))
+    unknown = []
+    for w in absent:
+        w.user = users[(w.kind, w.value)]
+        if w.user is None:
+            unknown.append(w)
+        elif w.user["user_id"] in index["user_id"]:
+            # a member the listing names differently (for example without its open id)
+            w.member = index["user_id"][w.user["user_id"]]
+    if unknown:
+        labels = [w.label for w in unknown]
+        raise ValidationError(
+            "%d user(s) unknown to EduBrite: %s. Check the names." % (len(unknown), ", ".join(labels)),
+            unknown=labels,
+            not_found=by_kind(unknown),
+        )
+
+
+# --- the plan ---
+
+
+def same_value(param, current, wanted):
+    """The contract's comparison (2.6): dates at millisecond precision, score as a number."""
+    if param == "score" and current is not None and wanted is not None:
+        return math.isclose(float(current), float(wanted), rel_tol=edubrite.SCORE_RELATIVE_TOLERANCE, abs_tol=1e-9)
+    return current == wanted
+
+
+def changes_for(member, fields, state):
+    """(must be added, updateProgramMember fields) for one user (contract 2.6)."""
+    if state == "absent":
+        return False, ({"remove": True} if member else {})
+    if state == "quit":
+        return False, ({"quitProgram": True} if member and not member["quit"] else {})
+    if member is None:
+        return True, dict(fields)
+    return False, {name: value for name, value in fields.items() if not same_value(name, member.get(name), value)}
+
+
+def predicted(member, add, fields, ids):
+    """The member's record once the change is applied, as the contract describes it."""
+    if fields.get("remove") or (member is None and not add):
+        return None
+    after = dict(member) if member else new_member(ids)
+    for name, value in fields.items():
+        if name == "award":
+            after["award"] = value
+            after["status"] = edubrite.STATUS_COMPLETED if value else edubrite.STATUS_ENROLLED
+            if not value and edubrite.AWARD_RESET_CLEARS_AWARD_DATES:
+                after.update({p: None for p in edubrite.AWARD_DATE_PARAMS if p not in fields})
+        elif name == "quitProgram":
+            after["quit"] = True
+        else:
+            after[name] = value
+    return after
+
+
+def new_member(ids):
+    """The record of a member just added, before any field is set."""
+    record = dict(ids, status=edubrite.STATUS_ENROLLED, quit=False, award=False, score=None)
+    record.update((param, None) for param in edubrite.DATE_PARAMS)
+    return record
+
+
+def member_view(member, tz=dates.UTC):
+    """A member's record for results and diffs: each date in ISO 8601 and in epoch milliseconds."""
+    if member is None:
+        return None
+    view = dict(status=member["status"], quit=member["quit"], awarded=member["award"], score=member["score"])
+    for option, param in DATE_OPTIONS.items():
+        view[option] = dates.from_epoch_ms(member[param], tz)
+        view[option + "_ms"] = member[param]
+    return view
+
+
+@dataclass(eq=False)
+class Entry:
+    """One user of the plan: the record before, the record after (predicted, then as read back),
+    the writes that take it there, and what the module reports of it."""
+
+    ids: dict
+    named: tuple  # how the user is named on the wire: (kind, value)
+    before: dict | None
+    after: dict | None
+    add: bool = False
+    fields: dict = field(default_factory=dict)
+    removed_by_exclusive: bool = False
+    twin: Entry | None = None  # the entry of the same user asked for earlier
+    writes_done: int = 0
+
+    @property
+    def changed(self):
+        return self.twin is None and bool(self.add or self.fields)
+
+    @property
+    def writes_planned(self):
+        return int(self.add) + int(bool(self.fields))
+
+    @property
+    def name(self):
+        return self.ids.get("username") or self.ids.get("open_id") or self.ids.get("user_id")
+
+    def result(self, tz):
+        """The documented RETURN entry (``members[]``)."""
+        source = self.twin or self
+        entry = dict(self.ids, changed=self.changed, before=member_view(source.before, tz))
+        entry["after"] = member_view(source.after, tz)
+        if self.removed_by_exclusive:
+            entry["removed_by_exclusive"] = True
+        return entry
+
+    def undo(self):
+        """None of the writes happened: nothing changes for this user."""
+        self.add, self.fields, self.after = False, {}, self.before
+
+    def describe(self, record):
+        if record is None:
+            return "%s: not a member" % self.name
+        shown = ["status %s" % record["status"]] + (["quit"] if record["quit"] else [])
+        shown += ["awarded"] if record["awarded"] else []
+        shown += ["score %s" % record["score"]] if record["score"] is not None else []
+        shown += ["%s %s" % (option, record[option]) for option in DATE_OPTIONS if record[option]]
+        return "%s: %s" % (self.name, ", ".join(shown))
+
+
+@dataclass
+class Plan:
+    """What a run of ``program_member`` does in one program."""
+
+    prog: list
+    entries: list
+    tz: object
+    warnings: list = field(default_factory=list)
+
+    @property
+    def changed(self):
+        return any(entry.changed for entry in self.entries)
+
+    def calls(self, batch_size):
+        """The writes, in order: the users to add, then the updates grouped by identical fields."""
+        adds = [entry for entry in self.entries if entry.changed and entry.add]
+        groups = {}
+        for entry in self.entries:
+            if entry.changed and entry.fields:
+                groups.setdefault(tuple(sorted(entry.fields.items())), []).append(entry)
+        calls = [("enroll", None, batch) for batch in batches(adds, batch_size)]
+        for fields, entries in groups.items():
+            calls += [("update", dict(fields), batch) for batch in batches(entries, batch_size)]
+        return calls
+
+    def result(self, diff=False):
+        result = dict(changed=self.changed, members=[entry.result(self.tz) for entry in self.entries])
+        if diff:
+            shown = [entry for entry in self.entries if entry.changed]
+            header = "EduBrite program %s" % self.prog[0][1]
+            result["diff"] = text_diff(
+                header,
+                [entry.describe(member_view(entry.before, self.tz)) for entry in shown],
+                [entry.describe(member_view(entry.after, self.tz)) for entry in shown],
+            )
+        return result
+
+
+def plan(prog, params, wanted, members, tz):
+    """One entry per wanted user (a user asked for twice must be asked for with the same values),
+    then, with exclusive, one per member not listed, to be removed."""
+    the_plan, first = Plan(prog, [], tz), {}
+    for w in wanted:
+        add, fields = changes_for(w.member, w.fields, params["state"])
+        ids = w.ids()
+        key = ids["user_id"] or (w.kind, w.value)
+        if key in first:
+            twin, label, wish = first[key]
+            if wish != (add, fields):
+                raise ValidationError(
+                    "%s is asked for twice with different values (also as %s); ask once." % (w.label, label)
+                )
+            the_plan.entries.append(Entry(ids, (w.kind, w.value), twin.before, twin.after, twin=twin))
+            continue
+        after = predicted(w.member, add, fields, ids) if (add or fields) else w.member
+        entry = Entry(ids, (w.kind, w.value), w.member, after, add=add, fields=fields)
+        first[key] = (entry, w.label, (add, fields))
+        the_plan.entries.append(entry)
+        if params["state"] == "present" and w.member and w.member["quit"]:
+            the_plan.warnings.append(
+                "%s quit the program; the module cannot re-activate a member who quit, so the member stays quit."
+                % w.label
+            )
+    if params["exclusive"]:
+        the_plan.entries += [_removal(member) for member in members if member["user_id"] not in first]
+    return the_plan
+
+
+def _removal(member):
+    ids = {kind: member[kind] for kind in IDENTIFIERS}
+    return Entry(ids, ("user_id", member["user_id"]), member, None, fields={"remove": True}, removed_by_exclusive=True)
+
+
+# --- writing ---
+
+
+def users_param(batch, allowed):
+    """Name the users of a call the way the task named them when they agree (the seed's usernames
+    stay usernames on the wire); otherwise by user ID."""
+    kinds = {entry.named[0] for entry in batch}
+    if len(kinds) == 1:
+        param = edubrite.USER_PARAMS[kinds.pop()]
+        if param in allowed:
+            return param, [entry.named[1] for entry in batch]
+    return edubrite.USER_PARAMS["user_id"], [entry.ids["user_id"] for entry in batch]
+
+
+def write(client, the_plan, batch_size, send_mail):
+    """Add the absent members, send the grouped updates, and read the members back.  Returns the
+    warnings for the task; a failed write raises an error that says exactly who was changed."""
+    failure = _send(client, the_plan, batch_size, send_mail)
+    read = read_back(client, the_plan)
+    if failure is not None:
+        raise _report_failure(failure, the_plan, read) from None
+    if not read:
+        return ["The members could not be read again after the changes; 'after' shows the expected records."]
+    return []
+
+
+def _send(client, the_plan, batch_size, send_mail):
+    """The writes, one call per batch; the error that stopped them, or None."""
+    for kind, fields, batch in the_plan.calls(batch_size):
+        try:
+            if kind == "enroll":
+                param, names = users_param(batch, edubrite.ENROLL_USER_PARAMS)
+                client.enroll_users_in_program(the_plan.prog, param, names, send_mail)
+            else:
+                param, names = users_param(batch, tuple(edubrite.USER_PARAMS.values()))
+                client.update_program_member(the_plan.prog, param, names, fields)
+        except LmsError as exc:
+            return exc
+        for entry in batch:
+            entry.writes_done += 1
+    return None
+
+
+def read_back(client, the_plan):
+    """Set every known member's ``after`` from a fresh listing; False when it cannot be read."""
+    try:
+        members = client.list_program_members(the_plan.prog)
+    except LmsError:
+        return False
+    by_id = {m["user_id"]: m for m in members if m["user_id"]}
+    for entry in the_plan.entries:
+        if entry.twin is None and entry.ids["user_id"] and (entry.changed or entry.after is not None):
+            entry.after = by_id.get(entry.ids["user_id"])
+    return True
+
+
+def _report_failure(exc, the_plan, read):
+    """The entries as what really happened (from the fresh listing when there is one, else from
+    the calls that succeeded), and the failure's message saying so."""
+    for entry in the_plan.entries:
+        if not entry.changed:
+            continue
+        if read and entry.ids["user_id"]:
+            if entry.after == entry.before:
+                entry.undo()
+        elif entry.writes_done == 0:
+            entry.undo()
+        elif entry.writes_done < entry.writes_planned:
+            entry.after = new_member(entry.ids)  # added, but its fields were not set
+    names = [entry.name for entry in the_plan.entries if entry.changed]
+    source = "" if read else " (from the calls that succeeded; the members could not be read again)"
+    if names:
+        exc.message = (
+            "%s Some members were changed before the failure (%s); the members list says which were changed%s. "
+            "Run the task again to finish." % (sentence(exc.message), ", ".join(names), source)
+        )
+    else:
+        exc.message = "%s %s%s Run the task again to finish." % (
+            sentence(exc.message),
+            NOTHING_CHANGED,
+            source and " This is from the calls that succeeded; the members could not be read again.",
+        )
+    exc.details.update(the_plan.result())
+    return exc

@@ -1,0 +1,131 @@
+# -*- coding: utf-8 -*-
+# Copyright: learnops.lms contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""course_status's planner: the contract's idempotency rule (1.7), validation, and the grouping."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.learnops.lms.plugins.module_utils import completion
+from ansible_collections.learnops.lms.plugins.module_utils.errors import ValidationError
+from ansible_collections.learnops.lms.plugins.module_utils.ispring import LearnerResult
+
+
+def result(status, progress=50, date=None, enrollment="e1", user="u1"):
+    return LearnerResult(user, "c", enrollment, status, date, progress, None, None, None)
+
+
+@pytest.mark.parametrize(
+    "status, match_date, date, expected",
+    [
+        ("not_started", False, None, True),
+        ("in_progress", False, None, True),
+        ("failed", False, None, True),
+        ("complete", False, "2020-01-01T00:00:00Z", False),
+        ("passed", False, "2020-01-01T00:00:00Z", False),
+        ("accepted", False, "2020-01-01T00:00:00Z", False),
+        ("complete", True, "2020-07-22T00:00:00Z", False),
+        ("passed", True, "2020-07-22T10:11:12Z", False),
+        ("complete", True, "2020-01-01T00:00:00Z", True),
+    ],
+)
+def test_complete_rule(status, match_date, date, expected):
+    assert completion.needs_change(result(status, date=date), "complete", "2020-07-22", match_date) is expected
+
+
+@pytest.mark.parametrize(
+    "status, progress, expected",
+    [
+        ("complete", 50, True),
+        ("complete", 100, False),
+        ("passed", 100, False),
+        ("in_progress", 50, False),
+        ("not_started", 0, False),
+        ("complete", None, True),
+    ],
+)
+def test_automatic_rule(status, progress, expected):
+    assert completion.needs_change(result(status, progress), "automatic", None, False) is expected
+
+
+def params(**overrides):
+    base = dict(status="complete", date="2020-07-22", reason="Offline", learners=[], enrollment_ids=[], batch_size=10)
+    base.update(overrides)
+    return base
+
+
+def test_overrides_and_shortcuts():
+    wanted = completion.wanted_learners(
+        params(
+            learners=[
+                {"login": "jdoe"},
+                {"email": "a@example.com", "date": "2020-07-20", "reason": None},
+                {"user_id": "u9", "status": "automatic"},
+            ],
+            enrollment_ids=["e7"],
+        )
+    )
+    assert [(w.kind, w.value, w.status, w.date, w.reason, w.user_id) for w in wanted] == [
+        ("login", "jdoe", "complete", "2020-07-22", "Offline", None),
+        ("email", "a@example.com", "complete", "2020-07-20", "Offline", None),
+        ("user_id", "u9", "automatic", None, "Offline", "u9"),
+        ("enrollment_id", "e7", "complete", "2020-07-22", "Offline", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    "overrides, words",
+    [
+        (dict(date=None, learners=[{"login": "jdoe"}]), "learner login=jdoe: status complete needs a completion date"),
+        (dict(learners=[{"login": "jdoe", "date": "22.07.2020"}]), "learner login=jdoe: date: '22.07.2020' is not"),
+        (dict(learners=[{"login": ""}]), "learners[1]: name the learner"),
+        (dict(batch_size=0), "batch_size must be at least 1"),
+    ],
+)
+def test_bad_input_names_the_learner_or_option(overrides, words):
+    with pytest.raises(ValidationError) as caught:
+        completion.wanted_learners(params(**overrides))
+    assert words in caught.value.message
+
+
+def test_plan_groups_shared_changes_and_skips_satisfied_learners():
+    wanted = completion.wanted_learners(
+        params(
+            learners=[
+                {"enrollment_id": "e1"},
+                {"enrollment_id": "e2"},
+                {"enrollment_id": "e3", "date": "2020-07-20"},
+                {"enrollment_id": "e4"},
+            ]
+        )
+    )
+    current = [
+        result("in_progress", enrollment="e1"),
+        result("not_started", enrollment="e2"),
+        result("in_progress", enrollment="e3"),
+        result("passed", 100, "2020-01-01", enrollment="e4"),
+    ]
+    the_plan = completion.plan("c", wanted, current, match_date=False)
+    assert [e.changed for e in the_plan.entries] == [True, True, True, False]
+    assert {key: [e.enrollment_id for e in entries] for key, entries in the_plan.groups().items()} == {
+        ("complete", "2020-07-22", "Offline"): ["e1", "e2"],
+        ("complete", "2020-07-20", "Offline"): ["e3"],
+    }
+    assert the_plan.entries[0].after == dict(status="complete", completion_date="2020-07-22", progress=50)
+    assert the_plan.entries[3].after == dict(status="passed", completion_date="2020-01-01", progress=100)
+
+
+def test_a_learner_asked_for_twice_is_changed_once():
+    wanted = completion.wanted_learners(params(learners=[{"enrollment_id": "e1"}, {"user_id": "u1"}]))
+    the_plan = completion.plan("c", wanted, [result("in_progress")] * 2, match_date=False)
+    assert [e.changed for e in the_plan.entries] == [True, False]
+    assert [len(entries) for entries in the_plan.groups().values()] == [1]
+
+
+def test_plan_refuses_conflicting_wishes_for_one_enrollment():
+    wanted = completion.wanted_learners(
+        params(learners=[{"enrollment_id": "e1"}, {"login": "jdoe", "date": "2021-01-01"}])
+    )
+    with pytest.raises(ValidationError, match="enrollment e1 is asked for twice"):
+        completion.plan("c", wanted, [result("in_progress"), result("in_progress")], match_date=False)
