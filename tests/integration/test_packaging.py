@@ -26,6 +26,7 @@ FORBIDDEN_TOP = {
     "bench",
     "tools",
     "build",
+    "ruff.toml",
     ".venv",
     ".git",
     ".ci",

@@ -107,7 +107,7 @@ def changed_entries(run):
 
 def report_rows(run):
     """The rows the drift report computed (the set_fact of the comparison task)."""
-    facts = task_results(run, "Compare the declared states")
+    facts = task_results(run, "The report's rows")
     assert facts, run.output
     return facts[-1]["ansible_facts"]["drift_rows"], facts[-1]["ansible_facts"]["drift_errors"]
 
@@ -146,16 +146,18 @@ def test_converge_check_mode_writes_nothing(lms, tmp_path):
 
 
 def test_drift_report_agrees_with_the_modules_then_reports_no_drift(lms, tmp_path):
-    drift = run_playbook(lms, tmp_path, "drift_report.yml", "--check", "--diff")
+    drift = run_playbook(lms, tmp_path, "drift_report.yml", "--diff")
     assert drift.rc == 0, drift.output
     report = (tmp_path / "drift-report.md").read_text()
     assert "**Drift**: 11 of 12 declared learner states differ." in report
-    assert "| login ltan | automatic | complete on 2020-07-01, progress 50 | completed by hand |" in report
-    assert "| username user4 |" in report and "| not a member | to be added |" in report
-    assert "| username user1 | not a member | member | to be removed |" in report
+    assert "| login ltan | complete on 2020-07-01, progress 50 | automatic, progress 50 |  |" in report
+    assert (
+        "| username user4 | not a member | status COMPLETED, awarded true, score 92.5, start_date 2026-01-05" in report
+    )
+    assert "| username user1 | status ENROLLED, start_date 2020-06-01T00:00:00+00:00 | not a member |" in report
     rows, errors = report_rows(drift)
     assert errors == []
-    # The report's verdict is the modules' own (contract 1.7 and 2.6): what converge --check would change.
+    # The report is what converge --check says, learner by learner: the modules' own rules.
     would_change = run_playbook(lms, tmp_path, "converge.yml", "--check")
     assert len([row for row in rows if row["differs"]]) == len(changed_entries(would_change)) == 11
     assert writes(lms.requests(), WRITES) == []
@@ -176,6 +178,38 @@ def test_drift_report_agrees_with_the_modules_then_reports_no_drift(lms, tmp_pat
     assert writes(lms.requests(), WRITES) == []
 
 
+def test_drift_report_and_converge_check_agree_on_a_float_stored_score_and_a_time_without_seconds(lms, tmp_path):
+    """A tenant storing 32-bit floats answers 0.10000000149 for 0.1 (the module: no change); a
+    date-time without seconds is a valid ISO 8601 form (the module accepts it)."""
+    store = {"program_id": "xxxx-xxxx-xxxx-xxxx", "members": [{"username": "user1", "score": 0.10000000149011612}]}
+    (tmp_path / "store.yml").write_text(yaml.safe_dump({"course_completions": [], "program_memberships": [store]}))
+    assert run_playbook(lms, tmp_path, "converge.yml", "-e", "@store.yml").rc == 0
+    member = {"username": "user1", "score": 0.1, "start_date": "2026-04-30T12:00+02:00"}
+    declared = {
+        "course_completions": [],
+        "program_memberships": [{"program_id": "xxxx-xxxx-xxxx-xxxx", "members": [member]}],
+    }
+    (tmp_path / "declared.yml").write_text(yaml.safe_dump(declared))
+
+    check = run_playbook(lms, tmp_path, "converge.yml", "--check", "-e", "@declared.yml")
+    drift = run_playbook(lms, tmp_path, "drift_report.yml", "-e", "@declared.yml")
+    assert check.rc == 0 and drift.rc == 0, drift.output
+    rows, errors = report_rows(drift)
+    assert errors == [] and [kind for kind, _user in changed_entries(check)] == ["program"]
+    assert [(row["learner"], row["differs"]) for row in rows] == [("username user1", True)]
+    assert "score" not in rows[0]["before"] and "start_date 2026-04-30T10:00:00+00:00" in rows[0]["after"]
+
+    assert run_playbook(lms, tmp_path, "converge.yml", "-e", "@declared.yml").rc == 0
+    lms.clear_requests()
+    check = run_playbook(lms, tmp_path, "converge.yml", "--check", "-e", "@declared.yml")
+    drift = run_playbook(
+        lms, tmp_path, "drift_report.yml", "-e", "@declared.yml", "-e", "drift_report_fail_on_drift=true"
+    )
+    assert changed_entries(check) == [] and drift.rc == 0, drift.output
+    assert [(row["learner"], row["differs"]) for row in report_rows(drift)[0]] == [("username user1", False)]
+    assert writes(lms.requests(), WRITES) == []
+
+
 def test_playbooks_take_an_ispring_token_instead_of_client_credentials(lms, tmp_path):
     run = run_playbook(
         lms,
@@ -191,7 +225,7 @@ def test_playbooks_take_an_ispring_token_instead_of_client_credentials(lms, tmp_
 
 
 def test_drift_report_can_fail_a_pipeline(lms, tmp_path):
-    run = run_playbook(lms, tmp_path, "drift_report.yml", "--check", "-e", "drift_report_fail_on_drift=true")
+    run = run_playbook(lms, tmp_path, "drift_report.yml", "-e", "drift_report_fail_on_drift=true")
     assert run.rc != 0
     assert "11 declared learner state(s) differ; see %s" % (tmp_path / "drift-report.md") in run.output
     assert (tmp_path / "drift-report.md").exists()
@@ -228,7 +262,9 @@ def test_drift_report_names_what_it_cannot_find(lms, tmp_path):
                         "due_date": "2020-08-01",
                         "score": "92.50",
                         "awarded": True,
-                    }
+                    },
+                    {"username": "ghost1"},
+                    {"open_id": "oid-ghost2"},
                 ],
             },
             {"ext_id": "SAFETY", "members": [{"open_id": "oid-user3"}], "quit": ["user1", "user4"]},
@@ -237,23 +273,34 @@ def test_drift_report_names_what_it_cannot_find(lms, tmp_path):
     (tmp_path / "declared.yml").write_text(yaml.safe_dump(declared))
     run = run_playbook(lms, tmp_path, "drift_report.yml", "-e", "@declared.yml")
     assert run.rc != 0
-    assert "The report is incomplete: course_ids: iSpring knows no course no-such-course" in run.output
+    assert "The report is incomplete: course_id no-such-course: iSpring knows no such course" in run.output
     rows, errors = report_rows(run)
     verdict = {(row["subject"], row["learner"]): (row["differs"], row["note"]) for row in rows}
     assert verdict == {
         (COURSE, "login ltan"): (False, ""),
-        (COURSE, "login mgarcia"): (True, "another completion date"),
-        (COURSE, "login nobody"): (True, "no active user with this login"),
-        (COURSE, "email ghost@example.com"): (True, "no active user with this email"),
+        (COURSE, "login mgarcia"): (True, ""),
+        (COURSE, "login nobody"): (True, "no active user"),
+        (COURSE, "email ghost@example.com"): (True, "no active user"),
         (COURSE, "login kwong"): (False, ""),
         (COURSE, "enrollment no-such-enrollment"): (True, "no such enrollment in the course"),
-        ("no-such-course", "login jdoe"): (True, "the course could not be read"),
-        ("xxxx-xxxx-xxxx-xxxx", "username user2"): (True, "due_date differs"),
-        ("xxxx-xxxx-xxxx-xxxx", "username user1"): (True, "to be removed"),
-        ("SAFETY", "open id oid-user3"): (True, "quit the program; the API cannot make a member who quit active again"),
-        ("SAFETY", "username user1"): (True, "to be marked quit"),
-        ("SAFETY", "username user4"): (False, ""),
+        ("xxxx-xxxx-xxxx-xxxx", "username user2"): (True, ""),
+        ("xxxx-xxxx-xxxx-xxxx", "username user1"): (True, "not declared (exclusive): converging removes it"),
+        ("xxxx-xxxx-xxxx-xxxx", "username ghost1"): (True, "unknown to EduBrite"),
+        ("xxxx-xxxx-xxxx-xxxx", "open id oid-ghost2"): (True, "unknown to EduBrite"),
+        ("SAFETY", "username user3"): (
+            False,
+            "quit the program: converging cannot make a member who quit active again",
+        ),
+        ("SAFETY", "username user1"): (True, "declared quit"),
+        ("SAFETY", "username user4"): (False, "declared quit"),
     }
+    user2 = next(row for row in rows if row["learner"] == "username user2")
+    assert (user2["before"], user2["after"]) == (
+        "due_date 2020-08-01T02:00:00+02:00",
+        "due_date 2020-08-01T00:00:00+02:00",
+    )
     assert [error["subject"] for error in errors] == ["course no-such-course"]
     report = (tmp_path / "drift-report.md").read_text()
     assert "## Could not be read" in report and "| course no-such-course |" in report
+    assert "## Cannot be converged" in report and "| `SAFETY` | username user3 |" in report
+    assert writes(lms.requests(), WRITES) == []
