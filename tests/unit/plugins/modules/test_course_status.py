@@ -21,7 +21,9 @@ from ansible_collections.learnops.lms.tests.unit.ispring_wire import (
     user_profile_xml,
 )
 
-E1, E2, E3 = "e1f2c50e-c1ae-11ea-8592-a6eabe1809b2", "7c1d9a20-0000-0000-0000-000000000002", "7c1d9a20-0000-0003"
+E1 = "e1f2c50e-c1ae-11ea-8592-a6eabe1809b2"
+E2 = "7c1d9a20-0000-0000-0000-000000000002"
+E3 = "7c1d9a20-0000-0000-0000-000000000003"
 IN_PROGRESS = learner_result_xml(E1, "u1", "in_progress", 25)
 PASSED = learner_result_xml(E2, "u2", "Passed", 100, "2020-06-30T14:12:00Z")
 MANUAL = learner_result_xml(E3, "u3", "complete", 50, "2020-07-01T00:00:00Z")
