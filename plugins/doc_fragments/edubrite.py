@@ -36,7 +36,28 @@ options:
 notes:
   - Set the connection options once for all EduBrite modules with C(module_defaults) and the
     C(group/learnops.lms.edubrite) action group.
-  - The module logs in once per task and reuses the session; EduBrite throttles API sessions.
+  - The module logs in once per task and reuses the session for every call. EduBrite has no call
+    that ends an API session (the vendor's own client only forgets it), so each task's session
+    stays open until the site expires it, and EduBrite throttles the API sessions of a site - many
+    EduBrite tasks in a short time can be refused with a message that says so.
+  - Program membership is not program-session membership - adding a user to a program does not
+    add them to any program session (the vendor's own note).
+  - "Documented by the vendor: the form posts to C(<site_url>/oltpublish/site/<service>.do),
+    the two-step login, C(REAL_UNAME), the msg codes; C(listProgramMembers) needs the C(numItems)
+    of the first page on every later page (the module passes C(numItems) and C(numPages) of
+    page 0 on); on C(listProgramMembers), C(extId) names a program session, so O(program_id) is
+    the safer selector for reads."
+  - "Pointed to by public evidence (the vendor's Java client): the login succeeds when the
+    C(SESSION_INFO) cookie is set, whatever the body (XML, an HTML page, empty); a
+    C(<response code=\"-1\">) body or a missing cookie is a refused login."
+  - "Assumed, to check on a real tenant (each is one constant in C(module_utils/edubrite.py)): the
+    C(listProgramMembers) reply holds C(<data><programMembers>) with one C(<member>) per member,
+    its values as attributes or child elements (C(userId), C(userName), C(openId), C(status),
+    C(quit), C(award), C(score) and five dates in epoch milliseconds, empty when not set) - a
+    reply in any other shape, or a date that is not epoch milliseconds, fails the task with an
+    excerpt; at most 1000 members a page; C(status) C(COMPLETED) means awarded; an unknown program
+    or user answers msg C(0004); an expired session answers msg C(0174) (the module logs in again
+    once and repeats the call)."
 """
 
     # The program a module works on (arguments.program_spec).

@@ -11,6 +11,7 @@ desired-state logic; everything that goes on the wire is built and read here.
 from __future__ import annotations
 
 import math
+import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -39,6 +40,11 @@ MSG_CONNECT_FAILED = "0154"  # 2.2 [doc]
 MSG_SESSION_INVALID = "0174"  # 2.2 [doc code, assumed trigger]: log in again once
 MSG_MEMBER_UPDATED = "0226"  # 2.3 [doc, seed]
 PAGE_SIZE = 1000  # 2.4 listProgramMembers pageSize [assumed maximum]
+# 2.4 (r2) [doc]: numItems "must be specified for 2nd page onwards ... pass it as-is"; the vendor's
+# Java client also passes numPages.  Both are taken from page 0's <programMembers> attributes.
+PAGING_TOTALS = ("numItems", "numPages")
+# 2.2 (r2): both connect steps ask for XML; the login is judged by the cookies, not the body.
+CONNECT_FORM = [("xml", "true")]
 PROGRAM_MEMBERS_ELEMENT = "programMembers"  # 2.4 [assumed reply shape]
 MEMBER_ELEMENT = "member"  # 2.4 [assumed reply shape]
 STATUS_ENROLLED = "ENROLLED"  # 2.4 [doc values]
@@ -80,6 +86,8 @@ USER_PARAMS = {"user_id": "ids", "username": "usernames", "open_id": "openIds"}
 ENROLL_USER_PARAMS = ("ids", "usernames")
 GET_USER_PARAMS = {"user_id": "id", "username": "userName", "open_id": "openId"}
 
+EPOCH_MS = re.compile(r"^-?\d{1,15}$")  # 2.5 [doc]: dates are epoch milliseconds
+
 # Module option -> updateProgramMember date parameter.
 DATE_OPTIONS = dict(
     start_date="startDate",
@@ -88,6 +96,19 @@ DATE_OPTIONS = dict(
     award_date="awardDate",
     award_expiry_date="awardExpDate",
 )
+
+
+def _last_page(listing, page, on_page, read, page_size):
+    """Whether the listing ends with this page: by numItems, else numPages, else a short page."""
+    total, pages = (listing.get(name, "").strip() for name in PAGING_TOTALS)
+    if not on_page:
+        return True
+    if total.isdigit():
+        return read >= int(total)
+    if pages.isdigit():
+        return page + 1 >= int(pages)
+    size = listing.get("pageSize", "").strip()
+    return on_page < (int(size) if size.isdigit() and int(size) > 0 else page_size)
 
 
 def program(program_id=None, ext_id=None):
@@ -122,23 +143,13 @@ def _value(element, name):
     return value or None
 
 
-def member_record(element):
+def member_record(element, what="EduBrite listProgramMembers"):
     """A ``<member>`` of listProgramMembers as a dict; empty values are None [assumed shape].
 
     Dates are epoch ms ints, ``award`` and ``quit`` booleans, ``score`` a float, ``status`` upper case.
+    A date that is not epoch milliseconds, or a score that is not a finite number, is refused
+    (contract 2.4 r2): read as "not set", it would differ on every run.
     """
-
-    def millis(name):
-        value = _value(element, name)
-        return int(value) if value and value.lstrip("-").isdigit() else None
-
-    score = _value(element, "score")
-    try:
-        score = float(score) if score else None
-    except ValueError:
-        score = None
-    if score is not None and not math.isfinite(score):
-        score = None
     status = (_value(element, "status") or "").upper() or None
     award = _value(element, "award")
     record = dict(
@@ -148,10 +159,63 @@ def member_record(element):
         status=status,
         quit=(_value(element, "quit") or "").lower() == "true",
         award=award.lower() == "true" if award else status == STATUS_COMPLETED,
-        score=score,
+        score=_score(element, what),
     )
-    record.update((param, millis(param)) for param in DATE_PARAMS)
+    record.update((param, _millis(element, param, what)) for param in DATE_PARAMS)
     return record
+
+
+def _millis(element, name, what):
+    value = _value(element, name)
+    if value is None:
+        return None
+    if not EPOCH_MS.match(value):
+        raise _unreadable(element, what, "%s %r is not epoch milliseconds" % (name, value))
+    return int(value)
+
+
+def _score(element, what):
+    value = _value(element, "score")
+    if value is None:
+        return None
+    try:
+        score = float(value)
+    except ValueError:
+        score = math.nan
+    if not math.isfinite(score):
+        raise _unreadable(element, what, "score %r is not a number" % value)
+    return score
+
+
+def _unreadable(element, what, why):
+    return ReplyError(
+        "%s: a member's record cannot be read: %s. Nothing was written. Member reads: %s"
+        % (what, why, safexml.excerpt(safexml.etree.tostring(element)))
+    )
+
+
+def members_listing(root, what="EduBrite listProgramMembers"):
+    """The ``<programMembers>`` element of a listing reply; any other content of ``<data>``, or
+    anything but members in it, fails loudly with an excerpt (contract 2.4 r2), never reads as
+    "no members"."""
+    data = safexml.child(root, "data")
+    found = [child for child in data if isinstance(child.tag, str)] if data is not None else []
+    shown = data if data is not None else root
+    if len(found) != 1 or safexml.local(found[0]) != PROGRAM_MEMBERS_ELEMENT:
+        raise _unexpected_listing(shown, what, "its <data> does not hold one <%s>" % PROGRAM_MEMBERS_ELEMENT)
+    listing = found[0]
+    if any(isinstance(c.tag, str) and safexml.local(c) != MEMBER_ELEMENT for c in listing):
+        raise _unexpected_listing(
+            shown, what, "<%s> holds elements other than <%s>" % (PROGRAM_MEMBERS_ELEMENT, MEMBER_ELEMENT)
+        )
+    return listing
+
+
+def _unexpected_listing(shown, what, why):
+    return ReplyError(
+        "%s: the reply is not a member listing in the expected form (%s). Nothing was written. Reply reads: %s"
+        % (what, why, safexml.excerpt(safexml.etree.tostring(shown)))
+    )
 
 
 class EduBriteClient:
@@ -178,13 +242,11 @@ class EduBriteClient:
     # --- session ---
 
     def login(self):
-        """The two-step login of contract 2.2; the session is reused for every later call."""
+        """The two-step login of contract 2.2, judged by its cookies (r2); the session is reused
+        for every later call."""
         what = "EduBrite connect"
-        first = self._post(CONNECT_SERVICE, what, [], {}, safe_to_repeat=True)
-        if first.body.strip():
-            code, msg, text = self._outcome(self._parse(first, what))
-            if code != CODE_SUCCESS:
-                raise self._login_refused(first.status, msg, text)
+        first = self._post(CONNECT_SERVICE, what, CONNECT_FORM, {}, safe_to_repeat=True)
+        self._check_connect_body(first)
         session_id = first.cookies.get(COOKIE_SESSION_ID)
         if not session_id:
             raise ReplyError(
@@ -196,32 +258,47 @@ class EduBriteClient:
         second = self._post(
             CONNECT_SERVICE,
             what,
-            [("username", self.username), ("password", self.password)],
+            CONNECT_FORM + [("username", self.username), ("password", self.password)],
             {"Cookie": "%s=%s" % (COOKIE_SESSION_ID, session_id)},
             safe_to_repeat=True,
         )
-        code, msg, text = self._outcome(self._parse(second, what))
+        self._check_connect_body(second)
         session_info = second.cookies.get(COOKIE_SESSION_INFO)
-        if code != CODE_SUCCESS or second.status >= 400:
-            raise self._login_refused(second.status, msg, text)
-        if not session_info:
-            raise ReplyError(
-                "%s: the login succeeded (msg %s) but set no %s cookie (HTTP %s)."
-                % (what, msg, COOKIE_SESSION_INFO, second.status),
-                http_status=second.status,
-            )
+        if second.status >= 400 or not session_info:
+            raise self._login_refused(second.status, None, None, reply=second)
         self._on_secret(session_info)
         self._cookies = "%s=%s; %s=%s" % (COOKIE_SESSION_ID, session_id, COOKIE_SESSION_INFO, session_info)
         self.logins += 1
 
-    def _login_refused(self, status, msg, text):
-        message = "EduBrite refused the login of API user %r (HTTP %s, msg %s: %s)." % (
-            self.username,
-            status,
-            msg,
-            text or "no text",
-        )
-        if msg == MSG_CONNECT_FAILED or status in (401, 403):
+    def _check_connect_body(self, reply):
+        """A connect reply's body is not documented (r2): only an EduBrite ``<response>`` that
+        says failure is read; an HTML page, an empty body or a success leave it to the cookies."""
+        if not reply.body.lstrip().startswith(b"<response"):
+            return
+        code, msg, text = self._outcome(self._parse(reply, "EduBrite connect"))
+        if code != CODE_SUCCESS:
+            raise self._login_refused(reply.status, msg, text)
+
+    def _login_refused(self, status, msg, text, reply=None):
+        if reply is not None:
+            said = "HTTP %s without a %s cookie; reply begins: %s" % (
+                status,
+                COOKIE_SESSION_INFO,
+                safexml.excerpt(reply.body) or "(empty)",
+            )
+        else:
+            said = "HTTP %s, msg %s: %s" % (status, msg, text or "no text")
+        if "session" in (text or "").lower():
+            return AuthenticationError(
+                "EduBrite refused the login of API user %r because too many API sessions of the site are open "
+                "(%s). EduBrite has no call that ends a session: each task's session stays open until it "
+                "expires. Wait for older sessions to expire, run fewer EduBrite tasks at once, or ask EduBrite "
+                "for a higher session limit." % (self.username, said),
+                code=msg,
+                http_status=status,
+            )
+        message = "EduBrite refused the login of API user %r (%s)." % (self.username, said)
+        if reply is not None or msg == MSG_CONNECT_FAILED or status in (401, 403):
             return AuthenticationError(
                 message + " Check api_username and api_password; EduBrite also refuses logins when "
                 "too many API sessions of the site are open.",
@@ -316,28 +393,25 @@ class EduBriteClient:
 
     # --- methods ---
 
-    def list_program_members(self, prog):
-        """Every member of the program, all pages (currPage from 0), as member_record dicts."""
-        members, seen, page = [], set(), 0
+    def list_program_members(self, prog, page_size=PAGE_SIZE):
+        """Every member of the program, all pages (currPage from 0; from page 1 on with page 0's
+        numItems and numPages, as the vendor requires), as member_record dicts."""
+        members, seen, page, totals = [], set(), 0, []
         while True:
-            root = self.call(
-                REPORT_SERVICE,
-                "listProgramMembers",
-                list(prog) + [("currPage", str(page)), ("pageSize", str(PAGE_SIZE))],
-            )
-            listing = safexml.path(root, "data", PROGRAM_MEMBERS_ELEMENT)
+            paging = [("currPage", str(page)), ("pageSize", str(page_size))] + (totals if page else [])
+            listing = members_listing(self.call(REPORT_SERVICE, "listProgramMembers", list(prog) + paging))
             found = [member_record(element) for element in safexml.children(listing, MEMBER_ELEMENT)]
             fresh = [m for m in found if (m["user_id"], m["username"]) not in seen]
             if found and not fresh:
                 raise ReplyError(
-                    "EduBrite listProgramMembers: page %d repeats members already listed; stopped paging." % page
+                    "EduBrite listProgramMembers: page %d repeats members already listed (page 0 again?); "
+                    "stopped paging. Nothing was written." % page
                 )
             seen.update((m["user_id"], m["username"]) for m in fresh)
             members.extend(fresh)
-            total = (listing.get("numItems") or "").strip() if listing is not None else ""
-            size = (listing.get("pageSize") or "").strip() if listing is not None else ""
-            size = int(size) if size.isdigit() and int(size) > 0 else PAGE_SIZE
-            if not found or (int(total) <= len(members) if total.isdigit() else len(found) < size):
+            if page == 0:
+                totals = [(name, listing.get(name).strip()) for name in PAGING_TOTALS if listing.get(name)]
+            if _last_page(listing, page, len(found), len(members), page_size):
                 return members
             page += 1
 
@@ -371,7 +445,10 @@ class EduBriteClient:
             raise
         user = safexml.path(root, "data", "user")
         if user is None:
-            return None
+            raise ReplyError(
+                "EduBrite get: the reply names no <user> for %s %s. Nothing was written. Reply begins: %s"
+                % (GET_USER_PARAMS[kind], value, safexml.excerpt(safexml.etree.tostring(root)))
+            )
         return dict(
             user_id=_value(user, "id"),
             username=_value(user, "userName"),

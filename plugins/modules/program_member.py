@@ -162,16 +162,10 @@ notes:
     reply or HTTP 502/504; adding users with O(send_mail=true) is not (the mail could go out twice).
   - The module does not re-activate a member who quit (the API has no such call); with
     O(state=present) such a member's fields are still set, it stays quit, and the task warns.
-  - "Inferred from the vendor documentation and to check on a real tenant (each is one constant in
-    C(module_utils/edubrite.py)): C(listProgramMembers) answers with C(<programMembers>) holding one
-    C(<member>) element per member whose attributes (C(userId), C(userName), C(openId), C(status),
-    C(quit), C(award), C(score) and the five dates in epoch milliseconds, empty when not set) hold
-    the record, with C(numItems), at most 1000 a page, paged by C(currPage) from 0; C(status)
-    C(COMPLETED) means awarded; an unknown program or user, and C(updateProgramMember) on a user who
-    is not a member, answer msg C(0004) (so absent users are first added with
-    C(enrollUsersInProgram)); an expired session answers msg C(0174) (the module then logs in
-    again once and repeats the call); C(enrollUsersInProgram)
-    answers msg C(0) and C(updateProgramMember) msg C(0226)."
+  - "Assumed, to check on a real tenant (each is one constant in C(module_utils/edubrite.py)):
+    C(updateProgramMember) on a user who is not a member answers msg C(0004), so absent users are
+    first added with C(enrollUsersInProgram); C(enrollUsersInProgram) answers msg C(0) and
+    C(updateProgramMember) msg C(0226)."
   - "Not stated by the vendor at all, and only used to predict records in check mode: resetting the
     award (O(awarded=false)) also clears the award and award expiry dates."
 seealso:

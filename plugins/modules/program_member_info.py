@@ -38,11 +38,6 @@ options:
     default: UTC
 notes:
   - Members who quit are listed (their C(record.quit) is V(true)); removed members are not.
-  - "Inferred from the vendor documentation and to check on a real tenant (each is one constant in
-    C(module_utils/edubrite.py)): C(listProgramMembers) answers with C(<programMembers>) holding one
-    C(<member>) element per member whose attributes hold the record (dates in epoch milliseconds,
-    empty when not set), with C(numItems), at most 1000 a page, paged by C(currPage) from 0;
-    C(status) C(COMPLETED) means awarded; an unknown program answers msg C(0004)."
 seealso:
   - module: learnops.lms.program_member
 """

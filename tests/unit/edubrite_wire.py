@@ -48,15 +48,21 @@ OK = response(0, "0", "Success")
 SESSION_EXPIRED = response(-1, "0174", "Session is not valid")
 
 
-def login(sid=SID, info=INFO):
-    """The two requests of the contract's login (2.2), exactly."""
+def login(sid=SID, info=INFO, first=None, second=None):
+    """The two requests of the contract's login (2.2), exactly; ``first`` and ``second`` are the
+    bodies the steps answer with (r2: an XML response, an HTML page or nothing)."""
     return [
-        Call(CONNECT, data=[], body=response(0, "0", "Session started"), cookies={"SESSION_ID": sid}),
         Call(
             CONNECT,
-            data=[("username", API_USER), ("password", PASSWORD)],
+            data=[("xml", "true")],
+            body=response(0, "0", "Session started") if first is None else first,
+            cookies={"SESSION_ID": sid},
+        ),
+        Call(
+            CONNECT,
+            data=[("xml", "true"), ("username", API_USER), ("password", PASSWORD)],
             headers={"Cookie": "SESSION_ID=%s" % sid},
-            body=response(0, "0152", "Connected successfully"),
+            body=response(0, "0152", "Connected successfully") if second is None else second,
             cookies={"SESSION_INFO": info},
         ),
     ]
@@ -92,20 +98,24 @@ def member_xml(user_id, name, **values):
     return "<member %s/>" % " ".join('%s="%s"' % item for item in attributes.items())
 
 
-def listing(members, num_items=None, page=0, size=1000):
-    return response(
-        0,
-        "0",
-        "Success",
-        '<programMembers numItems="%s" currPage="%d" pageSize="%d">%s</programMembers>'
-        % (len(members) if num_items is None else num_items, page, size, "".join(members)),
+def listing(members, num_items=None, page=0, size=1000, num_pages=None):
+    """A listProgramMembers reply; numItems defaults to the members given."""
+    attributes = 'numItems="%s" currPage="%d" pageSize="%d"' % (
+        len(members) if num_items is None else num_items,
+        page,
+        size,
     )
+    attributes += ' numPages="%d"' % num_pages if num_pages is not None else ""
+    return response(0, "0", "Success", "<programMembers %s>%s</programMembers>" % (attributes, "".join(members)))
 
 
-def list_call(page, body, headers=None, program=None):
+def list_call(page, body, headers=None, program=None, totals=(), size=1000):
+    """A listProgramMembers request: page 0, or a later page with page 0's ``totals``
+    ([("numItems", "2500"), ("numPages", "3")]) as the vendor requires."""
+    paging = [("currPage", str(page)), ("pageSize", str(size))] + (list(totals) if page else [])
     return Call(
         REPORT,
-        data=form("listProgramMembers", *(program or PROGRAM)) + [("currPage", str(page)), ("pageSize", "1000")],
+        data=form("listProgramMembers", *(program or PROGRAM)) + paging,
         headers=SESSION if headers is None else headers,
         body=body,
     )

@@ -184,41 +184,67 @@ def test_session_refused_right_after_a_new_login_fails(script):
 
 
 def test_refused_login_is_an_authentication_error_without_the_password(script):
-    transport = script(
-        Call(CONNECT, data=[], body=OK, cookies={"SESSION_ID": SID}),
-        Call(
-            CONNECT,
-            data=[("username", API_USER), ("password", PASSWORD)],
-            status=401,
-            body=response(-1, "0154", "Connection not successful"),
-        ),
-    )
+    [first, second] = login()
+    second.status, second.body, second.cookies = 401, response(-1, "0154", "Connection not successful").encode(), {}
+    transport = script(first, second)
     with pytest.raises(AuthenticationError) as caught:
         client_for(transport).list_program_members(PROGRAM)
     message = str(caught.value)
     assert API_USER in message and "0154" in message and "HTTP 401" in message and PASSWORD not in message
 
 
+HTML_PAGE = "<html><head><title>EduBrite</title></head><body><h1>Welcome</h1></body></html>"
+
+
+@pytest.mark.parametrize("body", [None, HTML_PAGE, ""], ids=["xml", "html", "empty"])
+def test_login_is_judged_by_its_cookies_whatever_the_body(script, body):
+    """Contract 2.2 r2: an XML response, an HTML page or nothing; xml=true on both steps."""
+    first, second = login(first=body, second=body)
+    transport = script(first, second, list_call(0, listing([])))
+    assert client_for(transport).list_program_members(PROGRAM) == []
+
+
+@pytest.mark.parametrize("body", [HTML_PAGE, ""], ids=["html", "empty"])
+def test_a_login_without_session_info_is_refused_with_an_excerpt(script, body):
+    first, second = login(first=body, second=body)
+    second.cookies = {}
+    transport = script(first, second)
+    with pytest.raises(AuthenticationError) as caught:
+        client_for(transport).login()
+    message = caught.value.message
+    assert message.startswith(
+        "EduBrite refused the login of API user %r (HTTP 200 without a SESSION_INFO cookie" % API_USER
+    )
+    assert ("reply begins: <html><head><title>EduBrite" if body else "reply begins: (empty)") in message
+    assert "Check api_username and api_password" in message and PASSWORD not in message
+
+
+def test_too_many_sessions_is_named_first(script):
+    [first, second] = login()
+    second.status, second.cookies = 401, {}
+    second.body = response(-1, "0154", "Connection not successful: too many API sessions for this site").encode()
+    transport = script(first, second)
+    with pytest.raises(AuthenticationError) as caught:
+        client_for(transport).login()
+    assert "because too many API sessions of the site are open" in caught.value.message
+    assert "no call that ends a session" in caught.value.message
+
+
 def test_first_login_step_without_session_cookie(script):
-    transport = script(Call(CONNECT, data=[], body=OK))
+    [first] = login()[:1]
+    first.cookies = {}
+    transport = script(first)
     with pytest.raises(ReplyError, match="no SESSION_ID cookie.*site_url"):
         client_for(transport).login()
 
 
-def test_first_login_step_html_page_is_a_reply_error(script):
-    transport = script(Call(CONNECT, data=[], status=404, body="<html><body><h1>Not Found</h1></body></html>"))
-    with pytest.raises(ReplyError, match="not an EduBrite <response> \\(HTTP 404\\)"):
-        client_for(transport).login()
-
-
-def test_first_login_step_may_have_an_empty_body(script):
-    transport = script(Call(CONNECT, data=[], body=b"", cookies={"SESSION_ID": SID}), login()[1])
-    client_for(transport).login()
-
-
-def test_login_without_session_info_cookie(script):
-    transport = script(login()[0], Call(CONNECT, body=response(0, "0152", "Connected successfully")))
-    with pytest.raises(ReplyError, match="set no SESSION_INFO cookie"):
+def test_first_login_step_html_page_without_cookie_names_site_url(script):
+    transport = script(
+        Call(CONNECT, data=[("xml", "true")], status=404, body="<html><body><h1>Not Found</h1></body></html>")
+    )
+    with pytest.raises(
+        ReplyError, match="first step set no SESSION_ID cookie \\(HTTP 404\\). Check site_url. Reply begins: <html>"
+    ):
         client_for(transport).login()
 
 
@@ -292,7 +318,7 @@ def test_tolerant_reply_parsing_namespaces_and_order(script):
     body = (
         '<e:response xmlns:e="urn:x" code=" 0 "><e:data><e:programMembers numItems="1">'
         '<e:member userName="user1" userId="u1" status="completed" score="7"/></e:programMembers>'
-        "<e:unknown/></e:data><e:msgs><e:msg><e:value>ok</e:value><e:code>0</e:code></e:msg></e:msgs>"
+        "</e:data><e:unknown/><e:msgs><e:msg><e:value>ok</e:value><e:code>0</e:code></e:msg></e:msgs>"
         "</e:response>"
     )
     transport = script(*login(), list_call(0, body))
@@ -392,8 +418,8 @@ def test_listing_normalises_records():
                     awardDate="1595894400000",
                     quit="TRUE",
                 ),
-                member_xml("u3", "user3", status="COMPLETED", award="", score="n/a"),
-                member_xml("u4", "user4", status="COMPLETED", award="false", score="NaN"),
+                member_xml("u3", "user3", status="COMPLETED", award="", score=""),
+                member_xml("u4", "user4", status="COMPLETED", award="false", score="0.0"),
             ]
         )
     )
@@ -419,7 +445,52 @@ def test_listing_normalises_records():
         1595894400000,
     )
     assert (records[2]["award"], records[2]["score"]) == (True, None)
-    assert (records[3]["award"], records[3]["score"]) == (False, None)
+    assert (records[3]["award"], records[3]["score"]) == (False, 0.0)
+
+
+@pytest.mark.parametrize(
+    "values, words",
+    [
+        (dict(startDate="2026-01-05T00:00:00Z"), "startDate '2026-01-05T00:00:00Z' is not epoch milliseconds"),
+        (dict(dueDate="1774915200.5"), "dueDate '1774915200.5' is not epoch milliseconds"),
+        (dict(score="n/a"), "score 'n/a' is not a number"),
+        (dict(score="NaN"), "score 'NaN' is not a number"),
+    ],
+)
+def test_a_member_value_that_cannot_be_read_fails_loudly(script, values, words):
+    transport = script(
+        *login(), list_call(0, listing([member_xml("u1", "user1"), member_xml("u2", "user2", **values)]))
+    )
+    with pytest.raises(ReplyError) as caught:
+        client_for(transport).list_program_members(PROGRAM)
+    assert caught.value.message.startswith("EduBrite listProgramMembers: a member's record cannot be read: " + words)
+    assert 'userName="user2"' in caught.value.message
+
+
+@pytest.mark.parametrize(
+    "data, words",
+    [
+        ("", "its <data> does not hold one <programMembers>"),
+        ("<members><member userId='u1'/></members>", "its <data> does not hold one <programMembers>"),
+        ("<programMembers numItems='1'/><page>0</page>", "its <data> does not hold one <programMembers>"),
+        (
+            "<programMembers numItems='1'><programMember userId='u1'/></programMembers>",
+            "<programMembers> holds elements other than <member>",
+        ),
+    ],
+)
+def test_a_listing_in_another_shape_fails_loudly_instead_of_reading_no_members(script, data, words):
+    transport = script(*login(), list_call(0, response(0, "0", "Success", data)))
+    with pytest.raises(ReplyError) as caught:
+        client_for(transport).list_program_members(PROGRAM)
+    assert "not a member listing in the expected form (%s)" % words in caught.value.message
+    assert "Reply reads: <data" in caught.value.message or "Reply reads: <response" in caught.value.message
+
+
+def test_a_reply_without_data_fails_loudly(script):
+    transport = script(*login(), list_call(0, OK))
+    with pytest.raises(ReplyError, match="its <data> does not hold one <programMembers>"):
+        client_for(transport).list_program_members(PROGRAM)
 
 
 def test_member_as_child_elements():
@@ -436,35 +507,45 @@ def test_member_as_child_elements():
     )
 
 
-def test_paging_reads_every_page_by_num_items(script):
-    """The site caps pageSize at 2: the client follows numItems, currPage from 0."""
-    page0 = listing([member_xml("u1", "user1"), member_xml("u2", "user2")], num_items=3, size=2)
-    page1 = listing([member_xml("u3", "user3")], num_items=3, page=1, size=2)
-    transport = script(*login(), list_call(0, page0), list_call(1, page1))
-    assert [m["username"] for m in client_for(transport).list_program_members(PROGRAM)] == ["user1", "user2", "user3"]
+def test_paging_sends_page_0s_totals_on_every_later_page(script):
+    """Contract 2.4 r2 [doc]: numItems (and numPages) of page 0, passed as-is from page 1 on.
+    The site caps pageSize at 2."""
+    page0 = listing([member_xml("u1", "user1"), member_xml("u2", "user2")], num_items=5, size=2, num_pages=3)
+    page1 = listing([member_xml("u3", "user3"), member_xml("u4", "user4")], num_items=5, page=1, size=2, num_pages=3)
+    page2 = listing([member_xml("u5", "user5")], num_items=5, page=2, size=2, num_pages=3)
+    totals = [("numItems", "5"), ("numPages", "3")]
+    transport = script(
+        *login(), list_call(0, page0), list_call(1, page1, totals=totals), list_call(2, page2, totals=totals)
+    )
+    found = client_for(transport).list_program_members(PROGRAM)
+    assert [m["username"] for m in found] == ["user1", "user2", "user3", "user4", "user5"]
 
 
-def test_paging_follows_the_page_size_constant(script, monkeypatch):
-    monkeypatch.setattr(edubrite, "PAGE_SIZE", 2)
+def test_paging_by_num_pages_when_num_items_is_absent(script):
+    page0 = listing([member_xml("u1", "user1")], size=1, num_pages=2).replace(' numItems="1"', "")
+    page1 = listing([member_xml("u2", "user2")], page=1, size=1, num_pages=2).replace(' numItems="1"', "")
+    transport = script(*login(), list_call(0, page0), list_call(1, page1, totals=[("numPages", "2")]))
+    assert len(client_for(transport).list_program_members(PROGRAM)) == 2
 
-    def page(number, members, total=3):
-        return Call(
-            REPORT,
-            body=response(0, "0", "Success", '<programMembers numItems="%d">%s</programMembers>' % (total, members)),
-            data=form("listProgramMembers", ("programId", "p"), ("currPage", str(number)), ("pageSize", "2")),
-        )
 
+def test_paging_follows_the_page_size_given(script):
+    members = [
+        '<member userId="a" userName="ua" status="COMPLETED" award="true" '
+        'score="92.5" startDate="1595376000000" endDate="" quit="false"/>',
+        '<member userId="b" userName="ub" status="ENROLLED" quit="true"/>',
+    ]
     transport = script(
         *login(),
-        page(
-            0,
-            '<member userId="a" userName="ua" status="COMPLETED" award="true" '
-            'score="92.5" startDate="1595376000000" endDate="" quit="false"/>'
-            '<member userId="b" userName="ub" status="ENROLLED" quit="true"/>',
+        list_call(0, listing(members, num_items=3, size=2), program=[("programId", "p")], size=2),
+        list_call(
+            1,
+            listing(['<member userName="uc" userId="c"/>'], num_items=3, page=1, size=2),
+            program=[("programId", "p")],
+            size=2,
+            totals=[("numItems", "3")],
         ),
-        page(1, '<member userName="uc" userId="c"/>'),
     )
-    found = client_for(transport).list_program_members(edubrite.program("p"))
+    found = client_for(transport).list_program_members(edubrite.program("p"), page_size=2)
     assert [(m["user_id"], m["award"], m["score"], m["startDate"], m["endDate"], m["quit"]) for m in found] == [
         ("a", True, 92.5, 1595376000000, None, False),
         ("b", False, None, None, None, True),
@@ -472,17 +553,18 @@ def test_paging_follows_the_page_size_constant(script, monkeypatch):
     ]
 
 
-def test_paging_without_num_items_stops_at_a_short_page(script):
+def test_paging_without_totals_stops_at_a_short_page(script):
     page0 = listing([member_xml("u1", "user1"), member_xml("u2", "user2")], size=2).replace(' numItems="2"', "")
     page1 = listing([], size=2).replace(' numItems="0"', "")
     transport = script(*login(), list_call(0, page0), list_call(1, page1))
     assert len(client_for(transport).list_program_members(PROGRAM)) == 2
 
 
-def test_paging_stops_when_a_page_repeats(script):
+def test_page_0_again_is_not_mistaken_for_data(script):
+    """A site that answers page 0 again (what EduBrite does without numItems) stops the read."""
     page = listing([member_xml("u1", "user1")], num_items=5, size=1)
-    transport = script(*login(), list_call(0, page), list_call(1, page))
-    with pytest.raises(ReplyError, match="page 1 repeats members"):
+    transport = script(*login(), list_call(0, page), list_call(1, page, totals=[("numItems", "5")]))
+    with pytest.raises(ReplyError, match="page 1 repeats members already listed \\(page 0 again\\?\\)"):
         client_for(transport).list_program_members(PROGRAM)
 
 
@@ -511,6 +593,12 @@ def test_get_user_by_each_identifier_and_unknown_user(script):
     assert client.get_user(username="ghost") is None
     with pytest.raises(ValueError):
         client.get_user(username="a", user_id="b")
+
+
+def test_a_user_reply_without_a_user_fails_loudly(script):
+    transport = script(*login(), Call(USERS, data=form("get", ("userName", "user1")), body=OK))
+    with pytest.raises(ReplyError, match="EduBrite get: the reply names no <user> for userName user1"):
+        client_for(transport).get_user(username="user1")
 
 
 def test_get_user_permission_refusal_is_not_an_unknown_user(script):
