@@ -20,6 +20,15 @@ options:
       - Defaults to O(api_url) followed by C(/api/v2/soap/2.0) (assumed; the vendor documents the
         path but not the host).
     type: str
+  soap_namespace:
+    description:
+      - The XML namespace of the SOAP request elements.
+      - Defaults to V(http://ispringlearn.com/go/services/api/soap), what every older revision of
+        the vendor's pages and a tool-generated sample use; the current pages print the same with
+        C(https://). Set it to the C(https://) form if the service refuses every request with
+        C(Wrong parameters).
+      - Replies are read in any namespace.
+    type: str
   token:
     description:
       - A ready access token.

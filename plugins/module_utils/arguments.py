@@ -23,6 +23,7 @@ def ispring_spec(**module_options):
     spec = dict(
         api_url=dict(type="str", required=True, fallback=(env_fallback, ["ISPRING_API_URL"])),
         soap_url=dict(type="str"),
+        soap_namespace=dict(type="str"),
         token=dict(type="str", no_log=True, fallback=(env_fallback, ["ISPRING_TOKEN"])),
         client_id=dict(type="str", fallback=(env_fallback, ["ISPRING_CLIENT_ID"])),
         client_secret=dict(type="str", no_log=True, fallback=(env_fallback, ["ISPRING_CLIENT_SECRET"])),

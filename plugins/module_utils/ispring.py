@@ -1,77 +1,44 @@
 # -*- coding: utf-8 -*-
 # Copyright: learnops.lms contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""iSpring Learn wire code: access token, SOAP envelope, faults, paging, tasks.
+"""iSpring Learn: the client interface both wire interfaces share (records, access token, task
+waiting, chunked look-ups), and ``client_from`` that builds the one a module's options name.
 
-Contract: lms-api-contract.md, section 1.  Every point marked [assumed] there is a named
-constant below, so a real tenant can correct it here and nowhere else.
+The SOAP wire code is in ``ispring_soap.py``, the REST wire code in ``ispring_rest.py``.
+Contract: lms-api-contract.md, section 1.  Every point marked [assumed] or [evidence] there is a
+named constant in the block at the top of the file that uses it.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 import time
 from dataclasses import asdict, dataclass
 
 from ansible_collections.learnops.lms.plugins.module_utils import safexml
-from ansible_collections.learnops.lms.plugins.module_utils.errors import (
-    ApiError,
-    AuthenticationError,
-    ReplyError,
-)
+from ansible_collections.learnops.lms.plugins.module_utils.errors import ApiError, AuthenticationError, ReplyError
 from ansible_collections.learnops.lms.plugins.module_utils.runner import batches
 from ansible_collections.learnops.lms.plugins.module_utils.transport import Transport
 
 # --- What the contract documents or assumes (section numbers of lms-api-contract.md) ---
 TOKEN_PATH = "/api/v3/token"  # 1.2 [doc]
-SOAP_PATH = "/api/v2/soap/2.0"  # 1.1 [assumed]: <api_url> + documented path
-BODY_NS = "https://ispringlearn.com/go/services/api/soap"  # 1.1 [doc]
-ENVELOPE_NS = "http://schemas.xmlsoap.org/soap/envelope/"  # 1.1 [assumed]: SOAP 1.1 standard form
-CONTENT_TYPE = "text/xml; charset=utf-8"  # 1.1 [assumed]
-PAGE_SIZE = 1000  # 1.3 [assumed maximum]
-FAULT_AUTH = "Authorization failed"  # 1.5 [doc]; expiry maps to it [assumed]
+TOKEN_LIFETIME = 1800  # 1.2 [doc]: seconds, when the reply gives no expires_in
+TOKEN_RENEW_AT = 0.8  # 1.2 (r2): renew when 80 % of the lifetime has passed
+PAGE_SIZE = 1000  # 1.3 [doc]: the default pageSize; also the most ids sent in one filter
+# The client's error codes (ApiError.code): the SOAP fault strings [doc, 1.5]; the REST interface
+# maps its HTTP errors to the same codes.
+FAULT_AUTH = "Authorization failed"  # 1.5 [doc]; an expired token answers it [assumed]
 FAULT_UNKNOWN_COURSE = "Unknown content item"  # 1.5 [doc]
 FAULT_UNKNOWN_ENROLLMENT = "Unknown Enrollment"  # 1.5 [doc]
 FAULT_PERMISSION = "Permission denied"  # 1.5 [doc]
 FAULT_WRONG_PARAMETERS = "Wrong parameters"  # 1.5 [doc]
 TASK_SUCCEEDED = frozenset(("complete",))  # 1.4 [doc]
-TASK_FAILED = frozenset(("failed", "error", "cancelled"))  # 1.4 [doc]
+TASK_FAILED = frozenset(("failed", "error", "cancelled"))  # 1.4 [doc]; anything else is pending
 COMPLETED_STATUSES = frozenset(("complete", "passed", "accepted"))  # 1.7 [contract]
 STATUS_COMPLETE = "complete"  # updateCourseStatus values [doc, seed]
 STATUS_AUTOMATIC = "automatic"
-
-
-def soap_url_for(api_url, soap_url=None):
-    return soap_url or api_url.rstrip("/") + SOAP_PATH
-
-
-def _append(parent, name, value):
-    """Append <name> with text, or with nested (name, value) children; None is left out."""
-    if value is None:
-        return
-    element = safexml.etree.SubElement(parent, "{%s}%s" % (BODY_NS, name))
-    if isinstance(value, (list, tuple)):
-        for child_name, child_value in value:
-            _append(element, child_name, child_value)
-    else:
-        element.text = str(value)
-
-
-def envelope(method, token, elements):
-    """The SOAP request for ``method``: credentials first, then ``elements`` in the given order."""
-    etree = safexml.etree
-    root = etree.Element("{%s}Envelope" % ENVELOPE_NS, nsmap={"SOAP-ENV": ENVELOPE_NS, None: BODY_NS})
-    body = etree.SubElement(root, "{%s}Body" % ENVELOPE_NS)
-    request = etree.SubElement(body, "{%s}%sRequest" % (BODY_NS, method))
-    _append(request, "credentials", [("token", token)])
-    for name, value in elements:
-        _append(request, name, value)
-    return etree.tostring(root, xml_declaration=True, encoding="utf-8")
-
-
-def ids(name, values):
-    """A list wrapper's children: ids("id", [a, b]) -> [("id", a), ("id", b)]."""
-    return [(name, value) for value in values]
+INTERFACES = ("soap", "rest")  # the module option `api`; soap is the seed's
 
 
 @dataclass(frozen=True)
@@ -89,18 +56,18 @@ class LearnerResult:
     due_date: str | None
 
     @classmethod
-    def from_xml(cls, element):
-        found = safexml.fields(element)
+    def from_fields(cls, found):
+        """From a {field name: text or value} of the wire (the names of the contract's records)."""
         return cls(
-            user_id=found.get("userId"),
-            course_id=found.get("courseId"),
-            enrollment_id=found.get("enrollmentId"),
-            status=(found.get("completionStatus") or "").lower() or None,
-            completion_date=found.get("completionDate"),
-            progress=_number(found.get("progress")),
-            awarded_score=_number(found.get("awardedScore")),
-            access_date=found.get("accessDate"),
-            due_date=found.get("dueDate"),
+            user_id=_text(found.get("userId")),
+            course_id=_text(found.get("courseId")),
+            enrollment_id=_text(found.get("enrollmentId")),
+            status=(_text(found.get("completionStatus")) or "").lower() or None,
+            completion_date=_text(found.get("completionDate")),
+            progress=number(found.get("progress")),
+            awarded_score=number(found.get("awardedScore")),
+            access_date=_text(found.get("accessDate")),
+            due_date=_text(found.get("dueDate")),
         )
 
     def as_dict(self):
@@ -109,7 +76,7 @@ class LearnerResult:
 
 @dataclass(frozen=True)
 class UserProfile:
-    """An iSpring user (``userProfile``), with the LOGIN and EMAIL fields lifted out."""
+    """An iSpring user (``userProfile``), with the login and email fields lifted out."""
 
     user_id: str | None
     role: str | None
@@ -118,46 +85,43 @@ class UserProfile:
     login: str | None
     email: str | None
 
-    @classmethod
-    def from_xml(cls, element):
-        found = safexml.fields(element)
-        profile = {}
-        for field in safexml.children(safexml.child(element, "fields"), "field"):
-            pair = safexml.fields(field)
-            if pair.get("name"):
-                profile[pair["name"].upper()] = pair.get("value")
-        return cls(
-            user_id=found.get("userId"),
-            role=found.get("role"),
-            department_id=found.get("departmentId"),
-            status=found.get("status"),
-            login=profile.get("LOGIN"),
-            email=profile.get("EMAIL"),
-        )
 
-
-def _number(value):
+def _text(value):
     if value is None:
         return None
-    try:
-        number = float(value)
-    except ValueError:
+    value = str(value).strip()
+    return value or None
+
+
+def number(value):
+    """A number of the wire as int or float; None when empty or not a number."""
+    if value is None or value == "":
         return None
-    return int(number) if number.is_integer() else number
+    try:
+        found = float(value)
+    except (TypeError, ValueError):
+        return None
+    return int(found) if found.is_integer() else found
 
 
 class IspringClient:
-    """Calls to one iSpring Learn account, with a ready token or client credentials."""
+    """Calls to one iSpring Learn account, with a ready token or client credentials.
 
-    def __init__(
-        self, transport, api_url, soap_url=None, token=None, client_id=None, client_secret=None, on_secret=None
-    ):
+    The wire interfaces (``ispring_soap.SoapClient``, ``ispring_rest.RestClient``) implement
+    ``list_learners_results``, ``list_users``, ``update_course_status`` and ``task_status``;
+    everything else is shared.
+    """
+
+    interface = None
+
+    def __init__(self, transport, api_url, token=None, client_id=None, client_secret=None, on_secret=None):
         self.transport = transport
         self.api_url = api_url.rstrip("/")
-        self.soap_url = soap_url_for(self.api_url, soap_url)
         self.client_id = client_id
         self.client_secret = client_secret
         self._token = token
+        self._renew_at = None
+        self._token_lock = threading.Lock()
         self._on_secret = on_secret or (lambda value: None)
 
     # --- authentication ---
@@ -197,100 +161,31 @@ class IspringClient:
                 http_status=reply.status,
             )
         self._on_secret(token)
-        self._token = token
+        lifetime = number(answer.get("expires_in")) or TOKEN_LIFETIME
+        self._token, self._renew_at = token, time.monotonic() + lifetime * TOKEN_RENEW_AT
         return token
 
-    def _current_token(self):
-        if self._token is None:
-            self.fetch_token()
-        return self._token
+    def token(self, refused=None):
+        """The token to send: fetched when there is none, when 80 % of its lifetime has passed,
+        or when ``refused`` (a token the service refused) is still the current one."""
+        with self._token_lock:
+            due = self._renew_at is not None and time.monotonic() >= self._renew_at
+            if self._token is None or (self.client_id and (due or self._token == refused)):
+                self.fetch_token()
+            return self._token
 
-    # --- SOAP ---
-
-    def call(self, method, elements, safe_to_repeat=True):
-        """Send ``method`` and return its ``<method>Result`` element.
-
-        A fault raises ApiError (code = the fault string).  ``Authorization failed`` with client
-        credentials fetches a new token and repeats the call once.
-        """
+    def authorized(self, send):
+        """``send(token)``; when the service refuses the token and client credentials are at hand,
+        once more with a new token (contract 1.2)."""
+        token = self.token()
         try:
-            return self._call_once(method, elements, safe_to_repeat)
+            return send(token)
         except ApiError as exc:
             if exc.code != FAULT_AUTH or not self.client_id:
                 raise
-        self.fetch_token()
-        return self._call_once(method, elements, safe_to_repeat)
+        return send(self.token(refused=token))
 
-    def _call_once(self, method, elements, safe_to_repeat):
-        what = "iSpring %s" % method
-        body = envelope(method, self._current_token(), elements)
-        reply = self.transport.post(
-            self.soap_url,
-            what,
-            data=body,
-            safe_to_repeat=safe_to_repeat,
-            headers={"Content-Type": CONTENT_TYPE, "SOAPAction": '"%s"' % method},
-        )
-        root = safexml.parse(reply.body, reply.status, what)
-        soap_body = safexml.child(root, "Body") if safexml.local(root) == "Envelope" else None
-        if soap_body is None:
-            raise ReplyError(
-                "%s: the reply is not a SOAP envelope (HTTP %s). Reply begins: %s"
-                % (what, reply.status, safexml.excerpt(reply.body)),
-                http_status=reply.status,
-            )
-        fault = safexml.child(soap_body, "Fault")
-        if fault is not None:
-            raise self._fault(what, (safexml.text(fault, "faultstring") or "").strip())
-        result = safexml.child(soap_body, method + "Result")
-        if result is None:
-            raise ReplyError(
-                "%s: the reply has no %sResult (HTTP %s). Reply begins: %s"
-                % (what, method, reply.status, safexml.excerpt(reply.body)),
-                http_status=reply.status,
-            )
-        return result
-
-    def _fault(self, what, fault):
-        hints = {
-            FAULT_AUTH: "the token is invalid or expired: give a fresh token, or client_id and "
-            "client_secret so that the module can renew it",
-            FAULT_PERMISSION: "the account behind the token lacks the right for this request",
-            FAULT_WRONG_PARAMETERS: "the request was refused as malformed",
-        }
-        message = "%s failed: %s" % (what, fault or "SOAP fault without a fault string")
-        if fault in hints:
-            message += " (%s)." % hints[fault]
-        return ApiError(message, code=fault)
-
-    def pages(self, method, filters, list_name, item_name):
-        """Every ``item_name`` element of every page of a listing (contract 1.3 paging)."""
-        token, seen = None, set()
-        while True:
-            elements = list(filters) + [("pageSize", PAGE_SIZE), ("pageToken", token)]
-            result = self.call(method, elements)
-            yield from safexml.children(safexml.child(result, list_name), item_name)
-            token = safexml.text(result, "nextPageToken")
-            if not token:
-                return
-            if token in seen:
-                raise ReplyError(
-                    "iSpring %s: the service returned the page token %r twice; stopped paging." % (method, token)
-                )
-            seen.add(token)
-
-    # --- methods ---
-
-    def list_learners_results(self, course_ids=(), enrollment_ids=(), user_ids=()):
-        filters = [
-            ("courseIds", ids("id", course_ids)),
-            ("enrollmentIds", ids("id", enrollment_ids)),
-            ("userIds", ids("id", user_ids)),
-        ]
-        return [
-            LearnerResult.from_xml(item)
-            for item in self.pages("ListLearnersResults", filters, "results", "learnerResult")
-        ]
+    # --- look-ups shared by both interfaces ---
 
     def course_results(self, course_id, enrollment_ids=(), user_ids=()):
         """The results in one course of the given enrollments and users (both may be empty:
@@ -303,42 +198,14 @@ class IspringClient:
                     found[result.enrollment_id] = result
         return list(found.values())
 
-    def list_users(self, logins=(), emails=()):
-        filters = [("logins", ids("login", logins)), ("emails", ids("email", emails))]
-        return [UserProfile.from_xml(item) for item in self.pages("ListUsers", filters, "users", "userProfile")]
-
     def find_users(self, logins=(), emails=()):
         """Active users with one of these logins or emails, asked PAGE_SIZE values at a time."""
-        values = [("login", value) for value in sorted(set(logins))] + [
-            ("email", value) for value in sorted(set(emails))
-        ]
+        values = [("login", v) for v in sorted(set(logins))] + [("email", v) for v in sorted(set(emails))]
         users = {}
         for chunk in batches(values, PAGE_SIZE):
             for user in self.list_users([v for k, v in chunk if k == "login"], [v for k, v in chunk if k == "email"]):
                 users[user.user_id] = user
         return list(users.values())
-
-    def update_course_status(self, course_id, enrollment_ids, status, date=None, reason=None):
-        """Start a status change; returns the task id.  Safe to repeat: it sets absolute values."""
-        result = self.call(
-            "updateCourseStatus",
-            [
-                ("enrollmentIds", ids("id", enrollment_ids)),
-                ("courseId", course_id),
-                ("date", date),
-                ("reason", reason),
-                ("status", status),
-            ],
-        )
-        task_id = safexml.text(result, "taskId")
-        if not task_id:
-            raise ReplyError("iSpring updateCourseStatus: the reply has no taskId.")
-        return task_id
-
-    def task_status(self, task_id):
-        """``complete``, ``failed`` or another (pending) word, lower case."""
-        result = self.call("getTaskStatus", [("taskId", task_id)])
-        return (safexml.text(result, "status") or "").lower()
 
     def wait_for_tasks(self, task_ids, timeout, interval=0.5, sleep=None, clock=None):
         """Poll until every task finished; returns {task_id: status}.  Pending ones after
@@ -356,17 +223,37 @@ class IspringClient:
             sleep(min(interval, max(0.0, deadline - clock())))
             interval = min(interval * 1.5, 5.0)
 
+    # --- what each interface implements ---
+
+    def list_learners_results(self, course_ids=(), enrollment_ids=(), user_ids=()):
+        raise NotImplementedError
+
+    def list_users(self, logins=(), emails=()):
+        raise NotImplementedError
+
+    def update_course_status(self, course_id, enrollment_ids, status, date=None, reason=None):
+        raise NotImplementedError
+
+    def task_status(self, task_id):
+        raise NotImplementedError
+
 
 def client_from(module):
-    """The IspringClient a module's connection options describe; tokens it obtains are masked in
-    all the module's output."""
+    """The client of the interface a module's connection options name (``api``); tokens it
+    obtains are masked in all the module's output."""
+    from ansible_collections.learnops.lms.plugins.module_utils import ispring_soap
+
     params = module.params
-    return IspringClient(
-        Transport.from_params(params),
-        params["api_url"],
-        soap_url=params["soap_url"],
+    credentials = dict(
         token=params["token"],
         client_id=params["client_id"],
         client_secret=params["client_secret"],
         on_secret=module.no_log_values.add,
+    )
+    return ispring_soap.SoapClient(
+        Transport.from_params(params),
+        params["api_url"],
+        soap_url=params["soap_url"],
+        namespace=params["soap_namespace"],
+        **credentials,
     )

@@ -18,7 +18,7 @@ FIXTURES = os.path.join(os.path.dirname(__file__), "plugins", "module_utils", "f
 HEAD = (
     "<?xml version='1.0' encoding='utf-8'?>\n"
     '<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" '
-    'xmlns="https://ispringlearn.com/go/services/api/soap"><SOAP-ENV:Body>'
+    'xmlns="http://ispringlearn.com/go/services/api/soap"><SOAP-ENV:Body>'
 )
 TAIL = "</SOAP-ENV:Body></SOAP-ENV:Envelope>"
 
@@ -66,6 +66,9 @@ def soap_call(method, inner, body, status=200, token=TOKEN):
 
 
 def ids_xml(wrapper, item, values):
+    """A filter list; an empty one is not sent (contract 1.3 r2)."""
+    if not values:
+        return ""
     return "<%s>%s</%s>" % (wrapper, "".join("<%s>%s</%s>" % (item, v, item) for v in values), wrapper)
 
 
@@ -104,20 +107,12 @@ def list_results_call(enrollment_ids=(), user_ids=(), results=(), course=COURSE,
         + "<pageSize>1000</pageSize>"
     )
     body = reply("ListLearnersResults", "<ns1:results>%s</ns1:results>" % "".join(results))
-    return soap_call(
-        "ListLearnersResults",
-        filters.replace("<enrollmentIds></enrollmentIds>", "<enrollmentIds/>").replace(
-            "<userIds></userIds>", "<userIds/>"
-        ),
-        body,
-        token=token,
-    )
+    return soap_call("ListLearnersResults", filters, body, token=token)
 
 
 def list_users_call(logins=(), emails=(), users=(), token=TOKEN):
     filters = ids_xml("logins", "login", sorted(logins)) + ids_xml("emails", "email", sorted(emails))
     filters += "<pageSize>1000</pageSize>"
-    filters = filters.replace("<logins></logins>", "<logins/>").replace("<emails></emails>", "<emails/>")
     body = reply("ListUsers", "<ns1:users>%s</ns1:users>" % "".join(users))
     return soap_call("ListUsers", filters, body, token=token)
 

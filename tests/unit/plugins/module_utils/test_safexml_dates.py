@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ansible_collections.learnops.lms.plugins.module_utils import dates, ispring, safexml
+from ansible_collections.learnops.lms.plugins.module_utils import dates, ispring_soap, safexml
 from ansible_collections.learnops.lms.plugins.module_utils.errors import ReplyError, ValidationError
 
 XXE = b"""<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r><taskId>&x;</taskId></r>"""
@@ -73,7 +73,7 @@ def test_learner_results_round_trip(rows):
     body %= items
     root = safexml.parse(body.encode(), 200, "t")
     results = [
-        ispring.LearnerResult.from_xml(r)
+        ispring_soap.learner_result(r)
         for r in safexml.children(safexml.path(root, "Body", "ListLearnersResultsResult", "results"), "learnerResult")
     ]
     assert [(r.enrollment_id, r.progress, r.status) for r in results] == [

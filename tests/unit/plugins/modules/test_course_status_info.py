@@ -77,7 +77,7 @@ def test_unknown_login_and_course_are_named(run_module):
     )
     assert login.failed and login.msg == "No active iSpring user has login ghost, email nobody@example.com."
     assert login.result["missing"] == ["login ghost", "email nobody@example.com"]
-    filters = "<courseIds><id>nope</id></courseIds><enrollmentIds/><userIds/><pageSize>1000</pageSize>"
+    filters = "<courseIds><id>nope</id></courseIds><pageSize>1000</pageSize>"
     course = run_module(
         course_status_info,
         args(course_ids=["nope"]),
