@@ -91,6 +91,27 @@ def service_of(path):
     return rest[: -len(".do")]
 
 
+def _update_member(member, change, now):
+    """updateProgramMember on one member (2.4): dates, score, award, quit."""
+    dates = change["dates"]
+    member.update(dates)
+    if change["score"] is not None:
+        member["score"] = change["score"]
+    if change["award"] is True:
+        if "awardDate" not in dates and not (member["award"] and member["awardDate"] is not None):
+            member["awardDate"] = now
+        member["award"] = True
+    elif change["award"] is False:
+        member["award"] = False
+        if A.AWARD_FALSE_CLEARS_AWARD_DATES:
+            for name in ("awardDate", "awardExpDate"):
+                if name not in dates:
+                    member[name] = None
+    if change["quit"]:
+        member["quit"] = True
+    member["status"] = "COMPLETED" if member["award"] else "ENROLLED"
+
+
 class EdubriteApi:
     def __init__(self, state, config):
         self.state = state
@@ -231,24 +252,14 @@ class EdubriteApi:
     def _d_updateProgramMember(self, params):
         prog = self._program(params)
         users = self._users(params, ("ids", "usernames", "openIds"))
-        dates = {}
-        for name in DATE_PARAMS:
-            value = self._param(params, name)
-            if value is not None:
-                if not _EPOCH_RE.match(value):
-                    raise generic("Invalid value for parameter %s: %s (epoch milliseconds expected)" % (name, value))
-                dates[name] = int(value)
-        score = self._param(params, "score")
-        if score is not None:
-            try:
-                score = float(score)
-            except ValueError:
-                raise generic("Invalid value for parameter score: %s" % score)
-            if math.isnan(score) or math.isinf(score):
-                raise generic("Invalid value for parameter score: %s" % params.get("score"))
+        dates, score = self._dates(params), self._score(params)
         remove = self._bool(params, "remove")
-        award = self._bool(params, "award")
-        quit_program = self._bool(params, "quitProgram")
+        change = {
+            "dates": dates,
+            "score": score,
+            "award": self._bool(params, "award"),
+            "quit": self._bool(params, "quitProgram"),
+        }
         not_members = [u["userName"] for u in users if u["id"] not in prog["members"]]
         if not_members:
             raise not_found("User is not a member of program %s: %s" % (prog["id"], ", ".join(not_members)))
@@ -256,27 +267,31 @@ class EdubriteApi:
         for user in users:
             if remove:
                 del prog["members"][user["id"]]
-                continue
-            member = prog["members"][user["id"]]
-            for name, value in dates.items():
-                member[name] = value
-            if score is not None:
-                member["score"] = score
-            if award is True:
-                if "awardDate" not in dates and not (member["award"] and member["awardDate"] is not None):
-                    member["awardDate"] = now
-                member["award"] = True
-            elif award is False:
-                member["award"] = False
-                if A.AWARD_FALSE_CLEARS_AWARD_DATES:
-                    if "awardDate" not in dates:
-                        member["awardDate"] = None
-                    if "awardExpDate" not in dates:
-                        member["awardExpDate"] = None
-            if quit_program:
-                member["quit"] = True
-            member["status"] = "COMPLETED" if member["award"] else "ENROLLED"
+            else:
+                _update_member(prog["members"][user["id"]], change, now)
         return xml_reply(200, 0, A.MSG_PM_UPDATED, A.TEXT_PM_UPDATED)
+
+    def _dates(self, params):
+        dates = {}
+        for name in DATE_PARAMS:
+            value = self._param(params, name)
+            if value is not None:
+                if not _EPOCH_RE.match(value):
+                    raise generic("Invalid value for parameter %s: %s (epoch milliseconds expected)" % (name, value))
+                dates[name] = int(value)
+        return dates
+
+    def _score(self, params):
+        score = self._param(params, "score")
+        if score is None:
+            return None
+        try:
+            value = float(score)
+        except ValueError:
+            raise generic("Invalid value for parameter score: %s" % score) from None
+        if math.isnan(value) or math.isinf(value):
+            raise generic("Invalid value for parameter score: %s" % params.get("score"))
+        return value
 
     def _d_enrollUsersInProgram(self, params):
         prog = self._program(params)

@@ -83,6 +83,17 @@ def _ids(element, wrapper, item):
     return [(c.text or "").strip() for c in wrap if _local(c) == item and (c.text or "").strip()]
 
 
+def _valid_request_date(value):
+    """1.3: updateCourseStatus `date` is YYYY-MM-DD and a real calendar date."""
+    if not _DATE_RE.match(value):
+        return False
+    try:
+        datetime.datetime.strptime(value, A.REQUEST_DATE_FORMAT)
+    except ValueError:
+        return False
+    return True
+
+
 class ParsedSoap:
     """The outcome of reading a SOAP request: method name (or None) and request element, or the
     fault to send."""
@@ -254,28 +265,27 @@ class IspringApi:
     # updateCourseStatus ------------------------------------------------------------------------------
 
     def _m_updateCourseStatus(self, req, admin, task_failed):
-        st = self.state
         enrollment_ids = _ids(req, "enrollmentIds", "id")
         course_id = _text(req, "courseId")
         status = _text(req, "status")
-        date = _text(req, "date")
-        reason = _text(req, "reason")
+        date = _text(req, "date") or None  # an empty date is no date
         if not enrollment_ids or not course_id or not status:
             raise SoapFault(A.FAULT_WRONG_PARAMS)
         status = status.lower()
         if status not in ("complete", "automatic"):
             raise SoapFault(A.FAULT_WRONG_PARAMS)
-        if date == "":
-            date = None
         if status == "complete" and date is None:
             raise SoapFault(A.FAULT_WRONG_PARAMS)
-        if date is not None:
-            if not _DATE_RE.match(date):
-                raise SoapFault(A.FAULT_WRONG_PARAMS)
-            try:
-                datetime.datetime.strptime(date, A.REQUEST_DATE_FORMAT)
-            except ValueError:
-                raise SoapFault(A.FAULT_WRONG_PARAMS)
+        if date is not None and not _valid_request_date(date):
+            raise SoapFault(A.FAULT_WRONG_PARAMS)
+        unique = self._check_targets(admin, course_id, enrollment_ids)
+        task_id = self._new_task(admin, course_id, unique, status, date, _text(req, "reason"), task_failed)
+        return soap_reply("<ns1:updateCourseStatusResult>%s</ns1:updateCourseStatusResult>" % _el("taskId", task_id))
+
+    def _check_targets(self, admin, course_id, enrollment_ids):
+        """The whole request is checked before anything is done (all or nothing): the course, every
+        enrollment, the permission for every learner.  Returns the enrollment ids without repeats."""
+        st = self.state
         if course_id not in st.courses:
             raise SoapFault(A.FAULT_UNKNOWN_CONTENT)
         if not A.course_in_scope(admin, course_id):
@@ -289,6 +299,10 @@ class IspringApi:
             learner = st.users[st.enrollments[eid]["learnerId"]]
             if not A.user_in_scope(admin, learner):
                 raise SoapFault(A.FAULT_PERMISSION)
+        return unique
+
+    def _new_task(self, admin, course_id, enrollment_ids, action, date, reason, task_failed):
+        st = self.state
         task_id = st.next_task_id
         st.next_task_id += 1
         now = time.time()
@@ -296,8 +310,8 @@ class IspringApi:
             "taskId": task_id,
             "status": A.TASK_IN_PROGRESS,
             "courseId": course_id,
-            "enrollmentIds": unique,
-            "action": status,
+            "enrollmentIds": enrollment_ids,
+            "action": action,
             "date": date,
             "reason": reason,
             "created": now,
@@ -308,7 +322,7 @@ class IspringApi:
         self.pending.append(task_id)
         if self.config.task_delay <= 0:
             self.apply_due_tasks()
-        return soap_reply("<ns1:updateCourseStatusResult>%s</ns1:updateCourseStatusResult>" % _el("taskId", task_id))
+        return task_id
 
     def apply_due_tasks(self, now=None):
         now = time.time() if now is None else now
@@ -371,7 +385,7 @@ class IspringApi:
                 tkind, toffset, tdigest = decoded.split(":")
                 offset = int(toffset)
             except (ValueError, UnicodeError):
-                raise SoapFault(A.FAULT_WRONG_PARAMS)
+                raise SoapFault(A.FAULT_WRONG_PARAMS) from None
             if tkind != kind or tdigest != digest or offset < 0:
                 raise SoapFault(A.FAULT_WRONG_PARAMS)
         return size, offset, digest

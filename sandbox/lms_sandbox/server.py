@@ -218,8 +218,159 @@ class Server(ThreadingHTTPServer):
         return "%s://%s:%d" % ("https" if self.sandbox.config.tls else "http", host, self.server_address[1])
 
 
+# --- operator surface (/_sandbox/): (name, method) -> handler(sandbox, data, query) --------------------
+
+
+def _op_health(sb, data, query):
+    return json_reply(200, {"status": "ok"})
+
+
+def _op_state(sb, data, query):
+    return json_reply(200, sb.state_json())
+
+
+def _op_secrets(sb, data, query):
+    # For canary tests: every token and session cookie issued since the last reset.
+    return json_reply(200, sb.ispring_state.issued + sb.edubrite_state.issued)
+
+
+def _op_reset(sb, data, query):
+    sb.reset()
+    return json_reply(200, {"status": "reset"})
+
+
+def _op_requests(sb, data, query):
+    qs = {k: v[-1] for k, v in parse_qs(query).items()}
+    return json_reply(200, sb.log_json(qs.get("api"), qs.get("operation")))
+
+
+def _op_clear_requests(sb, data, query):
+    with sb.log_lock:
+        sb.log = []
+    return json_reply(200, {"status": "cleared"})
+
+
+def _op_faults(sb, data, query):
+    with sb.fault_lock:
+        return json_reply(200, [r.to_json() for r in sb.rules])
+
+
+def _op_set_faults(sb, data, query):
+    try:
+        sb.set_faults(data if data is not None else [])
+    except (ValueError, TypeError) as exc:
+        return json_reply(400, {"error": str(exc)})
+    return _op_faults(sb, data, query)
+
+
+def _op_clear_faults(sb, data, query):
+    sb.set_faults([])
+    return json_reply(200, [])
+
+
+def _op_latency(sb, data, query):
+    return json_reply(200, {"ms": sb.config.latency_ms})
+
+
+def _op_set_latency(sb, data, query):
+    try:
+        ms = float((data or {}).get("ms", 0))
+    except (AttributeError, TypeError, ValueError):
+        return json_reply(400, {"error": 'expected {"ms": N}'})
+    if ms < 0:
+        return json_reply(400, {"error": "ms must be >= 0"})
+    sb.config.latency_ms = ms
+    return _op_latency(sb, data, query)
+
+
+def _op_settings(sb, data, query):
+    return json_reply(200, sb.config.settings())
+
+
+def _op_set_settings(sb, data, query):
+    if not isinstance(data, dict) or set(data) - set(Config.SETTINGS):
+        return json_reply(400, {"error": "settings: an object with keys among %s" % ", ".join(Config.SETTINGS)})
+    with sb.lock:
+        for key, value in data.items():
+            try:
+                setattr(sb.config, key, int(value) if key == "max_sessions" else float(value))
+            except (TypeError, ValueError):
+                return json_reply(400, {"error": "bad value for %s" % key})
+    return _op_settings(sb, data, query)
+
+
+OPERATOR_ROUTES = {
+    ("health", "GET"): _op_health,
+    ("health", "HEAD"): _op_health,
+    ("state", "GET"): _op_state,
+    ("secrets", "GET"): _op_secrets,
+    ("reset", "POST"): _op_reset,
+    ("requests", "GET"): _op_requests,
+    ("requests", "DELETE"): _op_clear_requests,
+    ("faults", "GET"): _op_faults,
+    ("faults", "POST"): _op_set_faults,
+    ("faults", "DELETE"): _op_clear_faults,
+    ("latency", "GET"): _op_latency,
+    ("latency", "POST"): _op_set_latency,
+    ("settings", "GET"): _op_settings,
+    ("settings", "POST"): _op_set_settings,
+}
+
+
+# --- fault replies: kind -> reply(rule, api, operation) -----------------------------------------------
+
+
 class _Dropped(Exception):
     pass
+
+
+def _fault_status(rule, api, operation):
+    headers = [("Retry-After", str(rule.retry_after))] if rule.retry_after is not None else []
+    return text_reply(rule.code, "%d %s" % (rule.code, STATUS_TEXT.get(rule.code, "Error")), headers)
+
+
+def _fault_drop(rule, api, operation):
+    raise _Dropped()
+
+
+def _fault_fail_write(rule, api, operation):
+    return text_reply(500, "Internal Server Error")
+
+
+def _fault_html(rule, api, operation):
+    title = "%d %s" % (rule.code, STATUS_TEXT.get(rule.code, "Error"))
+    return Reply(
+        rule.code,
+        "<!DOCTYPE html>\n<html><head><title>%s</title></head><body><h1>%s</h1>"
+        "<p>The upstream server did not answer.</p><hr><center>nginx</center>"
+        "</body></html>\n" % (title, title),
+        "text/html; charset=utf-8",
+    )
+
+
+def _fault_malformed(rule, api, operation):
+    if operation == "token":
+        return Reply(200, '{"access_token": "abc', "application/json")
+    if api == "ispring":
+        return Reply(200, ispring.malformed_xml(operation), A.SOAP_CONTENT_TYPE)
+    return Reply(200, edubrite.malformed_xml(), A.EDUBRITE_CONTENT_TYPE)
+
+
+def _fault_hostile(rule, api, operation):
+    if api == "ispring":
+        return Reply(200, ispring.hostile_xml(operation, rule.kind), A.SOAP_CONTENT_TYPE)
+    return Reply(200, edubrite.hostile_xml(rule.kind), A.EDUBRITE_CONTENT_TYPE)
+
+
+FAULT_REPLIES = {
+    "status": _fault_status,
+    "drop": _fault_drop,
+    "fail_write": _fault_fail_write,
+    "html": _fault_html,
+    "malformed": _fault_malformed,
+    "xxe": _fault_hostile,
+    "bomb": _fault_hostile,
+}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -318,70 +469,15 @@ class Handler(BaseHTTPRequestHandler):
     # --- operator surface --------------------------------------------------------------------------
 
     def _operator(self, path, query, body):
-        sb, method = self.sandbox, self.command
         name = path[len("/_sandbox/") :].strip("/") if path.startswith("/_sandbox/") else ""
         try:
             data = json.loads(body.decode("utf-8")) if body.strip() else None
         except (ValueError, UnicodeDecodeError) as exc:
             return json_reply(400, {"error": "invalid JSON: %s" % exc})
-        if name == "health" and method in ("GET", "HEAD"):
-            return json_reply(200, {"status": "ok"})
-        if name == "state" and method == "GET":
-            return json_reply(200, sb.state_json())
-        if name == "secrets" and method == "GET":
-            # For canary tests: every token and session cookie issued since the last reset.
-            return json_reply(200, self.sandbox.ispring_state.issued + self.sandbox.edubrite_state.issued)
-        if name == "reset" and method == "POST":
-            sb.reset()
-            return json_reply(200, {"status": "reset"})
-        if name == "requests":
-            if method == "GET":
-                qs = {k: v[-1] for k, v in parse_qs(query).items()}
-                return json_reply(200, sb.log_json(qs.get("api"), qs.get("operation")))
-            if method == "DELETE":
-                with sb.log_lock:
-                    sb.log = []
-                return json_reply(200, {"status": "cleared"})
-        if name == "faults":
-            if method == "GET":
-                with sb.fault_lock:
-                    return json_reply(200, [r.to_json() for r in sb.rules])
-            if method == "POST":
-                try:
-                    sb.set_faults(data if data is not None else [])
-                except (ValueError, TypeError) as exc:
-                    return json_reply(400, {"error": str(exc)})
-                with sb.fault_lock:
-                    return json_reply(200, [r.to_json() for r in sb.rules])
-            if method == "DELETE":
-                sb.set_faults([])
-                return json_reply(200, [])
-        if name == "latency":
-            if method == "POST":
-                try:
-                    ms = float((data or {}).get("ms", 0))
-                except (AttributeError, TypeError, ValueError):
-                    return json_reply(400, {"error": 'expected {"ms": N}'})
-                if ms < 0:
-                    return json_reply(400, {"error": "ms must be >= 0"})
-                sb.config.latency_ms = ms
-            if method in ("GET", "POST"):
-                return json_reply(200, {"ms": sb.config.latency_ms})
-        if name == "settings":
-            if method == "POST":
-                if not isinstance(data, dict) or set(data) - set(Config.SETTINGS):
-                    return json_reply(
-                        400, {"error": "settings: an object with keys among %s" % ", ".join(Config.SETTINGS)}
-                    )
-                with sb.lock:
-                    for key, value in data.items():
-                        try:
-                            setattr(sb.config, key, int(value) if key == "max_sessions" else float(value))
-                        except (TypeError, ValueError):
-                            return json_reply(400, {"error": "bad value for %s" % key})
-            if method in ("GET", "POST"):
-                return json_reply(200, sb.config.settings())
-        return json_reply(404, {"error": "unknown operator endpoint %s %s" % (method, path)})
+        handler = OPERATOR_ROUTES.get((name, self.command))
+        if handler is None:
+            return json_reply(404, {"error": "unknown operator endpoint %s %s" % (self.command, path)})
+        return handler(self.sandbox, data, query)
 
     # --- the emulated APIs ---------------------------------------------------------------------------
 
@@ -401,15 +497,33 @@ class Handler(BaseHTTPRequestHandler):
         return None, None, None
 
     def _api(self, path, query, body):
-        sb = self.sandbox
         started = time.time()
         try:
             api, operation, ctx = self._classify(path, query, body)
         except Exception:  # never crash
             traceback.print_exc()
-            api, operation, ctx = None, None, None
             self._send(text_reply(500, "Internal Server Error"))
             return
+        entry = self._log_entry(path, started, api, operation, ctx, body)
+        self.sandbox.add_log(entry)
+        try:
+            reply = self._respond(entry, api, operation, ctx, path, query, body)
+            self._send(reply)
+            entry["status"] = reply.status
+        except _Dropped:
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        except OSError:  # the client went away (timed out) before the reply
+            self.close_connection = True
+            entry["error"] = "client disconnected"
+        finally:
+            entry["duration"] = round(time.time() - started, 6)
+            self._log_line(entry)
+
+    def _log_entry(self, path, started, api, operation, ctx, body):
         entry = {
             "method": self.command,
             "path": path,
@@ -429,39 +543,28 @@ class Handler(BaseHTTPRequestHandler):
                 params["password"] = "********"
             entry["params"] = params
             entry["real_uname"] = self.headers.get("REAL_UNAME")
-        sb.add_log(entry)
-        reply = None
+        return entry
+
+    def _respond(self, entry, api, operation, ctx, path, query, body):
+        """The reply to an API request: latency, then a fault rule if one fires, else the API."""
+        sb = self.sandbox
+        if sb.config.latency_ms > 0:
+            time.sleep(sb.config.latency_ms / 1000.0)
+        rule = sb.pick_fault(api, operation)
+        if rule is not None:
+            entry["fault"] = rule.kind
         try:
-            if sb.config.latency_ms > 0:
-                time.sleep(sb.config.latency_ms / 1000.0)
-            rule = sb.pick_fault(api, operation)
-            if rule is not None:
-                entry["fault"] = rule.kind
-            try:
-                reply = self._apply_fault(rule, api, operation)
-                if reply is None:
-                    if rule is not None and rule.kind == "slow":
-                        time.sleep(rule.seconds)
-                    reply = self._process(api, operation, ctx, path, query, body, rule)
-            except _Dropped:
-                raise
-            except Exception:
-                traceback.print_exc()
-                reply = text_reply(500, "Internal Server Error")
-            self._send(reply)
-            entry["status"] = reply.status
+            reply = self._apply_fault(rule, api, operation)
+            if reply is None:
+                if rule is not None and rule.kind == "slow":
+                    time.sleep(rule.seconds)
+                reply = self._process(api, operation, ctx, path, query, body, rule)
         except _Dropped:
-            self.close_connection = True
-            try:
-                self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-        except OSError:  # the client went away (timed out) before the reply
-            self.close_connection = True
-            entry["error"] = "client disconnected"
-        finally:
-            entry["duration"] = round(time.time() - started, 6)
-            self._log_line(entry)
+            raise
+        except Exception:
+            traceback.print_exc()
+            reply = text_reply(500, "Internal Server Error")
+        return reply
 
     def _log_line(self, entry):
         if self.sandbox.config.quiet:
@@ -483,34 +586,8 @@ class Handler(BaseHTTPRequestHandler):
     def _apply_fault(self, rule, api, operation):
         if rule is None:
             return None
-        kind = rule.kind
-        if kind == "status":
-            headers = [("Retry-After", str(rule.retry_after))] if rule.retry_after is not None else []
-            return text_reply(rule.code, "%d %s" % (rule.code, STATUS_TEXT.get(rule.code, "Error")), headers)
-        if kind == "drop":
-            raise _Dropped()
-        if kind == "fail_write":
-            return text_reply(500, "Internal Server Error")
-        if kind == "html":
-            title = "%d %s" % (rule.code, STATUS_TEXT.get(rule.code, "Error"))
-            return Reply(
-                rule.code,
-                "<!DOCTYPE html>\n<html><head><title>%s</title></head><body><h1>%s</h1>"
-                "<p>The upstream server did not answer.</p><hr><center>nginx</center>"
-                "</body></html>\n" % (title, title),
-                "text/html; charset=utf-8",
-            )
-        if kind == "malformed":
-            if operation == "token":
-                return Reply(200, '{"access_token": "abc', "application/json")
-            if api == "ispring":
-                return Reply(200, ispring.malformed_xml(operation), A.SOAP_CONTENT_TYPE)
-            return Reply(200, edubrite.malformed_xml(), A.EDUBRITE_CONTENT_TYPE)
-        if kind in ("xxe", "bomb"):
-            if api == "ispring":
-                return Reply(200, ispring.hostile_xml(operation, kind), A.SOAP_CONTENT_TYPE)
-            return Reply(200, edubrite.hostile_xml(kind), A.EDUBRITE_CONTENT_TYPE)
-        return None  # slow, expire_auth, task_failed: processed with the rule in effect
+        make = FAULT_REPLIES.get(rule.kind)
+        return make(rule, api, operation) if make else None  # slow, expire_auth, task_failed: processed
 
     def _process(self, api, operation, ctx, path, query, body, rule):
         sb = self.sandbox

@@ -61,44 +61,17 @@ class IspringState:
         self.tasks = {}
         self.next_task_id = A.FIRST_TASK_ID
 
-        names = {}
-        for dep in fx.get("departments") or ():
-            rec = {"departmentId": str(dep["departmentId"]), "name": dep.get("name"), "parentId": None}
-            self.departments[rec["departmentId"]] = rec
-            if rec["name"]:
-                names[rec["name"]] = rec["departmentId"]
-        for dep in fx.get("departments") or ():
-            parent = dep.get("parentId") or dep.get("parent")
-            if parent:
-                self.departments[str(dep["departmentId"])]["parentId"] = names.get(parent, parent)
-        self._dep_names = names
-
+        self._dep_names = self._load_departments(fx.get("departments") or ())
         for user in fx.get("users") or ():
             self._add_user(user)
-
         for adm in fx.get("administrators") or ():
-            user = self._user_ref(adm, "administrator")
-            rec = {
-                "userId": user["userId"],
-                "login": user["login"],
-                "role": adm["role"],
-                "roleName": adm.get("roleName"),
-                "departments": [names.get(d, d) for d in adm.get("departments") or ()],
-                "canEditCourses": list(adm.get("canEditCourses") or ()),
-            }
-            if rec["role"] == A.ROLE_DEPARTMENT_ADMIN or (rec["role"] == A.ROLE_CUSTOM and rec["departments"]):
-                rec["scope"] = A.sub_departments(self.departments, rec["departments"])
-            else:
-                rec["scope"] = None
-            self.admins[user["userId"]] = rec
-
+            self._load_admin(adm)
         for cli in fx.get("api_clients") or ():
             user = self._user_ref(cli, "API client")
             self.clients[str(cli["client_id"])] = {"secret": str(cli["client_secret"]), "userId": user["userId"]}
         for tok in fx.get("permanent_tokens") or ():
             user = self._user_ref(tok, "permanent token")
             self.permanent_tokens[str(tok["token"])] = user["userId"]
-
         for course in fx.get("courses") or ():
             rec = {
                 "courseId": str(course["courseId"]),
@@ -107,30 +80,62 @@ class IspringState:
             }
             self.courses[rec["courseId"]] = rec
             self.by_course[rec["courseId"]] = []
-
         for enr in fx.get("enrollments") or ():
-            learner_id = enr.get("learnerId")
-            if not learner_id:
-                login = enr.get("learner")
-                if login not in self.users_by_login:
-                    raise FixtureError("enrollment %s: unknown learner %r" % (enr.get("enrollmentId"), login))
-                learner_id = self.users_by_login[login]["userId"]
-            self._add_enrollment(
-                {
-                    "enrollmentId": str(enr["enrollmentId"]),
-                    "courseId": str(enr["courseId"]),
-                    "learnerId": str(learner_id),
-                    "accessDate": enr.get("accessDate"),
-                    "dueDate": enr.get("dueDate"),
-                    "passedModules": int(enr.get("passedModules", 0)),
-                    "completionStatus": enr.get("completionStatus", "not_started"),
-                    "completionDate": enr.get("completionDate"),
-                    "awardedScore": enr.get("awardedScore", A.DEFAULT_AWARDED_SCORE),
-                }
-            )
-
+            self._load_enrollment(enr)
         if scale:
             self._add_scale(scale)
+
+    def _load_departments(self, departments):
+        """Departments by id; returns name -> id (a fixture may name a parent or a user's department)."""
+        names = {}
+        for dep in departments:
+            rec = {"departmentId": str(dep["departmentId"]), "name": dep.get("name"), "parentId": None}
+            self.departments[rec["departmentId"]] = rec
+            if rec["name"]:
+                names[rec["name"]] = rec["departmentId"]
+        for dep in departments:
+            parent = dep.get("parentId") or dep.get("parent")
+            if parent:
+                self.departments[str(dep["departmentId"])]["parentId"] = names.get(parent, parent)
+        return names
+
+    def _load_admin(self, adm):
+        names = self._dep_names
+        user = self._user_ref(adm, "administrator")
+        rec = {
+            "userId": user["userId"],
+            "login": user["login"],
+            "role": adm["role"],
+            "roleName": adm.get("roleName"),
+            "departments": [names.get(d, d) for d in adm.get("departments") or ()],
+            "canEditCourses": list(adm.get("canEditCourses") or ()),
+        }
+        if rec["role"] == A.ROLE_DEPARTMENT_ADMIN or (rec["role"] == A.ROLE_CUSTOM and rec["departments"]):
+            rec["scope"] = A.sub_departments(self.departments, rec["departments"])
+        else:
+            rec["scope"] = None
+        self.admins[user["userId"]] = rec
+
+    def _load_enrollment(self, enr):
+        learner_id = enr.get("learnerId")
+        if not learner_id:
+            login = enr.get("learner")
+            if login not in self.users_by_login:
+                raise FixtureError("enrollment %s: unknown learner %r" % (enr.get("enrollmentId"), login))
+            learner_id = self.users_by_login[login]["userId"]
+        self._add_enrollment(
+            {
+                "enrollmentId": str(enr["enrollmentId"]),
+                "courseId": str(enr["courseId"]),
+                "learnerId": str(learner_id),
+                "accessDate": enr.get("accessDate"),
+                "dueDate": enr.get("dueDate"),
+                "passedModules": int(enr.get("passedModules", 0)),
+                "completionStatus": enr.get("completionStatus", "not_started"),
+                "completionDate": enr.get("completionDate"),
+                "awardedScore": enr.get("awardedScore", A.DEFAULT_AWARDED_SCORE),
+            }
+        )
 
     def _add_user(self, user):
         dep = user.get("departmentId") or self._dep_names.get(user.get("department"), user.get("department"))
