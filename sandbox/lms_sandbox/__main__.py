@@ -67,12 +67,13 @@ def parse_args(argv=None):
         help="HTTP 429 for a request that arrives while N API requests are in flight (default 0: off)",
     )
     for name, help_text in FORM_OPTIONS:
-        values = SETTINGS[name][1].values
+        default, parse = SETTINGS[name]
+        default = str(default).lower() if isinstance(default, bool) else default
         parser.add_argument(
             "--" + name.replace("_", "-"),
-            choices=values,
-            default=values[0],
-            help="%s (one of %s; default %s)" % (help_text, ", ".join(values), values[0]),
+            choices=parse.values,
+            default=default,
+            help="%s (one of %s; default %s)" % (help_text, ", ".join(parse.values), default),
         )
     parser.add_argument("--quiet", action="store_true", help="do not log API requests to stderr")
     args = parser.parse_args(argv)

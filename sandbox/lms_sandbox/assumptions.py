@@ -7,7 +7,9 @@ maintainer can change it here without hunting through the protocol code.
 
 Each constant or function cites the contract section it comes from.  Points marked
 "[sandbox]" are choices the contract does not make at all (the emulator had to pick something);
-they are listed here as well so that nothing inferred hides elsewhere.
+they are listed here as well so that nothing inferred hides elsewhere.  [evidence] points are coded
+like [assumed] ones.  Where revision 2 ("(r2)") lets a tenant answer in more than one form, the forms
+are listed here and picked by a run-time setting (server.SETTINGS; the first form is the default).
 """
 
 from __future__ import annotations

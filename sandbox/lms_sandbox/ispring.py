@@ -1,6 +1,7 @@
 """iSpring Learn: the token endpoint and the SOAP API (contract section 1).
 
-Everything here runs with the sandbox lock held (server.py takes it around each call).
+The checks, tasks and paging here are shared with the REST API (ispring_rest.py).  Everything here
+runs with the sandbox lock held (server.py takes it around each call).
 """
 
 from __future__ import annotations
