@@ -436,6 +436,21 @@ class _Dropped(Exception):
     pass
 
 
+class _Slot:
+    """A place among the API requests in flight.  Given back once, before the reply is sent, so that a
+    client's next request never finds its previous one still counted."""
+
+    def __init__(self, sandbox):
+        self.sandbox = sandbox
+        self.count = sandbox.enter()  # in flight on arrival, this one included
+        self.held = True
+
+    def release(self):
+        if self.held:
+            self.held = False
+            self.sandbox.leave()
+
+
 class Call:
     """What an API request is: api (ispring/edubrite/None), interface (soap/rest/token/None),
     operation, and the parsed request (context) its processing needs."""
@@ -627,25 +642,25 @@ class Handler(BaseHTTPRequestHandler):
     def _api(self, path, query, body):
         sb = self.sandbox
         started = time.time()
-        concurrent = sb.enter()
+        slot = _Slot(sb)
         limit = sb.config.rate_limit_concurrency
-        limited = bool(limit) and concurrent > limit
+        limited = bool(limit) and slot.count > limit
         if limited:
-            sb.leave()  # a refused request holds no place
+            slot.release()  # a refused request holds no place
         try:
-            self._api_call(path, query, body, started, concurrent, limited)
+            self._api_call(path, query, body, started, slot, limited)
         finally:
-            if not limited:
-                sb.leave()
+            slot.release()
 
-    def _api_call(self, path, query, body, started, concurrent, limited):
+    def _api_call(self, path, query, body, started, slot, limited):
         try:
             call = self._classify(path, query, body)
         except Exception:  # never crash
             traceback.print_exc()
+            slot.release()
             self._send(text_reply(500, "Internal Server Error"))
             return
-        entry = self._log_entry(path, started, call, body, concurrent)
+        entry = self._log_entry(path, started, call, body, slot.count)
         self.sandbox.add_log(entry)
         try:
             if limited:
@@ -653,6 +668,7 @@ class Handler(BaseHTTPRequestHandler):
                 reply = text_reply(429, "429 Too Many Requests", [("Retry-After", str(A.RATE_LIMIT_RETRY_AFTER))])
             else:
                 reply = self._respond(entry, call, query, body)
+            slot.release()
             self._send(reply)
             entry["status"] = reply.status
         except _Dropped:
