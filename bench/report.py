@@ -143,7 +143,8 @@ def target_lines(result):
 
 def results_table(result):
     lines = [
-        "| Module | Shape | Way | N | Run | Wall (s) | Requests | Writes | Requests by operation | Peak memory (MB) | Checked |",
+        "| Module | Shape | Way | N | Run | Wall (s) | Requests | Writes | Requests by operation "
+        "| Peak memory (MB) | Checked |",
         "|---|---|---|---:|---|---:|---:|---:|---|---:|---|",
     ]
     for r in result["runs"]:
@@ -174,7 +175,8 @@ def results_table(result):
 
 def profile_table(result):
     lines = [
-        "| Module | Shape | N | Run | Wall (s) | Ansible outside the task (s) | Module, local work (s) | API round trips (s) | Requests |",
+        "| Module | Shape | N | Run | Wall (s) | Ansible outside the task (s) | Module, local work (s) "
+        "| API round trips (s) | Requests |",
         "|---|---|---:|---|---:|---:|---:|---:|---:|",
     ]
     for r in result["runs"]:
@@ -295,36 +297,9 @@ SERIES = [
 ]
 
 
-def svg(result):
-    width, height = 860, 500
-    left, right, top, bottom = 70, 300, 40, 60
-    pw, ph = width - left - right, height - top - bottom
-    runs = [r for r in result["runs"] if r["way"] != "floor"]
-    if not runs:
-        return "<svg xmlns='http://www.w3.org/2000/svg'/>"
-    ns = sorted({r["n"] for r in runs})
-    xmin, xmax = math.log10(min(ns)) - 0.15, math.log10(max(ns)) + 0.15
-    if xmax - xmin < 1:
-        xmin, xmax = xmin - 0.5, xmax + 0.5
-    walls = [r["wall_s"] for r in runs if r["wall_s"] > 0]
-    ymin = math.floor(math.log10(min(walls)))
-    ymax = math.ceil(math.log10(max(walls)))
-    if ymax == ymin:
-        ymax += 1
-
-    def x(n):
-        return left + (math.log10(n) - xmin) / (xmax - xmin) * pw
-
-    def y(sec):
-        return top + ph - (math.log10(sec) - ymin) / float(ymax - ymin) * ph
-
-    out = [
-        '<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" '
-        'font-family="sans-serif" font-size="12">' % (width, height, width, height),
-        '<rect width="100%" height="100%" fill="white"/>',
-        '<text x="%d" y="22" font-size="15" font-weight="bold">Wall time of one task against N '
-        "(log-log; %d ms per API request)</text>" % (left, result["settings"]["latency_ms"]),
-    ]
+def _svg_axes(x, y, ns, ymin, ymax, box):
+    left, top, pw, ph, height = box
+    out = []
     for exp in range(ymin, ymax + 1):
         for mult in (1, 2, 5):
             value = mult * 10**exp
@@ -350,7 +325,25 @@ def svg(result):
         '<text x="16" y="%.1f" text-anchor="middle" transform="rotate(-90 16 %.1f)">wall time (s)</text>'
         % (top + ph / 2.0, top + ph / 2.0)
     )
-    legend_y = top + 6
+    return out
+
+
+def _svg_points(x, y, points, way, run, colour):
+    out = []
+    for n, s in points:
+        if way == "uri":
+            out.append('<rect x="%.1f" y="%.1f" width="7" height="7" fill="%s"/>' % (x(n) - 3.5, y(s) - 3.5, colour))
+        else:
+            out.append('<circle cx="%.1f" cy="%.1f" r="3.5" fill="%s"/>' % (x(n), y(s), colour))
+        if run == "first":
+            out.append(
+                '<text x="%.1f" y="%.1f" fill="%s" font-size="10">%s</text>' % (x(n) + 6, y(s) - 5, colour, fmt_s(s))
+            )
+    return out
+
+
+def _svg_series(x, y, runs, lx, legend_y):
+    out = []
     for module, shape, way, run, label, colour, dash in SERIES:
         points = sorted(
             (r["n"], r["wall_s"])
@@ -365,38 +358,67 @@ def svg(result):
                 '<polyline fill="none" stroke="%s" stroke-width="2"%s points="%s"/>'
                 % (colour, style, " ".join("%.1f,%.1f" % (x(n), y(s)) for n, s in points))
             )
-        for n, s in points:
-            marker = "rect" if way == "uri" else "circle"
-            if marker == "circle":
-                out.append('<circle cx="%.1f" cy="%.1f" r="3.5" fill="%s"/>' % (x(n), y(s), colour))
-            else:
-                out.append(
-                    '<rect x="%.1f" y="%.1f" width="7" height="7" fill="%s"/>' % (x(n) - 3.5, y(s) - 3.5, colour)
-                )
-            if run == "first":
-                out.append(
-                    '<text x="%.1f" y="%.1f" fill="%s" font-size="10">%s</text>'
-                    % (x(n) + 6, y(s) - 5, colour, fmt_s(s))
-                )
-        lx = left + pw + 16
+        out.extend(_svg_points(x, y, points, way, run, colour))
         out.append(
             '<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="2"%s/>'
             % (lx, legend_y, lx + 28, legend_y, colour, style)
         )
         out.append('<text x="%d" y="%d">%s</text>' % (lx + 34, legend_y + 4, escape(label)))
         legend_y += 20
-    floor = result.get("floor")
-    if floor:
-        yy = y(floor["wall_s"])
-        if top <= yy <= top + ph:
-            out.append(
-                '<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#777" stroke-dasharray="1,4"/>'
-                % (left, yy, left + pw, yy)
-            )
-            out.append(
-                '<text x="%d" y="%.1f" fill="#555" font-size="10">one ping task: %s s</text>'
-                % (left + 4, yy - 4, fmt_s(floor["wall_s"]))
-            )
+    return out
+
+
+def _svg_floor(y, floor, left, top, pw, ph):
+    if not floor:
+        return []
+    yy = y(floor["wall_s"])
+    if not top <= yy <= top + ph:
+        return []
+    return [
+        '<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#777" stroke-dasharray="1,4"/>' % (left, yy, left + pw, yy),
+        '<text x="%d" y="%.1f" fill="#555" font-size="10">one ping task: %s s</text>'
+        % (left + 4, yy - 4, fmt_s(floor["wall_s"])),
+    ]
+
+
+def _svg_ranges(runs):
+    ns = sorted({r["n"] for r in runs})
+    xmin, xmax = math.log10(min(ns)) - 0.15, math.log10(max(ns)) + 0.15
+    if xmax - xmin < 1:
+        xmin, xmax = xmin - 0.5, xmax + 0.5
+    walls = [r["wall_s"] for r in runs if r["wall_s"] > 0]
+    ymin = math.floor(math.log10(min(walls)))
+    ymax = math.ceil(math.log10(max(walls)))
+    if ymax == ymin:
+        ymax += 1
+    return ns, xmin, xmax, ymin, ymax
+
+
+def svg(result):
+    width, height = 860, 500
+    left, right, top, bottom = 70, 300, 40, 60
+    pw, ph = width - left - right, height - top - bottom
+    runs = [r for r in result["runs"] if r["way"] != "floor"]
+    if not runs:
+        return "<svg xmlns='http://www.w3.org/2000/svg'/>"
+    ns, xmin, xmax, ymin, ymax = _svg_ranges(runs)
+
+    def x(n):
+        return left + (math.log10(n) - xmin) / (xmax - xmin) * pw
+
+    def y(sec):
+        return top + ph - (math.log10(sec) - ymin) / float(ymax - ymin) * ph
+
+    out = [
+        '<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" '
+        'font-family="sans-serif" font-size="12">' % (width, height, width, height),
+        '<rect width="100%" height="100%" fill="white"/>',
+        '<text x="%d" y="22" font-size="15" font-weight="bold">Wall time of one task against N '
+        "(log-log; %d ms per API request)</text>" % (left, result["settings"]["latency_ms"]),
+    ]
+    out.extend(_svg_axes(x, y, ns, ymin, ymax, (left, top, pw, ph, height)))
+    out.extend(_svg_series(x, y, runs, left + pw + 16, top + 6))
+    out.extend(_svg_floor(y, result.get("floor"), left, top, pw, ph))
     out.append("</svg>")
     return "\n".join(out) + "\n"
 

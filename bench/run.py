@@ -649,7 +649,7 @@ def machine(runner):
     )
 
 
-def main(argv=None):
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="N = 100 only (a smoke run)")
     parser.add_argument("--out", default=os.path.join(ROOT, "docs"), help="where benchmark.{json,md,svg} go (docs/)")
@@ -657,26 +657,79 @@ def main(argv=None):
     parser.add_argument("--no-uri", action="store_true", help="skip the uri loops (the slow part)")
     parser.add_argument("--timeout", type=float, default=900, help="seconds one ansible-playbook run may take")
     parser.add_argument("--keep", action="store_true", help="keep the generated playbooks and logs")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
 
-    venv = os.environ.get("VENV") or os.path.dirname(os.path.dirname(sys.executable))
-    collections_path = os.environ.get("COLLECTIONS") or os.path.join(ROOT, "build", "collections")
+
+def installed_modules(collections_path, only):
+    """The modules to measure: those asked for that the installed collection has."""
     if not os.path.isdir(os.path.join(collections_path, "ansible_collections", "learnops", "lms")):
         sys.exit(
             "bench: the collection is not installed in %s (run `make install`, or set COLLECTIONS)" % collections_path
         )
-    sizes = (100,) if args.quick else SIZES
-    uri_sizes = () if args.no_uri else (100,) if args.quick else URI_SIZES
-    worst_sizes = (100,) if args.quick else WORST_SIZES
     has_program_member = os.path.exists(
         os.path.join(
             collections_path, "ansible_collections", "learnops", "lms", "plugins", "modules", "program_member.py"
         )
     )
-    modules = [m for m in ("course_status", "program_member") if args.only in (None, m)]
+    modules = [m for m in ("course_status", "program_member") if only in (None, m)]
     if "program_member" in modules and not has_program_member:
         print("bench: program_member is not in the installed collection; EduBrite is skipped")
         modules.remove("program_member")
+    return modules
+
+
+def run_course_status(bench, sb, sizes, uri_sizes):
+    module = "course_status"
+    for n in sizes:
+        bench.module_runs(module, None, n, course_status_play(sb, n), ISPRING_WRITES, lambda k: ispring_done(sb, k))
+    for n in uri_sizes:
+        bench.uri_run(module, None, n, ispring_uri_play(sb, n), ISPRING_WRITES, lambda k: ispring_done(sb, k))
+
+
+def run_program_member(bench, sb, sizes, worst_sizes, uri_sizes):
+    module = "program_member"
+    enrolled = functools.partial(enroll_members, sb)
+    for shape in ("cohort", "new"):
+        for n in sizes:
+            bench.module_runs(
+                module,
+                shape,
+                n,
+                program_member_play(sb, n, shape),
+                EDUBRITE_WRITES,
+                lambda k, shape=shape: edubrite_done(sb, k, shape),
+                prepare=enrolled if shape in ENROLLED_SHAPES else None,
+            )
+    for n in worst_sizes:
+        bench.module_runs(
+            module,
+            "worst",
+            n,
+            program_member_play(sb, n, "worst"),
+            EDUBRITE_WRITES,
+            lambda k: edubrite_done(sb, k, "worst"),
+            prepare=enrolled,
+        )
+    for n in uri_sizes:
+        bench.uri_run(
+            module,
+            "cohort",
+            n,
+            edubrite_uri_play(sb, n),
+            EDUBRITE_WRITES,
+            lambda k: edubrite_done(sb, k, "cohort"),
+            prepare=enrolled,
+        )
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    venv = os.environ.get("VENV") or os.path.dirname(os.path.dirname(sys.executable))
+    collections_path = os.environ.get("COLLECTIONS") or os.path.join(ROOT, "build", "collections")
+    modules = installed_modules(collections_path, args.only)
+    sizes = (100,) if args.quick else SIZES
+    uri_sizes = () if args.no_uri else (100,) if args.quick else URI_SIZES
+    worst_sizes = (100,) if args.quick else WORST_SIZES
 
     workdir = tempfile.mkdtemp(prefix="lms-bench-")
     runner = Runner(venv, collections_path, workdir, args.timeout)
@@ -698,49 +751,10 @@ def main(argv=None):
     ) as sb:
         bench = Bench(sb, runner)
         floor = bench.floor()
-        for module in modules:
-            if module == "course_status":
-                for n in sizes:
-                    bench.module_runs(
-                        module, None, n, course_status_play(sb, n), ISPRING_WRITES, lambda k: ispring_done(sb, k)
-                    )
-                for n in uri_sizes:
-                    bench.uri_run(
-                        module, None, n, ispring_uri_play(sb, n), ISPRING_WRITES, lambda k: ispring_done(sb, k)
-                    )
-            else:
-                enrolled = functools.partial(enroll_members, sb)
-                for shape in ("cohort", "new"):
-                    for n in sizes:
-                        bench.module_runs(
-                            module,
-                            shape,
-                            n,
-                            program_member_play(sb, n, shape),
-                            EDUBRITE_WRITES,
-                            lambda k, shape=shape: edubrite_done(sb, k, shape),
-                            prepare=enrolled if shape in ENROLLED_SHAPES else None,
-                        )
-                for n in worst_sizes:
-                    bench.module_runs(
-                        module,
-                        "worst",
-                        n,
-                        program_member_play(sb, n, "worst"),
-                        EDUBRITE_WRITES,
-                        lambda k: edubrite_done(sb, k, "worst"),
-                        prepare=enrolled,
-                    )
-                for n in uri_sizes:
-                    bench.uri_run(
-                        module,
-                        "cohort",
-                        n,
-                        edubrite_uri_play(sb, n),
-                        EDUBRITE_WRITES,
-                        lambda k: edubrite_done(sb, k, "cohort"),
-                        prepare=enrolled,
-                    )
+        if "course_status" in modules:
+            run_course_status(bench, sb, sizes, uri_sizes)
+        if "program_member" in modules:
+            run_program_member(bench, sb, sizes, worst_sizes, uri_sizes)
     result = dict(
         command=command,
         duration_s=round(time.time() - started, 1),

@@ -9,7 +9,7 @@ import sys
 import threading
 
 from . import assumptions as A
-from .server import Config, Sandbox, Server
+from .server import SETTINGS, Config, Sandbox, Server
 from .state import DEFAULT_FIXTURE, FixtureError
 
 
@@ -54,8 +54,48 @@ def parse_args(argv=None):
         default=0,
         help="add N synthetic learners (bench-course) and N EduBrite users (bench-program)",
     )
+    parser.add_argument(
+        "--scale-members",
+        type=int,
+        default=0,
+        help="with --scale: the first M synthetic EduBrite users are members of bench-program (default 0)",
+    )
+    parser.add_argument(
+        "--rate-limit-concurrency",
+        type=int,
+        default=A.RATE_LIMIT_CONCURRENCY_DEFAULT,
+        help="HTTP 429 for a request that arrives while N API requests are in flight (default 0: off)",
+    )
+    for name, help_text in FORM_OPTIONS:
+        default, parse = SETTINGS[name]
+        default = str(default).lower() if isinstance(default, bool) else default
+        parser.add_argument(
+            "--" + name.replace("_", "-"),
+            choices=parse.values,
+            default=default,
+            help="%s (one of %s; default %s)" % (help_text, ", ".join(parse.values), default),
+        )
     parser.add_argument("--quiet", action="store_true", help="do not log API requests to stderr")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.scale_members < 0 or args.scale_members > args.scale:
+        parser.error("--scale-members must be between 0 and --scale (%d)" % args.scale)
+    if args.rate_limit_concurrency < 0:
+        parser.error("--rate-limit-concurrency must be 0 (off) or N >= 1")
+    return args
+
+
+# The reply forms of contract revision 2 (see assumptions.py); the first value is the default.
+FORM_OPTIONS = (
+    ("ispring_list_layout", "SOAP list replies"),
+    ("ispring_namespace", "body namespace of SOAP replies"),
+    ("ispring_namespace_strict", "refuse SOAP requests outside that namespace"),
+    ("ispring_expired_token", "what a SOAP request with a bad token gets"),
+    ("edubrite_connect_body", "body of both connect.do steps"),
+    ("edubrite_paging", "listProgramMembers pages >= 1 without numItems"),
+    ("edubrite_member_layout", "member values as attributes or child elements"),
+    ("edubrite_member_dates", "member dates in listings"),
+    ("edubrite_list_ext_id", "what extId names on listProgramMembers"),
+)
 
 
 def main(argv=None):
@@ -64,15 +104,12 @@ def main(argv=None):
         host=args.host,
         port=args.port,
         fixture=args.fixture,
-        token_ttl=args.token_ttl,
-        task_delay=args.task_delay,
-        session_ttl=args.session_ttl,
-        max_sessions=args.max_sessions,
-        latency_ms=args.latency_ms,
         tls=args.tls,
         cert_dir=args.cert_dir,
         scale=args.scale,
+        scale_members=args.scale_members,
         quiet=args.quiet,
+        **{name: getattr(args, name) for name in SETTINGS},
     )
     try:
         server = Server(Sandbox(config))

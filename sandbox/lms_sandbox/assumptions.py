@@ -7,7 +7,9 @@ maintainer can change it here without hunting through the protocol code.
 
 Each constant or function cites the contract section it comes from.  Points marked
 "[sandbox]" are choices the contract does not make at all (the emulator had to pick something);
-they are listed here as well so that nothing inferred hides elsewhere.
+they are listed here as well so that nothing inferred hides elsewhere.  [evidence] points are coded
+like [assumed] ones.  Where revision 2 ("(r2)") lets a tenant answer in more than one form, the forms
+are listed here and picked by a run-time setting (server.SETTINGS; the first form is the default).
 """
 
 from __future__ import annotations
@@ -26,7 +28,18 @@ ISPRING_TOKEN_PATH = "/api/v3/token"
 # 1.1 [doc, seed sample response]: replies use the envelope namespace the docs print (https form)
 # and the body namespace with prefix ns1.  Requests are accepted in either envelope namespace.
 REPLY_ENVELOPE_NS = "https://schemas.xmlsoap.org/soap/envelope/"
-REPLY_BODY_NS = "https://ispringlearn.com/go/services/api/soap"
+# 1.1 (r2) [evidence]: the body namespace.  Every older help page revision and a tool-generated
+# request and response use http://, so that is the default (setting `ispring_namespace`); the current
+# help pages and the seed print https:// (the value "https").
+BODY_NAMESPACES = {
+    "http": "http://ispringlearn.com/go/services/api/soap",
+    "https": "https://ispringlearn.com/go/services/api/soap",
+}
+ISPRING_NAMESPACE_DEFAULT = "http"
+# [sandbox] 1.1 (r2): with `ispring_namespace_strict` true, a request element (first child of Body)
+# outside the `ispring_namespace` namespace is FAULT_WRONG_PARAMS and not processed.  Off by default:
+# the contract does not say the service checks it.
+ISPRING_NAMESPACE_STRICT_DEFAULT = False
 ACCEPTED_ENVELOPE_NS = (
     "http://schemas.xmlsoap.org/soap/envelope/",
     "https://schemas.xmlsoap.org/soap/envelope/",
@@ -37,6 +50,13 @@ SOAP_CONTENT_TYPE = "text/xml; charset=utf-8"
 # 1.5 [assumed]: faults are sent with HTTP 500; faultcode "client".
 SOAP_FAULT_HTTP_STATUS = 500
 SOAP_FAULT_CODE = "client"
+
+# [sandbox] 1.5 ("Rate limits are not documented; the client still honours HTTP 429/503 with
+# Retry-After"), both APIs: setting `rate_limit_concurrency` N >= 1 refuses a request that arrives
+# while N others (any API path, not /_sandbox/) are in flight, added latency included: HTTP 429,
+# Retry-After RATE_LIMIT_RETRY_AFTER, a short plain body; not processed.  0 (default) = off.
+RATE_LIMIT_CONCURRENCY_DEFAULT = 0
+RATE_LIMIT_RETRY_AFTER = 1
 
 # 1.5 [doc] fault strings.
 FAULT_AUTH = "Authorization failed"
@@ -53,8 +73,12 @@ TOKEN_TTL_DEFAULT = 1800
 TOKEN_BAD_CREDENTIALS_STATUS = 401
 TOKEN_BAD_REQUEST_STATUS = 400
 
-# 1.2 [assumed]: an expired or unknown token gets the fault FAULT_AUTH.  Nothing else (the
-# "Account subscription expired" fault is never produced by the sandbox).
+# 1.2 [assumed]: an expired or unknown token gets the fault FAULT_AUTH (setting
+# `ispring_expired_token` = "fault", the default).  "http401" answers such SOAP requests as a
+# gateway in front of the service might: HTTP 401, JSON EXPIRED_TOKEN_HTTP401_BODY (1.3a: "An expired
+# token answers HTTP 401 [assumed]").  The "Account subscription expired" fault is never produced.
+ISPRING_EXPIRED_TOKEN_FORMS = ("fault", "http401")
+EXPIRED_TOKEN_HTTP401_BODY = {"code": 401, "message": "Unauthorized"}
 
 # [sandbox] 1.1/1.3: a SOAPAction header, when present and not empty, must name the method
 # (quotes stripped; "…/Method" and "…#Method" forms accepted); otherwise FAULT_WRONG_PARAMS.
@@ -79,10 +103,29 @@ REJECT_REQUEST_DOCTYPE = True
 ISPRING_PAGE_SIZE_DEFAULT = 1000
 ISPRING_PAGE_SIZE_MAX = 1000
 
-# 1.3 [assumed shape]: the record element names inside each list result.
-LIST_LEARNERS_WRAPPER, LIST_LEARNERS_ITEM = "results", "learnerResult"
-LIST_ENROLLMENTS_WRAPPER, LIST_ENROLLMENTS_ITEM = "enrollments", "enrollment"
-LIST_USERS_WRAPPER, LIST_USERS_ITEM = "users", "userProfile"
+# 1.3 (r2) List layout [evidence]: the forms a SOAP list result may take, setting
+# `ispring_list_layout` (default first).  "wrapped": the doc tables' arrays (one wrapper element);
+# "bare": the published SOAP samples' items directly under the result element; "rest": the REST XML
+# form's element names.  (wrapper or None, item) per listing; nextPageToken is always a direct child
+# of the result element.
+LIST_LAYOUTS = {
+    "wrapped": {
+        "learners": ("results", "learnerResult"),
+        "users": ("users", "userProfile"),
+        "enrollments": ("enrollments", "enrollment"),
+    },
+    "bare": {
+        "learners": (None, "learnerResult"),
+        "users": (None, "userProfile"),
+        "enrollments": (None, "enrollment"),
+    },
+    "rest": {
+        "learners": ("results", "result"),
+        "users": ("userProfiles", "user"),
+        "enrollments": ("enrollments", "enrollment"),
+    },
+}
+ISPRING_LIST_LAYOUT_DEFAULT = "wrapped"
 
 # 1.3 [doc]: only active users are listed by ListUsers.  [sandbox]: ListLearnersResults and
 # ListEnrollments list the enrollments of inactive users too (they are records of a course).
@@ -140,9 +183,22 @@ def recalculated_status(passed_modules, total_modules):
 # when the result is "passed" (or sets it to the time the task is applied when there was none)
 # and clears it otherwise.
 COMPLETE_STATUS = "complete"
+# 1.3a [doc: schema CourseCompletionStatus]: the REST statuses.  Those in SET_STATUSES set that
+# completionStatus and completionDate = the request's `date` (RFC 3339 date-time, normalised to UTC
+# to the second), passed modules unchanged, like `complete` [assumed].  [assumed] For `failed` and
+# `incomplete` too, `date` is the date the learner's result became final and is stored as its
+# completionDate (LearnerResult has one completionDate for every final status; nothing else in the
+# schema could hold it); so `date` is required for all four (HTTP 400 naming `date` without it).
+# `automatic` recalculates as on SOAP; its `date` is optional and unused.  `awardedScore` (0-100),
+# when given, sets the learner's awardedScore when the task is applied, whatever the status.
+REST_COURSE_STATUSES = ("complete", "incomplete", "passed", "failed", "automatic")
+SET_STATUSES = ("complete", "incomplete", "passed", "failed")
 
 # 1.4 [doc SOAP page]: task statuses reported by getTaskStatus.
 TASK_IN_PROGRESS, TASK_COMPLETE, TASK_FAILED = "in progress", "complete", "failed"
+# 1.4 [doc OpenAPI TaskStatusEnum]: what REST GetTaskStatus reports for each of them [assumed
+# mapping]; "waiting" and "cancelled" are never produced (tasks start at once and cannot be cancelled).
+REST_TASK_STATUS = {TASK_IN_PROGRESS: "in_progress", TASK_COMPLETE: "complete", TASK_FAILED: "error"}
 # [seed sample response]: the first taskId handed out; ids increase by one.
 FIRST_TASK_ID = 100027
 
@@ -208,6 +264,95 @@ def has_api_rights(admin):
 # a known course outside a custom role's scope lists nothing.
 
 # ---------------------------------------------------------------------------------------------
+# 1.3a iSpring Learn REST (the vendor's OpenAPI file "Learn Rest Api" v3.0 is the authority; what
+# it states is coded in ispring_rest.py, what it leaves open is here)
+# ---------------------------------------------------------------------------------------------
+
+# [doc ErrorResponse] errors are {"code": <the HTTP status>, "message": ...}; the message starts with
+# the SOAP fault text where there is one and names the parameter or id at fault.  What each refusal
+# answers: FAULT_AUTH -> 401 (1.3a: "An expired token answers HTTP 401 [assumed]"), FAULT_PERMISSION
+# -> 403 [doc PermissionDenied], FAULT_WRONG_PARAMS -> 400 [doc BadRequest].  Unknown course or
+# enrollment ids in a query or body -> 400 [assumed]: the file declares only 400/401/403 for
+# UpdateCourseStatus, ListLearnerResults, the enrollment calls; its 404 "Unknown content item" is
+# declared only where the course is the path (/course/{courseId}/modules).
+REST_STATUS_OF_FAULT = {
+    FAULT_AUTH: 401,
+    FAULT_PERMISSION: 403,
+    FAULT_WRONG_PARAMS: 400,
+    FAULT_UNKNOWN_CONTENT: 400,
+    FAULT_UNKNOWN_ENROLLMENT: 400,
+}
+# [assumed] the resource a path names does not exist (GET /task/{taskId}/status, GET or POST
+# /enrollment/{enrollmentId}): 404 ErrorResponse [the file's NotFound response], though the file
+# declares it on neither path.
+REST_NOT_FOUND_STATUS = 404
+# [sandbox] a missing or non-"Bearer" Authorization header, or an unknown or expired token: 401.
+REST_UNAUTHORIZED_MESSAGE = "Unauthorized"
+# [sandbox] replies are always JSON (application/json), whatever Accept says (the XML forms the file
+# also describes are not emulated).  A known path with another method: 405 ErrorResponse + Allow.
+# [sandbox] POST bodies must be a JSON object (else 400).  Array query parameters are read from
+# repeated `name=` and `name[]=` alike; query parameters the file does not name are ignored; those it
+# names that the sandbox does not emulate (ListLearnerResults departmentIds, completionStatuses,
+# userStatuses, completionDate/accessDate/dueDate ranges; ListUsers departments[], groups[]) are 400
+# naming the parameter, never silently ignored.
+REST_LEARNER_FILTERS_NOT_EMULATED = (
+    "departmentIds",
+    "completionStatuses",
+    "userStatuses",
+    "completionDate",
+    "accessDate",
+    "dueDate",
+)
+REST_USER_FILTERS_NOT_EMULATED = ("departments", "groups")
+# [sandbox] pageSize/pageToken as on SOAP (ISPRING_PAGE_SIZE_*; 400 naming the parameter); a page
+# token is bound to its interface, listing and query.  nextPageToken is left out on the last page.
+# [doc date-time] request date-times are RFC 3339 with an offset ("2024-05-01T10:00:00Z",
+# "...+02:00"); a date alone, or no offset, is 400 [sandbox: strict].
+RFC3339_RE = r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
+# [doc] Enrollment.accessDate/dueDate are `format: date` (written YYYY-MM-DD); LearnerResult's
+# dates are date-times (DATETIME_FORMAT).  NewEnrollment.accessDate is `date` and
+# UpdateEnrollment.accessDate `datetime` [doc, sic]: both accept either form [sandbox].
+REST_DATE_FORMAT = "%Y-%m-%d"
+# 1.3a [doc schema EnrollmentTypeGroup: "0 - Enrolled by admin 1 - Enrolled from catalog"]: how an
+# enrollment was made.  Fixture enrollments are 0 unless they say 1; REST-made ones are 0.
+ENROLLED_BY_ADMIN, ENROLLED_FROM_CATALOG = 0, 1
+# [doc schema DueDateType] unlimited | default | due_date | due_period.  [assumed] unlimited: no due
+# date (dueDate/duePeriod ignored); due_date: dueDate (YYYY-MM-DD, required) at 00:00:00Z; due_period:
+# duePeriod (integer >= 1, required) days after accessDate; default: the course's defaultDuePeriod
+# (days, a fixture field) after accessDate, no due date when the course has none.
+DUE_DATE_TYPES = ("unlimited", "default", "due_date", "due_period")
+# [sandbox] NewEnrollment without accessDate: today 00:00:00Z.  Enrolling a learner already enrolled
+# in the course changes nothing (no error, no second enrollment).  Inactive learners may be enrolled.
+# New enrollments: not_started, no passed modules, awardedScore DEFAULT_AWARDED_SCORE, ids from
+# NEW_ENROLLMENT_ID_FORMAT (deterministic; the sequence restarts on reset).
+NEW_ENROLLMENT_ID_FORMAT = "e0000000-0000-4000-9000-%012d"
+# [doc] write replies declare no body: EnrollLearnersInCourses 201, ChangeEnrollment 200, Unenroll
+# 204, all with an empty body.  Unenroll is all or nothing: an unknown id is 400 Unknown Enrollment.
+
+
+def is_overdue(enrollment, now_iso):
+    """[assumed] LearnerResult.isOverdue: a due date in the past and not completed (1.7's
+    complete/passed/accepted)."""
+    due = enrollment.get("dueDate")
+    return bool(due) and due < now_iso and enrollment["completionStatus"] not in ("complete", "passed", "accepted")
+
+
+# [doc schema User] role is a UserRoleEnum; [assumed] the sandbox's roles map to it like this, and
+# status is 1 (active) or 3 (inactive) [doc: "1 - active, 3 - inactive, 5 - terminated"].
+REST_ROLE = {
+    ROLE_OWNER: "administrator",
+    ROLE_ACCOUNT_ADMIN: "administrator",
+    ROLE_DEPARTMENT_ADMIN: "department_administrator",
+    ROLE_CUSTOM: "custom",
+    ROLE_LEARNER: "learner",
+}
+REST_USER_STATUS = {"active": 1, "inactive": 3, "terminated": 5}
+# [sandbox] User fields the sandbox has no data for: addedDate and lastLoginDate (fixture fields,
+# else this date), subordination and coSubordination {"subordinationType": "no_supervisor"}, roleId a
+# fixed UUID per role.  `fields` [doc UserProfileFields] = {"login", "email", "firstName", "lastName"}.
+REST_USER_DEFAULT_DATE = "2020-01-01T00:00:00Z"
+
+# ---------------------------------------------------------------------------------------------
 # 2. EduBrite
 # ---------------------------------------------------------------------------------------------
 
@@ -251,6 +396,19 @@ MAX_SESSIONS_DEFAULT = 20
 # [sandbox] 2.2: connect step 2 must carry the SESSION_ID cookie from step 1; without it (or with
 # an unknown one) the login fails with HTTP 401 code -1 msg 0154.
 LOGIN_REQUIRES_STEP1_COOKIE = True
+# 2.2 (r2) [doc]: success is judged by the cookies; the body is not documented.  Setting
+# `edubrite_connect_body` (default first): "xml" = <response code="0"> (msg 0152 on step 2), a refused
+# login HTTP 401 code -1 msg 0154; "html" = an HTML page (text/html); "empty" = an empty body.  With
+# "html" and "empty" a successful step sets the same cookies, and every refused login (bad
+# credentials, no step-1 cookie, too many sessions) is HTTP 200 with the same page (or empty body)
+# and no SESSION_INFO cookie: the missing cookie is the only sign of failure.
+EDUBRITE_CONNECT_BODIES = ("xml", "html", "empty")
+# [sandbox] one page for success and refusal alike, so that a client cannot judge by the body.
+CONNECT_HTML_PAGE = (
+    "<!DOCTYPE html>\n<html><head><title>EduBrite</title></head><body>"
+    '<div id="content"><p>Loading...</p></div></body></html>\n'
+)
+CONNECT_PAGE_CONTENT_TYPE = "text/html; charset=utf-8"
 
 
 def real_user_name(header_value):
@@ -261,13 +419,43 @@ def real_user_name(header_value):
 
 
 # 2.4 [assumed]: listProgramMembers paging: currPage from 0, pageSize default 100, max 1000
-# (bigger, < 1 or non-integer -> HTTP 400 code -1 msg 0026 [sandbox]).  numItems is accepted and
-# ignored (the reply always carries the true total).  Order: the order members were added.
+# (bigger, < 1 or non-integer -> HTTP 400 code -1 msg 0026 [sandbox]).  Order: the order members
+# were added.  The reply always carries the true total (numItems).
 EDUBRITE_PAGE_SIZE_DEFAULT = 100
 EDUBRITE_PAGE_SIZE_MAX = 1000
-# 2.4 [assumed shape]: <data><programMembers numItems currPage pageSize><member .../>...; member
-# attributes in this order; an empty attribute means "not set"; dates are epoch ms.
+# 2.4 (r2) [doc]: numItems "must be specified for 2nd page onwards ... pass it as-is in subsequent
+# pages".  Setting `edubrite_paging` (default first): "num_items_required" = a request for currPage
+# >= 1 without a numItems parameter gets page 0 again, the very reply currPage=0 gets [assumed: what
+# the service does then is undocumented; this is the worst case, which a client must not take for
+# data]; "lenient" = numItems ignored.  [sandbox]: a numItems that is present must be digits (else
+# HTTP 400 msg 0026); its value is not compared with the total.
+EDUBRITE_PAGING_MODES = ("num_items_required", "lenient")
+
+
+def num_pages(num_items, page_size):
+    """[sandbox] 2.4: the numPages attribute: ceil(numItems / pageSize), 0 when there are no members."""
+    return -(-num_items // page_size)
+
+
+# 2.4 [assumed shape]: <data><programMembers numItems numPages currPage pageSize><member .../>...;
+# member values in this order; an empty value means "not set"; dates are epoch ms.
 PROGRAM_MEMBERS_ELEMENT, MEMBER_ELEMENT = "programMembers", "member"
+# 2.4 (r2): "Accept the member's values as attributes or as child elements".  Setting
+# `edubrite_member_layout`: "attributes" (default: the contract's sample) or "elements"
+# (<member><userId>..</userId>...; a value not set is an empty element).  Same names and formats.
+EDUBRITE_MEMBER_LAYOUTS = ("attributes", "elements")
+# 2.4 (r2): "a member date that is present but not epoch-ms digits fails the task".  Setting
+# `edubrite_member_dates`: "epoch_ms" (default, 2.5 [doc]) or "iso" (ISO 8601 date-times, UTC, to the
+# second, e.g. 2026-01-05T00:00:00Z): a form the client must refuse; it exists to prove that.
+EDUBRITE_MEMBER_DATE_FORMS = ("epoch_ms", "iso")
+MEMBER_ISO_DATE_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+# 2.4 (r2) [doc]: on the Program Members List page `extId` names a *program session*.  Setting
+# `edubrite_list_ext_id`: "program" (default: extId = the program's extId, as on the other
+# dispatches) or "session": the sandbox has no program sessions, so listProgramMembers by extId
+# (without programId) answers HTTP 404 code -1 msg 0004 TEXT_NO_PROGRAM_SESSION.  programId listings
+# and updateProgramMember / enrollUsersInProgram are unaffected.
+EDUBRITE_LIST_EXT_ID_MEANINGS = ("program", "session")
+TEXT_NO_PROGRAM_SESSION = "No program session with extId %s"  # [sandbox] wording
 MEMBER_ATTRIBUTES = (
     "userId",
     "userName",
@@ -308,4 +496,6 @@ def format_score(score):
     return repr(float(score))
 
 
-# [sandbox] 2.3: the `xml` parameter is accepted and ignored: replies are always XML.
+# [sandbox] 2.3: the `xml` parameter is accepted and ignored: replies are always XML (connect: see
+# EDUBRITE_CONNECT_BODIES).  The request log records every call's form parameters, connect's too
+# (password masked), so tests can check that xml=true is sent.

@@ -91,6 +91,35 @@ def service_of(path):
     return rest[: -len(".do")]
 
 
+def _update_member(member, change, now):
+    """updateProgramMember on one member (2.4): dates, score, award, quit."""
+    dates = change["dates"]
+    member.update(dates)
+    if change["score"] is not None:
+        member["score"] = change["score"]
+    if change["award"] is True:
+        if "awardDate" not in dates and not (member["award"] and member["awardDate"] is not None):
+            member["awardDate"] = now
+        member["award"] = True
+    elif change["award"] is False:
+        member["award"] = False
+        if A.AWARD_FALSE_CLEARS_AWARD_DATES:
+            for name in ("awardDate", "awardExpDate"):
+                if name not in dates:
+                    member[name] = None
+    if change["quit"]:
+        member["quit"] = True
+    member["status"] = "COMPLETED" if member["award"] else "ENROLLED"
+
+
+def _member_date(value, iso):
+    if value is None:
+        return ""
+    if iso:
+        return time.strftime(A.MEMBER_ISO_DATE_FORMAT, time.gmtime(value / 1000.0))
+    return str(value)
+
+
 class EdubriteApi:
     def __init__(self, state, config):
         self.state = state
@@ -115,24 +144,36 @@ class EdubriteApi:
             sid = secrets.token_hex(16)
             st.sessions[sid] = {"info": None, "user": None, "expires": now + self.config.session_ttl}
             st.issued.append(sid)
-            return xml_reply(
-                200, 0, A.MSG_SUCCESS, A.TEXT_SESSION_STARTED, headers=[("Set-Cookie", "SESSION_ID=%s; Path=/" % sid)]
-            )
+            return self._connect_reply(A.MSG_SUCCESS, A.TEXT_SESSION_STARTED, "SESSION_ID=%s; Path=/" % sid)
         sid = cookies.get("SESSION_ID")
         session = st.sessions.get(sid) if sid else None
         if session is None and A.LOGIN_REQUIRES_STEP1_COOKIE:
-            return xml_reply(A.HTTP_CONNECT_FAILED, -1, A.MSG_CONNECT_FAILED, A.TEXT_CONNECT_FAILED)
+            return self._connect_refused(A.TEXT_CONNECT_FAILED)
         password = st.api_users.get(username)
         if password is None or not secrets.compare_digest(password, params.get("password") or ""):
-            return xml_reply(A.HTTP_CONNECT_FAILED, -1, A.MSG_CONNECT_FAILED, A.TEXT_CONNECT_FAILED)
+            return self._connect_refused(A.TEXT_CONNECT_FAILED)
         if session["info"] is None and self.live_sessions(now) >= self.config.max_sessions:
-            return xml_reply(A.HTTP_CONNECT_FAILED, -1, A.MSG_CONNECT_FAILED, A.TEXT_TOO_MANY_SESSIONS)
+            return self._connect_refused(A.TEXT_TOO_MANY_SESSIONS)
         info = secrets.token_hex(16)
         st.issued.append(info)
         session.update(info=info, user=username, expires=now + self.config.session_ttl)
-        return xml_reply(
-            200, 0, A.MSG_CONNECT_OK, A.TEXT_CONNECT_OK, headers=[("Set-Cookie", "SESSION_INFO=%s; Path=/" % info)]
-        )
+        return self._connect_reply(A.MSG_CONNECT_OK, A.TEXT_CONNECT_OK, "SESSION_INFO=%s; Path=/" % info)
+
+    def _connect_reply(self, msg_code, text, cookie):
+        """A successful connect step in the body form of setting `edubrite_connect_body` (2.2 r2)."""
+        headers = [("Set-Cookie", cookie)]
+        form = self.config.edubrite_connect_body
+        if form == "xml":
+            return xml_reply(200, 0, msg_code, text, headers=headers)
+        return Reply(200, A.CONNECT_HTML_PAGE if form == "html" else b"", A.CONNECT_PAGE_CONTENT_TYPE, headers)
+
+    def _connect_refused(self, text):
+        """A refused login: HTTP 401 msg 0154 in the xml form; in the html / empty forms HTTP 200 with
+        the same page (or no body) as a success, and no SESSION_INFO cookie (2.2 r2)."""
+        form = self.config.edubrite_connect_body
+        if form == "xml":
+            return xml_reply(A.HTTP_CONNECT_FAILED, -1, A.MSG_CONNECT_FAILED, text)
+        return Reply(200, A.CONNECT_HTML_PAGE if form == "html" else b"", A.CONNECT_PAGE_CONTENT_TYPE)
 
     def _check_session(self, cookies, expire_auth):
         st = self.state
@@ -231,24 +272,14 @@ class EdubriteApi:
     def _d_updateProgramMember(self, params):
         prog = self._program(params)
         users = self._users(params, ("ids", "usernames", "openIds"))
-        dates = {}
-        for name in DATE_PARAMS:
-            value = self._param(params, name)
-            if value is not None:
-                if not _EPOCH_RE.match(value):
-                    raise generic("Invalid value for parameter %s: %s (epoch milliseconds expected)" % (name, value))
-                dates[name] = int(value)
-        score = self._param(params, "score")
-        if score is not None:
-            try:
-                score = float(score)
-            except ValueError:
-                raise generic("Invalid value for parameter score: %s" % score)
-            if math.isnan(score) or math.isinf(score):
-                raise generic("Invalid value for parameter score: %s" % params.get("score"))
+        dates, score = self._dates(params), self._score(params)
         remove = self._bool(params, "remove")
-        award = self._bool(params, "award")
-        quit_program = self._bool(params, "quitProgram")
+        change = {
+            "dates": dates,
+            "score": score,
+            "award": self._bool(params, "award"),
+            "quit": self._bool(params, "quitProgram"),
+        }
         not_members = [u["userName"] for u in users if u["id"] not in prog["members"]]
         if not_members:
             raise not_found("User is not a member of program %s: %s" % (prog["id"], ", ".join(not_members)))
@@ -256,27 +287,31 @@ class EdubriteApi:
         for user in users:
             if remove:
                 del prog["members"][user["id"]]
-                continue
-            member = prog["members"][user["id"]]
-            for name, value in dates.items():
-                member[name] = value
-            if score is not None:
-                member["score"] = score
-            if award is True:
-                if "awardDate" not in dates and not (member["award"] and member["awardDate"] is not None):
-                    member["awardDate"] = now
-                member["award"] = True
-            elif award is False:
-                member["award"] = False
-                if A.AWARD_FALSE_CLEARS_AWARD_DATES:
-                    if "awardDate" not in dates:
-                        member["awardDate"] = None
-                    if "awardExpDate" not in dates:
-                        member["awardExpDate"] = None
-            if quit_program:
-                member["quit"] = True
-            member["status"] = "COMPLETED" if member["award"] else "ENROLLED"
+            else:
+                _update_member(prog["members"][user["id"]], change, now)
         return xml_reply(200, 0, A.MSG_PM_UPDATED, A.TEXT_PM_UPDATED)
+
+    def _dates(self, params):
+        dates = {}
+        for name in DATE_PARAMS:
+            value = self._param(params, name)
+            if value is not None:
+                if not _EPOCH_RE.match(value):
+                    raise generic("Invalid value for parameter %s: %s (epoch milliseconds expected)" % (name, value))
+                dates[name] = int(value)
+        return dates
+
+    def _score(self, params):
+        score = self._param(params, "score")
+        if score is None:
+            return None
+        try:
+            value = float(score)
+        except ValueError:
+            raise generic("Invalid value for parameter score: %s" % score) from None
+        if math.isnan(value) or math.isinf(value):
+            raise generic("Invalid value for parameter score: %s" % params.get("score"))
+        return value
 
     def _d_enrollUsersInProgram(self, params):
         prog = self._program(params)
@@ -305,9 +340,29 @@ class EdubriteApi:
             raise generic("Invalid value for parameter %s: %s" % (name, value))
         return int(value)
 
+    def _list_program(self, params):
+        """2.4 (r2): with `edubrite_list_ext_id` = session, an extId names a program session (none here)."""
+        ext = self._param(params, "extId")
+        if (
+            self.config.edubrite_list_ext_id == "session"
+            and ext is not None
+            and self._param(params, "programId") is None
+        ):
+            raise not_found(A.TEXT_NO_PROGRAM_SESSION % ext)
+        return self._program(params)
+
+    def _requested_page(self, params):
+        """currPage, after the numItems rule of setting `edubrite_paging` (2.4 r2)."""
+        page = self._int_param(params, "currPage", 0, 0, 10**9)
+        num_items = self._param(params, "numItems")
+        if num_items is not None and not _INT_RE.match(num_items):
+            raise generic("Invalid value for parameter numItems: %s" % num_items)
+        if self.config.edubrite_paging == "num_items_required" and num_items is None:
+            return 0  # the vendor documents numItems as required for page 1 onwards: page 0 again
+        return page
+
     def _d_listProgramMembers(self, params):
-        st = self.state
-        prog = self._program(params)
+        prog = self._list_program(params)
         user_id = self._param(params, "userId")
         open_id = self._param(params, "openId")
         status = self._param(params, "status")
@@ -315,9 +370,9 @@ class EdubriteApi:
             status = status.upper()
             if status not in ("COMPLETED", "ENROLLED"):
                 raise generic("Invalid value for parameter status: %s" % params.get("status"))
-        page = self._int_param(params, "currPage", 0, 0, 10**9)
+        page = self._requested_page(params)
         size = self._int_param(params, "pageSize", A.EDUBRITE_PAGE_SIZE_DEFAULT, 1, A.EDUBRITE_PAGE_SIZE_MAX)
-        users = st.users
+        users = self.state.users
         members = []
         for member in prog["members"].values():
             if user_id is not None and member["userId"] != user_id:
@@ -330,29 +385,35 @@ class EdubriteApi:
             members.append((member, user))
         chunk = members[page * size : (page + 1) * size]
         parts = [
-            '<%s numItems="%d" currPage="%d" pageSize="%d">' % (A.PROGRAM_MEMBERS_ELEMENT, len(members), page, size)
+            '<%s numItems="%d" numPages="%d" currPage="%d" pageSize="%d">'
+            % (A.PROGRAM_MEMBERS_ELEMENT, len(members), A.num_pages(len(members), size), page, size)
         ]
-        for member, user in chunk:
-            values = {
-                "userId": user["id"],
-                "userName": user["userName"],
-                "openId": user["openId"] or "",
-                "status": member["status"],
-                "quit": "true" if member["quit"] else "false",
-                "award": "true" if member["award"] else "false",
-                "score": A.format_score(member["score"]),
-            }
-            for name in DATE_PARAMS:
-                values[name] = "" if member[name] is None else str(member[name])
-            parts.append(
-                "<%s %s/>"
-                % (
-                    A.MEMBER_ELEMENT,
-                    " ".join("%s=%s" % (name, quoteattr(values[name])) for name in A.MEMBER_ATTRIBUTES),
-                )
-            )
+        parts.extend(self._member_xml(member, user) for member, user in chunk)
         parts.append("</%s>" % A.PROGRAM_MEMBERS_ELEMENT)
         return xml_reply(200, 0, A.MSG_SUCCESS, A.TEXT_SUCCESS, data="".join(parts))
+
+    def _member_xml(self, member, user):
+        """One <member>, in the layout and date form of settings `edubrite_member_layout` / `_dates`."""
+        values = {
+            "userId": user["id"],
+            "userName": user["userName"],
+            "openId": user["openId"] or "",
+            "status": member["status"],
+            "quit": "true" if member["quit"] else "false",
+            "award": "true" if member["award"] else "false",
+            "score": A.format_score(member["score"]),
+        }
+        iso = self.config.edubrite_member_dates == "iso"
+        for name in DATE_PARAMS:
+            values[name] = _member_date(member[name], iso)
+        names = A.MEMBER_ATTRIBUTES
+        if self.config.edubrite_member_layout == "elements":
+            return "<%s>%s</%s>" % (
+                A.MEMBER_ELEMENT,
+                "".join("<%s>%s</%s>" % (n, escape(values[n]), n) for n in names),
+                A.MEMBER_ELEMENT,
+            )
+        return "<%s %s/>" % (A.MEMBER_ELEMENT, " ".join("%s=%s" % (n, quoteattr(values[n])) for n in names))
 
     # userService ---------------------------------------------------------------------------------
 

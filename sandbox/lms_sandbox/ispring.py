@@ -1,6 +1,7 @@
 """iSpring Learn: the token endpoint and the SOAP API (contract section 1).
 
-Everything here runs with the sandbox lock held (server.py takes it around each call).
+The checks, tasks and paging here are shared with the REST API (ispring_rest.py).  Everything here
+runs with the sandbox lock held (server.py takes it around each call).
 """
 
 from __future__ import annotations
@@ -46,9 +47,12 @@ def _parser():
 
 
 class SoapFault(Exception):
-    def __init__(self, text):
+    """A refusal: `text` is the documented fault string (1.5); `detail` says what was wrong (REST
+    replies carry it in the ErrorResponse message; SOAP faults carry the text only)."""
+
+    def __init__(self, text, detail=None):
         Exception.__init__(self, text)
-        self.text = text
+        self.text, self.detail = text, detail
 
 
 def _local(element):
@@ -81,6 +85,17 @@ def _ids(element, wrapper, item):
     if wrap is None:
         return []
     return [(c.text or "").strip() for c in wrap if _local(c) == item and (c.text or "").strip()]
+
+
+def _valid_request_date(value):
+    """1.3: updateCourseStatus `date` is YYYY-MM-DD and a real calendar date."""
+    if not _DATE_RE.match(value):
+        return False
+    try:
+        datetime.datetime.strptime(value, A.REQUEST_DATE_FORMAT)
+    except ValueError:
+        return False
+    return True
 
 
 class ParsedSoap:
@@ -125,30 +140,27 @@ def parse_soap(body):
 # --- reply building ------------------------------------------------------------------------------
 
 _ENVELOPE_HEAD = (
-    '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Envelope xmlns:SOAP-ENV="%s" '
-    'xmlns:ns1="%s"><SOAP-ENV:Body>' % (A.REPLY_ENVELOPE_NS, A.REPLY_BODY_NS)
+    '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Envelope xmlns:SOAP-ENV="%s" xmlns:ns1="%s"><SOAP-ENV:Body>'
 )
 _ENVELOPE_TAIL = "</SOAP-ENV:Body></SOAP-ENV:Envelope>"
 
 
-def envelope(inner):
-    return _ENVELOPE_HEAD + inner + _ENVELOPE_TAIL
+def body_ns(config):
+    """1.1 (r2): the body namespace of replies, setting `ispring_namespace`."""
+    return A.BODY_NAMESPACES[config.ispring_namespace]
 
 
-def soap_reply(inner):
-    return Reply(200, envelope(inner), A.SOAP_CONTENT_TYPE)
-
-
-def fault_reply(text):
-    inner = "<SOAP-ENV:Fault><faultcode>%s</faultcode><faultstring>%s</faultstring></SOAP-ENV:Fault>" % (
-        A.SOAP_FAULT_CODE,
-        escape(text),
-    )
-    return Reply(A.SOAP_FAULT_HTTP_STATUS, envelope(inner), A.SOAP_CONTENT_TYPE)
+def envelope(inner, config):
+    return _ENVELOPE_HEAD % (A.REPLY_ENVELOPE_NS, body_ns(config)) + inner + _ENVELOPE_TAIL
 
 
 def _el(name, value):
     return "<ns1:%s>%s</ns1:%s>" % (name, escape(str(value)), name)
+
+
+def _opt(name, value):
+    """An element only when the value is set (1.3: completionDate, accessDate, dueDate)."""
+    return _el(name, value) if value else ""
 
 
 def _num(value):
@@ -161,6 +173,45 @@ def _num(value):
 
 def iso_now():
     return time.strftime(A.DATETIME_FORMAT, time.gmtime())
+
+
+def _page_size(raw):
+    """1.3: pageSize (text, int or None) -> int; default and bounds in assumptions."""
+    if raw is None or raw == "":
+        return A.ISPRING_PAGE_SIZE_DEFAULT
+    if isinstance(raw, bool) or not (isinstance(raw, int) or _INT_RE.match(str(raw))):
+        raise SoapFault(A.FAULT_WRONG_PARAMS, "pageSize must be an integer from 1 to %d" % A.ISPRING_PAGE_SIZE_MAX)
+    size = int(raw)
+    if size < 1 or size > A.ISPRING_PAGE_SIZE_MAX:
+        raise SoapFault(A.FAULT_WRONG_PARAMS, "pageSize must be an integer from 1 to %d" % A.ISPRING_PAGE_SIZE_MAX)
+    return size
+
+
+def _page_offset(token, kind, digest):
+    """[sandbox] 1.3: an opaque page token = base64("kind:offset:digest of the query")."""
+    if not token:
+        return 0
+    try:
+        decoded = base64.urlsafe_b64decode(str(token).encode("ascii") + b"==").decode("ascii")
+        tkind, toffset, tdigest = decoded.split(":")
+        offset = int(toffset)
+    except (ValueError, UnicodeError):
+        raise SoapFault(A.FAULT_WRONG_PARAMS, "pageToken is not a token this listing handed out") from None
+    if tkind != kind or tdigest != digest or offset < 0:
+        raise SoapFault(A.FAULT_WRONG_PARAMS, "pageToken belongs to another query")
+    return offset
+
+
+def page(items, kind, key, raw_size, token):
+    """One page of `items` and the next page's token (None on the last page)."""
+    size = _page_size(raw_size)
+    digest = hashlib.sha1(repr((kind, key)).encode("utf-8")).hexdigest()[:16]
+    offset = _page_offset(token, kind, digest)
+    nxt = None
+    if offset + size < len(items):
+        raw = "%s:%d:%s" % (kind, offset + size, digest)
+        nxt = base64.urlsafe_b64encode(raw.encode("ascii")).decode("ascii").rstrip("=")
+    return items[offset : offset + size], nxt
 
 
 # --- the API -------------------------------------------------------------------------------------
@@ -211,15 +262,24 @@ class IspringApi:
 
     # SOAP ----------------------------------------------------------------------------------------
 
+    def soap_reply(self, inner):
+        return Reply(200, envelope(inner, self.config), A.SOAP_CONTENT_TYPE)
+
+    def fault_reply(self, text):
+        if text == A.FAULT_AUTH and self.config.ispring_expired_token == "http401":
+            return json_reply(401, A.EXPIRED_TOKEN_HTTP401_BODY)
+        inner = "<SOAP-ENV:Fault><faultcode>%s</faultcode><faultstring>%s</faultstring></SOAP-ENV:Fault>" % (
+            A.SOAP_FAULT_CODE,
+            escape(text),
+        )
+        return Reply(A.SOAP_FAULT_HTTP_STATUS, envelope(inner, self.config), A.SOAP_CONTENT_TYPE)
+
     def soap(self, parsed, soap_action, expire_auth=False, task_failed=False):
         self.apply_due_tasks()
         try:
-            if parsed.error:
-                raise SoapFault(A.FAULT_WRONG_PARAMS)
-            if not A.soap_action_matches(soap_action, parsed.method):
-                raise SoapFault(A.FAULT_WRONG_PARAMS)
+            self._check_frame(parsed, soap_action)
             req = parsed.request
-            admin, user_id = self._authenticate(req, expire_auth)
+            admin = self._authenticate(req, expire_auth)
             if not A.has_api_rights(admin):
                 raise SoapFault(A.FAULT_PERMISSION)
             handler = getattr(self, "_m_" + parsed.method)
@@ -227,7 +287,15 @@ class IspringApi:
                 return handler(req, admin, task_failed)
             return handler(req, admin)
         except SoapFault as fault:
-            return fault_reply(fault.text)
+            return self.fault_reply(fault.text)
+
+    def _check_frame(self, parsed, soap_action):
+        if parsed.error:
+            raise SoapFault(A.FAULT_WRONG_PARAMS)
+        if not A.soap_action_matches(soap_action, parsed.method):
+            raise SoapFault(A.FAULT_WRONG_PARAMS)
+        if self.config.ispring_namespace_strict and _ns(parsed.request) != body_ns(self.config):
+            raise SoapFault(A.FAULT_WRONG_PARAMS)
 
     def _authenticate(self, req, expire_auth):
         creds = _child(req, "credentials")
@@ -236,79 +304,93 @@ class IspringApi:
         token = _text(creds, "token")
         if not token:
             raise SoapFault(A.FAULT_WRONG_PARAMS)
+        return self.state.admin_for(self.user_for_token(token, expire_auth))
+
+    def user_for_token(self, token, expire_auth=False):
+        """The user a token acts as (SOAP and REST share tokens, 1.3a); FAULT_AUTH when the token is
+        unknown or expired, or when an expire_auth fault invalidates it now."""
         st = self.state
         if expire_auth:
             st.tokens.pop(token, None)
-            raise SoapFault(A.FAULT_AUTH)
+            raise SoapFault(A.FAULT_AUTH, "the access token is not valid (expired)")
         user_id = st.permanent_tokens.get(token)
-        if user_id is None:
-            rec = st.tokens.get(token)
-            if rec is None:
-                raise SoapFault(A.FAULT_AUTH)
-            if rec["expires"] <= time.time():
-                del st.tokens[token]
-                raise SoapFault(A.FAULT_AUTH)
-            user_id = rec["userId"]
-        return st.admin_for(user_id), user_id
+        if user_id is not None:
+            return user_id
+        rec = st.tokens.get(token)
+        if rec is None:
+            raise SoapFault(A.FAULT_AUTH, "unknown access token")
+        if rec["expires"] <= time.time():
+            del st.tokens[token]
+            raise SoapFault(A.FAULT_AUTH, "the access token has expired")
+        return rec["userId"]
 
     # updateCourseStatus ------------------------------------------------------------------------------
 
     def _m_updateCourseStatus(self, req, admin, task_failed):
-        st = self.state
         enrollment_ids = _ids(req, "enrollmentIds", "id")
         course_id = _text(req, "courseId")
         status = _text(req, "status")
-        date = _text(req, "date")
-        reason = _text(req, "reason")
+        date = _text(req, "date") or None  # an empty date is no date
         if not enrollment_ids or not course_id or not status:
             raise SoapFault(A.FAULT_WRONG_PARAMS)
         status = status.lower()
         if status not in ("complete", "automatic"):
             raise SoapFault(A.FAULT_WRONG_PARAMS)
-        if date == "":
-            date = None
         if status == "complete" and date is None:
             raise SoapFault(A.FAULT_WRONG_PARAMS)
-        if date is not None:
-            if not _DATE_RE.match(date):
-                raise SoapFault(A.FAULT_WRONG_PARAMS)
-            try:
-                datetime.datetime.strptime(date, A.REQUEST_DATE_FORMAT)
-            except ValueError:
-                raise SoapFault(A.FAULT_WRONG_PARAMS)
+        if date is not None and not _valid_request_date(date):
+            raise SoapFault(A.FAULT_WRONG_PARAMS)
+        unique = self.check_targets(admin, course_id, enrollment_ids)
+        task_id = self.new_task(
+            admin,
+            task_failed,
+            courseId=course_id,
+            enrollmentIds=unique,
+            action=status,
+            date=date,
+            completionDate=date + "T00:00:00Z" if date else None,
+            reason=_text(req, "reason"),
+            interface="soap",
+        )
+        return self.soap_reply(
+            "<ns1:updateCourseStatusResult>%s</ns1:updateCourseStatusResult>" % _el("taskId", task_id)
+        )
+
+    def check_targets(self, admin, course_id, enrollment_ids):
+        """The whole request is checked before anything is done (all or nothing): the course, every
+        enrollment, the permission for every learner.  Returns the enrollment ids without repeats."""
+        st = self.state
         if course_id not in st.courses:
-            raise SoapFault(A.FAULT_UNKNOWN_CONTENT)
+            raise SoapFault(A.FAULT_UNKNOWN_CONTENT, "courseId %s" % course_id)
         if not A.course_in_scope(admin, course_id):
-            raise SoapFault(A.FAULT_PERMISSION)
+            raise SoapFault(A.FAULT_PERMISSION, "no right on course %s" % course_id)
         unique = list(dict.fromkeys(enrollment_ids))
         for eid in unique:
             enr = st.enrollments.get(eid)
             if enr is None or enr["courseId"] != course_id:
-                raise SoapFault(A.FAULT_UNKNOWN_ENROLLMENT)
+                raise SoapFault(A.FAULT_UNKNOWN_ENROLLMENT, "enrollmentIds: %s (in course %s)" % (eid, course_id))
         for eid in unique:
             learner = st.users[st.enrollments[eid]["learnerId"]]
             if not A.user_in_scope(admin, learner):
-                raise SoapFault(A.FAULT_PERMISSION)
+                raise SoapFault(A.FAULT_PERMISSION, "no right on the learner of enrollment %s" % eid)
+        return unique
+
+    def new_task(self, admin, task_failed, **fields):
+        """A task (1.4) applied after --task-delay; SOAP and REST tasks share one id sequence."""
+        st = self.state
         task_id = st.next_task_id
         st.next_task_id += 1
         now = time.time()
-        st.tasks[task_id] = {
-            "taskId": task_id,
-            "status": A.TASK_IN_PROGRESS,
-            "courseId": course_id,
-            "enrollmentIds": unique,
-            "action": status,
-            "date": date,
-            "reason": reason,
-            "created": now,
-            "due": now + self.config.task_delay,
-            "willFail": bool(task_failed),
-            "requestedBy": admin["userId"],
-        }
+        task = {"taskId": task_id, "status": A.TASK_IN_PROGRESS, "reason": None, "awardedScore": None}
+        task.update(fields)
+        task.update(
+            created=now, due=now + self.config.task_delay, willFail=bool(task_failed), requestedBy=admin["userId"]
+        )
+        st.tasks[task_id] = task
         self.pending.append(task_id)
         if self.config.task_delay <= 0:
             self.apply_due_tasks()
-        return soap_reply("<ns1:updateCourseStatusResult>%s</ns1:updateCourseStatusResult>" % _el("taskId", task_id))
+        return task_id
 
     def apply_due_tasks(self, now=None):
         now = time.time() if now is None else now
@@ -322,14 +404,16 @@ class IspringApi:
                 continue
             for eid in task["enrollmentIds"]:
                 enr = st.enrollments.get(eid)
-                if enr is not None:
+                if enr is not None:  # deleted meanwhile: nothing to apply
                     self._apply(task, enr)
             task["status"] = A.TASK_COMPLETE
 
     def _apply(self, task, enr):
-        if task["action"] == "complete":
-            enr["completionStatus"] = A.COMPLETE_STATUS
-            enr["completionDate"] = task["date"] + "T00:00:00Z"
+        if task["awardedScore"] is not None:
+            enr["awardedScore"] = task["awardedScore"]
+        if task["action"] in A.SET_STATUSES:
+            enr["completionStatus"] = task["action"]
+            enr["completionDate"] = task["completionDate"]
             return
         total = self.state.courses[enr["courseId"]]["modules"]
         new = A.recalculated_status(enr["passedModules"], total)
@@ -348,52 +432,18 @@ class IspringApi:
         task = self.state.tasks.get(int(raw))
         if task is None:
             raise SoapFault(A.FAULT_WRONG_PARAMS)
-        return soap_reply("<ns1:getTaskStatusResult>%s</ns1:getTaskStatusResult>" % _el("status", task["status"]))
+        return self.soap_reply("<ns1:getTaskStatusResult>%s</ns1:getTaskStatusResult>" % _el("status", task["status"]))
 
     # listings ------------------------------------------------------------------------------------
 
-    def _paging(self, req, kind, key):
-        raw = _text(req, "pageSize")
-        if raw in (None, ""):
-            size = A.ISPRING_PAGE_SIZE_DEFAULT
-        else:
-            if not _INT_RE.match(raw):
-                raise SoapFault(A.FAULT_WRONG_PARAMS)
-            size = int(raw)
-            if size < 1 or size > A.ISPRING_PAGE_SIZE_MAX:
-                raise SoapFault(A.FAULT_WRONG_PARAMS)
-        digest = hashlib.sha1(repr((kind, key)).encode("utf-8")).hexdigest()[:16]
-        token = _text(req, "pageToken")
-        offset = 0
-        if token:
-            try:
-                decoded = base64.urlsafe_b64decode(token.encode("ascii") + b"==").decode("ascii")
-                tkind, toffset, tdigest = decoded.split(":")
-                offset = int(toffset)
-            except (ValueError, UnicodeError):
-                raise SoapFault(A.FAULT_WRONG_PARAMS)
-            if tkind != kind or tdigest != digest or offset < 0:
-                raise SoapFault(A.FAULT_WRONG_PARAMS)
-        return size, offset, digest
-
-    @staticmethod
-    def _next_token(kind, offset, digest):
-        raw = "%s:%d:%s" % (kind, offset, digest)
-        return base64.urlsafe_b64encode(raw.encode("ascii")).decode("ascii").rstrip("=")
-
     def _page(self, items, req, kind, key):
-        size, offset, digest = self._paging(req, kind, key)
-        page = items[offset : offset + size]
-        nxt = None
-        if offset + size < len(items):
-            nxt = self._next_token(kind, offset + size, digest)
-        return page, nxt
+        return page(items, kind, key, _text(req, "pageSize"), _text(req, "pageToken"))
 
-    def _visible_enrollments(self, admin, course_ids, enrollment_ids, user_ids):
+    def visible_enrollments(self, admin, course_ids, enrollment_ids, user_ids):
         st = self.state
         for cid in course_ids:
             if cid not in st.courses:
-                raise SoapFault(A.FAULT_UNKNOWN_CONTENT)
+                raise SoapFault(A.FAULT_UNKNOWN_CONTENT, "courseIds: %s" % cid)
         if course_ids:
             wanted = set(course_ids)
             candidates = [eid for cid in st.courses if cid in wanted for eid in st.by_course[cid]]
@@ -401,9 +451,7 @@ class IspringApi:
             candidates = list(st.enrollments)
         eset = set(enrollment_ids) if enrollment_ids else None
         uset = set(user_ids) if user_ids else None
-        enrollments, users = st.enrollments, st.users
-        unrestricted = admin["role"] in (A.ROLE_OWNER, A.ROLE_ACCOUNT_ADMIN)
-        course_ok = {}
+        enrollments = st.enrollments
         out = []
         for eid in candidates:
             if eset is not None and eid not in eset:
@@ -411,126 +459,129 @@ class IspringApi:
             enr = enrollments[eid]
             if uset is not None and enr["learnerId"] not in uset:
                 continue
-            if not unrestricted:
-                cid = enr["courseId"]
-                if cid not in course_ok:
-                    course_ok[cid] = A.course_in_scope(admin, cid)
-                if not course_ok[cid] or not A.user_in_scope(admin, users[enr["learnerId"]]):
-                    continue
             out.append(enr)
+        return self._in_scope(admin, out)
+
+    def _in_scope(self, admin, enrollments):
+        """[sandbox] 1.3/1.6: listings are silently limited to what the caller may see."""
+        if admin["role"] in (A.ROLE_OWNER, A.ROLE_ACCOUNT_ADMIN):
+            return enrollments
+        users, course_ok = self.state.users, {}
+        out = []
+        for enr in enrollments:
+            cid = enr["courseId"]
+            if cid not in course_ok:
+                course_ok[cid] = A.course_in_scope(admin, cid)
+            if course_ok[cid] and A.user_in_scope(admin, users[enr["learnerId"]]):
+                out.append(enr)
         return out
+
+    def _list_reply(self, result, kind, items, nxt):
+        """1.3 (r2): a list result in the layout of setting `ispring_list_layout`."""
+        wrapper = A.LIST_LAYOUTS[self.config.ispring_list_layout][kind][0]
+        parts = ["<ns1:%s>" % result]
+        parts.append("<ns1:%s>%s</ns1:%s>" % (wrapper, "".join(items), wrapper) if wrapper else "".join(items))
+        if nxt:
+            parts.append(_el("nextPageToken", nxt))
+        parts.append("</ns1:%s>" % result)
+        return self.soap_reply("".join(parts))
+
+    def _item(self, kind):
+        return A.LIST_LAYOUTS[self.config.ispring_list_layout][kind][1]
 
     def _m_ListLearnersResults(self, req, admin):
         course_ids = _ids(req, "courseIds", "id")
         enrollment_ids = _ids(req, "enrollmentIds", "id")
         user_ids = _ids(req, "userIds", "id")
-        items = self._visible_enrollments(admin, course_ids, enrollment_ids, user_ids)
-        page, nxt = self._page(items, req, "L", (admin["userId"], course_ids, enrollment_ids, user_ids))
-        courses = self.state.courses
-        parts = ["<ns1:ListLearnersResultsResult><ns1:%s>" % A.LIST_LEARNERS_WRAPPER]
-        item = A.LIST_LEARNERS_ITEM
-        for enr in page:
-            cdate = enr["completionDate"]
-            parts.append(
-                "<ns1:%s><ns1:userId>%s</ns1:userId><ns1:courseId>%s</ns1:courseId>"
-                "<ns1:enrollmentId>%s</ns1:enrollmentId><ns1:completionStatus>%s</ns1:completionStatus>"
-                "%s<ns1:progress>%d</ns1:progress><ns1:awardedScore>%s</ns1:awardedScore>%s%s</ns1:%s>"
-                % (
-                    item,
-                    escape(enr["learnerId"]),
-                    escape(enr["courseId"]),
-                    escape(enr["enrollmentId"]),
-                    escape(enr["completionStatus"]),
-                    "<ns1:completionDate>%s</ns1:completionDate>" % escape(cdate) if cdate else "",
-                    A.progress_percent(enr["passedModules"], courses[enr["courseId"]]["modules"]),
-                    _num(enr.get("awardedScore")),
-                    "<ns1:accessDate>%s</ns1:accessDate>" % escape(enr["accessDate"]) if enr.get("accessDate") else "",
-                    "<ns1:dueDate>%s</ns1:dueDate>" % escape(enr["dueDate"]) if enr.get("dueDate") else "",
-                    item,
+        items = self.visible_enrollments(admin, course_ids, enrollment_ids, user_ids)
+        rows, nxt = self._page(items, req, "L", (admin["userId"], course_ids, enrollment_ids, user_ids))
+        item = self._item("learners")
+        return self._list_reply(
+            "ListLearnersResultsResult", "learners", [self._learner_xml(item, e) for e in rows], nxt
+        )
+
+    def _learner_xml(self, item, enr):
+        return "<ns1:%s>%s</ns1:%s>" % (
+            item,
+            "".join(
+                (
+                    _el("userId", enr["learnerId"]),
+                    _el("courseId", enr["courseId"]),
+                    _el("enrollmentId", enr["enrollmentId"]),
+                    _el("completionStatus", enr["completionStatus"]),
+                    _opt("completionDate", enr["completionDate"]),
+                    _el("progress", self.state.progress(enr)),
+                    _el("awardedScore", _num(enr.get("awardedScore"))),
+                    _opt("accessDate", enr.get("accessDate")),
+                    _opt("dueDate", enr.get("dueDate")),
                 )
-            )
-        parts.append("</ns1:%s>" % A.LIST_LEARNERS_WRAPPER)
-        if nxt:
-            parts.append(_el("nextPageToken", nxt))
-        parts.append("</ns1:ListLearnersResultsResult>")
-        return soap_reply("".join(parts))
+            ),
+            item,
+        )
 
     def _m_ListEnrollments(self, req, admin):
         course_ids = _ids(req, "courseIds", "id")
         learner_ids = _ids(req, "learnerIds", "id")
-        items = self._visible_enrollments(admin, course_ids, [], learner_ids)
-        page, nxt = self._page(items, req, "E", (admin["userId"], course_ids, learner_ids))
-        parts = ["<ns1:ListEnrollmentsResult><ns1:%s>" % A.LIST_ENROLLMENTS_WRAPPER]
-        item = A.LIST_ENROLLMENTS_ITEM
-        for enr in page:
-            parts.append(
-                "<ns1:%s><ns1:enrollmentId>%s</ns1:enrollmentId><ns1:courseId>%s</ns1:courseId>"
-                "<ns1:learnerId>%s</ns1:learnerId>%s%s</ns1:%s>"
-                % (
-                    item,
-                    escape(enr["enrollmentId"]),
-                    escape(enr["courseId"]),
-                    escape(enr["learnerId"]),
-                    "<ns1:accessDate>%s</ns1:accessDate>" % escape(enr["accessDate"]) if enr.get("accessDate") else "",
-                    "<ns1:dueDate>%s</ns1:dueDate>" % escape(enr["dueDate"]) if enr.get("dueDate") else "",
-                    item,
-                )
+        items = self.visible_enrollments(admin, course_ids, [], learner_ids)
+        rows, nxt = self._page(items, req, "E", (admin["userId"], course_ids, learner_ids))
+        item = self._item("enrollments")
+        xml = [
+            "<ns1:%s>%s%s%s%s%s</ns1:%s>"
+            % (
+                item,
+                _el("enrollmentId", enr["enrollmentId"]),
+                _el("courseId", enr["courseId"]),
+                _el("learnerId", enr["learnerId"]),
+                _opt("accessDate", enr.get("accessDate")),
+                _opt("dueDate", enr.get("dueDate")),
+                item,
             )
-        parts.append("</ns1:%s>" % A.LIST_ENROLLMENTS_WRAPPER)
-        if nxt:
-            parts.append(_el("nextPageToken", nxt))
-        parts.append("</ns1:ListEnrollmentsResult>")
-        return soap_reply("".join(parts))
+            for enr in rows
+        ]
+        return self._list_reply("ListEnrollmentsResult", "enrollments", xml, nxt)
 
-    def _m_ListUsers(self, req, admin):
-        st = self.state
-        logins = _ids(req, "logins", "login")
-        emails = _ids(req, "emails", "email")
+    def listed_users(self, admin, logins, emails):
+        """1.3: active users (LIST_USERS_ONLY_ACTIVE) matching the OR-ed login/email filters, in scope."""
         login_set = set(logins) if A.LOGIN_FILTER_CASE_SENSITIVE else {x.lower() for x in logins}
         email_set = {e.lower() for e in emails}
         filtered = bool(logins or emails)
         items = []
-        for user in st.users.values():
+        for user in self.state.users.values():
             if A.LIST_USERS_ONLY_ACTIVE and user["status"] != "active":
                 continue
             if filtered:
                 login = user["login"] if A.LOGIN_FILTER_CASE_SENSITIVE else user["login"].lower()
                 if login not in login_set and (user["email"] or "").lower() not in email_set:
                     continue
-            if not A.user_in_scope(admin, user):
-                continue
-            items.append(user)
-        page, nxt = self._page(items, req, "U", (admin["userId"], logins, sorted(email_set)))
-        parts = ["<ns1:ListUsersResult><ns1:%s>" % A.LIST_USERS_WRAPPER]
-        item = A.LIST_USERS_ITEM
-        for user in page:
-            fields = "".join(
-                "<ns1:field><ns1:name>%s</ns1:name><ns1:value>%s</ns1:value></ns1:field>" % (name, escape(value or ""))
-                for name, value in (
-                    ("LOGIN", user["login"]),
-                    ("EMAIL", user["email"]),
-                    ("FIRST_NAME", user["firstName"]),
-                    ("LAST_NAME", user["lastName"]),
-                )
+            if A.user_in_scope(admin, user):
+                items.append(user)
+        return items, (admin["userId"], logins, sorted(email_set))
+
+    def _m_ListUsers(self, req, admin):
+        items, key = self.listed_users(admin, _ids(req, "logins", "login"), _ids(req, "emails", "email"))
+        rows, nxt = self._page(items, req, "U", key)
+        item = self._item("users")
+        return self._list_reply("ListUsersResult", "users", [self._user_xml(item, u) for u in rows], nxt)
+
+    def _user_xml(self, item, user):
+        fields = "".join(
+            "<ns1:field><ns1:name>%s</ns1:name><ns1:value>%s</ns1:value></ns1:field>" % (name, escape(value or ""))
+            for name, value in (
+                ("LOGIN", user["login"]),
+                ("EMAIL", user["email"]),
+                ("FIRST_NAME", user["firstName"]),
+                ("LAST_NAME", user["lastName"]),
             )
-            parts.append(
-                "<ns1:%s><ns1:userId>%s</ns1:userId><ns1:role>%s</ns1:role><ns1:departmentId>%s</ns1:departmentId>"
-                "<ns1:status>%s</ns1:status><ns1:fields>%s</ns1:fields></ns1:%s>"
-                % (
-                    item,
-                    escape(user["userId"]),
-                    escape(st.role_name(user["userId"])),
-                    escape(user["departmentId"] or ""),
-                    escape(user["status"]),
-                    fields,
-                    item,
-                )
-            )
-        parts.append("</ns1:%s>" % A.LIST_USERS_WRAPPER)
-        if nxt:
-            parts.append(_el("nextPageToken", nxt))
-        parts.append("</ns1:ListUsersResult>")
-        return soap_reply("".join(parts))
+        )
+        return "<ns1:%s>%s%s%s%s<ns1:fields>%s</ns1:fields></ns1:%s>" % (
+            item,
+            _el("userId", user["userId"]),
+            _el("role", self.state.role_name(user["userId"])),
+            _el("departmentId", user["departmentId"] or ""),
+            _el("status", user["status"]),
+            fields,
+            item,
+        )
 
 
 # --- hostile replies used by fault injection -----------------------------------------------------
@@ -551,7 +602,7 @@ def _wrap_leaf(method, payload):
     return "<ns1:%s>%s%s%s</ns1:%s>" % (result, opens, payload, closes, result)
 
 
-def hostile_xml(method, kind):
+def hostile_xml(method, kind, config):
     body = _wrap_leaf(method, "&xxe;" if kind == "xxe" else "&lol9;")
     if kind == "xxe":
         dtd = '<!DOCTYPE SOAP-ENV:Envelope [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
@@ -559,12 +610,12 @@ def hostile_xml(method, kind):
         dtd = billion_laughs_dtd("SOAP-ENV:Envelope")
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n%s\n<SOAP-ENV:Envelope xmlns:SOAP-ENV="%s" xmlns:ns1="%s">'
-        "<SOAP-ENV:Body>%s</SOAP-ENV:Body></SOAP-ENV:Envelope>" % (dtd, A.REPLY_ENVELOPE_NS, A.REPLY_BODY_NS, body)
+        "<SOAP-ENV:Body>%s</SOAP-ENV:Body></SOAP-ENV:Envelope>" % (dtd, A.REPLY_ENVELOPE_NS, body_ns(config), body)
     )
 
 
-def malformed_xml(method):
-    full = envelope(_wrap_leaf(method, "100027"))
+def malformed_xml(method, config):
+    full = envelope(_wrap_leaf(method, "100027"), config)
     return full[: len(full) * 2 // 3]
 
 

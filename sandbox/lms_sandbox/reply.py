@@ -6,6 +6,8 @@ import json
 
 
 class Reply:
+    """HTTP status, body (bytes), Content-Type (None: no such header), extra headers."""
+
     __slots__ = ("status", "body", "content_type", "headers")
 
     def __init__(self, status, body, content_type="text/plain; charset=utf-8", headers=None):

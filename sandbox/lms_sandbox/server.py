@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from . import assumptions as A
-from . import edubrite, ispring
+from . import edubrite, ispring, ispring_rest
 from .reply import Reply, json_reply, text_reply
 from .state import EdubriteState, IspringState, load_fixture
 
@@ -29,37 +29,139 @@ STATUS_TEXT = {
     503: "Service Unavailable",
     504: "Gateway Timeout",
 }
-# Operations that carry credentials (expire_auth only hits these) and that create tasks.
+# Operations that carry no credentials (expire_auth never hits these) and that create tasks.
 NO_AUTH_OPERATIONS = ("token", "connect")
-TASK_OPERATIONS = ("updateCourseStatus",)
+TASK_OPERATIONS = ("updateCourseStatus", "UpdateCourseStatus")
+# iSpring request interfaces (log entries, fault rule filter); XML-only fault kinds skip REST.
+INTERFACES = ("soap", "rest", "token")
+XML_ONLY_KINDS = ("xxe", "bomb")
+
+
+class SettingError(ValueError):
+    """A run-time setting refused: names the key and what it accepts."""
+
+    def __init__(self, key, allowed, value):
+        ValueError.__init__(self, "%s: %r is not allowed (allowed: %s)" % (key, value, allowed))
+        self.key, self.allowed = key, allowed
+
+
+def _number(kind):
+    def parse(key, value):
+        if isinstance(value, bool):
+            raise SettingError(key, "a number", value)
+        try:
+            return kind(value)
+        except (TypeError, ValueError):
+            raise SettingError(key, "a number", value) from None
+
+    return parse
+
+
+def _choice(*values):
+    def parse(key, value):
+        if value not in values:
+            raise SettingError(key, ", ".join(values), value)
+        return value
+
+    parse.values = values
+    return parse
+
+
+def _boolean(key, value):
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    raise SettingError(key, "false, true", value)
+
+
+def _concurrency(key, value):
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise SettingError(key, "0 (off) or an integer N >= 1", value)
+    return value
+
+
+_boolean.values = ("false", "true")
+
+# Run-time settings: name -> (default, parser).  Each is a CLI flag (--name-with-dashes), a key of
+# POST /_sandbox/settings, and a keyword of testing.Sandbox.  The forms' defaults cite the contract
+# in assumptions.py.
+SETTINGS = {
+    "token_ttl": (A.TOKEN_TTL_DEFAULT, _number(float)),
+    "task_delay": (0.3, _number(float)),
+    "session_ttl": (A.SESSION_TTL_DEFAULT, _number(float)),
+    "max_sessions": (A.MAX_SESSIONS_DEFAULT, _number(int)),
+    "latency_ms": (0.0, _number(float)),
+    "ispring_list_layout": (A.ISPRING_LIST_LAYOUT_DEFAULT, _choice(*A.LIST_LAYOUTS)),
+    "ispring_namespace": (A.ISPRING_NAMESPACE_DEFAULT, _choice(*A.BODY_NAMESPACES)),
+    "ispring_namespace_strict": (A.ISPRING_NAMESPACE_STRICT_DEFAULT, _boolean),
+    "ispring_expired_token": (A.ISPRING_EXPIRED_TOKEN_FORMS[0], _choice(*A.ISPRING_EXPIRED_TOKEN_FORMS)),
+    "edubrite_connect_body": (A.EDUBRITE_CONNECT_BODIES[0], _choice(*A.EDUBRITE_CONNECT_BODIES)),
+    "edubrite_paging": (A.EDUBRITE_PAGING_MODES[0], _choice(*A.EDUBRITE_PAGING_MODES)),
+    "edubrite_member_layout": (A.EDUBRITE_MEMBER_LAYOUTS[0], _choice(*A.EDUBRITE_MEMBER_LAYOUTS)),
+    "edubrite_member_dates": (A.EDUBRITE_MEMBER_DATE_FORMS[0], _choice(*A.EDUBRITE_MEMBER_DATE_FORMS)),
+    "edubrite_list_ext_id": (A.EDUBRITE_LIST_EXT_ID_MEANINGS[0], _choice(*A.EDUBRITE_LIST_EXT_ID_MEANINGS)),
+    "rate_limit_concurrency": (A.RATE_LIMIT_CONCURRENCY_DEFAULT, _concurrency),
+}
 
 
 class Config:
+    """Start options (host, port, fixture, tls, scale...) and the run-time SETTINGS."""
+
+    SETTINGS = tuple(SETTINGS)
+
     def __init__(
         self,
         host="127.0.0.1",
         port=8780,
         fixture=None,
-        token_ttl=A.TOKEN_TTL_DEFAULT,
-        task_delay=0.3,
-        session_ttl=A.SESSION_TTL_DEFAULT,
-        max_sessions=A.MAX_SESSIONS_DEFAULT,
-        latency_ms=0,
         tls=False,
         cert_dir=None,
         scale=0,
+        scale_members=0,
         quiet=False,
+        **settings,
     ):
         self.host, self.port, self.fixture = host, port, fixture
-        self.token_ttl, self.task_delay = float(token_ttl), float(task_delay)
-        self.session_ttl, self.max_sessions = float(session_ttl), int(max_sessions)
-        self.latency_ms = float(latency_ms)
-        self.tls, self.cert_dir, self.scale, self.quiet = tls, cert_dir, int(scale), quiet
+        self.tls, self.cert_dir, self.quiet = tls, cert_dir, quiet
+        self.scale, self.scale_members = int(scale), int(scale_members)
+        unknown = set(settings) - set(SETTINGS)
+        if unknown:
+            raise TypeError("unknown settings: %s" % ", ".join(sorted(unknown)))
+        values = {name: settings.get(name, default) for name, (default, _parse) in SETTINGS.items()}
+        self.update(self.parse(values))
 
-    SETTINGS = ("token_ttl", "task_delay", "session_ttl", "max_sessions", "latency_ms")
+    @staticmethod
+    def parse(values):
+        """Checked values (raises SettingError, KeyError for an unknown name); applies nothing."""
+        return {name: SETTINGS[name][1](name, value) for name, value in values.items()}
+
+    def update(self, parsed):
+        for name, value in parsed.items():
+            setattr(self, name, value)
 
     def settings(self):
-        return {name: getattr(self, name) for name in self.SETTINGS}
+        return {name: getattr(self, name) for name in SETTINGS}
+
+
+def _rule_filter(spec, key, allowed):
+    value = spec.get(key)
+    if value not in (None,) + allowed:
+        raise ValueError("%s must be one of %s" % (key, ", ".join("'%s'" % a for a in allowed)))
+    return value
+
+
+def _rule_code(kind, spec):
+    if kind == "status":
+        code = int(spec.get("code", 503))
+        if code < 400 or code > 599:
+            raise ValueError("status code must be 4xx or 5xx")
+        return code
+    if kind == "html":
+        return int(spec.get("code", 502))
+    return None
 
 
 class FaultRule:
@@ -77,17 +179,9 @@ class FaultRule:
         if ops is not None and (not isinstance(ops, list) or not all(isinstance(o, str) for o in ops)):
             raise ValueError("operations must be a list of operation names")
         self.operations = ops
-        self.api = spec.get("api")
-        if self.api not in (None, "ispring", "edubrite"):
-            raise ValueError("api must be 'ispring' or 'edubrite'")
-        if kind == "status":
-            self.code = int(spec.get("code", 503))
-            if self.code < 400 or self.code > 599:
-                raise ValueError("status code must be 4xx or 5xx")
-        elif kind == "html":
-            self.code = int(spec.get("code", 502))
-        else:
-            self.code = None
+        self.api = _rule_filter(spec, "api", ("ispring", "edubrite"))
+        self.interface = _rule_filter(spec, "interface", INTERFACES)
+        self.code = _rule_code(kind, spec)
         self.retry_after = spec.get("retry_after")
         self.seconds = float(spec.get("seconds", 5))
         self.seen = 0
@@ -96,17 +190,24 @@ class FaultRule:
     def exhausted(self):
         return self.count != -1 and self.hits >= self.count
 
-    def matches(self, api, operation):
+    def matches(self, api, operation, interface=None):
         if api is None:
             return False
         if self.api is not None and api != self.api:
             return False
+        if self.interface is not None and interface != self.interface:
+            return False
         if self.operations is not None and operation not in self.operations:
             return False
-        if self.kind == "expire_auth" and operation in NO_AUTH_OPERATIONS:
-            return False
-        if self.kind == "task_failed" and operation not in TASK_OPERATIONS:
-            return False
+        return self._kind_applies(operation, interface)
+
+    def _kind_applies(self, operation, interface):
+        if self.kind == "expire_auth":
+            return operation not in NO_AUTH_OPERATIONS
+        if self.kind == "task_failed":
+            return operation in TASK_OPERATIONS
+        if self.kind in XML_ONLY_KINDS:
+            return interface != "rest"  # JSON replies have no entities: the rule waits for an XML reply
         return True
 
     def to_json(self):
@@ -123,17 +224,21 @@ class Sandbox:
         self.lock = threading.RLock()
         self.log_lock = threading.Lock()
         self.fault_lock = threading.Lock()
+        self.flight_lock = threading.Lock()
+        self.in_flight = 0  # API requests being processed (latency included)
         self.rules = []
         self.log = []
         self.reset()
 
     def reset(self):
         with self.lock:
-            for name, value in self.initial_settings.items():
-                setattr(self.config, name, value)
+            self.config.update(self.initial_settings)
             self.ispring_state = IspringState(self.fixture.get("ispring"), self.config.scale)
-            self.edubrite_state = EdubriteState(self.fixture.get("edubrite"), self.config.scale)
+            self.edubrite_state = EdubriteState(
+                self.fixture.get("edubrite"), self.config.scale, self.config.scale_members
+            )
             self.ispring = ispring.IspringApi(self.ispring_state, self.config)
+            self.rest = ispring_rest.RestApi(self.ispring)
             self.edubrite = edubrite.EdubriteApi(self.edubrite_state, self.config)
         with self.fault_lock:
             self.rules = []
@@ -156,10 +261,10 @@ class Sandbox:
         with self.fault_lock:
             self.rules = rules
 
-    def pick_fault(self, api, operation):
+    def pick_fault(self, api, operation, interface=None):
         with self.fault_lock:
             for rule in self.rules:
-                if rule.exhausted() or not rule.matches(api, operation):
+                if rule.exhausted() or not rule.matches(api, operation, interface):
                     continue
                 rule.seen += 1
                 if rule.seen > rule.after:
@@ -167,19 +272,26 @@ class Sandbox:
                     return rule
         return None
 
+    def enter(self):
+        """One more API request in flight; returns how many are (itself included)."""
+        with self.flight_lock:
+            self.in_flight += 1
+            return self.in_flight
+
+    def leave(self):
+        with self.flight_lock:
+            self.in_flight -= 1
+
     def add_log(self, entry):
         with self.log_lock:
             self.log.append(entry)
             if len(self.log) > LOG_MAX_ENTRIES:
                 del self.log[: len(self.log) - LOG_MAX_ENTRIES]
 
-    def log_json(self, api=None, operation=None):
+    def log_json(self, api=None, operation=None, interface=None):
+        wanted = {k: v for k, v in (("api", api), ("operation", operation), ("interface", interface)) if v}
         with self.log_lock:
-            return [
-                dict(e)
-                for e in self.log
-                if (api is None or e["api"] == api) and (operation is None or e["operation"] == operation)
-            ]
+            return [dict(e) for e in self.log if all(e.get(k) == v for k, v in wanted.items())]
 
 
 def _cert_context(config):
@@ -218,8 +330,186 @@ class Server(ThreadingHTTPServer):
         return "%s://%s:%d" % ("https" if self.sandbox.config.tls else "http", host, self.server_address[1])
 
 
+# --- operator surface (/_sandbox/): (name, method) -> handler(sandbox, data, query) --------------------
+
+
+def _op_health(sb, data, query):
+    return json_reply(200, {"status": "ok"})
+
+
+def _op_state(sb, data, query):
+    return json_reply(200, sb.state_json())
+
+
+def _op_secrets(sb, data, query):
+    # For canary tests: every token and session cookie issued since the last reset.
+    return json_reply(200, sb.ispring_state.issued + sb.edubrite_state.issued)
+
+
+def _op_reset(sb, data, query):
+    sb.reset()
+    return json_reply(200, {"status": "reset"})
+
+
+def _op_requests(sb, data, query):
+    qs = {k: v[-1] for k, v in parse_qs(query).items()}
+    return json_reply(200, sb.log_json(qs.get("api"), qs.get("operation"), qs.get("interface")))
+
+
+def _op_clear_requests(sb, data, query):
+    with sb.log_lock:
+        sb.log = []
+    return json_reply(200, {"status": "cleared"})
+
+
+def _op_faults(sb, data, query):
+    with sb.fault_lock:
+        return json_reply(200, [r.to_json() for r in sb.rules])
+
+
+def _op_set_faults(sb, data, query):
+    try:
+        sb.set_faults(data if data is not None else [])
+    except (ValueError, TypeError) as exc:
+        return json_reply(400, {"error": str(exc)})
+    return _op_faults(sb, data, query)
+
+
+def _op_clear_faults(sb, data, query):
+    sb.set_faults([])
+    return json_reply(200, [])
+
+
+def _op_latency(sb, data, query):
+    return json_reply(200, {"ms": sb.config.latency_ms})
+
+
+def _op_set_latency(sb, data, query):
+    try:
+        ms = float((data or {}).get("ms", 0))
+    except (AttributeError, TypeError, ValueError):
+        return json_reply(400, {"error": 'expected {"ms": N}'})
+    if ms < 0:
+        return json_reply(400, {"error": "ms must be >= 0"})
+    sb.config.latency_ms = ms
+    return _op_latency(sb, data, query)
+
+
+def _op_settings(sb, data, query):
+    return json_reply(200, sb.config.settings())
+
+
+def _op_set_settings(sb, data, query):
+    if not isinstance(data, dict) or set(data) - set(SETTINGS):
+        return json_reply(400, {"error": "settings: an object with keys among %s" % ", ".join(SETTINGS)})
+    try:
+        parsed = Config.parse(data)  # all or nothing
+    except SettingError as exc:
+        return json_reply(400, {"error": str(exc), "key": exc.key, "allowed": exc.allowed})
+    with sb.lock:
+        sb.config.update(parsed)
+    return _op_settings(sb, data, query)
+
+
+OPERATOR_ROUTES = {
+    ("health", "GET"): _op_health,
+    ("health", "HEAD"): _op_health,
+    ("state", "GET"): _op_state,
+    ("secrets", "GET"): _op_secrets,
+    ("reset", "POST"): _op_reset,
+    ("requests", "GET"): _op_requests,
+    ("requests", "DELETE"): _op_clear_requests,
+    ("faults", "GET"): _op_faults,
+    ("faults", "POST"): _op_set_faults,
+    ("faults", "DELETE"): _op_clear_faults,
+    ("latency", "GET"): _op_latency,
+    ("latency", "POST"): _op_set_latency,
+    ("settings", "GET"): _op_settings,
+    ("settings", "POST"): _op_set_settings,
+}
+
+
+# --- fault replies: kind -> reply(rule, api, operation) -----------------------------------------------
+
+
 class _Dropped(Exception):
     pass
+
+
+class _Slot:
+    """A place among the API requests in flight.  Given back once, before the reply is sent, so that a
+    client's next request never finds its previous one still counted."""
+
+    def __init__(self, sandbox):
+        self.sandbox = sandbox
+        self.count = sandbox.enter()  # in flight on arrival, this one included
+        self.held = True
+
+    def release(self):
+        if self.held:
+            self.held = False
+            self.sandbox.leave()
+
+
+class Call:
+    """What an API request is: api (ispring/edubrite/None), interface (soap/rest/token/None),
+    operation, and the parsed request (context) its processing needs."""
+
+    __slots__ = ("api", "interface", "operation", "ctx")
+
+    def __init__(self, api, interface, operation, ctx=None):
+        self.api, self.interface, self.operation, self.ctx = api, interface, operation, ctx
+
+
+def _fault_status(rule, call, config):
+    headers = [("Retry-After", str(rule.retry_after))] if rule.retry_after is not None else []
+    return text_reply(rule.code, "%d %s" % (rule.code, STATUS_TEXT.get(rule.code, "Error")), headers)
+
+
+def _fault_drop(rule, call, config):
+    raise _Dropped()
+
+
+def _fault_fail_write(rule, call, config):
+    return text_reply(500, "Internal Server Error")
+
+
+def _fault_html(rule, call, config):
+    title = "%d %s" % (rule.code, STATUS_TEXT.get(rule.code, "Error"))
+    return Reply(
+        rule.code,
+        "<!DOCTYPE html>\n<html><head><title>%s</title></head><body><h1>%s</h1>"
+        "<p>The upstream server did not answer.</p><hr><center>nginx</center>"
+        "</body></html>\n" % (title, title),
+        "text/html; charset=utf-8",
+    )
+
+
+def _fault_malformed(rule, call, config):
+    if call.interface == "token":
+        return Reply(200, '{"access_token": "abc', "application/json")
+    if call.interface == "rest":
+        return Reply(200, ispring_rest.malformed_json(call.operation), "application/json")
+    if call.api == "ispring":
+        return Reply(200, ispring.malformed_xml(call.operation, config), A.SOAP_CONTENT_TYPE)
+    return Reply(200, edubrite.malformed_xml(), A.EDUBRITE_CONTENT_TYPE)
+
+
+def _fault_hostile(rule, call, config):
+    if call.api == "ispring":
+        return Reply(200, ispring.hostile_xml(call.operation, rule.kind, config), A.SOAP_CONTENT_TYPE)
+    return Reply(200, edubrite.hostile_xml(rule.kind), A.EDUBRITE_CONTENT_TYPE)
+
+
+FAULT_REPLIES = {
+    "status": _fault_status,
+    "drop": _fault_drop,
+    "fail_write": _fault_fail_write,
+    "html": _fault_html,
+    "malformed": _fault_malformed,
+    "xxe": _fault_hostile,
+    "bomb": _fault_hostile,
+}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -282,7 +572,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def _send(self, reply):
         self.send_response(reply.status, STATUS_TEXT.get(reply.status))
-        self.send_header("Content-Type", reply.content_type)
+        if reply.content_type is not None:  # None: an empty body without a type (REST 201/204)
+            self.send_header("Content-Type", reply.content_type)
         self.send_header("Content-Length", str(len(reply.body)))
         for name, value in reply.headers:
             self.send_header(name, value)
@@ -318,136 +609,66 @@ class Handler(BaseHTTPRequestHandler):
     # --- operator surface --------------------------------------------------------------------------
 
     def _operator(self, path, query, body):
-        sb, method = self.sandbox, self.command
         name = path[len("/_sandbox/") :].strip("/") if path.startswith("/_sandbox/") else ""
         try:
             data = json.loads(body.decode("utf-8")) if body.strip() else None
         except (ValueError, UnicodeDecodeError) as exc:
             return json_reply(400, {"error": "invalid JSON: %s" % exc})
-        if name == "health" and method in ("GET", "HEAD"):
-            return json_reply(200, {"status": "ok"})
-        if name == "state" and method == "GET":
-            return json_reply(200, sb.state_json())
-        if name == "secrets" and method == "GET":
-            # For canary tests: every token and session cookie issued since the last reset.
-            return json_reply(200, self.sandbox.ispring_state.issued + self.sandbox.edubrite_state.issued)
-        if name == "reset" and method == "POST":
-            sb.reset()
-            return json_reply(200, {"status": "reset"})
-        if name == "requests":
-            if method == "GET":
-                qs = {k: v[-1] for k, v in parse_qs(query).items()}
-                return json_reply(200, sb.log_json(qs.get("api"), qs.get("operation")))
-            if method == "DELETE":
-                with sb.log_lock:
-                    sb.log = []
-                return json_reply(200, {"status": "cleared"})
-        if name == "faults":
-            if method == "GET":
-                with sb.fault_lock:
-                    return json_reply(200, [r.to_json() for r in sb.rules])
-            if method == "POST":
-                try:
-                    sb.set_faults(data if data is not None else [])
-                except (ValueError, TypeError) as exc:
-                    return json_reply(400, {"error": str(exc)})
-                with sb.fault_lock:
-                    return json_reply(200, [r.to_json() for r in sb.rules])
-            if method == "DELETE":
-                sb.set_faults([])
-                return json_reply(200, [])
-        if name == "latency":
-            if method == "POST":
-                try:
-                    ms = float((data or {}).get("ms", 0))
-                except (AttributeError, TypeError, ValueError):
-                    return json_reply(400, {"error": 'expected {"ms": N}'})
-                if ms < 0:
-                    return json_reply(400, {"error": "ms must be >= 0"})
-                sb.config.latency_ms = ms
-            if method in ("GET", "POST"):
-                return json_reply(200, {"ms": sb.config.latency_ms})
-        if name == "settings":
-            if method == "POST":
-                if not isinstance(data, dict) or set(data) - set(Config.SETTINGS):
-                    return json_reply(
-                        400, {"error": "settings: an object with keys among %s" % ", ".join(Config.SETTINGS)}
-                    )
-                with sb.lock:
-                    for key, value in data.items():
-                        try:
-                            setattr(sb.config, key, int(value) if key == "max_sessions" else float(value))
-                        except (TypeError, ValueError):
-                            return json_reply(400, {"error": "bad value for %s" % key})
-            if method in ("GET", "POST"):
-                return json_reply(200, sb.config.settings())
-        return json_reply(404, {"error": "unknown operator endpoint %s %s" % (method, path)})
+        handler = OPERATOR_ROUTES.get((name, self.command))
+        if handler is None:
+            return json_reply(404, {"error": "unknown operator endpoint %s %s" % (self.command, path)})
+        return handler(self.sandbox, data, query)
 
     # --- the emulated APIs ---------------------------------------------------------------------------
 
     def _classify(self, path, query, body):
-        """-> (api, operation, context) for the request log, fault matching and processing."""
+        """-> the Call (api, interface, operation, context) for the request log, faults and processing."""
         if path == A.ISPRING_TOKEN_PATH:
-            return "ispring", "token", None
+            return Call("ispring", "token", "token")
         if path == A.ISPRING_SOAP_PATH:
             parsed = ispring.parse_soap(body) if self.command == "POST" else None
-            return "ispring", parsed.method if parsed else None, parsed
+            return Call("ispring", "soap", parsed.method if parsed else None, parsed)
+        rest = ispring_rest.classify(self.command, path, query)
+        if rest is not None:
+            return Call("ispring", "rest", rest.operation, rest)
         service = edubrite.service_of(path)
         if service is not None:
             params = edubrite.parse_form(body, query, self.headers.get("Content-Type"))
             if service == "connect":
-                return "edubrite", "connect", (service, params)
-            return "edubrite", (params.get("dispatch") or "").strip() or None, (service, params)
-        return None, None, None
+                return Call("edubrite", None, "connect", (service, params))
+            return Call("edubrite", None, (params.get("dispatch") or "").strip() or None, (service, params))
+        return Call(None, None, None)
 
     def _api(self, path, query, body):
         sb = self.sandbox
         started = time.time()
+        slot = _Slot(sb)
+        limit = sb.config.rate_limit_concurrency
+        limited = bool(limit) and slot.count > limit
+        if limited:
+            slot.release()  # a refused request holds no place
         try:
-            api, operation, ctx = self._classify(path, query, body)
+            self._api_call(path, query, body, started, slot, limited)
+        finally:
+            slot.release()
+
+    def _api_call(self, path, query, body, started, slot, limited):
+        try:
+            call = self._classify(path, query, body)
         except Exception:  # never crash
             traceback.print_exc()
-            api, operation, ctx = None, None, None
+            slot.release()
             self._send(text_reply(500, "Internal Server Error"))
             return
-        entry = {
-            "method": self.command,
-            "path": path,
-            "operation": operation,
-            "api": api,
-            "time": started,
-            "status": None,
-            "fault": None,
-            "duration": None,
-        }
-        if api == "ispring" and operation != "token":
-            entry["soap_action"] = self.headers.get("SOAPAction")
-            entry["body"] = body[:LOG_BODY_CHARS].decode("utf-8", "replace")
-        elif api == "edubrite":
-            params = dict(ctx[1])
-            if "password" in params:
-                params["password"] = "********"
-            entry["params"] = params
-            entry["real_uname"] = self.headers.get("REAL_UNAME")
-        sb.add_log(entry)
-        reply = None
+        entry = self._log_entry(path, started, call, body, slot.count)
+        self.sandbox.add_log(entry)
         try:
-            if sb.config.latency_ms > 0:
-                time.sleep(sb.config.latency_ms / 1000.0)
-            rule = sb.pick_fault(api, operation)
-            if rule is not None:
-                entry["fault"] = rule.kind
-            try:
-                reply = self._apply_fault(rule, api, operation)
-                if reply is None:
-                    if rule is not None and rule.kind == "slow":
-                        time.sleep(rule.seconds)
-                    reply = self._process(api, operation, ctx, path, query, body, rule)
-            except _Dropped:
-                raise
-            except Exception:
-                traceback.print_exc()
-                reply = text_reply(500, "Internal Server Error")
+            if limited:
+                entry["fault"] = "rate_limit"
+                reply = text_reply(429, "429 Too Many Requests", [("Retry-After", str(A.RATE_LIMIT_RETRY_AFTER))])
+            else:
+                reply = self._respond(entry, call, query, body)
+            slot.release()
             self._send(reply)
             entry["status"] = reply.status
         except _Dropped:
@@ -462,6 +683,54 @@ class Handler(BaseHTTPRequestHandler):
         finally:
             entry["duration"] = round(time.time() - started, 6)
             self._log_line(entry)
+
+    def _log_entry(self, path, started, call, body, concurrent):
+        entry = {
+            "method": self.command,
+            "path": path,
+            "operation": call.operation,
+            "api": call.api,
+            "interface": call.interface,
+            "time": started,
+            "status": None,
+            "fault": None,
+            "duration": None,
+            "concurrent": concurrent,
+        }
+        if call.interface == "soap":
+            entry["soap_action"] = self.headers.get("SOAPAction")
+            entry["body"] = body[:LOG_BODY_CHARS].decode("utf-8", "replace")
+        elif call.interface == "rest":
+            entry["query"] = call.ctx.query
+            entry["body"] = body[:LOG_BODY_CHARS].decode("utf-8", "replace")
+        elif call.api == "edubrite":
+            params = dict(call.ctx[1])
+            if "password" in params:
+                params["password"] = "********"
+            entry["params"] = params
+            entry["real_uname"] = self.headers.get("REAL_UNAME")
+        return entry
+
+    def _respond(self, entry, call, query, body):
+        """The reply to an API request: latency, then a fault rule if one fires, else the API."""
+        sb = self.sandbox
+        if sb.config.latency_ms > 0:
+            time.sleep(sb.config.latency_ms / 1000.0)
+        rule = sb.pick_fault(call.api, call.operation, call.interface)
+        if rule is not None:
+            entry["fault"] = rule.kind
+        try:
+            reply = self._apply_fault(rule, call)
+            if reply is None:
+                if rule is not None and rule.kind == "slow":
+                    time.sleep(rule.seconds)
+                reply = self._process(call, query, body, rule)
+        except _Dropped:
+            raise
+        except Exception:
+            traceback.print_exc()
+            reply = text_reply(500, "Internal Server Error")
+        return reply
 
     def _log_line(self, entry):
         if self.sandbox.config.quiet:
@@ -480,55 +749,28 @@ class Handler(BaseHTTPRequestHandler):
         )
         sys.stderr.flush()
 
-    def _apply_fault(self, rule, api, operation):
+    def _apply_fault(self, rule, call):
         if rule is None:
             return None
-        kind = rule.kind
-        if kind == "status":
-            headers = [("Retry-After", str(rule.retry_after))] if rule.retry_after is not None else []
-            return text_reply(rule.code, "%d %s" % (rule.code, STATUS_TEXT.get(rule.code, "Error")), headers)
-        if kind == "drop":
-            raise _Dropped()
-        if kind == "fail_write":
-            return text_reply(500, "Internal Server Error")
-        if kind == "html":
-            title = "%d %s" % (rule.code, STATUS_TEXT.get(rule.code, "Error"))
-            return Reply(
-                rule.code,
-                "<!DOCTYPE html>\n<html><head><title>%s</title></head><body><h1>%s</h1>"
-                "<p>The upstream server did not answer.</p><hr><center>nginx</center>"
-                "</body></html>\n" % (title, title),
-                "text/html; charset=utf-8",
-            )
-        if kind == "malformed":
-            if operation == "token":
-                return Reply(200, '{"access_token": "abc', "application/json")
-            if api == "ispring":
-                return Reply(200, ispring.malformed_xml(operation), A.SOAP_CONTENT_TYPE)
-            return Reply(200, edubrite.malformed_xml(), A.EDUBRITE_CONTENT_TYPE)
-        if kind in ("xxe", "bomb"):
-            if api == "ispring":
-                return Reply(200, ispring.hostile_xml(operation, kind), A.SOAP_CONTENT_TYPE)
-            return Reply(200, edubrite.hostile_xml(kind), A.EDUBRITE_CONTENT_TYPE)
-        return None  # slow, expire_auth, task_failed: processed with the rule in effect
+        make = FAULT_REPLIES.get(rule.kind)
+        return make(rule, call, self.sandbox.config) if make else None  # slow, expire_auth, task_failed
 
-    def _process(self, api, operation, ctx, path, query, body, rule):
+    def _process(self, call, query, body, rule):
         sb = self.sandbox
         expire = rule is not None and rule.kind == "expire_auth"
-        if api == "ispring":
+        task_failed = rule is not None and rule.kind == "task_failed"
+        if call.interface == "rest":
+            with sb.lock:
+                return sb.rest.handle(call.ctx, body, self.headers.get("Authorization"), expire, task_failed)
+        if call.api == "ispring":
             if self.command != "POST":
                 return text_reply(405, "Method Not Allowed", [("Allow", "POST")])
             with sb.lock:
-                if operation == "token":
+                if call.operation == "token":
                     return sb.ispring.token(body, query)
-                return sb.ispring.soap(
-                    ctx,
-                    self.headers.get("SOAPAction"),
-                    expire_auth=expire,
-                    task_failed=rule is not None and rule.kind == "task_failed",
-                )
-        if api == "edubrite":
-            service, params = ctx
+                return sb.ispring.soap(call.ctx, self.headers.get("SOAPAction"), expire, task_failed)
+        if call.api == "edubrite":
+            service, params = call.ctx
             cookies = edubrite.parse_cookies(self.headers.get("Cookie"))
             with sb.lock:
                 return sb.edubrite.call(service, params, cookies, self.headers.get("REAL_UNAME"), expire_auth=expire)

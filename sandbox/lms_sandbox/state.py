@@ -21,6 +21,7 @@ BENCH_COURSE_MODULES = 4
 BENCH_DEPARTMENT_ID = "00000000-0000-4000-8000-0000000000d1"
 BENCH_PROGRAM_ID = "bench-program"
 BENCH_PROGRAM_EXT_ID = "BENCH"
+BENCH_MEMBER_START_DATE = 1704067200000  # 2024-01-01T00:00:00Z, the startDate of --scale-members members
 
 
 class FixtureError(ValueError):
@@ -44,6 +45,31 @@ def bench_member_name(i):
     return "member%05d" % i
 
 
+# An iSpring enrollment record: these fields, with these defaults (a fixture may set any of them).
+ENROLLMENT_FIELDS = {
+    "accessDate": None,
+    "dueDate": None,
+    "passedModules": 0,
+    "completionStatus": "not_started",
+    "completionDate": None,
+    "awardedScore": A.DEFAULT_AWARDED_SCORE,
+    "enrollmentTypeGroup": A.ENROLLED_BY_ADMIN,
+    "dueDateType": None,  # None: due_date when there is a dueDate, else unlimited
+    "duePeriod": None,
+    "lockAfterDueDate": False,
+}
+
+
+def enrollment_record(enrollmentId, courseId, learnerId, **fields):
+    rec = {"enrollmentId": enrollmentId, "courseId": courseId, "learnerId": learnerId}
+    rec.update(ENROLLMENT_FIELDS)
+    rec.update(fields)
+    rec["passedModules"] = int(rec["passedModules"])
+    if rec["dueDateType"] is None:
+        rec["dueDateType"] = "due_date" if rec["dueDate"] else "unlimited"
+    return rec
+
+
 class IspringState:
     def __init__(self, fixture, scale=0):
         fx = copy.deepcopy(fixture or {})
@@ -60,77 +86,74 @@ class IspringState:
         self.by_course = {}  # courseId -> [enrollmentId]
         self.tasks = {}
         self.next_task_id = A.FIRST_TASK_ID
+        self.enrollment_seq = 0  # enrollments made through the API
 
-        names = {}
-        for dep in fx.get("departments") or ():
-            rec = {"departmentId": str(dep["departmentId"]), "name": dep.get("name"), "parentId": None}
-            self.departments[rec["departmentId"]] = rec
-            if rec["name"]:
-                names[rec["name"]] = rec["departmentId"]
-        for dep in fx.get("departments") or ():
-            parent = dep.get("parentId") or dep.get("parent")
-            if parent:
-                self.departments[str(dep["departmentId"])]["parentId"] = names.get(parent, parent)
-        self._dep_names = names
-
+        self._dep_names = self._load_departments(fx.get("departments") or ())
         for user in fx.get("users") or ():
             self._add_user(user)
-
         for adm in fx.get("administrators") or ():
-            user = self._user_ref(adm, "administrator")
-            rec = {
-                "userId": user["userId"],
-                "login": user["login"],
-                "role": adm["role"],
-                "roleName": adm.get("roleName"),
-                "departments": [names.get(d, d) for d in adm.get("departments") or ()],
-                "canEditCourses": list(adm.get("canEditCourses") or ()),
-            }
-            if rec["role"] == A.ROLE_DEPARTMENT_ADMIN or (rec["role"] == A.ROLE_CUSTOM and rec["departments"]):
-                rec["scope"] = A.sub_departments(self.departments, rec["departments"])
-            else:
-                rec["scope"] = None
-            self.admins[user["userId"]] = rec
-
+            self._load_admin(adm)
         for cli in fx.get("api_clients") or ():
             user = self._user_ref(cli, "API client")
             self.clients[str(cli["client_id"])] = {"secret": str(cli["client_secret"]), "userId": user["userId"]}
         for tok in fx.get("permanent_tokens") or ():
             user = self._user_ref(tok, "permanent token")
             self.permanent_tokens[str(tok["token"])] = user["userId"]
-
         for course in fx.get("courses") or ():
             rec = {
                 "courseId": str(course["courseId"]),
                 "title": course.get("title", ""),
                 "modules": int(course.get("modules", 1)),
+                "defaultDuePeriod": course.get("defaultDuePeriod"),
             }
             self.courses[rec["courseId"]] = rec
             self.by_course[rec["courseId"]] = []
-
         for enr in fx.get("enrollments") or ():
-            learner_id = enr.get("learnerId")
-            if not learner_id:
-                login = enr.get("learner")
-                if login not in self.users_by_login:
-                    raise FixtureError("enrollment %s: unknown learner %r" % (enr.get("enrollmentId"), login))
-                learner_id = self.users_by_login[login]["userId"]
-            self._add_enrollment(
-                {
-                    "enrollmentId": str(enr["enrollmentId"]),
-                    "courseId": str(enr["courseId"]),
-                    "learnerId": str(learner_id),
-                    "accessDate": enr.get("accessDate"),
-                    "dueDate": enr.get("dueDate"),
-                    "passedModules": int(enr.get("passedModules", 0)),
-                    "completionStatus": enr.get("completionStatus", "not_started"),
-                    "completionDate": enr.get("completionDate"),
-                    "awardedScore": enr.get("awardedScore", A.DEFAULT_AWARDED_SCORE),
-                }
-            )
-
+            self._load_enrollment(enr)
         if scale:
             self._add_scale(scale)
+
+    def _load_departments(self, departments):
+        """Departments by id; returns name -> id (a fixture may name a parent or a user's department)."""
+        names = {}
+        for dep in departments:
+            rec = {"departmentId": str(dep["departmentId"]), "name": dep.get("name"), "parentId": None}
+            self.departments[rec["departmentId"]] = rec
+            if rec["name"]:
+                names[rec["name"]] = rec["departmentId"]
+        for dep in departments:
+            parent = dep.get("parentId") or dep.get("parent")
+            if parent:
+                self.departments[str(dep["departmentId"])]["parentId"] = names.get(parent, parent)
+        return names
+
+    def _load_admin(self, adm):
+        names = self._dep_names
+        user = self._user_ref(adm, "administrator")
+        rec = {
+            "userId": user["userId"],
+            "login": user["login"],
+            "role": adm["role"],
+            "roleName": adm.get("roleName"),
+            "departments": [names.get(d, d) for d in adm.get("departments") or ()],
+            "canEditCourses": list(adm.get("canEditCourses") or ()),
+        }
+        if rec["role"] == A.ROLE_DEPARTMENT_ADMIN or (rec["role"] == A.ROLE_CUSTOM and rec["departments"]):
+            rec["scope"] = A.sub_departments(self.departments, rec["departments"])
+        else:
+            rec["scope"] = None
+        self.admins[user["userId"]] = rec
+
+    def _load_enrollment(self, enr):
+        learner_id = enr.get("learnerId")
+        if not learner_id:
+            login = enr.get("learner")
+            if login not in self.users_by_login:
+                raise FixtureError("enrollment %s: unknown learner %r" % (enr.get("enrollmentId"), login))
+            learner_id = self.users_by_login[login]["userId"]
+        fields = {k: enr[k] for k in ENROLLMENT_FIELDS if k in enr}
+        fields.update(enrollmentId=str(enr["enrollmentId"]), courseId=str(enr["courseId"]), learnerId=str(learner_id))
+        self._add_enrollment(enrollment_record(**fields))
 
     def _add_user(self, user):
         dep = user.get("departmentId") or self._dep_names.get(user.get("department"), user.get("department"))
@@ -172,6 +195,7 @@ class IspringState:
             "courseId": BENCH_COURSE_ID,
             "title": "Benchmark course",
             "modules": BENCH_COURSE_MODULES,
+            "defaultDuePeriod": None,
         }
         self.by_course[BENCH_COURSE_ID] = []
         for i in range(1, n + 1):
@@ -188,18 +212,31 @@ class IspringState:
                 }
             )
             self._add_enrollment(
-                {
-                    "enrollmentId": "00000000-0000-4000-b000-%012d" % i,
-                    "courseId": BENCH_COURSE_ID,
-                    "learnerId": user["userId"],
-                    "accessDate": "2024-01-01T00:00:00Z",
-                    "dueDate": None,
-                    "passedModules": BENCH_COURSE_MODULES // 2,
-                    "completionStatus": "in_progress",
-                    "completionDate": None,
-                    "awardedScore": 0,
-                }
+                enrollment_record(
+                    enrollmentId="00000000-0000-4000-b000-%012d" % i,
+                    courseId=BENCH_COURSE_ID,
+                    learnerId=user["userId"],
+                    accessDate="2024-01-01T00:00:00Z",
+                    passedModules=BENCH_COURSE_MODULES // 2,
+                    completionStatus="in_progress",
+                )
             )
+
+    def new_enrollment(self, course_id, learner_id, **fields):
+        """An enrollment made through the API (REST EnrollLearnersInCourses): not started, progress 0."""
+        self.enrollment_seq += 1
+        rec = enrollment_record(
+            enrollmentId=A.NEW_ENROLLMENT_ID_FORMAT % self.enrollment_seq,
+            courseId=course_id,
+            learnerId=learner_id,
+            **fields,
+        )
+        self._add_enrollment(rec)
+        return rec
+
+    def remove_enrollment(self, enrollment_id):
+        rec = self.enrollments.pop(enrollment_id)
+        self.by_course[rec["courseId"]].remove(enrollment_id)
 
     # --- views -------------------------------------------------------------------------------
 
@@ -242,7 +279,7 @@ class IspringState:
 
 
 class EdubriteState:
-    def __init__(self, fixture, scale=0):
+    def __init__(self, fixture, scale=0, scale_members=0):
         fx = copy.deepcopy(fixture or {})
         self.site = fx.get("site", "demo")
         self.api_users = {str(u["username"]): str(u["password"]) for u in fx.get("api_users") or ()}
@@ -269,21 +306,26 @@ class EdubriteState:
                     quit=bool(mem.get("quit", False)),
                 )
         if scale:
-            self._add_program({"id": BENCH_PROGRAM_ID, "extId": BENCH_PROGRAM_EXT_ID, "name": "Benchmark program"})
-            for i in range(1, scale + 1):
-                name = bench_member_name(i)
-                self._add_user(
-                    {
-                        "id": "00000000-0000-4000-c000-%012d" % i,
-                        "userName": name,
-                        "openId": "oid-%s" % name,
-                        "email": "%s@example.com" % name,
-                        "firstName": "Member",
-                        "lastName": "%05d" % i,
-                        "siteRole": "STUDENT",
-                        "status": "ACTIVE",
-                    }
-                )
+            self._add_scale(scale, scale_members)
+
+    def _add_scale(self, scale, scale_members):
+        prog = self._add_program({"id": BENCH_PROGRAM_ID, "extId": BENCH_PROGRAM_EXT_ID, "name": "Benchmark program"})
+        for i in range(1, scale + 1):
+            name = bench_member_name(i)
+            user = self._add_user(
+                {
+                    "id": "00000000-0000-4000-c000-%012d" % i,
+                    "userName": name,
+                    "openId": "oid-%s" % name,
+                    "email": "%s@example.com" % name,
+                    "firstName": "Member",
+                    "lastName": "%05d" % i,
+                    "siteRole": "STUDENT",
+                    "status": "ACTIVE",
+                }
+            )
+            if i <= scale_members:  # --scale-members: the first M are members, in order
+                prog["members"][user["id"]] = new_member(user["id"], startDate=BENCH_MEMBER_START_DATE)
 
     def _add_user(self, user):
         rec = {

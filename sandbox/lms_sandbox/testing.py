@@ -32,6 +32,27 @@ SANDBOX_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _LISTENING = re.compile(r"LMS sandbox listening on (\S+)")
 
 
+# Run-time settings that are also keywords of Sandbox() (the CLI flag is --name-with-dashes).
+FORM_SETTINGS = (
+    "ispring_list_layout",
+    "ispring_namespace",
+    "ispring_namespace_strict",
+    "ispring_expired_token",
+    "edubrite_connect_body",
+    "edubrite_paging",
+    "edubrite_member_layout",
+    "edubrite_member_dates",
+    "edubrite_list_ext_id",
+    "rate_limit_concurrency",
+)
+
+
+def _cli_value(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
 class SandboxError(RuntimeError):
     pass
 
@@ -53,6 +74,8 @@ class Sandbox:
         host="127.0.0.1",
         startup_timeout=20,
         extra_args=(),
+        scale_members=0,
+        **forms,
     ):
         self.port, self.tls, self.host = port, tls, host
         self.cert_dir = cert_dir or (tempfile.mkdtemp(prefix="lms-sandbox-cert-") if tls else None)
@@ -74,6 +97,13 @@ class Sandbox:
             "--scale",
             str(scale),
         ]
+        if scale_members:
+            self.args += ["--scale-members", str(scale_members)]
+        for name, value in forms.items():
+            if name not in FORM_SETTINGS:
+                raise TypeError("Sandbox() got an unexpected keyword argument %r" % name)
+            if value is not None:
+                self.args += ["--" + name.replace("_", "-"), _cli_value(value)]
         if fixture:
             self.args += ["--fixture", str(fixture)]
         if tls:
@@ -176,6 +206,10 @@ class Sandbox:
     def token_url(self):
         return self.url + "/api/v3/token"
 
+    def rest_url(self, path):
+        """A REST call's URL, e.g. sb.rest_url("/learners/results")."""
+        return self.url + path
+
     def edubrite_url(self, service):
         return "%s/oltpublish/site/%s.do" % (self.url, service)
 
@@ -195,9 +229,10 @@ class Sandbox:
     def state(self):
         return self._call("GET", "/_sandbox/state")
 
-    def requests(self, api=None, operation=None):
-        """The request log, oldest first; optionally only one api and/or operation."""
-        query = urllib.parse.urlencode({k: v for k, v in (("api", api), ("operation", operation)) if v})
+    def requests(self, api=None, operation=None, interface=None):
+        """The request log, oldest first; optionally only one api, operation and/or interface."""
+        wanted = (("api", api), ("operation", operation), ("interface", interface))
+        query = urllib.parse.urlencode({k: v for k, v in wanted if v})
         return self._call("GET", "/_sandbox/requests" + ("?" + query if query else ""))
 
     def secrets(self):
@@ -223,7 +258,8 @@ class Sandbox:
         return self._call("POST", "/_sandbox/latency", {"ms": ms})
 
     def settings(self, **values):
-        """Change run-time settings (task_delay, token_ttl, session_ttl, max_sessions, latency_ms)."""
+        """Change run-time settings (task_delay, token_ttl, session_ttl, max_sessions, latency_ms and
+        FORM_SETTINGS); with no argument, return them all."""
         if not values:
             return self._call("GET", "/_sandbox/settings")
         return self._call("POST", "/_sandbox/settings", values)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 
 import pytest
 import requests
@@ -29,7 +30,9 @@ E_KWONG_2 = "9e4b7c30-c1ae-11ea-8592-a6eabe180103"
 SEED_TOKEN = "p-1sJDjmULL5DdpXPJTcbm4jVIaWVHvNmrjAxATRbNE"
 PROGRAM = "xxxx-xxxx-xxxx-xxxx"
 PROGRAM2 = "yyyy-yyyy-yyyy-yyyy"
-BODY_NS = "https://ispringlearn.com/go/services/api/soap"
+HTTP_BODY_NS = "http://ispringlearn.com/go/services/api/soap"  # contract 1.1 r2: what clients send
+HTTPS_BODY_NS = "https://ispringlearn.com/go/services/api/soap"  # the seed's
+BODY_NS = HTTP_BODY_NS
 HTTP_ENV_NS = "http://schemas.xmlsoap.org/soap/envelope/"
 HTTPS_ENV_NS = "https://schemas.xmlsoap.org/soap/envelope/"
 
@@ -86,12 +89,12 @@ def text_of(root, name):
     return None if el is None else el.text
 
 
-def soap_body(method, inner, token=SEED_TOKEN, env_ns=HTTP_ENV_NS):
+def soap_body(method, inner, token=SEED_TOKEN, env_ns=HTTP_ENV_NS, body_ns=BODY_NS):
     creds = "<credentials><token>%s</token></credentials>" % token if token is not None else ""
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n<soap:Envelope xmlns:soap="%s"><soap:Body>'
         '<%sRequest xmlns="%s">%s%s</%sRequest></soap:Body></soap:Envelope>'
-        % (env_ns, method, BODY_NS, creds, inner, method)
+        % (env_ns, method, body_ns, creds, inner, method)
     )
 
 
@@ -104,9 +107,9 @@ def soap_raw(sb, body, action=None, timeout=10, session=None):
     return (session or requests).post(sb.soap_url, data=body, headers=headers, timeout=timeout)
 
 
-def soap(sb, method, inner="", token=SEED_TOKEN, action=True, env_ns=HTTP_ENV_NS):
+def soap(sb, method, inner="", token=SEED_TOKEN, action=True, env_ns=HTTP_ENV_NS, body_ns=BODY_NS):
     """-> (http status, parsed root)."""
-    r = soap_raw(sb, soap_body(method, inner, token, env_ns), method if action else None)
+    r = soap_raw(sb, soap_body(method, inner, token, env_ns, body_ns), method if action else None)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     return r.status_code, etree.fromstring(r.content, parser)
 
@@ -131,6 +134,23 @@ def update_status(sb, enrollments, status="complete", date="2024-05-01", course=
 
 def enrollment(sb, eid):
     return next(e for e in sb.state()["ispring"]["enrollments"] if e["enrollmentId"] == eid)
+
+
+def rest(sb, method, path, token=SEED_TOKEN, params=None, json=None, headers=None, **kw):
+    """A REST call with `Authorization: Bearer <token>` (token None: no header) -> requests.Response."""
+    hdrs = {"Accept": "application/json"}
+    if token is not None:
+        hdrs["Authorization"] = "Bearer %s" % token
+    hdrs.update(headers or {})
+    return requests.request(method, sb.url + path, params=params, json=json, headers=hdrs, timeout=10, **kw)
+
+
+def wait_until(predicate, timeout=5):
+    deadline = time.time() + timeout
+    while not predicate():
+        if time.time() > deadline:
+            raise AssertionError("timed out waiting")
+        time.sleep(0.05)
 
 
 # --- EduBrite helpers ------------------------------------------------------------------------------

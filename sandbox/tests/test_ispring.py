@@ -154,6 +154,9 @@ def test_token_expiry():
 
 
 def test_seed_sample_request_verbatim(sb):
+    # The seed's reply namespace (https) is the run-time form ispring_namespace=https; see
+    # test_reply_namespace_default_http for the r2 default.
+    sb.settings(ispring_namespace="https")
     r = soap_raw(sb, SEED_REQUEST.encode("utf-8"), action="updateCourseStatus")
     assert r.status_code == 200, r.text
     assert r.headers["Content-Type"].startswith("text/xml")
@@ -170,6 +173,18 @@ def test_seed_sample_request_verbatim(sb):
     assert enr["completionStatus"] == "complete"
     assert enr["completionDate"] == "2020-07-22T00:00:00Z"
     assert enr["progress"] == 25  # unchanged: a manual completion
+
+
+def test_reply_namespace_default_http(sb):
+    # contract 1.1 r2 [evidence]: the body namespace is http:// by default; the shape is the seed's.
+    r = soap_raw(sb, SEED_REQUEST.encode("utf-8"), action="updateCourseStatus")
+    got = etree.fromstring(r.content)
+    want = etree.fromstring(SEED_RESPONSE.encode("utf-8").replace(b"https://ispringlearn", b"http://ispringlearn"))
+    assert shape(got) == shape(want)
+    assert got.nsmap == {
+        "SOAP-ENV": "https://schemas.xmlsoap.org/soap/envelope/",
+        "ns1": "http://ispringlearn.com/go/services/api/soap",
+    }
 
 
 # --- SOAP framing errors ---------------------------------------------------------------------------------

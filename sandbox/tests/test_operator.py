@@ -489,7 +489,7 @@ def test_chunked_request_body(sb):
     assert r.status_code == 500 and fault_of(etree.fromstring(r.content)) == "Wrong parameters"
 
 
-# --- TLS ----------------------------------------------------------------------------------------------------------------
+# --- TLS --------------------------------------------------------------------------------------------------------------
 
 
 def test_tls(tmp_path):
@@ -516,7 +516,7 @@ def test_tls(tmp_path):
         assert requests.get(sb.url + "/_sandbox/health", verify=str(cert)).status_code == 200  # still serving
 
 
-# --- the process ---------------------------------------------------------------------------------------------------------
+# --- the process ------------------------------------------------------------------------------------------------------
 
 
 def test_sigterm_exits_zero():

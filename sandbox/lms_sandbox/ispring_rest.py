@@ -1,0 +1,502 @@
+"""iSpring Learn: the REST interface (contract section 1.3a; the vendor's OpenAPI file is the authority).
+
+Same base URL, state, tokens and task ids as the SOAP API (ispring.py): a change made over one
+interface is seen over the other.  Everything here runs with the sandbox lock held.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import time
+import uuid
+from urllib.parse import parse_qs
+
+from . import assumptions as A
+from .ispring import SoapFault, page
+from .reply import Reply, json_reply
+
+# (method, path pattern, operationId) as the OpenAPI file names them.  Literal paths before patterns.
+ROUTES = (
+    ("POST", "/statistics/course", "UpdateCourseStatus"),
+    ("GET", "/learners/results", "ListLearnerResults"),
+    ("GET", "/users", "ListUsers"),
+    ("GET", "/enrollment", "GetEnrollments"),
+    ("POST", "/enrollment", "EnrollLearnersInCourses"),
+    ("GET", "/enrollments", "ListEnrollments"),
+    ("POST", "/enrollments", "ListEnrollmentsByPost"),
+    ("POST", "/enrollment/delete", "Unenroll"),
+    ("GET", "/task/{taskId}/status", "GetTaskStatus"),
+    ("GET", "/enrollment/{enrollmentId}", "GetEnrollment"),
+    ("POST", "/enrollment/{enrollmentId}", "ChangeEnrollment"),
+)
+_RFC3339 = re.compile(A.RFC3339_RE)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _match(pattern, path):
+    """Path parameters when `path` fits `pattern`, else None."""
+    want, got = pattern.strip("/").split("/"), path.strip("/").split("/")
+    if len(want) != len(got) or not path.startswith("/"):
+        return None
+    params = {}
+    for w, g in zip(want, got, strict=True):
+        if w.startswith("{"):
+            if not g:
+                return None
+            params[w[1:-1]] = g
+        elif w != g:
+            return None
+    return params
+
+
+class RestRequest:
+    """A request to a REST path: operationId (None when the method is not one the path has)."""
+
+    __slots__ = ("method", "operation", "params", "query", "allow")
+
+    def __init__(self, method, operation, params, query, allow):
+        self.method, self.operation, self.params, self.query, self.allow = method, operation, params, query, allow
+
+
+def classify(method, path, query):
+    """The RestRequest for a REST path, or None when the path is none of the REST calls."""
+    allow = []
+    for verb, pattern, operation in ROUTES:
+        params = _match(pattern, path)
+        if params is None:
+            continue
+        if verb == method:
+            return RestRequest(method, operation, params, parse_qs(query or "", keep_blank_values=True), allow)
+        allow.append(verb)
+    if allow:
+        return RestRequest(method, None, {}, parse_qs(query or "", keep_blank_values=True), sorted(set(allow)))
+    return None
+
+
+class RestError(Exception):
+    def __init__(self, status, message, headers=None):
+        Exception.__init__(self, message)
+        self.status, self.message, self.headers = status, message, headers
+
+    def reply(self):
+        return json_reply(self.status, {"code": self.status, "message": self.message}, self.headers)
+
+
+def bad(message):
+    return RestError(400, message)
+
+
+def _from_fault(fault):
+    status = A.REST_STATUS_OF_FAULT.get(fault.text, 400)
+    text = A.REST_UNAUTHORIZED_MESSAGE if status == 401 else fault.text
+    return RestError(status, "%s: %s" % (text, fault.detail) if fault.detail else text)
+
+
+def empty_reply(status):
+    return Reply(status, b"", None)
+
+
+# --- reading parameters ----------------------------------------------------------------------------
+
+
+def query_list(query, name):
+    """An array query parameter: repeated `name=` or `name[]=` (empty values dropped)."""
+    values = query.get(name, []) + query.get(name + "[]", [])
+    return [v.strip() for v in values if v.strip()]
+
+
+def query_one(query, name):
+    values = query.get(name)
+    return values[-1] if values else None
+
+
+def refuse_not_emulated(query, names):
+    for key in query:
+        base = key.split("[", 1)[0]
+        if base in names:
+            raise bad("%s: this filter is documented but not emulated by the sandbox" % base)
+
+
+def _string(data, name, required=False):
+    value = data.get(name)
+    if value is None:
+        if required:
+            raise bad("%s is required" % name)
+        return None
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise bad("%s must be a non-empty string" % name)
+    return value.strip()
+
+
+def _id_list(data, name, required=False):
+    value = data.get(name)
+    if value is None and not required:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise bad("%s must be an array of ids" % name)
+    if required and not value:
+        raise bad("%s must not be empty" % name)
+    return [v.strip() for v in value]
+
+
+def _boolean(data, name):
+    value = data.get(name, False)
+    if not isinstance(value, bool):
+        raise bad("%s must be true or false" % name)
+    return value
+
+
+def _datetime(data, name):
+    """An RFC 3339 date-time -> UTC "YYYY-MM-DDTHH:MM:SSZ" (None when absent)."""
+    value = data.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _RFC3339.match(value):
+        raise bad("%s must be an RFC 3339 date-time with an offset, e.g. 2024-05-01T00:00:00Z" % name)
+    try:
+        moment = datetime.datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+    except ValueError:
+        raise bad("%s is not a valid date-time: %s" % (name, value)) from None
+    return moment.astimezone(datetime.timezone.utc).strftime(A.DATETIME_FORMAT)
+
+
+def _date(data, name, allow_datetime=False):
+    """A YYYY-MM-DD date (or, when allowed, a date-time) -> "YYYY-MM-DDT00:00:00Z" or the UTC date-time."""
+    value = data.get(name)
+    if value is None:
+        return None
+    if allow_datetime and isinstance(value, str) and "T" in value.upper():
+        return _datetime(data, name)
+    if not isinstance(value, str) or not _DATE.match(value):
+        raise bad("%s must be a date YYYY-MM-DD" % name)
+    try:
+        datetime.datetime.strptime(value, A.REST_DATE_FORMAT)
+    except ValueError:
+        raise bad("%s is not a valid date: %s" % (name, value)) from None
+    return value + "T00:00:00Z"
+
+
+def _score(data):
+    value = data.get("awardedScore")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
+        raise bad("awardedScore must be a number from 0 to 100")
+    return value
+
+
+def _plus_days(iso, days):
+    moment = datetime.datetime.strptime(iso, A.DATETIME_FORMAT) + datetime.timedelta(days=days)
+    return moment.strftime(A.DATETIME_FORMAT)
+
+
+def _today():
+    return time.strftime("%Y-%m-%dT00:00:00Z", time.gmtime())
+
+
+# --- records ---------------------------------------------------------------------------------------
+
+
+def _date_part(iso):
+    return iso[:10] if iso else iso
+
+
+def enrollment_json(enr):
+    """[doc schema Enrollment]."""
+    out = {
+        "enrollmentId": enr["enrollmentId"],
+        "courseId": enr["courseId"],
+        "learnerId": enr["learnerId"],
+        "accessDate": _date_part(enr.get("accessDate")),
+    }
+    if enr.get("dueDate"):
+        out["dueDate"] = _date_part(enr["dueDate"])
+    out["shouldLockAfterDueDate"] = bool(enr.get("lockAfterDueDate"))
+    out["enrollmentTypeGroup"] = enr.get("enrollmentTypeGroup", A.ENROLLED_BY_ADMIN)
+    return out
+
+
+def _role_id(role):
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "lms-sandbox:role:" + role))
+
+
+class RestApi:
+    def __init__(self, soap_api):
+        self.api = soap_api  # ispring.IspringApi: the state, tokens, tasks and checks are shared
+        self.state = soap_api.state
+
+    def handle(self, req, body, authorization, expire_auth=False, task_failed=False):
+        self.api.apply_due_tasks()
+        try:
+            if req.operation is None:
+                raise RestError(405, "Method Not Allowed", [("Allow", ", ".join(req.allow))])
+            admin = self._authenticate(authorization, expire_auth)
+            if not A.has_api_rights(admin):
+                raise RestError(403, A.FAULT_PERMISSION)
+            data = self._body(body) if req.method == "POST" else {}
+            return getattr(self, "_op_" + req.operation)(req, admin, data, task_failed)
+        except SoapFault as fault:
+            return _from_fault(fault).reply()
+        except RestError as err:
+            return err.reply()
+
+    def _authenticate(self, authorization, expire_auth):
+        scheme, _, token = (authorization or "").strip().partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise RestError(
+                401, "%s: an Authorization: Bearer <token> header is required" % A.REST_UNAUTHORIZED_MESSAGE
+            )
+        return self.state.admin_for(self.api.user_for_token(token.strip(), expire_auth))
+
+    @staticmethod
+    def _body(body):
+        try:
+            data = json.loads(body.decode("utf-8")) if body.strip() else None
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise bad("the request body is not JSON: %s" % exc) from None
+        if not isinstance(data, dict):
+            raise bad("the request body must be a JSON object")
+        return data
+
+    # --- tasks ---------------------------------------------------------------------------------
+
+    def _op_UpdateCourseStatus(self, req, admin, data, task_failed):
+        course_id = _string(data, "courseId", required=True)
+        enrollment_ids = _id_list(data, "enrollmentIds", required=True)
+        status = data.get("status")
+        if status not in A.REST_COURSE_STATUSES:
+            raise bad("status must be one of %s" % ", ".join(A.REST_COURSE_STATUSES))
+        completion_date = _datetime(data, "date")
+        if status in A.SET_STATUSES and completion_date is None:
+            raise bad("date is required when status is %s" % status)
+        reason, score = _string(data, "reason"), _score(data)
+        unique = self.api.check_targets(admin, course_id, enrollment_ids)
+        task_id = self.api.new_task(
+            admin,
+            task_failed,
+            courseId=course_id,
+            enrollmentIds=unique,
+            action=status,
+            date=data.get("date"),
+            completionDate=completion_date if status in A.SET_STATUSES else None,
+            reason=reason,
+            awardedScore=score,
+            interface="rest",
+        )
+        return json_reply(200, {"taskId": task_id})
+
+    def _op_GetTaskStatus(self, req, admin, data, task_failed):
+        raw = req.params["taskId"]
+        if not raw.isdigit():
+            raise bad("taskId must be an integer")
+        task = self.state.tasks.get(int(raw))
+        if task is None:
+            raise RestError(A.REST_NOT_FOUND_STATUS, "Task not found: %s" % raw)
+        return json_reply(200, {"status": A.REST_TASK_STATUS[task["status"]]})
+
+    # --- results and users ---------------------------------------------------------------------
+
+    def _op_ListLearnerResults(self, req, admin, data, task_failed):
+        q = req.query
+        refuse_not_emulated(q, A.REST_LEARNER_FILTERS_NOT_EMULATED)
+        course_ids, enrollment_ids = query_list(q, "courseIds"), query_list(q, "enrollmentIds")
+        user_ids = query_list(q, "userIds")
+        items = self.api.visible_enrollments(admin, course_ids, enrollment_ids, user_ids)
+        key = (admin["userId"], course_ids, enrollment_ids, user_ids)
+        rows, nxt = page(items, "RL", key, query_one(q, "pageSize"), query_one(q, "pageToken"))
+        return self._page_reply("results", [self._learner_json(e) for e in rows], nxt)
+
+    def _learner_json(self, enr):
+        """[doc schema LearnerResult]: the fields the sandbox has; completionDate and dueDate only when set."""
+        out = {
+            "userId": enr["learnerId"],
+            "courseId": enr["courseId"],
+            "courseTitle": self.state.courses[enr["courseId"]]["title"],
+            "enrollmentId": enr["enrollmentId"],
+            "accessDate": enr.get("accessDate"),
+        }
+        if enr.get("dueDate"):
+            out["dueDate"] = enr["dueDate"]
+        if enr.get("completionDate"):
+            out["completionDate"] = enr["completionDate"]
+        out["completionStatus"] = enr["completionStatus"]
+        out["awardedScore"] = enr.get("awardedScore") or A.DEFAULT_AWARDED_SCORE
+        out["progress"] = self.state.progress(enr)
+        out["isOverdue"] = A.is_overdue(enr, time.strftime(A.DATETIME_FORMAT, time.gmtime()))
+        return out
+
+    @staticmethod
+    def _page_reply(name, records, nxt):
+        out = {name: records}
+        if nxt:
+            out["nextPageToken"] = nxt
+        return json_reply(200, out)
+
+    def _op_ListUsers(self, req, admin, data, task_failed):
+        q = req.query
+        refuse_not_emulated(q, A.REST_USER_FILTERS_NOT_EMULATED)
+        items, key = self.api.listed_users(admin, query_list(q, "logins"), query_list(q, "emails"))
+        rows, nxt = page(items, "RU", key, query_one(q, "pageSize"), query_one(q, "pageToken"))
+        return self._page_reply("userProfiles", [self._user_json(u) for u in rows], nxt)
+
+    def _user_json(self, user):
+        """[doc schema User]; `fields` is an object [doc UserProfileFields]."""
+        st = self.state
+        adm = st.admin_for(user["userId"])
+        role = A.REST_ROLE[adm["role"] if adm else A.ROLE_LEARNER]
+        user_role = {"roleId": _role_id(role), "roleType": role}
+        if adm and adm.get("scope") is not None:
+            user_role["manageableDepartmentIds"] = sorted(adm["scope"])
+        return {
+            "userId": user["userId"],
+            "role": role,
+            "roleId": user_role["roleId"],
+            "departmentId": user["departmentId"],
+            "status": A.REST_USER_STATUS.get(user["status"], 3),
+            "fields": {
+                "login": user["login"],
+                "email": user["email"],
+                "firstName": user["firstName"],
+                "lastName": user["lastName"],
+            },
+            "addedDate": user.get("addedDate") or A.REST_USER_DEFAULT_DATE,
+            "lastLoginDate": user.get("lastLoginDate") or A.REST_USER_DEFAULT_DATE,
+            "userRoles": [user_role],
+            "subordination": {"subordinationType": "no_supervisor"},
+            "coSubordination": {"subordinationType": "no_supervisor"},
+        }
+
+    # --- enrollments -----------------------------------------------------------------------------
+
+    def _enrollment_filters(self, admin, course_ids, learner_ids, enrollment_ids):
+        return self.api.visible_enrollments(admin, course_ids, enrollment_ids, learner_ids)
+
+    def _op_GetEnrollments(self, req, admin, data, task_failed):
+        q = req.query
+        items = self._enrollment_filters(
+            admin, query_list(q, "courseIds"), query_list(q, "learnerIds"), query_list(q, "enrollmentIds")
+        )
+        return json_reply(200, {"enrollments": [enrollment_json(e) for e in items]})
+
+    def _op_ListEnrollments(self, req, admin, data, task_failed):
+        q = req.query
+        filters = (query_list(q, "courseIds"), query_list(q, "learnerIds"), query_list(q, "enrollmentIds"))
+        return self._enrollments_page(admin, filters, query_one(q, "pageSize"), query_one(q, "pageToken"))
+
+    def _op_ListEnrollmentsByPost(self, req, admin, data, task_failed):
+        filters = tuple(_id_list(data, name) for name in ("courseIds", "learnerIds", "enrollmentIds"))
+        token = data.get("pageToken")
+        return self._enrollments_page(admin, filters, data.get("pageSize"), None if token is None else str(token))
+
+    def _enrollments_page(self, admin, filters, size, token):
+        items = self._enrollment_filters(admin, *filters)
+        rows, nxt = page(items, "RE", (admin["userId"],) + filters, size, token)
+        return self._page_reply("enrollments", [enrollment_json(e) for e in rows], nxt)
+
+    def _op_GetEnrollment(self, req, admin, data, task_failed):
+        return json_reply(200, enrollment_json(self._own_enrollment(admin, req.params["enrollmentId"])))
+
+    def _own_enrollment(self, admin, enrollment_id):
+        enr = self.state.enrollments.get(enrollment_id)
+        if enr is None:
+            raise RestError(A.REST_NOT_FOUND_STATUS, "%s: %s" % (A.FAULT_UNKNOWN_ENROLLMENT, enrollment_id))
+        self._check_right(admin, enr["courseId"], enr["learnerId"])
+        return enr
+
+    def _check_right(self, admin, course_id, learner_id):
+        if not A.course_in_scope(admin, course_id):
+            raise RestError(403, "%s: no right on course %s" % (A.FAULT_PERMISSION, course_id))
+        if not A.user_in_scope(admin, self.state.users[learner_id]):
+            raise RestError(403, "%s: no right on learner %s" % (A.FAULT_PERMISSION, learner_id))
+
+    def _due(self, data, course_id, access_date):
+        """(dueDateType, dueDate, duePeriod) from a NewEnrollment / UpdateEnrollment body."""
+        kind = data.get("dueDateType")
+        if kind not in A.DUE_DATE_TYPES:
+            raise bad("dueDateType must be one of %s" % ", ".join(A.DUE_DATE_TYPES))
+        if kind == "due_date":
+            due = _date(data, "dueDate")
+            if due is None:
+                raise bad("dueDate is required when dueDateType is due_date")
+            return kind, due, None
+        if kind == "due_period":
+            period = data.get("duePeriod")
+            if isinstance(period, bool) or not isinstance(period, int) or period < 1:
+                raise bad("duePeriod must be an integer >= 1 when dueDateType is due_period")
+            return kind, _plus_days(access_date, period), period
+        if kind == "default":
+            period = self.state.courses[course_id].get("defaultDuePeriod")
+            return kind, _plus_days(access_date, period) if period else None, None
+        return kind, None, None
+
+    def _op_EnrollLearnersInCourses(self, req, admin, data, task_failed):
+        st = self.state
+        course_ids = _id_list(data, "courseIds", required=True)
+        learner_ids = _id_list(data, "learnerIds", required=True)
+        access = _date(data, "accessDate", allow_datetime=True) or _today()
+        for cid in course_ids:
+            if cid not in st.courses:
+                raise SoapFault(A.FAULT_UNKNOWN_CONTENT, "courseIds: %s" % cid)
+        for lid in learner_ids:
+            if lid not in st.users:
+                raise bad("learnerIds: unknown user %s" % lid)
+        dues = {cid: self._due(data, cid, access) for cid in course_ids}
+        lock = _boolean(data, "lockAfterDueDate")
+        for cid in course_ids:
+            for lid in learner_ids:
+                self._check_right(admin, cid, lid)
+        existing = {(e["courseId"], e["learnerId"]) for e in st.enrollments.values()}
+        for cid in dict.fromkeys(course_ids):
+            kind, due, period = dues[cid]
+            for lid in dict.fromkeys(learner_ids):
+                if (cid, lid) not in existing:
+                    st.new_enrollment(
+                        cid,
+                        lid,
+                        accessDate=access,
+                        dueDate=due,
+                        dueDateType=kind,
+                        duePeriod=period,
+                        lockAfterDueDate=lock,
+                    )
+        return empty_reply(201)
+
+    def _op_ChangeEnrollment(self, req, admin, data, task_failed):
+        enr = self._own_enrollment(admin, req.params["enrollmentId"])
+        access = _date(data, "accessDate", allow_datetime=True)
+        if access is None:
+            raise bad("accessDate is required")
+        kind, due, period = self._due(data, enr["courseId"], access)
+        lock = _boolean(data, "lockAfterDueDate")
+        enr.update(accessDate=access, dueDate=due, dueDateType=kind, duePeriod=period, lockAfterDueDate=lock)
+        return empty_reply(200)
+
+    def _op_Unenroll(self, req, admin, data, task_failed):
+        st = self.state
+        ids = list(dict.fromkeys(_id_list(data, "enrollmentIds", required=True)))
+        for eid in ids:
+            if eid not in st.enrollments:
+                raise SoapFault(A.FAULT_UNKNOWN_ENROLLMENT, "enrollmentIds: %s" % eid)
+        for eid in ids:
+            self._check_right(admin, st.enrollments[eid]["courseId"], st.enrollments[eid]["learnerId"])
+        for eid in ids:
+            st.remove_enrollment(eid)
+        return empty_reply(204)
+
+
+# --- hostile replies used by fault injection ---------------------------------------------------------
+
+_MALFORMED = {
+    "UpdateCourseStatus": {"taskId": 100027},
+    "GetTaskStatus": {"status": "complete"},
+    "ListLearnerResults": {"results": [{"userId": "x", "completionStatus": "complete"}]},
+    "ListUsers": {"userProfiles": [{"userId": "x", "fields": {"login": "x"}}]},
+}
+
+
+def malformed_json(operation):
+    """A truncated JSON reply (fault kind `malformed` on REST)."""
+    full = json.dumps(_MALFORMED.get(operation, {"enrollments": [{"enrollmentId": "x"}]}))
+    return full[: len(full) * 2 // 3]
