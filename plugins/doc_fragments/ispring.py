@@ -14,9 +14,20 @@ options:
       - If not set, the value of the E(ISPRING_API_URL) environment variable is used.
     type: str
     required: true
+  api:
+    description:
+      - The iSpring Learn interface to use - V(soap), the SOAP methods (C(updateCourseStatus) and
+        the listings), or V(rest), the REST API of the vendor's OpenAPI file (C(POST
+        /statistics/course), C(GET /learners/results), C(GET /users), C(GET /task/{taskId}/status)),
+        on the same host and with the same token. Results, idempotency and messages are the same.
+      - Only V(rest) sets the statuses V(passed), V(failed), V(incomplete) and an awarded score.
+      - If not set, the value of the E(ISPRING_API) environment variable is used.
+    type: str
+    choices: [soap, rest]
+    default: soap
   soap_url:
     description:
-      - Full URL of the iSpring Learn SOAP endpoint.
+      - Full URL of the iSpring Learn SOAP endpoint (O(api=soap)).
       - Defaults to O(api_url) followed by C(/api/v2/soap/2.0) (assumed; the vendor documents the
         path but not the host).
     type: str
@@ -50,4 +61,19 @@ options:
 notes:
   - Set the connection options once for all iSpring Learn modules with
     C(module_defaults) and the C(group/learnops.lms.ispring) action group.
+  - The iSpring Learn API needs the Business subscription.
+  - With client credentials the module renews the token when 80 % of its lifetime has passed, and
+    once more when the service refuses it (C(Authorization failed) or HTTP 401).
+  - "Documented by the vendor: the token endpoint C(/api/v3/token); the SOAP methods, their fault
+    strings and C(pageSize)/C(nextPageToken) paging; the REST calls of the vendor's OpenAPI file
+    (O(api=rest)), their JSON and C(ErrorResponse) errors."
+  - "Pointed to by public evidence, coded as such: the SOAP body namespace
+    C(http://ispringlearn.com/go/services/api/soap) (O(soap_namespace)); list items directly
+    under the result element or inside one wrapper (C(results), C(users), C(userProfiles),
+    C(enrollments)), named C(learnerResult) or C(result), C(userProfile) or C(user) - a listing in
+    any other layout fails the task with an excerpt, it never reads as no records."
+  - "Assumed, to check on a real tenant (each is one constant in C(module_utils/ispring_soap.py)
+    or C(ispring_rest.py)): the SOAP endpoint is O(api_url) + C(/api/v2/soap/2.0); an expired
+    token answers C(Authorization failed) or HTTP 401; a date is sent over REST as midnight UTC;
+    an unknown course answers C(Unknown content item) (a REST 400 with that message)."
 """

@@ -22,6 +22,7 @@ def ispring_spec(**module_options):
     """iSpring Learn connection options (doc fragment ``ispring``) plus the module's own."""
     spec = dict(
         api_url=dict(type="str", required=True, fallback=(env_fallback, ["ISPRING_API_URL"])),
+        api=dict(type="str", choices=["soap", "rest"], default="soap", fallback=(env_fallback, ["ISPRING_API"])),
         soap_url=dict(type="str"),
         soap_namespace=dict(type="str"),
         token=dict(type="str", no_log=True, fallback=(env_fallback, ["ISPRING_TOKEN"])),

@@ -5,11 +5,12 @@
 
 The wanted learners are validated, resolved to their current results in one course, compared
 with the contract's rule (lms-api-contract.md 1.7), and the learners that need a change are sent
-in groups that share status, date and reason.  Wire code stays in ``ispring.py``.
+in groups that share status, date, reason and score.  Wire code stays in ``ispring.py``.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from ansible_collections.learnops.lms.plugins.module_utils import dates, ispring
@@ -18,6 +19,16 @@ from ansible_collections.learnops.lms.plugins.module_utils.runner import NOTHING
 
 IDENTIFIERS = ("enrollment_id", "user_id", "login", "email")
 BY_NAME = ("login", "email")
+STATUSES = ("complete", "automatic", "passed", "failed", "incomplete")
+REST_ONLY = ("passed", "failed", "incomplete")  # 1.3a: what only POST /statistics/course sets
+# Which current statuses already satisfy a wanted one (1.7, and the same rule for the REST-only
+# statuses): complete is met by complete, passed and accepted; passed by passed and accepted.
+SATISFIED_BY = {
+    "complete": ispring.COMPLETED_STATUSES,
+    "passed": frozenset(("passed", "accepted")),
+    "failed": frozenset(("failed",)),
+    "incomplete": frozenset(("incomplete",)),
+}
 
 
 @dataclass(eq=False)
@@ -29,6 +40,7 @@ class Wanted:
     status: str
     date: str | None
     reason: str | None
+    awarded_score: float | None = None
     user_id: str | None = None  # given, or found for a login or email
 
     @property
@@ -37,7 +49,7 @@ class Wanted:
 
     @property
     def change(self):
-        return (self.status, self.date, self.reason)
+        return (self.status, self.date, self.reason, self.awarded_score)
 
 
 def wanted_learners(params):
@@ -60,16 +72,46 @@ def _wanted(position, item, params):
         status=item.get("status") or params["status"],
         date=None,
         reason=item.get("reason") or params["reason"],
+        awarded_score=_score(item, params),
         user_id=item[kind] if kind == "user_id" else None,
     )
-    if wanted.status == ispring.STATUS_COMPLETE:
+    _check_interface(wanted, params["api"])
+    if wanted.status != ispring.STATUS_AUTOMATIC:
         date = item.get("date") or params["date"]
         if not date:
             raise ValidationError(
-                "%s: status complete needs a completion date; set date on the task or on the learner." % wanted.label
+                "%s: status %s needs a completion date; set date on the task or on the learner."
+                % (wanted.label, wanted.status)
             )
         wanted.date = dates.iso_date(date, "%s: date" % wanted.label)
     return wanted
+
+
+def _score(item, params):
+    value = item.get("awarded_score")
+    if value is None:
+        value = params["awarded_score"]
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
+        raise ValidationError("awarded_score must be a number from 0 to 100, not %r." % (value,))
+    return float(value)
+
+
+def _check_interface(wanted, api):
+    if wanted.status in REST_ONLY and api != "rest":
+        raise ValidationError(
+            "%s: status %s needs api: rest (the SOAP method updateCourseStatus sets only complete and automatic)."
+            % (wanted.label, wanted.status)
+        )
+    if wanted.awarded_score is not None and api != "rest":
+        raise ValidationError(
+            "%s: awarded_score needs api: rest (the SOAP method updateCourseStatus sets no score)." % wanted.label
+        )
+    if wanted.awarded_score is not None and wanted.status == ispring.STATUS_AUTOMATIC:
+        raise ValidationError(
+            "%s: awarded_score cannot be set with status automatic (iSpring recalculates the result)." % wanted.label
+        )
 
 
 # --- current state ---
@@ -145,18 +187,32 @@ def explain(exc, course_id):
 # --- the plan ---
 
 
-def needs_change(result, status, date, match_date):
-    """The contract's idempotency rule (lms-api-contract.md 1.7)."""
-    if status == ispring.STATUS_COMPLETE:
-        if result.status not in ispring.COMPLETED_STATUSES:
-            return True
-        return bool(match_date) and dates.date_of(result.completion_date) != date
-    return result.status == ispring.STATUS_COMPLETE and (result.progress or 0) < 100
+def needs_change(result, status, date, match_date, awarded_score=None):
+    """The contract's idempotency rule (lms-api-contract.md 1.7): a satisfied status is left
+    alone; with match_date, a learner whose result has the wanted status itself and another date
+    is changed (a passed or accepted learner is never replaced by a manual completion); a score is
+    compared as a number."""
+    if status == ispring.STATUS_AUTOMATIC:
+        return result.status == ispring.STATUS_COMPLETE and (result.progress or 0) < 100
+    if result.status not in SATISFIED_BY[status]:
+        return True
+    if match_date and result.status == status and dates.date_of(result.completion_date) != date:
+        return True
+    return awarded_score is not None and not _same_score(result.awarded_score, awarded_score)
+
+
+def _same_score(current, wanted):
+    return current is not None and math.isclose(float(current), wanted, abs_tol=1e-6)
 
 
 def snapshot(result):
     """What the module reports of a learner's result (RETURN ``before`` and ``after``)."""
-    return dict(status=result.status, completion_date=dates.date_of(result.completion_date), progress=result.progress)
+    return dict(
+        status=result.status,
+        completion_date=dates.date_of(result.completion_date),
+        progress=result.progress,
+        awarded_score=result.awarded_score,
+    )
 
 
 @dataclass(eq=False)
@@ -173,6 +229,8 @@ class Entry:
             after = snapshot(self.current)
             if self.changed:
                 after.update(status=self.wanted.status, completion_date=self.wanted.date)
+                if self.wanted.awarded_score is not None:
+                    after["awarded_score"] = self.wanted.awarded_score
             self.after = after
 
     @property
@@ -202,7 +260,10 @@ class Entry:
         text = "%s (enrollment %s): %s" % (who, self.enrollment_id, values["status"])
         if values["completion_date"]:
             text += " on %s" % values["completion_date"]
-        return text + ", progress %s" % values["progress"]
+        text += ", progress %s" % values["progress"]
+        if self.wanted.awarded_score is not None:
+            text += ", score %s" % values["awarded_score"]
+        return text
 
 
 @dataclass
@@ -218,7 +279,7 @@ class Plan:
         return any(entry.changed for entry in self.entries)
 
     def groups(self):
-        """The learners to change, grouped by (status, date, reason): one call per group and batch."""
+        """The learners to change, grouped by (status, date, reason, score): one call per group and batch."""
         found = {}
         for entry in self.entries:
             if entry.changed:
@@ -252,7 +313,8 @@ def plan(course_id, wanted, current, match_date):
                 "enrollment %s is asked for twice with different status, date or reason (%s); ask once."
                 % (enrollment, w.label)
             )
-        entries.append(Entry(w, result, changed=first and needs_change(result, w.status, w.date, match_date)))
+        changed = first and needs_change(result, w.status, w.date, match_date, w.awarded_score)
+        entries.append(Entry(w, result, changed=changed))
     return Plan(course_id, entries)
 
 
@@ -264,9 +326,9 @@ def apply(client, the_plan, batch_size):
     On a failure, the error says which learners were sent and which not."""
     tasks, sent = {}, set()
     try:
-        for (status, date, reason), entries in the_plan.groups().items():
+        for (status, date, reason, score), entries in the_plan.groups().items():
             for batch in batches([entry.enrollment_id for entry in entries], batch_size):
-                task_id = client.update_course_status(the_plan.course_id, batch, status, date, reason)
+                task_id = client.update_course_status(the_plan.course_id, batch, status, date, reason, score)
                 tasks[task_id] = batch
                 the_plan.task_ids.append(task_id)
                 sent.update(batch)

@@ -231,7 +231,7 @@ class IspringClient:
     def list_users(self, logins=(), emails=()):
         raise NotImplementedError
 
-    def update_course_status(self, course_id, enrollment_ids, status, date=None, reason=None):
+    def update_course_status(self, course_id, enrollment_ids, status, date=None, reason=None, awarded_score=None):
         raise NotImplementedError
 
     def task_status(self, task_id):
@@ -241,19 +241,18 @@ class IspringClient:
 def client_from(module):
     """The client of the interface a module's connection options name (``api``); tokens it
     obtains are masked in all the module's output."""
-    from ansible_collections.learnops.lms.plugins.module_utils import ispring_soap
+    from ansible_collections.learnops.lms.plugins.module_utils import ispring_rest, ispring_soap
 
     params = module.params
+    transport = Transport.from_params(params)
     credentials = dict(
         token=params["token"],
         client_id=params["client_id"],
         client_secret=params["client_secret"],
         on_secret=module.no_log_values.add,
     )
+    if params["api"] == "rest":
+        return ispring_rest.RestClient(transport, params["api_url"], **credentials)
     return ispring_soap.SoapClient(
-        Transport.from_params(params),
-        params["api_url"],
-        soap_url=params["soap_url"],
-        namespace=params["soap_namespace"],
-        **credentials,
+        transport, params["api_url"], soap_url=params["soap_url"], namespace=params["soap_namespace"], **credentials
     )

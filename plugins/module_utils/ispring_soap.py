@@ -36,6 +36,7 @@ LIST_ITEMS = {
     "ListEnrollments": frozenset(("enrollment",)),
 }
 NEXT_PAGE = "nextPageToken"  # 1.3 [doc]
+SOAP_STATUSES = ("complete", "automatic")  # 1.3 [doc, seed]: what updateCourseStatus sets
 
 
 def soap_url_for(api_url, soap_url=None):
@@ -208,8 +209,10 @@ class SoapClient(IspringClient):
         filters = [("logins", ids("login", logins)), ("emails", ids("email", emails))]
         return [user_profile(item) for item in self.pages("ListUsers", filters)]
 
-    def update_course_status(self, course_id, enrollment_ids, status, date=None, reason=None):
+    def update_course_status(self, course_id, enrollment_ids, status, date=None, reason=None, awarded_score=None):
         """Start a status change; returns the task id.  Safe to repeat: it sets absolute values."""
+        if awarded_score is not None or status not in SOAP_STATUSES:
+            raise ValueError("updateCourseStatus over SOAP sets complete or automatic, without a score")
         result = self.call(
             "updateCourseStatus",
             [

@@ -13,10 +13,12 @@ author:
   - learnops.lms developers (@learnops)
 description:
   - Marks a course V(complete) for learners, with a completion date and reason, or hands their
-    status back to V(automatic) calculation, with the iSpring Learn SOAP method C(updateCourseStatus).
+    status back to V(automatic) calculation, with the iSpring Learn SOAP method C(updateCourseStatus)
+    or, with O(api=rest), its REST twin C(POST /statistics/course), which also sets V(passed),
+    V(failed), V(incomplete) and an awarded score.
   - Reads the learners' current results first, in as few calls as the API allows, and changes only
     the learners whose status differs. A second run changes nothing and sends no write.
-  - Learners that share status, date and reason are changed in one call (up to O(batch_size)).
+  - Learners that share status, date, reason and score are changed in one call (up to O(batch_size)).
   - Every learner is resolved and every value validated before the first write; unknown learners
     are reported together and nothing is changed.
 extends_documentation_fragment:
@@ -40,14 +42,24 @@ options:
       - V(automatic) has iSpring recalculate the status from the passed modules. A learner needs this
         only when marked C(complete) while their progress is below 100 (a manual completion); the
         API does not say whether a status was set by hand, so this rule is inferred.
+      - V(passed), V(failed) and V(incomplete) need O(api=rest) (the SOAP method sets only
+        V(complete) and V(automatic)). A learner is already V(passed) when their status is
+        C(passed) or C(accepted); V(failed) and V(incomplete) only when it is that status.
     type: str
-    choices: [complete, automatic]
+    choices: [complete, automatic, passed, failed, incomplete]
     default: complete
   date:
     description:
-      - Completion date, C(YYYY-MM-DD), for learners set to V(complete) that do not give their own.
-      - Required wherever the status is V(complete).
+      - Completion date, C(YYYY-MM-DD), for learners that do not give their own.
+      - Required wherever the status is not V(automatic). Over REST it is sent as midnight UTC
+        of that day (the API takes a date-time).
     type: str
+  awarded_score:
+    description:
+      - Score (0 to 100) to award with the status, for learners that do not give their own.
+      - Needs O(api=rest); not with V(automatic). Compared as a number - a learner whose status is
+        satisfied but whose score differs is changed.
+    type: float
   reason:
     description:
       - Why the status is changed, recorded by iSpring.
@@ -75,10 +87,13 @@ options:
       status:
         description: Status for this learner, instead of O(status).
         type: str
-        choices: [complete, automatic]
+        choices: [complete, automatic, passed, failed, incomplete]
       date:
         description: Completion date for this learner, instead of O(date).
         type: str
+      awarded_score:
+        description: Score for this learner, instead of O(awarded_score).
+        type: float
       reason:
         description: Reason for this learner, instead of O(reason).
         type: str
@@ -90,13 +105,15 @@ options:
     default: []
   match_date:
     description:
-      - Also treat a completed learner whose completion date differs from the wanted date as
-        needing the change.
+      - Also change a learner whose status is the wanted one but whose completion date differs
+        from the wanted date.
+      - A learner who passed (C(passed) or C(accepted)) is never replaced by a manual completion
+        (O(status=complete)), whatever the date.
     type: bool
     default: false
   batch_size:
     description:
-      - Most enrollments sent in one C(updateCourseStatus) call.
+      - Most enrollments sent in one status change call.
     type: int
     default: 1000
   wait:
@@ -112,9 +129,7 @@ options:
     default: 300
 notes:
   - Supports C(check_mode) (nothing is written; the result says what would change) and C(diff_mode).
-  - "Inferred from the API documentation, to check on a real tenant: the SOAP endpoint is
-    O(api_url) + C(/api/v2/soap/2.0); an expired token answers C(Authorization failed); listings
-    return at most 1000 records a page; the rule for O(status=automatic) described above."
+  - "Inferred, to check on a real tenant: the rule for O(status=automatic) described above."
   - A department administrator's token sees and changes only the learners of the departments they
     manage; other learners are reported as not found.
 seealso:
@@ -206,9 +221,6 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.learnops.lms.plugins.module_utils import arguments, completion, ispring, runner
 from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError
 
-STATUSES = ["complete", "automatic"]
-
-
 def run(module, client):
     params = module.params
     try:
@@ -230,15 +242,17 @@ def main():
         user_id=dict(type="str"),
         login=dict(type="str"),
         email=dict(type="str"),
-        status=dict(type="str", choices=STATUSES),
+        status=dict(type="str", choices=list(completion.STATUSES)),
         date=dict(type="str"),
         reason=dict(type="str"),
+        awarded_score=dict(type="float"),
     )
     module = AnsibleModule(
         argument_spec=arguments.ispring_spec(
             course_id=dict(type="str", required=True),
-            status=dict(type="str", choices=STATUSES, default="complete"),
+            status=dict(type="str", choices=list(completion.STATUSES), default="complete"),
             date=dict(type="str"),
+            awarded_score=dict(type="float"),
             reason=dict(type="str"),
             learners=dict(
                 type="list",

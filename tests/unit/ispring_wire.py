@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 from ansible_collections.learnops.lms.tests.unit.scripted import Call
@@ -151,3 +152,73 @@ def token_call(client_id="cid", client_secret="csecret", token="fresh-token"):
         data=[("client_id", client_id), ("client_secret", client_secret), ("grant_type", "client_credentials")],
         body='{"access_token": "%s", "expires_in": 1800, "token_type": "bearer"}' % token,
     )
+
+
+# --- REST (the vendor's OpenAPI file) ---
+
+
+def rest_call(method, path, reply=None, params=None, body=None, status=200, token=TOKEN):
+    """One REST request as the client sends it (JSON body, bearer token) and its JSON reply."""
+    return Call(
+        API + path,
+        method=method,
+        params=params,
+        data=None if body is None else json.dumps(body),
+        headers={"Authorization": "Bearer %s" % token, "Accept": "application/json"},
+        status=status,
+        body="" if reply is None else (reply if isinstance(reply, str) else json.dumps(reply)),
+    )
+
+
+def rest_result(enrollment, user, status, progress, completion_date=None, course=COURSE, score=None):
+    found = dict(userId=user, courseId=course, enrollmentId=enrollment, completionStatus=status, progress=progress)
+    found.update({k: v for k, v in (("completionDate", completion_date), ("awardedScore", score)) if v is not None})
+    return found
+
+
+def rest_results_call(enrollment_ids=(), user_ids=(), results=(), course=COURSE, token=TOKEN, next_token=None):
+    params = [("courseIds", course)] if course else []
+    params += [("enrollmentIds", e) for e in sorted(enrollment_ids)] + [("userIds", u) for u in sorted(user_ids)]
+    reply = {"results": list(results)}
+    if next_token:
+        reply["nextPageToken"] = next_token
+    return rest_call("GET", "/learners/results", reply, params=params + [("pageSize", "1000")], token=token)
+
+
+def rest_user(user_id, login, email):
+    return dict(userId=user_id, role="learner", departmentId="d1", status=1, fields=dict(login=login, email=email))
+
+
+def rest_users_call(logins=(), emails=(), users=(), token=TOKEN):
+    params = [("logins[]", v) for v in sorted(logins)] + [("emails[]", v) for v in sorted(emails)]
+    return rest_call(
+        "GET", "/users", {"userProfiles": list(users)}, params=params + [("pageSize", "1000")], token=token
+    )
+
+
+def rest_update_call(
+    enrollment_ids,
+    status="complete",
+    date=None,
+    reason=None,
+    score=None,
+    task_id=100027,
+    course=COURSE,
+    token=TOKEN,
+    reply=None,
+    http_status=200,
+):
+    body = dict(courseId=course, enrollmentIds=list(enrollment_ids), status=status)
+    if date is not None:
+        body["date"] = "%sT00:00:00Z" % date
+    if reason is not None:
+        body["reason"] = reason
+    if score is not None:
+        body["awardedScore"] = score
+    return rest_call(
+        "POST", "/statistics/course", reply or {"taskId": task_id}, body=body, status=http_status, token=token
+    )
+
+
+def rest_task_call(task_id, status="complete", token=TOKEN):
+    return rest_call("GET", "/task/%s/status" % task_id, {"status": status}, token=token)

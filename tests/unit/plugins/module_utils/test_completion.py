@@ -50,7 +50,16 @@ def test_automatic_rule(status, progress, expected):
 
 
 def params(**overrides):
-    base = dict(status="complete", date="2020-07-22", reason="Offline", learners=[], enrollment_ids=[], batch_size=10)
+    base = dict(
+        status="complete",
+        date="2020-07-22",
+        reason="Offline",
+        learners=[],
+        enrollment_ids=[],
+        batch_size=10,
+        api="soap",
+        awarded_score=None,
+    )
     base.update(overrides)
     return base
 
@@ -109,11 +118,15 @@ def test_plan_groups_shared_changes_and_skips_satisfied_learners():
     the_plan = completion.plan("c", wanted, current, match_date=False)
     assert [e.changed for e in the_plan.entries] == [True, True, True, False]
     assert {key: [e.enrollment_id for e in entries] for key, entries in the_plan.groups().items()} == {
-        ("complete", "2020-07-22", "Offline"): ["e1", "e2"],
-        ("complete", "2020-07-20", "Offline"): ["e3"],
+        ("complete", "2020-07-22", "Offline", None): ["e1", "e2"],
+        ("complete", "2020-07-20", "Offline", None): ["e3"],
     }
-    assert the_plan.entries[0].after == dict(status="complete", completion_date="2020-07-22", progress=50)
-    assert the_plan.entries[3].after == dict(status="passed", completion_date="2020-01-01", progress=100)
+    assert the_plan.entries[0].after == dict(
+        status="complete", completion_date="2020-07-22", progress=50, awarded_score=None
+    )
+    assert the_plan.entries[3].after == dict(
+        status="passed", completion_date="2020-01-01", progress=100, awarded_score=None
+    )
 
 
 def test_a_learner_asked_for_twice_is_changed_once():
@@ -129,3 +142,47 @@ def test_plan_refuses_conflicting_wishes_for_one_enrollment():
     )
     with pytest.raises(ValidationError, match="enrollment e1 is asked for twice"):
         completion.plan("c", wanted, [result("in_progress"), result("in_progress")], match_date=False)
+
+
+@pytest.mark.parametrize(
+    "wanted, current, match_date, score, expected",
+    [
+        ("passed", "passed", False, None, False),
+        ("passed", "accepted", False, None, False),
+        ("passed", "complete", False, None, True),
+        ("failed", "passed", False, None, True),
+        ("failed", "failed", False, None, False),
+        ("incomplete", "in_progress", False, None, True),
+        ("passed", "passed", True, None, True),  # another date
+        ("complete", "passed", True, None, False),  # never replaced by a manual completion
+        ("complete", "accepted", True, None, False),
+        ("passed", "passed", False, 80.0, False),  # the stored score, 80
+        ("passed", "passed", False, 90.0, True),
+        ("complete", "complete", False, 80.00000001, False),
+    ],
+)
+def test_rest_statuses_scores_and_match_date(wanted, current, match_date, score, expected):
+    stored = LearnerResult("u1", "c", "e1", current, "2020-01-01T00:00:00Z", 100, 80, None, None)
+    assert completion.needs_change(stored, wanted, "2020-07-22", match_date, score) is expected
+
+
+@pytest.mark.parametrize(
+    "overrides, words",
+    [
+        (dict(status="passed", enrollment_ids=["e1"]), "learner enrollment_id=e1: status passed needs api: rest"),
+        (dict(awarded_score=80, enrollment_ids=["e1"]), "learner enrollment_id=e1: awarded_score needs api: rest"),
+        (
+            dict(api="rest", status="automatic", awarded_score=80, enrollment_ids=["e1"]),
+            "cannot be set with status automatic",
+        ),
+        (
+            dict(api="rest", awarded_score=101, enrollment_ids=["e1"]),
+            "awarded_score must be a number from 0 to 100, not 101",
+        ),
+        (dict(api="rest", status="failed", date=None, enrollment_ids=["e1"]), "status failed needs a completion date"),
+    ],
+)
+def test_rest_only_values_are_refused_before_anything_is_read(overrides, words):
+    with pytest.raises(ValidationError) as caught:
+        completion.wanted_learners(params(**overrides))
+    assert words in caught.value.message

@@ -15,6 +15,10 @@ from ansible_collections.learnops.lms.tests.unit.ispring_wire import (
     learner_result_xml,
     list_results_call,
     list_users_call,
+    rest_result,
+    rest_results_call,
+    rest_task_call,
+    rest_update_call,
     task_call,
     token_call,
     update_call,
@@ -51,7 +55,9 @@ def test_seed_sample_input_changes_one_learner_and_reads_it_back(run_module):
         (E1, True, "complete"),
         (E2, False, "passed"),
     ]
-    assert outcome.result["learners"][0]["before"] == dict(status="in_progress", completion_date=None, progress=25)
+    assert outcome.result["learners"][0]["before"] == dict(
+        status="in_progress", completion_date=None, progress=25, awarded_score=None
+    )
     assert outcome.result["learners"][0]["after"]["completion_date"] == "2020-07-22"
     assert outcome.result["invocation"]["module_args"]["token"] == "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
     assert "diff" not in outcome.result
@@ -197,4 +203,40 @@ def test_no_wait_reports_the_requested_state(run_module):
         update_call([E1], "complete", "2020-07-22", "Completed offline", task_id="14"),
     )
     assert outcome.result["changed"] is True and outcome.result["task_ids"] == ["14"]
-    assert outcome.result["learners"][0]["after"] == dict(status="complete", completion_date="2020-07-22", progress=25)
+    assert outcome.result["learners"][0]["after"] == dict(
+        status="complete", completion_date="2020-07-22", progress=25, awarded_score=None
+    )
+
+
+# --- the same module over REST ---
+
+
+def test_over_rest_passed_with_a_score_then_no_change(run_module):
+    before = rest_result(E1, "u1", "in_progress", 25)
+    done = rest_result(E1, "u1", "passed", 25, "2020-07-22T00:00:00Z", score=88.0)
+    outcome = run_module(
+        course_status,
+        args(api="rest", status="passed", awarded_score=88, enrollment_ids=[E1], reason=None),
+        rest_results_call([E1], results=[before]),
+        rest_update_call([E1], "passed", "2020-07-22", score=88.0, task_id=31),
+        rest_task_call(31, "complete"),
+        rest_results_call([E1], results=[done]),
+    )
+    assert outcome.result["changed"] is True and outcome.result["task_ids"] == ["31"]
+    assert outcome.result["learners"][0]["after"] == dict(
+        status="passed", completion_date="2020-07-22", progress=25, awarded_score=88
+    )
+    again = run_module(
+        course_status,
+        args(api="rest", status="passed", awarded_score=88, enrollment_ids=[E1], reason=None),
+        rest_results_call([E1], results=[done]),
+    )
+    assert again.result["changed"] is False
+
+
+def test_rest_only_status_over_soap_fails_before_any_request(run_module):
+    outcome = run_module(course_status, args(status="failed", enrollment_ids=[E1]))
+    assert outcome.failed and outcome.msg == (
+        "learner enrollment_id=%s: status failed needs api: rest (the SOAP method updateCourseStatus sets only "
+        "complete and automatic). Nothing was changed." % E1
+    )

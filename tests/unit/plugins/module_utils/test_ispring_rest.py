@@ -1,0 +1,143 @@
+# -*- coding: utf-8 -*-
+# Copyright: learnops.lms contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The iSpring REST layer (the vendor's OpenAPI file) against scripted requests and replies."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.learnops.lms.plugins.module_utils import ispring, ispring_rest
+from ansible_collections.learnops.lms.plugins.module_utils.errors import ApiError, ReplyError
+from ansible_collections.learnops.lms.tests.unit.ispring_wire import (
+    API,
+    COURSE,
+    TOKEN,
+    rest_call,
+    rest_result,
+    rest_results_call,
+    rest_task_call,
+    rest_update_call,
+    rest_user,
+    rest_users_call,
+    token_call,
+)
+
+
+def client(transport, **credentials):
+    return ispring_rest.RestClient(transport, API, **(credentials or {"token": TOKEN}))
+
+
+def test_update_course_status_posts_the_documented_body(script):
+    transport = script(rest_update_call(["e1", "e2"], "passed", "2020-07-22", "Exam", score=85.0, task_id=7))
+    assert client(transport).update_course_status(COURSE, ["e1", "e2"], "passed", "2020-07-22", "Exam", 85.0) == "7"
+    sent = transport.scripted.sent[0]
+    assert sent["headers"]["Content-Type"] == "application/json"
+
+
+def test_automatic_sends_no_date_reason_or_score(script):
+    transport = script(rest_update_call(["e1"], "automatic", task_id=8))
+    assert client(transport).update_course_status(COURSE, ["e1"], "automatic") == "8"
+
+
+def test_results_are_paged_with_repeated_array_parameters(script):
+    first = rest_results_call(
+        ["e1", "e2"], results=[rest_result("e1", "u1", "Passed", 100, "2020-07-22T10:00:00Z")], next_token="p2"
+    )
+    second = rest_call(
+        "GET",
+        "/learners/results",
+        {"results": [rest_result("e2", "u2", "in_progress", 40, score=12.5)]},
+        params=[
+            ("courseIds", COURSE),
+            ("enrollmentIds", "e1"),
+            ("enrollmentIds", "e2"),
+            ("pageSize", "1000"),
+            ("pageToken", "p2"),
+        ],
+    )
+    transport = script(first, second)
+    results = client(transport).list_learners_results([COURSE], ["e1", "e2"])
+    assert [(r.enrollment_id, r.status, r.progress, r.completion_date, r.awarded_score) for r in results] == [
+        ("e1", "passed", 100, "2020-07-22T10:00:00Z", None),
+        ("e2", "in_progress", 40, None, 12.5),
+    ]
+
+
+def test_users_by_login_and_email_read_their_fields_object(script):
+    transport = script(rest_users_call(["jdoe"], ["a@example.com"], users=[rest_user("u1", "jdoe", "j@example.com")]))
+    assert client(transport).list_users(["jdoe"], ["a@example.com"]) == [
+        ispring.UserProfile("u1", "learner", "d1", "1", "jdoe", "j@example.com")
+    ]
+
+
+def test_task_status(script):
+    transport = script(rest_task_call(5, "in_progress"), rest_task_call(5, "error"))
+    rest = client(transport)
+    assert rest.task_status("5") == "in_progress"
+    assert rest.task_status("5") == "error"
+
+
+@pytest.mark.parametrize(
+    "status, message, code",
+    [
+        (403, "Permission denied", ispring.FAULT_PERMISSION),
+        (400, "Unknown content item: nope", ispring.FAULT_UNKNOWN_COURSE),
+        (400, "Unknown Enrollment: e9", ispring.FAULT_UNKNOWN_ENROLLMENT),
+        (400, "Bad parameter: status", ispring.FAULT_WRONG_PARAMETERS),
+    ],
+)
+def test_error_responses_carry_the_client_codes(script, status, message, code):
+    transport = script(
+        rest_update_call(["e1"], "automatic", reply={"code": status, "message": message}, http_status=status)
+    )
+    with pytest.raises(ApiError) as caught:
+        client(transport).update_course_status(COURSE, ["e1"], "automatic")
+    assert caught.value.code == code
+    assert caught.value.message.startswith("iSpring POST /statistics/course failed: HTTP %s: %s" % (status, message))
+
+
+def test_http_401_renews_the_token_once(script):
+    transport = script(
+        token_call(token="first"),
+        rest_task_call(5, token="first"),
+        rest_call("GET", "/task/6/status", {"code": 401, "message": "Unauthorized"}, status=401, token="first"),
+        token_call(token="second"),
+        rest_task_call(6, token="second"),
+    )
+    rest = client(transport, client_id="cid", client_secret="csecret")
+    assert rest.task_status("5") == "complete"
+    assert rest.task_status("6") == "complete"
+
+
+def test_http_401_with_a_bare_token_fails_clearly(script):
+    transport = script(rest_call("GET", "/task/6/status", {"code": 401, "message": "Unauthorized"}, status=401))
+    with pytest.raises(ApiError) as caught:
+        client(transport).task_status("6")
+    assert caught.value.code == ispring.FAULT_AUTH and "give a fresh token" in caught.value.message
+    assert TOKEN not in caught.value.message
+
+
+@pytest.mark.parametrize(
+    "reply, words",
+    [
+        ({"items": []}, "the reply is not a listing (no 'results' list)"),
+        ({"results": {"e1": {}}}, "the reply is not a listing (no 'results' list)"),
+        ("<html>Bad Gateway</html>", "the reply is not JSON (HTTP 200)"),
+    ],
+)
+def test_a_reply_in_another_shape_fails_loudly(script, reply, words):
+    transport = script(rest_call("GET", "/learners/results", reply))
+    with pytest.raises(ReplyError) as caught:
+        client(transport).list_learners_results([COURSE])
+    assert words in caught.value.message
+
+
+def test_repeated_page_token_stops(script):
+    page = {"results": [], "nextPageToken": "same"}
+    transport = script(
+        rest_call("GET", "/learners/results", page),
+        rest_call("GET", "/learners/results", page),
+    )
+    with pytest.raises(ReplyError, match="twice"):
+        client(transport).list_learners_results([COURSE])
