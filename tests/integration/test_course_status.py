@@ -102,7 +102,12 @@ def test_check_mode_reports_and_writes_nothing(play, lms):
     assert run.rc == 0, run.output
     assert run.result["changed"] is True
     assert [e["changed"] for e in run.result["learners"]] == [True, False]
-    assert run.result["learners"][0]["after"] == {"status": "complete", "completion_date": "2020-07-22", "progress": 50}
+    assert run.result["learners"][0]["after"] == {
+        "status": "complete",
+        "completion_date": "2020-07-22",
+        "progress": 50,
+        "awarded_score": 20,
+    }
     assert writes(lms.requests(), WRITES + ("getTaskStatus",)) == []
     assert lms.state()["ispring"]["enrollments"] == before
 
