@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 
 from ansible_collections.learnops.lms.plugins.module_utils import dates, ispring
 from ansible_collections.learnops.lms.plugins.module_utils.errors import ApiError, LmsError, ValidationError
-from ansible_collections.learnops.lms.plugins.module_utils.runner import NOTHING_CHANGED, batches, by_kind, text_diff
+from ansible_collections.learnops.lms.plugins.module_utils.runner import (
+    NOTHING_CHANGED,
+    batches,
+    by_kind,
+    change_diff,
+    sentence,
+    some,
+)
 
 IDENTIFIERS = ("enrollment_id", "user_id", "login", "email")
 BY_NAME = ("login", "email")
@@ -56,8 +63,16 @@ def wanted_learners(params):
     """The learners asked for (``learners``, then ``enrollment_ids``), validated."""
     if params["batch_size"] < 1:
         raise ValidationError("batch_size must be at least 1, not %d." % params["batch_size"])
+    if params["wait_timeout"] < 0:
+        raise ValidationError("wait_timeout must be 0 or more seconds, not %d." % params["wait_timeout"])
     items = list(params["learners"]) + [dict(enrollment_id=value) for value in params["enrollment_ids"]]
-    return [_wanted(position, item, params) for position, item in enumerate(items, start=1)]
+    wanted = [_wanted(position, item, params) for position, item in enumerate(items, start=1)]
+    if params["date"] and params["status"] == ispring.STATUS_AUTOMATIC and not any(w.date for w in wanted):
+        raise ValidationError(
+            "date is not used with status automatic (iSpring recalculates the result); remove it, or give the "
+            "learners that are to be completed their own status."
+        )
+    return wanted
 
 
 def _wanted(position, item, params):
@@ -76,6 +91,10 @@ def _wanted(position, item, params):
         user_id=item[kind] if kind == "user_id" else None,
     )
     _check_interface(wanted, params["api"])
+    if wanted.status == ispring.STATUS_AUTOMATIC and item.get("date"):
+        raise ValidationError(
+            "%s: date is not used with status automatic (iSpring recalculates the result); remove it." % wanted.label
+        )
     if wanted.status != ispring.STATUS_AUTOMATIC:
         date = item.get("date") or params["date"]
         if not date:
@@ -140,7 +159,8 @@ def read_current(client, course_id, wanted):
         found = ["%s (%s)" % (w.label, why) for w, why in missing.items()]
         raise ValidationError(
             "course_id %s: %d learner(s) cannot be found: %s. Check the names, that the learners are active and "
-            "enrolled, and that the account may see their department." % (course_id, len(found), "; ".join(found)),
+            "enrolled, and that the account may see their department."
+            % (course_id, len(found), some(found, separator="; ")),
             missing=found,
             not_found=by_kind(missing),
         )
@@ -255,15 +275,12 @@ class Entry:
             entry[self.wanted.kind] = self.wanted.value
         return entry
 
-    def describe(self, values):
-        who = self.wanted.value if self.wanted.kind in BY_NAME else self.current.user_id
-        text = "%s (enrollment %s): %s" % (who, self.enrollment_id, values["status"])
-        if values["completion_date"]:
-            text += " on %s" % values["completion_date"]
-        text += ", progress %s" % values["progress"]
-        if self.wanted.awarded_score is not None:
-            text += ", score %s" % values["awarded_score"]
-        return text
+    @property
+    def who(self):
+        """The learner as the task named them, or by enrollment."""
+        if self.wanted.kind in BY_NAME:
+            return "%s (enrollment %s)" % (self.wanted.value, self.enrollment_id)
+        return "enrollment %s" % self.enrollment_id
 
 
 @dataclass
@@ -290,10 +307,14 @@ class Plan:
         result = dict(changed=self.changed, task_ids=list(self.task_ids), learners=[e.result() for e in self.entries])
         if diff:
             changed = [entry for entry in self.entries if entry.changed]
-            header = "course %s" % self.course_id
-            result["diff"] = text_diff(
-                header, [e.describe(snapshot(e.current)) for e in changed], [e.describe(e.after) for e in changed]
-            )
+            counts = {}
+            for entry in changed:
+                counts[entry.wanted.status] = counts.get(entry.wanted.status, 0) + 1
+            summary = "%d learner(s) change" % len(changed)
+            if counts:
+                summary += " (%s)" % ", ".join("%d to %s" % (n, status) for status, n in sorted(counts.items()))
+            rows = [(e.who, snapshot(e.current), e.after) for e in changed]
+            result["diff"] = change_diff("course %s" % self.course_id, summary, rows)
         return result
 
     def failure(self, message):
@@ -353,36 +374,97 @@ def _partial_failure(exc, the_plan, sent):
 
 
 def wait_for(client, the_plan, tasks, timeout):
-    """Wait for the tasks, read the learners back, and fail naming any task that failed or is
-    still running (the learners of a failed task are reported unchanged)."""
-    statuses = client.wait_for_tasks(list(tasks), timeout)
+    """Wait for the tasks and read the learners back; returns the task's warnings.  Fails naming
+    any task that failed or is still running (the learners of a failed task are reported
+    unchanged); when the tasks' status cannot be read, fails saying that the changes were sent."""
+    try:
+        statuses = client.wait_for_tasks(list(tasks), timeout)
+    except LmsError as exc:
+        raise the_plan.failure(
+            "%s The changes were sent and accepted (task(s) %s), but whether iSpring applied them could not be "
+            "read; the learners are reported as requested. Run the task again to check."
+            % (sentence(exc.message), some(tasks))
+        ) from None
     failed = [t for t, s in statuses.items() if s in ispring.TASK_FAILED]
     pending = [t for t, s in statuses.items() if s not in ispring.TASK_FAILED | ispring.TASK_SUCCEEDED]
-    read_back(client, the_plan)
+    warnings = read_back(client, the_plan)
     if not (failed or pending):
-        return
+        return warnings
     not_applied = {enrollment for task_id in failed for enrollment in tasks[task_id]}
     for entry in the_plan.entries:
         if entry.enrollment_id in not_applied:
             entry.changed = False
+    problems = ["iSpring task(s) %s failed" % some(failed)] if failed else []
+    if pending:
+        problems.append("task(s) %s did not finish within wait_timeout (%s s)" % (some(pending), timeout))
     raise the_plan.failure(
-        "course_id %s: iSpring task(s) %s failed, and %s did not finish within wait_timeout (%s s). "
-        "The learners are reported as read back now; run the task again to finish."
-        % (the_plan.course_id, ", ".join(failed) or "none", ", ".join(pending) or "none", timeout)
+        "course_id %s: %s. The learners are reported as read back now; run the task again to finish."
+        % (the_plan.course_id, " and ".join(problems))
     )
 
 
 def read_back(client, the_plan):
-    """The changed learners' results as iSpring reports them now."""
+    """The changed learners' results as iSpring reports them now; a warning when they cannot be
+    read (``after`` then shows the requested state)."""
     changed = [entry for entry in the_plan.entries if entry.changed]
-    results = client.course_results(the_plan.course_id, [entry.enrollment_id for entry in changed])
+    try:
+        results = client.course_results(the_plan.course_id, [entry.enrollment_id for entry in changed])
+    except LmsError as exc:
+        return [
+            "The learners could not be read again after the changes (%s); 'after' shows the requested state."
+            % exc.message.rstrip(".")
+        ]
     by_enrollment = {result.enrollment_id: result for result in results}
     for entry in changed:
         if entry.enrollment_id in by_enrollment:
             entry.after = snapshot(by_enrollment[entry.enrollment_id])
+    return []
 
 
 # --- reports (course_status_info) ---
+
+# 1.3 [doc]: the completion statuses a result may have.
+COMPLETION_STATUSES = (
+    "not_started",
+    "in_progress",
+    "pending",
+    "complete",
+    "passed",
+    "accepted",
+    "incomplete",
+    "failed",
+    "declined",
+)
+
+
+def report(client, params):
+    """The results of the courses as course_status_info returns them, ordered by course and
+    enrollment ID, each with the learner's login and email.  Every learner a filter names must have
+    a result, and every status word must be one iSpring uses: a typo never reads as "nobody"."""
+    statuses = _statuses(params["statuses"])
+    users = named_users(client, params["logins"], params["emails"])
+    enrollment_ids, user_ids = _unique(params["enrollment_ids"]), _unique(params["user_ids"])
+    results = []
+    for course_id in _unique(params["course_ids"]):
+        results += _course_report(client, course_id, enrollment_ids, user_ids + list(users))
+    _all_found(results, params, enrollment_ids, user_ids, users)
+    people = _people(client, results, users)
+    return [_reported(r, people.get(r.user_id)) for r in results if not statuses or r.status in statuses]
+
+
+def _unique(values):
+    return list(dict.fromkeys(values))
+
+
+def _statuses(words):
+    wanted = {word.lower() for word in words}
+    unknown = sorted(wanted - set(COMPLETION_STATUSES))
+    if unknown:
+        raise ValidationError(
+            "statuses: %s is not a completion status; use %s." % (some(unknown), ", ".join(COMPLETION_STATUSES)),
+            not_found={"status": unknown},
+        )
+    return wanted
 
 
 def named_users(client, logins, emails):
@@ -392,39 +474,65 @@ def named_users(client, logins, emails):
     users = client.find_users(logins, emails)
     known_logins = {u.login for u in users}
     known_emails = {(u.email or "").lower() for u in users}
-    missing = ["login %s" % v for v in logins if v not in known_logins]
-    missing += ["email %s" % v for v in emails if v.lower() not in known_emails]
+    not_found = {"login": [v for v in logins if v not in known_logins]}
+    not_found["email"] = [v for v in emails if v.lower() not in known_emails]
+    missing = ["%s %s" % (kind, value) for kind, values in not_found.items() for value in values]
     if missing:
-        raise ValidationError("No active iSpring user has %s." % ", ".join(missing), missing=missing)
+        raise ValidationError(
+            "No active iSpring user has %s." % some(missing),
+            missing=missing,
+            not_found={kind: values for kind, values in not_found.items() if values},
+        )
     return {u.user_id: u for u in users}
 
 
-def report(client, course_ids, enrollment_ids=(), user_ids=(), statuses=(), users=None):
-    """The results of the courses, ordered by course and enrollment ID, as the info module
-    returns them: all learners, or the enrollments and users given, with one of ``statuses``."""
-    users = users or {}
-    user_ids = list(user_ids) + list(users)
-    statuses = {s.lower() for s in statuses}
-    found = []
-    for course_id in course_ids:
-        try:
-            if enrollment_ids or user_ids:
-                results = client.course_results(course_id, enrollment_ids, user_ids)
-            else:
-                results = client.list_learners_results([course_id])
-        except ApiError as exc:
-            if exc.code == ispring.FAULT_UNKNOWN_COURSE:
-                raise ValidationError(
-                    "course_ids: iSpring knows no course %s (Unknown content item)." % course_id
-                ) from None
-            raise
-        results.sort(key=lambda r: r.enrollment_id or "")
-        found += [_reported(r, users.get(r.user_id)) for r in results if not statuses or r.status in statuses]
-    return found
+def _course_report(client, course_id, enrollment_ids, user_ids):
+    try:
+        if enrollment_ids or user_ids:
+            results = client.course_results(course_id, enrollment_ids, user_ids)
+        else:
+            results = client.list_learners_results([course_id])
+    except ApiError as exc:
+        if exc.code == ispring.FAULT_UNKNOWN_COURSE:
+            raise ValidationError(
+                "course_ids: iSpring knows no course %s (Unknown content item)." % course_id
+            ) from None
+        raise
+    return sorted(results, key=lambda r: r.enrollment_id or "")
+
+
+def _all_found(results, params, enrollment_ids, user_ids, users):
+    enrollments, learners = {r.enrollment_id for r in results}, {r.user_id for r in results}
+    enrolled_logins = {u.login for i, u in users.items() if i in learners}
+    enrolled_emails = {(u.email or "").lower() for i, u in users.items() if i in learners}
+    not_found = {
+        "enrollment_id": [e for e in enrollment_ids if e not in enrollments],
+        "user_id": [u for u in user_ids if u not in learners],
+        "login": [v for v in params["logins"] if v not in enrolled_logins],
+        "email": [v for v in params["emails"] if v.lower() not in enrolled_emails],
+    }
+    not_found = {kind: values for kind, values in not_found.items() if values}
+    if not_found:
+        missing = ["%s %s" % (kind, value) for kind, values in not_found.items() for value in values]
+        raise ValidationError(
+            "course_ids %s: no result for %s. Check the IDs; a learner who is not enrolled in these courses, or "
+            "whose department the account may not see, has no result."
+            % (some(_unique(params["course_ids"])), some(missing)),
+            missing=missing,
+            not_found=not_found,
+        )
+
+
+def _people(client, results, users):
+    """{user_id: user} of the results' learners: the ones named, and the others from one listing
+    of the account's active users (only when a result names a learner not known yet)."""
+    people = dict(users)
+    if any(r.user_id not in people for r in results):
+        people.update((u.user_id, u) for u in client.list_users())
+    return people
 
 
 def _reported(result, user):
     entry = result.as_dict()
-    if user:
-        entry.update(login=user.login, email=user.email)
+    entry.update(login=user.login if user else None, email=user.email if user else None)
     return entry

@@ -221,6 +221,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.learnops.lms.plugins.module_utils import arguments, completion, ispring, runner
 from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError
 
+
 def run(module, client):
     params = module.params
     try:
@@ -232,7 +233,8 @@ def run(module, client):
     if the_plan.changed and not module.check_mode:
         tasks = completion.apply(client, the_plan, params["batch_size"])
         if params["wait"]:
-            completion.wait_for(client, the_plan, tasks, params["wait_timeout"])
+            for text in completion.wait_for(client, the_plan, tasks, params["wait_timeout"]):
+                module.warn(text)
     return the_plan.result(diff=module._diff)
 
 
@@ -271,7 +273,13 @@ def main():
         supports_check_mode=True,
         **arguments.ISPRING_RULES,
     )
-    runner.run_module(module, ispring.client_from, run, always=dict(changed=False, task_ids=[], learners=[]))
+    runner.run_module(
+        module,
+        ispring.client_from,
+        run,
+        always=dict(changed=False, task_ids=[], learners=[]),
+        identifiers=("course_id", "enrollment_ids"),
+    )
 
 
 if __name__ == "__main__":

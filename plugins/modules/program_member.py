@@ -126,8 +126,15 @@ options:
     description:
       - Also remove the members of the program that the task does not list (they are reported in
         RV(members) with RV(members[].removed_by_exclusive)).
-      - With no member listed, every member is removed.
+      - With no member listed, every member is removed, but only with O(allow_empty=true).
       - Only with O(state=present).
+    type: bool
+    default: false
+  allow_empty:
+    description:
+      - With O(exclusive=true) and no member listed, remove every member of the program.
+      - Without it, that combination is refused before anything is read, so that a vars file that
+        lost its list, or a lookup that returned nothing, cannot empty a program.
     type: bool
     default: false
   send_mail:
@@ -358,6 +365,7 @@ def main():
             user_ids=dict(type="list", elements="str", default=[]),
             open_ids=dict(type="list", elements="str", default=[]),
             exclusive=dict(type="bool", default=False),
+            allow_empty=dict(type="bool", default=False),
             send_mail=dict(type="bool", default=False),
             timezone=dict(type="str", default="UTC"),
             batch_size=dict(type="int", default=500),
@@ -366,7 +374,13 @@ def main():
         supports_check_mode=True,
         **arguments.PROGRAM_RULES,
     )
-    runner.run_module(module, edubrite.client_from, run, always=dict(changed=False, members=[]))
+    runner.run_module(
+        module,
+        edubrite.client_from,
+        run,
+        always=dict(changed=False, members=[]),
+        identifiers=("program_id", "ext_id", "usernames", "user_ids", "open_ids"),
+    )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from ansible_collections.learnops.lms.plugins.modules import course_status
 from ansible_collections.learnops.lms.tests.unit.ispring_wire import (
     API,
     COURSE,
+    SOAP,
     TOKEN,
     fault,
     learner_result_xml,
@@ -19,11 +20,13 @@ from ansible_collections.learnops.lms.tests.unit.ispring_wire import (
     rest_results_call,
     rest_task_call,
     rest_update_call,
+    soap_call,
     task_call,
     token_call,
     update_call,
     user_profile_xml,
 )
+from ansible_collections.learnops.lms.tests.unit.scripted import Call
 
 E1 = "e1f2c50e-c1ae-11ea-8592-a6eabe1809b2"
 E2 = "7c1d9a20-0000-0000-0000-000000000002"
@@ -74,14 +77,12 @@ def test_check_mode_and_diff_read_only(run_module):
     result = outcome.result
     assert result["changed"] is True and result["task_ids"] == []
     assert [e["after"]["status"] for e in result["learners"]] == ["complete", "automatic"]
-    assert result["diff"]["before_header"] == "course %s" % COURSE
-    assert result["diff"]["before"] == (
-        "u1 (enrollment %s): in_progress, progress 25\n"
-        "u3 (enrollment %s): complete on 2020-07-01, progress 50\n" % (E1, E3)
-    )
-    assert result["diff"]["after"] == (
-        "u1 (enrollment %s): complete on 2020-07-22, progress 25\nu3 (enrollment %s): automatic, progress 50\n"
-        % (E1, E3)
+    assert result["diff"]["prepared"] == (
+        "course %s: 2 learner(s) change (1 to automatic, 1 to complete)\n"
+        "- enrollment %s: status in_progress, completion_date none\n"
+        "+ enrollment %s: status complete, completion_date 2020-07-22\n"
+        "- enrollment %s: status complete, completion_date 2020-07-01\n"
+        "+ enrollment %s: status automatic, completion_date none\n" % (COURSE, E1, E1, E3, E3)
     )
 
 
@@ -176,7 +177,10 @@ def test_a_task_still_running_at_wait_timeout_fails_with_the_learners_read_back(
         list_results_call(enrollment_ids=[E1], results=[IN_PROGRESS]),
     )
     assert outcome.failed and outcome.result["task_ids"] == ["12"]
-    assert outcome.msg.startswith("course_id %s: iSpring task(s) none failed, and 12 did not finish" % COURSE)
+    assert outcome.msg == (
+        "course_id %s: task(s) 12 did not finish within wait_timeout (5 s). The learners are reported as read back "
+        "now; run the task again to finish." % COURSE
+    )
     assert outcome.result["learners"][0]["after"]["status"] == "in_progress"  # as read back
     assert sum(outcome.slept) <= 5
 
@@ -240,3 +244,70 @@ def test_rest_only_status_over_soap_fails_before_any_request(run_module):
         "learner enrollment_id=%s: status failed needs api: rest (the SOAP method updateCourseStatus sets only "
         "complete and automatic). Nothing was changed." % E1
     )
+
+
+def test_a_control_character_in_one_reason_fails_before_any_request(run_module):
+    learners = [{"enrollment_id": E1, "reason": "fine"}, {"enrollment_id": E2, "reason": "bad \u0001 char"}]
+    outcome = run_module(course_status, args(learners=learners))
+    assert outcome.failed and outcome.result["changed"] is False
+    assert outcome.msg == (
+        "learners[1].reason: the value holds the character U+0001, which cannot be sent; remove it. "
+        "Nothing was changed."
+    )
+
+
+def test_an_empty_course_id_fails_before_any_request(run_module):
+    outcome = run_module(course_status, args(course_id="", enrollment_ids=[E1]))
+    assert (
+        outcome.failed
+        and outcome.msg == "course_id is empty; give the ID, or leave the option out. Nothing was changed."
+    )
+
+
+def test_a_failed_wait_after_the_writes_reports_what_was_written(run_module):
+    unavailable = soap_call("getTaskStatus", "<taskId>15</taskId>", "busy", status=503)
+    outcome = run_module(
+        course_status,
+        args(enrollment_ids=[E1], retries=1),
+        list_results_call(enrollment_ids=[E1], results=[IN_PROGRESS]),
+        update_call([E1], "complete", "2020-07-22", "Completed offline", task_id="15"),
+        unavailable,
+        unavailable,
+    )
+    assert outcome.failed and outcome.result["changed"] is True and outcome.result["task_ids"] == ["15"]
+    assert outcome.result["learners"][0]["changed"] is True
+    assert "The changes were sent and accepted (task(s) 15)" in outcome.msg
+
+
+def test_a_failed_read_back_is_a_warning_with_the_requested_state(run_module):
+    unavailable = Call(SOAP, status=503, body="busy")
+    outcome = run_module(
+        course_status,
+        args(enrollment_ids=[E1], retries=0),
+        list_results_call(enrollment_ids=[E1], results=[IN_PROGRESS]),
+        update_call([E1], "complete", "2020-07-22", "Completed offline", task_id="16"),
+        task_call("16"),
+        unavailable,
+    )
+    assert outcome.exit_code == 0 and outcome.result["changed"] is True
+    assert outcome.result["learners"][0]["after"]["status"] == "complete"
+    assert outcome.warnings and outcome.warnings[0].startswith("The learners could not be read again after the changes")
+
+
+def test_a_date_with_status_automatic_is_refused(run_module):
+    outcome = run_module(course_status, args(status="automatic", enrollment_ids=[E1]))
+    assert outcome.failed and outcome.msg.startswith("date is not used with status automatic")
+
+
+def test_transport_options_out_of_range_are_named(run_module):
+    for option, value, words in (
+        ("timeout", 0, "timeout must be greater than 0, not 0.0."),
+        ("retries", -3, "retries must be 0 or more, not -3."),
+        ("wait_timeout", -5, "wait_timeout must be 0 or more seconds, not -5."),
+        ("api_url", "ftp://x.example.com", "api_url 'ftp://x.example.com' is not an http(s) URL"),
+        ("api_url", "https://user:pw@x.example.com", "api_url holds a user name or password"),
+        ("ca_path", "/no/such/ca.pem", "ca_path: /no/such/ca.pem is not a file"),
+    ):
+        outcome = run_module(course_status, args(enrollment_ids=[E1], **{option: value}))
+        assert outcome.failed and outcome.msg.startswith(words), outcome.msg
+        assert "pw@" not in outcome.output
