@@ -196,7 +196,7 @@ EXAMPLES = r"""
         award_date: "2026-02-10"
         award_expiry_date: "2027-02-10"
         score: 92.5
-      - user_id: 0a94dd08-1000-4000-8000-000000000014
+      - user_id: 0a1b2c3d-1000-4000-8000-000000000014
       - open_id: oid-user3
 
 - name: End date of two learners, in epoch milliseconds (the vendor's sample)
