@@ -115,8 +115,9 @@ def test_check_mode_reports_and_writes_nothing(play, lms):
 def test_diff_shows_before_and_after(play, lms):
     run = play([task(course_id=COURSE, date="2020-07-22", learners=[{"login": "jdoe"}])], diff=True)
     assert run.rc == 0, run.output
-    assert "-jdoe (enrollment %s): in_progress, progress 50" % JDOE in run.output
-    assert "+jdoe (enrollment %s): complete on 2020-07-22, progress 50" % JDOE in run.output
+    assert "course %s: 1 learner(s) change (1 to complete)" % COURSE in run.output
+    assert "- jdoe (enrollment %s): status in_progress, completion_date none" % JDOE in run.output
+    assert "+ jdoe (enrollment %s): status complete, completion_date 2020-07-22" % JDOE in run.output
     no_diff = play([task(course_id=COURSE, date="2020-07-22", learners=[{"login": "asmith"}])])
     assert "diff" not in no_diff.result
 

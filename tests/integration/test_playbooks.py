@@ -116,7 +116,7 @@ def test_converge_applies_then_changes_nothing(lms, tmp_path):
     first = run_playbook(lms, tmp_path, "converge.yml", "--diff")
     assert first.rc == 0, first.output
     assert "changed=3" in first.output
-    assert "+jdoe (enrollment" in first.output and "+user4: status COMPLETED" in first.output
+    assert "+ jdoe (enrollment" in first.output and "+ user4: status COMPLETED" in first.output
     state = lms.state()
     onboarding = next(p for p in state["edubrite"]["programs"] if p["extId"] == "ONBOARDING")
     assert {m["userName"] for m in onboarding["members"]} == {"user1", "user2", "user4"}

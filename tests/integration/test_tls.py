@@ -38,4 +38,4 @@ def test_ca_path_trusts_the_certificate(https, tls_sandbox):
 def test_validate_certs_false_skips_verification(https, tls_sandbox):
     run = https([task(validate_certs=False)])
     assert run.rc == 0, run.output
-    assert [entry["operation"] for entry in tls_sandbox.requests()] == ["ListLearnersResults"]
+    assert [entry["operation"] for entry in tls_sandbox.requests()] == ["ListLearnersResults", "ListUsers"]
