@@ -366,3 +366,22 @@ def test_removals_are_batched(run_module):
         enrollments_call([], learner_ids=["u1", "u3", "u4"]),
     )
     assert outcome.result["changed"] is True
+
+
+def test_a_failed_read_back_says_the_changes_were_made(run_module):
+    outcome = run_module(
+        course_enrollment,
+        args(user_ids=["u9"]),
+        enrollments_call([]),
+        enroll_call(["u9"]),
+        rest_call(
+            "GET",
+            "/enrollments",
+            {"code": 403, "message": "Permission denied"},
+            params=[("courseIds[]", COURSE), ("learnerIds[]", "u9"), ("pageSize", "1000")],
+            status=403,
+        ),
+    )
+    assert outcome.failed and outcome.result["changed"] is True
+    assert outcome.msg.startswith("Every change was made, but the enrollments could not be read back (iSpring GET")
+    assert outcome.result["enrollments"][0]["after"]["enrolled_by"] == "administrator"
