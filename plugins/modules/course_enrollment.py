@@ -24,19 +24,23 @@ description:
   - Learners who share every value are enrolled in one call (up to O(batch_size) learners a call,
     in every course they are missing from); an enrollment whose values differ is changed with one
     call; removals go in batches of O(batch_size).
-  - "What counts as the same - the rules of this module. An enrollment is compared only on the
+  - What counts as the same, the rules of this module - an enrollment is compared only on the
     values the task gives (for the learner, or for the task); a value the task does not give is
-    neither compared nor changed. O(access_date) is the same when the enrollment's access date is
-    that calendar day. O(lock_after_due_date) is the same when the enrollment's flag is that value.
-    O(due_date_type=unlimited) is the same when the enrollment has no due date;
+    neither compared nor changed.
+  - O(access_date) is the same when the enrollment's access date is that calendar day;
+    O(lock_after_due_date) when the enrollment's flag is that value.
+  - O(due_date_type=unlimited) is the same when the enrollment has no due date;
     O(due_date_type=due_date) when its due date is the calendar day O(due_date);
     O(due_date_type=due_period) when its due date is O(due_period) calendar days after its access
-    date (the O(access_date) given, else the enrollment's); O(due_date_type=default) does not
-    compare the due date, because the API reports neither an enrollment's due date type nor the
-    course's default due period."
-  - Everything is validated before anything is read - the courses, the learners, every date and
-    the due date settings - and every learner is resolved before the first write; unknown learners
-    are reported together and nothing is changed.
+    date (the O(access_date) given, else the enrollment's).
+  - O(due_date_type=default) does not compare the due date, because the API reports neither an
+    enrollment's due date type nor the course's default due period; an enrollment changed for
+    another value gets the course's default again.
+  - An enrollment that differs is changed with all its values - those given, and what it has for
+    the others (a due date not given is sent as a fixed due date, since its type cannot be read).
+  - Everything the task gives is validated before anything is read - the course IDs, the learners,
+    every date and the due date settings - and every learner is resolved and every course read
+    before the first write; unknown learners are reported together and nothing is changed.
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - learnops.lms.attributes
@@ -63,7 +67,6 @@ options:
       - V(absent) - the learners are not enrolled; their enrollments are deleted, whoever made them
         (a learner who enrolled from the catalog too). A learner who is not enrolled is no change.
         The values (O(access_date) to O(lock_after_due_date)) cannot be given with V(absent).
-      - Deleting an enrollment deletes the learner's results in the course with it.
     type: str
     choices: [present, absent]
     default: present
@@ -192,6 +195,8 @@ notes:
   - With O(due_date_type=default) the due date a change or a new enrollment gets cannot be known
     beforehand - check mode shows the current due date (none for a new enrollment); a real run
     reports the due date read back.
+  - The OpenAPI file does not say what becomes of a learner's results in a course when the
+    enrollment is deleted (by O(state=absent) or O(exclusive)); try it on a test learner first.
   - A department administrator's token sees and changes only the learners of the departments they
     manage.
 seealso:
@@ -239,9 +244,9 @@ changed:
   type: bool
 enrollments:
   description:
-    - One entry per learner asked for and course, course by course in the order given, learners in
-      the order asked; then, with O(exclusive), one per enrollment removed because the task does
-      not list its learner.
+    - Course by course, in the order given - one entry per learner asked for, in the order asked,
+      then, with O(exclusive), one per enrollment removed because the task does not list its
+      learner.
   returned: always
   type: list
   elements: dict
