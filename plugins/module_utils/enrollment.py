@@ -24,8 +24,9 @@ from ansible_collections.learnops.lms.plugins.module_utils.runner import (
     NOTHING_CHANGED,
     batches,
     by_kind,
+    change_diff,
     sentence,
-    text_diff,
+    some,
 )
 
 IDENTIFIERS = ("user_id", "login", "email")
@@ -132,7 +133,7 @@ def wanted_learners(params, courses):
     if params["exclusive"] and not wanted and not params["allow_empty"]:
         raise ValidationError(
             "exclusive=true with no learners would remove every enrollment an administrator made in course(s) %s. "
-            "List the learners, or set allow_empty=true if that is what you want." % ", ".join(courses)
+            "List the learners, or set allow_empty=true if that is what you want." % some(courses)
         )
     return wanted
 
@@ -219,7 +220,7 @@ def resolve(client, wanted):
         labels = [w.label for w in missing]
         raise ValidationError(
             "%d learner(s) match no active iSpring user: %s. Check the logins and emails; iSpring lists only "
-            "active users, so name an inactive user by user_id." % (len(missing), "; ".join(labels)),
+            "active users, so name an inactive user by user_id." % (len(missing), some(labels, separator="; ")),
             missing=labels,
             not_found=by_kind(missing),
         )
@@ -391,16 +392,17 @@ class Entry:
             entry["removed_by_exclusive"] = True
         return entry
 
-    def describe(self, values, enrollment_id):
-        who = self.named[1] if self.named else self.user_id
-        if values is None:
-            return "%s: not enrolled%s" % (who, " (removed: not declared)" if self.removed_by_exclusive else "")
-        shown = ["access %s" % values["access_date"]]
-        shown += ["due %s" % values["due_date"]] if values["due_date"] else ["no due date"]
-        shown += ["locked after the due date"] if values["lock_after_due_date"] else []
-        shown += ["self-enrolled from the catalog"] if values["enrolled_by"] == "catalog" else []
-        where = "enrollment %s" % enrollment_id if enrollment_id else "new enrollment"
-        return "%s (%s): %s" % (who, where, ", ".join(shown))
+    @property
+    def who(self):
+        """The learner as the task named them (else by user ID), and the enrollment, for diffs."""
+        name = self.named[1] if self.named else "user %s" % self.user_id
+        source = self.twin or self
+        where = "enrollment %s" % source.enrollment_id if source.enrollment_id else "new enrollment"
+        return "%s (%s%s)" % (name, where, ", not declared" if self.removed_by_exclusive else "")
+
+    @property
+    def kind_of_change(self):
+        return {"create": "to enroll", "update": "to change", "delete": "to remove"}[self.action]
 
 
 @dataclass
@@ -437,16 +439,20 @@ class Plan:
     def result(self, diff=False):
         result = dict(changed=self.changed, enrollments=[entry.result() for entry in self.entries])
         if diff:
-            result["diff"] = [self._diff(course_id) for course_id in self.courses]
+            result["diff"] = dict(prepared="".join(self._diff(course_id) for course_id in self.courses))
         return result
 
     def _diff(self, course_id):
+        """One course's part of the diff: a summary line, then each changing enrollment."""
         shown = [entry for entry in self.entries if entry.course_id == course_id and entry.changed]
-        return text_diff(
-            "course %s" % course_id,
-            [entry.describe(snapshot(entry.record), entry.record and entry.record.enrollment_id) for entry in shown],
-            [entry.describe(entry.after, entry.enrollment_id) for entry in shown],
-        )
+        counts = {}
+        for entry in shown:
+            counts[entry.kind_of_change] = counts.get(entry.kind_of_change, 0) + 1
+        summary = "%d enrollment(s) change" % len(shown)
+        if counts:
+            summary += " (%s)" % ", ".join("%d %s" % (n, kind) for kind, n in sorted(counts.items()))
+        rows = [(entry.who, snapshot(entry.record), entry.after) for entry in shown]
+        return change_diff("course %s" % course_id, summary, rows, absent="not enrolled")["prepared"]
 
     def failure(self, message):
         """An error whose result says exactly which enrollments were changed."""
@@ -526,94 +532,109 @@ def _writes(client, the_plan, batch_size):
     then the changes, then the removals."""
     for sent, courses, entries in the_plan.create_calls(batch_size):
         learners = list(dict.fromkeys(entry.user_id for entry in entries))
-        doing = "enrolling %d learner(s) in course(s) %s" % (len(learners), ", ".join(courses))
+        doing = "enrolling %d learner(s) in course(s) %s" % (len(learners), some(courses))
         yield doing, entries, partial(client.enroll, courses, learners, **sent.wire())
     for entry in the_plan.doing("update"):
         doing = "changing enrollment %s (course %s, user %s)" % (entry.enrollment_id, entry.course_id, entry.user_id)
         yield doing, [entry], partial(client.change_enrollment, entry.enrollment_id, **entry.sent.wire())
     for batch in the_plan.delete_calls(batch_size):
-        doing = "removing %d enrollment(s) (%s)" % (len(batch), ", ".join(entry.enrollment_id for entry in batch))
-        yield doing, batch, partial(client.delete_enrollments, [entry.enrollment_id for entry in batch])
+        ids = [entry.enrollment_id for entry in batch]
+        yield "removing %d enrollment(s) (%s)" % (len(ids), some(ids)), batch, partial(client.delete_enrollments, ids)
 
 
-def apply(client, the_plan, batch_size):
-    """Send the writes; on a failure, the error says exactly which enrollments were written."""
-    done = []
+def write(client, the_plan, batch_size):
+    """Send the writes and read the enrollments back; returns the task's warnings.  A failed write
+    raises an error that says exactly which enrollments were written."""
+    done, failure = [], None
     for doing, entries, send in _writes(client, the_plan, batch_size):
         try:
             send()
         except LmsError as exc:
-            raise _partial_failure(exc, doing, the_plan, done) from None
+            failure = (doing, exc)
+            break
         done += entries
-
-
-def _partial_failure(exc, doing, the_plan, done):
-    written = set(done)
-    for entry in the_plan.entries:
-        if entry.changed and entry not in written:
-            entry.not_applied()
-    message = "%s%s failed: %s" % (doing[0].upper(), doing[1:], sentence(exc.message))
-    if done:
-        message += (
-            " %d enrollment(s) were changed before the failure (see enrollments; the created ones are not read "
-            "back); run the task again to finish." % len(done)
-        )
-    else:
-        message += " " + NOTHING_CHANGED
-    return the_plan.failure(message)
+    read = read_back(client, the_plan)
+    if failure is not None:
+        raise _report_failure(failure, the_plan, done, read) from None
+    if not read:
+        return ["The enrollments could not be read again after the changes; 'after' shows the expected values."]
+    return []
 
 
 def read_back(client, the_plan):
-    """The changed enrollments as iSpring lists them now: a created one with its ID, a removed one
-    gone.  A failure to read says that the writes were done."""
+    """Set the changed entries' ``after`` (and a created one's ID) from a fresh listing of their
+    learners, course by course; False when it cannot be read (then nothing is set)."""
+    found = {}
     try:
         for course_id in the_plan.courses:
-            changed = [e for e in the_plan.entries if e.course_id == course_id and e.changed]
+            changed = [entry for entry in the_plan.entries if entry.course_id == course_id and entry.changed]
             if changed:
-                _read_course(client, course_id, changed)
-    except LmsError as exc:
-        raise the_plan.failure(
-            "Every change was made, but the enrollments could not be read back (%s); 'after' shows the expected "
-            "values." % exc.message.rstrip(".")
-        ) from None
+                found[course_id] = _learners_records(client, course_id, {entry.user_id for entry in changed})
+    except LmsError:
+        return False
+    for entry in the_plan.entries:
+        if entry.changed:
+            record = found[entry.course_id].get(entry.user_id)
+            entry.after = snapshot(record)
+            entry.enrollment_id = record.enrollment_id if record else entry.enrollment_id
+    return True
 
 
-def _read_course(client, course_id, changed):
+def _learners_records(client, course_id, user_ids):
     records = {}
-    for chunk in batches(sorted({entry.user_id for entry in changed}), ispring.PAGE_SIZE):
+    for chunk in batches(sorted(user_ids), ispring.PAGE_SIZE):
         for record in client.list_enrollments(course_ids=[course_id], learner_ids=chunk):
             records.setdefault(record.learner_id, record)
-    for entry in changed:
-        record = records.get(entry.user_id)
-        entry.after = snapshot(record)
-        if record is not None:
-            entry.enrollment_id = record.enrollment_id
+    return records
+
+
+def _report_failure(failure, the_plan, done, read):
+    """The entries as what really happened (from the fresh listing when there is one, else from
+    the calls that succeeded), and the failure's message saying so."""
+    doing, exc = failure
+    written = set(done)
+    for entry in the_plan.entries:
+        if entry.changed and ((read and entry.after == snapshot(entry.record)) or (not read and entry not in written)):
+            entry.not_applied()
+    changed = [entry.who for entry in the_plan.entries if entry.changed]
+    message = "%s%s failed: %s" % (doing[0].upper(), doing[1:], sentence(exc.message))
+    source = "" if read else " (from the calls that succeeded; the enrollments could not be read again)"
+    if changed:
+        message += (
+            " %d enrollment(s) were changed before the failure (%s); the enrollments list says which%s. Run the "
+            "task again to finish." % (len(changed), some(changed), source)
+        )
+    else:
+        message += " %s%s Run the task again to finish." % (
+            NOTHING_CHANGED,
+            source and " This is from the calls that succeeded; the enrollments could not be read again.",
+        )
+    return the_plan.failure(message)
 
 
 # --- reports (course_enrollment_info) ---
 
 
-def report(client, courses, learner_ids=(), users=None, enrolled_by=()):
-    """The enrollments of the courses, ordered by course (as given) and enrollment ID: all, or
-    those of the learners given, made the ways given (``enrolled_by``)."""
-    users = users or {}
-    learner_ids = list(dict.fromkeys(list(learner_ids) + list(users)))
-    for position, course_id in enumerate(courses, start=1):
-        if not course_id.strip():
-            raise ValidationError("course_ids[%d] is empty; give the ID of a course." % position)
-    found = []
+def report(client, params, users):
+    """The enrollments of the courses as ``course_enrollment_info`` returns them, ordered by course
+    (as given) and enrollment ID, each with the learner's login and email: all, or those of the
+    learners named, made the ways given.  Every learner a filter names must have an enrollment in
+    the courses: a typo never reads as "nobody"."""
+    courses = list(dict.fromkeys(params["course_ids"]))
+    user_ids = list(dict.fromkeys(params["user_ids"]))
+    learner_ids = list(dict.fromkeys(user_ids + list(users)))
+    records = []
     for course_id in courses:
         try:
-            records = _course_records(client, course_id, learner_ids)
+            found = _course_records(client, course_id, learner_ids)
         except ApiError as exc:
             raise explain(exc, course_id) from None
-        records.sort(key=lambda record: record.enrollment_id)
-        found += [
-            reported(record, course_id, users.get(record.learner_id))
-            for record in records
-            if not enrolled_by or ENROLLED_BY.get(record.type_group) in enrolled_by
-        ]
-    return found
+        records += [(course_id, record) for record in sorted(found, key=lambda record: record.enrollment_id)]
+    _all_found(courses, [record for _course, record in records], params, user_ids, users)
+    enrolled_by = set(params["enrolled_by"])
+    kept = [(c, r) for c, r in records if not enrolled_by or ENROLLED_BY.get(r.type_group) in enrolled_by]
+    people = _people(client, [record for _course, record in kept], users)
+    return [reported(record, course_id, people.get(record.learner_id)) for course_id, record in kept]
 
 
 def _course_records(client, course_id, learner_ids):
@@ -625,12 +646,47 @@ def _course_records(client, course_id, learner_ids):
     return found
 
 
+def _all_found(courses, records, params, user_ids, users):
+    learners = {record.learner_id for record in records}
+    enrolled = [user for user_id, user in users.items() if user_id in learners]
+    not_found = {
+        "user_id": [value for value in user_ids if value not in learners],
+        "login": [value for value in params["logins"] if value not in {user.login for user in enrolled}],
+        "email": [
+            value
+            for value in params["emails"]
+            if value.lower() not in {(user.email or "").lower() for user in enrolled}
+        ],
+    }
+    not_found = {kind: values for kind, values in not_found.items() if values}
+    if not_found:
+        missing = ["%s %s" % (kind, value) for kind, values in not_found.items() for value in values]
+        raise ValidationError(
+            "course_ids %s: no enrollment of %s. Check the IDs; a learner who is not enrolled in these courses, or "
+            "whose department the account may not see, has none." % (some(courses), some(missing)),
+            missing=missing,
+            not_found=not_found,
+        )
+
+
+def _people(client, records, users):
+    """{user_id: user} of the enrollments' learners: the ones named, and the others from one listing
+    of the account's active users (only when an enrollment names a learner not known yet)."""
+    people = dict(users)
+    if any(record.learner_id not in people for record in records):
+        people.update((user.user_id, user) for user in client.list_users())
+    return people
+
+
 def reported(record, course_id, user=None):
-    """An enrollment as ``course_enrollment_info`` returns it."""
-    entry = dict(
+    """An enrollment as ``course_enrollment_info`` returns it (login and email null for a learner
+    who is not an active user)."""
+    return dict(
         enrollment_id=record.enrollment_id,
         course_id=record.course_id or course_id,
         user_id=record.learner_id,
+        login=user.login if user else None,
+        email=user.email if user else None,
         access_date=record.access_date,
         due_date=record.due_date,
         expiration_date=record.expiration_date,
@@ -638,6 +694,3 @@ def reported(record, course_id, user=None):
         enrolled_by=ENROLLED_BY.get(record.type_group),
         enrollment_type_group=record.type_group,
     )
-    if user is not None:
-        entry.update(login=user.login, email=user.email)
-    return entry

@@ -283,7 +283,8 @@ enrollments:
     after:
       description:
         - The same fields after the task, or null when the learner is not enrolled. After a write,
-          as read back from iSpring; in check mode, as predicted.
+          as read back from iSpring (as predicted, with a warning, when the enrollments cannot be
+          read again); in check mode, as predicted.
       type: dict
   sample:
     - course_id: 14b847e8-c10f-11ea-b4e1-ae33e75597e9
@@ -335,8 +336,8 @@ def run(module, client):
     except LmsError as exc:
         raise runner.nothing_changed(exc) from None
     if the_plan.changed and not module.check_mode:
-        enrollment.apply(client, the_plan, params["batch_size"])
-        enrollment.read_back(client, the_plan)
+        for text in enrollment.write(client, the_plan, params["batch_size"]):
+            module.warn(text)
     return the_plan.result(diff=module._diff)
 
 
@@ -382,7 +383,13 @@ def main():
         mutually_exclusive=arguments.ISPRING_RULES["mutually_exclusive"] + [("course_id", "course_ids")],
         required_together=arguments.ISPRING_RULES["required_together"],
     )
-    runner.run_module(module, ispring.rest_client_from, run, always=dict(changed=False, enrollments=[]))
+    runner.run_module(
+        module,
+        ispring.rest_client_from,
+        run,
+        always=dict(changed=False, enrollments=[]),
+        identifiers=("course_id", "course_ids", "user_ids", "logins", "emails"),
+    )
 
 
 if __name__ == "__main__":

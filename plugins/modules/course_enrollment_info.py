@@ -56,8 +56,13 @@ options:
     choices: [administrator, catalog]
     default: []
 notes:
-  - Learners named by login or email that match no active user make the module fail, naming them.
-  - Several learner filters add up (an enrollment of any of the learners is listed).
+  - Every learner a filter names (O(user_ids), O(logins), O(emails)) must have an enrollment in the
+    courses; one that has none (a typo, a user who is not enrolled, a login of no active user)
+    makes the module fail, naming it, with RV(not_found). A typo never reads as "nobody".
+  - Several learner filters add up (an enrollment of any of the learners is listed). Duplicates are
+    read once.
+  - The enrollments carry each learner's login and email; for learners not named by login or email
+    they come from one listing of the account's active users (inactive users have none).
 seealso:
   - module: learnops.lms.course_enrollment
   - module: learnops.lms.course_status_info
@@ -96,10 +101,10 @@ enrollments:
       description: User ID of the learner.
       type: str
     login:
-      description: Login of the learner, when the learners were asked for by login or email.
+      description: Login of the learner (null for an inactive user).
       type: str
     email:
-      description: Email of the learner, when the learners were asked for by login or email.
+      description: Email of the learner (null for an inactive user).
       type: str
     access_date:
       description: Access date, C(YYYY-MM-DD).
@@ -119,6 +124,11 @@ enrollments:
     enrollment_type_group:
       description: C(enrollmentTypeGroup) as iSpring gives it (C(0) administrator, C(1) catalog).
       type: int
+not_found:
+  description: What a filter named that has no enrollment, by filter (C(user_id), C(login), C(email)).
+  returned: when a filter names a learner who has no enrollment in the courses (the module fails)
+  type: dict
+  sample: {"login": ["ghost"]}
 """
 
 from ansible.module_utils.basic import AnsibleModule
@@ -129,8 +139,7 @@ from ansible_collections.learnops.lms.plugins.module_utils import arguments, com
 def run(module, client):
     params = module.params
     users = completion.named_users(client, params["logins"], params["emails"])
-    found = enrollment.report(client, params["course_ids"], params["user_ids"], users, params["enrolled_by"])
-    return dict(changed=False, enrollments=found)
+    return dict(changed=False, enrollments=enrollment.report(client, params, users))
 
 
 def main():
@@ -145,7 +154,13 @@ def main():
         supports_check_mode=True,
         **arguments.ISPRING_RULES,
     )
-    runner.run_module(module, ispring.rest_client_from, run, always=dict(changed=False, enrollments=[]))
+    runner.run_module(
+        module,
+        ispring.rest_client_from,
+        run,
+        always=dict(changed=False, enrollments=[]),
+        identifiers=("course_ids", "user_ids", "logins", "emails"),
+    )
 
 
 if __name__ == "__main__":

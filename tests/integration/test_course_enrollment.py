@@ -159,17 +159,18 @@ def test_check_and_diff_report_exactly_what_the_real_run_does(play, lms, tmp_pat
             }
             assert guess["enrollment_id"] in (actual["enrollment_id"], None)
         new = "(enrollment %s)" % FIRST_NEW
-        assert [d["before"] for d in predicted["diff"]] == [d["before"] for d in done["diff"]]
-        assert [d["after"] for d in predicted["diff"]] == [
-            d["after"].replace(new, "(new enrollment)") for d in done["diff"]
-        ]
-    assert "-jdoe (enrollment %s): access 2020-07-10, due 2020-08-31" % JDOE in checked.output
-    assert "+jdoe (enrollment %s): access 2026-03-02, due 2026-04-01" % JDOE in checked.output
-    assert "+LTAN@example.com (enrollment %s): access 2026-03-02, due 2026-04-01" % LTAN in checked.output
-    assert "+5b2e9f10-0002-4c3d-9e8f-1a2b3c4d5e04: not enrolled (removed: not declared)" in checked.output
-    assert "-ltan: not enrolled" in checked.output
-    assert "+ltan (new enrollment): access 2026-03-09, no due date" in checked.output
-    assert "+ltan (enrollment %s): access 2026-03-09, no due date" % FIRST_NEW in real.output
+        assert predicted["diff"]["prepared"] == done["diff"]["prepared"].replace(new, "(new enrollment)")
+    assert "- jdoe (enrollment %s): access_date 2020-07-10, due_date 2020-08-31" % JDOE in checked.output
+    assert "+ jdoe (enrollment %s): access_date 2026-03-02, due_date 2026-04-01" % JDOE in checked.output
+    assert "+ LTAN@example.com (enrollment %s): access_date 2026-03-02, due_date 2026-04-01" % LTAN in checked.output
+    assert (
+        "+ user 5b2e9f10-0002-4c3d-9e8f-1a2b3c4d5e04 (enrollment %s, not declared): not enrolled" % MGARCIA
+        in checked.output
+    )
+    assert "course %s: 5 enrollment(s) change (3 to change, 2 to remove)" % COURSE in checked.output
+    assert "- ltan (new enrollment): not enrolled" in checked.output
+    assert "+ ltan (new enrollment): access_date 2026-03-09, enrolled_by administrator" in checked.output
+    assert "+ ltan (enrollment %s): access_date 2026-03-09, enrolled_by administrator" % FIRST_NEW in real.output
 
 
 def test_a_created_enrollment_is_listed_over_soap(play, lms):
@@ -236,6 +237,10 @@ def test_info_reports_the_enrollments(play, lms):
         ]
     )
     assert run.rc == 0, run.output
-    assert [(e["enrollment_id"], e["user_id"], e["enrolled_by"]) for e in run.result["enrollments"]] == [
-        (ASMITH_SELF, "5b2e9f10-0002-4c3d-9e8f-1a2b3c4d5e02", "catalog")
+    assert [(e["enrollment_id"], e["login"], e["enrolled_by"]) for e in run.result["enrollments"]] == [
+        (ASMITH_SELF, "asmith", "catalog")
     ]
+    missing = play(
+        [{"name": "No such", "learnops.lms.course_enrollment_info": {"course_ids": [SAFETY], "logins": ["ltan"]}}]
+    )
+    assert missing.failed and missing.result["not_found"] == {"login": ["ltan"]}

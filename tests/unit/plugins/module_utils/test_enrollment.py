@@ -281,17 +281,34 @@ def test_a_learner_asked_for_twice_is_changed_once_and_reported_twice():
     assert len(the_plan.create_calls(1000)) == 1
 
 
-def test_partial_failure_names_what_was_written():
+def failing_plan():
+    """jdoe to be enrolled, asmith's enrollment to be changed."""
     the_plan = enrollment.plan(
-        [C1], resolved(("a", "u1"), ("b", "u2")), {C1: [record("u2", due="2020-01-01")]}, "present", False
+        [C1], resolved(("jdoe", "u1"), ("asmith", "u2")), {C1: [record("u2", due="2020-01-01")]}, "present", False
     )
-    the_plan.entries[1].sent = Values("2020-07-10", "unlimited")
-    the_plan.entries[1].action = "update"
-    failure = enrollment._partial_failure(
-        ValidationError("boom"), "changing enrollment e-u2", the_plan, [the_plan.entries[0]]
+    entry = the_plan.entries[1]
+    entry.action, entry.sent = "update", Values("2020-07-10", "unlimited")
+    entry.after = enrollment.predicted(entry.record, entry.sent)
+    return the_plan
+
+
+def test_a_failure_reported_from_the_calls_that_succeeded():
+    the_plan = failing_plan()
+    failure = enrollment._report_failure(
+        ("changing enrollment e-u2", ValidationError("boom")), the_plan, [the_plan.entries[0]], False
     )
     assert failure.message == (
-        "Changing enrollment e-u2 failed: boom. 1 enrollment(s) were changed before the failure (see enrollments; "
-        "the created ones are not read back); run the task again to finish."
+        "Changing enrollment e-u2 failed: boom. 1 enrollment(s) were changed before the failure (jdoe (new "
+        "enrollment)); the enrollments list says which (from the calls that succeeded; the enrollments could not "
+        "be read again). Run the task again to finish."
     )
     assert [e["changed"] for e in failure.details["enrollments"]] == [True, False]
+
+
+def test_a_failure_reported_from_the_listing_read_after_it():
+    the_plan = failing_plan()
+    the_plan.entries[0].after = None  # read back: jdoe is not enrolled after all
+    the_plan.entries[1].after = enrollment.snapshot(the_plan.entries[1].record)  # nor was asmith changed
+    failure = enrollment._report_failure(("enrolling 1 learner(s)", ValidationError("boom")), the_plan, [], True)
+    assert failure.message == "Enrolling 1 learner(s) failed: boom. Nothing was changed. Run the task again to finish."
+    assert failure.details["changed"] is False

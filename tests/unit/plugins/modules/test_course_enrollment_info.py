@@ -32,6 +32,7 @@ def test_every_enrollment_of_two_courses_ordered_and_normalised(run_module):
                 rest_enrollment("e1", "u1", due="2020-08-31", lock=True),
             ]
         ),
+        rest_users_call(users=[rest_user("u1", "jdoe", "jdoe@example.com")]),
         check_mode=True,
     )
     found = outcome.result["enrollments"]
@@ -45,6 +46,8 @@ def test_every_enrollment_of_two_courses_ordered_and_normalised(run_module):
         enrollment_id="e1",
         course_id=COURSE,
         user_id="u1",
+        login="jdoe",
+        email="jdoe@example.com",
         access_date="2020-07-10",
         due_date="2020-08-31",
         expiration_date=None,
@@ -52,7 +55,7 @@ def test_every_enrollment_of_two_courses_ordered_and_normalised(run_module):
         enrolled_by="administrator",
         enrollment_type_group=0,
     )
-    assert (found[2]["access_date"], found[2]["enrolled_by"]) == ("2020-07-10", "catalog")
+    assert (found[2]["access_date"], found[2]["enrolled_by"], found[2]["login"]) == ("2020-07-10", "catalog", None)
 
 
 def test_learners_by_login_and_id_only_self_enrolled(run_module):
@@ -68,6 +71,21 @@ def test_learners_by_login_and_id_only_self_enrolled(run_module):
 def test_an_unknown_login_fails_naming_it(run_module):
     outcome = run_module(course_enrollment_info, args(logins=["ghost"]), rest_users_call(logins=["ghost"]))
     assert outcome.failed and outcome.msg == "No active iSpring user has login ghost."
+    assert outcome.result["not_found"] == {"login": ["ghost"]}
+
+
+def test_a_learner_with_no_enrollment_fails_naming_them(run_module):
+    outcome = run_module(
+        course_enrollment_info,
+        args(user_ids=["u1", "u7"], logins=["kwong"]),
+        rest_users_call(logins=["kwong"], users=[rest_user("u3", "kwong", "kwong@example.com")]),
+        enrollments_call([rest_enrollment("e1", "u1")], learner_ids=["u1", "u7", "u3"]),
+    )
+    assert outcome.failed and outcome.msg == (
+        "course_ids %s: no enrollment of user_id u7, login kwong. Check the IDs; a learner who is not enrolled in "
+        "these courses, or whose department the account may not see, has none." % COURSE
+    )
+    assert outcome.result["not_found"] == {"user_id": ["u7"], "login": ["kwong"]}
 
 
 def test_an_unknown_course_fails_naming_it(run_module):
@@ -87,4 +105,6 @@ def test_an_unknown_course_fails_naming_it(run_module):
 
 def test_an_empty_course_id_is_refused_before_any_request(run_module):
     outcome = run_module(course_enrollment_info, args(course_ids=[COURSE, ""]))
-    assert outcome.failed and outcome.msg == "course_ids[2] is empty; give the ID of a course."
+    assert outcome.failed and outcome.msg == (
+        "course_ids[1] is empty; give the ID, or leave the option out. Nothing was changed."
+    )
