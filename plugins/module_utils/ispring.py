@@ -246,9 +246,9 @@ class IspringClient:
         raise NotImplementedError
 
 
-def client_from(module):
-    """The client of the interface a module's connection options name (``api``); tokens it
-    obtains are masked in all the module's output."""
+def client_from(module, api=None):
+    """The client of the interface a module's connection options name (``api``, unless the
+    module names one); tokens it obtains are masked in all the module's output."""
     from ansible_collections.learnops.lms.plugins.module_utils import ispring_rest, ispring_soap
 
     params = module.params
@@ -259,8 +259,14 @@ def client_from(module):
         client_secret=params["client_secret"],
         on_secret=module.no_log_values.add,
     )
-    if params["api"] == "rest":
+    if (api or params["api"]) == "rest":
         return ispring_rest.RestClient(transport, params["api_url"], **credentials)
     return ispring_soap.SoapClient(
         transport, params["api_url"], soap_url=params["soap_url"], namespace=params["soap_namespace"], **credentials
     )
+
+
+def rest_client_from(module):
+    """The REST client, whatever the module's ``api`` option says: for the calls that iSpring
+    documents over REST only (the enrollments)."""
+    return client_from(module, api="rest")

@@ -127,7 +127,9 @@ results:
       description: Due date, as iSpring gives it.
       type: str
 not_found:
-  description: What a filter named that has no result, by filter (C(enrollment_id), C(user_id), C(login), C(email), C(status)).
+  description:
+    What a filter named that has no result, by filter (C(enrollment_id), C(user_id), C(login), C(email),
+    C(status)).
   returned: when a filter names something that has no result (the module fails)
   type: dict
   sample: {"enrollment_id": ["e1f2c50e-0000-0000-0000-000000000000"]}
