@@ -11,20 +11,27 @@ in groups that share status, date, reason and score.  Wire code stays in ``ispri
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
+from functools import partial
 
 from ansible_collections.learnops.lms.plugins.module_utils import dates, ispring
 from ansible_collections.learnops.lms.plugins.module_utils.errors import ApiError, LmsError, ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.runner import (
+    NOT_RUN,
     NOTHING_CHANGED,
     batches,
     by_kind,
     change_diff,
+    in_parallel,
     sentence,
     some,
 )
 
 IDENTIFIERS = ("enrollment_id", "user_id", "login", "email")
+# How many rounds of reading the learners again before getTaskStatus is asked for the tasks whose
+# learners have not arrived yet (a failed task's learners never do).
+STATUS_CHECK_EVERY = 3
 BY_NAME = ("login", "email")
 STATUSES = ("complete", "automatic", "passed", "failed", "incomplete")
 REST_ONLY = ("passed", "failed", "incomplete")  # 1.3a: what only POST /statistics/course sets
@@ -303,8 +310,12 @@ class Plan:
                 found.setdefault(entry.wanted.change, []).append(entry)
         return found
 
-    def result(self, diff=False):
-        result = dict(changed=self.changed, task_ids=list(self.task_ids), learners=[e.result() for e in self.entries])
+    def result(self, diff=False, unchanged=True):
+        """The module's result; with ``unchanged=False`` the unchanged learners are only counted."""
+        shown = [e for e in self.entries if unchanged or e.changed]
+        result = dict(changed=self.changed, task_ids=list(self.task_ids), learners=[e.result() for e in shown])
+        if not unchanged:
+            result["unchanged"] = len(self.entries) - len(shown)
         if diff:
             changed = [entry for entry in self.entries if entry.changed]
             counts = {}
@@ -343,18 +354,23 @@ def plan(course_id, wanted, current, match_date):
 
 
 def apply(client, the_plan, batch_size):
-    """Send the grouped changes, ``batch_size`` learners a call; returns {task id: enrollment ids}.
-    On a failure, the error says which learners were sent and which not."""
-    tasks, sent = {}, set()
-    try:
-        for (status, date, reason, score), entries in the_plan.groups().items():
-            for batch in batches([entry.enrollment_id for entry in entries], batch_size):
-                task_id = client.update_course_status(the_plan.course_id, batch, status, date, reason, score)
-                tasks[task_id] = batch
-                the_plan.task_ids.append(task_id)
-                sent.update(batch)
-    except LmsError as exc:
-        raise _partial_failure(explain(exc, the_plan.course_id), the_plan, sent) from None
+    """Send the grouped changes, ``batch_size`` learners a call, several calls at a time (the
+    connection's ``max_parallel``); returns {task id: enrollment ids}.  On a failure, the error says
+    exactly which learners were sent and which not."""
+    calls = [
+        (change, batch)
+        for change, entries in the_plan.groups().items()
+        for batch in batches([entry.enrollment_id for entry in entries], batch_size)
+    ]
+    work = [partial(client.update_course_status, the_plan.course_id, batch, *change) for change, batch in calls]
+    outcomes, error = in_parallel(work, client.transport)
+    tasks = {
+        task_id: batch for (_change, batch), task_id in zip(calls, outcomes, strict=True) if task_id is not NOT_RUN
+    }
+    the_plan.task_ids.extend(tasks)
+    if error is not None:
+        sent = {enrollment for batch in tasks.values() for enrollment in batch}
+        raise _partial_failure(explain(error, the_plan.course_id), the_plan, sent) from None
     return tasks
 
 
@@ -374,26 +390,95 @@ def _partial_failure(exc, the_plan, sent):
 
 
 def wait_for(client, the_plan, tasks, timeout):
-    """Wait for the tasks and read the learners back; returns the task's warnings.  Fails naming
-    any task that failed or is still running (the learners of a failed task are reported
-    unchanged); when the tasks' status cannot be read, fails saying that the changes were sent."""
+    """Wait until the changed learners show the wanted state: their results are read again (a few
+    paged listings a round), and ``getTaskStatus`` is asked only for the tasks whose learners have
+    not arrived after a few rounds, or when the wait ends, to name the failed ones.  Fails naming
+    any task that failed or did not finish (its learners are reported as read back); returns the
+    task's warnings."""
+    waiting = {task_id: set(batch) for task_id, batch in tasks.items()}
+    deadline, interval, rounds, failed = time.monotonic() + timeout, 0.5, 0, []
+    while waiting:
+        time.sleep(min(interval, max(0.0, deadline - time.monotonic())))
+        interval, rounds = min(interval * 1.5, 5.0), rounds + 1
+        try:
+            _read_arrivals(client, the_plan, waiting)
+        except LmsError as exc:
+            return _wait_on_tasks(client, the_plan, waiting, timeout, exc)
+        ended = time.monotonic() >= deadline
+        if waiting and (ended or rounds % STATUS_CHECK_EVERY == 0):
+            failed += _ask_tasks(client, the_plan, waiting)
+        if ended:
+            break
+    _fail_unless_done(the_plan, failed, list(waiting), timeout)
+    return []
+
+
+def _read_arrivals(client, the_plan, waiting):
+    """Read the results of the learners still waited for; drop those that show the wanted state,
+    and the tasks none of whose learners is waited for any more."""
+    entries = {entry.enrollment_id: entry for entry in the_plan.entries if entry.changed}
+    asked = sorted({enrollment for batch in waiting.values() for enrollment in batch})
+    for result in client.course_results(the_plan.course_id, asked):
+        entry = entries.get(result.enrollment_id)
+        if entry is None:
+            continue
+        entry.after = snapshot(result)
+        w = entry.wanted
+        if not needs_change(result, w.status, w.date, True, w.awarded_score):
+            for batch in waiting.values():
+                batch.discard(result.enrollment_id)
+    for task_id in [task_id for task_id, batch in waiting.items() if not batch]:
+        del waiting[task_id]
+
+
+def _ask_tasks(client, the_plan, waiting):
+    """getTaskStatus of the tasks still waited for: a finished one is no longer waited for (its
+    learners are reported as read), a failed one neither, and its learners are unchanged."""
+    failed = []
     try:
-        statuses = client.wait_for_tasks(list(tasks), timeout)
+        statuses = {task_id: client.task_status(task_id) for task_id in list(waiting)}
     except LmsError as exc:
-        raise the_plan.failure(
-            "%s The changes were sent and accepted (task(s) %s), but whether iSpring applied them could not be "
-            "read; the learners are reported as requested. Run the task again to check."
-            % (sentence(exc.message), some(tasks))
-        ) from None
+        raise _unconfirmed(the_plan, waiting, exc) from None
+    for task_id, status in statuses.items():
+        if status in ispring.TASK_FAILED:
+            failed.append(task_id)
+            for entry in the_plan.entries:
+                if entry.enrollment_id in waiting[task_id]:
+                    entry.changed = False
+        if status in ispring.TASK_FAILED | ispring.TASK_SUCCEEDED:
+            del waiting[task_id]
+    return failed
+
+
+def _wait_on_tasks(client, the_plan, waiting, timeout, exc):
+    """The learners cannot be read: wait on the tasks' status instead; ``after`` stays as requested."""
+    try:
+        statuses = client.wait_for_tasks(list(waiting), timeout)
+    except LmsError as error:
+        raise _unconfirmed(the_plan, waiting, error) from None
     failed = [t for t, s in statuses.items() if s in ispring.TASK_FAILED]
     pending = [t for t, s in statuses.items() if s not in ispring.TASK_FAILED | ispring.TASK_SUCCEEDED]
-    warnings = read_back(client, the_plan)
-    if not (failed or pending):
-        return warnings
-    not_applied = {enrollment for task_id in failed for enrollment in tasks[task_id]}
     for entry in the_plan.entries:
-        if entry.enrollment_id in not_applied:
+        if any(entry.enrollment_id in waiting[task_id] for task_id in failed):
             entry.changed = False
+    _fail_unless_done(the_plan, failed, pending, timeout)
+    return [
+        "The learners could not be read again after the changes (%s); 'after' shows the requested state."
+        % exc.message.rstrip(".")
+    ]
+
+
+def _unconfirmed(the_plan, waiting, exc):
+    return the_plan.failure(
+        "%s The changes were sent and accepted (task(s) %s), but whether iSpring applied them could not be "
+        "read; the learners are reported as requested. Run the task again to check."
+        % (sentence(exc.message), some(waiting))
+    )
+
+
+def _fail_unless_done(the_plan, failed, pending, timeout):
+    if not (failed or pending):
+        return
     problems = ["iSpring task(s) %s failed" % some(failed)] if failed else []
     if pending:
         problems.append("task(s) %s did not finish within wait_timeout (%s s)" % (some(pending), timeout))
@@ -401,24 +486,6 @@ def wait_for(client, the_plan, tasks, timeout):
         "course_id %s: %s. The learners are reported as read back now; run the task again to finish."
         % (the_plan.course_id, " and ".join(problems))
     )
-
-
-def read_back(client, the_plan):
-    """The changed learners' results as iSpring reports them now; a warning when they cannot be
-    read (``after`` then shows the requested state)."""
-    changed = [entry for entry in the_plan.entries if entry.changed]
-    try:
-        results = client.course_results(the_plan.course_id, [entry.enrollment_id for entry in changed])
-    except LmsError as exc:
-        return [
-            "The learners could not be read again after the changes (%s); 'after' shows the requested state."
-            % exc.message.rstrip(".")
-        ]
-    by_enrollment = {result.enrollment_id: result for result in results}
-    for entry in changed:
-        if entry.enrollment_id in by_enrollment:
-            entry.after = snapshot(by_enrollment[entry.enrollment_id])
-    return []
 
 
 # --- reports (course_status_info) ---

@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import partial
 
 from ansible_collections.learnops.lms.plugins.module_utils import dates, edubrite
 from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError, ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.runner import (
+    NOT_RUN,
     NOTHING_CHANGED,
     batches,
     by_kind,
     change_diff,
+    in_parallel,
     sentence,
     some,
 )
@@ -310,8 +313,12 @@ class Plan:
             calls += [("update", dict(fields), batch) for batch in batches(entries, batch_size)]
         return calls
 
-    def result(self, diff=False):
-        result = dict(changed=self.changed, members=[entry.result(self.tz) for entry in self.entries])
+    def result(self, diff=False, unchanged=True):
+        """The module's result; with ``unchanged=False`` the unchanged members are only counted."""
+        listed = [entry for entry in self.entries if unchanged or entry.changed]
+        result = dict(changed=self.changed, members=[entry.result(self.tz) for entry in listed])
+        if not unchanged:
+            result["unchanged"] = len(self.entries) - len(listed)
         if diff:
             shown = [entry for entry in self.entries if entry.changed]
             counts = {}
@@ -387,20 +394,30 @@ def write(client, the_plan, batch_size, send_mail):
 
 
 def _send(client, the_plan, batch_size, send_mail):
-    """The writes, one call per batch; the error that stopped them, or None."""
-    for kind, fields, batch in the_plan.calls(batch_size):
-        try:
-            if kind == "enroll":
-                param, names = users_param(batch, edubrite.ENROLL_USER_PARAMS)
-                client.enroll_users_in_program(the_plan.prog, param, names, send_mail)
-            else:
-                param, names = users_param(batch, tuple(edubrite.USER_PARAMS.values()))
-                client.update_program_member(the_plan.prog, param, names, fields)
-        except LmsError as exc:
-            return exc
-        for entry in batch:
-            entry.writes_done += 1
+    """The writes, one call per batch, several at a time (``max_parallel``): the users to add
+    first, then the updates.  Returns the error that stopped them, or None."""
+    for phase in ("enroll", "update"):
+        calls = [call for call in the_plan.calls(batch_size) if call[0] == phase]
+        outcomes, error = in_parallel(
+            [partial(_write, client, the_plan, send_mail, *call) for call in calls], client.transport
+        )
+        for (_kind, _fields, batch), outcome in zip(calls, outcomes, strict=True):
+            if outcome is not NOT_RUN:
+                for entry in batch:
+                    entry.writes_done += 1
+        if error is not None:
+            return error
     return None
+
+
+def _write(client, the_plan, send_mail, kind, fields, batch):
+    if kind == "enroll":
+        param, names = users_param(batch, edubrite.ENROLL_USER_PARAMS)
+        client.enroll_users_in_program(the_plan.prog, param, names, send_mail)
+    else:
+        param, names = users_param(batch, tuple(edubrite.USER_PARAMS.values()))
+        client.update_program_member(the_plan.prog, param, names, fields)
+    return True
 
 
 def read_back(client, the_plan):

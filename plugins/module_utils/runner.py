@@ -11,6 +11,8 @@ module's one ``fail_json`` here.  ``docs/module_template.md`` describes the shap
 from __future__ import annotations
 
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import missing_required_lib
@@ -154,3 +156,51 @@ def _word(value):
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def in_parallel(work, transport):
+    """Run the callables of ``work`` over the task's one transport, at most ``transport.parallel``
+    at a time (a number the transport lowers when the service throttles).  After the first failure
+    no further call starts; the calls in flight finish.  Returns (outcomes, first error): each
+    outcome is the call's return value, or ``NOT_RUN`` for a call that failed or never started."""
+    stop, gate = threading.Event(), threading.Condition()
+    flight = [0]
+    errors = []
+
+    def run(call):
+        with gate:
+            while flight[0] >= transport.parallel and not stop.is_set():
+                gate.wait()
+            if stop.is_set():
+                return NOT_RUN
+            flight[0] += 1
+        try:
+            return call()
+        except LmsError as exc:
+            errors.append(exc)
+            stop.set()
+            return NOT_RUN
+        finally:
+            with gate:
+                flight[0] -= 1
+                gate.notify_all()
+
+    work = list(work)
+    if transport.parallel <= 1 or len(work) <= 1:
+        return _in_turn(work)
+    with ThreadPoolExecutor(max_workers=min(transport.parallel, len(work))) as pool:
+        outcomes = list(pool.map(run, work))
+    return outcomes, (errors[0] if errors else None)
+
+
+def _in_turn(work):
+    outcomes = []
+    for call in work:
+        try:
+            outcomes.append(call())
+        except LmsError as exc:
+            return outcomes + [NOT_RUN] * (len(work) - len(outcomes)), exc
+    return outcomes, None
+
+
+NOT_RUN = object()

@@ -17,6 +17,7 @@ import email.utils
 import os
 import random
 import socket
+import threading
 import time
 from http.cookiejar import DefaultCookiePolicy
 from urllib.parse import urlsplit
@@ -92,6 +93,7 @@ class Transport:
         sleep=None,
         clock=None,
         rng=None,
+        max_parallel=1,
     ):
         self.timeout = timeout
         self.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
@@ -101,6 +103,9 @@ class Transport:
         self._clock = clock or time.monotonic
         self._rng = rng or random.random
         self.session = session if session is not None else new_session()
+        self.parallel = max(1, int(max_parallel))  # lowered for the rest of the task when throttled
+        self.throttled = 0
+        self._lock = threading.Lock()
 
     @classmethod
     def from_params(cls, params):
@@ -113,6 +118,7 @@ class Transport:
             ca_path=params["ca_path"],
             retries=params["retries"],
             retry_max_time=params["retry_max_time"],
+            max_parallel=params.get("max_parallel") or 1,
         )
 
     def post(self, url, what, data=None, headers=None, safe_to_repeat=False):
@@ -130,6 +136,8 @@ class Transport:
             reply, reason, wait = self._attempt(method, url, what, data, headers, params, safe_to_repeat)
             if reply is not None:
                 return reply
+            if reason.startswith(("HTTP 429", "HTTP 503")):
+                self._slow_down()
             attempt += 1
             if wait is None:
                 wait = self._rng() * min(BACKOFF_CAP, BACKOFF_BASE * (2**attempt))
@@ -168,6 +176,12 @@ class Transport:
         if reply.status in RETRY_ALWAYS or (safe_to_repeat and reply.status in RETRY_IF_SAFE):
             return None, "HTTP %s from %s" % (reply.status, url), retry_after_seconds(reply.headers.get("Retry-After"))
         return reply, None, None
+
+    def _slow_down(self):
+        """The service throttles: half as many calls in flight for the rest of the task."""
+        with self._lock:
+            self.throttled += 1
+            self.parallel = max(1, self.parallel // 2)
 
     def _send(self, method, url, data, headers, params):
         response = self.session.request(
@@ -264,10 +278,10 @@ def check_connection(params):
     for option in URL_OPTIONS:
         if params.get(option) is not None:
             check_url(option, params[option])
-    for option, least in (("timeout", None), ("retries", 0), ("retry_max_time", 0)):
+    for option, least in (("timeout", None), ("retries", 0), ("retry_max_time", 0), ("max_parallel", 1)):
         value = params.get(option)
         if value is not None and (value <= 0 if least is None else value < least):
-            rule = "greater than 0" if least is None else "0 or more"
+            rule = "greater than 0" if least is None else "%d or more" % least
             raise ValidationError("%s must be %s, not %s." % (option, rule, value))
     ca_path = params.get("ca_path")
     if ca_path and params.get("validate_certs", True) and not os.path.isfile(ca_path):

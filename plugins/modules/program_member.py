@@ -154,6 +154,13 @@ options:
     description: Most users named in one C(updateProgramMember) or C(enrollUsersInProgram) call.
     type: int
     default: 500
+  report_unchanged:
+    description:
+      - List every member asked for in RV(members), V(true), or only those that change, V(false), with
+        the others counted in RV(unchanged) - for tasks of thousands whose results are stored (AWX
+        keeps every job event).
+    type: bool
+    default: true
 notes:
   - Supports C(check_mode) (nothing is written; the result says what would change) and C(diff_mode).
   - Users who are not members yet are looked up one by one (C(userService get), EduBrite has no call
@@ -245,6 +252,11 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+unchanged:
+  description: How many members asked for did not change (they are not listed in RV(members)).
+  returned: when O(report_unchanged=false)
+  type: int
+  sample: 9950
 members:
   description:
     - One entry per member asked for, in the order asked (O(members), then O(usernames),
@@ -336,7 +348,7 @@ def run(module, client):
     if the_plan.changed and not module.check_mode:
         for text in membership.write(client, the_plan, params["batch_size"], params["send_mail"]):
             module.warn(text)
-    return the_plan.result(diff=module._diff)
+    return the_plan.result(diff=module._diff, unchanged=params["report_unchanged"])
 
 
 def main():
@@ -369,6 +381,7 @@ def main():
             send_mail=dict(type="bool", default=False),
             timezone=dict(type="str", default="UTC"),
             batch_size=dict(type="int", default=500),
+            report_unchanged=dict(type="bool", default=True),
             **fields,
         ),
         supports_check_mode=True,

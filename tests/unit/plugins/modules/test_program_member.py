@@ -146,11 +146,12 @@ def test_write_failing_mid_run_reports_from_a_fresh_listing(run_module):
     outcome = run_module(
         program_member,
         args(
+            max_parallel=1,
             members=[
                 {"username": "user1", "score": 71},
                 {"username": "user3", "score": 72},
                 {"username": "user4", "score": 73},
-            ]
+            ],
         ),
         *login(),
         list_call(0, listing(members)),
