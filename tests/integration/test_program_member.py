@@ -231,7 +231,7 @@ def test_check_mode_reports_the_same_changes_as_the_real_run(play, lms):
     assert summary(checked) == summary(real)
     assert checked.result["diff"]["before"] == real.result["diff"]["before"]
     fields = ("start_date_ms", "due_date_ms", "score", "awarded", "status", "quit", "award_date_ms")
-    for predicted, actual in zip(checked.result["members"], real.result["members"]):
+    for predicted, actual in zip(checked.result["members"], real.result["members"], strict=True):
         assert {k: predicted["after"][k] for k in fields} == {k: actual["after"][k] for k in fields}
 
 
