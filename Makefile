@@ -53,7 +53,7 @@ test: venv ## Everything that proves the collection, on both ansible-core lines
 sanity: venv ## ansible-test sanity on both lines
 	VENV_219=$(VENV_219) VENV_221=$(VENV_221) tools/test.sh sanity
 
-lint: venv ## ansible-lint --profile production on both lines
+lint: venv ## ruff, yamllint, shellcheck over the tree (and their self-test); ansible-lint on both lines
 	VENV_219=$(VENV_219) VENV_221=$(VENV_221) tools/test.sh lint
 
 units: venv ## Unit tests (module_utils, modules) and the sandbox's own tests

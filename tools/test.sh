@@ -75,11 +75,63 @@ PY
   echo "ok: validate-modules rejects the broken documentation"
 }
 
-run_lint() {
-  for venv in "${lines[@]}"; do
-    step "ansible-lint --profile production, ansible-core $(core "$venv")"
-    PATH="$ROOT/$venv/bin:$PATH" "$venv/bin/ansible-lint" --profile production
+shell_scripts() {
+  # Every shell script of the tree (tracked or new, not ignored): *.sh, and files with a sh/bash shebang.
+  git ls-files -co --exclude-standard | while IFS= read -r file; do
+    [ -f "$file" ] || continue
+    local first=""
+    IFS= read -r first <"$file" || true
+    if [[ $file == *.sh || $first =~ ^\#!.*[/\ ](ba|da|k)?sh([[:space:]]|$) ]]; then echo "$file"; fi
   done
+}
+
+lint_gate_self_test() (
+  # The linters must be able to fail, with the repository's own configuration.
+  local dir=$BUILD/lint-gates
+  rm -rf "$dir" && mkdir -p "$dir"
+  branches() {  # a function with $1 if-branches: mccabe complexity $1 + 1
+    echo "def branchy(value):"
+    for i in $(seq "$1"); do printf '    if value == %d:\n        return %d\n' "$i" "$i"; done
+    echo "    return 0"
+  }
+  branches 10 >"$dir/complex11.py"
+  branches 9 >"$dir/complex10.py"
+  printf -- '---\nlearners:\n  - login: jdoe\n   email: jdoe@example.com\n' >"$dir/syntax.yml"
+  printf -- '---\nlearners:\n    - login: jdoe\nprograms:\n  - id: SAFETY\n' >"$dir/indentation.yml"
+  cd "$dir"
+  local ruff=("$ROOT/$VENV_219/bin/ruff" check --no-cache --config "$ROOT/ruff.toml")
+  "${ruff[@]}" complex10.py >/dev/null || { echo "ruff rejects complexity 10: the ceiling is not ruff.toml's" >&2; return 1; }
+  if "${ruff[@]}" complex11.py >ruff.log 2>&1; then echo "ruff accepted complexity 11: the gate cannot fail" >&2; return 1; fi
+  grep -q C901 ruff.log || { cat ruff.log; return 1; }
+  echo "ok: ruff rejects complexity 11 (C901) and accepts 10"
+  for file in syntax.yml indentation.yml; do
+    if "$ROOT/$VENV_219/bin/yamllint" --strict -c "$ROOT/.yamllint" "$file" >yamllint.log 2>&1; then
+      echo "yamllint accepted $file: the gate cannot fail" >&2; return 1
+    fi
+    grep -qE "error +(syntax error|wrong indentation)" yamllint.log || { cat yamllint.log; return 1; }
+    echo "ok: yamllint rejects $file: $(grep -oE '(syntax error|wrong indentation)[^(]*[^( ]' yamllint.log | head -1)"
+  done
+)
+
+run_lint() {
+  # Every linter runs; the part fails at the end if any of them failed.
+  local failed=()
+  check() { local name=$1; shift; step "$name"; "$@" || failed+=("$name"); }
+  local scripts
+  mapfile -t scripts < <(shell_scripts)
+  check "ruff check" "$VENV_219/bin/ruff" check .
+  check "ruff format --check" "$VENV_219/bin/ruff" format --check .
+  check "yamllint (.yamllint)" "$VENV_219/bin/yamllint" --strict .
+  check "shellcheck: ${scripts[*]}" "$VENV_219/bin/shellcheck" "${scripts[@]}"
+  check "gate self-test: ruff must reject complexity 11 (C901), yamllint broken YAML" lint_gate_self_test
+  for venv in "${lines[@]}"; do
+    check "ansible-lint --profile production, ansible-core $(core "$venv")" \
+      env PATH="$ROOT/$venv/bin:$PATH" "$venv/bin/ansible-lint" --profile production --nocolor
+  done
+  if [ ${#failed[@]} -gt 0 ]; then
+    printf '\nlint FAILED:%s\n' "$(printf ' [%s]' "${failed[@]}")" >&2
+    return 1
+  fi
 }
 
 run_units() {
