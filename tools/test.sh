@@ -123,6 +123,7 @@ run_lint() {
   check "ruff format --check" "$VENV_219/bin/ruff" format --check .
   check "yamllint (.yamllint)" "$VENV_219/bin/yamllint" --strict .
   check "shellcheck: ${scripts[*]}" "$VENV_219/bin/shellcheck" "${scripts[@]}"
+  check "pre-commit validate-config" "$VENV_219/bin/pre-commit" validate-config .pre-commit-config.yaml
   check "gate self-test: ruff must reject complexity 11 (C901), yamllint broken YAML" lint_gate_self_test
   for venv in "${lines[@]}"; do
     check "ansible-lint --profile production, ansible-core $(core "$venv")" \
