@@ -47,7 +47,7 @@ sandbox: $(VENV_219)/.stamp ## Run the LMS sandbox in the foreground on 127.0.0.
 demo: install ## Converge the example playbook against the sandbox, twice
 	VENV=$(VENV_219) COLLECTIONS=$(COLLECTIONS) tools/demo.sh
 
-test: venv ## Everything that proves the collection, on both ansible-core lines
+test: venv ## sanity, lint, docs, units, integration side by side, both lines (logs: build/logs/)
 	VENV_219=$(VENV_219) VENV_221=$(VENV_221) tools/test.sh all
 
 sanity: venv ## ansible-test sanity on both lines
