@@ -132,7 +132,7 @@ run_lint() {
   check() { local name=$1; shift; step "$name"; "$@" || failed+=("$name"); }
   local scripts
   mapfile -t scripts < <(shell_scripts)
-  check "ruff check" "$VENV_219/bin/ruff" check .
+  check "ruff check" "$VENV_219/bin/ruff" check --output-format concise .
   check "ruff format --check" "$VENV_219/bin/ruff" format --check .
   check "yamllint (.yamllint)" "$VENV_219/bin/yamllint" --strict .
   check "shellcheck: ${scripts[*]}" "$VENV_219/bin/shellcheck" "${scripts[@]}"
