@@ -225,10 +225,11 @@ run_all() {
     wait -n || true
     for i in "${!names[@]}"; do
       read -r part line <<<"${names[i]}"
-      [ -z "${results[i]:-}" ] && [ -f "$logs/$part-$line.rc" ] || continue
+      [ -z "${results[i]:-}" ] || continue   # reported already
+      [ -f "$logs/$part-$line.rc" ] || ! kill -0 "${pids[i]}" 2>/dev/null || continue   # still running
       wait "${pids[i]}" || true
       took[i]=$((SECONDS - begun[i])) running=$((running - 1))
-      if [ "$(cat "$logs/$part-$line.rc")" = 0 ]; then results[i]=PASS; else results[i]=FAIL; fi
+      if [ "$(cat "$logs/$part-$line.rc" 2>/dev/null)" = 0 ]; then results[i]=PASS; else results[i]=FAIL; fi
       printf '[%s] %-6s %-12s %-5s %s\n' "$(date +%T)" "${results[i]}" "$part" "$line" "$(hms "${took[i]}")"
     done
   done
