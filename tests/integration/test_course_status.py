@@ -9,7 +9,7 @@ import os
 
 from lxml import etree
 
-from .conftest import writes
+from .helpers import writes
 
 COURSE = "14b847e8-c10f-11ea-b4e1-ae33e75597e9"
 SAFETY = "3c5d2f10-c10f-11ea-b4e1-ae33e75597e9"

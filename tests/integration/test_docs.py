@@ -16,7 +16,7 @@ import shutil
 import pytest
 import yaml
 
-from .test_playbooks import ROOT, run_command
+from .runner import ROOT, run_command
 
 ARGUMENTS = os.path.join(ROOT, "plugins", "module_utils", "arguments.py")
 CREDENTIAL_TYPES = [

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import writes
+from .helpers import writes
 
 PROGRAM = "xxxx-xxxx-xxxx-xxxx"
 SAFETY = "yyyy-yyyy-yyyy-yyyy"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import player
+from .runner import player
 
 COURSE = "14b847e8-c10f-11ea-b4e1-ae33e75597e9"
 
