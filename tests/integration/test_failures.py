@@ -6,7 +6,7 @@ on every failure after one, messages that say what happened, output that stays s
 
 from __future__ import annotations
 
-from .conftest import writes
+from .helpers import writes
 
 COURSE = "14b847e8-c10f-11ea-b4e1-ae33e75597e9"
 JDOE = "7c1d9a20-c1ae-11ea-8592-a6eabe180001"
