@@ -302,6 +302,14 @@ class Plan:
     def changed(self):
         return any(entry.changed for entry in self.entries)
 
+    def changes(self):
+        """{kind of change: the learners} of the plan, for max_changes."""
+        found = {}
+        for entry in self.entries:
+            if entry.changed:
+                found.setdefault("to %s" % entry.wanted.status, []).append(entry.who)
+        return found
+
     def groups(self):
         """The learners to change, grouped by (status, date, reason, score): one call per group and batch."""
         found = {}

@@ -416,6 +416,14 @@ class Plan:
     def changed(self):
         return any(entry.changed for entry in self.entries)
 
+    def changes(self):
+        """{kind of change: the enrollments} of the plan, for max_changes."""
+        found = {}
+        for entry in self.entries:
+            if entry.changed:
+                found.setdefault(entry.kind_of_change, []).append(entry.who)
+        return found
+
     def doing(self, action):
         return [entry for entry in self.entries if entry.action == action]
 

@@ -301,6 +301,14 @@ class Plan:
     def changed(self):
         return any(entry.changed for entry in self.entries)
 
+    def changes(self):
+        """{kind of change: the members} of the plan, for max_changes."""
+        found = {}
+        for entry in self.entries:
+            if entry.changed:
+                found.setdefault(entry.kind_of_change, []).append(entry.name)
+        return found
+
     def calls(self, batch_size):
         """The writes, in order: the users to add, then the updates grouped by identical fields."""
         adds = [entry for entry in self.entries if entry.changed and entry.add]

@@ -156,3 +156,33 @@ def test_info_filters_name_what_has_no_result_and_results_carry_logins(play, lms
         [{"name": "Members", "learnops.lms.program_member_info": {"program_id": PROGRAM, "usernames": ["ghost"]}}]
     )
     assert members.rc != 0 and members.result["not_found"] == {"username": ["ghost"]}
+
+
+def test_max_changes_stops_a_too_large_plan_before_any_write_on_every_state_module(play, lms):
+    tasks = [
+        course_status(enrollment_ids=[JDOE, ASMITH], max_changes=1),
+        {
+            "name": "Members",
+            "learnops.lms.program_member": {
+                "program_id": PROGRAM,
+                "usernames": ["user1"],
+                "exclusive": True,
+                "max_changes": 0,
+            },
+        },
+        {
+            "name": "Enrollments",
+            "learnops.lms.course_enrollment": {
+                "course_id": COURSE,
+                "logins": ["jdoe"],
+                "exclusive": True,
+                "max_changes": 1,
+            },
+        },
+    ]
+    for task in tasks:
+        for check in (True, False):
+            run = play([task], check=check)
+            assert run.rc != 0 and "more than max_changes" in run.result["msg"], run.output
+    enrollment_writes = ("EnrollLearnersInCourses", "ChangeEnrollment", "Unenroll")
+    assert writes(lms.requests(), WRITES + enrollment_writes) == []
