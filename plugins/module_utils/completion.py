@@ -389,11 +389,11 @@ def _partial_failure(exc, the_plan, sent):
     done = sum(1 for entry in the_plan.entries if entry.changed)
     if sent:
         message = "%s %d learner(s) were changed before the failure (see learners); run the task again to finish." % (
-            exc.message,
+            sentence(exc.message),
             done,
         )
     else:
-        message = "%s %s" % (exc.message, NOTHING_CHANGED)
+        message = "%s %s" % (sentence(exc.message), NOTHING_CHANGED)
     return the_plan.failure(message)
 
 

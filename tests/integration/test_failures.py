@@ -36,7 +36,12 @@ def test_a_control_character_in_one_reason_sends_nothing(play, lms):
 
 
 def test_a_wait_that_fails_after_the_writes_reports_every_learner_written(play, lms):
-    lms.faults([{"kind": "status", "code": 503, "count": -1, "operations": ["getTaskStatus"]}])
+    lms.faults(
+        [
+            {"kind": "status", "code": 503, "count": -1, "operations": ["getTaskStatus"]},
+            {"kind": "status", "code": 503, "count": -1, "after": 1, "operations": ["ListLearnersResults"]},
+        ]
+    )
     run = play([course_status(enrollment_ids=[JDOE, ASMITH], retries=1, retry_max_time=5)])
     assert run.rc != 0
     result = run.result
