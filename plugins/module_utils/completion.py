@@ -23,6 +23,8 @@ from ansible_collections.learnops.lms.plugins.module_utils.runner import (
     batches,
     by_kind,
     change_diff,
+    change_summary,
+    changes_of,
     in_parallel,
     sentence,
     some,
@@ -283,6 +285,10 @@ class Entry:
         return entry
 
     @property
+    def kind_of_change(self):
+        return "to %s" % self.wanted.status
+
+    @property
     def who(self):
         """The learner as the task named them, or by enrollment."""
         if self.wanted.kind in BY_NAME:
@@ -304,11 +310,7 @@ class Plan:
 
     def changes(self):
         """{kind of change: the learners} of the plan, for max_changes."""
-        found = {}
-        for entry in self.entries:
-            if entry.changed:
-                found.setdefault("to %s" % entry.wanted.status, []).append(entry.who)
-        return found
+        return changes_of(self.entries)
 
     def groups(self):
         """The learners to change, grouped by (status, date, reason, score): one call per group and batch."""
@@ -326,12 +328,7 @@ class Plan:
             result["unchanged"] = len(self.entries) - len(shown)
         if diff:
             changed = [entry for entry in self.entries if entry.changed]
-            counts = {}
-            for entry in changed:
-                counts[entry.wanted.status] = counts.get(entry.wanted.status, 0) + 1
-            summary = "%d learner(s) change" % len(changed)
-            if counts:
-                summary += " (%s)" % ", ".join("%d to %s" % (n, status) for status, n in sorted(counts.items()))
+            summary = change_summary(changes_of(changed), "learner(s)")
             rows = [(e.who, snapshot(e.current), e.after) for e in changed]
             result["diff"] = change_diff("course %s" % self.course_id, summary, rows)
         return result

@@ -25,6 +25,8 @@ from ansible_collections.learnops.lms.plugins.module_utils.runner import (
     batches,
     by_kind,
     change_diff,
+    change_summary,
+    changes_of,
     sentence,
     some,
 )
@@ -418,11 +420,7 @@ class Plan:
 
     def changes(self):
         """{kind of change: the enrollments} of the plan, for max_changes."""
-        found = {}
-        for entry in self.entries:
-            if entry.changed:
-                found.setdefault(entry.kind_of_change, []).append(entry.who)
-        return found
+        return changes_of(self.entries)
 
     def doing(self, action):
         return [entry for entry in self.entries if entry.action == action]
@@ -453,12 +451,7 @@ class Plan:
     def _diff(self, course_id):
         """One course's part of the diff: a summary line, then each changing enrollment."""
         shown = [entry for entry in self.entries if entry.course_id == course_id and entry.changed]
-        counts = {}
-        for entry in shown:
-            counts[entry.kind_of_change] = counts.get(entry.kind_of_change, 0) + 1
-        summary = "%d enrollment(s) change" % len(shown)
-        if counts:
-            summary += " (%s)" % ", ".join("%d %s" % (n, kind) for kind, n in sorted(counts.items()))
+        summary = change_summary(changes_of(shown), "enrollment(s)")
         rows = [(entry.who, snapshot(entry.record), entry.after) for entry in shown]
         return change_diff("course %s" % course_id, summary, rows, absent="not enrolled")["prepared"]
 
