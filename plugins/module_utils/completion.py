@@ -520,7 +520,7 @@ def report(client, params):
     for course_id in _unique(params["course_ids"]):
         results += _course_report(client, course_id, enrollment_ids, user_ids + list(users))
     _all_found(results, params, enrollment_ids, user_ids, users)
-    people = _people(client, results, users)
+    people = client.people([r.user_id for r in results], users)
     return [_reported(r, people.get(r.user_id)) for r in results if not statuses or r.status in statuses]
 
 
@@ -593,15 +593,6 @@ def _all_found(results, params, enrollment_ids, user_ids, users):
             missing=missing,
             not_found=not_found,
         )
-
-
-def _people(client, results, users):
-    """{user_id: user} of the results' learners: the ones named, and the others from one listing
-    of the account's active users (only when a result names a learner not known yet)."""
-    people = dict(users)
-    if any(r.user_id not in people for r in results):
-        people.update((u.user_id, u) for u in client.list_users())
-    return people
 
 
 def _reported(result, user):

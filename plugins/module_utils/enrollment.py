@@ -634,7 +634,7 @@ def report(client, params, users):
     _all_found(courses, [record for _course, record in records], params, user_ids, users)
     enrolled_by = set(params["enrolled_by"])
     kept = [(c, r) for c, r in records if not enrolled_by or ENROLLED_BY.get(r.type_group) in enrolled_by]
-    people = _people(client, [record for _course, record in kept], users)
+    people = client.people([record.learner_id for _course, record in kept], users)
     return [reported(record, course_id, people.get(record.learner_id)) for course_id, record in kept]
 
 
@@ -668,15 +668,6 @@ def _all_found(courses, records, params, user_ids, users):
             missing=missing,
             not_found=not_found,
         )
-
-
-def _people(client, records, users):
-    """{user_id: user} of the enrollments' learners: the ones named, and the others from one listing
-    of the account's active users (only when an enrollment names a learner not known yet)."""
-    people = dict(users)
-    if any(record.learner_id not in people for record in records):
-        people.update((user.user_id, user) for user in client.list_users())
-    return people
 
 
 def reported(record, course_id, user=None):
