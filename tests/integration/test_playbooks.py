@@ -13,7 +13,7 @@ import shutil
 
 import yaml
 
-from .helpers import writes
+from .helpers import task_name, writes
 from .runner import ROOT, SEED_TOKEN, run_command
 
 EXAMPLE = os.path.join(ROOT, "docs", "example")
@@ -55,7 +55,7 @@ def task_results(run, name_start):
     """The per-item results of the task whose name starts with ``name_start``."""
     found = []
     for entry in run.results:
-        if entry.get("task", "").startswith(name_start):
+        if task_name(entry).startswith(name_start):
             found.extend(entry["result"].get("results", [entry["result"]]))
     return found
 

@@ -14,6 +14,7 @@ import textwrap
 import pytest
 import yaml
 
+from .helpers import task_name
 from .runner import run_command
 
 COURSE = "14b847e8-c10f-11ea-b4e1-ae33e75597e9"
@@ -174,7 +175,7 @@ def refused(lms, tmp_path, playbook, case):
     for expected in words:
         assert expected in run.output, run.output
     assert lms.requests() == [], "a request reached the sandbox before the states were refused"
-    failed = [entry["task"] for entry in run.results if entry["status"] == "failed"]
+    failed = [task_name(entry) for entry in run.results if entry["status"] == "failed"]
     assert len(failed) == 1, run.results
     if stage == ARGUMENT_SPECS:  # ansible-core's validation task, the role's very first
         assert len(run.results) == 1 and failed[0].startswith("Validating arguments against arg spec"), failed
