@@ -196,10 +196,12 @@ def awx_job(lms, private_data_dir, playbook):
     transmit`` (the controller) | ``ansible-runner worker`` (the execution node, in its own
     directory) | ``ansible-runner process`` (the controller again, writing the artifacts into the
     private data directory).  The job's environment is the runner's env/envvars and nothing of the
-    LMS connection from this process.  Returns the Job, after the canary check of the job events,
-    stdout and stderr of both sides."""
+    LMS connection (or the working directory) of this process.  Returns the Job, after the canary
+    check of the job events, stdout and stderr of both sides."""
     runner = os.path.join(os.environ.get("LMS_TEST_VENV", sys.prefix), "bin", "ansible-runner")
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("ISPRING_", "EDUBRITE_", "LMS_"))}
+    # Nothing of this process's LMS connection, nor its PWD (the job runs in the project, not here).
+    leave_out = ("ISPRING_", "EDUBRITE_", "LMS_", "PWD", "OLDPWD")
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(leave_out)}
     environment["PATH"] = os.path.dirname(runner) + os.pathsep + environment.get("PATH", "")
     with tempfile.TemporaryDirectory(prefix="worker-") as worker_dir:
         steps = [

@@ -112,3 +112,12 @@ def test_drift_report_runs_as_an_awx_check_job(lms, tmp_path):
     assert (job.status, job.rc) == ("successful", 0), job.stdout + job.output
     assert "**Drift**: 15 of 16 declared learner states differ." in job.stdout
     assert writes(lms.requests(), WRITES) == []
+    # The report file is the job's own: in the project the worker ran (no PWD there, so the
+    # playbook's directory), not in the directory this test runs in.
+    written = [
+        e["event_data"]["res"]
+        for e in job.events
+        if e["event"] == "runner_on_ok" and "Write the drift" in e["event_data"]["task"]
+    ]
+    assert len(written) == 1 and written[0]["dest"].endswith("/project/drift-report.md"), written
+    assert job.command()["cwd"] == os.path.dirname(written[0]["dest"])
