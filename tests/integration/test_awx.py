@@ -96,7 +96,7 @@ def test_converge_runs_as_an_awx_job_then_changes_nothing(lms, tmp_path):
     assert writes(lms.requests(), WRITES)
 
     lms.clear_requests()
-    second_dir, _ = private_data_dir(lms, tmp_path / "job2", "--diff")
+    second_dir = private_data_dir(lms, tmp_path / "job2", "--diff")[0]
     second = awx_job(lms, second_dir, "converge.yml")
     assert (second.status, second.rc) == ("successful", 0), second.stdout + second.output
     assert second.stats("changed") == {}
@@ -107,7 +107,7 @@ def test_converge_runs_as_an_awx_job_then_changes_nothing(lms, tmp_path):
 def test_drift_report_runs_as_an_awx_check_job(lms, tmp_path):
     """The drift report's job template: job type Check, Show changes; the report is printed in the
     job output, and nothing is written."""
-    job_dir, _ = private_data_dir(lms, tmp_path / "job", "--check --diff")
+    job_dir = private_data_dir(lms, tmp_path / "job", "--check --diff")[0]
     job = awx_job(lms, job_dir, "drift_report.yml")
     assert (job.status, job.rc) == ("successful", 0), job.stdout + job.output
     assert "**Drift**: 15 of 16 declared learner states differ." in job.stdout

@@ -196,7 +196,7 @@ def test_drift_report_and_converge_check_agree_on_a_float_stored_score_and_a_tim
     drift = by_name(lms, tmp_path, "drift_report", "-e", declared)
     assert check.rc == 0 and drift.rc == 0, drift.output
     rows, errors = report_rows(drift)
-    assert errors == [] and [kind for kind, _user in changed_entries(check)] == ["program"]
+    assert errors == [] and [entry[0] for entry in changed_entries(check)] == ["program"]
     assert [(row["learner"], row["differs"]) for row in rows] == [("username user1", True)]
     assert "score" not in rows[0]["before"] and "start_date 2026-04-30T10:00:00+00:00" in rows[0]["after"]
 
