@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# `make demo`: start the LMS sandbox, converge the example playbook twice (the second run must
-# change nothing), show the result, stop the sandbox.
+# `make demo`: start the LMS sandbox, and in a copy of the example repository docs/example/ (the
+# states in group_vars/, a playbook that calls the role learnops.lms.learner_states) print the drift
+# report, converge twice (the second run must change nothing), print the report again, show the
+# result, stop the sandbox.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv/core-2.19}
@@ -10,11 +12,15 @@ export ANSIBLE_COLLECTIONS_PATH=${COLLECTIONS:-$PWD/build/collections}
 export ANSIBLE_NOCOLOR=1 ANSIBLE_RETRY_FILES_ENABLED=0
 export ISPRING_API_URL=$URL ISPRING_CLIENT_ID=demo-client ISPRING_CLIENT_SECRET=demo-secret
 export EDUBRITE_SITE_URL=$URL EDUBRITE_API_USERNAME=api_demo EDUBRITE_API_PASSWORD=demo-password EDUBRITE_RUN_AS=adminusername
-log=$(mktemp -d)/sandbox.log
+scratch=$(mktemp -d)
+log=$scratch/sandbox.log
+repo=$scratch/learner-states   # a team's repository of declared states
+cp -r docs/example "$repo"
+rm -f "$repo/drift-report.md"
 
 PYTHONPATH=sandbox "$VENV/bin/python" -m lms_sandbox --host 127.0.0.1 --port "$PORT" >"$log" 2>&1 &
 pid=$!
-trap 'kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; true' EXIT
+trap 'kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$scratch"; true' EXIT
 # Wait for this sandbox's own "listening" line: a health check could be answered by another
 # process that already holds the port.
 for _ in $(seq 200); do
@@ -26,27 +32,30 @@ done
 grep -q "LMS sandbox listening on" "$log" || { echo "The sandbox did not start within 20 s:"; cat "$log"; exit 1; }
 echo "LMS sandbox (pid $pid) on $URL"
 
+play=$PWD/$VENV/bin/ansible-playbook
+case $VENV in /*) play=$VENV/bin/ansible-playbook ;; esac
 converge() {
-  "$VENV/bin/ansible-playbook" -i playbooks/inventory/hosts.yml playbooks/converge.yml "$@" | tee "$log.run"
+  (cd "$repo" && "$play" -i inventory.yml converge.yml "$@") | tee "$log.run"
 }
 recap_changed() { sed -n 's/.*changed=\([0-9]*\).*/\1/p' "$log.run" | tail -1; }
-drift_report() {
-  "$VENV/bin/ansible-playbook" -i playbooks/inventory/hosts.yml playbooks/drift_report.yml --check \
-    -e drift_report_path="$log.drift.md" -e drift_report_print=false "$@" >"$log.drift" \
+drift_report() {  # the collection's playbook, by name, with the repository's inventory and group_vars
+  (cd "$repo" && "$play" -i inventory.yml learnops.lms.drift_report --check \
+    -e learner_states_report_path="$log.drift.md" -e learner_states_report_print=false "$@") >"$log.drift" \
     || { cat "$log.drift"; return 1; }
   sed 's/^/  | /' "$log.drift.md"
 }
 
-echo; echo "=== Drift report (drift_report.yml --check): what differs from playbooks/vars/learners.yml"
+echo "Declared states: docs/example/group_vars/all/learner_states.yml (copied to $repo)"
+echo; echo "=== Drift report (ansible-playbook learnops.lms.drift_report --check): what differs from the states"
 drift_report
-echo; echo "=== First run: the LMS follows the declared states"
+echo; echo "=== First run (converge.yml: the role learnops.lms.learner_states): the LMSs follow the declared states"
 converge --diff
 first=$(recap_changed)
 echo; echo "=== Second run: nothing left to change"
 converge
 second=$(recap_changed)
 echo; echo "=== Drift report again, failing on any drift"
-drift_report -e drift_report_fail_on_drift=true
+drift_report -e learner_states_report_fail_on_drift=true
 
 echo; echo "=== Result: the sandbox's own state and what was sent"
 fetch() { "$VENV/bin/python" -c "import urllib.request, sys; sys.stdout.write(urllib.request.urlopen(sys.argv[1]).read().decode())" "$URL$1"; }
@@ -54,7 +63,9 @@ fetch /_sandbox/state | "$VENV/bin/python" -c '
 import json, sys
 state = json.load(sys.stdin)
 for e in state["ispring"]["enrollments"]:
-    print("  iSpring   %-8s course %-36s %-12s %s" % (e.get("login") or e["learnerId"], e["courseId"], e["completionStatus"], e["completionDate"] or ""))
+    print("  iSpring   %-8s course %-36s %-12s %-20s access=%s due=%s%s" % (
+        e.get("login") or e["learnerId"], e["courseId"], e["completionStatus"], e["completionDate"] or "",
+        (e["accessDate"] or "")[:10], (e["dueDate"] or "")[:10] or "none", " locked" if e["lockAfterDueDate"] else ""))
 for p in state["edubrite"]["programs"]:
     for m in p["members"]:
         print("  EduBrite  %-8s program %-19s %-10s award=%-5s score=%-5s start=%s due=%s" % (

@@ -169,7 +169,7 @@ run_integration() {
 run_docs() {
   step "antsibull-changelog lint"
   "$VENV_219/bin/antsibull-changelog" lint
-  step "docs/reference/ is what antsibull-docs makes of the modules' documentation"
+  step "docs/reference/ is what antsibull-docs makes of the modules' and the role's documentation"
   VENV=$VENV_219 tools/gen-docs.sh --check
   step "antsibull-docs lint-collection-docs"
   install_collection
@@ -180,6 +180,16 @@ run_docs() {
         || { echo "ansible-doc cannot render $name (ansible-core $(core "$venv"))" >&2; exit 1; }
     done
     echo "ansible-doc renders every module (ansible-core $(core "$venv"))"
+    for role in "$ROOT"/roles/*/; do
+      name=learnops.lms.$(basename "$role")
+      out=$(ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS "$venv/bin/ansible-doc" -t role "$name" 2>&1) \
+        || { echo "$out" >&2; echo "ansible-doc cannot render the role $name (ansible-core $(core "$venv"))" >&2; exit 1; }
+      # Every entry point of meta/argument_specs.yml is rendered.
+      for entry in $("$venv/bin/python" -c 'import sys, yaml; print(" ".join(yaml.safe_load(open(sys.argv[1]))["argument_specs"]))' "$role/meta/argument_specs.yml"); do
+        grep -q "ENTRY POINT: .*$entry" <<<"$out" || { echo "ansible-doc -t role $name shows no entry point $entry" >&2; exit 1; }
+      done
+    done
+    echo "ansible-doc -t role renders every role and entry point (ansible-core $(core "$venv"))"
   done
   (cd "$COLLECTIONS/ansible_collections/learnops/lms" && \
     PATH="$VENV_219/bin:$PATH" ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS "$VENV_219/bin/antsibull-docs" lint-collection-docs --plugin-docs .)

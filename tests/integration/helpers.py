@@ -27,3 +27,9 @@ def hostile_replies(operation):
 def writes(requests, operations):
     """The requests of the log whose operation is one of ``operations``."""
     return [entry for entry in requests if entry["operation"] in operations]
+
+
+def task_name(entry):
+    """A recorded task result's task name, without the role's: ansible-core 2.21 prefixes the
+    tasks of a role with "<role> : ", 2.19 does not."""
+    return entry.get("task", "").rpartition(" : ")[2]

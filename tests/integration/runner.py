@@ -9,16 +9,22 @@ and puts every run through the secret canary check.  Two front ends:
   a playbook written for the test, the connection in ``module_defaults``;
 - ``run_command(lms, cwd, command, **env)``: a user's command line in ``cwd``, the connection in
   environment variables.
+
+``awx_job(lms, private_data_dir, playbook)`` runs a job the way AWX does, through ansible-runner
+(transmit | worker | process), and puts what the runner writes (job events, stdout) through the
+same canary check.
 """
 
 from __future__ import annotations
 
+import glob
 import itertools
 import json
 import os
 import re
 import subprocess
 import sys
+import tempfile
 
 import yaml
 
@@ -152,3 +158,97 @@ def assert_no_secret(run, issued):
     text = run.output + json.dumps(run.results)
     leaked = sorted(secret for secret in set(FIXTURE_SECRETS) | issued if secret and secret in text)
     assert not leaked, "secret(s) %s leaked into the run's output or results" % leaked
+
+
+class Job:
+    """An ansible-runner job: its status and rc, its job events and its stdout."""
+
+    def __init__(self, artifacts, output):
+        self.artifacts = artifacts
+        self.output = output
+        self.status = _read(os.path.join(artifacts, "status"))
+        self.rc = int(_read(os.path.join(artifacts, "rc")) or -1)
+        self.events = [
+            json.loads(_read(path)) for path in sorted(glob.glob(os.path.join(artifacts, "job_events", "*.json")))
+        ]
+        self.stdout = _read(os.path.join(artifacts, "stdout"))
+
+    def stats(self, counter):
+        """A counter (changed, ok, failures, ...) of the play recap event, per host."""
+        recap = [event for event in self.events if event["event"] == "playbook_on_stats"]
+        assert len(recap) == 1, "no play recap among the job events:\n" + self.stdout + self.output
+        return recap[0]["event_data"][counter]
+
+    def command(self):
+        """What the runner ran: its command line, directory and environment (the artifact "command")."""
+        return json.loads(_read(os.path.join(self.artifacts, "command")))
+
+
+def _read(path):
+    if not os.path.exists(path):
+        return ""
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
+
+
+def awx_job(lms, private_data_dir, playbook):
+    """Run ``playbook`` of ``private_data_dir``/project as AWX runs a job: ``ansible-runner
+    transmit`` (the controller) | ``ansible-runner worker`` (the execution node, in its own
+    directory) | ``ansible-runner process`` (the controller again, writing the artifacts into the
+    private data directory).  The job's environment is the runner's env/envvars and nothing of the
+    LMS connection (or the working directory) of this process.  Returns the Job, after the canary
+    check of the job events, stdout and stderr of both sides."""
+    runner = os.path.join(os.environ.get("LMS_TEST_VENV", sys.prefix), "bin", "ansible-runner")
+    # Nothing of this process's LMS connection, nor its PWD (the job runs in the project, not here).
+    leave_out = ("ISPRING_", "EDUBRITE_", "LMS_", "PWD", "OLDPWD")
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(leave_out)}
+    environment["PATH"] = os.path.dirname(runner) + os.pathsep + environment.get("PATH", "")
+    with tempfile.TemporaryDirectory(prefix="worker-") as worker_dir:
+        steps = [
+            [runner, "transmit", str(private_data_dir), "-p", playbook],
+            [runner, "worker", "--private-data-dir", worker_dir],
+            [runner, "process", str(private_data_dir)],
+        ]
+        output = _pipeline(steps, environment)
+        worker_artifacts = glob.glob(os.path.join(worker_dir, "artifacts", "*"))
+        texts = [output] + [_artifact_texts(path) for path in worker_artifacts]
+        job = Job(os.path.join(str(private_data_dir), "artifacts"), output)
+        texts.append(_artifact_texts(job.artifacts))
+    assert job.events and job.stdout, "ansible-runner wrote no job events or stdout:\n" + output
+    leaked = sorted(secret for secret in set(FIXTURE_SECRETS) | issued_secrets(lms) if secret in "".join(texts))
+    assert not leaked, "secret(s) %s leaked into the job events or stdout of ansible-runner" % leaked
+    return job
+
+
+def _pipeline(steps, environment):
+    """Run the commands ``steps`` as a shell pipeline; the last one's output (and every stderr)."""
+    processes = []
+    previous = None
+    for number, command in enumerate(steps):
+        last = number == len(steps) - 1
+        process = subprocess.Popen(
+            command,
+            stdin=previous,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT if last else subprocess.PIPE,
+            env=environment,
+        )
+        if previous is not None:
+            previous.close()  # the next process owns the pipe now
+        previous = process.stdout
+        processes.append(process)
+    output = processes[-1].communicate(timeout=600)[0].decode("utf-8", "replace")
+    for process in processes[:-1]:
+        process.wait(timeout=60)
+        output += process.stderr.read().decode("utf-8", "replace")
+        assert process.returncode == 0, "%s failed:\n%s" % (process.args[:2], output)
+    return output
+
+
+def _artifact_texts(artifacts):
+    """The job events, stdout and stderr an ansible-runner artifacts directory holds, as one text.
+    (Not the artifact "command": ansible-runner records the job's whole environment there, the
+    injected secrets included; AWX deletes the private data directory after the job.)"""
+    paths = glob.glob(os.path.join(artifacts, "job_events", "*.json"))
+    paths += [os.path.join(artifacts, name) for name in ("stdout", "stderr")]
+    return "".join(_read(path) for path in paths)

@@ -2,8 +2,9 @@
 # Copyright: learnops.lms contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The hand-written documentation's machine-readable parts: the AWX credential types inject every
-environment variable the modules read, the example CI pipelines run the playbooks of playbooks/
-(and their commands work against the sandbox), and the docs' relative links resolve."""
+environment variable the modules read, the example CI pipelines run the playbooks of the example
+repository docs/example/ (and their commands work against the sandbox), and the docs' relative
+links resolve."""
 
 from __future__ import annotations
 
@@ -16,16 +17,25 @@ import shutil
 import pytest
 import yaml
 
+from .helpers import writes
 from .runner import ROOT, run_command
 
 ARGUMENTS = os.path.join(ROOT, "plugins", "module_utils", "arguments.py")
 CREDENTIAL_TYPES = [
     os.path.join(ROOT, "docs", "awx", name) for name in ("credential-type-ispring.yml", "credential-type-edubrite.yml")
 ]
+EXAMPLE = os.path.join(ROOT, "docs", "example")
 PIPELINES = {
     "github": os.path.join(ROOT, "docs", "ci", "github-actions.yml"),
     "gitlab": os.path.join(ROOT, "docs", "ci", "gitlab-ci.yml"),
 }
+WRITES = (
+    "updateCourseStatus",
+    "updateProgramMember",
+    "enrollUsersInProgram",
+    "EnrollLearnersInCourses",
+    "ChangeEnrollment",
+)
 # Not injected on purpose (docs/awx.md): a stored iSpring token expires after 30 minutes.
 NOT_INJECTED = {"ISPRING_TOKEN"}
 
@@ -116,27 +126,34 @@ def test_pipelines_review_in_check_mode_and_apply_on_main():
     assert github == gitlab, "the two example pipelines should run the same commands"
     for command in github["review"]:
         assert "--check" in command, command
-    assert [c[3] for c in github["review"]] == ["playbooks/drift_report.yml", "playbooks/converge.yml"]
-    assert [c[3] for c in github["apply"]] == ["playbooks/converge.yml", "playbooks/drift_report.yml"]
-    assert "drift_report_fail_on_drift=true" in github["apply"][1]
+    assert [c[3] for c in github["review"]] == ["drift_report.yml", "converge.yml"]
+    assert [c[3] for c in github["apply"]] == ["converge.yml", "drift_report.yml"]
+    assert "learner_states_report_fail_on_drift=true" in github["apply"][1]
     for command in github["review"] + github["apply"]:
-        assert command[:3] == ["ansible-playbook", "-i", "playbooks/inventory/hosts.yml"]
-        assert os.path.isfile(os.path.join(ROOT, command[3]))
+        assert command[:3] == ["ansible-playbook", "-i", "inventory.yml"]
+        assert os.path.isfile(os.path.join(EXAMPLE, command[2])) and os.path.isfile(os.path.join(EXAMPLE, command[3]))
+
+
+def test_pipelines_install_a_collection_that_has_the_role():
+    """The role learnops.lms.learner_states came with 1.1.0: the pipelines must not accept older."""
+    with open(os.path.join(ROOT, "roles", "learner_states", "meta", "argument_specs.yml"), encoding="utf-8") as handle:
+        (added,) = {spec["version_added"] for spec in yaml.safe_load(handle)["argument_specs"].values()}
+    for name, path in PIPELINES.items():
+        with open(path, encoding="utf-8") as handle:
+            installs = re.findall(r"ansible-galaxy collection install (.+)", handle.read())
+        assert installs and set(installs) == {"'learnops.lms:>=%s,<2.0.0'" % added}, (name, installs)
 
 
 def test_pipeline_commands_work_against_the_sandbox(lms, tmp_path):
-    """The pipelines' commands, run in a checkout-like directory with the secrets in the environment."""
-    shutil.copytree(os.path.join(ROOT, "playbooks"), tmp_path / "playbooks")
+    """The pipelines' commands, run in a checkout of the example repository with the secrets in the
+    environment."""
+    shutil.copytree(EXAMPLE, tmp_path, dirs_exist_ok=True)
     commands = pipeline_commands("github")
     for command in commands["review"]:
         run = run_command(lms, tmp_path, command)
         assert run.rc == 0, run.output
     assert "**Drift**" in (tmp_path / "drift-report.md").read_text()
-    assert not [
-        entry
-        for entry in lms.requests()
-        if entry["operation"] in ("updateCourseStatus", "updateProgramMember", "enrollUsersInProgram")
-    ]
+    assert writes(lms.requests(), WRITES) == []
     for command in commands["apply"]:
         run = run_command(lms, tmp_path, command)
         assert run.rc == 0, run.output

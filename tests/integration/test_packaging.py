@@ -49,10 +49,19 @@ REQUIRED = [
     "changelogs/changelog.yaml",
     "playbooks/converge.yml",
     "playbooks/drift_report.yml",
-    "playbooks/vars/learners.yml",
-    "playbooks/vars/connection.yml",
-    "playbooks/inventory/hosts.yml",
-    "playbooks/templates/drift-report.md.j2",
+    "roles/learner_states/meta/argument_specs.yml",
+    "roles/learner_states/defaults/main.yml",
+    "roles/learner_states/tasks/main.yml",
+    "roles/learner_states/tasks/drift_report.yml",
+    "roles/learner_states/tasks/checks.yml",
+    "roles/learner_states/tasks/states.yml",
+    "roles/learner_states/templates/drift-report.md.j2",
+    "roles/learner_states/templates/drift/rows.json.j2",
+    "roles/learner_states/templates/drift/retry.json.j2",
+    "docs/example/inventory.yml",
+    "docs/example/group_vars/all/learner_states.yml",
+    "docs/example/converge.yml",
+    "docs/example/drift_report.yml",
     "docs/user-guide.md",
     "docs/awx.md",
     "docs/ci.md",
@@ -119,7 +128,7 @@ def test_artifact_holds_the_content_and_nothing_else(artifact):
         or "__pycache__" in name.split("/")
         or name.endswith((".pyc", ".tar.gz"))
         or "/." in "/" + name
-        or name == "drift-report.md"
+        or name.endswith("drift-report.md")
     ]
     assert stray == [], "files that must not ship: %s" % stray
     assert not [

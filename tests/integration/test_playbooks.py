@@ -1,46 +1,70 @@
 # -*- coding: utf-8 -*-
 # Copyright: learnops.lms contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The ready-to-use playbooks in playbooks/ (converge.yml, drift_report.yml), run as a user runs
-them: ansible-playbook with the shipped inventory and vars files, connection from the environment."""
+"""The role learnops.lms.learner_states from the installed collection, run as a user runs it:
+the example repository of docs/example/ (inventory, the states in group_vars/, a playbook that
+calls the role), and the collection's playbooks by name (``ansible-playbook learnops.lms.converge
+-e @states.yml``); the connection from the environment, or from Vault-encrypted variables."""
 
 from __future__ import annotations
 
 import os
+import shutil
 
 import yaml
 
-from .helpers import writes
+from .helpers import task_name, writes
 from .runner import ROOT, SEED_TOKEN, run_command
 
-PLAYBOOKS = os.path.join(ROOT, "playbooks")
-WRITES = ("updateCourseStatus", "updateProgramMember", "enrollUsersInProgram")
+EXAMPLE = os.path.join(ROOT, "docs", "example")
+STATES = os.path.join(EXAMPLE, "group_vars", "all", "learner_states.yml")
+# A team's repository: an inventory, a states file and a playbook that calls the role.
+MINIMAL = ("inventory.yml", "group_vars/all/learner_states.yml", "converge.yml")
+WRITES = (
+    "updateCourseStatus",
+    "updateProgramMember",
+    "enrollUsersInProgram",
+    "EnrollLearnersInCourses",
+    "ChangeEnrollment",
+    "Unenroll",
+)
 COURSE = "14b847e8-c10f-11ea-b4e1-ae33e75597e9"
+SAFETY = "3c5d2f10-c10f-11ea-b4e1-ae33e75597e9"
 
 
-def run_playbook(lms, tmp_path, name, *args, **env):
-    """Run playbooks/<name> of this repository from a scratch working directory."""
-    command = [
-        "ansible-playbook",
-        "-i",
-        os.path.join(PLAYBOOKS, "inventory", "hosts.yml"),
-        os.path.join(PLAYBOOKS, name),
-    ] + list(args)
-    return run_command(lms, tmp_path, command, **env)
+def repository(tmp_path, files=MINIMAL):
+    """A copy of (some files of) docs/example/, as a team's repository."""
+    repo = tmp_path / "repo"
+    for name in files:
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(os.path.join(EXAMPLE, name), repo / name)
+    return repo
+
+
+def playbook(lms, cwd, *args, **env):
+    """ansible-playbook ARGS in ``cwd`` (a playbook file, or a collection playbook by name)."""
+    return run_command(lms, cwd, ["ansible-playbook"] + list(args), **env)
+
+
+def by_name(lms, cwd, name, *args, **env):
+    """A playbook of the installed collection, by name, with no inventory of the user's."""
+    return playbook(lms, cwd, "learnops.lms." + name, *args, **env)
 
 
 def task_results(run, name_start):
     """The per-item results of the task whose name starts with ``name_start``."""
     found = []
     for entry in run.results:
-        if entry.get("task", "").startswith(name_start):
+        if task_name(entry).startswith(name_start):
             found.extend(entry["result"].get("results", [entry["result"]]))
     return found
 
 
 def changed_entries(run):
-    """(task kind, learner or member) entries that converge.yml changed or would change."""
+    """(kind, learner or member) entries that the role changed or would change."""
     changed = []
+    for item in task_results(run, "Course enrollments"):
+        changed += [("enrollment", e["course_id"], e["user_id"]) for e in item.get("enrollments", []) if e["changed"]]
     for item in task_results(run, "Course completions"):
         changed += [("course", e["enrollment_id"]) for e in item.get("learners", []) if e["changed"]]
     for start in ("Program members", "Members who quit", "Users who are not"):
@@ -53,26 +77,15 @@ def report_rows(run):
     """The rows the drift report computed (the set_fact of the comparison task)."""
     facts = task_results(run, "The report's rows")
     assert facts, run.output
-    return facts[-1]["ansible_facts"]["drift_rows"], facts[-1]["ansible_facts"]["drift_errors"]
+    found = facts[-1]["ansible_facts"]
+    return found["learner_states_drift_rows"], found["learner_states_drift_errors"]
 
 
-def test_converge_applies_then_changes_nothing(lms, tmp_path):
-    first = run_playbook(lms, tmp_path, "converge.yml", "--diff")
-    assert first.rc == 0, first.output
-    assert "changed=3" in first.output
-    assert "+ jdoe (enrollment" in first.output and "+ user4: status COMPLETED" in first.output
-    state = lms.state()
-    onboarding = next(p for p in state["edubrite"]["programs"] if p["extId"] == "ONBOARDING")
-    assert {m["userName"] for m in onboarding["members"]} == {"user1", "user2", "user4"}
-    safety = next(p for p in state["edubrite"]["programs"] if p["extId"] == "SAFETY")
-    assert {m["userName"]: m["quit"] for m in safety["members"]} == {"user3": True, "jdoe_eb": False}
-
-    lms.clear_requests()
-    second = run_playbook(lms, tmp_path, "converge.yml")
-    assert second.rc == 0, second.output
-    assert "changed=0" in second.output
-    assert changed_entries(second) == []
-    assert writes(lms.requests(), WRITES) == []
+def declare(tmp_path, **states):
+    """A states file with the role's variables ``learner_states_<name>``; returns its ``-e`` argument."""
+    path = tmp_path / "states.yml"
+    path.write_text(yaml.safe_dump({"learner_states_" + name: value for name, value in states.items()}))
+    return "@" + str(path)
 
 
 def records(lms):
@@ -80,20 +93,67 @@ def records(lms):
     return state["ispring"]["enrollments"], state["edubrite"]["programs"]
 
 
+def test_a_repository_with_an_inventory_a_states_file_and_a_playbook_converges_then_changes_nothing(lms, tmp_path):
+    repo = repository(tmp_path)
+    assert sorted(str(p.relative_to(repo)) for p in repo.rglob("*") if p.is_file()) == sorted(MINIMAL)
+    with open(os.path.join(EXAMPLE, "converge.yml"), encoding="utf-8") as handle:
+        play = yaml.safe_load(handle)
+    assert play == [
+        {"name": "Declared learner states", "hosts": "localhost", "gather_facts": False,
+         "roles": ["learnops.lms.learner_states"]}
+    ]  # fmt: skip
+    first = playbook(lms, repo, "-i", "inventory.yml", "converge.yml", "--diff")
+    assert first.rc == 0, first.output
+    assert "changed=4" in first.output
+    assert "+ jdoe (enrollment" in first.output and "+ user4: status COMPLETED" in first.output
+    assert "+ ltan (enrollment e0000000-0000-4000-9000-000000000001): access_date 2026-03-02" in first.output
+    state = lms.state()
+    safety = {e["login"]: e for e in state["ispring"]["enrollments"] if e["courseId"] == SAFETY}
+    assert sorted(safety) == ["asmith", "jdoe", "kwong", "ltan", "mgarcia"]
+    assert (safety["mgarcia"]["dueDate"][:10], safety["ltan"]["dueDate"][:10]) == ("2026-04-30", "2026-04-01")
+    onboarding = next(p for p in state["edubrite"]["programs"] if p["extId"] == "ONBOARDING")
+    assert {m["userName"] for m in onboarding["members"]} == {"user1", "user2", "user4"}
+    program = next(p for p in state["edubrite"]["programs"] if p["extId"] == "SAFETY")
+    assert {m["userName"]: m["quit"] for m in program["members"]} == {"user3": True, "jdoe_eb": False}
+
+    lms.clear_requests()
+    second = playbook(lms, repo, "-i", "inventory.yml", "converge.yml")
+    assert second.rc == 0, second.output
+    assert "changed=0" in second.output
+    assert changed_entries(second) == []
+    assert writes(lms.requests(), WRITES) == []
+
+
+def test_the_collection_playbook_by_name_converges_a_states_file_then_changes_nothing(lms, tmp_path):
+    shutil.copy(STATES, tmp_path / "states.yml")
+    first = by_name(lms, tmp_path, "converge", "-e", "@states.yml")
+    assert first.rc == 0, first.output
+    assert "changed=4" in first.output
+    assert len(changed_entries(first)) == 15
+    lms.clear_requests()
+    second = by_name(lms, tmp_path, "converge", "-e", "@states.yml")
+    assert second.rc == 0 and "changed=0" in second.output, second.output
+    assert writes(lms.requests(), WRITES) == []
+
+
 def test_converge_check_mode_writes_nothing(lms, tmp_path):
+    repo = repository(tmp_path)
     before = records(lms)
-    run = run_playbook(lms, tmp_path, "converge.yml", "--check", "--diff")
+    run = playbook(lms, repo, "-i", "inventory.yml", "converge.yml", "--check", "--diff")
     assert run.rc == 0, run.output
-    assert changed_entries(run)
+    assert len(changed_entries(run)) == 15
     assert writes(lms.requests(), WRITES) == []
     assert records(lms) == before
 
 
 def test_drift_report_agrees_with_the_modules_then_reports_no_drift(lms, tmp_path):
-    drift = run_playbook(lms, tmp_path, "drift_report.yml", "--diff")
+    repo = repository(tmp_path)
+    drift = playbook(lms, repo, "-i", "inventory.yml", "learnops.lms.drift_report", "--diff")
     assert drift.rc == 0, drift.output
-    report = (tmp_path / "drift-report.md").read_text()
-    assert "**Drift**: 11 of 12 declared learner states differ." in report
+    report = (repo / "drift-report.md").read_text()
+    assert "**Drift**: 15 of 16 declared learner states differ." in report
+    assert "| iSpring Learn | enrollments in course `%s` | 4 | 0 | 4 |" % SAFETY in report
+    assert "| login ltan | not enrolled | access 2026-03-02, due 2026-04-01, locked after the due date |  |" in report
     assert "| login ltan | complete on 2020-07-01, progress 50 | automatic, progress 50 |  |" in report
     assert (
         "| username user4 | not a member | status COMPLETED, awarded true, score 92.5, start_date 2026-01-05" in report
@@ -102,23 +162,25 @@ def test_drift_report_agrees_with_the_modules_then_reports_no_drift(lms, tmp_pat
     rows, errors = report_rows(drift)
     assert errors == []
     # The report is what converge --check says, learner by learner: the modules' own rules.
-    would_change = run_playbook(lms, tmp_path, "converge.yml", "--check")
-    assert len([row for row in rows if row["differs"]]) == len(changed_entries(would_change)) == 11
+    would_change = playbook(lms, repo, "-i", "inventory.yml", "converge.yml", "--check")
+    assert len([row for row in rows if row["differs"]]) == len(changed_entries(would_change)) == 15
     assert writes(lms.requests(), WRITES) == []
 
-    assert run_playbook(lms, tmp_path, "converge.yml").rc == 0
+    assert playbook(lms, repo, "-i", "inventory.yml", "converge.yml").rc == 0
     lms.clear_requests()
-    clean = run_playbook(
+    clean = playbook(
         lms,
-        tmp_path,
-        "drift_report.yml",
+        repo,
+        "-i",
+        "inventory.yml",
+        "learnops.lms.drift_report",
         "-e",
-        "drift_report_fail_on_drift=true",
+        "learner_states_report_fail_on_drift=true",
         "-e",
-        "drift_report_path=reports/after.md",
+        "learner_states_report_path=reports/after.md",
     )
     assert clean.rc == 0, clean.output
-    assert "**No drift**: all 12 declared learner states are met." in (tmp_path / "reports" / "after.md").read_text()
+    assert "**No drift**: all 16 declared learner states are met." in (repo / "reports" / "after.md").read_text()
     assert writes(lms.requests(), WRITES) == []
 
 
@@ -126,38 +188,34 @@ def test_drift_report_and_converge_check_agree_on_a_float_stored_score_and_a_tim
     """A tenant storing 32-bit floats answers 0.10000000149 for 0.1 (the module: no change); a
     date-time without seconds is a valid ISO 8601 form (the module accepts it)."""
     store = {"program_id": "xxxx-xxxx-xxxx-xxxx", "members": [{"username": "user1", "score": 0.10000000149011612}]}
-    (tmp_path / "store.yml").write_text(yaml.safe_dump({"course_completions": [], "program_memberships": [store]}))
-    assert run_playbook(lms, tmp_path, "converge.yml", "-e", "@store.yml").rc == 0
+    assert by_name(lms, tmp_path, "converge", "-e", declare(tmp_path, program_memberships=[store])).rc == 0
     member = {"username": "user1", "score": 0.1, "start_date": "2026-04-30T12:00+02:00"}
-    declared = {
-        "course_completions": [],
-        "program_memberships": [{"program_id": "xxxx-xxxx-xxxx-xxxx", "members": [member]}],
-    }
-    (tmp_path / "declared.yml").write_text(yaml.safe_dump(declared))
+    declared = declare(tmp_path, program_memberships=[{"program_id": "xxxx-xxxx-xxxx-xxxx", "members": [member]}])
 
-    check = run_playbook(lms, tmp_path, "converge.yml", "--check", "-e", "@declared.yml")
-    drift = run_playbook(lms, tmp_path, "drift_report.yml", "-e", "@declared.yml")
+    check = by_name(lms, tmp_path, "converge", "--check", "-e", declared)
+    drift = by_name(lms, tmp_path, "drift_report", "-e", declared)
     assert check.rc == 0 and drift.rc == 0, drift.output
     rows, errors = report_rows(drift)
-    assert errors == [] and [kind for kind, _user in changed_entries(check)] == ["program"]
+    assert errors == [] and [entry[0] for entry in changed_entries(check)] == ["program"]
     assert [(row["learner"], row["differs"]) for row in rows] == [("username user1", True)]
     assert "score" not in rows[0]["before"] and "start_date 2026-04-30T10:00:00+00:00" in rows[0]["after"]
 
-    assert run_playbook(lms, tmp_path, "converge.yml", "-e", "@declared.yml").rc == 0
+    assert by_name(lms, tmp_path, "converge", "-e", declared).rc == 0
     lms.clear_requests()
-    check = run_playbook(lms, tmp_path, "converge.yml", "--check", "-e", "@declared.yml")
-    drift = run_playbook(
-        lms, tmp_path, "drift_report.yml", "-e", "@declared.yml", "-e", "drift_report_fail_on_drift=true"
-    )
+    check = by_name(lms, tmp_path, "converge", "--check", "-e", declared)
+    drift = by_name(lms, tmp_path, "drift_report", "-e", declared, "-e", "learner_states_report_fail_on_drift=true")
     assert changed_entries(check) == [] and drift.rc == 0, drift.output
     assert [(row["learner"], row["differs"]) for row in report_rows(drift)[0]] == [("username user1", False)]
     assert writes(lms.requests(), WRITES) == []
 
 
-def test_playbooks_take_an_ispring_token_instead_of_client_credentials(lms, tmp_path):
-    run = run_playbook(
+def test_the_role_takes_an_ispring_token_instead_of_client_credentials(lms, tmp_path):
+    repo = repository(tmp_path)
+    run = playbook(
         lms,
-        tmp_path,
+        repo,
+        "-i",
+        "inventory.yml",
         "converge.yml",
         "--check",
         ISPRING_CLIENT_ID=None,
@@ -168,16 +226,62 @@ def test_playbooks_take_an_ispring_token_instead_of_client_credentials(lms, tmp_
     assert "token" not in [entry["operation"] for entry in lms.requests()]
 
 
+def test_the_connection_from_vault_encrypted_group_vars(lms, tmp_path):
+    """No connection in the environment: the ispring_ and edubrite_ variables, encrypted with
+    Ansible Vault in group_vars/, are what the role connects with; no secret in the output."""
+    repo = repository(tmp_path)
+    (tmp_path / "vault-password").write_text("a-vault-password\n")
+    connection = repo / "group_vars" / "all" / "connection.yml"
+    connection.write_text(
+        yaml.safe_dump(
+            {
+                "ispring_api_url": lms.url,
+                "ispring_client_id": "demo-client",
+                "ispring_client_secret": "demo-secret",
+                "edubrite_site_url": lms.url,
+                "edubrite_api_username": "api_demo",
+                "edubrite_api_password": "demo-password",
+                "edubrite_run_as": "adminusername",
+            }
+        )
+    )
+    vault = ["--vault-password-file", str(tmp_path / "vault-password")]
+    encrypt = run_command(lms, repo, ["ansible-vault", "encrypt", str(connection)] + vault)
+    assert encrypt.rc == 0, encrypt.output
+    assert connection.read_text().startswith("$ANSIBLE_VAULT;")
+    unset = {name: None for name in ("ISPRING_API_URL", "ISPRING_CLIENT_ID", "ISPRING_CLIENT_SECRET")}
+    unset.update({name: None for name in ("EDUBRITE_SITE_URL", "EDUBRITE_API_USERNAME", "EDUBRITE_API_PASSWORD")})
+    unset["EDUBRITE_RUN_AS"] = None
+    run = playbook(lms, repo, "-i", "inventory.yml", "converge.yml", "--check", "--diff", "-vvv", *vault, **unset)
+    assert run.rc == 0, run.output
+    assert len(changed_entries(run)) == 15
+    assert {entry["operation"] for entry in lms.requests()} >= {"token", "connect"}
+    without = playbook(lms, repo, "-i", "inventory.yml", "converge.yml", "--check", **unset)
+    assert without.rc != 0 and "Attempting to decrypt but no vault secrets found" in without.output
+
+
 def test_drift_report_can_fail_a_pipeline(lms, tmp_path):
-    run = run_playbook(lms, tmp_path, "drift_report.yml", "-e", "drift_report_fail_on_drift=true")
+    repo = repository(tmp_path)
+    run = playbook(
+        lms, repo, "-i", "inventory.yml", "learnops.lms.drift_report", "-e", "learner_states_report_fail_on_drift=true"
+    )
     assert run.rc != 0
-    assert "11 declared learner state(s) differ; see %s" % (tmp_path / "drift-report.md") in run.output
-    assert (tmp_path / "drift-report.md").exists()
+    assert "15 declared learner state(s) differ; see %s" % (repo / "drift-report.md") in run.output
+    assert (repo / "drift-report.md").exists()
 
 
 def test_drift_report_names_what_it_cannot_find(lms, tmp_path):
-    declared = {
-        "course_completions": [
+    declared = declare(
+        tmp_path,
+        course_enrollments=[
+            {
+                "course_id": SAFETY,
+                "access_date": "2020-07-15",
+                "learners": [{"login": "jdoe"}, {"login": "nobody"}, {"email": "ghost@example.com"}],
+                "logins": ["kwong", "nobody2"],
+            },
+        ],
+        course_completions=[
             {
                 "course_id": COURSE,
                 "date": "2020-07-01",
@@ -193,7 +297,7 @@ def test_drift_report_names_what_it_cannot_find(lms, tmp_path):
             },
             {"course_id": "no-such-course", "date": "2020-07-01", "learners": [{"login": "jdoe"}]},
         ],
-        "program_memberships": [
+        program_memberships=[
             {
                 "program_id": "xxxx-xxxx-xxxx-xxxx",
                 "exclusive": True,
@@ -213,30 +317,34 @@ def test_drift_report_names_what_it_cannot_find(lms, tmp_path):
             },
             {"ext_id": "SAFETY", "members": [{"open_id": "oid-user3"}], "quit": ["user1", "user4"]},
         ],
-    }
-    (tmp_path / "declared.yml").write_text(yaml.safe_dump(declared))
-    run = run_playbook(lms, tmp_path, "drift_report.yml", "-e", "@declared.yml")
+    )
+    run = by_name(lms, tmp_path, "drift_report", "-e", declared)
     assert run.rc != 0
     assert "The report is incomplete: course_id no-such-course: iSpring knows no such course" in run.output
     rows, errors = report_rows(run)
-    verdict = {(row["subject"], row["learner"]): (row["differs"], row["note"]) for row in rows}
+    verdict = {(row["section"], row["subject"], row["learner"]): (row["differs"], row["note"]) for row in rows}
     assert verdict == {
-        (COURSE, "login ltan"): (False, ""),
-        (COURSE, "login mgarcia"): (False, ""),  # passed: never replaced by a manual completion
-        (COURSE, "login nobody"): (True, "no active user"),
-        (COURSE, "email ghost@example.com"): (True, "no active user"),
-        (COURSE, "login kwong"): (False, ""),
-        (COURSE, "enrollment no-such-enrollment"): (True, "no such enrollment in the course"),
-        ("xxxx-xxxx-xxxx-xxxx", "username user2"): (True, ""),
-        ("xxxx-xxxx-xxxx-xxxx", "username user1"): (True, "not declared (exclusive): converging removes it"),
-        ("xxxx-xxxx-xxxx-xxxx", "username ghost1"): (True, "unknown to EduBrite"),
-        ("xxxx-xxxx-xxxx-xxxx", "open id oid-ghost2"): (True, "unknown to EduBrite"),
-        ("SAFETY", "username user3"): (
+        ("enrollment", SAFETY, "login jdoe"): (False, ""),
+        ("enrollment", SAFETY, "login kwong"): (False, ""),
+        ("enrollment", SAFETY, "login nobody"): (True, "no active user"),
+        ("enrollment", SAFETY, "email ghost@example.com"): (True, "no active user"),
+        ("enrollment", SAFETY, "login nobody2"): (True, "no active user"),
+        ("course", COURSE, "login ltan"): (False, ""),
+        ("course", COURSE, "login mgarcia"): (False, ""),  # passed: never replaced by a manual completion
+        ("course", COURSE, "login nobody"): (True, "no active user"),
+        ("course", COURSE, "email ghost@example.com"): (True, "no active user"),
+        ("course", COURSE, "login kwong"): (False, ""),
+        ("course", COURSE, "enrollment no-such-enrollment"): (True, "no such enrollment in the course"),
+        ("program", "xxxx-xxxx-xxxx-xxxx", "username user2"): (True, ""),
+        ("program", "xxxx-xxxx-xxxx-xxxx", "username user1"): (True, "not declared (exclusive): converging removes it"),
+        ("program", "xxxx-xxxx-xxxx-xxxx", "username ghost1"): (True, "unknown to EduBrite"),
+        ("program", "xxxx-xxxx-xxxx-xxxx", "open id oid-ghost2"): (True, "unknown to EduBrite"),
+        ("program", "SAFETY", "username user3"): (
             False,
             "quit the program: converging cannot make a member who quit active again",
         ),
-        ("SAFETY", "username user1"): (True, "declared quit"),
-        ("SAFETY", "username user4"): (False, "declared quit"),
+        ("program", "SAFETY", "username user1"): (True, "declared quit"),
+        ("program", "SAFETY", "username user4"): (False, "declared quit"),
     }
     user2 = next(row for row in rows if row["learner"] == "username user2")
     assert (user2["before"], user2["after"]) == (

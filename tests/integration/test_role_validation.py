@@ -1,0 +1,210 @@
+# -*- coding: utf-8 -*-
+# Copyright: learnops.lms contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Bad states files are refused by the role learnops.lms.learner_states before any request
+reaches the sandbox, naming the key: ansible-core's argument validation against the role's
+meta/argument_specs.yml (unknown keys at every nested level, types, choices, required and
+mutually exclusive keys), then the role's own checks (a misspelt state list, a variable of the
+1.0.0 playbooks, nothing declared)."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+import yaml
+
+from .helpers import task_name
+from .runner import run_command
+
+COURSE = "14b847e8-c10f-11ea-b4e1-ae33e75597e9"
+PROGRAM = "xxxx-xxxx-xxxx-xxxx"
+ARGUMENT_SPECS = "argument specs"
+CHECKS = "checks"
+
+# name: (the states file, the stage that refuses it, what the message must say)
+CASES = {
+    "typo-in-a-learner": (
+        """
+        learner_states_course_completions:
+          - {course_id: %s, date: "2020-07-01", learners: [{logn: jdoe}]}
+        """
+        % COURSE,
+        ARGUMENT_SPECS,
+        ["learner_states_course_completions.learners.logn. Supported parameters include:"],
+    ),
+    "typo-in-a-member": (
+        """
+        learner_states_program_memberships:
+          - {program_id: %s, members: [{username: user1, scroe: 9}]}
+        """
+        % PROGRAM,
+        ARGUMENT_SPECS,
+        ["learner_states_program_memberships.members.scroe. Supported parameters include:"],
+    ),
+    "typo-in-an-enrollment": (
+        """
+        learner_states_course_enrollments:
+          - {course_id: %s, acess_date: "2026-03-02", logins: [jdoe]}
+        """
+        % COURSE,
+        ARGUMENT_SPECS,
+        ["learner_states_course_enrollments.acess_date. Supported parameters include:"],
+    ),
+    "wrong-type": (
+        """
+        learner_states_course_enrollments:
+          - {course_id: %s, due_date_type: due_period, due_period: a month, logins: [jdoe]}
+        """
+        % COURSE,
+        ARGUMENT_SPECS,
+        ["argument 'due_period' is of type str found in 'learner_states_course_enrollments'", "'a month'"],
+    ),
+    "wrong-type-in-a-member": (
+        """
+        learner_states_program_memberships:
+          - {ext_id: ONBOARDING, members: [{username: user1, awarded: maybe}]}
+        """,
+        ARGUMENT_SPECS,
+        ["argument 'awarded' is of type str found in 'learner_states_program_memberships -> members'"],
+    ),
+    "not-a-choice": (
+        """
+        learner_states_course_completions:
+          - {course_id: %s, status: completed, date: "2020-07-01", enrollment_ids: [x]}
+        """
+        % COURSE,
+        ARGUMENT_SPECS,
+        ["value of status must be one of: complete, automatic, passed, failed, incomplete, got: completed"],
+    ),
+    "program-id-and-ext-id": (
+        """
+        learner_states_program_memberships:
+          - {program_id: %s, ext_id: ONBOARDING, usernames: [user1]}
+        """
+        % PROGRAM,
+        ARGUMENT_SPECS,
+        ["parameters are mutually exclusive: program_id|ext_id found in learner_states_program_memberships"],
+    ),
+    "exclusive-with-quit": (
+        """
+        learner_states_program_memberships:
+          - {ext_id: SAFETY, exclusive: true, usernames: [user1], quit: [user3]}
+        """,
+        ARGUMENT_SPECS,
+        ["parameters are mutually exclusive: exclusive|quit found in learner_states_program_memberships"],
+    ),
+    "a-learner-named-twice": (
+        """
+        learner_states_course_enrollments:
+          - {course_id: %s, learners: [{login: jdoe, email: jdoe@example.com}]}
+        """
+        % COURSE,
+        ARGUMENT_SPECS,
+        [
+            "parameters are mutually exclusive: user_id|login|email found in "
+            "learner_states_course_enrollments -> learners"
+        ],
+    ),
+    "due-date-type-without-its-date": (
+        """
+        learner_states_course_enrollments:
+          - {course_id: %s, due_date_type: due_date, logins: [jdoe]}
+        """
+        % COURSE,
+        ARGUMENT_SPECS,
+        ["due_date_type is due_date but all of the following are missing: due_date found in learner_states_course_"],
+    ),
+    "no-course": (
+        """
+        learner_states_course_completions:
+          - {date: "2020-07-01", learners: [{login: jdoe}]}
+        """,
+        ARGUMENT_SPECS,
+        ["missing required arguments: course_id found in learner_states_course_completions"],
+    ),
+    "misspelt-state-list": (
+        """
+        learner_states_course_completion:
+          - {course_id: %s, date: "2020-07-01", enrollment_ids: [x]}
+        """
+        % COURSE,
+        CHECKS,
+        ["learner_states_course_completion: not a variable of the role learnops.lms.learner_states (misspelt?)"],
+    ),
+    "internal-variable": (
+        """
+        learner_states_completions: [{course_id: %s}]
+        learner_states_program_memberships: [{ext_id: SAFETY, usernames: [user3]}]
+        """
+        % COURSE,
+        CHECKS,
+        ["learner_states_completions: not a variable of the role learnops.lms.learner_states"],
+    ),
+    "names-of-the-1.0.0-playbooks": (
+        """
+        course_completions: []
+        drift_report_fail_on_drift: true
+        """,
+        CHECKS,
+        [
+            "course_completions is a variable of the 1.0.0 playbooks: the role reads "
+            "learner_states_course_completions;",
+            "drift_report_fail_on_drift is a variable of the 1.0.0 playbooks: the role reads "
+            "learner_states_report_fail_on_drift.",
+        ],
+    ),
+    "nothing-declared": (
+        """
+        learner_states_course_completions: []
+        learner_states_report_print: false
+        """,
+        CHECKS,
+        ["No learner state is declared: learner_states_course_enrollments, learner_states_course_completions"],
+    ),
+}
+# The drift report's entry point declares the same states (YAML aliases): a few cases prove it.
+DRIFT_CASES = ["typo-in-a-learner", "exclusive-with-quit", "misspelt-state-list"]
+
+
+def refused(lms, tmp_path, playbook, case):
+    states, stage, words = CASES[case]
+    (tmp_path / "states.yml").write_text(textwrap.dedent(states))
+    run = run_command(lms, tmp_path, ["ansible-playbook", "learnops.lms." + playbook, "-e", "@states.yml"])
+    assert run.rc != 0, run.output
+    for expected in words:
+        assert expected in run.output, run.output
+    assert lms.requests() == [], "a request reached the sandbox before the states were refused"
+    failed = [task_name(entry) for entry in run.results if entry["status"] == "failed"]
+    assert len(failed) == 1, run.results
+    if stage == ARGUMENT_SPECS:  # ansible-core's validation task, the role's very first
+        assert len(run.results) == 1 and failed[0].startswith("Validating arguments against arg spec"), failed
+    else:
+        assert "Validating arguments" not in failed[0] and not failed[0].startswith(("Course", "Program")), failed
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_converge_refuses_a_bad_states_file_before_any_request(lms, tmp_path, case):
+    refused(lms, tmp_path, "converge", case)
+
+
+@pytest.mark.parametrize("case", DRIFT_CASES)
+def test_the_drift_report_refuses_a_bad_states_file_before_any_request(lms, tmp_path, case):
+    refused(lms, tmp_path, "drift_report", case)
+
+
+def test_a_good_states_file_passes_the_same_checks(lms, tmp_path):
+    """The other side of the cases above: the same shapes, spelt right, reach the sandbox."""
+    states = {
+        "learner_states_course_enrollments": [
+            {"course_id": COURSE, "due_date_type": "due_period", "due_period": 30, "learners": [{"login": "jdoe"}]}
+        ],
+        "learner_states_course_completions": [
+            {"course_id": COURSE, "date": "2020-07-01", "learners": [{"login": "jdoe"}]}
+        ],
+        "learner_states_program_memberships": [{"ext_id": "SAFETY", "exclusive": False, "usernames": ["user3"]}],
+    }
+    (tmp_path / "states.yml").write_text(yaml.safe_dump(states))
+    run = run_command(lms, tmp_path, ["ansible-playbook", "learnops.lms.converge", "--check", "-e", "@states.yml"])
+    assert run.rc == 0, run.output
+    assert lms.requests()
