@@ -149,7 +149,7 @@ class EdubriteCheck(TenantCheck):
             if exc.code == edubrite.MSG_NOT_FOUND:
                 raise ValidationError(
                     "program_id %s: EduBrite knows no such program (%s). Give the ID of a program of the site."
-                    % (program_id, exc.message),
+                    % (program_id, exc.message.rstrip(".")),
                     code=exc.code,
                 ) from None
             raise
