@@ -314,6 +314,9 @@ class TenantCheck:
         directory = self.params.get("save_replies")
         if not directory:
             return
+        unusable = "save_replies: %s is not a directory you may write to. Give another one, or leave save_replies out."
+        if os.path.exists(directory) and not os.path.isdir(directory):
+            raise ValidationError(unusable % directory + " Nothing was sent.")
         try:
             os.makedirs(directory, exist_ok=True)
         except OSError as exc:
@@ -322,10 +325,7 @@ class TenantCheck:
                 "or leave save_replies out. Nothing was sent." % (directory, exc.strerror)
             ) from None
         if not os.access(directory, os.W_OK | os.X_OK):
-            raise ValidationError(
-                "save_replies: %s is not a directory you may write to. Give another one, or leave "
-                "save_replies out. Nothing was sent." % directory
-            )
+            raise ValidationError(unusable % directory + " Nothing was sent.")
 
     def result(self):
         """Runs the checks; returns the module's result.  A failure still saves what was seen and
