@@ -49,10 +49,12 @@ REQUIRED = [
     "changelogs/changelog.yaml",
     "playbooks/converge.yml",
     "playbooks/drift_report.yml",
+    "playbooks/tenant_check.yml",
     "playbooks/vars/learners.yml",
     "playbooks/vars/connection.yml",
     "playbooks/inventory/hosts.yml",
     "playbooks/templates/drift-report.md.j2",
+    "playbooks/templates/tenant-check.md.j2",
     "docs/user-guide.md",
     "docs/awx.md",
     "docs/ci.md",
@@ -119,7 +121,8 @@ def test_artifact_holds_the_content_and_nothing_else(artifact):
         or "__pycache__" in name.split("/")
         or name.endswith((".pyc", ".tar.gz"))
         or "/." in "/" + name
-        or name == "drift-report.md"
+        or name in ("drift-report.md", "tenant-check.md")
+        or name.startswith("tenant-check-replies/")
     ]
     assert stray == [], "files that must not ship: %s" % stray
     assert not [
