@@ -280,6 +280,14 @@ class EdubriteCheck(TenantCheck):
             self._ext_id_differs("By extId %s: %s" % (ext_id, exc.message))
             return
         ours, theirs = _identities(members), _identities(by_ext)
+        if not ours and not theirs:
+            self.check(
+                "list_ext_id",
+                NOT_CHECKED,
+                "By extId %s and by programId %s: no member either way." % (ext_id, params["program_id"]),
+                "Choose a program with members.",
+            )
+            return
         if ours == theirs:
             self.check(
                 "list_ext_id",

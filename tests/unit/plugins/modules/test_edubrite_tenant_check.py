@@ -207,10 +207,11 @@ def test_other_members_by_ext_id_differ_and_an_empty_program_settles_nothing(run
     )
     empty = run_module(
         edubrite_tenant_check,
-        args(ext_id=None),
+        args(),
         *login(),
         list_call(0, listing([])),
         list_call(0, page([], 0, total=0), size=1),
+        list_call(0, listing([]), program=EXT),
     )
     assert verdicts(empty) == {
         "connect_body": "holds",
@@ -219,6 +220,7 @@ def test_other_members_by_ext_id_differ_and_an_empty_program_settles_nothing(run
         "paging_num_items": "not checked",
         "list_ext_id": "not checked",
     }
+    assert check(empty, "list_ext_id")["observed"].endswith(": no member either way.")
 
 
 def test_a_listing_in_an_unexpected_shape_differs(run_module):
