@@ -47,13 +47,13 @@ sandbox: $(VENV_219)/.stamp ## Run the LMS sandbox in the foreground on 127.0.0.
 demo: install ## Converge the example playbook against the sandbox, twice
 	VENV=$(VENV_219) COLLECTIONS=$(COLLECTIONS) tools/demo.sh
 
-test: venv ## Everything that proves the collection, on both ansible-core lines
+test: venv ## sanity, lint, docs, units, integration side by side, both lines (logs: build/logs/)
 	VENV_219=$(VENV_219) VENV_221=$(VENV_221) tools/test.sh all
 
 sanity: venv ## ansible-test sanity on both lines
 	VENV_219=$(VENV_219) VENV_221=$(VENV_221) tools/test.sh sanity
 
-lint: venv ## ansible-lint --profile production on both lines
+lint: venv ## ruff, yamllint, shellcheck over the tree (and their self-test); ansible-lint on both lines
 	VENV_219=$(VENV_219) VENV_221=$(VENV_221) tools/test.sh lint
 
 units: venv ## Unit tests (module_utils, modules) and the sandbox's own tests

@@ -15,12 +15,15 @@ log=$(mktemp -d)/sandbox.log
 PYTHONPATH=sandbox "$VENV/bin/python" -m lms_sandbox --host 127.0.0.1 --port "$PORT" >"$log" 2>&1 &
 pid=$!
 trap 'kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; true' EXIT
-for _ in $(seq 100); do
-  "$VENV/bin/python" -c "import urllib.request, sys; urllib.request.urlopen(sys.argv[1], timeout=1)" \
-    "$URL/_sandbox/health" >/dev/null 2>&1 && break
-  kill -0 "$pid" 2>/dev/null || { echo "The sandbox did not start:"; cat "$log"; exit 1; }
+# Wait for this sandbox's own "listening" line: a health check could be answered by another
+# process that already holds the port.
+for _ in $(seq 200); do
+  grep -q "LMS sandbox listening on" "$log" && break
+  kill -0 "$pid" 2>/dev/null || {
+    echo "The sandbox did not start (is port $PORT taken? set SANDBOX_PORT=<free port>):"; cat "$log"; exit 1; }
   sleep 0.1
 done
+grep -q "LMS sandbox listening on" "$log" || { echo "The sandbox did not start within 20 s:"; cat "$log"; exit 1; }
 echo "LMS sandbox (pid $pid) on $URL"
 
 converge() {

@@ -1,25 +1,37 @@
 #!/usr/bin/env bash
 # The test command behind `make test` (and its parts: sanity, lint, units, integration, docs).
 # Runs every gate on both ansible-core lines: 2.19 (Python 3.11) and 2.21 (Python >= 3.12).
+#   tools/test.sh sanity|lint|units|integration|docs   one part, in the foreground
+#   tools/test.sh [all]                                 every part, side by side (see run_all)
+# LMS_LINE=2.19 or 2.21 limits a part to one line; LMS_BUILD moves the scratch space (default build/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-VENV_219=${VENV_219:-.venv/core-2.19}
-VENV_221=${VENV_221:-.venv/core-2.21}
-BUILD=${LMS_BUILD:-$ROOT/build}   # scratch space; set LMS_BUILD to run several test runs at once
+absolute() { case $1 in /*) echo "$1" ;; *) echo "$ROOT/$1" ;; esac; }
+VENV_219=$(absolute "${VENV_219:-.venv/core-2.19}")
+VENV_221=$(absolute "${VENV_221:-.venv/core-2.21}")
+BUILD=$(absolute "${LMS_BUILD:-build}")   # scratch space; each job of `all` has its own
 TREE=$BUILD/src/ansible_collections/learnops/lms   # ansible-test needs this path shape
 COLLECTIONS=$BUILD/collections
 
-lines=("$VENV_219")
+available=(2.19)
 if [ -x "$VENV_221/bin/python" ]; then
-  lines+=("$VENV_221")
+  available+=(2.21)
 else
   echo "NOTICE: no Python >= 3.12 on this machine: the ansible-core 2.21 line is SKIPPED" >&2
 fi
+line_names=() lines=()   # the lines to test (LMS_LINE picks one) and their venvs
+for name in "${available[@]}"; do
+  [ -n "${LMS_LINE:-}" ] && [ "$LMS_LINE" != "$name" ] && continue
+  line_names+=("$name")
+  if [ "$name" = 2.19 ]; then lines+=("$VENV_219"); else lines+=("$VENV_221"); fi
+done
+[ ${#lines[@]} -gt 0 ] || { echo "LMS_LINE=$LMS_LINE: no such line here (${available[*]})" >&2; exit 2; }
 
 step() { printf '\n=== %s\n' "$*"; }
 pyver() { "$1/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])'; }
 core() { "$1/bin/python" -c 'import ansible; print(ansible.__version__)'; }
+run_pytest() { "$1/bin/python" -m pytest -q -p no:cacheprovider --basetemp="$BUILD/pytest" "${@:2}"; }  # VENV ARGS...
 
 prepare_tree() {
   # A copy of the collection content (tracked and untracked, not ignored) for ansible-test.
@@ -32,9 +44,10 @@ prepare_tree() {
 
 offline_pip() {
   # ansible-test downloads get-pip.py from its own host, unreachable here; ../shared has a stand-in.
-  local shim=$ROOT/../shared/ci/ansible-test-offline-pip
+  local shim=$ROOT/../shared/ci/ansible-test-offline-pip venv
+  [ -z "${LMS_OFFLINE_PIP_DONE:-}" ] || return 0   # `all` prepares it once, before its jobs
   if [ -x "$shim" ] || [ -f "$shim" ]; then
-    for venv in "${lines[@]}"; do "$venv/bin/python" "$shim" "$ROOT/$venv/bin/python"; done
+    for venv in "${lines[@]}"; do "$venv/bin/python" "$shim" "$venv/bin/python"; done
   fi
 }
 
@@ -49,9 +62,9 @@ run_sanity() {
   prepare_tree
   for venv in "${lines[@]}"; do
     step "ansible-test sanity, ansible-core $(core "$venv"), Python $(pyver "$venv")"
-    (cd "$TREE" && PATH="$ROOT/$venv/bin:$PATH" "$ROOT/$venv/bin/ansible-test" sanity --venv --python "$(pyver "$ROOT/$venv")" --color no)
+    (cd "$TREE" && PATH="$venv/bin:$PATH" "$venv/bin/ansible-test" sanity --venv --python "$(pyver "$venv")" --color no)
+    if [ "$venv" = "$VENV_219" ]; then gate_self_test; fi
   done
-  gate_self_test
 }
 
 gate_self_test() {
@@ -67,7 +80,7 @@ text = text.replace("options:\n  course_id:", "options:\n  undeclared_option:\n 
 open(path, "w").write(text)
 PY
   (cd "$broken" && git add -A && git commit -qm broken --no-verify >/dev/null 2>&1 || true)
-  if (cd "$broken" && "$ROOT/$VENV_219/bin/ansible-test" sanity --venv --python "$(pyver "$ROOT/$VENV_219")" \
+  if (cd "$broken" && "$VENV_219/bin/ansible-test" sanity --venv --python "$(pyver "$VENV_219")" \
         --test validate-modules --color no plugins/modules/course_status.py) >"$BUILD/broken.log" 2>&1; then
     echo "validate-modules accepted a broken module: the gate cannot fail" >&2; exit 1
   fi
@@ -75,20 +88,73 @@ PY
   echo "ok: validate-modules rejects the broken documentation"
 }
 
-run_lint() {
-  for venv in "${lines[@]}"; do
-    step "ansible-lint --profile production, ansible-core $(core "$venv")"
-    PATH="$ROOT/$venv/bin:$PATH" "$venv/bin/ansible-lint" --profile production
+shell_scripts() {
+  # Every shell script of the tree (tracked or new, not ignored): *.sh, and files with a sh/bash shebang.
+  git ls-files -co --exclude-standard | while IFS= read -r file; do
+    [ -f "$file" ] || continue
+    local first=""
+    IFS= read -r first <"$file" || true
+    if [[ $file == *.sh || $first =~ ^\#!.*[/\ ](ba|da|k)?sh([[:space:]]|$) ]]; then echo "$file"; fi
   done
+}
+
+lint_gate_self_test() (
+  # The linters must be able to fail, with the repository's own configuration.
+  local dir=$BUILD/lint-gates
+  rm -rf "$dir" && mkdir -p "$dir"
+  branches() {  # a function with $1 if-branches: mccabe complexity $1 + 1
+    echo "def branchy(value):"
+    for i in $(seq "$1"); do printf '    if value == %d:\n        return %d\n' "$i" "$i"; done
+    echo "    return 0"
+  }
+  branches 10 >"$dir/complex11.py"
+  branches 9 >"$dir/complex10.py"
+  printf -- '---\nlearners:\n  - login: jdoe\n   email: jdoe@example.com\n' >"$dir/syntax.yml"
+  printf -- '---\nlearners:\n    - login: jdoe\nprograms:\n  - id: SAFETY\n' >"$dir/indentation.yml"
+  cd "$dir"
+  local ruff=("$VENV_219/bin/ruff" check --no-cache --config "$ROOT/ruff.toml")
+  "${ruff[@]}" complex10.py >/dev/null || { echo "ruff rejects complexity 10: the ceiling is not ruff.toml's" >&2; return 1; }
+  if "${ruff[@]}" complex11.py >ruff.log 2>&1; then echo "ruff accepted complexity 11: the gate cannot fail" >&2; return 1; fi
+  grep -q C901 ruff.log || { cat ruff.log; return 1; }
+  echo "ok: ruff rejects complexity 11 (C901) and accepts 10"
+  for file in syntax.yml indentation.yml; do
+    if "$VENV_219/bin/yamllint" --strict -c "$ROOT/.yamllint" "$file" >yamllint.log 2>&1; then
+      echo "yamllint accepted $file: the gate cannot fail" >&2; return 1
+    fi
+    grep -qE "error +(syntax error|wrong indentation)" yamllint.log || { cat yamllint.log; return 1; }
+    echo "ok: yamllint rejects $file: $(grep -oE '(syntax error|wrong indentation)[^(]*[^( ]' yamllint.log | head -1)"
+  done
+)
+
+run_lint() {
+  # Every linter runs; the part fails at the end if any of them failed.
+  local failed=()
+  check() { local name=$1; shift; step "$name"; "$@" || failed+=("$name"); }
+  local scripts
+  mapfile -t scripts < <(shell_scripts)
+  check "ruff check" "$VENV_219/bin/ruff" check --output-format concise .
+  check "ruff format --check" "$VENV_219/bin/ruff" format --check .
+  check "yamllint (.yamllint)" "$VENV_219/bin/yamllint" --strict .
+  check "shellcheck: ${scripts[*]}" "$VENV_219/bin/shellcheck" "${scripts[@]}"
+  check "pre-commit validate-config" "$VENV_219/bin/pre-commit" validate-config .pre-commit-config.yaml
+  check "gate self-test: ruff must reject complexity 11 (C901), yamllint broken YAML" lint_gate_self_test
+  for venv in "${lines[@]}"; do
+    check "ansible-lint --profile production, ansible-core $(core "$venv")" \
+      env PATH="$venv/bin:$PATH" "$venv/bin/ansible-lint" --profile production --nocolor
+  done
+  if [ ${#failed[@]} -gt 0 ]; then
+    printf '\nlint FAILED:%s\n' "$(printf ' [%s]' "${failed[@]}")" >&2
+    return 1
+  fi
 }
 
 run_units() {
   prepare_tree
   for venv in "${lines[@]}"; do
     step "unit tests, ansible-core $(core "$venv"), Python $(pyver "$venv")"
-    (cd "$TREE" && PYTHONPATH="$BUILD/src" "$ROOT/$venv/bin/python" -m pytest -q -p no:cacheprovider tests/unit)
+    (cd "$TREE" && PYTHONPATH="$BUILD/src" run_pytest "$venv" tests/unit)
     step "sandbox tests, Python $(pyver "$venv")"
-    PYTHONPATH=sandbox "$venv/bin/python" -m pytest -q -p no:cacheprovider sandbox/tests
+    PYTHONPATH=sandbox run_pytest "$venv" sandbox/tests
   done
 }
 
@@ -96,8 +162,7 @@ run_integration() {
   install_collection
   for venv in "${lines[@]}"; do
     step "integration playbooks against the sandbox, ansible-core $(core "$venv")"
-    ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS LMS_TEST_VENV=$ROOT/$venv PYTHONPATH=sandbox \
-      "$venv/bin/python" -m pytest -q -p no:cacheprovider tests/integration
+    ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS LMS_TEST_VENV=$venv PYTHONPATH=sandbox run_pytest "$venv" tests/integration
   done
 }
 
@@ -117,7 +182,71 @@ run_docs() {
     echo "ansible-doc renders every module (ansible-core $(core "$venv"))"
   done
   (cd "$COLLECTIONS/ansible_collections/learnops/lms" && \
-    PATH="$ROOT/$VENV_219/bin:$PATH" ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS "$ROOT/$VENV_219/bin/antsibull-docs" lint-collection-docs --plugin-docs .)
+    PATH="$VENV_219/bin:$PATH" ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS "$VENV_219/bin/antsibull-docs" lint-collection-docs --plugin-docs .)
+}
+
+hms() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
+
+run_all() {
+  # Every part as jobs, LMS_JOBS at a time (default: CPUs + 2, as jobs also wait), longest first: each
+  # line of integration, sanity and units is a job; lint and docs are one job each (both lines
+  # inside). A job is `tools/test.sh <part>` with LMS_LINE and its own LMS_BUILD (build/jobs/<job>/),
+  # its output in build/logs/<job>.log; the console shows each start and end, then a summary.
+  local max=${LMS_JOBS:-$(($(nproc 2>/dev/null || echo 2) + 2))} logs=$BUILD/logs started=$SECONDS
+  [ "$max" -ge 1 ] || max=1
+  local queue=() names=() pids=() begun=() took=() results=() failed=() running=0 i part line
+  for part in integration sanity; do for line in "${line_names[@]}"; do queue+=("$part $line"); done; done
+  queue+=("lint both" "docs both")
+  for line in "${line_names[@]}"; do queue+=("units $line"); done
+  offline_pip   # once, before the jobs: ansible-test of every line reads it from one cache
+  rm -rf "$logs" "$BUILD/jobs" && mkdir -p "$logs"
+  # Each job in its own process group, so that an interrupted run stops every job it started.
+  trap 'for i in "${!pids[@]}"; do [ -n "${results[i]:-}" ] || kill -TERM -- "-${pids[i]}" 2>/dev/null || true; done' EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  echo "make test: ${#queue[@]} jobs, $max at a time; each job's output in ${logs#"$ROOT"/}/<suite>-<line>.log"
+  while [ ${#queue[@]} -gt 0 ] || [ "$running" -gt 0 ]; do
+    while [ ${#queue[@]} -gt 0 ] && [ "$running" -lt "$max" ]; do
+      read -r part line <<<"${queue[0]}"
+      queue=("${queue[@]:1}")
+      i=${#names[@]}
+      names[i]="$part $line"
+      set -m
+      (
+        if [ "$line" != both ]; then export LMS_LINE=$line; fi
+        rc=0
+        LMS_BUILD=$BUILD/jobs/$part-$line LMS_OFFLINE_PIP_DONE=1 tools/test.sh "$part" >"$logs/$part-$line.log" 2>&1 || rc=$?
+        echo "$rc" >"$logs/$part-$line.rc"
+      ) &
+      set +m
+      pids[i]=$! begun[i]=$SECONDS running=$((running + 1))
+      printf '[%s] start  %-12s %-5s\n' "$(date +%T)" "$part" "$line"
+    done
+    wait -n || true
+    for i in "${!names[@]}"; do
+      read -r part line <<<"${names[i]}"
+      [ -z "${results[i]:-}" ] || continue   # reported already
+      [ -f "$logs/$part-$line.rc" ] || ! kill -0 "${pids[i]}" 2>/dev/null || continue   # still running
+      wait "${pids[i]}" || true
+      took[i]=$((SECONDS - begun[i])) running=$((running - 1))
+      if [ "$(cat "$logs/$part-$line.rc" 2>/dev/null)" = 0 ]; then results[i]=PASS; else results[i]=FAIL; fi
+      printf '[%s] %-6s %-12s %-5s %s\n' "$(date +%T)" "${results[i]}" "$part" "$line" "$(hms "${took[i]}")"
+    done
+  done
+  printf '\n%-12s %-5s %-7s %s\n' suite line result duration
+  for i in "${!names[@]}"; do
+    read -r part line <<<"${names[i]}"
+    printf '%-12s %-5s %-7s %s\n' "$part" "$line" "${results[i]}" "$(hms "${took[i]}")"
+    [ "${results[i]}" = PASS ] || failed+=("$part-$line")
+  done
+  [[ " ${available[*]} " == *" 2.21 "* ]] || printf '%-12s %-5s %-7s %s\n' all 2.21 SKIPPED "(no Python >= 3.12)"
+  echo "wall time $(hms $((SECONDS - started)))"
+  for job in "${failed[@]}"; do
+    printf '\n=== FAILED %s: the last 40 lines of %s\n' "$job" "${logs#"$ROOT"/}/$job.log"
+    tail -n 40 "$logs/$job.log"
+  done
+  if [ ${#failed[@]} -gt 0 ]; then printf '\nmake test FAILED: %s\n' "${failed[*]}" >&2; return 1; fi
+  echo "make test: all passed"
 }
 
 case "${1:-all}" in
@@ -126,6 +255,6 @@ case "${1:-all}" in
   units) run_units ;;
   integration) run_integration ;;
   docs) run_docs ;;
-  all) run_sanity; run_lint; run_docs; run_units; run_integration ;;
+  all) run_all ;;
   *) echo "usage: $0 [all|sanity|lint|units|integration|docs]" >&2; exit 2 ;;
 esac

@@ -37,6 +37,17 @@ options:
       - The most seconds one request may spend in retries before the task fails.
     type: float
     default: 120
+  max_parallel:
+    description:
+      - The most write calls in flight at once, over the task's one connection (and, for EduBrite,
+        several times as many user look-ups). V(1) sends one call after the other.
+      - Calls that cannot be merged into one (iSpring learners with different dates or reasons,
+        EduBrite members with their own values) are where this saves time.
+      - Mind the tenant's rate limit - when the service answers HTTP 429 or 503, the module halves
+        the number for the rest of the task (and waits as C(Retry-After) says), so a throttled
+        tenant gets fewer requests, not more.
+    type: int
+    default: 4
 requirements:
   - requests
   - lxml

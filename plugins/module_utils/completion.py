@@ -11,13 +11,27 @@ in groups that share status, date, reason and score.  Wire code stays in ``ispri
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
+from functools import partial
 
 from ansible_collections.learnops.lms.plugins.module_utils import dates, ispring
 from ansible_collections.learnops.lms.plugins.module_utils.errors import ApiError, LmsError, ValidationError
-from ansible_collections.learnops.lms.plugins.module_utils.runner import NOTHING_CHANGED, batches, by_kind, text_diff
+from ansible_collections.learnops.lms.plugins.module_utils.runner import (
+    NOT_RUN,
+    NOTHING_CHANGED,
+    batches,
+    by_kind,
+    change_diff,
+    in_parallel,
+    sentence,
+    some,
+)
 
 IDENTIFIERS = ("enrollment_id", "user_id", "login", "email")
+# How many rounds of reading the learners again before getTaskStatus is asked for the tasks whose
+# learners have not arrived yet (a failed task's learners never do).
+STATUS_CHECK_EVERY = 3
 BY_NAME = ("login", "email")
 STATUSES = ("complete", "automatic", "passed", "failed", "incomplete")
 REST_ONLY = ("passed", "failed", "incomplete")  # 1.3a: what only POST /statistics/course sets
@@ -56,8 +70,16 @@ def wanted_learners(params):
     """The learners asked for (``learners``, then ``enrollment_ids``), validated."""
     if params["batch_size"] < 1:
         raise ValidationError("batch_size must be at least 1, not %d." % params["batch_size"])
+    if params["wait_timeout"] < 0:
+        raise ValidationError("wait_timeout must be 0 or more seconds, not %d." % params["wait_timeout"])
     items = list(params["learners"]) + [dict(enrollment_id=value) for value in params["enrollment_ids"]]
-    return [_wanted(position, item, params) for position, item in enumerate(items, start=1)]
+    wanted = [_wanted(position, item, params) for position, item in enumerate(items, start=1)]
+    if params["date"] and params["status"] == ispring.STATUS_AUTOMATIC and not any(w.date for w in wanted):
+        raise ValidationError(
+            "date is not used with status automatic (iSpring recalculates the result); remove it, or give the "
+            "learners that are to be completed their own status."
+        )
+    return wanted
 
 
 def _wanted(position, item, params):
@@ -76,6 +98,10 @@ def _wanted(position, item, params):
         user_id=item[kind] if kind == "user_id" else None,
     )
     _check_interface(wanted, params["api"])
+    if wanted.status == ispring.STATUS_AUTOMATIC and item.get("date"):
+        raise ValidationError(
+            "%s: date is not used with status automatic (iSpring recalculates the result); remove it." % wanted.label
+        )
     if wanted.status != ispring.STATUS_AUTOMATIC:
         date = item.get("date") or params["date"]
         if not date:
@@ -140,7 +166,8 @@ def read_current(client, course_id, wanted):
         found = ["%s (%s)" % (w.label, why) for w, why in missing.items()]
         raise ValidationError(
             "course_id %s: %d learner(s) cannot be found: %s. Check the names, that the learners are active and "
-            "enrolled, and that the account may see their department." % (course_id, len(found), "; ".join(found)),
+            "enrolled, and that the account may see their department."
+            % (course_id, len(found), some(found, separator="; ")),
             missing=found,
             not_found=by_kind(missing),
         )
@@ -255,15 +282,12 @@ class Entry:
             entry[self.wanted.kind] = self.wanted.value
         return entry
 
-    def describe(self, values):
-        who = self.wanted.value if self.wanted.kind in BY_NAME else self.current.user_id
-        text = "%s (enrollment %s): %s" % (who, self.enrollment_id, values["status"])
-        if values["completion_date"]:
-            text += " on %s" % values["completion_date"]
-        text += ", progress %s" % values["progress"]
-        if self.wanted.awarded_score is not None:
-            text += ", score %s" % values["awarded_score"]
-        return text
+    @property
+    def who(self):
+        """The learner as the task named them, or by enrollment."""
+        if self.wanted.kind in BY_NAME:
+            return "%s (enrollment %s)" % (self.wanted.value, self.enrollment_id)
+        return "enrollment %s" % self.enrollment_id
 
 
 @dataclass
@@ -286,14 +310,22 @@ class Plan:
                 found.setdefault(entry.wanted.change, []).append(entry)
         return found
 
-    def result(self, diff=False):
-        result = dict(changed=self.changed, task_ids=list(self.task_ids), learners=[e.result() for e in self.entries])
+    def result(self, diff=False, unchanged=True):
+        """The module's result; with ``unchanged=False`` the unchanged learners are only counted."""
+        shown = [e for e in self.entries if unchanged or e.changed]
+        result = dict(changed=self.changed, task_ids=list(self.task_ids), learners=[e.result() for e in shown])
+        if not unchanged:
+            result["unchanged"] = len(self.entries) - len(shown)
         if diff:
             changed = [entry for entry in self.entries if entry.changed]
-            header = "course %s" % self.course_id
-            result["diff"] = text_diff(
-                header, [e.describe(snapshot(e.current)) for e in changed], [e.describe(e.after) for e in changed]
-            )
+            counts = {}
+            for entry in changed:
+                counts[entry.wanted.status] = counts.get(entry.wanted.status, 0) + 1
+            summary = "%d learner(s) change" % len(changed)
+            if counts:
+                summary += " (%s)" % ", ".join("%d to %s" % (n, status) for status, n in sorted(counts.items()))
+            rows = [(e.who, snapshot(e.current), e.after) for e in changed]
+            result["diff"] = change_diff("course %s" % self.course_id, summary, rows)
         return result
 
     def failure(self, message):
@@ -322,18 +354,23 @@ def plan(course_id, wanted, current, match_date):
 
 
 def apply(client, the_plan, batch_size):
-    """Send the grouped changes, ``batch_size`` learners a call; returns {task id: enrollment ids}.
-    On a failure, the error says which learners were sent and which not."""
-    tasks, sent = {}, set()
-    try:
-        for (status, date, reason, score), entries in the_plan.groups().items():
-            for batch in batches([entry.enrollment_id for entry in entries], batch_size):
-                task_id = client.update_course_status(the_plan.course_id, batch, status, date, reason, score)
-                tasks[task_id] = batch
-                the_plan.task_ids.append(task_id)
-                sent.update(batch)
-    except LmsError as exc:
-        raise _partial_failure(explain(exc, the_plan.course_id), the_plan, sent) from None
+    """Send the grouped changes, ``batch_size`` learners a call, several calls at a time (the
+    connection's ``max_parallel``); returns {task id: enrollment ids}.  On a failure, the error says
+    exactly which learners were sent and which not."""
+    calls = [
+        (change, batch)
+        for change, entries in the_plan.groups().items()
+        for batch in batches([entry.enrollment_id for entry in entries], batch_size)
+    ]
+    work = [partial(client.update_course_status, the_plan.course_id, batch, *change) for change, batch in calls]
+    outcomes, error = in_parallel(work, client.transport)
+    tasks = {
+        task_id: batch for (_change, batch), task_id in zip(calls, outcomes, strict=True) if task_id is not NOT_RUN
+    }
+    the_plan.task_ids.extend(tasks)
+    if error is not None:
+        sent = {enrollment for batch in tasks.values() for enrollment in batch}
+        raise _partial_failure(explain(error, the_plan.course_id), the_plan, sent) from None
     return tasks
 
 
@@ -353,36 +390,148 @@ def _partial_failure(exc, the_plan, sent):
 
 
 def wait_for(client, the_plan, tasks, timeout):
-    """Wait for the tasks, read the learners back, and fail naming any task that failed or is
-    still running (the learners of a failed task are reported unchanged)."""
-    statuses = client.wait_for_tasks(list(tasks), timeout)
+    """Wait until the changed learners show the wanted state: their results are read again (a few
+    paged listings a round), and ``getTaskStatus`` is asked only for the tasks whose learners have
+    not arrived after a few rounds, or when the wait ends, to name the failed ones.  Fails naming
+    any task that failed or did not finish (its learners are reported as read back); returns the
+    task's warnings."""
+    waiting = {task_id: set(batch) for task_id, batch in tasks.items()}
+    deadline, interval, rounds, failed = time.monotonic() + timeout, 0.5, 0, []
+    while waiting:
+        time.sleep(min(interval, max(0.0, deadline - time.monotonic())))
+        interval, rounds = min(interval * 1.5, 5.0), rounds + 1
+        try:
+            _read_arrivals(client, the_plan, waiting)
+        except LmsError as exc:
+            return _wait_on_tasks(client, the_plan, waiting, timeout, exc)
+        ended = time.monotonic() >= deadline
+        if waiting and (ended or rounds % STATUS_CHECK_EVERY == 0):
+            failed += _ask_tasks(client, the_plan, waiting)
+        if ended:
+            break
+    _fail_unless_done(the_plan, failed, list(waiting), timeout)
+    return []
+
+
+def _read_arrivals(client, the_plan, waiting):
+    """Read the results of the learners still waited for; drop those that show the wanted state,
+    and the tasks none of whose learners is waited for any more."""
+    entries = {entry.enrollment_id: entry for entry in the_plan.entries if entry.changed}
+    asked = sorted({enrollment for batch in waiting.values() for enrollment in batch})
+    for result in client.course_results(the_plan.course_id, asked):
+        entry = entries.get(result.enrollment_id)
+        if entry is None:
+            continue
+        entry.after = snapshot(result)
+        w = entry.wanted
+        if not needs_change(result, w.status, w.date, True, w.awarded_score):
+            for batch in waiting.values():
+                batch.discard(result.enrollment_id)
+    for task_id in [task_id for task_id, batch in waiting.items() if not batch]:
+        del waiting[task_id]
+
+
+def _ask_tasks(client, the_plan, waiting):
+    """getTaskStatus of the tasks still waited for: a finished one is no longer waited for (its
+    learners are reported as read), a failed one neither, and its learners are unchanged."""
+    failed = []
+    try:
+        statuses = {task_id: client.task_status(task_id) for task_id in list(waiting)}
+    except LmsError as exc:
+        raise _unconfirmed(the_plan, waiting, exc) from None
+    for task_id, status in statuses.items():
+        if status in ispring.TASK_FAILED:
+            failed.append(task_id)
+            for entry in the_plan.entries:
+                if entry.enrollment_id in waiting[task_id]:
+                    entry.changed = False
+        if status in ispring.TASK_FAILED | ispring.TASK_SUCCEEDED:
+            del waiting[task_id]
+    return failed
+
+
+def _wait_on_tasks(client, the_plan, waiting, timeout, exc):
+    """The learners cannot be read: wait on the tasks' status instead; ``after`` stays as requested."""
+    try:
+        statuses = client.wait_for_tasks(list(waiting), timeout)
+    except LmsError as error:
+        raise _unconfirmed(the_plan, waiting, error) from None
     failed = [t for t, s in statuses.items() if s in ispring.TASK_FAILED]
     pending = [t for t, s in statuses.items() if s not in ispring.TASK_FAILED | ispring.TASK_SUCCEEDED]
-    read_back(client, the_plan)
-    if not (failed or pending):
-        return
-    not_applied = {enrollment for task_id in failed for enrollment in tasks[task_id]}
     for entry in the_plan.entries:
-        if entry.enrollment_id in not_applied:
+        if any(entry.enrollment_id in waiting[task_id] for task_id in failed):
             entry.changed = False
-    raise the_plan.failure(
-        "course_id %s: iSpring task(s) %s failed, and %s did not finish within wait_timeout (%s s). "
-        "The learners are reported as read back now; run the task again to finish."
-        % (the_plan.course_id, ", ".join(failed) or "none", ", ".join(pending) or "none", timeout)
+    _fail_unless_done(the_plan, failed, pending, timeout)
+    return [
+        "The learners could not be read again after the changes (%s); 'after' shows the requested state."
+        % exc.message.rstrip(".")
+    ]
+
+
+def _unconfirmed(the_plan, waiting, exc):
+    return the_plan.failure(
+        "%s The changes were sent and accepted (task(s) %s), but whether iSpring applied them could not be "
+        "read; the learners are reported as requested. Run the task again to check."
+        % (sentence(exc.message), some(waiting))
     )
 
 
-def read_back(client, the_plan):
-    """The changed learners' results as iSpring reports them now."""
-    changed = [entry for entry in the_plan.entries if entry.changed]
-    results = client.course_results(the_plan.course_id, [entry.enrollment_id for entry in changed])
-    by_enrollment = {result.enrollment_id: result for result in results}
-    for entry in changed:
-        if entry.enrollment_id in by_enrollment:
-            entry.after = snapshot(by_enrollment[entry.enrollment_id])
+def _fail_unless_done(the_plan, failed, pending, timeout):
+    if not (failed or pending):
+        return
+    problems = ["iSpring task(s) %s failed" % some(failed)] if failed else []
+    if pending:
+        problems.append("task(s) %s did not finish within wait_timeout (%s s)" % (some(pending), timeout))
+    raise the_plan.failure(
+        "course_id %s: %s. The learners are reported as read back now; run the task again to finish."
+        % (the_plan.course_id, " and ".join(problems))
+    )
 
 
 # --- reports (course_status_info) ---
+
+# 1.3 [doc]: the completion statuses a result may have.
+COMPLETION_STATUSES = (
+    "not_started",
+    "in_progress",
+    "pending",
+    "complete",
+    "passed",
+    "accepted",
+    "incomplete",
+    "failed",
+    "declined",
+)
+
+
+def report(client, params):
+    """The results of the courses as course_status_info returns them, ordered by course and
+    enrollment ID, each with the learner's login and email.  Every learner a filter names must have
+    a result, and every status word must be one iSpring uses: a typo never reads as "nobody"."""
+    statuses = _statuses(params["statuses"])
+    users = named_users(client, params["logins"], params["emails"])
+    enrollment_ids, user_ids = _unique(params["enrollment_ids"]), _unique(params["user_ids"])
+    results = []
+    for course_id in _unique(params["course_ids"]):
+        results += _course_report(client, course_id, enrollment_ids, user_ids + list(users))
+    _all_found(results, params, enrollment_ids, user_ids, users)
+    people = _people(client, results, users)
+    return [_reported(r, people.get(r.user_id)) for r in results if not statuses or r.status in statuses]
+
+
+def _unique(values):
+    return list(dict.fromkeys(values))
+
+
+def _statuses(words):
+    wanted = {word.lower() for word in words}
+    unknown = sorted(wanted - set(COMPLETION_STATUSES))
+    if unknown:
+        raise ValidationError(
+            "statuses: %s is not a completion status; use %s." % (some(unknown), ", ".join(COMPLETION_STATUSES)),
+            not_found={"status": unknown},
+        )
+    return wanted
 
 
 def named_users(client, logins, emails):
@@ -392,39 +541,65 @@ def named_users(client, logins, emails):
     users = client.find_users(logins, emails)
     known_logins = {u.login for u in users}
     known_emails = {(u.email or "").lower() for u in users}
-    missing = ["login %s" % v for v in logins if v not in known_logins]
-    missing += ["email %s" % v for v in emails if v.lower() not in known_emails]
+    not_found = {"login": [v for v in logins if v not in known_logins]}
+    not_found["email"] = [v for v in emails if v.lower() not in known_emails]
+    missing = ["%s %s" % (kind, value) for kind, values in not_found.items() for value in values]
     if missing:
-        raise ValidationError("No active iSpring user has %s." % ", ".join(missing), missing=missing)
+        raise ValidationError(
+            "No active iSpring user has %s." % some(missing),
+            missing=missing,
+            not_found={kind: values for kind, values in not_found.items() if values},
+        )
     return {u.user_id: u for u in users}
 
 
-def report(client, course_ids, enrollment_ids=(), user_ids=(), statuses=(), users=None):
-    """The results of the courses, ordered by course and enrollment ID, as the info module
-    returns them: all learners, or the enrollments and users given, with one of ``statuses``."""
-    users = users or {}
-    user_ids = list(user_ids) + list(users)
-    statuses = {s.lower() for s in statuses}
-    found = []
-    for course_id in course_ids:
-        try:
-            if enrollment_ids or user_ids:
-                results = client.course_results(course_id, enrollment_ids, user_ids)
-            else:
-                results = client.list_learners_results([course_id])
-        except ApiError as exc:
-            if exc.code == ispring.FAULT_UNKNOWN_COURSE:
-                raise ValidationError(
-                    "course_ids: iSpring knows no course %s (Unknown content item)." % course_id
-                ) from None
-            raise
-        results.sort(key=lambda r: r.enrollment_id or "")
-        found += [_reported(r, users.get(r.user_id)) for r in results if not statuses or r.status in statuses]
-    return found
+def _course_report(client, course_id, enrollment_ids, user_ids):
+    try:
+        if enrollment_ids or user_ids:
+            results = client.course_results(course_id, enrollment_ids, user_ids)
+        else:
+            results = client.list_learners_results([course_id])
+    except ApiError as exc:
+        if exc.code == ispring.FAULT_UNKNOWN_COURSE:
+            raise ValidationError(
+                "course_ids: iSpring knows no course %s (Unknown content item)." % course_id
+            ) from None
+        raise
+    return sorted(results, key=lambda r: r.enrollment_id or "")
+
+
+def _all_found(results, params, enrollment_ids, user_ids, users):
+    enrollments, learners = {r.enrollment_id for r in results}, {r.user_id for r in results}
+    enrolled_logins = {u.login for i, u in users.items() if i in learners}
+    enrolled_emails = {(u.email or "").lower() for i, u in users.items() if i in learners}
+    not_found = {
+        "enrollment_id": [e for e in enrollment_ids if e not in enrollments],
+        "user_id": [u for u in user_ids if u not in learners],
+        "login": [v for v in params["logins"] if v not in enrolled_logins],
+        "email": [v for v in params["emails"] if v.lower() not in enrolled_emails],
+    }
+    not_found = {kind: values for kind, values in not_found.items() if values}
+    if not_found:
+        missing = ["%s %s" % (kind, value) for kind, values in not_found.items() for value in values]
+        raise ValidationError(
+            "course_ids %s: no result for %s. Check the IDs; a learner who is not enrolled in these courses, or "
+            "whose department the account may not see, has no result."
+            % (some(_unique(params["course_ids"])), some(missing)),
+            missing=missing,
+            not_found=not_found,
+        )
+
+
+def _people(client, results, users):
+    """{user_id: user} of the results' learners: the ones named, and the others from one listing
+    of the account's active users (only when a result names a learner not known yet)."""
+    people = dict(users)
+    if any(r.user_id not in people for r in results):
+        people.update((u.user_id, u) for u in client.list_users())
+    return people
 
 
 def _reported(result, user):
     entry = result.as_dict()
-    if user:
-        entry.update(login=user.login, email=user.email)
+    entry.update(login=user.login if user else None, email=user.email if user else None)
     return entry

@@ -59,7 +59,7 @@ SCORE_RELATIVE_TOLERANCE = 1e-6
 # Not in the contract: how many userService get lookups are in flight at once.  EduBrite has no
 # call that looks up many users (2.4), so a task adding N new members makes N lookups; they are
 # reads, safe to run side by side in the one API session.
-LOOKUP_WORKERS = 8
+LOOKUP_WORKERS = 4  # times max_parallel: user look-ups are reads, lighter than the writes it limits
 
 # Services and dispatches (2.4).
 ENROLLMENT_SERVICE = "enrollmentService"
@@ -234,7 +234,7 @@ class EduBriteClient:
         self._on_secret = on_secret or (lambda value: None)
         self._cookies = None
         self._session_lock = threading.Lock()  # one login at a time, also with lookups in flight
-        self.lookup_workers = LOOKUP_WORKERS
+        self._lookup_workers = None
         self.logins = 0
         if password:
             self._on_secret(password)
@@ -457,6 +457,15 @@ class EduBriteClient:
             status=_value(user, "status"),
             site_role=_value(user, "siteRole"),
         )
+
+    @property
+    def lookup_workers(self):
+        """User look-ups in flight at once: LOOKUP_WORKERS times the transport's current parallelism."""
+        return self._lookup_workers or LOOKUP_WORKERS * getattr(self.transport, "parallel", 2)
+
+    @lookup_workers.setter
+    def lookup_workers(self, value):
+        self._lookup_workers = value
 
     def get_users(self, named):
         """``get_user`` for each (kind, value) of ``named``, ``lookup_workers`` at a time; the

@@ -86,6 +86,13 @@ class UserProfile:
     email: str | None
 
 
+def _json(body):
+    try:
+        return json.loads(body.decode("utf-8"))
+    except ValueError:
+        return None
+
+
 def _text(value):
     if value is None:
         return None
@@ -140,24 +147,25 @@ class IspringClient:
                 ("grant_type", "client_credentials"),
             ],
         )
-        try:
-            answer = json.loads(reply.body.decode("utf-8"))
-        except ValueError:
-            raise ReplyError(
-                "%s: the reply is not JSON (HTTP %s). Reply begins: %s"
-                % (what, reply.status, safexml.excerpt(reply.body)),
-                http_status=reply.status,
-            ) from None
-        if reply.status in (400, 401, 403):
+        answer = _json(reply.body)
+        refusal = answer.get("message") if isinstance(answer, dict) and "code" in answer else None
+        if reply.status in (400, 401, 403) and refusal is not None:
             raise AuthenticationError(
                 "iSpring refused the API client credentials for client_id %r (HTTP %s: %s). Check "
-                "client_id and client_secret (iSpring Learn: Settings > API)."
-                % (self.client_id, reply.status, answer.get("message") if isinstance(answer, dict) else "")
+                "client_id and client_secret (iSpring Learn: Settings > API)." % (self.client_id, reply.status, refusal)
             )
         token = answer.get("access_token") if isinstance(answer, dict) else None
         if reply.status != 200 or not token:
             raise ReplyError(
-                "%s: unexpected reply (HTTP %s): %s" % (what, reply.status, safexml.excerpt(reply.body)),
+                "%s: %s answered HTTP %s, not a token (%s). Check api_url: it is the REST API host, for example "
+                "https://api-learn.ispringlearn.com. Reply begins: %s"
+                % (
+                    what,
+                    self.api_url + TOKEN_PATH,
+                    reply.status,
+                    "JSON without an access_token" if answer is not None else "the reply is not JSON",
+                    safexml.excerpt(reply.body) or "(empty)",
+                ),
                 http_status=reply.status,
             )
         self._on_secret(token)
@@ -238,9 +246,9 @@ class IspringClient:
         raise NotImplementedError
 
 
-def client_from(module):
-    """The client of the interface a module's connection options name (``api``); tokens it
-    obtains are masked in all the module's output."""
+def client_from(module, api=None):
+    """The client of the interface a module's connection options name (``api``, unless the
+    module names one); tokens it obtains are masked in all the module's output."""
     from ansible_collections.learnops.lms.plugins.module_utils import ispring_rest, ispring_soap
 
     params = module.params
@@ -251,8 +259,14 @@ def client_from(module):
         client_secret=params["client_secret"],
         on_secret=module.no_log_values.add,
     )
-    if params["api"] == "rest":
+    if (api or params["api"]) == "rest":
         return ispring_rest.RestClient(transport, params["api_url"], **credentials)
     return ispring_soap.SoapClient(
         transport, params["api_url"], soap_url=params["soap_url"], namespace=params["soap_namespace"], **credentials
     )
+
+
+def rest_client_from(module):
+    """The REST client, whatever the module's ``api`` option says: for the calls that iSpring
+    documents over REST only (the enrollments)."""
+    return client_from(module, api="rest")

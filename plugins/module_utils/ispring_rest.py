@@ -11,8 +11,9 @@ file's; every point it leaves open is a named constant below.
 from __future__ import annotations
 
 import json
+from dataclasses import asdict, dataclass
 
-from ansible_collections.learnops.lms.plugins.module_utils import safexml
+from ansible_collections.learnops.lms.plugins.module_utils import dates, safexml
 from ansible_collections.learnops.lms.plugins.module_utils.errors import ApiError, ReplyError
 from ansible_collections.learnops.lms.plugins.module_utils.ispring import (
     FAULT_AUTH,
@@ -37,10 +38,100 @@ USER_FILTERS = ("logins[]", "emails[]")
 # [doc] UpdateCourseStatus.date is a date-time; a completion date is sent as midnight UTC [assumed],
 # what the SOAP interface records for a date.
 DATE_TIME = "%sT00:00:00Z"
+# Enrollments [doc]: the calls and schemas of the file's "enrollment" tag.
+ENROLLMENTS = "/enrollments"  # GET ListEnrollments, the ENROLLMENT_FILTERS -> EnrollmentsPage
+ENROLL = "/enrollment"  # POST EnrollLearnersInCourses, body NewEnrollment -> 201, no body
+CHANGE_ENROLLMENT = "/enrollment/%s"  # POST ChangeEnrollment, body UpdateEnrollment -> 200, no body
+UNENROLL = "/enrollment/delete"  # POST Unenroll, body DeleteEnrollments -> 204, no body
+ENROLLMENT_FILTERS = ("courseIds[]", "learnerIds[]", "enrollmentIds[]")  # [doc] the names carry "[]"
+DUE_DATE_TYPES = ("unlimited", "default", "due_date", "due_period")  # [doc] schema DueDateType
+ENROLLED_BY_ADMIN, ENROLLED_FROM_CATALOG = 0, 1  # [doc] schema EnrollmentTypeGroup
+# [doc, sic] NewEnrollment.accessDate is a date, UpdateEnrollment.accessDate a date-time: an access
+# date is sent to ChangeEnrollment as midnight UTC of that day [assumed] (DATE_TIME).
+# POST /enrollment and POST /enrollment/delete are not repeated after a lost reply: the file does not
+# say how the service answers a learner already enrolled or an enrollment already deleted, so a
+# repeat is not relied on [assumed].  ChangeEnrollment sets absolute values: safe to repeat.
 # 1.3a: the HTTP errors, mapped to the client's error codes.  401 [assumed] is an expired or
 # refused token; the message of a 400 says which id is unknown [assumed].
 HTTP_CODES = {401: FAULT_AUTH, 403: FAULT_PERMISSION}
 MESSAGE_CODES = (("Unknown content item", FAULT_UNKNOWN_COURSE), ("Unknown Enrollment", FAULT_UNKNOWN_ENROLLMENT))
+
+
+@dataclass(frozen=True)
+class Enrollment:
+    """An enrollment (schema ``Enrollment``): dates as ``YYYY-MM-DD``, the type group as a number."""
+
+    enrollment_id: str
+    course_id: str | None
+    learner_id: str
+    access_date: str | None
+    due_date: str | None
+    expiration_date: str | None
+    lock_after_due_date: bool | None
+    type_group: int | None
+
+    def as_dict(self):
+        return asdict(self)
+
+
+def _enrollment(item, what):
+    """An Enrollment from its JSON; a record without its ids, or with a value of another type,
+    fails with an excerpt rather than reading as something else."""
+    if not isinstance(item, dict) or not item.get("enrollmentId") or not item.get("learnerId"):
+        raise ReplyError("%s: an item is not an Enrollment. Item reads: %s" % (what, safexml.excerpt(json.dumps(item))))
+    return Enrollment(
+        enrollment_id=str(item["enrollmentId"]),
+        course_id=None if item.get("courseId") is None else str(item["courseId"]),
+        learner_id=str(item["learnerId"]),
+        access_date=_day(item, "accessDate", what),
+        due_date=_day(item, "dueDate", what),
+        expiration_date=_day(item, "expirationDate", what),
+        lock_after_due_date=_flag(item, "shouldLockAfterDueDate", what),
+        type_group=_type_group(item, what),
+    )
+
+
+def _day(item, name, what):
+    value = item.get(name)
+    if value is None or value == "":
+        return None
+    day = dates.date_of(value)
+    if day is None:
+        raise ReplyError("%s: enrollment %s: %s %r is not a date." % (what, item["enrollmentId"], name, value))
+    return day
+
+
+def _flag(item, name, what):
+    value = item.get(name)
+    if value is None or isinstance(value, bool):
+        return value
+    if str(value).strip().lower() in ("true", "1", "false", "0"):
+        return str(value).strip().lower() in ("true", "1")
+    raise ReplyError("%s: enrollment %s: %s %r is not true or false." % (what, item["enrollmentId"], name, value))
+
+
+def _type_group(item, what):
+    value = item.get("enrollmentTypeGroup")
+    if value is None or value == "":
+        return None
+    try:
+        if isinstance(value, bool):
+            raise ValueError(value)
+        return int(value)
+    except (TypeError, ValueError):
+        raise ReplyError(
+            "%s: enrollment %s: enrollmentTypeGroup %r is not a number." % (what, item["enrollmentId"], value)
+        ) from None
+
+
+def _due(due_date_type, due_date, due_period):
+    """The due fields of NewEnrollment and UpdateEnrollment: a date or a period only with its type."""
+    body = dict(dueDateType=due_date_type)
+    if due_date_type == "due_date":
+        body["dueDate"] = due_date
+    if due_date_type == "due_period":
+        body["duePeriod"] = due_period
+    return body
 
 
 def _learner_result(item):
@@ -64,18 +155,20 @@ class RestClient(IspringClient):
 
     interface = "rest"
 
-    def request(self, method, path, what, params=None, body=None):
+    def request(self, method, path, what, params=None, body=None, safe_to_repeat=True):
         """The JSON a call answers (None for an empty body); an ErrorResponse raises ApiError."""
-        return self.authorized(lambda token: self._request_once(method, path, what, token, params, body))
+        return self.authorized(
+            lambda token: self._request_once(method, path, what, token, params, body, safe_to_repeat)
+        )
 
-    def _request_once(self, method, path, what, token, params, body):
+    def _request_once(self, method, path, what, token, params, body, safe_to_repeat=True):
         headers = {"Authorization": "Bearer %s" % token, "Accept": "application/json"}
         data = None
         if body is not None:
             headers["Content-Type"] = "application/json"
             data = json.dumps(body)
         reply = self.transport.request(
-            method, self.api_url + path, what, data=data, headers=headers, params=params, safe_to_repeat=True
+            method, self.api_url + path, what, data=data, headers=headers, params=params, safe_to_repeat=safe_to_repeat
         )
         if not reply.body.strip() and reply.status < 400:
             return None
@@ -161,6 +254,40 @@ class RestClient(IspringClient):
         path = TASK_STATUS % task_id
         answer = self.request("GET", path, "iSpring GET %s" % path)
         return str((answer or {}).get("status") or "").lower()
+
+    # --- enrollments ---
+
+    def list_enrollments(self, course_ids=(), learner_ids=(), enrollment_ids=()):
+        """Every enrollment the filters match (all pages), as Enrollment records."""
+        params = _repeated(zip(ENROLLMENT_FILTERS, (course_ids, learner_ids, enrollment_ids), strict=True))
+        what = "iSpring GET %s" % ENROLLMENTS
+        return [_enrollment(item, what) for item in self.pages(ENROLLMENTS, what, params, "enrollments")]
+
+    def enroll(
+        self, course_ids, learner_ids, due_date_type, due_date=None, due_period=None, access_date=None, lock=None
+    ):
+        """Enroll every learner in every course (NewEnrollment); the reply has no body."""
+        body = dict(courseIds=list(course_ids), learnerIds=list(learner_ids))
+        body.update(_due(due_date_type, due_date, due_period))
+        if access_date is not None:
+            body["accessDate"] = access_date
+        if lock is not None:
+            body["lockAfterDueDate"] = lock
+        self.request("POST", ENROLL, "iSpring POST %s" % ENROLL, body=body, safe_to_repeat=False)
+
+    def change_enrollment(self, enrollment_id, access_date, due_date_type, due_date=None, due_period=None, lock=None):
+        """Set an enrollment's values (UpdateEnrollment; accessDate and dueDateType are required)."""
+        body = dict(accessDate=DATE_TIME % access_date)
+        body.update(_due(due_date_type, due_date, due_period))
+        if lock is not None:
+            body["lockAfterDueDate"] = lock
+        path = CHANGE_ENROLLMENT % enrollment_id
+        self.request("POST", path, "iSpring POST %s" % path, body=body)
+
+    def delete_enrollments(self, enrollment_ids):
+        """Delete the enrollments (DeleteEnrollments)."""
+        body = dict(enrollmentIds=list(enrollment_ids))
+        self.request("POST", UNENROLL, "iSpring POST %s" % UNENROLL, body=body, safe_to_repeat=False)
 
 
 def _repeated(filters):

@@ -13,21 +13,26 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import partial
 
 from ansible_collections.learnops.lms.plugins.module_utils import dates, edubrite
 from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError, ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.runner import (
+    NOT_RUN,
     NOTHING_CHANGED,
     batches,
     by_kind,
+    change_diff,
+    in_parallel,
     sentence,
-    text_diff,
+    some,
 )
 
 IDENTIFIERS = ("username", "user_id", "open_id")
 DATE_OPTIONS = edubrite.DATE_OPTIONS
 FIELD_OPTIONS = tuple(DATE_OPTIONS) + ("awarded", "score")
 STATES = ("present", "absent", "quit")
+EARLIEST_MS = 10**11  # 1973-03-03: an EduBrite date below it is probably in seconds
 
 
 # --- the desired state, validated before anything is read or written ---
@@ -60,6 +65,12 @@ def check_options(params):
         raise ValidationError("batch_size must be at least 1, not %d." % params["batch_size"])
     if params["exclusive"] and params["state"] != "present":
         raise ValidationError("exclusive=true only applies to state=present, not %s." % params["state"])
+    listed = params["members"] or any(params[kind + "s"] for kind in IDENTIFIERS)
+    if params["exclusive"] and not listed and not params["allow_empty"]:
+        raise ValidationError(
+            "exclusive=true with no member listed would remove every member of the program; if that is meant, "
+            "say so with allow_empty=true (a vars file that lost its list would otherwise empty the program)."
+        )
 
 
 def wanted_members(params, tz):
@@ -97,12 +108,30 @@ def _fields(item, params, label, tz):
         if value is None:
             continue
         if option in DATE_OPTIONS:
-            fields[DATE_OPTIONS[option]] = dates.to_epoch_ms(value, "%s: %s" % (label, option), tz)
+            fields[DATE_OPTIONS[option]] = _millis(value, "%s: %s" % (label, option), tz)
         elif option == "score":
             fields["score"] = number(value, label)
         else:
             fields["award"] = bool(value)
+    if fields.get("award") is False and any(param in fields for param in edubrite.AWARD_DATE_PARAMS):
+        raise ValidationError(
+            "%s: award_date and award_expiry_date need awarded=true (awarded=false resets the award)." % label
+        )
     return fields
+
+
+def _millis(value, what, tz):
+    """Epoch milliseconds of a date; a value before 1973 is refused as probably epoch seconds."""
+    millis = dates.to_epoch_ms(value, what, tz)
+    if millis < EARLIEST_MS:
+        hint = ""
+        if isinstance(value, int) or str(value).strip().lstrip("-").isdigit():
+            hint = " As epoch seconds it would be %s (%d ms)." % (dates.from_epoch_ms(millis * 1000), millis * 1000)
+        raise ValidationError(
+            "%s: %r is %s, before 1973: probably epoch seconds, not milliseconds.%s Give epoch milliseconds or an "
+            "ISO 8601 date." % (what, value, dates.from_epoch_ms(millis), hint)
+        )
+    return millis
 
 
 def number(value, label):
@@ -141,7 +170,7 @@ def resolve(client, state, wanted, members):
     if unknown:
         labels = [w.label for w in unknown]
         raise ValidationError(
-            "%d user(s) unknown to EduBrite: %s. Check the names." % (len(unknown), ", ".join(labels)),
+            "%d user(s) unknown to EduBrite: %s. Check the names." % (len(unknown), some(labels)),
             unknown=labels,
             not_found=by_kind(unknown),
         )
@@ -191,6 +220,12 @@ def new_member(ids):
     record = dict(ids, status=edubrite.STATUS_ENROLLED, quit=False, award=False, score=None)
     record.update((param, None) for param in edubrite.DATE_PARAMS)
     return record
+
+
+def _shown(member, tz):
+    """A member's record as the diff shows it: the ISO dates, without their epoch copies."""
+    view = member_view(member, tz)
+    return None if view is None else {name: value for name, value in view.items() if not name.endswith("_ms")}
 
 
 def member_view(member, tz=dates.UTC):
@@ -244,14 +279,13 @@ class Entry:
         """None of the writes happened: nothing changes for this user."""
         self.add, self.fields, self.after = False, {}, self.before
 
-    def describe(self, record):
-        if record is None:
-            return "%s: not a member" % self.name
-        shown = ["status %s" % record["status"]] + (["quit"] if record["quit"] else [])
-        shown += ["awarded"] if record["awarded"] else []
-        shown += ["score %s" % record["score"]] if record["score"] is not None else []
-        shown += ["%s %s" % (option, record[option]) for option in DATE_OPTIONS if record[option]]
-        return "%s: %s" % (self.name, ", ".join(shown))
+    @property
+    def kind_of_change(self):
+        if self.removed_by_exclusive or self.fields.get("remove"):
+            return "removed"
+        if self.fields.get("quitProgram"):
+            return "quit"
+        return "added" if self.add else "updated"
 
 
 @dataclass
@@ -279,16 +313,22 @@ class Plan:
             calls += [("update", dict(fields), batch) for batch in batches(entries, batch_size)]
         return calls
 
-    def result(self, diff=False):
-        result = dict(changed=self.changed, members=[entry.result(self.tz) for entry in self.entries])
+    def result(self, diff=False, unchanged=True):
+        """The module's result; with ``unchanged=False`` the unchanged members are only counted."""
+        listed = [entry for entry in self.entries if unchanged or entry.changed]
+        result = dict(changed=self.changed, members=[entry.result(self.tz) for entry in listed])
+        if not unchanged:
+            result["unchanged"] = len(self.entries) - len(listed)
         if diff:
             shown = [entry for entry in self.entries if entry.changed]
-            header = "EduBrite program %s" % self.prog[0][1]
-            result["diff"] = text_diff(
-                header,
-                [entry.describe(member_view(entry.before, self.tz)) for entry in shown],
-                [entry.describe(member_view(entry.after, self.tz)) for entry in shown],
-            )
+            counts = {}
+            for entry in shown:
+                counts[entry.kind_of_change] = counts.get(entry.kind_of_change, 0) + 1
+            summary = "%d member(s) change" % len(shown)
+            if counts:
+                summary += " (%s)" % ", ".join("%d %s" % (n, kind) for kind, n in sorted(counts.items()))
+            rows = [(e.name, _shown(e.before, self.tz), _shown(e.after, self.tz)) for e in shown]
+            result["diff"] = change_diff("EduBrite program %s" % self.prog[0][1], summary, rows, absent="not a member")
         return result
 
 
@@ -354,20 +394,30 @@ def write(client, the_plan, batch_size, send_mail):
 
 
 def _send(client, the_plan, batch_size, send_mail):
-    """The writes, one call per batch; the error that stopped them, or None."""
-    for kind, fields, batch in the_plan.calls(batch_size):
-        try:
-            if kind == "enroll":
-                param, names = users_param(batch, edubrite.ENROLL_USER_PARAMS)
-                client.enroll_users_in_program(the_plan.prog, param, names, send_mail)
-            else:
-                param, names = users_param(batch, tuple(edubrite.USER_PARAMS.values()))
-                client.update_program_member(the_plan.prog, param, names, fields)
-        except LmsError as exc:
-            return exc
-        for entry in batch:
-            entry.writes_done += 1
+    """The writes, one call per batch, several at a time (``max_parallel``): the users to add
+    first, then the updates.  Returns the error that stopped them, or None."""
+    for phase in ("enroll", "update"):
+        calls = [call for call in the_plan.calls(batch_size) if call[0] == phase]
+        outcomes, error = in_parallel(
+            [partial(_write, client, the_plan, send_mail, *call) for call in calls], client.transport
+        )
+        for (_kind, _fields, batch), outcome in zip(calls, outcomes, strict=True):
+            if outcome is not NOT_RUN:
+                for entry in batch:
+                    entry.writes_done += 1
+        if error is not None:
+            return error
     return None
+
+
+def _write(client, the_plan, send_mail, kind, fields, batch):
+    if kind == "enroll":
+        param, names = users_param(batch, edubrite.ENROLL_USER_PARAMS)
+        client.enroll_users_in_program(the_plan.prog, param, names, send_mail)
+    else:
+        param, names = users_param(batch, tuple(edubrite.USER_PARAMS.values()))
+        client.update_program_member(the_plan.prog, param, names, fields)
+    return True
 
 
 def read_back(client, the_plan):
@@ -401,7 +451,7 @@ def _report_failure(exc, the_plan, read):
     if names:
         exc.message = (
             "%s Some members were changed before the failure (%s); the members list says which were changed%s. "
-            "Run the task again to finish." % (sentence(exc.message), ", ".join(names), source)
+            "Run the task again to finish." % (sentence(exc.message), some(names), source)
         )
     else:
         exc.message = "%s %s%s Run the task again to finish." % (
@@ -411,3 +461,25 @@ def _report_failure(exc, the_plan, read):
         )
     exc.details.update(the_plan.result())
     return exc
+
+
+# --- reports (program_member_info) ---
+
+
+def report(members, usernames, status, tz):
+    """The members as program_member_info returns them; every user name asked for must be a
+    member (a typo never reads as "nobody")."""
+    wanted = list(dict.fromkeys(usernames))
+    listed = {m["username"] for m in members}
+    unknown = [name for name in wanted if name not in listed]
+    if unknown:
+        raise ValidationError(
+            "usernames: %s is not a member of the program. Check the names (removed members are not listed)."
+            % some(unknown),
+            not_found={"username": unknown},
+        )
+    return [
+        dict(username=m["username"], user_id=m["user_id"], open_id=m["open_id"], record=member_view(m, tz))
+        for m in members
+        if (not wanted or m["username"] in wanted) and (not status or m["status"] == status)
+    ]

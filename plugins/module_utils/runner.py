@@ -10,13 +10,26 @@ module's one ``fail_json`` here.  ``docs/module_template.md`` describes the shap
 
 from __future__ import annotations
 
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
+
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError
+from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError, ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.safexml import LXML_IMPORT_ERROR
-from ansible_collections.learnops.lms.plugins.module_utils.transport import REQUESTS_IMPORT_ERROR
+from ansible_collections.learnops.lms.plugins.module_utils.transport import (
+    REQUESTS_IMPORT_ERROR,
+    URL_OPTIONS,
+    plain_http,
+)
 
 NOTHING_CHANGED = "Nothing was changed."
+SHOWN = 10  # names listed in a message; the full list is in the result
+# What XML 1.0 cannot carry (and no LMS field needs): control characters but tab, line feed and
+# carriage return, lone surrogates, U+FFFE and U+FFFF.
+UNSENDABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def require_libraries(module):
@@ -26,16 +39,67 @@ def require_libraries(module):
             module.fail_json(msg=missing_required_lib(name), exception=str(error))
 
 
-def run_module(module, make_client, run, always=None):
-    """Check the libraries, build the client, run, and exit with the result; a typed error fails
-    the task with its message and details on top of ``always`` (the keys the module's failed
-    result always has)."""
+def run_module(module, make_client, run, always=None, identifiers=()):
+    """Check the libraries and the parameters, build the client, run, and exit with the result; a
+    typed error fails the task with its message and details on top of ``always`` (the keys the
+    module's failed result always has).  ``identifiers`` name the options whose values (or list
+    items) must not be empty."""
     require_libraries(module)
+    for option in URL_OPTIONS:  # a password in a URL is refused below; it must not show in the result either
+        password = urlsplit(str(module.params.get(option) or "")).password
+        if password:
+            module.no_log_values.add(password)
     try:
-        result = run(module, make_client(module))
+        check_params(module.params, identifiers)
+        client = make_client(module)
+        for option in URL_OPTIONS:
+            if plain_http(module.params.get(option)):
+                module.warn(
+                    "%s is a plain http:// URL to another host: the credentials and the learners' records go "
+                    "over the network unencrypted. Use https://." % option
+                )
+        result = run(module, client)
     except LmsError as exc:
         module.fail_json(**exc.fail_args(always))
     module.exit_json(**result)
+
+
+def check_params(params, identifiers=()):
+    """Refuse, naming the option, text that cannot be sent and identifiers that are empty."""
+    for path, value in _strings(params):
+        found = UNSENDABLE.search(value)
+        if found:
+            raise nothing_changed(
+                ValidationError(
+                    "%s: the value holds the character U+%04X, which cannot be sent; remove it."
+                    % (path, ord(found.group()))
+                )
+            )
+    for option in identifiers:
+        value = params.get(option)
+        for position, item in enumerate(value if isinstance(value, list) else [value]):
+            if item is not None and not str(item).strip():
+                where = "%s[%d]" % (option, position) if isinstance(value, list) else option
+                raise nothing_changed(ValidationError("%s is empty; give the ID, or leave the option out." % where))
+
+
+def _strings(value, path=""):
+    """(option path, text) of every string in the parameters, nested lists and dicts included."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, "%s.%s" % (path, key) if path else key)
+    elif isinstance(value, (list, tuple)):
+        for position, item in enumerate(value):
+            yield from _strings(item, "%s[%d]" % (path, position))
+
+
+def some(names, shown=SHOWN, separator=", "):
+    """The first names of a list and how many more: for messages about long lists."""
+    names = list(names)
+    text = separator.join(str(name) for name in names[:shown])
+    return text + (" and %d more" % (len(names) - shown) if len(names) > shown else "")
 
 
 def nothing_changed(exc):
@@ -65,11 +129,78 @@ def by_kind(wanted):
     return found
 
 
-def text_diff(header, before, after):
-    """An Ansible diff of two lists of lines, both under ``header``."""
-    return dict(
-        before_header=header,
-        after_header=header,
-        before="".join(line + "\n" for line in before),
-        after="".join(line + "\n" for line in after),
-    )
+def change_diff(header, summary, rows, absent="none"):
+    """An Ansible diff of the items that change: a summary line, then each item's before and
+    after on adjacent lines with only the fields that differ.  ``rows`` are (who, before, after)
+    with dicts of the shown fields, or None for an item that does not exist (``absent``)."""
+    lines = ["%s: %s" % (header, summary)]
+    for who, before, after in rows:
+        lines.append("- %s: %s" % (who, _shown(before, after, absent)))
+        lines.append("+ %s: %s" % (who, _shown(after, before, absent)))
+    return dict(prepared="\n".join(lines) + "\n")
+
+
+def _shown(values, other, absent):
+    if values is None:
+        return absent
+    names = [name for name in values if other is None or values[name] != other.get(name)]
+    if other is None:
+        names = [name for name in names if values[name] not in (None, False)]
+    shown = ["%s %s" % (name, _word(values[name])) for name in names]
+    return ", ".join(shown) or ("no field set" if other is None else "as before")
+
+
+def _word(value):
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def in_parallel(work, transport):
+    """Run the callables of ``work`` over the task's one transport, at most ``transport.parallel``
+    at a time (a number the transport lowers when the service throttles).  After the first failure
+    no further call starts; the calls in flight finish.  Returns (outcomes, first error): each
+    outcome is the call's return value, or ``NOT_RUN`` for a call that failed or never started."""
+    stop, gate = threading.Event(), threading.Condition()
+    flight = [0]
+    errors = []
+
+    def run(call):
+        with gate:
+            while flight[0] >= transport.parallel and not stop.is_set():
+                gate.wait()
+            if stop.is_set():
+                return NOT_RUN
+            flight[0] += 1
+        try:
+            return call()
+        except LmsError as exc:
+            errors.append(exc)
+            stop.set()
+            return NOT_RUN
+        finally:
+            with gate:
+                flight[0] -= 1
+                gate.notify_all()
+
+    work = list(work)
+    if transport.parallel <= 1 or len(work) <= 1:
+        return _in_turn(work)
+    with ThreadPoolExecutor(max_workers=min(transport.parallel, len(work))) as pool:
+        outcomes = list(pool.map(run, work))
+    return outcomes, (errors[0] if errors else None)
+
+
+def _in_turn(work):
+    outcomes = []
+    for call in work:
+        try:
+            outcomes.append(call())
+        except LmsError as exc:
+            return outcomes + [NOT_RUN] * (len(work) - len(outcomes)), exc
+    return outcomes, None
+
+
+NOT_RUN = object()

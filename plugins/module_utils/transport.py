@@ -14,11 +14,15 @@ Retries (exponential backoff with full jitter, ``Retry-After`` honoured) apply t
 from __future__ import annotations
 
 import email.utils
+import os
 import random
+import socket
+import threading
 import time
 from http.cookiejar import DefaultCookiePolicy
+from urllib.parse import urlsplit
 
-from ansible_collections.learnops.lms.plugins.module_utils.errors import TransportError
+from ansible_collections.learnops.lms.plugins.module_utils.errors import TransportError, ValidationError
 
 try:
     import requests
@@ -35,6 +39,8 @@ BACKOFF_BASE = 0.5
 BACKOFF_CAP = 30.0
 MAX_BODY_BYTES = 64 * 1024 * 1024
 USER_AGENT = "learnops.lms-ansible-collection"
+URL_OPTIONS = ("api_url", "soap_url", "site_url")
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
 class Reply:
@@ -87,6 +93,7 @@ class Transport:
         sleep=None,
         clock=None,
         rng=None,
+        max_parallel=1,
     ):
         self.timeout = timeout
         self.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
@@ -96,16 +103,22 @@ class Transport:
         self._clock = clock or time.monotonic
         self._rng = rng or random.random
         self.session = session if session is not None else new_session()
+        self.parallel = max(1, int(max_parallel))  # lowered for the rest of the task when throttled
+        self.throttled = 0
+        self._lock = threading.Lock()
 
     @classmethod
     def from_params(cls, params):
-        """The transport configured by a module's connection options (doc fragment ``transport``)."""
+        """The transport configured by a module's connection options (doc fragment ``transport``),
+        checked first: the URLs, the timeouts and the CA file."""
+        check_connection(params)
         return cls(
             timeout=params["timeout"],
             validate_certs=params["validate_certs"],
             ca_path=params["ca_path"],
             retries=params["retries"],
             retry_max_time=params["retry_max_time"],
+            max_parallel=params.get("max_parallel") or 1,
         )
 
     def post(self, url, what, data=None, headers=None, safe_to_repeat=False):
@@ -123,15 +136,17 @@ class Transport:
             reply, reason, wait = self._attempt(method, url, what, data, headers, params, safe_to_repeat)
             if reply is not None:
                 return reply
+            if reason.startswith(("HTTP 429", "HTTP 503")):
+                self._slow_down()
             attempt += 1
             if wait is None:
                 wait = self._rng() * min(BACKOFF_CAP, BACKOFF_BASE * (2**attempt))
             elapsed = self._clock() - started
             if attempt > self.retries or elapsed + wait > self.retry_max_time:
+                advice = "The service is unavailable or throttling; run" if reason.startswith("HTTP") else "Run"
                 raise TransportError(
-                    "%s: %s, after %d attempt(s) in %.1f s. The service is unavailable or "
-                    "throttling; run the task again later, or raise retries / retry_max_time."
-                    % (what, reason, attempt, elapsed),
+                    "%s: %s, after %d attempt(s) in %.1f s. %s the task again later, or raise retries / "
+                    "retry_max_time." % (what, reason, attempt, elapsed, advice),
                     attempts=attempt,
                 )
             self._sleep(wait)
@@ -140,14 +155,13 @@ class Transport:
         """One try: (reply, None, None) to return, or (None, why, wait or None) to try again."""
         try:
             reply = self._send(method, url, data, headers, params)
-        except requests.exceptions.SSLError as exc:
+        except requests.exceptions.SSLError:
             raise TransportError(
-                "%s: TLS verification of %s failed (%s). Give the CA that signed the "
-                "service's certificate with ca_path, or, for a test service only, set "
-                "validate_certs to false." % (what, url, _short(exc))
+                "%s: TLS verification of %s failed: the service's certificate is not trusted. Give the CA that "
+                "signed it with ca_path, or, for a test service only, set validate_certs to false." % (what, url)
             ) from None
         except (requests.exceptions.ConnectTimeout, requests.exceptions.ConnectionError) as exc:
-            return None, _connection_failed(what, url, exc, safe_to_repeat), None
+            return None, _connection_failed(what, url, exc, safe_to_repeat, self.timeout), None
         except requests.exceptions.Timeout:
             reason = "no reply from %s within %s s" % (url, self.timeout)
             if not safe_to_repeat:
@@ -157,9 +171,17 @@ class Transport:
                     "run the task again." % (what, reason)
                 ) from None
             return None, reason, None
+        if 300 <= reply.status < 400:
+            raise _redirected(what, url, reply)
         if reply.status in RETRY_ALWAYS or (safe_to_repeat and reply.status in RETRY_IF_SAFE):
             return None, "HTTP %s from %s" % (reply.status, url), retry_after_seconds(reply.headers.get("Retry-After"))
         return reply, None, None
+
+    def _slow_down(self):
+        """The service throttles: half as many calls in flight for the rest of the task."""
+        with self._lock:
+            self.throttled += 1
+            self.parallel = max(1, self.parallel // 2)
 
     def _send(self, method, url, data, headers, params):
         response = self.session.request(
@@ -183,21 +205,64 @@ class Transport:
         return Reply(response.status_code, response.headers, body, cookies)
 
 
-def _connection_failed(what, url, exc, safe_to_repeat):
-    """Why a connection failed, for a retry; raises when the request may have arrived and must not
-    be repeated."""
-    never_sent = isinstance(exc, requests.exceptions.ConnectTimeout) or _refused(exc)
+def _connection_failed(what, url, exc, safe_to_repeat, timeout):
+    """Why a connection failed, for a retry; raises when retrying cannot help (the host name does
+    not resolve) or when the request may have arrived and must not be repeated."""
+    host = urlsplit(url).netloc
+    causes = _causes(exc)
+    if any(isinstance(cause, socket.gaierror) or type(cause).__name__ == "NameResolutionError" for cause in causes):
+        raise TransportError(
+            "%s: the host name of %s cannot be resolved (DNS). Check the URL's host name and the controller's "
+            "name resolution." % (what, url)
+        ) from None
+    if any(isinstance(cause, ConnectionRefusedError) for cause in causes):
+        return (
+            "the connection to %s was refused (nothing listens there: check the URL's port, and that the "
+            "service is up)" % host
+        )
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return "no connection to %s within %s s (check the URL and any firewall, or raise timeout)" % (host, timeout)
+    if _refused(exc):
+        return "no connection to %s could be made" % host
+    reason = "the connection to %s was lost before a reply" % host
     if isinstance(exc, requests.exceptions.ReadTimeout):
-        never_sent = False
-    if never_sent:
-        return "could not connect to %s (%s)" % (url, _short(exc))
-    reason = "the connection to %s failed before a reply (%s)" % (url, _short(exc))
+        reason = "no reply from %s within %s s" % (url, timeout)
     if not safe_to_repeat:
         raise TransportError(
             "%s: %s; not repeated, because the service may have acted. Check its state and run the task again."
             % (what, reason)
         ) from None
     return reason
+
+
+def _causes(exc):
+    """The exception and every exception behind it (args, reason, cause, context), once each."""
+    found, todo = [], [exc]
+    while todo:
+        current = todo.pop()
+        if not isinstance(current, BaseException) or any(current is seen for seen in found):
+            continue
+        found.append(current)
+        todo += list(current.args) + [getattr(current, "reason", None), current.__cause__, current.__context__]
+    return found
+
+
+def _redirected(what, url, reply):
+    location = reply.headers.get("Location") or "(no Location header)"
+    target = urlsplit(location)
+    base = "%s://%s" % (target.scheme, target.hostname) if target.scheme and target.hostname else location
+    return TransportError(
+        "%s: %s answered HTTP %s, a redirect to %s. Redirects are not followed (the credentials would go along): "
+        "give the URL it points to (%s) instead." % (what, url, reply.status, _without_userinfo(location), base),
+        http_status=reply.status,
+    )
+
+
+def _without_userinfo(location):
+    parts = urlsplit(location)
+    if parts.username or parts.password:
+        return location.replace(parts.netloc, parts.hostname or "", 1)
+    return location
 
 
 def _refused(exc):
@@ -207,6 +272,36 @@ def _refused(exc):
     return isinstance(reason, NewConnectionError)
 
 
-def _short(exc):
-    text = str(exc)
-    return text if len(text) <= 200 else text[:200] + "..."
+def check_connection(params):
+    """The connection options' values, checked before anything is sent; a ValidationError names
+    the option."""
+    for option in URL_OPTIONS:
+        if params.get(option) is not None:
+            check_url(option, params[option])
+    for option, least in (("timeout", None), ("retries", 0), ("retry_max_time", 0), ("max_parallel", 1)):
+        value = params.get(option)
+        if value is not None and (value <= 0 if least is None else value < least):
+            rule = "greater than 0" if least is None else "%d or more" % least
+            raise ValidationError("%s must be %s, not %s." % (option, rule, value))
+    ca_path = params.get("ca_path")
+    if ca_path and params.get("validate_certs", True) and not os.path.isfile(ca_path):
+        raise ValidationError("ca_path: %s is not a file; give the PEM file of the CA certificates to trust." % ca_path)
+
+
+def check_url(option, value):
+    parts = urlsplit(str(value))
+    if parts.username or parts.password:
+        raise ValidationError(
+            "%s holds a user name or password; remove them from the URL (the credentials have their own options)."
+            % option
+        )
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValidationError("%s %r is not an http(s) URL; give it as https://host." % (option, value))
+
+
+def plain_http(url):
+    """Whether ``url`` goes unencrypted to another machine."""
+    if not url:
+        return False
+    parts = urlsplit(str(url))
+    return parts.scheme == "http" and (parts.hostname or "") not in LOCAL_HOSTS

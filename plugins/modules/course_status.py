@@ -127,6 +127,13 @@ options:
       - Most seconds to wait for the changes to finish when O(wait=true).
     type: int
     default: 300
+  report_unchanged:
+    description:
+      - List every learner asked for in RV(learners), V(true), or only those that change, V(false), with
+        the others counted in RV(unchanged) - for tasks of thousands whose results are stored (AWX
+        keeps every job event).
+    type: bool
+    default: true
 notes:
   - Supports C(check_mode) (nothing is written; the result says what would change) and C(diff_mode).
   - "Inferred, to check on a real tenant: the rule for O(status=automatic) described above."
@@ -160,6 +167,11 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+unchanged:
+  description: How many learners asked for did not change (they are not listed in RV(learners)).
+  returned: when O(report_unchanged=false)
+  type: int
+  sample: 9950
 changed:
   description: Whether any learner's status was (or, in check mode, would be) changed.
   returned: always
@@ -221,6 +233,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.learnops.lms.plugins.module_utils import arguments, completion, ispring, runner
 from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError
 
+
 def run(module, client):
     params = module.params
     try:
@@ -232,8 +245,9 @@ def run(module, client):
     if the_plan.changed and not module.check_mode:
         tasks = completion.apply(client, the_plan, params["batch_size"])
         if params["wait"]:
-            completion.wait_for(client, the_plan, tasks, params["wait_timeout"])
-    return the_plan.result(diff=module._diff)
+            for text in completion.wait_for(client, the_plan, tasks, params["wait_timeout"]):
+                module.warn(text)
+    return the_plan.result(diff=module._diff, unchanged=params["report_unchanged"])
 
 
 def main():
@@ -266,12 +280,19 @@ def main():
             match_date=dict(type="bool", default=False),
             batch_size=dict(type="int", default=1000),
             wait=dict(type="bool", default=True),
+            report_unchanged=dict(type="bool", default=True),
             wait_timeout=dict(type="int", default=300),
         ),
         supports_check_mode=True,
         **arguments.ISPRING_RULES,
     )
-    runner.run_module(module, ispring.client_from, run, always=dict(changed=False, task_ids=[], learners=[]))
+    runner.run_module(
+        module,
+        ispring.client_from,
+        run,
+        always=dict(changed=False, task_ids=[], learners=[]),
+        identifiers=("course_id", "enrollment_ids"),
+    )
 
 
 if __name__ == "__main__":

@@ -52,13 +52,22 @@ options:
     default: []
   statuses:
     description:
-      - Only results with one of these completion statuses, for example V(complete) or V(in_progress).
+      - Only results with one of these completion statuses, for example V(complete) or V(in_progress)
+        (any case). A word that is not one of iSpring's statuses (C(not_started), C(in_progress),
+        C(pending), C(complete), C(passed), C(accepted), C(incomplete), C(failed), C(declined))
+        makes the module fail.
     type: list
     elements: str
     default: []
 notes:
-  - Learners named by login or email that match no active user make the module fail, naming them.
-  - Several learner filters add up (a result matching any of them is listed).
+  - Every learner a filter names (O(enrollment_ids), O(user_ids), O(logins), O(emails)) must have
+    a result in the courses; one that has none (a typo, a user who is not enrolled, a login of no
+    active user) makes the module fail, naming it, with RV(not_found). A typo never reads as
+    "nobody".
+  - Several learner filters add up (a result matching any of them is listed). Duplicates are
+    read once.
+  - The results carry each learner's login and email; for learners not named by login or email
+    they come from one listing of the account's active users (inactive users have none).
 seealso:
   - module: learnops.lms.course_status
 """
@@ -94,10 +103,10 @@ results:
       description: User ID of the learner.
       type: str
     login:
-      description: Login of the learner, when the learner was asked for by login or email.
+      description: Login of the learner (null for an inactive user).
       type: str
     email:
-      description: Email of the learner, when the learner was asked for by login or email.
+      description: Email of the learner (null for an inactive user).
       type: str
     status:
       description: Completion status, lower case (for example C(not_started), C(in_progress), C(complete), C(passed)).
@@ -117,6 +126,13 @@ results:
     due_date:
       description: Due date, as iSpring gives it.
       type: str
+not_found:
+  description:
+    What a filter named that has no result, by filter (C(enrollment_id), C(user_id), C(login), C(email),
+    C(status)).
+  returned: when a filter names something that has no result (the module fails)
+  type: dict
+  sample: {"enrollment_id": ["e1f2c50e-0000-0000-0000-000000000000"]}
 """
 
 from ansible.module_utils.basic import AnsibleModule
@@ -125,12 +141,7 @@ from ansible_collections.learnops.lms.plugins.module_utils import arguments, com
 
 
 def run(module, client):
-    params = module.params
-    users = completion.named_users(client, params["logins"], params["emails"])
-    found = completion.report(
-        client, params["course_ids"], params["enrollment_ids"], params["user_ids"], params["statuses"], users
-    )
-    return dict(changed=False, results=found)
+    return dict(changed=False, results=completion.report(client, module.params))
 
 
 def main():
@@ -146,7 +157,9 @@ def main():
         supports_check_mode=True,
         **arguments.ISPRING_RULES,
     )
-    runner.run_module(module, ispring.client_from, run)
+    runner.run_module(
+        module, ispring.client_from, run, identifiers=("course_ids", "enrollment_ids", "user_ids", "logins", "emails")
+    )
 
 
 if __name__ == "__main__":

@@ -67,6 +67,7 @@ notes:
   - The module fails, naming the culprit, when the login is refused, when O(program_id) is unknown
     or when O(run_as) may not list members; the failed result still carries the checks made so far
     and the saved files.
+  - O(max_parallel) has no effect - the check sends no write, and its reads one after the other.
   - The verdicts are those of the site at the time of the run, for the program given.
 seealso:
   - module: learnops.lms.ispring_tenant_check
@@ -156,6 +157,7 @@ def main():
         edubrite_check.check_from,
         run,
         always=dict(changed=False, checks=[], settings={}, saved=[], requests=[]),
+        identifiers=("program_id", "ext_id"),
     )
 
 

@@ -71,6 +71,7 @@ notes:
   - The module fails, naming the culprit, when the credentials are refused or when neither
     interface can read O(course_id); the failed result still carries the checks made so far and
     the saved files.
+  - O(max_parallel) has no effect - the check sends no write, and its reads one after the other.
   - The verdicts are those of the tenant at the time of the run, for the account and course given.
 seealso:
   - module: learnops.lms.edubrite_tenant_check
@@ -159,7 +160,11 @@ def main():
         **arguments.ISPRING_RULES,
     )
     runner.run_module(
-        module, ispring_check.check_from, run, always=dict(changed=False, checks=[], settings={}, saved=[], requests=[])
+        module,
+        ispring_check.check_from,
+        run,
+        always=dict(changed=False, checks=[], settings={}, saved=[], requests=[]),
+        identifiers=("course_id", "logins"),
     )
 
 

@@ -126,8 +126,15 @@ options:
     description:
       - Also remove the members of the program that the task does not list (they are reported in
         RV(members) with RV(members[].removed_by_exclusive)).
-      - With no member listed, every member is removed.
+      - With no member listed, every member is removed, but only with O(allow_empty=true).
       - Only with O(state=present).
+    type: bool
+    default: false
+  allow_empty:
+    description:
+      - With O(exclusive=true) and no member listed, remove every member of the program.
+      - Without it, that combination is refused before anything is read, so that a vars file that
+        lost its list, or a lookup that returned nothing, cannot empty a program.
     type: bool
     default: false
   send_mail:
@@ -147,6 +154,13 @@ options:
     description: Most users named in one C(updateProgramMember) or C(enrollUsersInProgram) call.
     type: int
     default: 500
+  report_unchanged:
+    description:
+      - List every member asked for in RV(members), V(true), or only those that change, V(false), with
+        the others counted in RV(unchanged) - for tasks of thousands whose results are stored (AWX
+        keeps every job event).
+    type: bool
+    default: true
 notes:
   - Supports C(check_mode) (nothing is written; the result says what would change) and C(diff_mode).
   - Users who are not members yet are looked up one by one (C(userService get), EduBrite has no call
@@ -189,7 +203,7 @@ EXAMPLES = r"""
         award_date: "2026-02-10"
         award_expiry_date: "2027-02-10"
         score: 92.5
-      - user_id: 0a94dd08-1000-4000-8000-000000000014
+      - user_id: 0a1b2c3d-1000-4000-8000-000000000014
       - open_id: oid-user3
 
 - name: End date of two learners, in epoch milliseconds (the vendor's sample)
@@ -238,6 +252,11 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+unchanged:
+  description: How many members asked for did not change (they are not listed in RV(members)).
+  returned: when O(report_unchanged=false)
+  type: int
+  sample: 9950
 members:
   description:
     - One entry per member asked for, in the order asked (O(members), then O(usernames),
@@ -329,7 +348,7 @@ def run(module, client):
     if the_plan.changed and not module.check_mode:
         for text in membership.write(client, the_plan, params["batch_size"], params["send_mail"]):
             module.warn(text)
-    return the_plan.result(diff=module._diff)
+    return the_plan.result(diff=module._diff, unchanged=params["report_unchanged"])
 
 
 def main():
@@ -358,15 +377,23 @@ def main():
             user_ids=dict(type="list", elements="str", default=[]),
             open_ids=dict(type="list", elements="str", default=[]),
             exclusive=dict(type="bool", default=False),
+            allow_empty=dict(type="bool", default=False),
             send_mail=dict(type="bool", default=False),
             timezone=dict(type="str", default="UTC"),
             batch_size=dict(type="int", default=500),
+            report_unchanged=dict(type="bool", default=True),
             **fields,
         ),
         supports_check_mode=True,
         **arguments.PROGRAM_RULES,
     )
-    runner.run_module(module, edubrite.client_from, run, always=dict(changed=False, members=[]))
+    runner.run_module(
+        module,
+        edubrite.client_from,
+        run,
+        always=dict(changed=False, members=[]),
+        identifiers=("program_id", "ext_id", "usernames", "user_ids", "open_ids"),
+    )
 
 
 if __name__ == "__main__":

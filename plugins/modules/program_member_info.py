@@ -24,7 +24,9 @@ extends_documentation_fragment:
   - learnops.lms.transport
 options:
   usernames:
-    description: Only these members.
+    description:
+      - Only these members. A user name that is not a member of the program makes the module fail,
+        naming it (a typo never reads as "nobody").
     type: list
     elements: str
     default: []
@@ -77,6 +79,11 @@ members:
           C(end_date), C(due_date), C(award_date), C(award_expiry_date) in ISO 8601, each with its
           epoch milliseconds under the same key followed by C(_ms).
       type: dict
+not_found:
+  description: The user names asked for that are not members, under C(username).
+  returned: when a user name asked for is not a member (the module fails)
+  type: dict
+  sample: {"username": ["ghost"]}
 """
 
 from ansible.module_utils.basic import AnsibleModule
@@ -88,13 +95,7 @@ def run(module, client):
     params = module.params
     tz = dates.timezone(params["timezone"])
     members = client.members_of(edubrite.program(params["program_id"], params["ext_id"]))
-    usernames, status = set(params["usernames"]), params["status"]
-    found = [
-        dict(username=m["username"], user_id=m["user_id"], open_id=m["open_id"], record=membership.member_view(m, tz))
-        for m in members
-        if (not usernames or m["username"] in usernames) and (not status or m["status"] == status)
-    ]
-    return dict(changed=False, members=found)
+    return dict(changed=False, members=membership.report(members, params["usernames"], params["status"], tz))
 
 
 def main():
@@ -107,7 +108,7 @@ def main():
         supports_check_mode=True,
         **arguments.PROGRAM_RULES,
     )
-    runner.run_module(module, edubrite.client_from, run)
+    runner.run_module(module, edubrite.client_from, run, identifiers=("program_id", "ext_id", "usernames"))
 
 
 if __name__ == "__main__":

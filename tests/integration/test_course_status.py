@@ -9,7 +9,7 @@ import os
 
 from lxml import etree
 
-from .conftest import writes
+from .helpers import writes
 
 COURSE = "14b847e8-c10f-11ea-b4e1-ae33e75597e9"
 SAFETY = "3c5d2f10-c10f-11ea-b4e1-ae33e75597e9"
@@ -102,7 +102,12 @@ def test_check_mode_reports_and_writes_nothing(play, lms):
     assert run.rc == 0, run.output
     assert run.result["changed"] is True
     assert [e["changed"] for e in run.result["learners"]] == [True, False]
-    assert run.result["learners"][0]["after"] == {"status": "complete", "completion_date": "2020-07-22", "progress": 50}
+    assert run.result["learners"][0]["after"] == {
+        "status": "complete",
+        "completion_date": "2020-07-22",
+        "progress": 50,
+        "awarded_score": 20,
+    }
     assert writes(lms.requests(), WRITES + ("getTaskStatus",)) == []
     assert lms.state()["ispring"]["enrollments"] == before
 
@@ -110,8 +115,9 @@ def test_check_mode_reports_and_writes_nothing(play, lms):
 def test_diff_shows_before_and_after(play, lms):
     run = play([task(course_id=COURSE, date="2020-07-22", learners=[{"login": "jdoe"}])], diff=True)
     assert run.rc == 0, run.output
-    assert "-jdoe (enrollment %s): in_progress, progress 50" % JDOE in run.output
-    assert "+jdoe (enrollment %s): complete on 2020-07-22, progress 50" % JDOE in run.output
+    assert "course %s: 1 learner(s) change (1 to complete)" % COURSE in run.output
+    assert "- jdoe (enrollment %s): status in_progress, completion_date none" % JDOE in run.output
+    assert "+ jdoe (enrollment %s): status complete, completion_date 2020-07-22" % JDOE in run.output
     no_diff = play([task(course_id=COURSE, date="2020-07-22", learners=[{"login": "asmith"}])])
     assert "diff" not in no_diff.result
 

@@ -16,7 +16,7 @@ import shutil
 import pytest
 import yaml
 
-from .test_playbooks import ROOT, run_command
+from .runner import ROOT, run_command
 
 ARGUMENTS = os.path.join(ROOT, "plugins", "module_utils", "arguments.py")
 CREDENTIAL_TYPES = [
@@ -78,7 +78,7 @@ def test_credential_type_is_a_valid_awx_definition(path):
     ids = [field["id"] for field in fields]
     assert len(ids) == len(set(ids))
     for field in fields:
-        assert set(field) <= {"id", "type", "label", "help_text", "secret", "multiline", "format", "choices"}
+        assert set(field) <= {"id", "type", "label", "help_text", "secret", "multiline", "format", "choices", "default"}
         assert field["type"] in ("string", "boolean") and field["label"]
     assert set(definition["inputs"]["required"]) == set(ids)  # every input is needed: none is left empty
     assert set(definition["injectors"]) == {"env"}

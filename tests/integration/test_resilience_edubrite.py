@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import hostile_replies, writes
+from .helpers import hostile_replies, writes
 
 PROGRAM = "xxxx-xxxx-xxxx-xxxx"
 WRITES = ("updateProgramMember", "enrollUsersInProgram")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import hostile_replies, writes
+from .helpers import hostile_replies, writes
 
 COURSE = "14b847e8-c10f-11ea-b4e1-ae33e75597e9"
 LEARNERS = [{"login": "jdoe"}, {"login": "asmith"}, {"login": "kwong"}]

@@ -14,7 +14,8 @@ import pytest
 
 from lms_sandbox.server import SETTINGS
 
-from .conftest import FIXTURE_SECRETS, issued_secrets, writes
+from .helpers import writes
+from .runner import FIXTURE_SECRETS, issued_secrets
 from .test_playbooks import run_playbook
 
 COURSE = "14b847e8-c10f-11ea-b4e1-ae33e75597e9"

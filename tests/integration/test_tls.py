@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import player
+from .runner import player
 
 COURSE = "14b847e8-c10f-11ea-b4e1-ae33e75597e9"
 
@@ -38,4 +38,4 @@ def test_ca_path_trusts_the_certificate(https, tls_sandbox):
 def test_validate_certs_false_skips_verification(https, tls_sandbox):
     run = https([task(validate_certs=False)])
     assert run.rc == 0, run.output
-    assert [entry["operation"] for entry in tls_sandbox.requests()] == ["ListLearnersResults"]
+    assert [entry["operation"] for entry in tls_sandbox.requests()] == ["ListLearnersResults", "ListUsers"]

@@ -35,7 +35,7 @@ def run_module(monkeypatch, capsys):
     """``outcome = run_module(module, args, *calls, check_mode=False, diff=False)``: the module's
     real main() over the scripted calls (see harness.py)."""
 
-    def run(module, args, *calls, check_mode=False, diff=False):
-        return harness.run(monkeypatch, capsys, module, args, calls, check_mode=check_mode, diff=diff)
+    def run(module, args, *calls, check_mode=False, diff=False, ordered=True):
+        return harness.run(monkeypatch, capsys, module, args, calls, check_mode=check_mode, diff=diff, ordered=ordered)
 
     return run

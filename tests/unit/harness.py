@@ -74,9 +74,9 @@ def secrets_of(args, calls):
     return {secret for secret in found if secret}
 
 
-def run(monkeypatch, capsys, module, args, calls, check_mode=False, diff=False):
+def run(monkeypatch, capsys, module, args, calls, check_mode=False, diff=False, ordered=True):
     """Run ``module.main()`` with ``args`` over the scripted ``calls``; returns an Outcome."""
-    session = ScriptedSession(calls)
+    session = ScriptedSession(calls, ordered=ordered)
     clock = FakeClock()
     monkeypatch.setattr(transport, "new_session", lambda: session)
     monkeypatch.setattr(time, "sleep", clock.sleep)

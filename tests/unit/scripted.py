@@ -30,6 +30,7 @@ class Call:
         raises=None,
         method="POST",
         params=None,
+        barrier=None,
     ):
         self.method = method
         self.url = url
@@ -41,6 +42,7 @@ class Call:
         self.reply_headers = reply_headers or {}
         self.cookies = cookies or {}
         self.raises = raises
+        self.barrier = barrier  # a threading.Barrier the request waits at: proof that calls run side by side
 
     def differences(self, sent):
         """What in the request ``sent`` differs from this expected one."""
@@ -77,9 +79,12 @@ class _Response:
 
 
 class ScriptedSession:
-    """Replays a script of Calls; ``assert_done`` checks that every reply was used."""
+    """Replays a script of Calls; ``assert_done`` checks that every reply was used.  With
+    ``ordered=False`` a request takes the first scripted call it matches (for calls sent side by
+    side, whose order is not fixed)."""
 
-    def __init__(self, calls):
+    def __init__(self, calls, ordered=True):
+        self.ordered = ordered
         self.script = list(calls)
         self.sent = []
         self.headers = {}
@@ -91,10 +96,13 @@ class ScriptedSession:
             self.sent.append(sent)
             if not self.script:
                 raise AssertionError("unexpected request: %s %s with %r" % (method, url, params or data))
-            call = self.script.pop(0)
+            position = 0 if self.ordered else next((i for i, c in enumerate(self.script) if not c.differences(sent)), 0)
+            call = self.script.pop(position)
             number = len(self.sent)
         wrong = call.differences(sent)
         assert not wrong, "request #%d differs from the script: %s" % (number, "; ".join(wrong))
+        if call.barrier is not None:
+            call.barrier.wait(timeout=5)
         if call.raises is not None:
             raise call.raises
         return _Response(call)

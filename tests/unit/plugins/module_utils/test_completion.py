@@ -59,6 +59,7 @@ def params(**overrides):
         batch_size=10,
         api="soap",
         awarded_score=None,
+        wait_timeout=300,
     )
     base.update(overrides)
     return base

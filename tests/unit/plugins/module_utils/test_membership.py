@@ -36,6 +36,7 @@ def params(**overrides):
         user_ids=[],
         open_ids=[],
         exclusive=False,
+        allow_empty=False,
         send_mail=False,
         timezone="UTC",
         batch_size=500,
@@ -154,11 +155,38 @@ def test_bad_input_names_the_member_and_the_value(overrides, words):
     [
         (dict(batch_size=0), "batch_size must be at least 1"),
         (dict(state="quit", exclusive=True), "exclusive=true only applies to state=present"),
+        (dict(exclusive=True), "exclusive=true with no member listed would remove every member"),
     ],
 )
 def test_option_checks(overrides, words):
     with pytest.raises(ValidationError, match=words):
         membership.check_options(params(**overrides))
+
+
+def test_exclusive_with_no_member_needs_allow_empty():
+    membership.check_options(params(exclusive=True, allow_empty=True))
+    membership.check_options(params(exclusive=True, usernames=["user1"]))
+
+
+@pytest.mark.parametrize(
+    "value, words",
+    [
+        (1767571200, "1767571200 is 1970-01-21T10:59:31.200+00:00, before 1973: probably epoch seconds"),
+        ("-1", "before 1973"),
+        ("1960-01-01", "before 1973"),
+    ],
+)
+def test_dates_before_1973_are_refused_as_probably_seconds(value, words):
+    with pytest.raises(ValidationError) as caught:
+        membership.wanted_members(params(usernames=["u"], due_date=value), UTC)
+    assert words in caught.value.message and caught.value.message.startswith("member username=u: due_date: ")
+    if value == 1767571200:
+        assert "As epoch seconds it would be 2026-01-05T00:00:00+00:00 (1767571200000 ms)" in caught.value.message
+
+
+def test_an_award_date_with_awarded_false_is_refused():
+    with pytest.raises(ValidationError, match="award_date and award_expiry_date need awarded=true"):
+        membership.wanted_members(params(usernames=["u"], awarded=False, award_date="2026-01-05"), UTC)
 
 
 # --- resolving users ---

@@ -41,7 +41,38 @@ def test_nothing_changed_is_one_sentence_added():
     assert runner.nothing_changed(ValidationError("Bad (x)")).message == "Bad (x). Nothing was changed."
 
 
-def test_text_diff():
-    assert runner.text_diff("h", ["a"], ["b", "c"]) == dict(
-        before_header="h", after_header="h", before="a\n", after="b\nc\n"
+def test_change_diff_puts_each_before_and_after_together_with_the_fields_that_differ():
+    rows = [
+        ("jdoe", {"status": "in_progress", "progress": 50}, {"status": "complete", "progress": 50}),
+        ("new", None, {"a": 1, "b": None}),
+    ]
+    assert runner.change_diff("course c", "2 learner(s) change", rows)["prepared"] == (
+        "course c: 2 learner(s) change\n- jdoe: status in_progress\n+ jdoe: status complete\n- new: none\n+ new: a 1\n"
     )
+
+
+def test_some_names_the_first_and_counts_the_rest():
+    assert runner.some(range(3)) == "0, 1, 2"
+    assert runner.some(range(12)) == "0, 1, 2, 3, 4, 5, 6, 7, 8, 9 and 2 more"
+
+
+@pytest.mark.parametrize(
+    "params, words",
+    [
+        (
+            {"learners": [{"login": "a"}, {"reason": "bad \u0001 char"}]},
+            "learners[1].reason: the value holds the character U+0001",
+        ),
+        ({"course_id": "x\x0bz"}, "course_id: the value holds the character U+000B"),
+        ({"course_id": " "}, "course_id is empty"),
+        ({"course_ids": ["a", ""]}, "course_ids[1] is empty"),
+    ],
+)
+def test_parameters_that_cannot_be_sent_are_named(params, words):
+    with pytest.raises(ValidationError) as caught:
+        runner.check_params(params, identifiers=("course_id", "course_ids"))
+    assert caught.value.message.startswith(words) and caught.value.message.endswith("Nothing was changed.")
+
+
+def test_tab_and_newline_are_fine():
+    runner.check_params({"reason": "two\nlines\tand a tab"})

@@ -5,11 +5,18 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 import requests
 
-from ansible_collections.learnops.lms.plugins.module_utils.errors import TransportError
-from ansible_collections.learnops.lms.plugins.module_utils.transport import Transport, retry_after_seconds
+from ansible_collections.learnops.lms.plugins.module_utils.errors import TransportError, ValidationError
+from ansible_collections.learnops.lms.plugins.module_utils.transport import (
+    Transport,
+    check_connection,
+    plain_http,
+    retry_after_seconds,
+)
 from ansible_collections.learnops.lms.tests.unit.scripted import Call, ScriptedSession
 
 URL = "https://lms.example.com/x"
@@ -80,3 +87,54 @@ def test_retry_after_forms():
     assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470) == 10.0
     assert retry_after_seconds("soon") is None
     assert retry_after_seconds(None) is None
+
+
+def test_a_redirect_is_not_followed_and_says_where_to(script):
+    transport = script(Call(URL, status=301, reply_headers={"Location": "https://lms.example.com/x"}))
+    with pytest.raises(TransportError) as caught:
+        transport.post(URL, "iSpring token")
+    assert caught.value.message == (
+        "iSpring token: %s answered HTTP 301, a redirect to https://lms.example.com/x. Redirects are not followed "
+        "(the credentials would go along): give the URL it points to (https://lms.example.com) instead." % URL
+    )
+
+
+def test_a_host_name_that_does_not_resolve_is_named_and_not_retried(script):
+    dns = requests.exceptions.ConnectionError(socket.gaierror(-2, "Name or service not known"))
+    transport = script(Call(URL, raises=dns))
+    with pytest.raises(TransportError) as caught:
+        transport.post(URL, "test")
+    assert caught.value.message.startswith("test: the host name of %s cannot be resolved (DNS)." % URL)
+    assert "Name or service" not in caught.value.message
+
+
+def test_a_refused_connection_says_so_not_throttling(script):
+    refused = requests.exceptions.ConnectionError(ConnectionRefusedError(111, "Connection refused"))
+    transport = script(Call(URL, raises=refused), Call(URL, raises=refused), retries=1)
+    with pytest.raises(TransportError) as caught:
+        transport.post(URL, "test")
+    message = caught.value.message
+    assert "the connection to lms.example.com was refused" in message and "after 2 attempt(s)" in message
+    assert "throttling" not in message and "Errno" not in message
+
+
+@pytest.mark.parametrize(
+    "params, words",
+    [
+        (dict(api_url="lms.example.com"), "api_url 'lms.example.com' is not an http(s) URL"),
+        (dict(site_url="ftp://lms.example.com"), "site_url 'ftp://lms.example.com' is not an http(s) URL"),
+        (dict(api_url="https://u:secret@lms.example.com"), "api_url holds a user name or password"),
+        (dict(timeout=0), "timeout must be greater than 0, not 0."),
+        (dict(retry_max_time=-1), "retry_max_time must be 0 or more, not -1."),
+        (dict(ca_path="/no/such.pem", validate_certs=True), "ca_path: /no/such.pem is not a file"),
+    ],
+)
+def test_connection_options_are_checked(params, words):
+    with pytest.raises(ValidationError) as caught:
+        check_connection(params)
+    assert caught.value.message.startswith(words) and "secret" not in caught.value.message
+
+
+def test_plain_http_to_another_host():
+    assert plain_http("http://lms.example.com") and not plain_http("http://127.0.0.1:8780")
+    assert not plain_http("https://lms.example.com") and not plain_http(None)

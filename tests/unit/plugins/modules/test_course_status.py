@@ -6,10 +6,13 @@ the result as Ansible reads it (no_log masking included)."""
 
 from __future__ import annotations
 
+import threading
+
 from ansible_collections.learnops.lms.plugins.modules import course_status
 from ansible_collections.learnops.lms.tests.unit.ispring_wire import (
     API,
     COURSE,
+    SOAP,
     TOKEN,
     fault,
     learner_result_xml,
@@ -17,13 +20,13 @@ from ansible_collections.learnops.lms.tests.unit.ispring_wire import (
     list_users_call,
     rest_result,
     rest_results_call,
-    rest_task_call,
     rest_update_call,
     task_call,
     token_call,
     update_call,
     user_profile_xml,
 )
+from ansible_collections.learnops.lms.tests.unit.scripted import Call
 
 E1 = "e1f2c50e-c1ae-11ea-8592-a6eabe1809b2"
 E2 = "7c1d9a20-0000-0000-0000-000000000002"
@@ -46,8 +49,7 @@ def test_seed_sample_input_changes_one_learner_and_reads_it_back(run_module):
         args(enrollment_ids=[E1, E2]),
         list_results_call(enrollment_ids=[E1, E2], results=[IN_PROGRESS, PASSED]),
         update_call([E1], "complete", "2020-07-22", "Completed offline", task_id="100027"),
-        task_call("100027", "complete"),
-        list_results_call(enrollment_ids=[E1], results=[done]),
+        list_results_call(enrollment_ids=[E1], results=[done]),  # the wanted state: no getTaskStatus
     )
     assert outcome.exit_code == 0 and outcome.result["changed"] is True
     assert outcome.result["task_ids"] == ["100027"]
@@ -74,14 +76,12 @@ def test_check_mode_and_diff_read_only(run_module):
     result = outcome.result
     assert result["changed"] is True and result["task_ids"] == []
     assert [e["after"]["status"] for e in result["learners"]] == ["complete", "automatic"]
-    assert result["diff"]["before_header"] == "course %s" % COURSE
-    assert result["diff"]["before"] == (
-        "u1 (enrollment %s): in_progress, progress 25\n"
-        "u3 (enrollment %s): complete on 2020-07-01, progress 50\n" % (E1, E3)
-    )
-    assert result["diff"]["after"] == (
-        "u1 (enrollment %s): complete on 2020-07-22, progress 25\nu3 (enrollment %s): automatic, progress 50\n"
-        % (E1, E3)
+    assert result["diff"]["prepared"] == (
+        "course %s: 2 learner(s) change (1 to automatic, 1 to complete)\n"
+        "- enrollment %s: status in_progress, completion_date none\n"
+        "+ enrollment %s: status complete, completion_date 2020-07-22\n"
+        "- enrollment %s: status complete, completion_date 2020-07-01\n"
+        "+ enrollment %s: status automatic, completion_date none\n" % (COURSE, E1, E1, E3, E3)
     )
 
 
@@ -110,7 +110,6 @@ def test_learners_by_login_and_email_with_client_credentials(run_module):
         list_users_call(logins=["kwong"], emails=["m@example.com"], users=users, token="issued-token"),
         list_results_call(user_ids=["u1", "u2"], results=[IN_PROGRESS, PASSED], token="issued-token"),
         update_call([E1], "complete", "2020-07-20", "Completed offline", task_id="7", token="issued-token"),
-        task_call("7", token="issued-token"),
         list_results_call(enrollment_ids=[E1], results=[done], token="issued-token"),
     )
     learners = outcome.result["learners"]
@@ -166,17 +165,21 @@ def test_a_failed_second_call_reports_who_was_changed(run_module):
 
 
 def test_a_task_still_running_at_wait_timeout_fails_with_the_learners_read_back(run_module):
-    polls = [task_call("12", "in progress")] * 6
+    read = list_results_call(enrollment_ids=[E1], results=[IN_PROGRESS])
+    running = task_call("12", "in progress")
     outcome = run_module(
         course_status,
         args(enrollment_ids=[E1], wait_timeout=5),
-        list_results_call(enrollment_ids=[E1], results=[IN_PROGRESS]),
+        read,
         update_call([E1], "complete", "2020-07-22", "Completed offline", task_id="12"),
-        *polls,
-        list_results_call(enrollment_ids=[E1], results=[IN_PROGRESS]),
+        # the learner is read again each round; the task is asked every third round and at the end
+        *[read, read, read, running, read, read, running],
     )
     assert outcome.failed and outcome.result["task_ids"] == ["12"]
-    assert outcome.msg.startswith("course_id %s: iSpring task(s) none failed, and 12 did not finish" % COURSE)
+    assert outcome.msg == (
+        "course_id %s: task(s) 12 did not finish within wait_timeout (5 s). The learners are reported as read back "
+        "now; run the task again to finish." % COURSE
+    )
     assert outcome.result["learners"][0]["after"]["status"] == "in_progress"  # as read back
     assert sum(outcome.slept) <= 5
 
@@ -187,8 +190,8 @@ def test_a_failed_task_marks_its_learners_unchanged(run_module):
         args(enrollment_ids=[E1]),
         list_results_call(enrollment_ids=[E1], results=[IN_PROGRESS]),
         update_call([E1], "complete", "2020-07-22", "Completed offline", task_id="13"),
+        *[list_results_call(enrollment_ids=[E1], results=[IN_PROGRESS])] * 3,
         task_call("13", "failed"),
-        list_results_call(enrollment_ids=[E1], results=[IN_PROGRESS]),
     )
     assert outcome.failed and outcome.result["changed"] is False
     assert "iSpring task(s) 13 failed" in outcome.msg
@@ -219,7 +222,6 @@ def test_over_rest_passed_with_a_score_then_no_change(run_module):
         args(api="rest", status="passed", awarded_score=88, enrollment_ids=[E1], reason=None),
         rest_results_call([E1], results=[before]),
         rest_update_call([E1], "passed", "2020-07-22", score=88.0, task_id=31),
-        rest_task_call(31, "complete"),
         rest_results_call([E1], results=[done]),
     )
     assert outcome.result["changed"] is True and outcome.result["task_ids"] == ["31"]
@@ -240,3 +242,124 @@ def test_rest_only_status_over_soap_fails_before_any_request(run_module):
         "learner enrollment_id=%s: status failed needs api: rest (the SOAP method updateCourseStatus sets only "
         "complete and automatic). Nothing was changed." % E1
     )
+
+
+def test_a_control_character_in_one_reason_fails_before_any_request(run_module):
+    learners = [{"enrollment_id": E1, "reason": "fine"}, {"enrollment_id": E2, "reason": "bad \u0001 char"}]
+    outcome = run_module(course_status, args(learners=learners))
+    assert outcome.failed and outcome.result["changed"] is False
+    assert outcome.msg == (
+        "learners[1].reason: the value holds the character U+0001, which cannot be sent; remove it. "
+        "Nothing was changed."
+    )
+
+
+def test_an_empty_course_id_fails_before_any_request(run_module):
+    outcome = run_module(course_status, args(course_id="", enrollment_ids=[E1]))
+    assert (
+        outcome.failed
+        and outcome.msg == "course_id is empty; give the ID, or leave the option out. Nothing was changed."
+    )
+
+
+def test_a_failed_wait_after_the_writes_reports_what_was_written(run_module):
+    unavailable = Call(SOAP, status=503, body="busy")
+    outcome = run_module(
+        course_status,
+        args(enrollment_ids=[E1], retries=1),
+        list_results_call(enrollment_ids=[E1], results=[IN_PROGRESS]),
+        update_call([E1], "complete", "2020-07-22", "Completed offline", task_id="15"),
+        *[unavailable] * 4,  # neither the learners nor the task can be read
+    )
+    assert outcome.failed and outcome.result["changed"] is True and outcome.result["task_ids"] == ["15"]
+    assert outcome.result["learners"][0]["changed"] is True
+    assert "The changes were sent and accepted (task(s) 15)" in outcome.msg
+
+
+def test_a_failed_read_back_is_a_warning_with_the_requested_state(run_module):
+    unavailable = Call(SOAP, status=503, body="busy")
+    outcome = run_module(
+        course_status,
+        args(enrollment_ids=[E1], retries=0),
+        list_results_call(enrollment_ids=[E1], results=[IN_PROGRESS]),
+        update_call([E1], "complete", "2020-07-22", "Completed offline", task_id="16"),
+        unavailable,
+        task_call("16"),
+    )
+    assert outcome.exit_code == 0 and outcome.result["changed"] is True
+    assert outcome.result["learners"][0]["after"]["status"] == "complete"
+    assert outcome.warnings and outcome.warnings[0].startswith("The learners could not be read again after the changes")
+
+
+def test_a_date_with_status_automatic_is_refused(run_module):
+    outcome = run_module(course_status, args(status="automatic", enrollment_ids=[E1]))
+    assert outcome.failed and outcome.msg.startswith("date is not used with status automatic")
+
+
+def test_transport_options_out_of_range_are_named(run_module):
+    for option, value, words in (
+        ("timeout", 0, "timeout must be greater than 0, not 0.0."),
+        ("retries", -3, "retries must be 0 or more, not -3."),
+        ("wait_timeout", -5, "wait_timeout must be 0 or more seconds, not -5."),
+        ("api_url", "ftp://x.example.com", "api_url 'ftp://x.example.com' is not an http(s) URL"),
+        ("api_url", "https://user:pw@x.example.com", "api_url holds a user name or password"),
+        ("ca_path", "/no/such/ca.pem", "ca_path: /no/such/ca.pem is not a file"),
+    ):
+        outcome = run_module(course_status, args(enrollment_ids=[E1], **{option: value}))
+        assert outcome.failed and outcome.msg.startswith(words), outcome.msg
+        assert "pw@" not in outcome.output
+
+
+def test_calls_that_cannot_be_merged_go_out_side_by_side_and_a_failure_among_them_is_exact(run_module):
+    together = threading.Barrier(3)
+    learners = [
+        {"enrollment_id": E1, "date": "2020-07-20"},
+        {"enrollment_id": E2},
+        {"enrollment_id": E3, "date": "2020-07-21"},
+    ]
+    started = [learner_result_xml(e, "u", "in_progress", 10) for e in (E1, E2, E3)]
+    denied = fault("Permission denied")
+    outcome = run_module(
+        course_status,
+        args(learners=learners, max_parallel=3),
+        list_results_call(enrollment_ids=[E1, E2, E3], results=started),
+        Call(
+            SOAP,
+            data=update_call([E1], "complete", "2020-07-20", "Completed offline").data,
+            body=update_call([E1], task_id="21").body,
+            barrier=together,
+        ),
+        Call(
+            SOAP,
+            data=update_call([E2], "complete", "2020-07-22", "Completed offline").data,
+            body=denied,
+            status=500,
+            barrier=together,
+        ),
+        Call(
+            SOAP,
+            data=update_call([E3], "complete", "2020-07-21", "Completed offline").data,
+            body=update_call([E3], task_id="23").body,
+            barrier=together,
+        ),
+        ordered=False,
+    )
+    assert outcome.failed and outcome.result["changed"] is True
+    assert sorted(outcome.result["task_ids"]) == ["21", "23"]
+    assert [(e["enrollment_id"], e["changed"]) for e in outcome.result["learners"]] == [
+        (E1, True),
+        (E2, False),
+        (E3, True),
+    ]
+    assert "2 learner(s) were changed before the failure" in outcome.msg
+
+
+def test_report_unchanged_false_lists_only_the_changed_learners(run_module):
+    outcome = run_module(
+        course_status,
+        args(enrollment_ids=[E1, E2, E3], report_unchanged=False),
+        list_results_call(enrollment_ids=[E1, E2, E3], results=[IN_PROGRESS, PASSED, MANUAL]),
+        check_mode=True,
+    )
+    assert [e["enrollment_id"] for e in outcome.result["learners"]] == [E1]
+    assert outcome.result["unchanged"] == 2

@@ -35,6 +35,7 @@ def test_every_result_of_two_courses_ordered_and_normalised(run_module):
         args(course_ids=[COURSE, OTHER]),
         list_results_call(results=first),
         list_results_call(course=OTHER, results=[learner_result_xml("e9", "u1", "not_started", 0, course=OTHER)]),
+        list_users_call(users=[user_profile_xml("u1", "kwong", "kwong@example.com")]),
         check_mode=True,
     )
     results = outcome.result["results"]
@@ -44,7 +45,10 @@ def test_every_result_of_two_courses_ordered_and_normalised(run_module):
         (COURSE, "e2", "passed"),
         (OTHER, "e9", "not_started"),
     ]
+    assert results[0]["login"] == "kwong" and results[2]["email"] == "kwong@example.com"
     assert results[1] == dict(
+        login=None,
+        email=None,
         user_id="u2",
         course_id=COURSE,
         enrollment_id="e2",
@@ -64,6 +68,7 @@ def test_learners_by_login_with_status_filter(run_module):
         list_users_call(logins=["jdoe"], users=[user_profile_xml("u1", "jdoe", "jdoe@example.com")]),
         list_results_call(enrollment_ids=["e7"], results=[learner_result_xml("e7", "u7", "in_progress", 10)]),
         list_results_call(user_ids=["u1"], results=[learner_result_xml("e1", "u1", "complete", 50)]),
+        list_users_call(users=[user_profile_xml("u1", "jdoe", "jdoe@example.com")]),
     )
     [result] = outcome.result["results"]
     assert (result["enrollment_id"], result["login"], result["email"]) == ("e1", "jdoe", "jdoe@example.com")
@@ -89,3 +94,20 @@ def test_unknown_login_and_course_are_named(run_module):
 def test_argument_spec_requires_a_credential(run_module):
     outcome = run_module(course_status_info, dict(api_url=API, course_ids=[COURSE]))
     assert outcome.failed and "one of the following is required: token, client_id" in outcome.msg
+
+
+def test_every_filter_names_what_has_no_result(run_module):
+    outcome = run_module(
+        course_status_info,
+        args(course_ids=[COURSE, COURSE], enrollment_ids=["e1", "typo"], user_ids=["u9"]),
+        list_results_call(enrollment_ids=["e1", "typo"], results=[learner_result_xml("e1", "u1", "complete", 50)]),
+        list_results_call(user_ids=["u9"]),
+    )
+    assert outcome.failed
+    assert outcome.result["not_found"] == {"enrollment_id": ["typo"], "user_id": ["u9"]}
+    assert outcome.msg.startswith("course_ids %s: no result for enrollment_id typo, user_id u9." % COURSE)
+
+
+def test_an_unknown_status_word_fails_before_any_request(run_module):
+    outcome = run_module(course_status_info, args(statuses=["complete", "complted"]))
+    assert outcome.failed and outcome.msg.startswith("statuses: complted is not a completion status")

@@ -83,13 +83,12 @@ def test_add_then_update_with_lookup_before_any_write_and_diff(run_module):
     assert [m["changed"] for m in members] == [True, False, True]
     assert members[2]["after"]["start_date_ms"] == 1  # read back: what EduBrite set
     assert members[0]["after"]["due_date_ms"] is None  # the read-back is the truth
-    assert outcome.result["diff"]["before"] == (
-        "user1: status ENROLLED, start_date 2020-07-22T00:00:00+00:00\nuser3: not a member\n"
-    )
-    assert outcome.result["diff"]["after"] == (
-        "user1: status ENROLLED, start_date 2020-07-22T00:00:00+00:00\n"
-        "user3: status ENROLLED, start_date 1970-01-01T00:00:00.001+00:00, "
-        "due_date 2026-03-31T00:00:00+00:00\n"
+    assert outcome.result["diff"]["prepared"] == (
+        "EduBrite program xxxx-xxxx-xxxx-xxxx: 2 member(s) change (1 added, 1 updated)\n"
+        "- user1: as before\n"
+        "+ user1: as before\n"
+        "- user3: not a member\n"
+        "+ user3: status ENROLLED, start_date 1970-01-01T00:00:00.001+00:00, due_date 2026-03-31T00:00:00+00:00\n"
     )
 
 
@@ -147,11 +146,12 @@ def test_write_failing_mid_run_reports_from_a_fresh_listing(run_module):
     outcome = run_module(
         program_member,
         args(
+            max_parallel=1,
             members=[
                 {"username": "user1", "score": 71},
                 {"username": "user3", "score": 72},
                 {"username": "user4", "score": 73},
-            ]
+            ],
         ),
         *login(),
         list_call(0, listing(members)),
@@ -257,3 +257,21 @@ def test_exclusive_and_removal_and_quit(run_module):
     )
     assert [(m["username"], m["changed"]) for m in quit.result["members"]] == [("user1", True), ("ghost", False)]
     assert quit.result["members"][0]["after"]["quit"] is True
+
+
+def test_exclusive_with_an_empty_list_is_refused_unless_allowed(run_module):
+    outcome = run_module(program_member, args(exclusive=True))
+    assert outcome.failed and "say so with allow_empty=true" in outcome.msg
+    allowed = run_module(
+        program_member,
+        args(exclusive=True, allow_empty=True),
+        *login(),
+        list_call(0, listing(FIXTURE)),
+        check_mode=True,
+    )
+    assert [m["removed_by_exclusive"] for m in allowed.result["members"]] == [True, True]
+
+
+def test_epoch_seconds_are_refused_with_the_converted_value(run_module):
+    outcome = run_module(program_member, args(usernames=["user1"], due_date=1767571200))
+    assert outcome.failed and "probably epoch seconds" in outcome.msg and "1767571200000 ms" in outcome.msg

@@ -73,3 +73,11 @@ def test_by_ext_id_and_unknown_program(run_module):
 def test_status_choices_are_checked_before_any_request(run_module):
     outcome = run_module(program_member_info, args(status="DONE"))
     assert outcome.failed and "value of status must be one of: ENROLLED, COMPLETED" in outcome.msg
+
+
+def test_a_user_name_that_is_not_a_member_is_named(run_module):
+    outcome = run_module(
+        program_member_info, args(usernames=["user1", "ghost"]), *login(), list_call(0, listing(MEMBERS))
+    )
+    assert outcome.failed and outcome.result["not_found"] == {"username": ["ghost"]}
+    assert outcome.msg.startswith("usernames: ghost is not a member of the program.")

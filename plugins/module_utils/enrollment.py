@@ -1,0 +1,696 @@
+# -*- coding: utf-8 -*-
+# Copyright: learnops.lms contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Desired-state planning of iSpring Learn enrollments (module ``course_enrollment``; the reports
+of ``course_enrollment_info``).
+
+The wanted learners are validated, resolved to users (``GET /users`` by login or email), matched
+with each course's enrollments (``GET /enrollments``, all pages), compared value by value (the
+rules are the module's DOCUMENTATION: what "the same" means), and written in as few calls as the
+values allow: one ``POST /enrollment`` per group of learners and courses that share every value,
+one ``POST /enrollment/{id}`` per enrollment whose values differ, one ``POST /enrollment/delete``
+per batch of removals.  Wire code stays in ``ispring_rest.py``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field, replace
+from functools import partial
+
+from ansible_collections.learnops.lms.plugins.module_utils import dates, ispring, ispring_rest
+from ansible_collections.learnops.lms.plugins.module_utils.errors import ApiError, LmsError, ValidationError
+from ansible_collections.learnops.lms.plugins.module_utils.runner import (
+    NOTHING_CHANGED,
+    batches,
+    by_kind,
+    change_diff,
+    sentence,
+    some,
+)
+
+IDENTIFIERS = ("user_id", "login", "email")
+BY_NAME = ("login", "email")
+STATES = ("present", "absent")
+DUE_DATE_TYPES = ispring_rest.DUE_DATE_TYPES
+DUE_OPTIONS = ("due_date_type", "due_date", "due_period")
+VALUE_OPTIONS = ("access_date",) + DUE_OPTIONS + ("lock_after_due_date",)
+# What a new enrollment gets for a value the task does not give.
+NEW_DUE_DATE_TYPE = "unlimited"  # the module's choice: a due date only when the task asks for one
+NEW_LOCK = False  # [assumed] NewEnrollment without lockAfterDueDate: not locked
+NEW_TYPE_GROUP = ispring_rest.ENROLLED_BY_ADMIN  # [assumed] an enrollment made over the API is an administrator's
+ENROLLED_BY = {ispring_rest.ENROLLED_BY_ADMIN: "administrator", ispring_rest.ENROLLED_FROM_CATALOG: "catalog"}
+
+
+def today():
+    """[assumed] The access date iSpring gives an enrollment made without one: today, in UTC."""
+    return datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+
+
+def plus_days(day, days):
+    """``YYYY-MM-DD`` ``days`` calendar days after ``day``."""
+    return (datetime.date.fromisoformat(day) + datetime.timedelta(days=days)).isoformat()
+
+
+# --- the desired state, validated before anything is read ---
+
+
+@dataclass(frozen=True)
+class Values:
+    """An enrollment's values as the task gives them; None is "not given": not compared, and kept."""
+
+    access_date: str | None = None
+    due_date_type: str | None = None
+    due_date: str | None = None
+    due_period: int | None = None
+    lock_after_due_date: bool | None = None
+
+    def wire(self):
+        """The keyword arguments of ``RestClient.enroll`` and ``RestClient.change_enrollment``."""
+        return dict(
+            access_date=self.access_date,
+            due_date_type=self.due_date_type,
+            due_date=self.due_date,
+            due_period=self.due_period,
+            lock=self.lock_after_due_date,
+        )
+
+
+@dataclass(eq=False)
+class Wanted:
+    """A learner as the task names them, with the values their enrollments should have."""
+
+    kind: str
+    value: str
+    values: Values
+    user_id: str | None = None  # given, or found for a login or email
+
+    @property
+    def label(self):
+        return "learner %s=%s" % (self.kind, self.value)
+
+    @property
+    def named(self):
+        """(kind, value) when the learner is named by login or email, for the result."""
+        return (self.kind, self.value) if self.kind in BY_NAME else None
+
+
+def check_options(params):
+    """What can be checked of the task's own options, first."""
+    if params["batch_size"] < 1:
+        raise ValidationError("batch_size must be at least 1, not %d." % params["batch_size"])
+    if params["exclusive"] and params["state"] != "present":
+        raise ValidationError("exclusive=true only applies to state=present, not %s." % params["state"])
+    given = [name for name in VALUE_OPTIONS if params[name] is not None]
+    if given and params["state"] == "absent":
+        raise ValidationError(
+            "%s can only be set with state=present (state=absent removes the enrollments)." % ", ".join(given)
+        )
+    _values({}, params, None)
+
+
+def course_ids(params):
+    """The courses, in the order given, each once; an empty ID is refused."""
+    if params["course_id"] is not None:
+        given, name = [params["course_id"]], "course_id"
+    else:
+        given, name = list(params["course_ids"]), "course_ids"
+    if not given:
+        raise ValidationError("course_ids is empty; give the ID of at least one course.")
+    for position, value in enumerate(given, start=1):
+        if not value.strip():
+            where = name if name == "course_id" else "%s[%d]" % (name, position)
+            raise ValidationError("%s is empty; give the ID of a course." % where)
+    return list(dict.fromkeys(given))
+
+
+def wanted_learners(params, courses):
+    """The learners asked for (``learners``, then ``user_ids``, ``logins``, ``emails``), validated."""
+    items = [("learners[%d]" % n, item) for n, item in enumerate(params["learners"], start=1)]
+    for kind in IDENTIFIERS:
+        items += [("%ss[%d]" % (kind, n), {kind: value}) for n, value in enumerate(params[kind + "s"], start=1)]
+    wanted = [_wanted(where, item, params) for where, item in items]
+    if params["exclusive"] and not wanted and not params["allow_empty"]:
+        raise ValidationError(
+            "exclusive=true with no learners would remove every enrollment an administrator made in course(s) %s. "
+            "List the learners, or set allow_empty=true if that is what you want." % some(courses)
+        )
+    return wanted
+
+
+def _wanted(where, item, params):
+    kind = next((name for name in IDENTIFIERS if (item.get(name) or "").strip()), None)
+    if kind is None:
+        raise ValidationError("%s: name the learner with one of %s; all are empty." % (where, ", ".join(IDENTIFIERS)))
+    label = "learner %s=%s" % (kind, item[kind])
+    given = [name for name in VALUE_OPTIONS if item.get(name) is not None]
+    if given and params["state"] == "absent":
+        raise ValidationError("%s: %s can only be set with state=present." % (label, ", ".join(given)))
+    user_id = item[kind] if kind == "user_id" else None
+    return Wanted(kind, item[kind], _values(item, params, label), user_id=user_id)
+
+
+def _values(item, params, label):
+    """The values for one learner: ``access_date`` and ``lock_after_due_date`` each from the learner
+    or else the task; the due date settings (``due_date_type``, ``due_date``, ``due_period``) all
+    three from the learner when the learner gives any of them, else all three from the task."""
+    due = item if any(item.get(name) is not None for name in DUE_OPTIONS) else params
+    values = Values(
+        access_date=_day(_own(item, params, "access_date"), label, "access_date"),
+        due_date_type=due.get("due_date_type"),
+        due_date=_day(due.get("due_date"), label, "due_date"),
+        due_period=due.get("due_period"),
+        lock_after_due_date=_own(item, params, "lock_after_due_date"),
+    )
+    _check_due(values, label)
+    return values
+
+
+def _own(item, params, name):
+    value = item.get(name)
+    return params[name] if value is None else value
+
+
+def _day(value, label, name):
+    if value is None:
+        return None
+    return dates.iso_date(value, "%s: %s" % (label, name) if label else name)
+
+
+def _check_due(values, label):
+    """A due date with due_date_type=due_date, a period of at least a day with due_period, neither
+    otherwise."""
+    prefix = label + ": " if label else ""
+    kind = values.due_date_type
+    for name in ("due_date", "due_period"):
+        if getattr(values, name) is not None and kind != name:
+            raise ValidationError(
+                "%s%s goes with due_date_type=%s, not with %s; set due_date_type=%s or leave %s out."
+                % (prefix, name, name, "due_date_type=%s" % kind if kind else "no due_date_type", name, name)
+            )
+    if kind == "due_date" and values.due_date is None:
+        raise ValidationError("%sdue_date_type=due_date needs due_date (YYYY-MM-DD)." % prefix)
+    if kind == "due_period" and (values.due_period is None or values.due_period < 1):
+        raise ValidationError(
+            "%sdue_date_type=due_period needs due_period, a number of days of at least 1%s."
+            % (prefix, "" if values.due_period is None else ", not %d" % values.due_period)
+        )
+
+
+# --- the current state ---
+
+
+def resolve(client, wanted):
+    """Set the user ID of the learners named by login or email (active users, ``GET /users``); fails
+    naming every learner that matches none."""
+    named = [w for w in wanted if w.kind in BY_NAME]
+    if not named:
+        return
+    users = client.find_users(
+        [w.value for w in named if w.kind == "login"], [w.value for w in named if w.kind == "email"]
+    )
+    index = {("login", u.login): u.user_id for u in users if u.login}
+    index.update((("email", u.email.lower()), u.user_id) for u in users if u.email)
+    missing = []
+    for w in named:
+        w.user_id = index.get((w.kind, w.value.lower() if w.kind == "email" else w.value))
+        if w.user_id is None:
+            missing.append(w)
+    if missing:
+        labels = [w.label for w in missing]
+        raise ValidationError(
+            "%d learner(s) match no active iSpring user: %s. Check the logins and emails; iSpring lists only "
+            "active users, so name an inactive user by user_id." % (len(missing), some(labels, separator="; ")),
+            missing=labels,
+            not_found=by_kind(missing),
+        )
+
+
+def check_twins(wanted):
+    """A user asked for twice (say by login and by user ID) must be asked for with the same values."""
+    first = {}
+    for w in wanted:
+        other = first.setdefault(w.user_id, w)
+        if other is not w and other.values != w.values:
+            raise ValidationError(
+                "%s and %s are the same user (%s), asked for with different values; ask once."
+                % (other.label, w.label, w.user_id)
+            )
+
+
+def read_current(client, courses):
+    """{course ID: [Enrollment]}: every enrollment of every course, all pages."""
+    found = {}
+    for course_id in courses:
+        try:
+            found[course_id] = client.list_enrollments(course_ids=[course_id])
+        except ApiError as exc:
+            raise explain(exc, course_id) from None
+    return found
+
+
+def explain(exc, course_id):
+    """The API's course faults, with the course named and what to do."""
+    if exc.code == ispring.FAULT_UNKNOWN_COURSE:
+        return ValidationError(
+            "course_id %s: iSpring knows no such course (Unknown content item). Check the course ID." % course_id
+        )
+    if exc.code == ispring.FAULT_PERMISSION:
+        return ApiError(
+            "course_id %s: the account behind the token lacks the right to read or change the enrollments of this "
+            "course (Permission denied). Use an account administrator, the administrator of the learners' "
+            "departments, or a role with 'Can edit' on the course. %s" % (course_id, exc.message),
+            code=exc.code,
+        )
+    return exc
+
+
+# --- the rules: what "the same" means ---
+
+
+def same_due(record, values):
+    """The due date rule: unlimited is no due date; due_date is a due date on that day; due_period
+    is a due date that many days after the access date (the wanted one, else the enrollment's);
+    default is not compared (the API reports neither an enrollment's due date type nor the course's
+    default period); no due_date_type given is not compared."""
+    kind = values.due_date_type
+    if kind in (None, "default"):
+        return True
+    if kind == "unlimited":
+        return record.due_date is None
+    if kind == "due_date":
+        return record.due_date == values.due_date
+    access = values.access_date or record.access_date
+    return access is not None and record.due_date == plus_days(access, values.due_period)
+
+
+def differences(record, values):
+    """The values given that the enrollment does not have: dates by calendar day, the lock as a flag."""
+    found = []
+    if values.access_date is not None and record.access_date != values.access_date:
+        found.append("access_date")
+    if not same_due(record, values):
+        found.append("due_date")
+    if values.lock_after_due_date is not None and record.lock_after_due_date is not values.lock_after_due_date:
+        found.append("lock_after_due_date")
+    return found
+
+
+def update_values(record, values, label):
+    """The whole UpdateEnrollment of an enrollment that differs: the values given, and what the
+    enrollment has for the others (its due date as a fixed date, since its type cannot be read)."""
+    access = values.access_date or record.access_date
+    if access is None:
+        raise ValidationError(
+            "%s: iSpring reports no access date for enrollment %s, and a change needs one; set access_date."
+            % (label, record.enrollment_id)
+        )
+    if values.due_date_type is None:
+        due = dict(due_date_type="due_date" if record.due_date else "unlimited", due_date=record.due_date)
+    else:
+        due = dict(due_date_type=values.due_date_type, due_date=values.due_date, due_period=values.due_period)
+    lock = record.lock_after_due_date if values.lock_after_due_date is None else values.lock_after_due_date
+    return Values(access_date=access, lock_after_due_date=lock, **due)
+
+
+def create_values(values):
+    """The NewEnrollment of a learner not enrolled: the values given, due_date_type unlimited if not."""
+    return replace(values, due_date_type=values.due_date_type or NEW_DUE_DATE_TYPE)
+
+
+def snapshot(record):
+    """What the module reports of an enrollment (RETURN ``before`` and ``after``); None: not enrolled."""
+    if record is None:
+        return None
+    return dict(
+        access_date=record.access_date,
+        due_date=record.due_date,
+        lock_after_due_date=record.lock_after_due_date,
+        enrolled_by=ENROLLED_BY.get(record.type_group),
+    )
+
+
+def predicted(record, sent):
+    """An enrollment's values once ``sent`` is applied to it (``record`` None: a new enrollment).
+    With due_date_type=default the due date cannot be known here: it is shown as it is (none for a
+    new enrollment) until read back."""
+    access = sent.access_date or today()
+    kind = sent.due_date_type
+    if kind == "due_period":
+        due = plus_days(access, sent.due_period)
+    elif kind in ("due_date", "unlimited"):
+        due = sent.due_date
+    else:
+        due = record.due_date if record else None
+    lock = sent.lock_after_due_date
+    if lock is None:
+        lock = record.lock_after_due_date if record else NEW_LOCK
+    enrolled_by = snapshot(record)["enrolled_by"] if record else ENROLLED_BY[NEW_TYPE_GROUP]
+    return dict(access_date=access, due_date=due, lock_after_due_date=lock, enrolled_by=enrolled_by)
+
+
+# --- the plan ---
+
+
+@dataclass(eq=False)
+class Entry:
+    """One learner in one course (declared, or removed by ``exclusive``), and what the module reports of it."""
+
+    course_id: str
+    user_id: str
+    named: tuple | None
+    record: ispring_rest.Enrollment | None  # before the task
+    action: str | None = None  # create, update, delete
+    sent: Values | None = None
+    after: dict | None = None
+    enrollment_id: str | None = None
+    removed_by_exclusive: bool = False
+    twin: Entry | None = None  # the entry of the same user asked for earlier
+
+    @property
+    def changed(self):
+        return self.action is not None
+
+    def not_applied(self):
+        """The write did not happen: the enrollment stays as before."""
+        self.action, self.after = None, snapshot(self.record)
+
+    def result(self):
+        """The documented RETURN entry (``enrollments[]``)."""
+        source = self.twin or self
+        entry = dict(
+            course_id=self.course_id,
+            user_id=self.user_id,
+            enrollment_id=source.enrollment_id,
+            changed=self.changed,
+            before=snapshot(source.record),
+            after=source.after,
+        )
+        if self.named:
+            entry[self.named[0]] = self.named[1]
+        if self.removed_by_exclusive:
+            entry["removed_by_exclusive"] = True
+        return entry
+
+    @property
+    def who(self):
+        """The learner as the task named them (else by user ID), and the enrollment, for diffs."""
+        name = self.named[1] if self.named else "user %s" % self.user_id
+        source = self.twin or self
+        where = "enrollment %s" % source.enrollment_id if source.enrollment_id else "new enrollment"
+        return "%s (%s%s)" % (name, where, ", not declared" if self.removed_by_exclusive else "")
+
+    @property
+    def kind_of_change(self):
+        return {"create": "to enroll", "update": "to change", "delete": "to remove"}[self.action]
+
+
+@dataclass
+class Plan:
+    """What a run of ``course_enrollment`` does in its courses."""
+
+    courses: list
+    entries: list = field(default_factory=list)
+
+    @property
+    def changed(self):
+        return any(entry.changed for entry in self.entries)
+
+    def doing(self, action):
+        return [entry for entry in self.entries if entry.action == action]
+
+    def create_calls(self, batch_size):
+        """(values, courses, entries) of each ``POST /enrollment``: the learners to enroll grouped by
+        identical values, then by identical courses (a call enrolls every learner in every course,
+        so a call only holds learners who are to be enrolled in all of its courses)."""
+        groups = {}
+        for entry in self.doing("create"):
+            groups.setdefault(entry.sent, {}).setdefault(entry.user_id, []).append(entry)
+        calls = []
+        for sent, by_user in groups.items():
+            for courses, learners in _by_courses(by_user.values()).items():
+                for batch in batches(learners, batch_size):
+                    calls.append((sent, list(courses), [entry for entries in batch for entry in entries]))
+        return calls
+
+    def delete_calls(self, batch_size):
+        return batches(self.doing("delete"), batch_size)
+
+    def result(self, diff=False):
+        result = dict(changed=self.changed, enrollments=[entry.result() for entry in self.entries])
+        if diff:
+            result["diff"] = dict(prepared="".join(self._diff(course_id) for course_id in self.courses))
+        return result
+
+    def _diff(self, course_id):
+        """One course's part of the diff: a summary line, then each changing enrollment."""
+        shown = [entry for entry in self.entries if entry.course_id == course_id and entry.changed]
+        counts = {}
+        for entry in shown:
+            counts[entry.kind_of_change] = counts.get(entry.kind_of_change, 0) + 1
+        summary = "%d enrollment(s) change" % len(shown)
+        if counts:
+            summary += " (%s)" % ", ".join("%d %s" % (n, kind) for kind, n in sorted(counts.items()))
+        rows = [(entry.who, snapshot(entry.record), entry.after) for entry in shown]
+        return change_diff("course %s" % course_id, summary, rows, absent="not enrolled")["prepared"]
+
+    def failure(self, message):
+        """An error whose result says exactly which enrollments were changed."""
+        return LmsError(message, **self.result())
+
+
+def _by_courses(learners):
+    """{courses: [the entries of one learner]}: learners grouped by the courses they are enrolled in."""
+    found = {}
+    for entries in learners:
+        found.setdefault(tuple(entry.course_id for entry in entries), []).append(entries)
+    return found
+
+
+def plan(courses, wanted, current, state, exclusive):
+    """One entry per wanted learner and course (a learner asked for twice is changed once), then,
+    with ``exclusive``, one per enrollment made by an administrator of a learner not asked for."""
+    check_twins(wanted)
+    the_plan = Plan(list(courses))
+    for course_id in courses:
+        the_plan.entries += _course_entries(course_id, wanted, current[course_id], state, exclusive)
+    return the_plan
+
+
+def _course_entries(course_id, wanted, records, state, exclusive):
+    by_learner = {}
+    for record in records:
+        by_learner.setdefault(record.learner_id, record)
+    entries, first = [], {}
+    for w in wanted:
+        if w.user_id in first:
+            entries.append(Entry(course_id, w.user_id, w.named, None, twin=first[w.user_id]))
+            continue
+        first[w.user_id] = _entry(course_id, w, by_learner.get(w.user_id), state)
+        entries.append(first[w.user_id])
+    if exclusive:
+        entries += [
+            _removal(course_id, record)
+            for record in records
+            if record.learner_id not in first and record.type_group == ispring_rest.ENROLLED_BY_ADMIN
+        ]
+    return entries
+
+
+def _entry(course_id, w, record, state):
+    entry = Entry(course_id, w.user_id, w.named, record, enrollment_id=record.enrollment_id if record else None)
+    if state == "absent":
+        entry.action = "delete" if record else None
+    elif record is None:
+        entry.action, entry.sent = "create", create_values(w.values)
+    elif differences(record, w.values):
+        entry.action, entry.sent = "update", update_values(record, w.values, w.label)
+    if entry.action in ("create", "update"):
+        entry.after = predicted(record, entry.sent)
+    elif entry.action is None:
+        entry.after = snapshot(record)
+    return entry
+
+
+def _removal(course_id, record):
+    return Entry(
+        course_id,
+        record.learner_id,
+        None,
+        record,
+        action="delete",
+        enrollment_id=record.enrollment_id,
+        removed_by_exclusive=True,
+    )
+
+
+# --- writing ---
+
+
+def _writes(client, the_plan, batch_size):
+    """Every write, in order, as (what it does, its entries, the call): the enrollments to create,
+    then the changes, then the removals."""
+    for sent, courses, entries in the_plan.create_calls(batch_size):
+        learners = list(dict.fromkeys(entry.user_id for entry in entries))
+        doing = "enrolling %d learner(s) in course(s) %s" % (len(learners), some(courses))
+        yield doing, entries, partial(client.enroll, courses, learners, **sent.wire())
+    for entry in the_plan.doing("update"):
+        doing = "changing enrollment %s (course %s, user %s)" % (entry.enrollment_id, entry.course_id, entry.user_id)
+        yield doing, [entry], partial(client.change_enrollment, entry.enrollment_id, **entry.sent.wire())
+    for batch in the_plan.delete_calls(batch_size):
+        ids = [entry.enrollment_id for entry in batch]
+        yield "removing %d enrollment(s) (%s)" % (len(ids), some(ids)), batch, partial(client.delete_enrollments, ids)
+
+
+def write(client, the_plan, batch_size):
+    """Send the writes and read the enrollments back; returns the task's warnings.  A failed write
+    raises an error that says exactly which enrollments were written."""
+    done, failure = [], None
+    for doing, entries, send in _writes(client, the_plan, batch_size):
+        try:
+            send()
+        except LmsError as exc:
+            failure = (doing, exc)
+            break
+        done += entries
+    read = read_back(client, the_plan)
+    if failure is not None:
+        raise _report_failure(failure, the_plan, done, read) from None
+    if not read:
+        return ["The enrollments could not be read again after the changes; 'after' shows the expected values."]
+    return []
+
+
+def read_back(client, the_plan):
+    """Set the changed entries' ``after`` (and a created one's ID) from a fresh listing of their
+    learners, course by course; False when it cannot be read (then nothing is set)."""
+    found = {}
+    try:
+        for course_id in the_plan.courses:
+            changed = [entry for entry in the_plan.entries if entry.course_id == course_id and entry.changed]
+            if changed:
+                found[course_id] = _learners_records(client, course_id, {entry.user_id for entry in changed})
+    except LmsError:
+        return False
+    for entry in the_plan.entries:
+        if entry.changed:
+            record = found[entry.course_id].get(entry.user_id)
+            entry.after = snapshot(record)
+            entry.enrollment_id = record.enrollment_id if record else entry.enrollment_id
+    return True
+
+
+def _learners_records(client, course_id, user_ids):
+    records = {}
+    for chunk in batches(sorted(user_ids), ispring.PAGE_SIZE):
+        for record in client.list_enrollments(course_ids=[course_id], learner_ids=chunk):
+            records.setdefault(record.learner_id, record)
+    return records
+
+
+def _report_failure(failure, the_plan, done, read):
+    """The entries as what really happened (from the fresh listing when there is one, else from
+    the calls that succeeded), and the failure's message saying so."""
+    doing, exc = failure
+    written = set(done)
+    for entry in the_plan.entries:
+        if entry.changed and ((read and entry.after == snapshot(entry.record)) or (not read and entry not in written)):
+            entry.not_applied()
+    changed = [entry.who for entry in the_plan.entries if entry.changed]
+    message = "%s%s failed: %s" % (doing[0].upper(), doing[1:], sentence(exc.message))
+    source = "" if read else " (from the calls that succeeded; the enrollments could not be read again)"
+    if changed:
+        message += (
+            " %d enrollment(s) were changed before the failure (%s); the enrollments list says which%s. Run the "
+            "task again to finish." % (len(changed), some(changed), source)
+        )
+    else:
+        message += " %s%s Run the task again to finish." % (
+            NOTHING_CHANGED,
+            source and " This is from the calls that succeeded; the enrollments could not be read again.",
+        )
+    return the_plan.failure(message)
+
+
+# --- reports (course_enrollment_info) ---
+
+
+def report(client, params, users):
+    """The enrollments of the courses as ``course_enrollment_info`` returns them, ordered by course
+    (as given) and enrollment ID, each with the learner's login and email: all, or those of the
+    learners named, made the ways given.  Every learner a filter names must have an enrollment in
+    the courses: a typo never reads as "nobody"."""
+    courses = list(dict.fromkeys(params["course_ids"]))
+    user_ids = list(dict.fromkeys(params["user_ids"]))
+    learner_ids = list(dict.fromkeys(user_ids + list(users)))
+    records = []
+    for course_id in courses:
+        try:
+            found = _course_records(client, course_id, learner_ids)
+        except ApiError as exc:
+            raise explain(exc, course_id) from None
+        records += [(course_id, record) for record in sorted(found, key=lambda record: record.enrollment_id)]
+    _all_found(courses, [record for _course, record in records], params, user_ids, users)
+    enrolled_by = set(params["enrolled_by"])
+    kept = [(c, r) for c, r in records if not enrolled_by or ENROLLED_BY.get(r.type_group) in enrolled_by]
+    people = _people(client, [record for _course, record in kept], users)
+    return [reported(record, course_id, people.get(record.learner_id)) for course_id, record in kept]
+
+
+def _course_records(client, course_id, learner_ids):
+    if not learner_ids:
+        return client.list_enrollments(course_ids=[course_id])
+    found = []
+    for chunk in batches(learner_ids, ispring.PAGE_SIZE):
+        found += client.list_enrollments(course_ids=[course_id], learner_ids=chunk)
+    return found
+
+
+def _all_found(courses, records, params, user_ids, users):
+    learners = {record.learner_id for record in records}
+    enrolled = [user for user_id, user in users.items() if user_id in learners]
+    not_found = {
+        "user_id": [value for value in user_ids if value not in learners],
+        "login": [value for value in params["logins"] if value not in {user.login for user in enrolled}],
+        "email": [
+            value
+            for value in params["emails"]
+            if value.lower() not in {(user.email or "").lower() for user in enrolled}
+        ],
+    }
+    not_found = {kind: values for kind, values in not_found.items() if values}
+    if not_found:
+        missing = ["%s %s" % (kind, value) for kind, values in not_found.items() for value in values]
+        raise ValidationError(
+            "course_ids %s: no enrollment of %s. Check the IDs; a learner who is not enrolled in these courses, or "
+            "whose department the account may not see, has none." % (some(courses), some(missing)),
+            missing=missing,
+            not_found=not_found,
+        )
+
+
+def _people(client, records, users):
+    """{user_id: user} of the enrollments' learners: the ones named, and the others from one listing
+    of the account's active users (only when an enrollment names a learner not known yet)."""
+    people = dict(users)
+    if any(record.learner_id not in people for record in records):
+        people.update((user.user_id, user) for user in client.list_users())
+    return people
+
+
+def reported(record, course_id, user=None):
+    """An enrollment as ``course_enrollment_info`` returns it (login and email null for a learner
+    who is not an active user)."""
+    return dict(
+        enrollment_id=record.enrollment_id,
+        course_id=record.course_id or course_id,
+        user_id=record.learner_id,
+        login=user.login if user else None,
+        email=user.email if user else None,
+        access_date=record.access_date,
+        due_date=record.due_date,
+        expiration_date=record.expiration_date,
+        lock_after_due_date=record.lock_after_due_date,
+        enrolled_by=ENROLLED_BY.get(record.type_group),
+        enrollment_type_group=record.type_group,
+    )

@@ -1,0 +1,396 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: learnops.lms contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: course_enrollment
+short_description: Enroll learners in iSpring Learn courses, idempotently
+version_added: 1.1.0
+author:
+  - learnops.lms developers (@learnops)
+description:
+  - Brings the enrollments of one or more iSpring Learn courses to a declared state - who is
+    enrolled, with which access date, due date and lock after the due date - with the REST calls
+    of the vendor's OpenAPI file, C(POST /enrollment), C(POST /enrollment/{enrollmentId}) and
+    C(POST /enrollment/delete).
+  - Always uses the REST interface, whatever O(api) says, since iSpring documents enrollments over
+    REST only; O(soap_url) and O(soap_namespace) are not used.
+  - Resolves the learners named by login or email (C(GET /users)), reads every enrollment of each
+    course (C(GET /enrollments), all pages), and writes only the difference. A second run changes
+    nothing and sends no write.
+  - Learners who share every value are enrolled in one call (up to O(batch_size) learners a call,
+    in every course they are missing from); an enrollment whose values differ is changed with one
+    call; removals go in batches of O(batch_size).
+  - What counts as the same, the rules of this module - an enrollment is compared only on the
+    values the task gives (for the learner, or for the task); a value the task does not give is
+    neither compared nor changed.
+  - O(access_date) is the same when the enrollment's access date is that calendar day;
+    O(lock_after_due_date) when the enrollment's flag is that value.
+  - O(due_date_type=unlimited) is the same when the enrollment has no due date;
+    O(due_date_type=due_date) when its due date is the calendar day O(due_date);
+    O(due_date_type=due_period) when its due date is O(due_period) calendar days after its access
+    date (the O(access_date) given, else the enrollment's).
+  - O(due_date_type=default) does not compare the due date, because the API reports neither an
+    enrollment's due date type nor the course's default due period; an enrollment changed for
+    another value gets the course's default again.
+  - An enrollment that differs is changed with all its values - those given, and what it has for
+    the others (a due date not given is sent as a fixed due date, since its type cannot be read).
+  - Everything the task gives is validated before anything is read - the course IDs, the learners,
+    every date and the due date settings - and every learner is resolved and every course read
+    before the first write; unknown learners are reported together and nothing is changed.
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - learnops.lms.attributes
+  - learnops.lms.attributes.state
+  - learnops.lms.attributes.actiongroup_ispring
+  - learnops.lms.ispring
+  - learnops.lms.transport
+options:
+  course_id:
+    description:
+      - ID of the course. One of O(course_id) and O(course_ids) is required.
+    type: str
+  course_ids:
+    description:
+      - IDs of several courses, instead of O(course_id). Every learner listed is enrolled in every
+        one of them, with the same values; for other learners or values per course, use one task
+        per course (a loop).
+    type: list
+    elements: str
+  state:
+    description:
+      - V(present) - the learners are enrolled in the courses, with the values given. A learner who
+        is not enrolled is enrolled; an enrollment whose values differ is changed.
+      - V(absent) - the learners are not enrolled; their enrollments are deleted, whoever made them
+        (a learner who enrolled from the catalog too). A learner who is not enrolled is no change.
+        The values (O(access_date) to O(lock_after_due_date)) cannot be given with V(absent).
+    type: str
+    choices: [present, absent]
+    default: present
+  access_date:
+    description:
+      - The day from which the learners can take the course, C(YYYY-MM-DD), for every learner that
+        does not give its own.
+      - Not given - a new enrollment gets the day it is made (iSpring's choice; the module predicts
+        today in UTC in check mode), and an existing enrollment keeps its access date.
+    type: str
+  due_date_type:
+    description:
+      - How the due date is set, for every learner that does not give its own due date settings.
+      - V(unlimited) - no due date. V(due_date) - the day O(due_date). V(due_period) - O(due_period)
+        days after the access date. V(default) - the course's default due date settings.
+      - Not given - a new enrollment gets V(unlimited), and an existing enrollment keeps its due
+        date.
+      - The due date settings (O(due_date_type), O(due_date), O(due_period)) go together - a learner
+        that gives any of them takes none of the task's.
+    type: str
+    choices: [unlimited, default, due_date, due_period]
+  due_date:
+    description:
+      - The due date, C(YYYY-MM-DD). Required with O(due_date_type=due_date), and only with it.
+    type: str
+  due_period:
+    description:
+      - Days from the access date to the due date, at least 1. Required with
+        O(due_date_type=due_period), and only with it.
+    type: int
+  lock_after_due_date:
+    description:
+      - Whether the course is locked for the learner after the due date.
+      - Not given - a new enrollment is not locked, and an existing enrollment keeps its setting.
+    type: bool
+  learners:
+    description:
+      - The learners, each named one way, each may override the values above.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      user_id:
+        description:
+          - iSpring user ID of the learner. Exactly one of O(learners[].user_id),
+            O(learners[].login) and O(learners[].email) is required.
+          - A user ID is not looked up - an unknown one makes the call that enrolls it fail.
+        type: str
+      login:
+        description: Login of the learner (active users only).
+        type: str
+      email:
+        description: Email address of the learner (active users only; compared case-insensitively).
+        type: str
+      access_date:
+        description: Access date for this learner, instead of O(access_date).
+        type: str
+      due_date_type:
+        description: Due date type for this learner, instead of O(due_date_type).
+        type: str
+        choices: [unlimited, default, due_date, due_period]
+      due_date:
+        description: Due date for this learner (with O(learners[].due_date_type=due_date)).
+        type: str
+      due_period:
+        description: Due period for this learner (with O(learners[].due_date_type=due_period)).
+        type: int
+      lock_after_due_date:
+        description: Lock after the due date for this learner, instead of O(lock_after_due_date).
+        type: bool
+  user_ids:
+    description: Shortcut for learners named by user ID, with the task's values.
+    type: list
+    elements: str
+    default: []
+  logins:
+    description: Shortcut for learners named by login, with the task's values.
+    type: list
+    elements: str
+    default: []
+  emails:
+    description: Shortcut for learners named by email, with the task's values.
+    type: list
+    elements: str
+    default: []
+  exclusive:
+    description:
+      - Also remove the enrollments of the courses that the task does not list, when an
+        administrator made them (C(enrollmentTypeGroup) 0). They are reported in RV(enrollments)
+        with RV(enrollments[].removed_by_exclusive).
+      - Learners who enrolled themselves from the catalog (C(enrollmentTypeGroup) 1), and
+        enrollments of any other or no type, are never removed by O(exclusive).
+      - An inactive learner's enrollment is removed unless the learner is listed - by
+        O(learners[].user_id), since a login or email finds active users only.
+      - Only with O(state=present).
+    type: bool
+    default: false
+  allow_empty:
+    description:
+      - With O(exclusive=true), allow a task that lists no learner at all, which removes every
+        enrollment an administrator made in the courses.
+      - Without it, such a task fails before anything is read - an empty list is more often a
+        mistake (a vars file not loaded, a filter that matched nothing) than a wish.
+    type: bool
+    default: false
+  batch_size:
+    description:
+      - Most learners in one enrollment call, and most enrollments in one removal call.
+    type: int
+    default: 1000
+notes:
+  - Supports C(check_mode) (nothing is written; the result says what would change, with the values
+    predicted) and C(diff_mode) (one diff per course, the learners that change).
+  - "Inferred from the vendor's OpenAPI file, to check on a real tenant (each is one constant or
+    function in C(module_utils/ispring_rest.py) or C(module_utils/enrollment.py)): the calls
+    answer as the file says (C(201), C(200), C(204), with no body needed); an enrollment made
+    through the API counts as made by an administrator (C(enrollmentTypeGroup) 0); a new enrollment
+    without O(access_date) gets today and without O(lock_after_due_date) is not locked; a due period
+    counts calendar days from the access date; the access date of a change is sent as midnight
+    UTC (C(UpdateEnrollment.accessDate) is a date-time, C(NewEnrollment.accessDate) a date); an
+    unknown course answers HTTP 400 C(Unknown content item)."
+  - "Not relied on: what the service does with a learner already enrolled in a course, or an
+    enrollment already deleted; so the enrollment and removal calls are not repeated after a lost
+    reply (the task fails, and a rerun finishes the job), and a call enrolls only learners missing
+    from every one of its courses."
+  - With O(due_date_type=default) the due date a change or a new enrollment gets cannot be known
+    beforehand - check mode shows the current due date (none for a new enrollment); a real run
+    reports the due date read back.
+  - The OpenAPI file does not say what becomes of a learner's results in a course when the
+    enrollment is deleted (by O(state=absent) or O(exclusive)); try it on a test learner first.
+  - A department administrator's token sees and changes only the learners of the departments they
+    manage.
+seealso:
+  - module: learnops.lms.course_enrollment_info
+  - module: learnops.lms.course_status
+"""
+
+EXAMPLES = r"""
+- name: Spring cohort of the security course, due 30 days after access
+  learnops.lms.course_enrollment:
+    api_url: https://api-learn.ispringlearn.com
+    client_id: "{{ ispring_client_id }}"
+    client_secret: "{{ ispring_client_secret }}"
+    course_id: 14b847e8-c10f-11ea-b4e1-ae33e75597e9
+    access_date: "2026-03-02"
+    due_date_type: due_period
+    due_period: 30
+    lock_after_due_date: true
+    learners:
+      - login: jdoe
+      - email: asmith@example.com
+      - login: kwong
+        due_date_type: due_date
+        due_date: "2026-04-30"
+
+- name: Exactly these learners in both compliance courses (connection from module_defaults)
+  learnops.lms.course_enrollment:
+    course_ids:
+      - 14b847e8-c10f-11ea-b4e1-ae33e75597e9
+      - 3c5d2f10-c10f-11ea-b4e1-ae33e75597e9
+    logins: "{{ compliance_learners }}"
+    exclusive: true
+
+- name: Leavers are unenrolled
+  learnops.lms.course_enrollment:
+    course_id: 14b847e8-c10f-11ea-b4e1-ae33e75597e9
+    state: absent
+    user_ids: "{{ leaver_user_ids }}"
+"""
+
+RETURN = r"""
+changed:
+  description: Whether any enrollment was (or, in check mode, would be) created, changed or removed.
+  returned: always
+  type: bool
+enrollments:
+  description:
+    - Course by course, in the order given - one entry per learner asked for, in the order asked,
+      then, with O(exclusive), one per enrollment removed because the task does not list its
+      learner.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    course_id:
+      description: Course ID.
+      type: str
+    user_id:
+      description: iSpring user ID of the learner.
+      type: str
+    login:
+      description: Login, when the learner was named by login.
+      type: str
+    email:
+      description: Email, when the learner was named by email.
+      type: str
+    enrollment_id:
+      description:
+        - ID of the enrollment; for one just created, as read back (null in check mode); for one
+          removed, the ID it had.
+      type: str
+    changed:
+      description: Whether this enrollment was (or would be) created, changed or removed.
+      type: bool
+    removed_by_exclusive:
+      description: True for an enrollment removed by O(exclusive). Absent otherwise.
+      type: bool
+    before:
+      description:
+        - The enrollment before the task, or null when the learner was not enrolled -
+          C(access_date) and C(due_date) (C(YYYY-MM-DD) or null), C(lock_after_due_date), and
+          C(enrolled_by) (V(administrator), V(catalog), or null for another type).
+      type: dict
+    after:
+      description:
+        - The same fields after the task, or null when the learner is not enrolled. After a write,
+          as read back from iSpring (as predicted, with a warning, when the enrollments cannot be
+          read again); in check mode, as predicted.
+      type: dict
+  sample:
+    - course_id: 14b847e8-c10f-11ea-b4e1-ae33e75597e9
+      user_id: 5b2e9f10-0002-4c3d-9e8f-1a2b3c4d5e01
+      login: jdoe
+      enrollment_id: 7c1d9a20-c1ae-11ea-8592-a6eabe180001
+      changed: true
+      before:
+        access_date: "2020-07-10"
+        due_date: "2020-08-31"
+        lock_after_due_date: false
+        enrolled_by: administrator
+      after:
+        access_date: "2026-03-02"
+        due_date: "2026-04-01"
+        lock_after_due_date: true
+        enrolled_by: administrator
+missing:
+  description: Each learner that matches no active user, as the failure message lists them.
+  returned: when learners cannot be found (the task fails and changes nothing)
+  type: list
+  elements: str
+  sample: ["learner login=ghost"]
+not_found:
+  description:
+    - The learners that match no active user, by how the task names them (C(login), C(email)),
+      each a list of the values as given.
+  returned: when learners cannot be found (the task fails and changes nothing)
+  type: dict
+  sample: {"login": ["ghost"]}
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.learnops.lms.plugins.module_utils import arguments, enrollment, ispring, runner
+from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError
+
+
+def run(module, client):
+    params = module.params
+    try:
+        enrollment.check_options(params)
+        courses = enrollment.course_ids(params)
+        wanted = enrollment.wanted_learners(params, courses)
+        enrollment.resolve(client, wanted)
+        reads = wanted or params["exclusive"]
+        current = enrollment.read_current(client, courses) if reads else {course: [] for course in courses}
+        the_plan = enrollment.plan(courses, wanted, current, params["state"], params["exclusive"])
+    except LmsError as exc:
+        raise runner.nothing_changed(exc) from None
+    if the_plan.changed and not module.check_mode:
+        for text in enrollment.write(client, the_plan, params["batch_size"]):
+            module.warn(text)
+    return the_plan.result(diff=module._diff)
+
+
+def main():
+    due_date_type = dict(type="str", choices=list(enrollment.DUE_DATE_TYPES))
+    learner = dict(
+        user_id=dict(type="str"),
+        login=dict(type="str"),
+        email=dict(type="str"),
+        access_date=dict(type="str"),
+        due_date_type=due_date_type,
+        due_date=dict(type="str"),
+        due_period=dict(type="int"),
+        lock_after_due_date=dict(type="bool"),
+    )
+    module = AnsibleModule(
+        argument_spec=arguments.ispring_spec(
+            course_id=dict(type="str"),
+            course_ids=dict(type="list", elements="str"),
+            state=dict(type="str", choices=list(enrollment.STATES), default="present"),
+            access_date=dict(type="str"),
+            due_date_type=due_date_type,
+            due_date=dict(type="str"),
+            due_period=dict(type="int"),
+            lock_after_due_date=dict(type="bool"),
+            learners=dict(
+                type="list",
+                elements="dict",
+                default=[],
+                options=learner,
+                mutually_exclusive=[enrollment.IDENTIFIERS],
+                required_one_of=[enrollment.IDENTIFIERS],
+            ),
+            user_ids=dict(type="list", elements="str", default=[]),
+            logins=dict(type="list", elements="str", default=[]),
+            emails=dict(type="list", elements="str", default=[]),
+            exclusive=dict(type="bool", default=False),
+            allow_empty=dict(type="bool", default=False),
+            batch_size=dict(type="int", default=1000),
+        ),
+        supports_check_mode=True,
+        required_one_of=arguments.ISPRING_RULES["required_one_of"] + [("course_id", "course_ids")],
+        mutually_exclusive=arguments.ISPRING_RULES["mutually_exclusive"] + [("course_id", "course_ids")],
+        required_together=arguments.ISPRING_RULES["required_together"],
+    )
+    runner.run_module(
+        module,
+        ispring.rest_client_from,
+        run,
+        always=dict(changed=False, enrollments=[]),
+        identifiers=("course_id", "course_ids", "user_ids", "logins", "emails"),
+    )
+
+
+if __name__ == "__main__":
+    main()

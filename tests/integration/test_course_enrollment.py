@@ -1,0 +1,246 @@
+# -*- coding: utf-8 -*-
+# Copyright: learnops.lms contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""course_enrollment and course_enrollment_info, run by ansible-playbook against the sandbox."""
+
+from __future__ import annotations
+
+import yaml
+
+COURSE = "14b847e8-c10f-11ea-b4e1-ae33e75597e9"  # kwong, jdoe, asmith (catalog), mgarcia, ltan, bjones (inactive)
+SAFETY = "3c5d2f10-c10f-11ea-b4e1-ae33e75597e9"  # jdoe, asmith, kwong
+SEED_ENROLLMENT = "e1f2c50e-c1ae-11ea-8592-a6eabe1809b2"  # kwong, due 2020-08-31, locked
+JDOE = "7c1d9a20-c1ae-11ea-8592-a6eabe180001"
+ASMITH_SELF = "7c1d9a20-c1ae-11ea-8592-a6eabe180002"  # enrolled herself from the catalog
+MGARCIA = "7c1d9a20-c1ae-11ea-8592-a6eabe180003"
+LTAN = "7c1d9a20-c1ae-11ea-8592-a6eabe180004"
+BJONES = "7c1d9a20-c1ae-11ea-8592-a6eabe180005"
+JDOE_SAFETY = "9e4b7c30-c1ae-11ea-8592-a6eabe180101"
+FIRST_NEW = "e0000000-0000-4000-9000-000000000001"  # the sandbox's first REST-made enrollment
+WRITES = ("EnrollLearnersInCourses", "ChangeEnrollment", "Unenroll")
+# The declared enrollments, as a vars file holds them.
+DECLARED = {
+    "course_enrollments": [
+        {
+            "course_id": COURSE,
+            "access_date": "2026-03-02",
+            "due_date_type": "due_period",
+            "due_period": 30,
+            "exclusive": True,
+            "learners": [
+                {"login": "jdoe"},
+                {"login": "kwong", "due_date_type": "due_date", "due_date": "2026-04-30", "lock_after_due_date": True},
+                {"email": "LTAN@example.com"},
+            ],
+        },
+        {"course_id": SAFETY, "access_date": "2026-03-09", "learners": [{"login": "jdoe"}, {"login": "ltan"}]},
+    ]
+}
+
+
+def converge_tasks(vars_file):
+    """The declared enrollments applied from a vars file: one task per course."""
+    return [
+        {"name": "Declared enrollments", "ansible.builtin.include_vars": {"file": str(vars_file)}},
+        {
+            "name": "Course enrollments",
+            "learnops.lms.course_enrollment": {
+                "course_id": "{{ item.course_id }}",
+                "learners": "{{ item.learners }}",
+                "access_date": "{{ item.access_date | default(omit) }}",
+                "due_date_type": "{{ item.due_date_type | default(omit) }}",
+                "due_period": "{{ item.due_period | default(omit) }}",
+                "exclusive": "{{ item.exclusive | default(false) }}",
+            },
+            "loop": "{{ course_enrollments }}",
+            "loop_control": {"label": "{{ item.course_id }}"},
+        },
+    ]
+
+
+def task(**args):
+    return {"name": "Course enrollment", "learnops.lms.course_enrollment": args}
+
+
+def vars_file(tmp_path, declared=None):
+    path = tmp_path / "enrollments.yml"
+    path.write_text(yaml.safe_dump(declared or DECLARED, sort_keys=False))
+    return path
+
+
+def enrollments(lms):
+    """{enrollment ID: (course, login, access day, due day, lock, type)} of the sandbox's state."""
+    return {
+        e["enrollmentId"]: (
+            e["courseId"],
+            e["login"],
+            (e["accessDate"] or "")[:10],
+            (e["dueDate"] or "")[:10] or None,
+            e["lockAfterDueDate"],
+            e["enrollmentTypeGroup"],
+        )
+        for e in lms.state()["ispring"]["enrollments"]
+    }
+
+
+def writes(lms):
+    return [
+        (e["operation"], e["path"]) for e in lms.requests(api="ispring", interface="rest") if e["operation"] in WRITES
+    ]
+
+
+def test_converge_from_a_vars_file_then_rerun_writes_nothing(play, lms, tmp_path):
+    before = enrollments(lms)
+    run = play(converge_tasks(vars_file(tmp_path)))
+    assert run.rc == 0, run.output
+    after = enrollments(lms)
+    assert after[JDOE] == (COURSE, "jdoe", "2026-03-02", "2026-04-01", False, 0)
+    assert after[SEED_ENROLLMENT] == (COURSE, "kwong", "2026-03-02", "2026-04-30", True, 0)
+    assert after[LTAN] == (COURSE, "ltan", "2026-03-02", "2026-04-01", False, 0)
+    assert after[ASMITH_SELF] == before[ASMITH_SELF]  # enrolled from the catalog: kept by exclusive
+    assert MGARCIA not in after and BJONES not in after
+    assert after[JDOE_SAFETY] == (SAFETY, "jdoe", "2026-03-09", None, False, 0)
+    assert after[FIRST_NEW] == (SAFETY, "ltan", "2026-03-09", None, False, 0)
+    assert len(after) == len(before) - 2 + 1
+    assert writes(lms) == [
+        ("ChangeEnrollment", "/enrollment/%s" % JDOE),
+        ("ChangeEnrollment", "/enrollment/%s" % SEED_ENROLLMENT),
+        ("ChangeEnrollment", "/enrollment/%s" % LTAN),
+        ("Unenroll", "/enrollment/delete"),
+        ("EnrollLearnersInCourses", "/enrollment"),
+        ("ChangeEnrollment", "/enrollment/%s" % JDOE_SAFETY),
+    ]
+    results = run.result["results"]
+    assert [e["enrollment_id"] for e in results[1]["enrollments"]] == [JDOE_SAFETY, FIRST_NEW]
+    removed = [e["enrollment_id"] for e in results[0]["enrollments"] if e.get("removed_by_exclusive")]
+    assert removed == [MGARCIA, BJONES]
+
+    lms.clear_requests()
+    again = play(converge_tasks(vars_file(tmp_path)))
+    assert again.rc == 0, again.output
+    assert [r["changed"] for r in again.result["results"]] == [False, False]
+    assert writes(lms) == []
+    assert [e["operation"] for e in lms.requests()] == ["ListUsers", "ListEnrollments"] * 2
+    assert enrollments(lms) == after
+
+
+def test_exclusive_removes_only_administrator_enrollments_not_declared(play, lms):
+    run = play([task(course_id=COURSE, logins=["jdoe", "kwong"], exclusive=True)])
+    assert run.rc == 0, run.output
+    left = {e[1] for e in enrollments(lms).values() if e[0] == COURSE}
+    assert left == {"jdoe", "kwong", "asmith"}
+    sent = [e for e in lms.requests(api="ispring", interface="rest") if e["operation"] == "Unenroll"]
+    assert len(sent) == 1 and yaml.safe_load(sent[0]["body"]) == {"enrollmentIds": [MGARCIA, LTAN, BJONES]}
+    assert [e["changed"] for e in run.result["enrollments"]] == [False, False, True, True, True]
+
+
+def test_exclusive_with_no_learner_is_refused_unless_allowed(play, lms):
+    refused = play([task(course_id=COURSE, learners=[], exclusive=True)])
+    assert refused.failed and "set allow_empty=true" in refused.result["msg"]
+    assert "Nothing was changed" in refused.result["msg"]
+    assert lms.requests() == []
+    allowed = play([task(course_id=SAFETY, exclusive=True, allow_empty=True)])
+    assert allowed.rc == 0, allowed.output
+    assert not [e for e in enrollments(lms).values() if e[0] == SAFETY]
+
+
+def test_check_and_diff_report_exactly_what_the_real_run_does(play, lms, tmp_path):
+    state = lms.state()["ispring"]["enrollments"]
+    checked = play(converge_tasks(vars_file(tmp_path)), check=True, diff=True)
+    assert checked.rc == 0, checked.output
+    assert writes(lms) == [] and lms.state()["ispring"]["enrollments"] == state
+    real = play(converge_tasks(vars_file(tmp_path)), diff=True)
+    assert real.rc == 0, real.output
+    for predicted, done in zip(checked.result["results"], real.result["results"], strict=True):
+        assert predicted["changed"] is True and done["changed"] is True
+        for guess, actual in zip(predicted["enrollments"], done["enrollments"], strict=True):
+            assert {k: v for k, v in guess.items() if k != "enrollment_id"} == {
+                k: v for k, v in actual.items() if k != "enrollment_id"
+            }
+            assert guess["enrollment_id"] in (actual["enrollment_id"], None)
+        new = "(enrollment %s)" % FIRST_NEW
+        assert predicted["diff"]["prepared"] == done["diff"]["prepared"].replace(new, "(new enrollment)")
+    assert "- jdoe (enrollment %s): access_date 2020-07-10, due_date 2020-08-31" % JDOE in checked.output
+    assert "+ jdoe (enrollment %s): access_date 2026-03-02, due_date 2026-04-01" % JDOE in checked.output
+    assert "+ LTAN@example.com (enrollment %s): access_date 2026-03-02, due_date 2026-04-01" % LTAN in checked.output
+    assert (
+        "+ user 5b2e9f10-0002-4c3d-9e8f-1a2b3c4d5e04 (enrollment %s, not declared): not enrolled" % MGARCIA
+        in checked.output
+    )
+    assert "course %s: 5 enrollment(s) change (3 to change, 2 to remove)" % COURSE in checked.output
+    assert "- ltan (new enrollment): not enrolled" in checked.output
+    assert "+ ltan (new enrollment): access_date 2026-03-09, enrolled_by administrator" in checked.output
+    assert "+ ltan (enrollment %s): access_date 2026-03-09, enrolled_by administrator" % FIRST_NEW in real.output
+
+
+def test_a_created_enrollment_is_listed_over_soap(play, lms):
+    run = play(
+        [
+            task(course_id=SAFETY, logins=["ltan"], access_date="2026-03-09", due_date_type="default"),
+            {
+                "name": "Results over SOAP",
+                "learnops.lms.course_status_info": {"api": "soap", "course_ids": [SAFETY], "logins": ["ltan"]},
+            },
+        ]
+    )
+    assert run.rc == 0, run.output
+    created = run.results[0]["result"]["enrollments"][0]
+    # The course's default due period (30 days in the fixture) is read back, not predicted.
+    assert created["after"]["due_date"] == "2026-04-08"
+    listed = run.result["results"]
+    assert [(r["enrollment_id"], r["status"], r["progress"]) for r in listed] == [(FIRST_NEW, "not_started", 0)]
+    assert [e["interface"] for e in lms.requests(api="ispring")][-2:] == ["soap", "soap"]
+
+
+def test_state_absent_removes_a_self_enrollment_too(play, lms):
+    run = play(
+        [task(course_id=COURSE, state="absent", logins=["asmith", "kwong"], emails=["nobody.enrolled@example.com"])]
+    )
+    assert run.failed and "nobody.enrolled@example.com" in run.result["msg"] and writes(lms) == []
+    run = play([task(course_id=COURSE, state="absent", logins=["asmith"])])
+    assert run.rc == 0, run.output
+    assert ASMITH_SELF not in enrollments(lms)
+    assert run.result["enrollments"][0]["before"]["enrolled_by"] == "catalog"
+
+
+def test_unknown_learners_and_courses_change_nothing(play, lms):
+    run = play([task(course_id=COURSE, learners=[{"login": "jdoe"}, {"login": "nobody"}, {"login": "bjones"}])])
+    assert run.failed
+    assert "2 learner(s) match no active iSpring user: learner login=nobody; learner login=bjones" in run.result["msg"]
+    assert run.result["not_found"] == {"login": ["nobody", "bjones"]}
+    unknown = play([task(course_id="no-such-course", user_ids=["u1"])])
+    assert unknown.failed and "course_id no-such-course: iSpring knows no such course" in unknown.result["msg"]
+    assert writes(lms) == []
+
+
+def test_an_account_without_rights_is_told_so(play, lms):
+    def as_viewer(**args):
+        return task(api_url=lms.url, client_id="viewer-client", client_secret="viewer-secret", course_id=COURSE, **args)
+
+    by_login = play([as_viewer(logins=["jdoe"])], defaults=False)
+    assert by_login.failed and by_login.result["msg"].startswith("iSpring GET /users failed: HTTP 403: Permission")
+    by_id = play([as_viewer(user_ids=["5b2e9f10-0002-4c3d-9e8f-1a2b3c4d5e01"])], defaults=False)
+    assert by_id.failed and by_id.result["msg"].startswith(
+        "course_id %s: the account behind the token lacks the right to read or change the enrollments of this "
+        "course (Permission denied)." % COURSE
+    )
+    assert writes(lms) == []
+
+
+def test_info_reports_the_enrollments(play, lms):
+    run = play(
+        [
+            {
+                "name": "Enrollments",
+                "learnops.lms.course_enrollment_info": {"course_ids": [COURSE, SAFETY], "enrolled_by": ["catalog"]},
+            }
+        ]
+    )
+    assert run.rc == 0, run.output
+    assert [(e["enrollment_id"], e["login"], e["enrolled_by"]) for e in run.result["enrollments"]] == [
+        (ASMITH_SELF, "asmith", "catalog")
+    ]
+    missing = play(
+        [{"name": "No such", "learnops.lms.course_enrollment_info": {"course_ids": [SAFETY], "logins": ["ltan"]}}]
+    )
+    assert missing.failed and missing.result["not_found"] == {"login": ["ltan"]}

@@ -1,0 +1,422 @@
+# -*- coding: utf-8 -*-
+# Copyright: learnops.lms contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""course_enrollment through its real main(): arguments as Ansible passes them, the exact REST
+requests, the result as Ansible reads it (no_log masking included)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.learnops.lms.plugins.module_utils import enrollment
+from ansible_collections.learnops.lms.plugins.modules import course_enrollment
+from ansible_collections.learnops.lms.tests.unit.enrollment_wire import (
+    OTHER_COURSE,
+    change_call,
+    delete_call,
+    enroll_call,
+    enrollments_call,
+    rest_enrollment,
+)
+from ansible_collections.learnops.lms.tests.unit.ispring_wire import (
+    API,
+    COURSE,
+    TOKEN,
+    rest_call,
+    rest_user,
+    rest_users_call,
+    token_call,
+)
+
+JDOE = rest_user("u1", "jdoe", "jdoe@example.com")
+KWONG = rest_user("u3", "kwong", "kwong@example.com")
+# Course 1 before the task: jdoe due on a fixed day, asmith self-enrolled, kwong as declared, mgarcia
+# enrolled by an administrator and not declared.
+JDOE_E = rest_enrollment("e1", "u1", access="2020-07-10", due="2020-08-31")
+ASMITH_E = rest_enrollment("e2", "u2", access="2020-07-10", group=1)
+KWONG_E = rest_enrollment("e3", "u3", access="2026-03-02", due="2026-04-01")
+MGARCIA_E = rest_enrollment("e4", "u4", access="2020-06-01")
+BEFORE = [JDOE_E, ASMITH_E, KWONG_E, MGARCIA_E]
+DECLARED = dict(
+    access_date="2026-03-02",
+    due_date_type="due_period",
+    due_period=30,
+    learners=[{"login": "jdoe"}, {"login": "kwong"}, {"user_id": "u9"}],
+    exclusive=True,
+)
+AFTER = [
+    rest_enrollment("e1", "u1", access="2026-03-02", due="2026-04-01"),
+    rest_enrollment("e9", "u9", access="2026-03-02", due="2026-04-01"),
+]
+
+
+def args(**overrides):
+    base = dict(api_url=API, token=TOKEN, course_id=COURSE)
+    base.update(overrides)
+    return {name: value for name, value in base.items() if value is not None}
+
+
+def summary(result):
+    return [(e["user_id"], e["enrollment_id"], e["changed"], e.get("removed_by_exclusive", False)) for e in result]
+
+
+def test_converge_creates_changes_and_removes_in_as_few_calls_as_the_values_allow(run_module):
+    outcome = run_module(
+        course_enrollment,
+        args(**DECLARED),
+        rest_users_call(logins=["jdoe", "kwong"], users=[JDOE, KWONG]),
+        enrollments_call(BEFORE),
+        enroll_call(["u9"], "due_period", duePeriod=30, accessDate="2026-03-02"),
+        change_call("e1", "2026-03-02", "due_period", duePeriod=30, lockAfterDueDate=False),
+        delete_call(["e4"]),
+        enrollments_call(AFTER, learner_ids=["u1", "u4", "u9"]),
+    )
+    assert outcome.exit_code == 0, outcome.msg
+    result = outcome.result
+    assert result["changed"] is True and "diff" not in result
+    assert summary(result["enrollments"]) == [
+        ("u1", "e1", True, False),
+        ("u3", "e3", False, False),
+        ("u9", "e9", True, False),
+        ("u4", "e4", True, True),
+    ]
+    jdoe, kwong, new, removed = result["enrollments"]
+    assert jdoe["login"] == "jdoe" and "login" not in new
+    assert jdoe["before"] == dict(
+        access_date="2020-07-10", due_date="2020-08-31", lock_after_due_date=False, enrolled_by="administrator"
+    )
+    assert jdoe["after"] == dict(
+        access_date="2026-03-02", due_date="2026-04-01", lock_after_due_date=False, enrolled_by="administrator"
+    )
+    assert kwong["before"] == kwong["after"]
+    assert new["before"] is None and new["after"]["due_date"] == "2026-04-01"
+    assert removed["after"] is None
+    assert result["invocation"]["module_args"]["token"] == "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
+
+
+def test_a_second_run_reads_and_writes_nothing(run_module):
+    outcome = run_module(
+        course_enrollment,
+        args(**DECLARED),
+        rest_users_call(logins=["jdoe", "kwong"], users=[JDOE, KWONG]),
+        enrollments_call([AFTER[0], ASMITH_E, KWONG_E, AFTER[1]]),
+    )
+    assert outcome.result["changed"] is False
+    assert [e["user_id"] for e in outcome.result["enrollments"]] == ["u1", "u3", "u9"]
+    assert all(e["before"] == e["after"] for e in outcome.result["enrollments"])
+
+
+def test_check_mode_predicts_and_diff_shows_one_course(run_module):
+    outcome = run_module(
+        course_enrollment,
+        args(**DECLARED),
+        rest_users_call(logins=["jdoe", "kwong"], users=[JDOE, KWONG]),
+        enrollments_call(BEFORE),
+        check_mode=True,
+        diff=True,
+    )
+    result = outcome.result
+    assert result["changed"] is True
+    assert summary(result["enrollments"]) == [
+        ("u1", "e1", True, False),
+        ("u3", "e3", False, False),
+        ("u9", None, True, False),
+        ("u4", "e4", True, True),
+    ]
+    assert result["enrollments"][2]["after"] == dict(
+        access_date="2026-03-02", due_date="2026-04-01", lock_after_due_date=False, enrolled_by="administrator"
+    )
+    assert result["diff"]["prepared"] == (
+        "course %s: 3 enrollment(s) change (1 to change, 1 to enroll, 1 to remove)\n"
+        "- jdoe (enrollment e1): access_date 2020-07-10, due_date 2020-08-31\n"
+        "+ jdoe (enrollment e1): access_date 2026-03-02, due_date 2026-04-01\n"
+        "- user u9 (new enrollment): not enrolled\n"
+        "+ user u9 (new enrollment): access_date 2026-03-02, due_date 2026-04-01, enrolled_by administrator\n"
+        "- user u4 (enrollment e4, not declared): access_date 2020-06-01, enrolled_by administrator\n"
+        "+ user u4 (enrollment e4, not declared): not enrolled\n" % COURSE
+    )
+
+
+def test_several_courses_one_enrollment_call_for_the_learners_missing_from_both(run_module, monkeypatch):
+    monkeypatch.setattr(enrollment, "today", lambda: "2026-05-04")
+    other = [rest_enrollment("e5", "u1", access="2020-07-15", course=OTHER_COURSE)]
+    outcome = run_module(
+        course_enrollment,
+        args(course_id=None, course_ids=[COURSE, OTHER_COURSE], user_ids=["u7", "u8", "u1"]),
+        enrollments_call([]),
+        enrollments_call(other, course=OTHER_COURSE),
+        check_mode=True,
+        diff=True,
+    )
+    result = outcome.result
+    assert [(e["course_id"], e["user_id"], e["changed"]) for e in result["enrollments"]] == [
+        (COURSE, "u7", True),
+        (COURSE, "u8", True),
+        (COURSE, "u1", True),
+        (OTHER_COURSE, "u7", True),
+        (OTHER_COURSE, "u8", True),
+        (OTHER_COURSE, "u1", False),
+    ]
+    assert result["enrollments"][0]["after"] == dict(
+        access_date="2026-05-04", due_date=None, lock_after_due_date=False, enrolled_by="administrator"
+    )
+    assert result["diff"]["prepared"].splitlines()[0] == "course %s: 3 enrollment(s) change (3 to enroll)" % COURSE
+    assert result["diff"]["prepared"].splitlines()[7:] == [
+        "course %s: 2 enrollment(s) change (2 to enroll)" % OTHER_COURSE,
+        "- user u7 (new enrollment): not enrolled",
+        "+ user u7 (new enrollment): access_date 2026-05-04, enrolled_by administrator",
+        "- user u8 (new enrollment): not enrolled",
+        "+ user u8 (new enrollment): access_date 2026-05-04, enrolled_by administrator",
+    ]
+
+
+def test_several_courses_written(run_module):
+    other = [rest_enrollment("e5", "u1", access="2020-07-15", course=OTHER_COURSE)]
+    outcome = run_module(
+        course_enrollment,
+        args(course_id=None, course_ids=[COURSE, OTHER_COURSE], user_ids=["u7", "u8", "u1"], access_date="2026-05-04"),
+        enrollments_call([]),
+        enrollments_call(other, course=OTHER_COURSE),
+        enroll_call(["u7", "u8"], courses=(COURSE, OTHER_COURSE), accessDate="2026-05-04"),
+        enroll_call(["u1"], accessDate="2026-05-04"),
+        change_call("e5", "2026-05-04", "unlimited", lockAfterDueDate=False),
+        enrollments_call(
+            [rest_enrollment("n%d" % n, u) for n, u in enumerate(("u1", "u7", "u8"))], learner_ids=["u1", "u7", "u8"]
+        ),
+        enrollments_call(
+            [rest_enrollment(e, u, course=OTHER_COURSE) for e, u in (("e5", "u1"), ("n7", "u7"), ("n8", "u8"))],
+            course=OTHER_COURSE,
+            learner_ids=["u1", "u7", "u8"],
+        ),
+    )
+    assert outcome.exit_code == 0, outcome.msg
+    assert [e["enrollment_id"] for e in outcome.result["enrollments"]] == ["n1", "n2", "n0", "n7", "n8", "e5"]
+
+
+def test_exclusive_keeps_self_enrollments_and_absent_removes_them(run_module):
+    kept = run_module(
+        course_enrollment,
+        args(learners=[{"login": "jdoe"}], exclusive=True),
+        rest_users_call(logins=["jdoe"], users=[JDOE]),
+        enrollments_call([JDOE_E, ASMITH_E]),
+    )
+    assert kept.result["changed"] is False and summary(kept.result["enrollments"]) == [("u1", "e1", False, False)]
+    removed = run_module(
+        course_enrollment,
+        args(state="absent", user_ids=["u2", "u5"]),
+        enrollments_call([JDOE_E, ASMITH_E]),
+        delete_call(["e2"]),
+        enrollments_call([], learner_ids=["u2"]),
+    )
+    assert summary(removed.result["enrollments"]) == [("u2", "e2", True, False), ("u5", None, False, False)]
+    assert removed.result["enrollments"][0]["before"]["enrolled_by"] == "catalog"
+
+
+def test_the_rest_interface_whatever_api_says(run_module):
+    outcome = run_module(course_enrollment, args(api="soap", user_ids=["u1"]), enrollments_call([JDOE_E]))
+    assert outcome.result["changed"] is False
+
+
+def test_client_credentials(run_module):
+    outcome = run_module(
+        course_enrollment,
+        args(token=None, client_id="cid", client_secret="csecret", user_ids=["u1"]),
+        token_call(token="issued-token"),
+        rest_call(
+            "GET",
+            "/enrollments",
+            {"enrollments": [JDOE_E]},
+            params=[("courseIds[]", COURSE), ("pageSize", "1000")],
+            token="issued-token",
+        ),
+    )
+    assert outcome.exit_code == 0 and outcome.result["changed"] is False
+    assert outcome.result["invocation"]["module_args"]["client_secret"] == "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
+
+
+def test_a_failed_write_reports_exactly_what_was_written(run_module):
+    outcome = run_module(
+        course_enrollment,
+        args(**DECLARED),
+        rest_users_call(logins=["jdoe", "kwong"], users=[JDOE, KWONG]),
+        enrollments_call(BEFORE),
+        enroll_call(["u9"], "due_period", duePeriod=30, accessDate="2026-03-02"),
+        change_call(
+            "e1",
+            "2026-03-02",
+            "due_period",
+            duePeriod=30,
+            lockAfterDueDate=False,
+            status=403,
+            reply={"code": 403, "message": "Permission denied: no right on learner u1"},
+        ),
+        enrollments_call([JDOE_E, MGARCIA_E, AFTER[1]], learner_ids=["u1", "u4", "u9"]),
+    )
+    assert outcome.failed and outcome.result["changed"] is True
+    assert outcome.msg == (
+        "Changing enrollment e1 (course %s, user u1) failed: iSpring POST /enrollment/e1 failed: HTTP 403: "
+        "Permission denied: no right on learner u1 (the account behind the token lacks the right for this "
+        "request). 1 enrollment(s) were changed before the failure (user u9 (enrollment e9)); the enrollments "
+        "list says which. Run the task again to finish." % COURSE
+    )
+    assert summary(outcome.result["enrollments"]) == [
+        ("u1", "e1", False, False),
+        ("u3", "e3", False, False),
+        ("u9", "e9", True, False),
+        ("u4", "e4", False, True),
+    ]
+    assert outcome.result["enrollments"][0]["after"] == outcome.result["enrollments"][0]["before"]
+    assert outcome.result["enrollments"][3]["after"] == outcome.result["enrollments"][3]["before"]
+
+
+def test_a_failed_write_unread_is_reported_from_the_calls_that_succeeded(run_module):
+    outcome = run_module(
+        course_enrollment,
+        args(user_ids=["u9", "u1"], access_date="2026-03-02"),
+        enrollments_call([JDOE_E]),
+        enroll_call(["u9"], accessDate="2026-03-02"),
+        change_call(
+            "e1", "2026-03-02", "due_date", dueDate="2020-08-31", lockAfterDueDate=False, status=500, reply="boom"
+        ),
+        rest_call(
+            "GET",
+            "/enrollments",
+            {"code": 403, "message": "Permission denied"},
+            params=[("courseIds[]", COURSE), ("learnerIds[]", "u1"), ("learnerIds[]", "u9"), ("pageSize", "1000")],
+            status=403,
+        ),
+    )
+    assert outcome.failed and outcome.result["changed"] is True
+    assert outcome.msg.endswith(
+        "1 enrollment(s) were changed before the failure (user u9 (new enrollment)); the enrollments list says "
+        "which (from the calls that succeeded; the enrollments could not be read again). Run the task again to "
+        "finish."
+    )
+    assert [e["changed"] for e in outcome.result["enrollments"]] == [True, False]
+
+
+def test_a_failed_first_write_changed_nothing(run_module):
+    outcome = run_module(
+        course_enrollment,
+        args(user_ids=["u9"]),
+        enrollments_call([]),
+        enroll_call(["u9"], status=400, reply={"code": 400, "message": "learnerIds: unknown user u9"}),
+        enrollments_call([], learner_ids=["u9"]),
+    )
+    assert outcome.failed and outcome.result["changed"] is False
+    assert outcome.msg.startswith("Enrolling 1 learner(s) in course(s) %s failed: " % COURSE)
+    assert outcome.msg.endswith("learnerIds: unknown user u9. Nothing was changed. Run the task again to finish.")
+
+
+def test_unknown_learners_are_named_together_before_any_enrollment_is_read(run_module):
+    outcome = run_module(
+        course_enrollment,
+        args(learners=[{"login": "jdoe"}, {"login": "ghost"}, {"email": "nobody@example.com"}]),
+        rest_users_call(logins=["ghost", "jdoe"], emails=["nobody@example.com"], users=[JDOE]),
+    )
+    assert outcome.failed and outcome.result["changed"] is False
+    assert outcome.msg == (
+        "2 learner(s) match no active iSpring user: learner login=ghost; learner email=nobody@example.com. Check "
+        "the logins and emails; iSpring lists only active users, so name an inactive user by user_id. Nothing was "
+        "changed."
+    )
+    assert outcome.result["not_found"] == {"login": ["ghost"], "email": ["nobody@example.com"]}
+    assert outcome.result["enrollments"] == []
+
+
+def test_an_unknown_course(run_module):
+    outcome = run_module(
+        course_enrollment,
+        args(course_id="nope", user_ids=["u1"]),
+        rest_call(
+            "GET",
+            "/enrollments",
+            {"code": 400, "message": "Unknown content item: courseIds: nope"},
+            params=[("courseIds[]", "nope"), ("pageSize", "1000")],
+            status=400,
+        ),
+    )
+    assert outcome.failed and outcome.msg == (
+        "course_id nope: iSpring knows no such course (Unknown content item). Check the course ID. Nothing was changed."
+    )
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (
+            dict(due_date="2026-04-30", user_ids=["u1"]),
+            "due_date goes with due_date_type=due_date, not with no due_date_type; set due_date_type=due_date or "
+            "leave due_date out. Nothing was changed.",
+        ),
+        (
+            dict(user_ids=["u1", " "]),
+            "user_ids[1] is empty; give the ID, or leave the option out. Nothing was changed.",
+        ),
+        (
+            dict(exclusive=True),
+            "exclusive=true with no learners would remove every enrollment an administrator made in course(s) "
+            "%s. List the learners, or set allow_empty=true if that is what you want. Nothing was changed." % COURSE,
+        ),
+        (
+            dict(learners=[{"login": "jdoe", "access_date": "2026-13-01"}]),
+            "learner login=jdoe: access_date: '2026-13-01' is not a valid date; use YYYY-MM-DD. Nothing was changed.",
+        ),
+    ],
+)
+def test_bad_input_fails_before_any_request(run_module, options, message):
+    outcome = run_module(course_enrollment, args(**options))
+    assert outcome.failed and outcome.msg == message
+
+
+def test_the_argument_spec_refuses_two_names_for_one_learner(run_module):
+    outcome = run_module(course_enrollment, args(learners=[{"login": "jdoe", "user_id": "u1"}]))
+    assert outcome.failed and "mutually exclusive: user_id|login|email found in learners" in outcome.msg
+
+
+def test_exclusive_with_allow_empty_removes_every_administrator_enrollment(run_module):
+    outcome = run_module(
+        course_enrollment,
+        args(exclusive=True, allow_empty=True),
+        enrollments_call(BEFORE),
+        delete_call(["e1", "e3", "e4"]),
+        enrollments_call([], learner_ids=["u1", "u3", "u4"]),
+    )
+    assert summary(outcome.result["enrollments"]) == [
+        ("u1", "e1", True, True),
+        ("u3", "e3", True, True),
+        ("u4", "e4", True, True),
+    ]
+
+
+def test_removals_are_batched(run_module):
+    outcome = run_module(
+        course_enrollment,
+        args(state="absent", user_ids=["u1", "u3", "u4"], batch_size=2),
+        enrollments_call(BEFORE),
+        delete_call(["e1", "e3"]),
+        delete_call(["e4"]),
+        enrollments_call([], learner_ids=["u1", "u3", "u4"]),
+    )
+    assert outcome.result["changed"] is True
+
+
+def test_a_failed_read_back_warns_and_reports_the_expected_values(run_module):
+    outcome = run_module(
+        course_enrollment,
+        args(user_ids=["u9"]),
+        enrollments_call([]),
+        enroll_call(["u9"]),
+        rest_call(
+            "GET",
+            "/enrollments",
+            {"code": 403, "message": "Permission denied"},
+            params=[("courseIds[]", COURSE), ("learnerIds[]", "u9"), ("pageSize", "1000")],
+            status=403,
+        ),
+    )
+    assert not outcome.failed and outcome.result["changed"] is True
+    assert outcome.warnings == [
+        "The enrollments could not be read again after the changes; 'after' shows the expected values."
+    ]
+    assert outcome.result["enrollments"][0]["after"]["enrolled_by"] == "administrator"
