@@ -23,6 +23,8 @@ from ansible_collections.learnops.lms.plugins.module_utils.runner import (
     batches,
     by_kind,
     change_diff,
+    change_summary,
+    changes_of,
     in_parallel,
     sentence,
     some,
@@ -283,6 +285,10 @@ class Entry:
         return entry
 
     @property
+    def kind_of_change(self):
+        return "to %s" % self.wanted.status
+
+    @property
     def who(self):
         """The learner as the task named them, or by enrollment."""
         if self.wanted.kind in BY_NAME:
@@ -302,6 +308,10 @@ class Plan:
     def changed(self):
         return any(entry.changed for entry in self.entries)
 
+    def changes(self):
+        """{kind of change: the learners} of the plan, for max_changes."""
+        return changes_of(self.entries)
+
     def groups(self):
         """The learners to change, grouped by (status, date, reason, score): one call per group and batch."""
         found = {}
@@ -318,12 +328,7 @@ class Plan:
             result["unchanged"] = len(self.entries) - len(shown)
         if diff:
             changed = [entry for entry in self.entries if entry.changed]
-            counts = {}
-            for entry in changed:
-                counts[entry.wanted.status] = counts.get(entry.wanted.status, 0) + 1
-            summary = "%d learner(s) change" % len(changed)
-            if counts:
-                summary += " (%s)" % ", ".join("%d to %s" % (n, status) for status, n in sorted(counts.items()))
+            summary = change_summary(changes_of(changed), "learner(s)")
             rows = [(e.who, snapshot(e.current), e.after) for e in changed]
             result["diff"] = change_diff("course %s" % self.course_id, summary, rows)
         return result
@@ -381,11 +386,11 @@ def _partial_failure(exc, the_plan, sent):
     done = sum(1 for entry in the_plan.entries if entry.changed)
     if sent:
         message = "%s %d learner(s) were changed before the failure (see learners); run the task again to finish." % (
-            exc.message,
+            sentence(exc.message),
             done,
         )
     else:
-        message = "%s %s" % (exc.message, NOTHING_CHANGED)
+        message = "%s %s" % (sentence(exc.message), NOTHING_CHANGED)
     return the_plan.failure(message)
 
 
@@ -515,7 +520,7 @@ def report(client, params):
     for course_id in _unique(params["course_ids"]):
         results += _course_report(client, course_id, enrollment_ids, user_ids + list(users))
     _all_found(results, params, enrollment_ids, user_ids, users)
-    people = _people(client, results, users)
+    people = client.people([r.user_id for r in results], users)
     return [_reported(r, people.get(r.user_id)) for r in results if not statuses or r.status in statuses]
 
 
@@ -588,15 +593,6 @@ def _all_found(results, params, enrollment_ids, user_ids, users):
             missing=missing,
             not_found=not_found,
         )
-
-
-def _people(client, results, users):
-    """{user_id: user} of the results' learners: the ones named, and the others from one listing
-    of the account's active users (only when a result names a learner not known yet)."""
-    people = dict(users)
-    if any(r.user_id not in people for r in results):
-        people.update((u.user_id, u) for u in client.list_users())
-    return people
 
 
 def _reported(result, user):

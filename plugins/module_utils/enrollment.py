@@ -25,6 +25,8 @@ from ansible_collections.learnops.lms.plugins.module_utils.runner import (
     batches,
     by_kind,
     change_diff,
+    change_summary,
+    changes_of,
     sentence,
     some,
 )
@@ -416,6 +418,10 @@ class Plan:
     def changed(self):
         return any(entry.changed for entry in self.entries)
 
+    def changes(self):
+        """{kind of change: the enrollments} of the plan, for max_changes."""
+        return changes_of(self.entries)
+
     def doing(self, action):
         return [entry for entry in self.entries if entry.action == action]
 
@@ -445,12 +451,7 @@ class Plan:
     def _diff(self, course_id):
         """One course's part of the diff: a summary line, then each changing enrollment."""
         shown = [entry for entry in self.entries if entry.course_id == course_id and entry.changed]
-        counts = {}
-        for entry in shown:
-            counts[entry.kind_of_change] = counts.get(entry.kind_of_change, 0) + 1
-        summary = "%d enrollment(s) change" % len(shown)
-        if counts:
-            summary += " (%s)" % ", ".join("%d %s" % (n, kind) for kind, n in sorted(counts.items()))
+        summary = change_summary(changes_of(shown), "enrollment(s)")
         rows = [(entry.who, snapshot(entry.record), entry.after) for entry in shown]
         return change_diff("course %s" % course_id, summary, rows, absent="not enrolled")["prepared"]
 
@@ -633,7 +634,7 @@ def report(client, params, users):
     _all_found(courses, [record for _course, record in records], params, user_ids, users)
     enrolled_by = set(params["enrolled_by"])
     kept = [(c, r) for c, r in records if not enrolled_by or ENROLLED_BY.get(r.type_group) in enrolled_by]
-    people = _people(client, [record for _course, record in kept], users)
+    people = client.people([record.learner_id for _course, record in kept], users)
     return [reported(record, course_id, people.get(record.learner_id)) for course_id, record in kept]
 
 
@@ -667,15 +668,6 @@ def _all_found(courses, records, params, user_ids, users):
             missing=missing,
             not_found=not_found,
         )
-
-
-def _people(client, records, users):
-    """{user_id: user} of the enrollments' learners: the ones named, and the others from one listing
-    of the account's active users (only when an enrollment names a learner not known yet)."""
-    people = dict(users)
-    if any(record.learner_id not in people for record in records):
-        people.update((user.user_id, user) for user in client.list_users())
-    return people
 
 
 def reported(record, course_id, user=None):

@@ -215,6 +215,14 @@ class IspringClient:
                 users[user.user_id] = user
         return list(users.values())
 
+    def people(self, user_ids, known=None):
+        """{user_id: user} for these user IDs: the ``known`` ones, and the others from one listing of
+        the account's active users, made only when some are not known (inactive users are missing)."""
+        people = dict(known or {})
+        if any(user_id not in people for user_id in user_ids):
+            people.update((user.user_id, user) for user in self.list_users())
+        return people
+
     def wait_for_tasks(self, task_ids, timeout, interval=0.5, sleep=None, clock=None):
         """Poll until every task finished; returns {task_id: status}.  Pending ones after
         ``timeout`` keep their last status."""

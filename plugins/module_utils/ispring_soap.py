@@ -10,7 +10,7 @@ Contract: lms-api-contract.md, sections 1.1 to 1.5.  Every point marked [assumed
 from __future__ import annotations
 
 from ansible_collections.learnops.lms.plugins.module_utils import safexml
-from ansible_collections.learnops.lms.plugins.module_utils.errors import ApiError, ReplyError
+from ansible_collections.learnops.lms.plugins.module_utils.errors import ApiError, ReplyError, ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.ispring import (
     FAULT_AUTH,
     FAULT_PERMISSION,
@@ -63,7 +63,12 @@ def _append(parent, name, value, namespace):
         for child_name, child_value in value:
             _append(element, child_name, child_value, namespace)
     else:
-        element.text = str(value)
+        try:
+            element.text = str(value)
+        except ValueError:  # lxml refuses text XML cannot carry; the modules check it first
+            raise ValidationError(
+                "the %s %r cannot be sent in XML; remove its control characters." % (name, value)
+            ) from None
 
 
 def ids(name, values):

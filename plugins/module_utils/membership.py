@@ -23,6 +23,8 @@ from ansible_collections.learnops.lms.plugins.module_utils.runner import (
     batches,
     by_kind,
     change_diff,
+    change_summary,
+    changes_of,
     in_parallel,
     sentence,
     some,
@@ -263,6 +265,10 @@ class Entry:
         return int(self.add) + int(bool(self.fields))
 
     @property
+    def who(self):
+        return self.name
+
+    @property
     def name(self):
         return self.ids.get("username") or self.ids.get("open_id") or self.ids.get("user_id")
 
@@ -301,6 +307,10 @@ class Plan:
     def changed(self):
         return any(entry.changed for entry in self.entries)
 
+    def changes(self):
+        """{kind of change: the members} of the plan, for max_changes."""
+        return changes_of(self.entries)
+
     def calls(self, batch_size):
         """The writes, in order: the users to add, then the updates grouped by identical fields."""
         adds = [entry for entry in self.entries if entry.changed and entry.add]
@@ -321,12 +331,7 @@ class Plan:
             result["unchanged"] = len(self.entries) - len(listed)
         if diff:
             shown = [entry for entry in self.entries if entry.changed]
-            counts = {}
-            for entry in shown:
-                counts[entry.kind_of_change] = counts.get(entry.kind_of_change, 0) + 1
-            summary = "%d member(s) change" % len(shown)
-            if counts:
-                summary += " (%s)" % ", ".join("%d %s" % (n, kind) for kind, n in sorted(counts.items()))
+            summary = change_summary(changes_of(shown), "member(s)")
             rows = [(e.name, _shown(e.before, self.tz), _shown(e.after, self.tz)) for e in shown]
             result["diff"] = change_diff("EduBrite program %s" % self.prog[0][1], summary, rows, absent="not a member")
         return result

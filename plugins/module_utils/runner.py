@@ -95,6 +95,39 @@ def _strings(value, path=""):
             yield from _strings(item, "%s[%d]" % (path, position))
 
 
+def changes_of(entries):
+    """{kind of change: who} of the plan entries that change (each entry has ``changed``,
+    ``kind_of_change`` and ``who``)."""
+    found = {}
+    for entry in entries:
+        if entry.changed:
+            found.setdefault(entry.kind_of_change, []).append(entry.who)
+    return found
+
+
+def change_summary(changes, items):
+    """'3 learner(s) change (1 to automatic, 2 to complete)': a diff's summary line."""
+    text = "%d %s change" % (sum(len(names) for names in changes.values()), items)
+    if changes:
+        text += " (%s)" % ", ".join("%d %s" % (len(names), kind) for kind, names in sorted(changes.items()))
+    return text
+
+
+def check_max_changes(limit, changes, items):
+    """Refuse a plan that would change more ``items`` (learners, members, enrollments) than
+    ``limit`` (None: no limit), naming how many of each kind and the first of each."""
+    total = sum(len(names) for names in changes.values())
+    if limit is None or total <= limit:
+        return
+    kinds = ["%d %s (%s)" % (len(names), kind, some(names, shown=3)) for kind, names in sorted(changes.items())]
+    raise ValidationError(
+        "The task would change %d %s, more than max_changes (%d): %s. If that is meant, raise max_changes for this "
+        "run (or leave it out); if not, check the declared states (a truncated vars file, a wrong course or program)."
+        % (total, items, limit, "; ".join(kinds)),
+        planned={kind: len(names) for kind, names in changes.items()},
+    )
+
+
 def some(names, shown=SHOWN, separator=", "):
     """The first names of a list and how many more: for messages about long lists."""
     names = list(names)

@@ -48,6 +48,7 @@ extends_documentation_fragment:
   - learnops.lms.attributes.actiongroup_ispring
   - learnops.lms.ispring
   - learnops.lms.transport
+  - learnops.lms.max_changes
 options:
   course_id:
     description:
@@ -333,6 +334,7 @@ def run(module, client):
         reads = wanted or params["exclusive"]
         current = enrollment.read_current(client, courses) if reads else {course: [] for course in courses}
         the_plan = enrollment.plan(courses, wanted, current, params["state"], params["exclusive"])
+        runner.check_max_changes(params["max_changes"], the_plan.changes(), "enrollment(s)")
     except LmsError as exc:
         raise runner.nothing_changed(exc) from None
     if the_plan.changed and not module.check_mode:
@@ -376,6 +378,7 @@ def main():
             emails=dict(type="list", elements="str", default=[]),
             exclusive=dict(type="bool", default=False),
             allow_empty=dict(type="bool", default=False),
+            max_changes=dict(type="int"),
             batch_size=dict(type="int", default=1000),
         ),
         supports_check_mode=True,

@@ -28,6 +28,7 @@ extends_documentation_fragment:
   - learnops.lms.attributes.actiongroup_ispring
   - learnops.lms.ispring
   - learnops.lms.transport
+  - learnops.lms.max_changes
 options:
   course_id:
     description:
@@ -240,6 +241,7 @@ def run(module, client):
         wanted = completion.wanted_learners(params)
         current = completion.read_current(client, params["course_id"], wanted) if wanted else []
         the_plan = completion.plan(params["course_id"], wanted, current, params["match_date"])
+        runner.check_max_changes(params["max_changes"], the_plan.changes(), "learner(s)")
     except LmsError as exc:
         raise runner.nothing_changed(exc) from None
     if the_plan.changed and not module.check_mode:
@@ -278,6 +280,7 @@ def main():
             ),
             enrollment_ids=dict(type="list", elements="str", default=[]),
             match_date=dict(type="bool", default=False),
+            max_changes=dict(type="int"),
             batch_size=dict(type="int", default=1000),
             wait=dict(type="bool", default=True),
             report_unchanged=dict(type="bool", default=True),

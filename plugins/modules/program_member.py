@@ -29,6 +29,7 @@ extends_documentation_fragment:
   - learnops.lms.edubrite
   - learnops.lms.edubrite.program
   - learnops.lms.transport
+  - learnops.lms.max_changes
 options:
   state:
     description:
@@ -341,6 +342,7 @@ def run(module, client):
         members = client.members_of(prog)
         membership.resolve(client, params["state"], wanted, members)
         the_plan = membership.plan(prog, params, wanted, members, tz)
+        runner.check_max_changes(params["max_changes"], the_plan.changes(), "member(s)")
     except LmsError as exc:
         raise runner.nothing_changed(exc) from None
     for text in the_plan.warnings:
@@ -380,6 +382,7 @@ def main():
             allow_empty=dict(type="bool", default=False),
             send_mail=dict(type="bool", default=False),
             timezone=dict(type="str", default="UTC"),
+            max_changes=dict(type="int"),
             batch_size=dict(type="int", default=500),
             report_unchanged=dict(type="bool", default=True),
             **fields,

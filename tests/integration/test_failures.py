@@ -6,7 +6,7 @@ on every failure after one, messages that say what happened, output that stays s
 
 from __future__ import annotations
 
-from .conftest import writes
+from .helpers import writes
 
 COURSE = "14b847e8-c10f-11ea-b4e1-ae33e75597e9"
 JDOE = "7c1d9a20-c1ae-11ea-8592-a6eabe180001"
@@ -36,7 +36,12 @@ def test_a_control_character_in_one_reason_sends_nothing(play, lms):
 
 
 def test_a_wait_that_fails_after_the_writes_reports_every_learner_written(play, lms):
-    lms.faults([{"kind": "status", "code": 503, "count": -1, "operations": ["getTaskStatus"]}])
+    lms.faults(
+        [
+            {"kind": "status", "code": 503, "count": -1, "operations": ["getTaskStatus"]},
+            {"kind": "status", "code": 503, "count": -1, "after": 1, "operations": ["ListLearnersResults"]},
+        ]
+    )
     run = play([course_status(enrollment_ids=[JDOE, ASMITH], retries=1, retry_max_time=5)])
     assert run.rc != 0
     result = run.result
@@ -156,3 +161,33 @@ def test_info_filters_name_what_has_no_result_and_results_carry_logins(play, lms
         [{"name": "Members", "learnops.lms.program_member_info": {"program_id": PROGRAM, "usernames": ["ghost"]}}]
     )
     assert members.rc != 0 and members.result["not_found"] == {"username": ["ghost"]}
+
+
+def test_max_changes_stops_a_too_large_plan_before_any_write_on_every_state_module(play, lms):
+    tasks = [
+        course_status(enrollment_ids=[JDOE, ASMITH], max_changes=1),
+        {
+            "name": "Members",
+            "learnops.lms.program_member": {
+                "program_id": PROGRAM,
+                "usernames": ["user1"],
+                "exclusive": True,
+                "max_changes": 0,
+            },
+        },
+        {
+            "name": "Enrollments",
+            "learnops.lms.course_enrollment": {
+                "course_id": COURSE,
+                "logins": ["jdoe"],
+                "exclusive": True,
+                "max_changes": 1,
+            },
+        },
+    ]
+    for task in tasks:
+        for check in (True, False):
+            run = play([task], check=check)
+            assert run.rc != 0 and "more than max_changes" in run.result["msg"], run.output
+    enrollment_writes = ("EnrollLearnersInCourses", "ChangeEnrollment", "Unenroll")
+    assert writes(lms.requests(), WRITES + enrollment_writes) == []

@@ -98,7 +98,7 @@ def test_write_failing_mid_run_reports_what_was_changed(play, lms):
     )
     assert setup.rc == 0, setup.output
     lms.faults([{"kind": "fail_write", "after": 1, "count": 1, "operations": ["updateProgramMember"]}])
-    run = play([converge()])
+    run = play([converge(max_parallel=1)])  # one call after the other (test_parallel: side by side)
     assert run.failed
     assert run.result["changed"] is True
     assert reported(run) == sorted(scored(lms))

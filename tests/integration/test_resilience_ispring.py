@@ -130,9 +130,9 @@ def test_token_expiry_with_a_bare_token_fails_clearly(play, lms):
 
 def test_write_failing_mid_batch_reports_what_was_changed(play, lms):
     lms.faults([{"kind": "fail_write", "after": 1, "count": 1, "operations": ["updateCourseStatus"]}])
-    run = play([converge(batch_size=1)])
+    run = play([converge(batch_size=1, max_parallel=1)])  # one call after the other (test_parallel: side by side)
     assert run.failed
-    assert "1 learner(s) were changed before the failure" in run.result["msg"]
+    assert "Internal Server Error. 1 learner(s) were changed before the failure" in run.result["msg"]
     assert run.result["changed"] is True
     assert reported(run) == completed(lms)
     assert len(reported(run)) == 1

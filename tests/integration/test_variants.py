@@ -14,7 +14,8 @@ import pytest
 
 from lms_sandbox.testing import Sandbox
 
-from .conftest import SEED_TOKEN, player, writes
+from .helpers import writes
+from .runner import SEED_TOKEN, player
 
 COURSE = "14b847e8-c10f-11ea-b4e1-ae33e75597e9"
 PROGRAM = "xxxx-xxxx-xxxx-xxxx"

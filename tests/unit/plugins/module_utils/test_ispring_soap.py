@@ -15,6 +15,7 @@ from ansible_collections.learnops.lms.plugins.module_utils.errors import (
     ApiError,
     AuthenticationError,
     ReplyError,
+    ValidationError,
 )
 from ansible_collections.learnops.lms.tests.unit.ispring_wire import (
     API,
@@ -375,3 +376,8 @@ def test_http_401_with_a_bare_token_fails_clearly(script):
         "iSpring getTaskStatus failed: HTTP 401 (the token is invalid or expired: give a fresh token, or client_id "
         "and client_secret so that the module can renew it)."
     )
+
+
+def test_text_xml_cannot_carry_is_a_typed_error_not_a_library_one():
+    with pytest.raises(ValidationError, match="the reason 'bad \\\\x01' cannot be sent in XML"):
+        ispring_soap.envelope("updateCourseStatus", TOKEN, [("reason", "bad \x01")])

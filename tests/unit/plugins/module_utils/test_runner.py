@@ -6,6 +6,10 @@ request; the shared helpers."""
 
 from __future__ import annotations
 
+import threading
+import time
+from functools import partial
+
 import pytest
 
 from ansible_collections.learnops.lms.plugins.module_utils import runner
@@ -76,3 +80,47 @@ def test_parameters_that_cannot_be_sent_are_named(params, words):
 
 def test_tab_and_newline_are_fine():
     runner.check_params({"reason": "two\nlines\tand a tab"})
+
+
+class Gauge:
+    """A stand-in transport: counts the calls in flight; the service 'throttles' the fourth."""
+
+    def __init__(self, parallel):
+        self.parallel = parallel
+        self.lock = threading.Lock()
+        self.flight = self.most = 0
+        self.started = []
+
+    def call(self, number):
+        with self.lock:
+            self.flight += 1
+            self.started.append((number, self.flight))
+            if number == 3:
+                self.parallel = 1  # what Transport does on HTTP 429
+        time.sleep(0.05)
+        with self.lock:
+            self.flight -= 1
+        return number
+
+
+def test_in_parallel_keeps_to_the_transports_current_limit():
+    gauge = Gauge(parallel=4)
+    outcomes, error = runner.in_parallel([partial(gauge.call, n) for n in range(8)], gauge)
+    assert error is None and outcomes == list(range(8))
+    assert max(flight for _n, flight in gauge.started[:4]) > 1  # side by side at first
+    assert all(flight == 1 for _n, flight in gauge.started[4:])  # then, throttled, one at a time
+
+
+def test_in_parallel_starts_nothing_after_a_failure():
+    started = []
+
+    def call(number):
+        started.append(number)
+        if number == 1:
+            raise ValidationError("call 1 failed")
+        return number
+
+    gauge = Gauge(parallel=1)
+    outcomes, error = runner.in_parallel([partial(call, n) for n in range(4)], gauge)
+    assert error.message == "call 1 failed" and started == [0, 1]
+    assert outcomes == [0, runner.NOT_RUN, runner.NOT_RUN, runner.NOT_RUN]

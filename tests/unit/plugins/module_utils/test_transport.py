@@ -138,3 +138,9 @@ def test_connection_options_are_checked(params, words):
 def test_plain_http_to_another_host():
     assert plain_http("http://lms.example.com") and not plain_http("http://127.0.0.1:8780")
     assert not plain_http("https://lms.example.com") and not plain_http(None)
+
+
+def test_throttling_halves_the_calls_in_flight_for_the_rest_of_the_task(script):
+    transport = script(Call(URL, status=429), Call(URL, status=503), Call(URL, body="ok"), max_parallel=8)
+    assert transport.post(URL, "test").status == 200
+    assert (transport.parallel, transport.throttled) == (2, 2)

@@ -363,3 +363,19 @@ def test_report_unchanged_false_lists_only_the_changed_learners(run_module):
     )
     assert [e["enrollment_id"] for e in outcome.result["learners"]] == [E1]
     assert outcome.result["unchanged"] == 2
+
+
+def test_max_changes_stops_a_larger_plan_before_any_write_also_in_check_mode(run_module):
+    for check in (True, False):
+        outcome = run_module(
+            course_status,
+            args(learners=[{"enrollment_id": E1}, {"enrollment_id": E3, "status": "automatic"}], max_changes=1),
+            list_results_call(enrollment_ids=[E1, E3], results=[IN_PROGRESS, MANUAL]),
+            check_mode=check,
+        )
+        assert outcome.failed and outcome.result["changed"] is False
+        assert outcome.msg.startswith(
+            "The task would change 2 learner(s), more than max_changes (1): 1 to automatic (enrollment %s); "
+            "1 to complete (enrollment %s)." % (E3, E1)
+        )
+        assert outcome.result["planned"] == {"to complete": 1, "to automatic": 1}

@@ -275,3 +275,19 @@ def test_exclusive_with_an_empty_list_is_refused_unless_allowed(run_module):
 def test_epoch_seconds_are_refused_with_the_converted_value(run_module):
     outcome = run_module(program_member, args(usernames=["user1"], due_date=1767571200))
     assert outcome.failed and "probably epoch seconds" in outcome.msg and "1767571200000 ms" in outcome.msg
+
+
+def test_max_changes_stops_a_mass_removal(run_module):
+    outcome = run_module(
+        program_member,
+        args(usernames=["user9"], exclusive=True, max_changes=1),
+        *login(),
+        list_call(0, listing(FIXTURE)),
+        Call(
+            USERS,
+            data=form("get", ("userName", "user9")),
+            body=response(0, "0", "Success", USER3.replace("user3", "user9")),
+        ),
+    )
+    assert outcome.failed and "The task would change 3 member(s), more than max_changes (1)" in outcome.msg
+    assert "2 removed (user1, user2)" in outcome.msg
