@@ -393,14 +393,15 @@ class EduBriteClient:
 
     # --- methods ---
 
-    def list_program_members(self, prog, page_size=PAGE_SIZE):
+    def list_program_members(self, prog, page_size=PAGE_SIZE, read=member_record):
         """Every member of the program, all pages (currPage from 0; from page 1 on with page 0's
-        numItems and numPages, as the vendor requires), as member_record dicts."""
+        numItems and numPages, as the vendor requires), as member_record dicts (or what ``read``
+        makes of each ``<member>``: a dict with at least ``user_id`` and ``username``)."""
         members, seen, page, totals = [], set(), 0, []
         while True:
             paging = [("currPage", str(page)), ("pageSize", str(page_size))] + (totals if page else [])
             listing = members_listing(self.call(REPORT_SERVICE, "listProgramMembers", list(prog) + paging))
-            found = [member_record(element) for element in safexml.children(listing, MEMBER_ELEMENT)]
+            found = [read(element) for element in safexml.children(listing, MEMBER_ELEMENT)]
             fresh = [m for m in found if (m["user_id"], m["username"]) not in seen]
             if found and not fresh:
                 raise ReplyError(

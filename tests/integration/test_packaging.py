@@ -62,6 +62,8 @@ REQUIRED = [
     "docs/example/group_vars/all/learner_states.yml",
     "docs/example/converge.yml",
     "docs/example/drift_report.yml",
+    "playbooks/tenant_check.yml",
+    "playbooks/templates/tenant-check.md.j2",
     "docs/user-guide.md",
     "docs/awx.md",
     "docs/ci.md",
@@ -128,7 +130,9 @@ def test_artifact_holds_the_content_and_nothing_else(artifact):
         or "__pycache__" in name.split("/")
         or name.endswith((".pyc", ".tar.gz"))
         or "/." in "/" + name
+        or name in ("drift-report.md", "tenant-check.md")
         or name.endswith("drift-report.md")
+        or name.startswith("tenant-check-replies/")
     ]
     assert stray == [], "files that must not ship: %s" % stray
     assert not [
