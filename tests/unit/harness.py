@@ -77,6 +77,9 @@ def secrets_of(args, calls):
 def run(monkeypatch, capsys, module, args, calls, check_mode=False, diff=False, ordered=True):
     """Run ``module.main()`` with ``args`` over the scripted ``calls``; returns an Outcome."""
     session = ScriptedSession(calls, ordered=ordered)
+    if ordered:
+        # an ordered script needs one call at a time; side-by-side calls are tested with ordered=False
+        args = dict({"max_parallel": 1}, **args)
     clock = FakeClock()
     monkeypatch.setattr(transport, "new_session", lambda: session)
     monkeypatch.setattr(time, "sleep", clock.sleep)
