@@ -24,6 +24,7 @@ import argparse
 import collections
 import datetime
 import functools
+import hashlib
 import json
 import os
 import platform
@@ -51,22 +52,32 @@ from lms_sandbox.testing import Sandbox  # noqa: E402  (after the path set-up)
 LATENCY_MS = 25
 TASK_DELAY = 0.3  # the sandbox's CLI default: an iSpring task is applied 0.3 s after it is created
 SIZES = (100, 1000, 10000)
-URI_SIZES = (100, 1000)
-WORST_SIZES = (100, 1000)  # all-different values cost one call per member: 10,000 adds minutes, not insight
+URI_SIZES = (100, 1000)  # the cohort shapes' uri loops
+MIGRATION_URI_SIZES = (1000,)  # a uri loop costs half a second a learner: 100 tells nothing new
+# report_unchanged: false, measured again where the result is largest
+SMALL_RESULT_SIZES = (10000,)
+SMALL_RESULT_SHAPES = ("cohort",)
 SAMPLE_EVERY = 0.02  # seconds between two memory samples
 
 SEED_TOKEN = "p-1sJDjmULL5DdpXPJTcbm4jVIaWVHvNmrjAxATRbNE"
 COURSE_ID = "00000000-0000-4000-8000-000000000001"  # bench-course of the sandbox's --scale data
 PROGRAM_ID = "bench-program"  # the sandbox's --scale program: no members until the bench adds them
+# iSpring shapes: *cohort*, one status and date for all; *migration*, every learner the completion
+# date their old LMS recorded (MIGRATION_DAYS distinct days at most).
+# EduBrite shapes: *cohort* and *new*, one set of values for all (members already in the program,
+# or not yet); *migration*, every member their own score and award date.
+COURSE_SHAPES = ("cohort", "migration")
+PROGRAM_SHAPES = ("cohort", "new", "migration")
 # EduBrite shapes whose N members are already in the program, with an empty record, when a run
 # starts (added by the bench through the API, outside the measurement); in the new shape none is.
-ENROLLED_SHAPES = ("cohort", "worst")
+ENROLLED_SHAPES = ("cohort", "migration")
+MIGRATION_DAYS = 1096  # three years of completions
 EDUBRITE_LOGIN = dict(api_username="api_demo", api_password="demo-password", run_as="adminusername")
 
 COMPLETION_DATE = "2024-06-30"
 REASON = "Benchmark"
 COHORT = dict(start_date="2026-01-05", due_date="2026-03-31", awarded=True, award_date="2026-03-20")
-WORST_START = "2026-01-05"
+MIGRATION_START = "2023-01-02"
 
 ISPRING_WRITES = ("updateCourseStatus",)
 EDUBRITE_WRITES = ("updateProgramMember", "enrollUsersInProgram")
@@ -89,10 +100,20 @@ def epoch_ms(iso_date):
     return int(datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.timezone.utc).timestamp() * 1000)
 
 
-def worst_values(i):
-    """Every member its own due date and score: no two members can share a call."""
-    due = datetime.date(2026, 3, 31) + datetime.timedelta(days=i)
-    return due.isoformat(), round(50 + i / 1000.0, 3)
+def spread(i):
+    """A day in 0..MIGRATION_DAYS-1 for learner i, scattered as real completion dates are."""
+    return int(hashlib.sha256(b"%d" % i).hexdigest()[:8], 16) % MIGRATION_DAYS
+
+
+def completion_date(i):
+    """The date learner i completed the course in the old LMS (migration shape)."""
+    return (datetime.date(2023, 1, 2) + datetime.timedelta(days=spread(i))).isoformat()
+
+
+def migration_values(i):
+    """Every member its own award date and score: no two members can share a call."""
+    award = datetime.date(2023, 1, 2) + datetime.timedelta(days=spread(i))
+    return award.isoformat(), round(40 + i / 1000.0, 3)
 
 
 # --- memory: the process tree of ansible-playbook, summed -------------------------------------------
@@ -263,45 +284,58 @@ def play_of(tasks, defaults=None, vars_=None):
     return [play]
 
 
+CONNECTION = {}  # --max-parallel: connection options beyond the modules' defaults
+
+
 def ispring_defaults(sb):
-    return {"group/learnops.lms.ispring": {"api_url": sb.url, "token": SEED_TOKEN}}
+    return {"group/learnops.lms.ispring": dict(api_url=sb.url, token=SEED_TOKEN, **CONNECTION)}
 
 
 def edubrite_defaults(sb):
-    return {"group/learnops.lms.edubrite": dict(site_url=sb.url, **EDUBRITE_LOGIN)}
+    return {"group/learnops.lms.edubrite": dict(site_url=sb.url, **EDUBRITE_LOGIN, **CONNECTION)}
 
 
-def course_status_play(sb, n):
-    learners = [{"login": learner_login(i)} for i in range(1, n + 1)]
+def course_status_play(sb, n, shape, small=False):
+    """One course_status task for learner 1..n: the cohort's date, or each learner's own."""
+    if shape == "cohort":
+        learners = [{"login": learner_login(i)} for i in range(1, n + 1)]
+    else:
+        learners = [{"login": learner_login(i), "date": completion_date(i)} for i in range(1, n + 1)]
+    args = {
+        "course_id": COURSE_ID,
+        "status": "complete",
+        "date": COMPLETION_DATE,
+        "reason": REASON,
+        "learners": "{{ bench_learners }}",
+    }
+    if small:
+        args["report_unchanged"] = False
     return play_of(
-        [
-            {
-                "name": "course_status: %d learners complete" % n,
-                "learnops.lms.course_status": {
-                    "course_id": COURSE_ID,
-                    "status": "complete",
-                    "date": COMPLETION_DATE,
-                    "reason": REASON,
-                    "learners": "{{ bench_learners }}",
-                },
-            }
-        ],
+        [{"name": "course_status: %d learners, %s" % (n, shape), "learnops.lms.course_status": args}],
         ispring_defaults(sb),
         {"bench_learners": learners},
     )
 
 
-def program_member_play(sb, n, shape):
+def program_member_play(sb, n, shape, small=False):
     if shape in ("cohort", "new"):
         args = dict(program_id=PROGRAM_ID, state="present", usernames="{{ bench_usernames }}", **COHORT)
         data = {"bench_usernames": [member_name(i) for i in range(1, n + 1)]}
     else:
         members = []
         for i in range(1, n + 1):
-            due, score = worst_values(i)
-            members.append({"username": member_name(i), "due_date": due, "score": score})
-        args = dict(program_id=PROGRAM_ID, state="present", start_date=WORST_START, members="{{ bench_members }}")
+            award_date, score = migration_values(i)
+            members.append({"username": member_name(i), "award_date": award_date, "score": score})
+        args = dict(
+            program_id=PROGRAM_ID,
+            state="present",
+            start_date=MIGRATION_START,
+            awarded=True,
+            members="{{ bench_members }}",
+        )
         data = {"bench_members": members}
+    if small:
+        args["report_unchanged"] = False
     return play_of(
         [{"name": "program_member: %d members, %s" % (n, shape), "learnops.lms.program_member": args}],
         edubrite_defaults(sb),
@@ -314,14 +348,18 @@ SOAP_BODY = (
     '<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" '
     'xmlns="https://ispringlearn.com/go/services/api/soap"><SOAP-ENV:Body><updateCourseStatusRequest>'
     "<credentials><token>{{ ispring_token }}</token></credentials>"
-    "<enrollmentIds><id>{{ item }}</id></enrollmentIds><courseId>{{ course_id }}</courseId>"
-    "<date>{{ completion_date }}</date><reason>{{ reason }}</reason><status>complete</status>"
+    "<enrollmentIds><id>{{ item.id }}</id></enrollmentIds><courseId>{{ course_id }}</courseId>"
+    "<date>{{ item.date }}</date><reason>{{ reason }}</reason><status>complete</status>"
     "</updateCourseStatusRequest></SOAP-ENV:Body></SOAP-ENV:Envelope>"
 )
 
 
-def ispring_uri_play(sb, n):
+def ispring_uri_play(sb, n, shape):
     """One SOAP updateCourseStatus per learner, by enrollment ID (the loop's best case: no lookups)."""
+    items = [
+        {"id": enrollment_id(i), "date": COMPLETION_DATE if shape == "cohort" else completion_date(i)}
+        for i in range(1, n + 1)
+    ]
     return play_of(
         [
             {
@@ -335,31 +373,40 @@ def ispring_uri_play(sb, n):
                 "loop": "{{ bench_enrollments }}",
             }
         ],
-        vars_={
-            "ispring_token": SEED_TOKEN,
-            "course_id": COURSE_ID,
-            "completion_date": COMPLETION_DATE,
-            "reason": REASON,
-            "bench_enrollments": [enrollment_id(i) for i in range(1, n + 1)],
-        },
+        vars_={"ispring_token": SEED_TOKEN, "course_id": COURSE_ID, "reason": REASON, "bench_enrollments": items},
     )
 
 
-def edubrite_uri_play(sb, n):
-    """Log in (two steps), then one updateProgramMember form post per member with the cohort's
-    values: the cohort shape's job, done by hand."""
+def edubrite_uri_update(shape):
+    """The form of one updateProgramMember post of the uri loop; item is the member."""
+    if shape == "cohort":
+        values = {
+            "startDate": str(epoch_ms(COHORT["start_date"])),
+            "dueDate": str(epoch_ms(COHORT["due_date"])),
+            "award": "true",
+            "awardDate": str(epoch_ms(COHORT["award_date"])),
+        }
+    else:
+        values = {
+            "startDate": str(epoch_ms(MIGRATION_START)),
+            "award": "true",
+            "awardDate": "{{ item.award_date }}",
+            "score": "{{ item.score }}",
+        }
+    return dict(
+        dispatch="updateProgramMember", xml="true", programId=PROGRAM_ID, usernames="{{ item.username }}", **values
+    )
+
+
+def edubrite_uri_play(sb, n, shape):
+    """Log in (two steps), then one updateProgramMember form post per member: the shape's job, done
+    by hand."""
     connect = sb.edubrite_url("connect")
     enroll = sb.edubrite_url("enrollmentService")
-    update = {
-        "dispatch": "updateProgramMember",
-        "xml": "true",
-        "programId": PROGRAM_ID,
-        "usernames": "{{ item }}",
-        "startDate": str(epoch_ms(COHORT["start_date"])),
-        "dueDate": str(epoch_ms(COHORT["due_date"])),
-        "award": "true",
-        "awardDate": str(epoch_ms(COHORT["award_date"])),
-    }
+    items = []
+    for i in range(1, n + 1):
+        award_date, score = migration_values(i)
+        items.append({"username": member_name(i), "award_date": str(epoch_ms(award_date)), "score": str(score)})
     headers = {
         "Cookie": "SESSION_ID={{ step1.cookies.SESSION_ID }}; SESSION_INFO={{ step2.cookies.SESSION_INFO }}",
         "REAL_UNAME": EDUBRITE_LOGIN["run_as"],
@@ -389,18 +436,18 @@ def edubrite_uri_play(sb, n):
                     "method": "POST",
                     "body_format": "form-urlencoded",
                     "headers": headers,
-                    "body": update,
+                    "body": edubrite_uri_update(shape),
                 },
-                "loop": "{{ bench_usernames }}",
+                "loop": "{{ bench_members }}",
             },
         ],
-        vars_={"bench_usernames": [member_name(i) for i in range(1, n + 1)]},
+        vars_={"bench_members": items},
     )
 
 
 def enroll_members(sb, n):
     """Make member 1..n members of bench-program, with an empty record, through the EduBrite API:
-    the state the cohort and worst shapes start from (outside the measured runs)."""
+    the state the cohort and migration shapes start from (outside the measured runs)."""
 
     def post(service, form, cookie=""):
         request = urllib.request.Request(
@@ -436,47 +483,42 @@ def enroll_members(sb, n):
 # --- checking what a run did -------------------------------------------------------------------------
 
 
-def ispring_done(sb, n):
-    """How many of learner 1..n are complete on COMPLETION_DATE in bench-course."""
+def ispring_done(sb, n, shape):
+    """How many of learner 1..n are complete in bench-course on the date the shape gives them."""
     time.sleep(TASK_DELAY + 0.1)  # the uri loop does not wait for iSpring's tasks
-    wanted = {enrollment_id(i) for i in range(1, n + 1)}
+    wanted = {enrollment_id(i): COMPLETION_DATE if shape == "cohort" else completion_date(i) for i in range(1, n + 1)}
     done = 0
     for enr in sb.state()["ispring"]["enrollments"]:
-        if (
-            enr["enrollmentId"] in wanted
-            and enr["completionStatus"] == "complete"
-            and (enr["completionDate"] or "").startswith(COMPLETION_DATE)
-        ):
+        date = wanted.get(enr["enrollmentId"])
+        if date and enr["completionStatus"] == "complete" and (enr["completionDate"] or "").startswith(date):
             done += 1
     return done
 
 
+def edubrite_record_ok(member, i, shape):
+    if shape in ("cohort", "new"):
+        return (
+            member["startDate"] == epoch_ms(COHORT["start_date"])
+            and member["dueDate"] == epoch_ms(COHORT["due_date"])
+            and member["award"] is True
+            and member["awardDate"] == epoch_ms(COHORT["award_date"])
+        )
+    award_date, score = migration_values(i)
+    return (
+        member["startDate"] == epoch_ms(MIGRATION_START)
+        and member["award"] is True
+        and member["awardDate"] == epoch_ms(award_date)
+        and member["score"] is not None
+        and abs(member["score"] - score) < 1e-9
+    )
+
+
 def edubrite_done(sb, n, shape):
-    """How many of member 1..n are members of bench-program with the wanted record."""
+    """How many of member 1..n are members of bench-program with the record the shape gives them."""
     program = next(p for p in sb.state()["edubrite"]["programs"] if p["id"] == PROGRAM_ID)
     by_name = {m["userName"]: m for m in program["members"]}
-    done = 0
-    for i in range(1, n + 1):
-        member = by_name.get(member_name(i))
-        if member is None:
-            continue
-        if shape in ("cohort", "new"):
-            ok = (
-                member["startDate"] == epoch_ms(COHORT["start_date"])
-                and member["dueDate"] == epoch_ms(COHORT["due_date"])
-                and member["award"] is True
-                and member["awardDate"] == epoch_ms(COHORT["award_date"])
-            )
-        else:
-            due, score = worst_values(i)
-            ok = (
-                member["startDate"] == epoch_ms(WORST_START)
-                and member["dueDate"] == epoch_ms(due)
-                and member["score"] is not None
-                and abs(member["score"] - score) < 1e-9
-            )
-        done += 1 if ok else 0
-    return done
+    members = ((i, by_name.get(member_name(i))) for i in range(1, n + 1))
+    return sum(1 for i, member in members if member is not None and edubrite_record_ok(member, i, shape))
 
 
 # --- the benchmark -----------------------------------------------------------------------------------
@@ -551,7 +593,10 @@ class Bench:
             prepare(n)
 
     # one module, one N: first run, rerun, check mode on a fresh state
-    def module_runs(self, module, shape, n, playbook, writes, done, prepare=None):
+    def module_runs(self, module, shape, n, play, writes, done, prepare=None):
+        """First run, rerun, check mode on a fresh state; at N = 10,000 of a cohort shape, again
+        with report_unchanged: false (way "small")."""
+
         def after_first(run):
             got = done(n)
             return dict(verified=got == n and run["changed"] is True, verify_detail="%d of %d converged" % (got, n))
@@ -570,11 +615,14 @@ class Bench:
                 % (run["items_changed"], run["writes"], got),
             )
 
-        self.fresh_state(prepare, n)
-        self.measure(module, shape, "module", n, "first", playbook, writes=writes, verify=after_first)
-        self.measure(module, shape, "module", n, "rerun", playbook, writes=writes, verify=after_rerun)
-        self.fresh_state(prepare, n)
-        self.measure(module, shape, "module", n, "check", playbook, check=True, writes=writes, verify=after_check)
+        small = n in SMALL_RESULT_SIZES and shape in SMALL_RESULT_SHAPES
+        for way in ("module", "small") if small else ("module",):
+            playbook = play(small=way == "small")
+            self.fresh_state(prepare, n)
+            self.measure(module, shape, way, n, "first", playbook, writes=writes, verify=after_first)
+            self.measure(module, shape, way, n, "rerun", playbook, writes=writes, verify=after_rerun)
+            self.fresh_state(prepare, n)
+            self.measure(module, shape, way, n, "check", playbook, check=True, writes=writes, verify=after_check)
 
     def uri_run(self, module, shape, n, playbook, writes, done, prepare=None):
         def after(run):
@@ -654,6 +702,9 @@ def parse_args(argv=None):
     parser.add_argument("--quick", action="store_true", help="N = 100 only (a smoke run)")
     parser.add_argument("--out", default=os.path.join(ROOT, "docs"), help="where benchmark.{json,md,svg} go (docs/)")
     parser.add_argument("--only", choices=["course_status", "program_member"], help="one module only")
+    parser.add_argument("--shape", help="one shape only (cohort, migration, new)")
+    parser.add_argument("--n", type=int, help="one N only (100, 1000 or 10000)")
+    parser.add_argument("--max-parallel", type=int, help="the modules' max_parallel (default: theirs)")
     parser.add_argument("--no-uri", action="store_true", help="skip the uri loops (the slow part)")
     parser.add_argument("--timeout", type=float, default=900, help="seconds one ansible-playbook run may take")
     parser.add_argument("--keep", action="store_true", help="keep the generated playbooks and logs")
@@ -678,48 +729,45 @@ def installed_modules(collections_path, only):
     return modules
 
 
-def run_course_status(bench, sb, sizes, uri_sizes):
+def wanted(args, sizes):
+    """The sizes of `sizes` that --n lets through."""
+    return tuple(n for n in sizes if args.n is None or n == args.n)
+
+
+def run_course_status(bench, sb, args):
     module = "course_status"
-    for n in sizes:
-        bench.module_runs(module, None, n, course_status_play(sb, n), ISPRING_WRITES, lambda k: ispring_done(sb, k))
-    for n in uri_sizes:
-        bench.uri_run(module, None, n, ispring_uri_play(sb, n), ISPRING_WRITES, lambda k: ispring_done(sb, k))
+    for shape in COURSE_SHAPES:
+        if args.shape not in (None, shape):
+            continue
+
+        def done(k, shape=shape):
+            return ispring_done(sb, k, shape)
+
+        for n in wanted(args, args.sizes):
+            play = functools.partial(course_status_play, sb, n, shape)
+            bench.module_runs(module, shape, n, play, ISPRING_WRITES, done)
+        uri = args.uri_sizes if shape == "cohort" else args.migration_uri_sizes
+        for n in wanted(args, uri):
+            bench.uri_run(module, shape, n, ispring_uri_play(sb, n, shape), ISPRING_WRITES, done)
 
 
-def run_program_member(bench, sb, sizes, worst_sizes, uri_sizes):
+def run_program_member(bench, sb, args):
     module = "program_member"
     enrolled = functools.partial(enroll_members, sb)
-    for shape in ("cohort", "new"):
-        for n in sizes:
-            bench.module_runs(
-                module,
-                shape,
-                n,
-                program_member_play(sb, n, shape),
-                EDUBRITE_WRITES,
-                lambda k, shape=shape: edubrite_done(sb, k, shape),
-                prepare=enrolled if shape in ENROLLED_SHAPES else None,
-            )
-    for n in worst_sizes:
-        bench.module_runs(
-            module,
-            "worst",
-            n,
-            program_member_play(sb, n, "worst"),
-            EDUBRITE_WRITES,
-            lambda k: edubrite_done(sb, k, "worst"),
-            prepare=enrolled,
-        )
-    for n in uri_sizes:
-        bench.uri_run(
-            module,
-            "cohort",
-            n,
-            edubrite_uri_play(sb, n),
-            EDUBRITE_WRITES,
-            lambda k: edubrite_done(sb, k, "cohort"),
-            prepare=enrolled,
-        )
+    for shape in PROGRAM_SHAPES:
+        if args.shape not in (None, shape):
+            continue
+
+        def done(k, shape=shape):
+            return edubrite_done(sb, k, shape)
+
+        prepare = enrolled if shape in ENROLLED_SHAPES else None
+        for n in wanted(args, args.sizes):
+            play = functools.partial(program_member_play, sb, n, shape)
+            bench.module_runs(module, shape, n, play, EDUBRITE_WRITES, done, prepare=prepare)
+        uri = {"cohort": args.uri_sizes, "migration": args.migration_uri_sizes}.get(shape, ())
+        for n in wanted(args, uri):
+            bench.uri_run(module, shape, n, edubrite_uri_play(sb, n, shape), EDUBRITE_WRITES, done, prepare=enrolled)
 
 
 def main(argv=None):
@@ -727,21 +775,23 @@ def main(argv=None):
     venv = os.environ.get("VENV") or os.path.dirname(os.path.dirname(sys.executable))
     collections_path = os.environ.get("COLLECTIONS") or os.path.join(ROOT, "build", "collections")
     modules = installed_modules(collections_path, args.only)
-    sizes = (100,) if args.quick else SIZES
-    uri_sizes = () if args.no_uri else (100,) if args.quick else URI_SIZES
-    worst_sizes = (100,) if args.quick else WORST_SIZES
+    if args.max_parallel:
+        CONNECTION["max_parallel"] = args.max_parallel
+    args.sizes = (100,) if args.quick else SIZES
+    args.uri_sizes = () if args.no_uri else (100,) if args.quick else URI_SIZES
+    args.migration_uri_sizes = () if args.no_uri or args.quick else MIGRATION_URI_SIZES
 
     workdir = tempfile.mkdtemp(prefix="lms-bench-")
     runner = Runner(venv, collections_path, workdir, args.timeout)
     command = (
         "make bench"
-        if not (args.quick or args.only or args.no_uri)
+        if not (args.quick or args.only or args.no_uri or args.shape or args.n or args.max_parallel)
         else "bench/run.py "
         + " ".join(a for a in (argv if argv is not None else sys.argv[1:]) if not a.startswith("--out"))
     )
     started = time.time()
     load_before = list(os.getloadavg())
-    scale = max(sizes + uri_sizes)
+    scale = max(wanted(args, args.sizes + args.uri_sizes + args.migration_uri_sizes) or (100,))
     print(
         "bench: sandbox with --scale %d, %d ms latency per request; playbooks in %s" % (scale, LATENCY_MS, workdir),
         flush=True,
@@ -752,9 +802,9 @@ def main(argv=None):
         bench = Bench(sb, runner)
         floor = bench.floor()
         if "course_status" in modules:
-            run_course_status(bench, sb, sizes, uri_sizes)
+            run_course_status(bench, sb, args)
         if "program_member" in modules:
-            run_program_member(bench, sb, sizes, worst_sizes, uri_sizes)
+            run_program_member(bench, sb, args)
     result = dict(
         command=command,
         duration_s=round(time.time() - started, 1),
@@ -763,11 +813,12 @@ def main(argv=None):
             latency_ms=LATENCY_MS,
             task_delay_s=TASK_DELAY,
             sandbox_scale=scale,
-            sizes=list(sizes),
-            uri_sizes=list(uri_sizes),
-            worst_sizes=list(worst_sizes),
+            sizes=list(wanted(args, args.sizes)),
+            uri_sizes=list(wanted(args, args.uri_sizes)),
+            migration_uri_sizes=list(wanted(args, args.migration_uri_sizes)),
             memory_sample_s=SAMPLE_EVERY,
             modules=modules,
+            connection=dict(CONNECTION),
         ),
         floor=floor,
         imports={m: import_seconds(runner, m) for m in modules},
