@@ -26,6 +26,7 @@ from ansible_collections.learnops.lms.plugins.module_utils.errors import Transpo
 
 try:
     import requests
+    from requests.adapters import HTTPAdapter
     from urllib3.exceptions import NewConnectionError
 
     REQUESTS_IMPORT_ERROR = None
@@ -70,10 +71,13 @@ def retry_after_seconds(value, now=None):
     return max(0.0, when.timestamp() - now)
 
 
-def new_session():
+def new_session(connections=10):
     """A requests session that stores no cookies (API clients send and read them explicitly, so
-    that what goes on the wire is visible in one place)."""
+    that what goes on the wire is visible in one place), and keeps up to ``connections`` open for
+    reuse (requests keeps 10; calls beyond that would each open and drop a connection)."""
     session = requests.Session()
+    for prefix in ("https://", "http://"):
+        session.mount(prefix, HTTPAdapter(pool_maxsize=max(10, connections)))
     session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
     session.headers["User-Agent"] = USER_AGENT
     return session
@@ -102,8 +106,9 @@ class Transport:
         self._sleep = sleep or time.sleep
         self._clock = clock or time.monotonic
         self._rng = rng or random.random
-        self.session = session if session is not None else new_session()
         self.parallel = max(1, int(max_parallel))  # lowered for the rest of the task when throttled
+        # EduBrite's user look-ups run several times max_parallel at once
+        self.session = session if session is not None else new_session(connections=8 * self.parallel)
         self.throttled = 0
         self._lock = threading.Lock()
 

@@ -81,7 +81,7 @@ def run(monkeypatch, capsys, module, args, calls, check_mode=False, diff=False, 
         # an ordered script needs one call at a time; side-by-side calls are tested with ordered=False
         args = dict({"max_parallel": 1}, **args)
     clock = FakeClock()
-    monkeypatch.setattr(transport, "new_session", lambda: session)
+    monkeypatch.setattr(transport, "new_session", lambda **_: session)
     monkeypatch.setattr(time, "sleep", clock.sleep)
     monkeypatch.setattr(time, "monotonic", clock.monotonic)
     # a module process starts with no warnings; this one is shared by all tests
