@@ -49,6 +49,7 @@ def run_module(module, make_client, run, always=None, identifiers=()):
         password = urlsplit(str(module.params.get(option) or "")).password
         if password:
             module.no_log_values.add(password)
+    client = None
     try:
         check_params(module.params, identifiers)
         client = make_client(module)
@@ -60,8 +61,21 @@ def run_module(module, make_client, run, always=None, identifiers=()):
                 )
         result = run(module, client)
     except LmsError as exc:
+        warn_if_throttled(module, client)
         module.fail_json(**exc.fail_args(always))
+    warn_if_throttled(module, client)
     module.exit_json(**result)
+
+
+def warn_if_throttled(module, client):
+    """Say so when the service throttled the task (the transport halved its parallelism)."""
+    transport = getattr(client, "transport", None)
+    if getattr(transport, "throttled", 0):
+        module.warn(
+            "The LMS throttled this task (HTTP 429 or 503, %d time(s)); it went on with %d call(s) in flight "
+            "(max_parallel %d). If this happens on every run, lower max_parallel."
+            % (transport.throttled, transport.parallel, module.params.get("max_parallel") or 1)
+        )
 
 
 def check_params(params, identifiers=()):

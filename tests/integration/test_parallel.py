@@ -69,6 +69,9 @@ def test_a_throttling_service_gets_fewer_calls_at_once(play, slow):
     assert later and max(later) <= 2
     assert len(refused) <= 3, "the client kept sending four at a time"
     assert {e: enrollments(slow)[e]["completionDate"][:10] for e in ENROLLMENTS} == ENROLLMENTS
+    output = " ".join(run.output.split())  # the warning may be wrapped
+    assert "The LMS throttled this task (HTTP 429 or 503, %d time(s))" % len(refused) in output
+    assert "(max_parallel 4)" in output
 
 
 def test_a_failure_among_parallel_writes_is_reported_exactly(play, lms):

@@ -291,6 +291,22 @@ def test_a_failed_read_back_is_a_warning_with_the_requested_state(run_module):
     assert outcome.warnings and outcome.warnings[0].startswith("The learners could not be read again after the changes")
 
 
+def test_a_throttled_task_says_so_in_a_warning(run_module):
+    throttled = Call(SOAP, status=429, body="slow down", reply_headers={"Retry-After": "1"})
+    outcome = run_module(
+        course_status,
+        args(enrollment_ids=[E1], wait=False),
+        throttled,
+        list_results_call(enrollment_ids=[E1], results=[IN_PROGRESS]),
+        update_call([E1], "complete", "2020-07-22", "Completed offline", task_id="17"),
+    )
+    assert outcome.exit_code == 0 and outcome.result["changed"] is True
+    assert outcome.warnings == [
+        "The LMS throttled this task (HTTP 429 or 503, 1 time(s)); it went on with 1 call(s) in flight "
+        "(max_parallel 1). If this happens on every run, lower max_parallel."
+    ]
+
+
 def test_a_date_with_status_automatic_is_refused(run_module):
     outcome = run_module(course_status, args(status="automatic", enrollment_ids=[E1]))
     assert outcome.failed and outcome.msg.startswith("date is not used with status automatic")
