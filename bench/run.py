@@ -54,9 +54,13 @@ TASK_DELAY = 0.3  # the sandbox's CLI default: an iSpring task is applied 0.3 s 
 SIZES = (100, 1000, 10000)
 URI_SIZES = (100, 1000)  # the cohort shapes' uri loops
 MIGRATION_URI_SIZES = (1000,)  # a uri loop costs half a second a learner: 100 tells nothing new
-# report_unchanged: false, measured again where the result is largest
+# Measured again with a non-default option (way "small": report_unchanged false, where the result
+# is largest; way "tuned": max_parallel TUNED_PARALLEL, where writes cannot be merged).
 SMALL_RESULT_SIZES = (10000,)
 SMALL_RESULT_SHAPES = ("cohort",)
+TUNED_PARALLEL = 16
+TUNED_SIZES = (1000, 10000)
+TUNED_SHAPES = ("migration",)
 SAMPLE_EVERY = 0.02  # seconds between two memory samples
 
 SEED_TOKEN = "p-1sJDjmULL5DdpXPJTcbm4jVIaWVHvNmrjAxATRbNE"
@@ -295,7 +299,12 @@ def edubrite_defaults(sb):
     return {"group/learnops.lms.edubrite": dict(site_url=sb.url, **EDUBRITE_LOGIN, **CONNECTION)}
 
 
-def course_status_play(sb, n, shape, small=False):
+def way_options(way):
+    """The task options a way of running sets beyond the shape's."""
+    return {"small": {"report_unchanged": False}, "tuned": {"max_parallel": TUNED_PARALLEL}}.get(way, {})
+
+
+def course_status_play(sb, n, shape, way="module"):
     """One course_status task for learner 1..n: the cohort's date, or each learner's own."""
     if shape == "cohort":
         learners = [{"login": learner_login(i)} for i in range(1, n + 1)]
@@ -308,8 +317,7 @@ def course_status_play(sb, n, shape, small=False):
         "reason": REASON,
         "learners": "{{ bench_learners }}",
     }
-    if small:
-        args["report_unchanged"] = False
+    args.update(way_options(way))
     return play_of(
         [{"name": "course_status: %d learners, %s" % (n, shape), "learnops.lms.course_status": args}],
         ispring_defaults(sb),
@@ -317,7 +325,7 @@ def course_status_play(sb, n, shape, small=False):
     )
 
 
-def program_member_play(sb, n, shape, small=False):
+def program_member_play(sb, n, shape, way="module"):
     if shape in ("cohort", "new"):
         args = dict(program_id=PROGRAM_ID, state="present", usernames="{{ bench_usernames }}", **COHORT)
         data = {"bench_usernames": [member_name(i) for i in range(1, n + 1)]}
@@ -334,8 +342,7 @@ def program_member_play(sb, n, shape, small=False):
             members="{{ bench_members }}",
         )
         data = {"bench_members": members}
-    if small:
-        args["report_unchanged"] = False
+    args.update(way_options(way))
     return play_of(
         [{"name": "program_member: %d members, %s" % (n, shape), "learnops.lms.program_member": args}],
         edubrite_defaults(sb),
@@ -594,8 +601,8 @@ class Bench:
 
     # one module, one N: first run, rerun, check mode on a fresh state
     def module_runs(self, module, shape, n, play, writes, done, prepare=None):
-        """First run, rerun, check mode on a fresh state; at N = 10,000 of a cohort shape, again
-        with report_unchanged: false (way "small")."""
+        """First run, rerun, check mode on a fresh state; where SMALL_RESULT_* and TUNED_* say, again
+        with their option."""
 
         def after_first(run):
             got = done(n)
@@ -615,9 +622,13 @@ class Bench:
                 % (run["items_changed"], run["writes"], got),
             )
 
-        small = n in SMALL_RESULT_SIZES and shape in SMALL_RESULT_SHAPES
-        for way in ("module", "small") if small else ("module",):
-            playbook = play(small=way == "small")
+        ways = ["module"]
+        if n in SMALL_RESULT_SIZES and shape in SMALL_RESULT_SHAPES:
+            ways.append("small")
+        if n in TUNED_SIZES and shape in TUNED_SHAPES:
+            ways.append("tuned")
+        for way in ways:
+            playbook = play(way=way)
             self.fresh_state(prepare, n)
             self.measure(module, shape, way, n, "first", playbook, writes=writes, verify=after_first)
             self.measure(module, shape, way, n, "rerun", playbook, writes=writes, verify=after_rerun)
@@ -817,6 +828,7 @@ def main(argv=None):
             uri_sizes=list(wanted(args, args.uri_sizes)),
             migration_uri_sizes=list(wanted(args, args.migration_uri_sizes)),
             memory_sample_s=SAMPLE_EVERY,
+            tuned_max_parallel=TUNED_PARALLEL,
             modules=modules,
             connection=dict(CONNECTION),
         ),
