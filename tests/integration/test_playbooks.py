@@ -146,6 +146,21 @@ def test_converge_check_mode_writes_nothing(lms, tmp_path):
     assert records(lms) == before
 
 
+def test_the_role_passes_max_parallel_and_max_changes_to_every_task(lms, tmp_path):
+    shutil.copy(STATES, tmp_path / "states.yml")
+    lms.latency(30)  # calls in flight overlap
+    try:
+        one = by_name(lms, tmp_path, "converge", "-e", "@states.yml", "-e", "learner_states_max_parallel=1", "--check")
+    finally:
+        lms.latency(0)
+    assert one.rc == 0, one.output
+    lookups = [entry for entry in lms.requests() if entry["operation"] == "get"]
+    assert len(lookups) > 1 and {entry["concurrent"] for entry in lms.requests()} == {1}
+    guarded = by_name(lms, tmp_path, "converge", "-e", "@states.yml", "-e", "learner_states_max_changes=1")
+    assert guarded.rc != 0 and "max_changes" in guarded.output, guarded.output
+    assert writes(lms.requests(), WRITES) == []
+
+
 def test_drift_report_agrees_with_the_modules_then_reports_no_drift(lms, tmp_path):
     repo = repository(tmp_path)
     drift = playbook(lms, repo, "-i", "inventory.yml", "learnops.lms.drift_report", "--diff")
