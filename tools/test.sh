@@ -4,6 +4,7 @@
 #   tools/test.sh sanity|lint|units|integration|docs   one part, in the foreground
 #   tools/test.sh [all]                                 every part, side by side (see run_all)
 # LMS_LINE=2.19 or 2.21 limits a part to one line; LMS_BUILD moves the scratch space (default build/).
+# Integration shares its any_line tests out between the lines (LMS_LINE_SHARE=0/1: all of them on each).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -158,11 +159,22 @@ run_units() {
   done
 }
 
+line_share() {
+  # The any_line tests are shared out between the lines of this machine (tests/integration/conftest.py);
+  # LMS_LINE_SHARE=0/1 runs all of them on the line(s) asked for.
+  local i
+  if [ -n "${LMS_LINE_SHARE:-}" ]; then echo "$LMS_LINE_SHARE"; return; fi
+  for i in "${!available[@]}"; do
+    if [ "${available[i]}" = "$1" ]; then echo "$i/${#available[@]}"; fi
+  done
+}
+
 run_integration() {
   install_collection
-  for venv in "${lines[@]}"; do
-    step "integration playbooks against the sandbox, ansible-core $(core "$venv")"
-    ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS LMS_TEST_VENV=$venv PYTHONPATH=sandbox run_pytest "$venv" tests/integration
+  for i in "${!lines[@]}"; do
+    step "integration playbooks against the sandbox, ansible-core $(core "${lines[i]}")"
+    ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS LMS_TEST_VENV=${lines[i]} LMS_LINE_SHARE=$(line_share "${line_names[i]}") \
+      PYTHONPATH=sandbox run_pytest "${lines[i]}" tests/integration
   done
 }
 

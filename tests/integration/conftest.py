@@ -7,10 +7,18 @@ Tests call ``play(tasks, ...)`` (runner.player): it writes a playbook, runs ``an
 the venv in $LMS_TEST_VENV with the collection from $ANSIBLE_COLLECTIONS_PATH, and returns the
 run's exit code, output and the recorded task results.  Tests then check the sandbox's own state
 and request log.  Helpers live in runner.py and helpers.py, not here.
+
+Tests marked ``any_line`` have a subject that is the same on every ansible-core line: the modules'
+HTTP and XML code in module_utils (fault matrices, reply forms, parallel writes, TLS), or the docs.
+tools/test.sh shares them out between the lines: LMS_LINE_SHARE=K/N runs every N-th of them from
+the K-th, in collection order, so that the lines of `make test` together run each once.  Every
+other test (arguments, check and diff mode, results, the role: each line's own plumbing) runs on
+every line.  Unset, or 0/1, runs them all.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 import pytest
@@ -18,6 +26,43 @@ import pytest
 from lms_sandbox.testing import Sandbox
 
 from .runner import player
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "any_line: run on one line only, the lines taking turns (LMS_LINE_SHARE)")
+
+
+def line_share():
+    """(K, N) of LMS_LINE_SHARE=K/N; (0, 1) when unset."""
+    value = os.environ.get("LMS_LINE_SHARE") or "0/1"
+    try:
+        share, lines = (int(part) for part in value.split("/"))
+    except ValueError:
+        share, lines = -1, 0
+    if not 0 <= share < lines:
+        raise pytest.UsageError("LMS_LINE_SHARE=%s: expected K/N with 0 <= K < N" % value)
+    return share, lines
+
+
+def pytest_collection_modifyitems(config, items):
+    share, lines = line_share()
+    any_line = [item for item in items if item.get_closest_marker("any_line")]
+    left = [item for number, item in enumerate(any_line) if number % lines != share]
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = [item for item in items if item not in left]
+
+
+def pytest_report_header(config):
+    share, lines = line_share()
+    if lines > 1:
+        return "any_line tests: share %d of %d (every %d-th from the %d-th; the other lines run the others)" % (
+            share,
+            lines,
+            lines,
+            share,
+        )
+    return None
 
 
 @pytest.fixture(scope="session")

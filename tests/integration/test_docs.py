@@ -144,6 +144,7 @@ def test_pipelines_install_a_collection_that_has_the_role():
         assert installs and set(installs) == {"'learnops.lms:>=%s,<2.0.0'" % added}, (name, installs)
 
 
+@pytest.mark.any_line  # its subject is the docs: run on one line (conftest.py)
 def test_pipeline_commands_work_against_the_sandbox(lms, tmp_path):
     """The pipelines' commands, run in a checkout of the example repository with the secrets in the
     environment."""

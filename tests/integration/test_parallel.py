@@ -10,6 +10,8 @@ import pytest
 
 from .helpers import writes
 
+pytestmark = pytest.mark.any_line  # its subject is module_utils: run on one line (conftest.py)
+
 COURSE = "14b847e8-c10f-11ea-b4e1-ae33e75597e9"
 ENROLLMENTS = {
     "7c1d9a20-c1ae-11ea-8592-a6eabe180001": "2020-07-01",

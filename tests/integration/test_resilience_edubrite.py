@@ -11,6 +11,8 @@ import pytest
 
 from .helpers import hostile_replies, writes
 
+pytestmark = pytest.mark.any_line  # its subject is module_utils: run on one line (conftest.py)
+
 PROGRAM = "xxxx-xxxx-xxxx-xxxx"
 WRITES = ("updateProgramMember", "enrollUsersInProgram")
 # Three members needing three different changes: three updateProgramMember calls.

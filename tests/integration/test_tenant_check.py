@@ -277,6 +277,7 @@ def paired_variants():
     return pairs
 
 
+@pytest.mark.any_line  # its subject is module_utils: run on one line (conftest.py)
 @pytest.mark.parametrize("settings, expected, to_set", paired_variants())
 def test_the_report_names_the_forms_of_each_variant_and_nothing_is_written(lms, tmp_path, settings, expected, to_set):
     lms.settings(**settings)

@@ -17,6 +17,8 @@ from lms_sandbox.testing import Sandbox
 from .helpers import writes
 from .runner import SEED_TOKEN, player
 
+pytestmark = pytest.mark.any_line  # its subject is module_utils: run on one line (conftest.py)
+
 COURSE = "14b847e8-c10f-11ea-b4e1-ae33e75597e9"
 PROGRAM = "xxxx-xxxx-xxxx-xxxx"
 WRITES = ("updateCourseStatus", "UpdateCourseStatus", "updateProgramMember", "enrollUsersInProgram")
