@@ -520,7 +520,7 @@ def client_from(module):
     cookies are masked in all the module's output."""
     params = module.params
     return EduBriteClient(
-        Transport.from_params(params),
+        Transport.from_params(params, fan_out=LOOKUP_WORKERS),
         params["site_url"],
         params["api_username"],
         params["api_password"],

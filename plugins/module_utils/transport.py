@@ -98,6 +98,7 @@ class Transport:
         clock=None,
         rng=None,
         max_parallel=1,
+        fan_out=1,
     ):
         self.timeout = timeout
         self.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
@@ -107,15 +108,16 @@ class Transport:
         self._clock = clock or time.monotonic
         self._rng = rng or random.random
         self.parallel = max(1, int(max_parallel))  # lowered for the rest of the task when throttled
-        # EduBrite's user look-ups run several times max_parallel at once
-        self.session = session if session is not None else new_session(connections=8 * self.parallel)
+        # A client may run fan_out times max_parallel calls at once (EduBrite's user look-ups).
+        self.session = session if session is not None else new_session(connections=fan_out * self.parallel)
         self.throttled = 0
         self._lock = threading.Lock()
 
     @classmethod
-    def from_params(cls, params):
+    def from_params(cls, params, fan_out=1):
         """The transport configured by a module's connection options (doc fragment ``transport``),
-        checked first: the URLs, the timeouts and the CA file."""
+        checked first: the URLs, the timeouts and the CA file.  ``fan_out``: the most calls the
+        client runs at once per unit of ``max_parallel`` (the connections it keeps open)."""
         check_connection(params)
         return cls(
             timeout=params["timeout"],
@@ -124,6 +126,7 @@ class Transport:
             retries=params["retries"],
             retry_max_time=params["retry_max_time"],
             max_parallel=params.get("max_parallel") or 1,
+            fan_out=fan_out,
         )
 
     def post(self, url, what, data=None, headers=None, safe_to_repeat=False):

@@ -10,6 +10,7 @@ import socket
 import pytest
 import requests
 
+from ansible_collections.learnops.lms.plugins.module_utils import edubrite
 from ansible_collections.learnops.lms.plugins.module_utils.errors import TransportError, ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.transport import (
     Transport,
@@ -144,3 +145,27 @@ def test_throttling_halves_the_calls_in_flight_for_the_rest_of_the_task(script):
     transport = script(Call(URL, status=429), Call(URL, status=503), Call(URL, body="ok"), max_parallel=8)
     assert transport.post(URL, "test").status == 200
     assert (transport.parallel, transport.throttled) == (2, 2)
+
+
+@pytest.mark.parametrize("max_parallel, fan_out, kept", [(1, 1, 10), (8, 1, 10), (16, 1, 16), (8, 4, 32)])
+def test_the_connections_kept_open_are_the_calls_that_can_be_in_flight(max_parallel, fan_out, kept):
+    transport = Transport(max_parallel=max_parallel, fan_out=fan_out)
+    assert {transport.session.get_adapter(url)._pool_maxsize for url in ("https://a", "http://a")} == {kept}
+
+
+def test_an_edubrite_client_keeps_a_connection_for_each_lookup_in_flight():
+    params = dict(
+        site_url="https://lms.example.com",
+        api_username="api",
+        api_password="secret",
+        run_as=None,
+        timeout=30,
+        validate_certs=True,
+        ca_path=None,
+        retries=5,
+        retry_max_time=120,
+        max_parallel=8,
+    )
+    client = edubrite.client_from(type("Module", (), {"params": params, "no_log_values": set()})())
+    assert client.lookup_workers == edubrite.LOOKUP_WORKERS * 8
+    assert client.transport.session.get_adapter("https://lms.example.com")._pool_maxsize == client.lookup_workers
