@@ -13,7 +13,7 @@ VENV_221  := $(VENV)/core-2.21
 BUILD     := build
 COLLECTIONS := $(abspath $(BUILD)/collections)
 
-.PHONY: help venv demo test sandbox bench build install sanity lint units integration docs clean
+.PHONY: help venv demo test test-fresh sandbox bench build install sanity lint units integration docs clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -32,7 +32,9 @@ $(VENV_221)/.stamp: requirements.txt tests/requirements-dev.txt
 	$(VENV_221)/bin/pip install -q 'ansible-core>=2.21,<2.22' -r tests/requirements-dev.txt
 	touch $@
 
-venv: $(VENV_219)/.stamp $(VENV_221)/.stamp ## Create the virtual environments (ansible-core 2.19 on 3.11, 2.21 on >= 3.12)
+venv: ## Create the virtual environments (ansible-core 2.19 on 3.11, 2.21 on >= 3.12), both at once
+	@$(MAKE) --no-print-directory -q $(VENV_219)/.stamp $(VENV_221)/.stamp || \
+	  $(MAKE) --no-print-directory -j2 $(VENV_219)/.stamp $(VENV_221)/.stamp
 
 build: $(VENV_219)/.stamp ## Build the collection artifact into build/
 	rm -f $(BUILD)/learnops-lms-*.tar.gz
@@ -64,6 +66,9 @@ integration: venv ## Playbooks run with ansible-playbook against the sandbox
 
 docs: venv ## Lint the collection docs and the changelog
 	VENV_219=$(VENV_219) VENV_221=$(VENV_221) tools/test.sh docs
+
+test-fresh: ## make test from a fresh clone of HEAD, timed (writes docs/make-test.json for the benchmark)
+	tools/time-make-test.sh
 
 bench: install ## Benchmark against the sandbox with 25 ms latency (writes docs/benchmark.*)
 	VENV=$(VENV_219) COLLECTIONS=$(COLLECTIONS) $(VENV_219)/bin/python bench/run.py
