@@ -76,6 +76,7 @@ def new_session(connections=10):
     that what goes on the wire is visible in one place), and keeps up to ``connections`` open for
     reuse (requests keeps 10; calls beyond that would each open and drop a connection)."""
     session = requests.Session()
+    session.trust_env = False  # the environment is read once per host (Transport.environment), and no ~/.netrc
     for prefix in ("https://", "http://"):
         session.mount(prefix, HTTPAdapter(pool_maxsize=max(10, connections)))
     session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
@@ -112,6 +113,7 @@ class Transport:
         self.session = session if session is not None else new_session(connections=fan_out * self.parallel)
         self.throttled = 0
         self._lock = threading.Lock()
+        self._environments = {}
 
     @classmethod
     def from_params(cls, params, fan_out=1):
@@ -191,7 +193,20 @@ class Transport:
             self.throttled += 1
             self.parallel = max(1, self.parallel // 2)
 
+    def environment(self, url):
+        """The proxies and CA bundle the environment gives for ``url``'s host (HTTPS_PROXY,
+        NO_PROXY, REQUESTS_CA_BUNDLE, read as requests reads them), read once per host and task:
+        requests would read the whole environment twice for every call."""
+        host = urlsplit(url)[:2]
+        found = self._environments.get(host)
+        if found is None:
+            with requests.Session() as reader:
+                found = reader.merge_environment_settings(url, {}, None, self.verify, None)
+            self._environments[host] = found
+        return found
+
     def _send(self, method, url, data, headers, params):
+        environment = self.environment(url)
         response = self.session.request(
             method,
             url,
@@ -199,7 +214,8 @@ class Transport:
             data=data,
             headers=headers,
             timeout=self.timeout,
-            verify=self.verify,
+            verify=environment["verify"],
+            proxies=environment["proxies"],
             allow_redirects=False,
             stream=True,
         )

@@ -90,8 +90,11 @@ class ScriptedSession:
         self.headers = {}
         self._lock = threading.Lock()
 
-    def request(self, method, url, params=None, data=None, headers=None, timeout=None, verify=None, **_options):
+    def request(
+        self, method, url, params=None, data=None, headers=None, timeout=None, verify=None, proxies=None, **_options
+    ):
         sent = dict(method=method, url=url, params=params, data=data, headers=headers, timeout=timeout, verify=verify)
+        sent["proxies"] = proxies
         with self._lock:
             self.sent.append(sent)
             if not self.script:

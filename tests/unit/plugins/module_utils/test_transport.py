@@ -11,6 +11,7 @@ import pytest
 import requests
 
 from ansible_collections.learnops.lms.plugins.module_utils import edubrite
+from ansible_collections.learnops.lms.plugins.module_utils import transport as transport_module
 from ansible_collections.learnops.lms.plugins.module_utils.errors import TransportError, ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.transport import (
     Transport,
@@ -77,7 +78,9 @@ def test_tls_failure_says_what_to_do(script):
     "validate, ca_path, verify",
     [(True, None, True), (False, None, False), (True, "/ca.pem", "/ca.pem"), (False, "/ca.pem", False)],
 )
-def test_tls_settings_stay_in_the_session(validate, ca_path, verify):
+def test_tls_settings_stay_in_the_session(monkeypatch, validate, ca_path, verify):
+    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+        monkeypatch.delenv(name, raising=False)
     session = ScriptedSession([Call(URL)])
     Transport(session=session, validate_certs=validate, ca_path=ca_path).post(URL, "test")
     assert session.sent[0]["verify"] == verify
@@ -169,3 +172,33 @@ def test_an_edubrite_client_keeps_a_connection_for_each_lookup_in_flight():
     client = edubrite.client_from(type("Module", (), {"params": params, "no_log_values": set()})())
     assert client.lookup_workers == edubrite.LOOKUP_WORKERS * 8
     assert client.transport.session.get_adapter("https://lms.example.com")._pool_maxsize == client.lookup_workers
+
+
+def test_the_environment_gives_proxies_and_a_ca_bundle_read_once_per_host(monkeypatch):
+    for name in ("HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example.com:3128")
+    monkeypatch.setenv("NO_PROXY", "internal.example.com")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/corporate-ca.pem")
+    inside = "https://internal.example.com/x"
+    session = ScriptedSession([Call(URL), Call(inside), Call(URL)])
+    transport = Transport(session=session)
+    transport.post(URL, "test")
+    transport.post(inside, "test")
+    monkeypatch.setenv("HTTPS_PROXY", "http://other.example.com:3128")  # read once: not seen
+    transport.post(URL, "test")
+    assert [sent["proxies"].get("https") for sent in session.sent] == [
+        "http://proxy.example.com:3128",
+        None,
+        "http://proxy.example.com:3128",
+    ]
+    assert [sent["verify"] for sent in session.sent] == ["/etc/corporate-ca.pem"] * 3
+    # ca_path and validate_certs: false win over the environment's bundle
+    for options, verify in ((dict(ca_path="/ca.pem"), "/ca.pem"), (dict(validate_certs=False), False)):
+        session = ScriptedSession([Call(URL)])
+        Transport(session=session, **options).post(URL, "test")
+        assert session.sent[0]["verify"] == verify
+
+
+def test_the_session_does_not_read_the_environment_on_every_call_nor_netrc():
+    assert transport_module.new_session().trust_env is False
