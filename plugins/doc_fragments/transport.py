@@ -19,8 +19,8 @@ options:
     description:
       - A PEM file of the CA certificates to trust when verifying the service's certificate.
       - Without it, the CA bundle named by the environment variable E(REQUESTS_CA_BUNDLE) (or
-        E(CURL_CA_BUNDLE)) on the controller, else that of requests (certifi). Proxies come from E(HTTPS_PROXY),
-        E(HTTP_PROXY) and E(NO_PROXY); the environment is read once per host and task.
+        E(CURL_CA_BUNDLE)) on the controller, else that of requests (certifi). Proxies come from
+        E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY); the environment is read once per host and task.
     type: path
   timeout:
     description:
