@@ -781,15 +781,6 @@ def run_program_member(bench, sb, args):
             bench.uri_run(module, shape, n, edubrite_uri_play(sb, n, shape), EDUBRITE_WRITES, done, prepare=enrolled)
 
 
-def last_make_test(out):
-    """What tools/time-make-test.sh last measured (OUT/make-test.json), or None."""
-    path = os.path.join(out, "make-test.json")
-    if not os.path.exists(path):
-        return None
-    with open(path, encoding="utf-8") as handle:
-        return json.load(handle)
-
-
 def main(argv=None):
     args = parse_args(argv)
     venv = os.environ.get("VENV") or os.path.dirname(os.path.dirname(sys.executable))
@@ -844,7 +835,7 @@ def main(argv=None):
         floor=floor,
         imports={m: import_seconds(runner, m) for m in modules},
         runs=bench.runs,
-        make_test=last_make_test(args.out),
+        make_test=report.last_make_test(args.out),
     )
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "benchmark.json"), "w", encoding="utf-8") as handle:
