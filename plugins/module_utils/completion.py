@@ -69,12 +69,15 @@ class Wanted:
 
 
 def wanted_learners(params):
-    """The learners asked for (``learners``, then ``enrollment_ids``), validated."""
+    """The learners asked for (``learners``, then ``enrollment_ids``, ``user_ids``, ``logins`` and
+    ``emails``), validated."""
     if params["batch_size"] < 1:
         raise ValidationError("batch_size must be at least 1, not %d." % params["batch_size"])
     if params["wait_timeout"] < 0:
         raise ValidationError("wait_timeout must be 0 or more seconds, not %d." % params["wait_timeout"])
-    items = list(params["learners"]) + [dict(enrollment_id=value) for value in params["enrollment_ids"]]
+    items = list(params["learners"])
+    for kind in IDENTIFIERS:
+        items += [{kind: value} for value in params[kind + "s"]]
     wanted = [_wanted(position, item, params) for position, item in enumerate(items, start=1)]
     if params["date"] and params["status"] == ispring.STATUS_AUTOMATIC and not any(w.date for w in wanted):
         raise ValidationError(

@@ -94,6 +94,27 @@ def test_apply_then_reapply_changes_nothing(play, lms):
     assert len(log) <= 3, [e["operation"] for e in log]
 
 
+def test_cohort_shortcuts_logins_and_emails(play, lms):
+    args = dict(course_id=COURSE, date="2020-07-22", logins=["jdoe", "mgarcia"], emails=["asmith@EXAMPLE.com"])
+    run = play([task(**args)])
+    assert run.rc == 0, run.output
+    changed = {e["enrollment_id"]: e["changed"] for e in run.result["learners"]}
+    assert changed == {JDOE: True, MGARCIA: False, ASMITH: True}
+    sent = writes(lms.requests(), WRITES)
+    assert len(sent) == 1 and sent[0]["body"].count("<id>") == 2  # one date: one call
+    for learner in (JDOE, ASMITH):
+        assert enrollment(lms, learner)["completionDate"].startswith("2020-07-22")
+    lms.clear_requests()
+    assert play([task(**args)]).result["changed"] is False
+    assert writes(lms.requests(), WRITES) == []
+
+
+def test_empty_login_is_refused_before_anything_is_read(play, lms):
+    run = play([task(course_id=COURSE, date="2020-07-22", logins=["jdoe", " "])])
+    assert run.rc != 0 and "logins[1] is empty" in run.result["msg"]
+    assert lms.requests() == []
+
+
 def test_check_mode_reports_and_writes_nothing(play, lms):
     before = lms.state()["ispring"]["enrollments"]
     run = play(

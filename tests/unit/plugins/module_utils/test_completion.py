@@ -56,6 +56,9 @@ def params(**overrides):
         reason="Offline",
         learners=[],
         enrollment_ids=[],
+        user_ids=[],
+        logins=[],
+        emails=[],
         batch_size=10,
         api="soap",
         awarded_score=None,
@@ -74,6 +77,9 @@ def test_overrides_and_shortcuts():
                 {"user_id": "u9", "status": "automatic"},
             ],
             enrollment_ids=["e7"],
+            user_ids=["u8"],
+            logins=["asmith"],
+            emails=["b@example.com"],
         )
     )
     assert [(w.kind, w.value, w.status, w.date, w.reason, w.user_id) for w in wanted] == [
@@ -81,6 +87,9 @@ def test_overrides_and_shortcuts():
         ("email", "a@example.com", "complete", "2020-07-20", "Offline", None),
         ("user_id", "u9", "automatic", None, "Offline", "u9"),
         ("enrollment_id", "e7", "complete", "2020-07-22", "Offline", None),
+        ("user_id", "u8", "complete", "2020-07-22", "Offline", "u8"),
+        ("login", "asmith", "complete", "2020-07-22", "Offline", None),
+        ("email", "b@example.com", "complete", "2020-07-22", "Offline", None),
     ]
 
 
