@@ -30,9 +30,13 @@ MAX_MAKE_TEST_S = 12 * 60
 WAYS = {
     "module": "module",
     "small": "module, report_unchanged: false",
-    "tuned": "module, max_parallel 16",
+    "tuned": "module, max_parallel %d",  # settings.tuned_max_parallel
     "uri": "uri loop",
 }
+
+
+def way_label(result, way):
+    return WAYS[way] % result["settings"]["tuned_max_parallel"] if way == "tuned" else WAYS[way]
 
 
 def find(result, module, way, n, run="first", shape=None):
@@ -269,7 +273,7 @@ def results_table(result):
     for r in result["runs"]:
         if r["way"] == "floor":
             continue
-        way = WAYS[r["way"]]
+        way = way_label(result, r["way"])
         checked = (
             "yes" if r["ok"] and r.get("verified") else "**no**: %s" % (r.get("verify_detail") or "rc %s" % r["rc"])
         )
@@ -308,7 +312,7 @@ def profile_table(result):
             % (
                 r["module"],
                 r["shape"] or "",
-                WAYS[r["way"]],
+                way_label(result, r["way"]),
                 "{:,}".format(r["n"]),
                 "check mode" if r["run"] == "check" else r["run"],
                 fmt_s(r["wall_s"]),

@@ -15,7 +15,7 @@ def _transport_spec():
         timeout=dict(type="float", default=30),
         retries=dict(type="int", default=5),
         retry_max_time=dict(type="float", default=120),
-        max_parallel=dict(type="int", default=8),
+        max_parallel=dict(type="int", default=16),
     )
 
 

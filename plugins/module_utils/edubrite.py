@@ -59,7 +59,7 @@ SCORE_RELATIVE_TOLERANCE = 1e-6
 # Not in the contract: how many userService get lookups are in flight at once.  EduBrite has no
 # call that looks up many users (2.4), so a task adding N new members makes N lookups; they are
 # reads, safe to run side by side in the one API session.
-LOOKUP_WORKERS = 4  # times max_parallel: user look-ups are reads, lighter than the writes it limits
+LOOKUP_WORKERS = 2  # times max_parallel: user look-ups are reads, lighter than the writes it limits
 
 # Services and dispatches (2.4).
 ENROLLMENT_SERVICE = "enrollmentService"

@@ -165,7 +165,7 @@ options:
 notes:
   - Supports C(check_mode) (nothing is written; the result says what would change) and C(diff_mode).
   - Users who are not members yet are looked up one by one (C(userService get), EduBrite has no call
-    that looks up many users), four times O(max_parallel) at a time (32 with the default), before
+    that looks up many users), twice O(max_parallel) at a time (32 with the default), before
     anything is written, so that unknown users are reported together; members already listed need
     no lookup.
   - After writing, the module reads the members again, so that RV(members[].after) shows the values
