@@ -185,6 +185,13 @@ EXAMPLES = r"""
       - email: asmith@example.com
         date: "2020-07-20"
 
+- name: Mark a cohort complete, named by login (connection from module_defaults)
+  learnops.lms.course_status:
+    course_id: 14b847e8-c10f-11ea-b4e1-ae33e75597e9
+    date: "2026-03-31"
+    reason: Cohort 2026-Q1
+    logins: "{{ cohort_2026_q1 }}"
+
 - name: Hand statuses back to automatic calculation (connection from module_defaults)
   learnops.lms.course_status:
     course_id: 14b847e8-c10f-11ea-b4e1-ae33e75597e9
