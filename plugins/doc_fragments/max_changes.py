@@ -17,4 +17,5 @@ options:
         could otherwise remove or rewrite a whole course or program.
       - Not set - no limit.
     type: int
+    version_added: 1.1.0
 """

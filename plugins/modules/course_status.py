@@ -61,6 +61,7 @@ options:
       - Needs O(api=rest); not with V(automatic). Compared as a number - a learner whose status is
         satisfied but whose score differs is changed.
     type: float
+    version_added: 1.1.0
   reason:
     description:
       - Why the status is changed, recorded by iSpring.
@@ -95,6 +96,7 @@ options:
       awarded_score:
         description: Score for this learner, instead of O(awarded_score).
         type: float
+        version_added: 1.1.0
       reason:
         description: Reason for this learner, instead of O(reason).
         type: str
@@ -159,6 +161,7 @@ options:
         the others counted in RV(unchanged) - for tasks of thousands whose results are stored (AWX
         keeps every job event).
     type: bool
+    version_added: 1.1.0
     default: true
 notes:
   - Supports C(check_mode) (nothing is written; the result says what would change) and C(diff_mode).
@@ -204,6 +207,7 @@ unchanged:
   description: How many learners asked for did not change (they are not listed in RV(learners)).
   returned: when O(report_unchanged=false)
   type: int
+  version_added: 1.1.0
   sample: 9950
 changed:
   description: Whether any learner's status was (or, in check mode, would be) changed.
@@ -249,6 +253,7 @@ missing:
   description: Each learner that cannot be found, with the reason, as the failure message lists them.
   returned: when learners cannot be found (the task fails and changes nothing)
   type: list
+  version_added: 1.1.0
   elements: str
   sample: ["learner login=ghost (no active user)"]
 not_found:
@@ -258,6 +263,7 @@ not_found:
       (the drift report does).
   returned: when learners cannot be found (the task fails and changes nothing)
   type: dict
+  version_added: 1.1.0
   sample: {"login": ["ghost"], "enrollment_id": ["e0000000-0000-0000-0000-000000000000"]}
 """
 
