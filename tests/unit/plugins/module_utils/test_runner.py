@@ -7,7 +7,6 @@ request; the shared helpers."""
 from __future__ import annotations
 
 import threading
-import time
 from functools import partial
 
 import pytest
@@ -83,21 +82,26 @@ def test_tab_and_newline_are_fine():
 
 
 class Gauge:
-    """A stand-in transport: counts the calls in flight; the service 'throttles' the fourth."""
+    """A stand-in transport that counts the calls in flight.  The first ``parallel`` calls meet at a
+    barrier, which only opens with all of them in flight at once; as it opens, the service
+    'throttles' (what Transport does on HTTP 429: one call at a time from then on)."""
 
     def __init__(self, parallel):
         self.parallel = parallel
         self.lock = threading.Lock()
-        self.flight = self.most = 0
+        self.flight = 0
         self.started = []
+        self.barrier = threading.Barrier(parallel, action=self.throttle)
+
+    def throttle(self):
+        self.parallel = 1
 
     def call(self, number):
         with self.lock:
             self.flight += 1
             self.started.append((number, self.flight))
-            if number == 3:
-                self.parallel = 1  # what Transport does on HTTP 429
-        time.sleep(0.05)
+        if number < self.barrier.parties:
+            self.barrier.wait(timeout=30)  # broken, and the call fails, unless all are in flight together
         with self.lock:
             self.flight -= 1
         return number
@@ -107,7 +111,7 @@ def test_in_parallel_keeps_to_the_transports_current_limit():
     gauge = Gauge(parallel=4)
     outcomes, error = runner.in_parallel([partial(gauge.call, n) for n in range(8)], gauge)
     assert error is None and outcomes == list(range(8))
-    assert max(flight for _n, flight in gauge.started[:4]) > 1  # side by side at first
+    assert sorted(n for n, _flight in gauge.started[:4]) == [0, 1, 2, 3]  # side by side at first
     assert all(flight == 1 for _n, flight in gauge.started[4:])  # then, throttled, one at a time
 
 
