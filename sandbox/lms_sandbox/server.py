@@ -668,21 +668,27 @@ class Handler(BaseHTTPRequestHandler):
                 reply = text_reply(429, "429 Too Many Requests", [("Retry-After", str(A.RATE_LIMIT_RETRY_AFTER))])
             else:
                 reply = self._respond(entry, call, query, body)
-            slot.release()
-            self._send(reply)
-            entry["status"] = reply.status
         except _Dropped:
+            self._finish(entry, started)  # before the client sees the connection end
             self.close_connection = True
             try:
                 self.connection.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
+            return
+        slot.release()
+        entry["status"] = reply.status
+        self._finish(entry, started)  # the log is complete before the client can read the reply
+        try:
+            self._send(reply)
         except OSError:  # the client went away (timed out) before the reply
             self.close_connection = True
+            entry["status"] = None
             entry["error"] = "client disconnected"
-        finally:
-            entry["duration"] = round(time.time() - started, 6)
-            self._log_line(entry)
+
+    def _finish(self, entry, started):
+        entry["duration"] = round(time.time() - started, 6)
+        self._log_line(entry)
 
     def _log_entry(self, path, started, call, body, concurrent):
         entry = {

@@ -859,3 +859,12 @@ def test_rest_latency(sb):
     assert rest(sb, "GET", "/users").status_code == 200
     assert time.time() - started >= 0.25
     assert sb.requests(interface="rest")[-1]["duration"] >= 0.25
+
+
+def test_log_entry_is_complete_when_the_reply_arrives(sb):
+    # A reader of the request log right after a reply must not see a half-written entry (CI once
+    # read a null duration): status and duration are set before the reply is sent.
+    for _ in range(300):
+        assert rest(sb, "GET", "/users").status_code == 200
+        last = sb.requests(interface="rest")[-1]
+        assert last["status"] == 200 and last["duration"] is not None
