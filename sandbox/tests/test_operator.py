@@ -166,13 +166,13 @@ def test_unknown_operator_endpoint(sb):
 
 
 def test_latency(sb):
-    assert op(sb, "POST", "latency", {"ms": 300}) == (200, {"ms": 300})
+    assert op(sb, "POST", "latency", {"ms": 1000}) == (200, {"ms": 1000})
     started = time.time()
     list_learners(sb)
-    assert time.time() - started >= 0.3
+    assert time.time() - started >= 1.0
     started = time.time()
-    sb.health()  # the operator surface is not slowed down
-    assert time.time() - started < 0.3
+    sb.health()  # the operator surface is not slowed down (a wide margin: CI runs this under load)
+    assert time.time() - started < 1.0
     assert op(sb, "POST", "latency", {"ms": -1})[0] == 400
     assert sb.latency(0) == {"ms": 0}
 
