@@ -15,7 +15,7 @@ mkdir -p build
 echo "make test in a fresh clone of $commit ($scratch/lms); output in build/make-test-fresh.log"
 started=$(date +%s)
 rc=0
-(cd "$scratch/lms" && make test) >build/make-test-fresh.log 2>&1 || rc=$?
+(cd "$scratch/lms" && make --no-print-directory test) >build/make-test-fresh.log 2>&1 || rc=$?
 took=$(($(date +%s) - started))
 python3 - "$commit" "$took" "$rc" "$(nproc)" >docs/make-test.json <<'PY'
 import datetime, json, sys
