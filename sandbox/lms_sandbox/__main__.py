@@ -75,6 +75,12 @@ def parse_args(argv=None):
             default=default,
             help="%s (one of %s; default %s)" % (help_text, ", ".join(parse.values), default),
         )
+    parser.add_argument(
+        "--request-line-limit",
+        type=int,
+        default=A.REQUEST_LINE_LIMIT_DEFAULT,
+        help="HTTP 414 for a request line longer than N bytes (default %d; 0: off)" % A.REQUEST_LINE_LIMIT_DEFAULT,
+    )
     parser.add_argument("--quiet", action="store_true", help="do not log API requests to stderr")
     args = parser.parse_args(argv)
     if args.scale_members < 0 or args.scale_members > args.scale:
@@ -95,6 +101,13 @@ FORM_OPTIONS = (
     ("edubrite_member_layout", "member values as attributes or child elements"),
     ("edubrite_member_dates", "member dates in listings"),
     ("edubrite_list_ext_id", "what extId names on listProgramMembers"),
+    ("ispring_rest_arrays", "how REST array query parameters are read"),
+    ("ispring_due_period_unit", "the unit of duePeriod"),
+    ("ispring_user_filters", "logins and emails filters given together"),
+    ("ispring_rest_user_fields", "a REST user's fields"),
+    ("ispring_rest_unauthorized", "the body of a REST 401"),
+    ("ispring_rest_dates", "the account's time zone in REST dates"),
+    ("ispring_unknown_course", "a listing filtered by an unknown course"),
 )
 
 

@@ -131,9 +131,9 @@ ISPRING_LIST_LAYOUT_DEFAULT = "wrapped"
 # ListEnrollments list the enrollments of inactive users too (they are records of a course).
 LIST_USERS_ONLY_ACTIVE = True
 # [sandbox] 1.3: ListUsers `logins` filter is exact (case-sensitive); `emails` is case-insensitive;
-# the two filters are OR-ed.  courseIds/enrollmentIds/userIds filters of ListLearnersResults are
-# AND-ed; an unknown id in courseIds is FAULT_UNKNOWN_CONTENT, unknown enrollment/user ids just
-# match nothing.
+# the two filters are joined as USER_FILTER_JOINS says (r3).  courseIds/enrollmentIds/userIds
+# filters of ListLearnersResults are AND-ed; an unknown id in courseIds is FAULT_UNKNOWN_CONTENT
+# (or nothing: UNKNOWN_COURSE_FORMS, r3); unknown enrollment/user ids just match nothing.
 LOGIN_FILTER_CASE_SENSITIVE = True
 
 # [sandbox] 1.3: learnerResult omits completionDate and dueDate when not set; awardedScore is
@@ -290,8 +290,8 @@ REST_NOT_FOUND_STATUS = 404
 REST_UNAUTHORIZED_MESSAGE = "Unauthorized"
 # [sandbox] replies are always JSON (application/json), whatever Accept says (the XML forms the file
 # also describes are not emulated).  A known path with another method: 405 ErrorResponse + Allow.
-# [sandbox] POST bodies must be a JSON object (else 400).  Array query parameters are read from
-# repeated `name=` and `name[]=` alike; query parameters the file does not name are ignored; those it
+# [sandbox] POST bodies must be a JSON object (else 400).  Array query parameters: REST_ARRAY_FORMS;
+# query parameters the file does not name are ignored; those it
 # names that the sandbox does not emulate (ListLearnerResults departmentIds, completionStatuses,
 # userStatuses, completionDate/accessDate/dueDate ranges; ListUsers departments[], groups[]) are 400
 # naming the parameter, never silently ignored.
@@ -306,9 +306,11 @@ REST_LEARNER_FILTERS_NOT_EMULATED = (
 REST_USER_FILTERS_NOT_EMULATED = ("departments", "groups")
 # [sandbox] pageSize/pageToken as on SOAP (ISPRING_PAGE_SIZE_*; 400 naming the parameter); a page
 # token is bound to its interface, listing and query.  nextPageToken is left out on the last page.
-# [doc date-time] request date-times are RFC 3339 with an offset ("2024-05-01T10:00:00Z",
-# "...+02:00"); a date alone, or no offset, is 400 [sandbox: strict].
-RFC3339_RE = r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
+# [doc date-time] the file's request date-times are RFC 3339 with an offset ("2024-05-01T10:00:00Z").
+# 3.1 (r3) [evidence]: the vendor's samples write dates without a zone ("2019-09-26 10:30:00",
+# "2020-03-12"), so a written date-time is accepted as RFC 3339 or zone-less, and a date alone
+# (see REST_DATE_FORMS for the day it is recorded on); anything else is 400 naming the field.
+REST_DATE_OR_TIME_RE = r"^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})?)?$"
 # [doc] Enrollment.accessDate/dueDate are `format: date` (written YYYY-MM-DD); LearnerResult's
 # dates are date-times (DATETIME_FORMAT).  NewEnrollment.accessDate is `date` and
 # UpdateEnrollment.accessDate `datetime` [doc, sic]: both accept either form [sandbox].
@@ -318,8 +320,8 @@ REST_DATE_FORMAT = "%Y-%m-%d"
 ENROLLED_BY_ADMIN, ENROLLED_FROM_CATALOG = 0, 1
 # [doc schema DueDateType] unlimited | default | due_date | due_period.  [assumed] unlimited: no due
 # date (dueDate/duePeriod ignored); due_date: dueDate (YYYY-MM-DD, required) at 00:00:00Z; due_period:
-# duePeriod (integer >= 1, required) days after accessDate; default: the course's defaultDuePeriod
-# (days, a fixture field) after accessDate, no due date when the course has none.
+# duePeriod (integer >= 1, required) after accessDate, in DUE_PERIOD_UNITS (r3: hours); default: the
+# course's defaultDuePeriod (days, a fixture field) after accessDate, no due date when it has none.
 DUE_DATE_TYPES = ("unlimited", "default", "due_date", "due_period")
 # [sandbox] NewEnrollment without accessDate: today 00:00:00Z.  Enrolling a learner already enrolled
 # in the course changes nothing (no error, no second enrollment).  Inactive learners may be enrolled.
@@ -351,6 +353,59 @@ REST_USER_STATUS = {"active": 1, "inactive": 3, "terminated": 5}
 # else this date), subordination and coSubordination {"subordinationType": "no_supervisor"}, roleId a
 # fixed UUID per role.  `fields` [doc UserProfileFields] = {"login", "email", "firstName", "lastName"}.
 REST_USER_DEFAULT_DATE = "2020-01-01T00:00:00Z"
+
+# ---------------------------------------------------------------------------------------------
+# 3. Revision 3 (r3): where a real tenant's REST answers are not what the OpenAPI file says.  Each
+# is a setting (server.SETTINGS, default first).  Where the contract chose a reading, the default is
+# the strict form a client coding to the file alone would fail on; where the tenant may vary, the
+# default is the file's form and the other forms are settings.  The integration suite runs with
+# STRICT_SETTINGS: every setting at the form hardest for a client.
+# ---------------------------------------------------------------------------------------------
+
+# 3.1 (r3) [evidence]: array query parameters.  "brackets": parsed the PHP way, only `name[]=` is
+# an array; repeated bare `name=` keep the last value.  "lenient": both spellings, every value.
+REST_ARRAY_FORMS = ("brackets", "lenient")
+# 3.1 (r3) [assumed]: a front end refuses a request line (method, target, version) longer than
+# this many bytes with HTTP 414, for every API; setting `request_line_limit` (0 = off).
+REQUEST_LINE_LIMIT_DEFAULT = 8192
+# 3.1 (r3) [doc: help pages]: duePeriod is a number of hours; "days" is the OpenAPI file's silence
+# read the way the client once did (kept to show that a client sending days is caught).
+DUE_PERIOD_UNITS = ("hours", "days")
+# 3.1 (r3) [assumed]: ListUsers' logins and emails filters given together: "and" (a user must
+# match both) or "or".  Both interfaces.
+USER_FILTER_JOINS = ("and", "or")
+# 3.2 (r3) [evidence]: a REST User's `fields`.  "object": the file's UserProfileFields
+# {"login", "email", "firstName", "lastName"}; "pairs": a list of {"name", "value"} with upper-case
+# names (LOGIN, EMAIL, FIRST_NAME, LAST_NAME) as in the vendor's REST sample; "field_list": such a
+# list under {"field": [...]}, as a public client of a real tenant reads it.
+REST_USER_FIELD_FORMS = ("object", "pairs", "field_list")
+REST_USER_FIELD_NAMES = (("login", "LOGIN"), ("email", "EMAIL"), ("firstName", "FIRST_NAME"), ("lastName", "LAST_NAME"))
+# 3.2 (r3): the body of a REST 401: "json" (ErrorResponse), "empty", or "html" (a gateway's page).
+REST_UNAUTHORIZED_FORMS = ("json", "empty", "html")
+REST_UNAUTHORIZED_HTML = "<html><head><title>401 Authorization Required</title></head><body>401</body></html>"
+# 3.1 (r3) [evidence]: the account's time zone.  "utc": REST date-times in replies carry "Z".
+# "west": the account is on UTC-05:00 (ACCOUNT_WEST_OFFSET_HOURS); REST replies write date-times
+# zone-less in its local time ("2020-07-22 00:00:00", the vendor sample's form); a written date-time
+# with an offset is recorded on the account's local day, a zone-less one or a bare date as given.
+# The state keeps local wall-clock values; SOAP replies are unchanged.
+REST_DATE_FORMS = ("utc", "west")
+ACCOUNT_WEST_OFFSET_HOURS = -5
+ZONELESS_DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+# 3.2 (r3) [assumed]: a listing (SOAP or REST) filtered by an unknown course id: "error" (Unknown
+# content item, as sections 1-2 assumed) or "empty" (the listing is just empty).
+UNKNOWN_COURSE_FORMS = ("error", "empty")
+
+# The integration suite's sandbox (tests/integration/conftest.py): every r3 form at its strictest.
+STRICT_SETTINGS = {
+    "ispring_rest_arrays": "brackets",
+    "request_line_limit": REQUEST_LINE_LIMIT_DEFAULT,
+    "ispring_due_period_unit": "hours",
+    "ispring_user_filters": "and",
+    "ispring_rest_user_fields": "pairs",
+    "ispring_rest_unauthorized": "empty",
+    "ispring_rest_dates": "west",
+    "ispring_unknown_course": "empty",
+}
 
 # ---------------------------------------------------------------------------------------------
 # 2. EduBrite

@@ -442,7 +442,7 @@ class IspringApi:
     def visible_enrollments(self, admin, course_ids, enrollment_ids, user_ids):
         st = self.state
         for cid in course_ids:
-            if cid not in st.courses:
+            if cid not in st.courses and self.config.ispring_unknown_course == "error":
                 raise SoapFault(A.FAULT_UNKNOWN_CONTENT, "courseIds: %s" % cid)
         if course_ids:
             wanted = set(course_ids)
@@ -541,17 +541,18 @@ class IspringApi:
         return self._list_reply("ListEnrollmentsResult", "enrollments", xml, nxt)
 
     def listed_users(self, admin, logins, emails):
-        """1.3: active users (LIST_USERS_ONLY_ACTIVE) matching the OR-ed login/email filters, in scope."""
+        """1.3: active users (LIST_USERS_ONLY_ACTIVE) matching the login/email filters, in scope; both
+        filters given are joined as setting `ispring_user_filters` says (3.1 r3)."""
         login_set = set(logins) if A.LOGIN_FILTER_CASE_SENSITIVE else {x.lower() for x in logins}
         email_set = {e.lower() for e in emails}
-        filtered = bool(logins or emails)
+        join = all if logins and emails and self.config.ispring_user_filters == "and" else any
         items = []
         for user in self.state.users.values():
             if A.LIST_USERS_ONLY_ACTIVE and user["status"] != "active":
                 continue
-            if filtered:
+            if logins or emails:
                 login = user["login"] if A.LOGIN_FILTER_CASE_SENSITIVE else user["login"].lower()
-                if login not in login_set and (user["email"] or "").lower() not in email_set:
+                if not join((login in login_set, (user["email"] or "").lower() in email_set)):
                     continue
             if A.user_in_scope(admin, user):
                 items.append(user)

@@ -31,7 +31,7 @@ ROUTES = (
     ("GET", "/enrollment/{enrollmentId}", "GetEnrollment"),
     ("POST", "/enrollment/{enrollmentId}", "ChangeEnrollment"),
 )
-_RFC3339 = re.compile(A.RFC3339_RE)
+_DATE_OR_TIME = re.compile(A.REST_DATE_OR_TIME_RE)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -101,9 +101,12 @@ def empty_reply(status):
 # --- reading parameters ----------------------------------------------------------------------------
 
 
-def query_list(query, name):
-    """An array query parameter: repeated `name=` or `name[]=` (empty values dropped)."""
-    values = query.get(name, []) + query.get(name + "[]", [])
+def query_list(query, name, form="lenient"):
+    """An array query parameter (empty values dropped).  3.1 (r3) setting `ispring_rest_arrays`:
+    "brackets" reads it the PHP way (`name[]=` values, and only the last of repeated bare `name=`),
+    "lenient" takes every `name=` and `name[]=` value."""
+    bare = query.get(name, [])
+    values = query.get(name + "[]", []) + (bare[-1:] if form == "brackets" else bare)
     return [v.strip() for v in values if v.strip()]
 
 
@@ -148,27 +151,37 @@ def _boolean(data, name):
     return value
 
 
-def _datetime(data, name):
-    """An RFC 3339 date-time -> UTC "YYYY-MM-DDTHH:MM:SSZ" (None when absent)."""
+def _account_zone(config):
+    """3.1 (r3) setting `ispring_rest_dates`: the account's time zone."""
+    hours = A.ACCOUNT_WEST_OFFSET_HOURS if config.ispring_rest_dates == "west" else 0
+    return datetime.timezone(datetime.timedelta(hours=hours))
+
+
+def _datetime(data, name, zone):
+    """A written date or date-time -> the account's local "YYYY-MM-DDTHH:MM:SSZ" (None when absent).
+    3.1 (r3): a value with an offset is recorded on the account's local day; a bare date or a
+    zone-less date-time as given."""
     value = data.get(name)
     if value is None:
         return None
-    if not isinstance(value, str) or not _RFC3339.match(value):
-        raise bad("%s must be an RFC 3339 date-time with an offset, e.g. 2024-05-01T00:00:00Z" % name)
+    if not isinstance(value, str) or not _DATE_OR_TIME.match(value):
+        raise bad("%s must be a date YYYY-MM-DD or a date-time, e.g. 2024-05-01T00:00:00Z" % name)
     try:
         moment = datetime.datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
     except ValueError:
         raise bad("%s is not a valid date-time: %s" % (name, value)) from None
-    return moment.astimezone(datetime.timezone.utc).strftime(A.DATETIME_FORMAT)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(zone).replace(tzinfo=None)
+    return moment.strftime(A.DATETIME_FORMAT)
 
 
-def _date(data, name, allow_datetime=False):
-    """A YYYY-MM-DD date (or, when allowed, a date-time) -> "YYYY-MM-DDT00:00:00Z" or the UTC date-time."""
+def _date(data, name, zone=None):
+    """A YYYY-MM-DD date -> "YYYY-MM-DDT00:00:00Z"; with a `zone`, a date-time too (see _datetime)."""
     value = data.get(name)
     if value is None:
         return None
-    if allow_datetime and isinstance(value, str) and "T" in value.upper():
-        return _datetime(data, name)
+    if zone is not None:
+        return _datetime(data, name, zone)
     if not isinstance(value, str) or not _DATE.match(value):
         raise bad("%s must be a date YYYY-MM-DD" % name)
     try:
@@ -187,13 +200,13 @@ def _score(data):
     return value
 
 
-def _plus_days(iso, days):
-    moment = datetime.datetime.strptime(iso, A.DATETIME_FORMAT) + datetime.timedelta(days=days)
+def _plus(iso, **delta):
+    moment = datetime.datetime.strptime(iso, A.DATETIME_FORMAT) + datetime.timedelta(**delta)
     return moment.strftime(A.DATETIME_FORMAT)
 
 
-def _today():
-    return time.strftime("%Y-%m-%dT00:00:00Z", time.gmtime())
+def _today(zone):
+    return datetime.datetime.now(zone).strftime("%Y-%m-%dT00:00:00Z")
 
 
 # --- records ---------------------------------------------------------------------------------------
@@ -238,9 +251,31 @@ class RestApi:
             data = self._body(body) if req.method == "POST" else {}
             return getattr(self, "_op_" + req.operation)(req, admin, data, task_failed)
         except SoapFault as fault:
-            return _from_fault(fault).reply()
+            return self._error_reply(_from_fault(fault))
         except RestError as err:
+            return self._error_reply(err)
+
+    def _error_reply(self, err):
+        """3.2 (r3) setting `ispring_rest_unauthorized`: the body of a 401."""
+        form = self.api.config.ispring_rest_unauthorized
+        if err.status != 401 or form == "json":
             return err.reply()
+        if form == "html":
+            return Reply(401, A.REST_UNAUTHORIZED_HTML, "text/html; charset=utf-8")
+        return Reply(401, b"", None)
+
+    @property
+    def zone(self):
+        return _account_zone(self.api.config)
+
+    def _query_list(self, query, name):
+        return query_list(query, name, self.api.config.ispring_rest_arrays)
+
+    def _out(self, stored):
+        """A stored date-time as a reply writes it: 3.1 (r3) zone-less local time on a "west" account."""
+        if not stored or self.api.config.ispring_rest_dates != "west":
+            return stored
+        return datetime.datetime.strptime(stored, A.DATETIME_FORMAT).strftime(A.ZONELESS_DATETIME_FORMAT)
 
     def _authenticate(self, authorization, expire_auth):
         scheme, _, token = (authorization or "").strip().partition(" ")
@@ -268,7 +303,7 @@ class RestApi:
         status = data.get("status")
         if status not in A.REST_COURSE_STATUSES:
             raise bad("status must be one of %s" % ", ".join(A.REST_COURSE_STATUSES))
-        completion_date = _datetime(data, "date")
+        completion_date = _datetime(data, "date", self.zone)
         if status in A.SET_STATUSES and completion_date is None:
             raise bad("date is required when status is %s" % status)
         reason, score = _string(data, "reason"), _score(data)
@@ -301,8 +336,8 @@ class RestApi:
     def _op_ListLearnerResults(self, req, admin, data, task_failed):
         q = req.query
         refuse_not_emulated(q, A.REST_LEARNER_FILTERS_NOT_EMULATED)
-        course_ids, enrollment_ids = query_list(q, "courseIds"), query_list(q, "enrollmentIds")
-        user_ids = query_list(q, "userIds")
+        course_ids, enrollment_ids = self._query_list(q, "courseIds"), self._query_list(q, "enrollmentIds")
+        user_ids = self._query_list(q, "userIds")
         items = self.api.visible_enrollments(admin, course_ids, enrollment_ids, user_ids)
         key = (admin["userId"], course_ids, enrollment_ids, user_ids)
         rows, nxt = page(items, "RL", key, query_one(q, "pageSize"), query_one(q, "pageToken"))
@@ -315,12 +350,12 @@ class RestApi:
             "courseId": enr["courseId"],
             "courseTitle": self.state.courses[enr["courseId"]]["title"],
             "enrollmentId": enr["enrollmentId"],
-            "accessDate": enr.get("accessDate"),
+            "accessDate": self._out(enr.get("accessDate")),
         }
         if enr.get("dueDate"):
-            out["dueDate"] = enr["dueDate"]
+            out["dueDate"] = self._out(enr["dueDate"])
         if enr.get("completionDate"):
-            out["completionDate"] = enr["completionDate"]
+            out["completionDate"] = self._out(enr["completionDate"])
         out["completionStatus"] = enr["completionStatus"]
         out["awardedScore"] = enr.get("awardedScore") or A.DEFAULT_AWARDED_SCORE
         out["progress"] = self.state.progress(enr)
@@ -337,7 +372,7 @@ class RestApi:
     def _op_ListUsers(self, req, admin, data, task_failed):
         q = req.query
         refuse_not_emulated(q, A.REST_USER_FILTERS_NOT_EMULATED)
-        items, key = self.api.listed_users(admin, query_list(q, "logins"), query_list(q, "emails"))
+        items, key = self.api.listed_users(admin, self._query_list(q, "logins"), self._query_list(q, "emails"))
         rows, nxt = page(items, "RU", key, query_one(q, "pageSize"), query_one(q, "pageToken"))
         return self._page_reply("userProfiles", [self._user_json(u) for u in rows], nxt)
 
@@ -355,18 +390,21 @@ class RestApi:
             "roleId": user_role["roleId"],
             "departmentId": user["departmentId"],
             "status": A.REST_USER_STATUS.get(user["status"], 3),
-            "fields": {
-                "login": user["login"],
-                "email": user["email"],
-                "firstName": user["firstName"],
-                "lastName": user["lastName"],
-            },
+            "fields": self._fields(user),
             "addedDate": user.get("addedDate") or A.REST_USER_DEFAULT_DATE,
             "lastLoginDate": user.get("lastLoginDate") or A.REST_USER_DEFAULT_DATE,
             "userRoles": [user_role],
             "subordination": {"subordinationType": "no_supervisor"},
             "coSubordination": {"subordinationType": "no_supervisor"},
         }
+
+    def _fields(self, user):
+        """3.2 (r3) setting `ispring_rest_user_fields`: the file's object, or name/value pairs."""
+        form = self.api.config.ispring_rest_user_fields
+        if form == "object":
+            return {key: user[key] for key, _name in A.REST_USER_FIELD_NAMES}
+        pairs = [{"name": name, "value": user[key] or ""} for key, name in A.REST_USER_FIELD_NAMES]
+        return pairs if form == "pairs" else {"field": pairs}
 
     # --- enrollments -----------------------------------------------------------------------------
 
@@ -375,14 +413,13 @@ class RestApi:
 
     def _op_GetEnrollments(self, req, admin, data, task_failed):
         q = req.query
-        items = self._enrollment_filters(
-            admin, query_list(q, "courseIds"), query_list(q, "learnerIds"), query_list(q, "enrollmentIds")
-        )
+        filters = (self._query_list(q, name) for name in ("courseIds", "learnerIds", "enrollmentIds"))
+        items = self._enrollment_filters(admin, *filters)
         return json_reply(200, {"enrollments": [enrollment_json(e) for e in items]})
 
     def _op_ListEnrollments(self, req, admin, data, task_failed):
         q = req.query
-        filters = (query_list(q, "courseIds"), query_list(q, "learnerIds"), query_list(q, "enrollmentIds"))
+        filters = tuple(self._query_list(q, name) for name in ("courseIds", "learnerIds", "enrollmentIds"))
         return self._enrollments_page(admin, filters, query_one(q, "pageSize"), query_one(q, "pageToken"))
 
     def _op_ListEnrollmentsByPost(self, req, admin, data, task_failed):
@@ -425,17 +462,18 @@ class RestApi:
             period = data.get("duePeriod")
             if isinstance(period, bool) or not isinstance(period, int) or period < 1:
                 raise bad("duePeriod must be an integer >= 1 when dueDateType is due_period")
-            return kind, _plus_days(access_date, period), period
+            unit = "hours" if self.api.config.ispring_due_period_unit == "hours" else "days"
+            return kind, _plus(access_date, **{unit: period}), period
         if kind == "default":
             period = self.state.courses[course_id].get("defaultDuePeriod")
-            return kind, _plus_days(access_date, period) if period else None, None
+            return kind, _plus(access_date, days=period) if period else None, None
         return kind, None, None
 
     def _op_EnrollLearnersInCourses(self, req, admin, data, task_failed):
         st = self.state
         course_ids = _id_list(data, "courseIds", required=True)
         learner_ids = _id_list(data, "learnerIds", required=True)
-        access = _date(data, "accessDate", allow_datetime=True) or _today()
+        access = _date(data, "accessDate", self.zone) or _today(self.zone)
         for cid in course_ids:
             if cid not in st.courses:
                 raise SoapFault(A.FAULT_UNKNOWN_CONTENT, "courseIds: %s" % cid)
@@ -465,7 +503,7 @@ class RestApi:
 
     def _op_ChangeEnrollment(self, req, admin, data, task_failed):
         enr = self._own_enrollment(admin, req.params["enrollmentId"])
-        access = _date(data, "accessDate", allow_datetime=True)
+        access = _date(data, "accessDate", self.zone)
         if access is None:
             raise bad("accessDate is required")
         kind, due, period = self._due(data, enr["courseId"], access)

@@ -23,6 +23,7 @@ LOG_MAX_ENTRIES = 100_000  # the request log keeps the newest entries
 
 FAULT_KINDS = ("status", "drop", "slow", "malformed", "html", "xxe", "bomb", "expire_auth", "fail_write", "task_failed")
 STATUS_TEXT = {
+    414: "URI Too Long",
     429: "Too Many Requests",
     500: "Internal Server Error",
     502: "Bad Gateway",
@@ -104,6 +105,14 @@ SETTINGS = {
     "edubrite_member_dates": (A.EDUBRITE_MEMBER_DATE_FORMS[0], _choice(*A.EDUBRITE_MEMBER_DATE_FORMS)),
     "edubrite_list_ext_id": (A.EDUBRITE_LIST_EXT_ID_MEANINGS[0], _choice(*A.EDUBRITE_LIST_EXT_ID_MEANINGS)),
     "rate_limit_concurrency": (A.RATE_LIMIT_CONCURRENCY_DEFAULT, _concurrency),
+    "request_line_limit": (A.REQUEST_LINE_LIMIT_DEFAULT, _concurrency),
+    "ispring_rest_arrays": (A.REST_ARRAY_FORMS[0], _choice(*A.REST_ARRAY_FORMS)),
+    "ispring_due_period_unit": (A.DUE_PERIOD_UNITS[0], _choice(*A.DUE_PERIOD_UNITS)),
+    "ispring_user_filters": (A.USER_FILTER_JOINS[0], _choice(*A.USER_FILTER_JOINS)),
+    "ispring_rest_user_fields": (A.REST_USER_FIELD_FORMS[0], _choice(*A.REST_USER_FIELD_FORMS)),
+    "ispring_rest_unauthorized": (A.REST_UNAUTHORIZED_FORMS[0], _choice(*A.REST_UNAUTHORIZED_FORMS)),
+    "ispring_rest_dates": (A.REST_DATE_FORMS[0], _choice(*A.REST_DATE_FORMS)),
+    "ispring_unknown_course": (A.UNKNOWN_COURSE_FORMS[0], _choice(*A.UNKNOWN_COURSE_FORMS)),
 }
 
 
@@ -663,9 +672,12 @@ class Handler(BaseHTTPRequestHandler):
         entry = self._log_entry(path, started, call, body, slot.count)
         self.sandbox.add_log(entry)
         try:
+            line_limit = self.sandbox.config.request_line_limit
             if limited:
                 entry["fault"] = "rate_limit"
                 reply = text_reply(429, "429 Too Many Requests", [("Retry-After", str(A.RATE_LIMIT_RETRY_AFTER))])
+            elif line_limit and entry["line_bytes"] > line_limit:
+                reply = text_reply(414, "414 URI Too Long")  # 3.1 (r3): a front end's refusal
             else:
                 reply = self._respond(entry, call, query, body)
         except _Dropped:
@@ -702,6 +714,7 @@ class Handler(BaseHTTPRequestHandler):
             "fault": None,
             "duration": None,
             "concurrent": concurrent,
+            "line_bytes": len(self.requestline.encode("latin-1", "replace")),
         }
         if call.interface == "soap":
             entry["soap_action"] = self.headers.get("SOAPAction")

@@ -44,6 +44,14 @@ FORM_SETTINGS = (
     "edubrite_member_dates",
     "edubrite_list_ext_id",
     "rate_limit_concurrency",
+    "request_line_limit",
+    "ispring_rest_arrays",
+    "ispring_due_period_unit",
+    "ispring_user_filters",
+    "ispring_rest_user_fields",
+    "ispring_rest_unauthorized",
+    "ispring_rest_dates",
+    "ispring_unknown_course",
 )
 
 

@@ -603,6 +603,12 @@ def profiles(root):
     return out
 
 
+def test_list_users_and_filters(sb):
+    """3.1 (r3): the default joins logins and emails given together: a user must match both."""
+    inner = ids("logins", ["jdoe", "asmith"], "login") + ids("emails", ["ASMITH@example.com"], "email")
+    assert set(profiles(soap(sb, "ListUsers", inner)[1])) == {"asmith"}
+
+
 def test_list_users(sb):
     status, root = soap(sb, "ListUsers", ids("logins", ["jdoe"], "login"))
     assert local(root[0][0]) == "ListUsersResult" and local(root[0][0][0]) == "users"
@@ -615,6 +621,7 @@ def test_list_users(sb):
 
 
 def test_list_users_or_filters_and_case(sb):
+    sb.settings(ispring_user_filters="or")
     inner = ids("logins", ["jdoe", "nobody"], "login") + ids(
         "emails", ["ASMITH@example.com", "mgarcia@EXAMPLE.com"], "email"
     )
@@ -650,7 +657,7 @@ def test_scale_listing():
             soap(
                 sb,
                 "ListUsers",
-                ids("logins", ["learner00001"], "login") + ids("emails", ["learner02500@example.com"], "email"),
+                ids("logins", ["learner00001", "learner02500"], "login"),
             )[1]
         )
         assert set(users) == {"learner00001", "learner02500"}
