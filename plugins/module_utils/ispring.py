@@ -207,12 +207,13 @@ class IspringClient:
         return list(found.values())
 
     def find_users(self, logins=(), emails=()):
-        """Active users with one of these logins or emails, asked PAGE_SIZE values at a time."""
-        values = [("login", v) for v in sorted(set(logins))] + [("email", v) for v in sorted(set(emails))]
+        """Active users with one of these logins or emails, asked PAGE_SIZE values at a time, logins
+        and emails in listings of their own (3.1 r3: a service may AND the two filters)."""
         users = {}
-        for chunk in batches(values, PAGE_SIZE):
-            for user in self.list_users([v for k, v in chunk if k == "login"], [v for k, v in chunk if k == "email"]):
-                users[user.user_id] = user
+        for kind, values in (("logins", logins), ("emails", emails)):
+            for chunk in batches(sorted(set(values)), PAGE_SIZE):
+                for user in self.list_users(**{kind: chunk}):
+                    users[user.user_id] = user
         return list(users.values())
 
     def people(self, user_ids, known=None):
@@ -252,6 +253,18 @@ class IspringClient:
 
     def task_status(self, task_id):
         raise NotImplementedError
+
+
+def courses_listing_nothing(course_ids, records):
+    """A warning for each course asked for by ID that lists no record: an unknown course may list as
+    empty (3.2 r3 [assumed]), so an empty report must not pass for an empty course."""
+    listed = {record["course_id"] for record in records}
+    return [
+        "course_id %s lists nothing: either none of the learners asked for is enrolled in it, or no course has "
+        "this ID (iSpring may answer both alike). Check the course_id." % course_id
+        for course_id in dict.fromkeys(course_ids)
+        if course_id not in listed
+    ]
 
 
 def client_from(module, api=None):

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from urllib.parse import urlencode
 
 from ansible_collections.learnops.lms.plugins.module_utils import dates, safexml
-from ansible_collections.learnops.lms.plugins.module_utils.errors import ApiError, ReplyError
+from ansible_collections.learnops.lms.plugins.module_utils.errors import ApiError, ReplyError, ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.ispring import (
     FAULT_AUTH,
     FAULT_PERMISSION,
@@ -32,27 +33,40 @@ UPDATE_COURSE_STATUS = "/statistics/course"  # [doc] POST, body UpdateCourseStat
 TASK_STATUS = "/task/%s/status"  # [doc] GET -> TaskStatus
 LEARNER_RESULTS = "/learners/results"  # [doc] GET -> LearnersResultsResponse
 USERS = "/users"  # [doc] GET, logins[] / emails[] -> UsersPage
-# 1.3a [doc]: the result filters are plain array names, repeated; the user filters carry "[]".
-RESULT_FILTERS = ("courseIds", "enrollmentIds", "userIds")
-USER_FILTERS = ("logins[]", "emails[]")
-# [doc] UpdateCourseStatus.date is a date-time; a completion date is sent as midnight UTC [assumed],
-# what the SOAP interface records for a date.
-DATE_TIME = "%sT00:00:00Z"
+RESULT_FILTERS = ("courseIds", "enrollmentIds", "userIds")  # [doc] the filters' names
+USER_FILTERS = ("logins", "emails")
+# 3.1 (r3) [evidence]: every array query parameter goes out as "name[]=value", one per value (the file
+# drops the brackets on some calls; the vendor's samples keep them, and a PHP-style server keeps only
+# the last of repeated bare names).
+ARRAY_PARAM = "%s[]"
+# 3.1 (r3) [assumed]: front ends refuse request lines over 8 KB (HTTP 414): a listing's filters are cut
+# into as many requests as keep each query under this many bytes.
+MAX_QUERY_BYTES = 6000
+# 3.1 (r3) [evidence]: dates go out without an invented zone; the account records them on its own
+# calendar day.  UpdateCourseStatus.date: the bare day; UpdateEnrollment.accessDate: the vendor
+# sample's zone-less date-time; NewEnrollment.accessDate: the bare day (the file's format: date).
+COMPLETION_DATE = "%s"
+CHANGED_ACCESS_DATE = "%s 00:00:00"
+# 3.1 (r3) [doc: the help pages of both enrollment calls]: duePeriod "is measured in hours"; the
+# module option is in days.
+DUE_PERIOD_HOURS_PER_DAY = 24
+# 3.2 (r3) [evidence]: a User's `fields` is an object (keys in any case), a list of {name, value}, or
+# such a list under FIELD_LIST; the login and email are found by these names, case-insensitively.
+FIELD_LIST = "field"
+LOGIN_FIELD, EMAIL_FIELD = "login", "email"
 # Enrollments [doc]: the calls and schemas of the file's "enrollment" tag.
 ENROLLMENTS = "/enrollments"  # GET ListEnrollments, the ENROLLMENT_FILTERS -> EnrollmentsPage
 ENROLL = "/enrollment"  # POST EnrollLearnersInCourses, body NewEnrollment -> 201, no body
 CHANGE_ENROLLMENT = "/enrollment/%s"  # POST ChangeEnrollment, body UpdateEnrollment -> 200, no body
 UNENROLL = "/enrollment/delete"  # POST Unenroll, body DeleteEnrollments -> 204, no body
-ENROLLMENT_FILTERS = ("courseIds[]", "learnerIds[]", "enrollmentIds[]")  # [doc] the names carry "[]"
+ENROLLMENT_FILTERS = ("courseIds", "learnerIds", "enrollmentIds")  # [doc]
 DUE_DATE_TYPES = ("unlimited", "default", "due_date", "due_period")  # [doc] schema DueDateType
 ENROLLED_BY_ADMIN, ENROLLED_FROM_CATALOG = 0, 1  # [doc] schema EnrollmentTypeGroup
-# [doc, sic] NewEnrollment.accessDate is a date, UpdateEnrollment.accessDate a date-time: an access
-# date is sent to ChangeEnrollment as midnight UTC of that day [assumed] (DATE_TIME).
 # POST /enrollment and POST /enrollment/delete are not repeated after a lost reply: the file does not
 # say how the service answers a learner already enrolled or an enrollment already deleted, so a
 # repeat is not relied on [assumed].  ChangeEnrollment sets absolute values: safe to repeat.
-# 1.3a: the HTTP errors, mapped to the client's error codes.  401 [assumed] is an expired or
-# refused token; the message of a 400 says which id is unknown [assumed].
+# 1.3a: the HTTP errors, mapped to the client's error codes.  Any 401 is an expired or refused token,
+# whatever its body (3.2 r3: empty, JSON, HTML); the message of a 400 says which id is unknown [assumed].
 HTTP_CODES = {401: FAULT_AUTH, 403: FAULT_PERMISSION}
 MESSAGE_CODES = (("Unknown content item", FAULT_UNKNOWN_COURSE), ("Unknown Enrollment", FAULT_UNKNOWN_ENROLLMENT))
 
@@ -130,7 +144,7 @@ def _due(due_date_type, due_date, due_period):
     if due_date_type == "due_date":
         body["dueDate"] = due_date
     if due_date_type == "due_period":
-        body["duePeriod"] = due_period
+        body["duePeriod"] = due_period * DUE_PERIOD_HOURS_PER_DAY
     return body
 
 
@@ -138,15 +152,36 @@ def _learner_result(item):
     return LearnerResult.from_fields(item)
 
 
-def _user(item):
-    fields = item.get("fields") if isinstance(item.get("fields"), dict) else {}
+def _fields(item):
+    """{lower-case field name: value} of a User's `fields`, in any of the forms of 3.2 (r3)."""
+    fields = item.get("fields")
+    if isinstance(fields, dict) and isinstance(fields.get(FIELD_LIST), list):
+        fields = fields[FIELD_LIST]
+    if isinstance(fields, list):
+        return {str(f.get("name")).lower(): f.get("value") for f in fields if isinstance(f, dict) and "name" in f}
+    if isinstance(fields, dict):
+        return {str(name).lower(): value for name, value in fields.items()}
+    return {}
+
+
+def _user(item, what):
+    """A UserProfile; a user with neither a readable login nor email fails with an excerpt (3.2 r3),
+    so that it never reads as "no such user"."""
+    fields = _fields(item) if isinstance(item, dict) else {}
+    login, email = fields.get(LOGIN_FIELD) or None, fields.get(EMAIL_FIELD) or None
+    if not item.get("userId") or (login is None and email is None):
+        raise ReplyError(
+            "%s: a user is listed without a readable userId, login or email, so learners cannot be matched "
+            "by login or email. Name them by user_id, and report the reply's form. User reads: %s"
+            % (what, safexml.excerpt(json.dumps(item)))
+        )
     return UserProfile(
-        user_id=item.get("userId"),
+        user_id=str(item["userId"]),
         role=item.get("role"),
         department_id=item.get("departmentId"),
         status=None if item.get("status") is None else str(item.get("status")),
-        login=fields.get("login"),
-        email=fields.get("email"),
+        login=None if login is None else str(login),
+        email=None if email is None else str(email),
     )
 
 
@@ -170,6 +205,8 @@ class RestClient(IspringClient):
         reply = self.transport.request(
             method, self.api_url + path, what, data=data, headers=headers, params=params, safe_to_repeat=safe_to_repeat
         )
+        if reply.status == 401:
+            raise self._error(what, reply.status, _json_or_text(reply.body))
         if not reply.body.strip() and reply.status < 400:
             return None
         try:
@@ -186,6 +223,8 @@ class RestClient(IspringClient):
 
     def _error(self, what, status, answer):
         said = answer.get("message") if isinstance(answer, dict) else None
+        if isinstance(answer, bytes):  # a 401 that is not JSON: an empty body or a gateway's page
+            said, answer = safexml.excerpt(answer) or None, None
         code = HTTP_CODES.get(status)
         for start, mapped in MESSAGE_CODES:
             if said and said.startswith(start):
@@ -196,7 +235,7 @@ class RestClient(IspringClient):
             "client_secret so that the module can renew it",
             FAULT_PERMISSION: "the account behind the token lacks the right for this request",
         }
-        message = "%s failed: HTTP %s: %s" % (what, status, said or safexml.excerpt(json.dumps(answer)))
+        message = "%s failed: HTTP %s: %s" % (what, status, said or safexml.excerpt(json.dumps(answer)) or "(empty)")
         if code in hints:
             message += " (%s)" % hints[code]
         return ApiError(message + ".", code=code, http_status=status)
@@ -222,20 +261,26 @@ class RestClient(IspringClient):
 
     # --- methods ---
 
+    def listing(self, path, key, filters):
+        """Every item of a filtered listing, in as many requests as keep each query short (3.1 r3)."""
+        what = "iSpring GET %s" % path
+        for params in _queries(filters, what):
+            for item in self.pages(path, what, params, key):
+                yield item, what
+
     def list_learners_results(self, course_ids=(), enrollment_ids=(), user_ids=()):
-        params = _repeated(zip(RESULT_FILTERS, (course_ids, enrollment_ids, user_ids), strict=True))
-        what = "iSpring GET %s" % LEARNER_RESULTS
-        return [_learner_result(item) for item in self.pages(LEARNER_RESULTS, what, params, "results")]
+        filters = zip(RESULT_FILTERS, (course_ids, enrollment_ids, user_ids), strict=True)
+        return [_learner_result(item) for item, _what in self.listing(LEARNER_RESULTS, "results", filters)]
 
     def list_users(self, logins=(), emails=()):
-        params = _repeated(zip(USER_FILTERS, (logins, emails), strict=True))
-        return [_user(item) for item in self.pages(USERS, "iSpring GET %s" % USERS, params, "userProfiles")]
+        filters = zip(USER_FILTERS, (logins, emails), strict=True)
+        return [_user(item, what) for item, what in self.listing(USERS, "userProfiles", filters)]
 
     def update_course_status(self, course_id, enrollment_ids, status, date=None, reason=None, awarded_score=None):
         """Start a status change; returns the task id.  Safe to repeat: it sets absolute values."""
         body = dict(courseId=course_id, enrollmentIds=list(enrollment_ids), status=status)
         if date is not None:
-            body["date"] = DATE_TIME % date
+            body["date"] = COMPLETION_DATE % date
         if reason is not None:
             body["reason"] = reason
         if awarded_score is not None:
@@ -259,9 +304,8 @@ class RestClient(IspringClient):
 
     def list_enrollments(self, course_ids=(), learner_ids=(), enrollment_ids=()):
         """Every enrollment the filters match (all pages), as Enrollment records."""
-        params = _repeated(zip(ENROLLMENT_FILTERS, (course_ids, learner_ids, enrollment_ids), strict=True))
-        what = "iSpring GET %s" % ENROLLMENTS
-        return [_enrollment(item, what) for item in self.pages(ENROLLMENTS, what, params, "enrollments")]
+        filters = zip(ENROLLMENT_FILTERS, (course_ids, learner_ids, enrollment_ids), strict=True)
+        return [_enrollment(item, what) for item, what in self.listing(ENROLLMENTS, "enrollments", filters)]
 
     def enroll(
         self, course_ids, learner_ids, due_date_type, due_date=None, due_period=None, access_date=None, lock=None
@@ -277,7 +321,7 @@ class RestClient(IspringClient):
 
     def change_enrollment(self, enrollment_id, access_date, due_date_type, due_date=None, due_period=None, lock=None):
         """Set an enrollment's values (UpdateEnrollment; accessDate and dueDateType are required)."""
-        body = dict(accessDate=DATE_TIME % access_date)
+        body = dict(accessDate=CHANGED_ACCESS_DATE % access_date)
         body.update(_due(due_date_type, due_date, due_period))
         if lock is not None:
             body["lockAfterDueDate"] = lock
@@ -290,6 +334,35 @@ class RestClient(IspringClient):
         self.request("POST", UNENROLL, "iSpring POST %s" % UNENROLL, body=body, safe_to_repeat=False)
 
 
-def _repeated(filters):
-    """Query parameters: each value of each non-empty filter as its own ``name=value``."""
-    return [(name, value) for name, values in filters for value in values]
+def _json_or_text(body):
+    try:
+        return json.loads(body.decode("utf-8"))
+    except ValueError:
+        return body
+
+
+def _queries(filters, what):
+    """The query parameters of a filtered listing, each value as ``name[]=value``, cut into as many
+    queries as keep each under MAX_QUERY_BYTES: the longest filter is split, the others go whole into
+    every query (the filters are AND-ed, so the parts' results are the whole's)."""
+    named = [(ARRAY_PARAM % name, list(values)) for name, values in filters if values]
+    if not named:
+        return [[]]
+    sizes = [len(urlencode([(name, value) for value in values])) for name, values in named]
+    split = sizes.index(max(sizes))
+    name, budget = named[split][0], MAX_QUERY_BYTES - (sum(sizes) - sizes[split])
+    parts, part, used = [], [], 0
+    for value in named[split][1]:
+        size = len(urlencode([(name, value)])) + 1
+        if size > budget:
+            raise ValidationError("%s: the filters do not fit in one request line (%s)." % (what, name))
+        if part and used + size > budget:
+            parts.append(part)
+            part, used = [], 0
+        part.append(value)
+        used += size
+    parts.append(part)
+    return [
+        [(n, v) for index, (n, values) in enumerate(named) for v in (chunk if index == split else values)]
+        for chunk in parts
+    ]

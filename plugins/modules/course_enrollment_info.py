@@ -139,7 +139,10 @@ from ansible_collections.learnops.lms.plugins.module_utils import arguments, com
 def run(module, client):
     params = module.params
     users = completion.named_users(client, params["logins"], params["emails"])
-    return dict(changed=False, enrollments=enrollment.report(client, params, users))
+    enrollments = enrollment.report(client, params, users)
+    for warning in ispring.courses_listing_nothing(params["course_ids"], enrollments):
+        module.warn(warning)
+    return dict(changed=False, enrollments=enrollments)
 
 
 def main():

@@ -142,7 +142,10 @@ from ansible_collections.learnops.lms.plugins.module_utils import arguments, com
 
 
 def run(module, client):
-    return dict(changed=False, results=completion.report(client, module.params))
+    results = completion.report(client, module.params)
+    for warning in ispring.courses_listing_nothing(module.params["course_ids"], results):
+        module.warn(warning)
+    return dict(changed=False, results=results)
 
 
 def main():

@@ -23,6 +23,7 @@ import sys
 
 import pytest
 
+from lms_sandbox.assumptions import STRICT_SETTINGS
 from lms_sandbox.testing import Sandbox
 
 from .runner import player
@@ -67,7 +68,10 @@ def pytest_report_header(config):
 
 @pytest.fixture(scope="session")
 def sandbox():
-    with Sandbox(python=sys.executable, task_delay=0.05) as running:
+    """The sandbox every scenario runs against: each form of contract revision 3 at its strictest
+    (STRICT_SETTINGS); a test that needs another form sets it, and the reset before the next test
+    restores these."""
+    with Sandbox(python=sys.executable, task_delay=0.05, **STRICT_SETTINGS) as running:
         yield running
 
 

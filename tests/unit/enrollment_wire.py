@@ -41,7 +41,7 @@ def enroll_call(learner_ids, due_date_type="unlimited", courses=(COURSE,), statu
 
 def change_call(enrollment, access, due_date_type, status=200, reply=None, **fields):
     """POST /enrollment/{id} with an UpdateEnrollment body (accessDate a date-time)."""
-    body = dict(accessDate="%sT00:00:00Z" % access, dueDateType=due_date_type)
+    body = dict(accessDate="%s 00:00:00" % access, dueDateType=due_date_type)
     for name in ("dueDate", "duePeriod", "lockAfterDueDate"):
         if name in fields:
             body[name] = fields[name]

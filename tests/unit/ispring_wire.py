@@ -177,8 +177,8 @@ def rest_result(enrollment, user, status, progress, completion_date=None, course
 
 
 def rest_results_call(enrollment_ids=(), user_ids=(), results=(), course=COURSE, token=TOKEN, next_token=None):
-    params = [("courseIds", course)] if course else []
-    params += [("enrollmentIds", e) for e in sorted(enrollment_ids)] + [("userIds", u) for u in sorted(user_ids)]
+    params = [("courseIds[]", course)] if course else []
+    params += [("enrollmentIds[]", e) for e in sorted(enrollment_ids)] + [("userIds[]", u) for u in sorted(user_ids)]
     reply = {"results": list(results)}
     if next_token:
         reply["nextPageToken"] = next_token
@@ -210,7 +210,7 @@ def rest_update_call(
 ):
     body = dict(courseId=course, enrollmentIds=list(enrollment_ids), status=status)
     if date is not None:
-        body["date"] = "%sT00:00:00Z" % date
+        body["date"] = date
     if reason is not None:
         body["reason"] = reason
     if score is not None:

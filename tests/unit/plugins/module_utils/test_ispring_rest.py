@@ -49,9 +49,9 @@ def test_results_are_paged_with_repeated_array_parameters(script):
         "/learners/results",
         {"results": [rest_result("e2", "u2", "in_progress", 40, score=12.5)]},
         params=[
-            ("courseIds", COURSE),
-            ("enrollmentIds", "e1"),
-            ("enrollmentIds", "e2"),
+            ("courseIds[]", COURSE),
+            ("enrollmentIds[]", "e1"),
+            ("enrollmentIds[]", "e2"),
             ("pageSize", "1000"),
             ("pageToken", "p2"),
         ],
@@ -69,6 +69,48 @@ def test_users_by_login_and_email_read_their_fields_object(script):
     assert client(transport).list_users(["jdoe"], ["a@example.com"]) == [
         ispring.UserProfile("u1", "learner", "d1", "1", "jdoe", "j@example.com")
     ]
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"LOGIN": "jdoe", "Email": "j@example.com"},
+        [{"name": "LOGIN", "value": "jdoe"}, {"name": "EMAIL", "value": "j@example.com"}, {"name": "FIRST_NAME"}],
+        {"field": [{"name": "login", "value": "jdoe"}, {"name": "email", "value": "j@example.com"}]},
+    ],
+    ids=["object-any-case", "name-value-pairs", "pairs-under-field"],
+)
+def test_a_users_fields_are_read_in_every_form(script, fields):
+    """3.2 (r3): the vendor's sample and a real tenant's client show name/value pairs."""
+    user = dict(rest_user("u1", None, None), fields=fields)
+    transport = script(rest_users_call(["jdoe"], users=[user]))
+    assert client(transport).list_users(["jdoe"]) == [
+        ispring.UserProfile("u1", "learner", "d1", "1", "jdoe", "j@example.com")
+    ]
+
+
+@pytest.mark.parametrize("fields", [{}, [{"name": "FIRST_NAME", "value": "J"}], "jdoe", None])
+def test_a_user_without_a_readable_login_or_email_fails_loudly(script, fields):
+    user = dict(rest_user("u1", None, None), fields=fields)
+    transport = script(rest_users_call(["jdoe"], users=[user]))
+    with pytest.raises(ReplyError) as caught:
+        client(transport).list_users(["jdoe"])
+    assert "a user is listed without a readable userId, login or email" in caught.value.message
+    assert '"userId": "u1"' in caught.value.message
+
+
+def test_long_filters_are_cut_into_requests_under_the_query_limit(script):
+    """3.1 (r3): 400 enrollment IDs would make a 22 KB request line; each request stays under the limit."""
+    ids = ["00000000-0000-4000-b000-%012d" % n for n in range(400)]
+    encoded = ispring_rest.urlencode
+    course, each = len(encoded([("courseIds[]", COURSE)])), len(encoded([("enrollmentIds[]", ids[0])])) + 1
+    per_request = (ispring_rest.MAX_QUERY_BYTES - course) // each  # the course in every request
+    chunks = [ids[n : n + per_request] for n in range(0, len(ids), per_request)]
+    transport = script(*(rest_results_call(chunk) for chunk in chunks))
+    assert client(transport).list_learners_results([COURSE], ids) == []
+    assert len(chunks) == 4
+    for sent in transport.scripted.sent:
+        assert len(ispring_rest.urlencode(sent["params"])) < ispring_rest.MAX_QUERY_BYTES
 
 
 def test_task_status(script):
@@ -108,6 +150,18 @@ def test_http_401_renews_the_token_once(script):
     rest = client(transport, client_id="cid", client_secret="csecret")
     assert rest.task_status("5") == "complete"
     assert rest.task_status("6") == "complete"
+
+
+@pytest.mark.parametrize("body", ["", "<html><body>401 Authorization Required</body></html>"], ids=["empty", "html"])
+def test_any_http_401_renews_the_token_whatever_its_body(script, body):
+    """3.2 (r3): a gateway may answer a refused token with an empty body or a page of its own."""
+    transport = script(
+        token_call(token="first"),
+        rest_call("GET", "/task/6/status", body, status=401, token="first"),
+        token_call(token="second"),
+        rest_task_call(6, token="second"),
+    )
+    assert client(transport, client_id="cid", client_secret="csecret").task_status("6") == "complete"
 
 
 def test_http_401_with_a_bare_token_fails_clearly(script):

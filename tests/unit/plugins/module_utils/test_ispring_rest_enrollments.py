@@ -72,7 +72,7 @@ def test_enroll_posts_a_new_enrollment(script):
             ["u1", "u2"],
             "due_period",
             courses=(COURSE, OTHER_COURSE),
-            duePeriod=30,
+            duePeriod=720,
             accessDate="2026-03-02",
             lockAfterDueDate=True,
         )

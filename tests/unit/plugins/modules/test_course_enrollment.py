@@ -66,8 +66,8 @@ def test_converge_creates_changes_and_removes_in_as_few_calls_as_the_values_allo
         args(**DECLARED),
         rest_users_call(logins=["jdoe", "kwong"], users=[JDOE, KWONG]),
         enrollments_call(BEFORE),
-        enroll_call(["u9"], "due_period", duePeriod=30, accessDate="2026-03-02"),
-        change_call("e1", "2026-03-02", "due_period", duePeriod=30, lockAfterDueDate=False),
+        enroll_call(["u9"], "due_period", duePeriod=720, accessDate="2026-03-02"),  # 30 days, in hours
+        change_call("e1", "2026-03-02", "due_period", duePeriod=720, lockAfterDueDate=False),
         delete_call(["e4"]),
         enrollments_call(AFTER, learner_ids=["u1", "u4", "u9"]),
     )
@@ -240,12 +240,12 @@ def test_a_failed_write_reports_exactly_what_was_written(run_module):
         args(**DECLARED),
         rest_users_call(logins=["jdoe", "kwong"], users=[JDOE, KWONG]),
         enrollments_call(BEFORE),
-        enroll_call(["u9"], "due_period", duePeriod=30, accessDate="2026-03-02"),
+        enroll_call(["u9"], "due_period", duePeriod=720, accessDate="2026-03-02"),  # 30 days, in hours
         change_call(
             "e1",
             "2026-03-02",
             "due_period",
-            duePeriod=30,
+            duePeriod=720,
             lockAfterDueDate=False,
             status=403,
             reply={"code": 403, "message": "Permission denied: no right on learner u1"},
@@ -312,7 +312,8 @@ def test_unknown_learners_are_named_together_before_any_enrollment_is_read(run_m
     outcome = run_module(
         course_enrollment,
         args(learners=[{"login": "jdoe"}, {"login": "ghost"}, {"email": "nobody@example.com"}]),
-        rest_users_call(logins=["ghost", "jdoe"], emails=["nobody@example.com"], users=[JDOE]),
+        rest_users_call(logins=["ghost", "jdoe"], users=[JDOE]),
+        rest_users_call(emails=["nobody@example.com"]),
     )
     assert outcome.failed and outcome.result["changed"] is False
     assert outcome.msg == (

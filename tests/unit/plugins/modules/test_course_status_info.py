@@ -78,7 +78,8 @@ def test_unknown_login_and_course_are_named(run_module):
     login = run_module(
         course_status_info,
         args(logins=["ghost"], emails=["nobody@example.com"]),
-        list_users_call(logins=["ghost"], emails=["nobody@example.com"]),
+        list_users_call(logins=["ghost"]),
+        list_users_call(emails=["nobody@example.com"]),
     )
     assert login.failed and login.msg == "No active iSpring user has login ghost, email nobody@example.com."
     assert login.result["missing"] == ["login ghost", "email nobody@example.com"]

@@ -385,7 +385,7 @@ def test_an_unknown_course_fails_naming_it_with_the_checks_made_so_far(run_modul
             "GET",
             "/learners/results",
             {"code": 400, "message": "Unknown content item: %s" % COURSE},
-            params=[("courseIds", COURSE), ("pageSize", "1000")],
+            params=[("courseIds[]", COURSE), ("pageSize", "1000")],
             status=400,
             token=FRESH,
         ),
