@@ -76,6 +76,17 @@ notes:
     any other layout fails the task with an excerpt, it never reads as no records."
   - "Assumed, to check on a real tenant (each is one constant in C(module_utils/ispring_soap.py)
     or C(ispring_rest.py)): the SOAP endpoint is O(api_url) + C(/api/v2/soap/2.0); an expired
-    token answers C(Authorization failed) or HTTP 401; a date is sent over REST as midnight UTC;
-    an unknown course answers C(Unknown content item) (a REST 400 with that message)."
+    token answers C(Authorization failed) or HTTP 401; an unknown course answers C(Unknown content
+    item) (a REST 400 with that message) or an empty listing."
+  - "Over REST, where the vendor's help pages, samples and public clients of real tenants contradict
+    the OpenAPI file or fill its gaps (contract revision 3, each one constant in
+    C(module_utils/ispring_rest.py)): array query parameters are sent as C(name[]=value)
+    [evidence]; a listing's filters are cut into as many requests as keep each request line under
+    8 KB [assumed]; dates are sent without an invented zone - a completion date as C(YYYY-MM-DD),
+    an edited access date as C(YYYY-MM-DD 00:00:00) - and the account records them on its own
+    calendar day; dates read back are compared by their calendar day [evidence]; logins and emails
+    are looked up in listings of their own [assumed]; a user's C(fields) is read as an object (keys
+    in any case) or as C(name)/C(value) pairs, and a user with no readable login or email fails the
+    task [evidence]; any HTTP 401, whatever its body, is a refused token. C(learnops.lms.ispring_tenant_check)
+    checks these on an account."
 """

@@ -97,6 +97,7 @@ options:
     description:
       - Days from the access date to the due date, at least 1. Required with
         O(due_date_type=due_period), and only with it.
+      - Sent to iSpring in hours (C(duePeriod) = days x 24), the unit of the vendor's help pages.
     type: int
   lock_after_due_date:
     description:
@@ -181,14 +182,16 @@ options:
 notes:
   - Supports C(check_mode) (nothing is written; the result says what would change, with the values
     predicted) and C(diff_mode) (one diff per course, the learners that change).
+  - "Documented by the vendor's help pages for creating and editing an enrollment, not by its
+    OpenAPI file (contract 3.1, r3): C(duePeriod) is a number of hours. O(due_period) stays in days;
+    it is sent as days x 24, and a due date read back is compared with the access date plus the days."
   - "Inferred from the vendor's OpenAPI file, to check on a real tenant (each is one constant or
     function in C(module_utils/ispring_rest.py) or C(module_utils/enrollment.py)): the calls
     answer as the file says (C(201), C(200), C(204), with no body needed); an enrollment made
     through the API counts as made by an administrator (C(enrollmentTypeGroup) 0); a new enrollment
-    without O(access_date) gets today and without O(lock_after_due_date) is not locked; a due period
-    counts calendar days from the access date; the access date of a change is sent as midnight
-    UTC (C(UpdateEnrollment.accessDate) is a date-time, C(NewEnrollment.accessDate) a date); an
-    unknown course answers HTTP 400 C(Unknown content item)."
+    without O(access_date) gets today and without O(lock_after_due_date) is not locked; the access
+    date is sent as C(YYYY-MM-DD) to a new enrollment and as C(YYYY-MM-DD 00:00:00) to a change
+    (the vendor sample's form, r3); an unknown course answers HTTP 400 C(Unknown content item)."
   - "Not relied on: what the service does with a learner already enrolled in a course, or an
     enrollment already deleted; so the enrollment and removal calls are not repeated after a lost
     reply (the task fails, and a rerun finishes the job), and a call enrolls only learners missing

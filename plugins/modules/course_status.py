@@ -52,8 +52,8 @@ options:
   date:
     description:
       - Completion date, C(YYYY-MM-DD), for learners that do not give their own.
-      - Required wherever the status is not V(automatic). Over REST it is sent as midnight UTC
-        of that day (the API takes a date-time).
+      - Required wherever the status is not V(automatic). Over REST it is sent as the bare day
+        (the account records it on its own calendar day; see the notes).
     type: str
   awarded_score:
     description:

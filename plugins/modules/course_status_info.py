@@ -68,6 +68,9 @@ notes:
     read once.
   - The results carry each learner's login and email; for learners not named by login or email
     they come from one listing of the account's active users (inactive users have none).
+  - A course asked for by ID that lists nothing is named in a warning - an unknown course may answer
+    an empty listing rather than an error (assumed, contract 3.2, r3), so an empty report never
+    passes for an empty course unnoticed.
 seealso:
   - module: learnops.lms.course_status
 """
