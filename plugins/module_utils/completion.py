@@ -45,6 +45,8 @@ SATISFIED_BY = {
     "failed": frozenset(("failed",)),
     "incomplete": frozenset(("incomplete",)),
 }
+# 1.3a [doc]: the statuses POST /statistics/course sets, so the ones a score-only change can send back.
+SETTABLE = frozenset(("complete", "passed", "failed", "incomplete"))
 
 
 @dataclass(eq=False)
@@ -233,6 +235,27 @@ def needs_change(result, status, date, match_date, awarded_score=None):
     return awarded_score is not None and not _same_score(result.awarded_score, awarded_score)
 
 
+def sent_change(wanted, result, match_date):
+    """(status, date, reason, score) to send for a learner that needs a change.  A learner whose
+    status already satisfies the wanted one differs only in the score (or, with match_date, in the
+    date of that very status): it keeps its own status, and its own date unless match_date asks for
+    another, so that a pass and its date are never replaced by a manual completion."""
+    if wanted.status == ispring.STATUS_AUTOMATIC or result.status not in SATISFIED_BY[wanted.status]:
+        return wanted.change
+    if wanted.status == result.status:
+        date = wanted.date if match_date or not result.completion_date else dates.date_of(result.completion_date)
+        return (wanted.status, date, wanted.reason, wanted.awarded_score)
+    if result.status not in SETTABLE:
+        raise ValidationError(
+            "%s: only the awarded score differs, but the learner's status %s cannot be sent back with a new score "
+            "(iSpring's API sets %s), and it is not replaced by %s. Change the score in iSpring Learn, or leave "
+            "awarded_score out for this learner."
+            % (wanted.label, result.status, ", ".join(sorted(SETTABLE)), wanted.status)
+        )
+    date = dates.date_of(result.completion_date) or wanted.date
+    return (result.status, date, wanted.reason, wanted.awarded_score)
+
+
 def _same_score(current, wanted):
     return current is not None and math.isclose(float(current), wanted, abs_tol=1e-6)
 
@@ -254,16 +277,23 @@ class Entry:
     wanted: Wanted
     current: ispring.LearnerResult
     changed: bool
+    sent: tuple = None  # (status, date, reason, score) of the change: sent_change
     after: dict = field(default=None)
 
     def __post_init__(self):
         if self.after is None:
             after = snapshot(self.current)
             if self.changed:
-                after.update(status=self.wanted.status, completion_date=self.wanted.date)
-                if self.wanted.awarded_score is not None:
-                    after["awarded_score"] = self.wanted.awarded_score
+                status, date, _reason, score = self.sent
+                after.update(status=status, completion_date=date)
+                if score is not None:
+                    after["awarded_score"] = score
             self.after = after
+
+    def arrived(self, result):
+        """Whether a result read back shows the change sent."""
+        status, date, _reason, score = self.sent
+        return not needs_change(result, status, date, True, score)
 
     @property
     def enrollment_id(self):
@@ -289,6 +319,8 @@ class Entry:
 
     @property
     def kind_of_change(self):
+        if self.sent[0] != self.wanted.status:
+            return "awarded score"
         return "to %s" % self.wanted.status
 
     @property
@@ -320,7 +352,7 @@ class Plan:
         found = {}
         for entry in self.entries:
             if entry.changed:
-                found.setdefault(entry.wanted.change, []).append(entry)
+                found.setdefault(entry.sent, []).append(entry)
         return found
 
     def result(self, diff=False, unchanged=True):
@@ -354,7 +386,7 @@ def plan(course_id, wanted, current, match_date):
                 % (enrollment, w.label)
             )
         changed = first and needs_change(result, w.status, w.date, match_date, w.awarded_score)
-        entries.append(Entry(w, result, changed=changed))
+        entries.append(Entry(w, result, changed=changed, sent=sent_change(w, result, match_date) if changed else None))
     return Plan(course_id, entries)
 
 
@@ -431,8 +463,7 @@ def _read_arrivals(client, the_plan, waiting):
         if entry is None:
             continue
         entry.after = snapshot(result)
-        w = entry.wanted
-        if not needs_change(result, w.status, w.date, True, w.awarded_score):
+        if entry.arrived(result):
             for batch in waiting.values():
                 batch.discard(result.enrollment_id)
     for task_id in [task_id for task_id, batch in waiting.items() if not batch]:

@@ -60,6 +60,10 @@ options:
       - Score (0 to 100) to award with the status, for learners that do not give their own.
       - Needs O(api=rest); not with V(automatic). Compared as a number - a learner whose status is
         satisfied but whose score differs is changed.
+      - Such a score-only change keeps the learner's own status and completion date (a learner who
+        passed stays passed, on the day they passed); only O(match_date) moves the date, and only
+        of the wanted status itself. A learner in a status the API cannot send back
+        (C(accepted)) fails the task, naming them, before anything is written.
     type: float
     version_added: 1.1.0
   reason:

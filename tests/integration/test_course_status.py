@@ -281,3 +281,24 @@ def test_info_lists_normalised_results(play, lms):
     )
     assert [(r["course_id"], r["login"]) for r in by_login.result["results"]] == [(COURSE, "jdoe"), (SAFETY, "jdoe")]
     assert writes(lms.requests(), WRITES) == []
+
+
+def test_a_score_only_change_keeps_the_pass_and_its_date(play, lms):
+    """Issue 28: mgarcia passed on 2020-06-30 with 95; a task that asks for a completion with a score
+    of 50 changes the score only: the pass and its day stay."""
+    args = task(api="rest", course_id=COURSE, enrollment_ids=[MGARCIA], date="2026-01-01", awarded_score=50)
+    first = play([args])
+    assert first.rc == 0, first.output
+    mgarcia = enrollment(lms, MGARCIA)
+    assert (mgarcia["completionStatus"], mgarcia["completionDate"][:10], mgarcia["awardedScore"]) == (
+        "passed",
+        "2020-06-30",
+        50,
+    )
+    [sent] = writes(lms.requests(), ("UpdateCourseStatus",))
+    assert '"status": "passed"' in sent["body"] and '"date": "2020-06-30"' in sent["body"]
+    assert first.result["learners"][0]["after"]["status"] == "passed"
+    lms.clear_requests()
+    again = play([args])
+    assert (again.rc, again.result["changed"]) == (0, False), again.output
+    assert writes(lms.requests(), ("UpdateCourseStatus",)) == []

@@ -196,3 +196,36 @@ def test_rest_only_values_are_refused_before_anything_is_read(overrides, words):
     with pytest.raises(ValidationError) as caught:
         completion.wanted_learners(params(**overrides))
     assert words in caught.value.message
+
+
+@pytest.mark.parametrize(
+    "current, wanted, match_date, sent",
+    [
+        # a pass keeps its status and date when only the score differs
+        ("passed", "complete", False, ("passed", "2020-07-20", "Offline", 50.0)),
+        ("passed", "complete", True, ("passed", "2020-07-20", "Offline", 50.0)),
+        # the wanted status itself: its own date unless match_date asks for the task's
+        ("complete", "complete", False, ("complete", "2020-07-20", "Offline", 50.0)),
+        ("complete", "complete", True, ("complete", "2020-07-22", "Offline", 50.0)),
+        # not satisfied: the wanted status and date
+        ("in_progress", "complete", False, ("complete", "2020-07-22", "Offline", 50.0)),
+        ("passed", "failed", False, ("failed", "2020-07-22", "Offline", 50.0)),
+    ],
+)
+def test_a_score_only_change_keeps_the_status_and_date_earned(current, wanted, match_date, sent):
+    """Issue 28: a learner who passed on 2020-07-20 with 100 and is asked for a score of 50 keeps the
+    pass and its date; only the score is sent."""
+    stored = LearnerResult("u1", "c", "e1", current, "2020-07-20T10:00:00Z", 100, 100, None, None)
+    learner = completion.wanted_learners(params(api="rest", status=wanted, awarded_score=50, enrollment_ids=["e1"]))
+    the_plan = completion.plan("c", learner, [stored], match_date=match_date)
+    assert list(the_plan.groups()) == [sent]
+    assert (the_plan.entries[0].after["status"], the_plan.entries[0].after["completion_date"]) == sent[:2]
+
+
+def test_a_score_only_change_on_a_status_the_api_cannot_send_fails_naming_the_learner():
+    stored = LearnerResult("u1", "c", "e1", "accepted", "2020-07-20T10:00:00Z", 100, 100, None, None)
+    learner = completion.wanted_learners(params(api="rest", awarded_score=50, enrollment_ids=["e1"]))
+    with pytest.raises(ValidationError) as caught:
+        completion.plan("c", learner, [stored], match_date=False)
+    assert caught.value.message.startswith("learner enrollment_id=e1: only the awarded score differs")
+    assert "status accepted cannot be sent back" in caught.value.message
