@@ -19,7 +19,12 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 
 from ansible_collections.learnops.lms.plugins.module_utils import dates, ispring, ispring_rest
-from ansible_collections.learnops.lms.plugins.module_utils.errors import ApiError, LmsError, ValidationError
+from ansible_collections.learnops.lms.plugins.module_utils.errors import (
+    ApiError,
+    LmsError,
+    OutcomeUnknown,
+    ValidationError,
+)
 from ansible_collections.learnops.lms.plugins.module_utils.runner import (
     NOTHING_CHANGED,
     batches,
@@ -368,6 +373,7 @@ class Entry:
     enrollment_id: str | None = None
     removed_by_exclusive: bool = False
     twin: Entry | None = None  # the entry of the same user asked for earlier
+    unconfirmed: bool = False  # its write's reply was lost: the service may yet apply it
 
     @property
     def changed(self):
@@ -392,6 +398,8 @@ class Entry:
             entry[self.named[0]] = self.named[1]
         if self.removed_by_exclusive:
             entry["removed_by_exclusive"] = True
+        if self.unconfirmed:
+            entry["unconfirmed"] = True
         return entry
 
     @property
@@ -551,7 +559,7 @@ def write(client, the_plan, batch_size):
         try:
             send()
         except LmsError as exc:
-            failure = (doing, exc)
+            failure = (doing, entries, exc)
             break
         done += entries
     read = read_back(client, the_plan)
@@ -591,16 +599,29 @@ def _learners_records(client, course_id, user_ids):
 
 def _report_failure(failure, the_plan, done, read):
     """The entries as what really happened (from the fresh listing when there is one, else from
-    the calls that succeeded), and the failure's message saying so."""
-    doing, exc = failure
+    the calls that succeeded), and the failure's message saying so.  A call whose reply was lost may
+    still be applied after the listing: its entries stay changed, marked unconfirmed."""
+    doing, failed, exc = failure
     written = set(done)
+    if isinstance(exc, OutcomeUnknown):
+        written.update(failed)
+        for entry in failed:
+            entry.unconfirmed = True
     for entry in the_plan.entries:
-        if entry.changed and ((read and entry.after == snapshot(entry.record)) or (not read and entry not in written)):
+        shown_unchanged = read and entry.after == snapshot(entry.record) and not entry.unconfirmed
+        if entry.changed and (shown_unchanged or (not read and entry not in written)):
             entry.not_applied()
     changed = [entry.who for entry in the_plan.entries if entry.changed]
     message = "%s%s failed: %s" % (doing[0].upper(), doing[1:], sentence(exc.message))
     source = "" if read else " (from the calls that succeeded; the enrollments could not be read again)"
-    if changed:
+    unconfirmed = [entry.who for entry in the_plan.entries if entry.unconfirmed]
+    if unconfirmed:
+        message += (
+            " Its reply was lost, so iSpring may still apply it: %d enrollment(s) may have been changed (%s; "
+            "marked unconfirmed in the enrollments list). Check them with course_enrollment_info, then run the "
+            "task again." % (len(unconfirmed), some(unconfirmed))
+        )
+    elif changed:
         message += (
             " %d enrollment(s) were changed before the failure (%s); the enrollments list says which%s. Run the "
             "task again to finish." % (len(changed), some(changed), source)

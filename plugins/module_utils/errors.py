@@ -38,6 +38,10 @@ class TransportError(LmsError):
     """The service could not be reached, or kept failing after the retries."""
 
 
+class OutcomeUnknown(TransportError):
+    """A call that is not safe to repeat was sent and its reply was lost: the service may have acted."""
+
+
 class ReplyError(LmsError):
     """The service answered with something that is not the expected reply."""
 

@@ -22,7 +22,11 @@ import time
 from http.cookiejar import DefaultCookiePolicy
 from urllib.parse import urlsplit
 
-from ansible_collections.learnops.lms.plugins.module_utils.errors import TransportError, ValidationError
+from ansible_collections.learnops.lms.plugins.module_utils.errors import (
+    OutcomeUnknown,
+    TransportError,
+    ValidationError,
+)
 
 try:
     import requests
@@ -175,7 +179,7 @@ class Transport:
         except requests.exceptions.Timeout:
             reason = "no reply from %s within %s s" % (url, self.timeout)
             if not safe_to_repeat:
-                raise TransportError(
+                raise OutcomeUnknown(
                     "%s: %s; not repeated, because the service may have "
                     "acted. Raise timeout, check the service's state and "
                     "run the task again." % (what, reason)
@@ -252,7 +256,7 @@ def _connection_failed(what, url, exc, safe_to_repeat, timeout):
     if isinstance(exc, requests.exceptions.ReadTimeout):
         reason = "no reply from %s within %s s" % (url, timeout)
     if not safe_to_repeat:
-        raise TransportError(
+        raise OutcomeUnknown(
             "%s: %s; not repeated, because the service may have acted. Check its state and run the task again."
             % (what, reason)
         ) from None

@@ -278,6 +278,13 @@ enrollments:
     removed_by_exclusive:
       description: True for an enrollment removed by O(exclusive). Absent otherwise.
       type: bool
+    unconfirmed:
+      description:
+        - True when the write of this enrollment got no reply (a timeout or a dropped connection)
+          and is not repeated - iSpring may have applied it, or may still apply it, after the
+          module read the enrollments back. Such an enrollment counts as changed. Absent otherwise.
+      type: bool
+      version_added: 1.1.0
     before:
       description:
         - The enrollment before the task, or null when the learner was not enrolled -

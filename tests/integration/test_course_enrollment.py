@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import time
+
 import yaml
 
 COURSE = "14b847e8-c10f-11ea-b4e1-ae33e75597e9"  # kwong, jdoe, asmith (catalog), mgarcia, ltan, bjones (inactive)
@@ -244,3 +246,21 @@ def test_info_reports_the_enrollments(play, lms):
         [{"name": "No such", "learnops.lms.course_enrollment_info": {"course_ids": [SAFETY], "logins": ["ltan"]}}]
     )
     assert missing.failed and missing.result["not_found"] == {"login": ["ltan"]}
+
+
+def test_a_lost_reply_to_an_enrollment_is_never_reported_as_nothing_done(play, lms):
+    """Issue 28, item 5: POST /enrollment times out, the service applies it a moment later.  The
+    task fails, but reports the learner as possibly enrolled (changed, unconfirmed), never as
+    "Nothing was changed"; the sandbox shows the enrollment made."""
+    lms.faults([{"kind": "slow", "seconds": 3, "count": 1, "operations": ["EnrollLearnersInCourses"]}])
+    run = play([task(course_id=SAFETY, logins=["ltan"], timeout=1)])
+    assert run.rc != 0
+    message = run.result["msg"]
+    assert "Nothing was changed" not in message and "may have been changed" in message, message
+    assert run.result["changed"] is True
+    [entry] = run.result["enrollments"]
+    assert (entry["login"], entry["changed"], entry["unconfirmed"]) == ("ltan", True, True)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not [e for e in enrollments(lms).values() if e[:2] == (SAFETY, "ltan")]:
+        time.sleep(0.2)
+    assert [e for e in enrollments(lms).values() if e[:2] == (SAFETY, "ltan")]  # it did happen

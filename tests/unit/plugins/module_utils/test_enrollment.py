@@ -9,7 +9,7 @@ import pytest
 
 from ansible_collections.learnops.lms.plugins.module_utils import enrollment
 from ansible_collections.learnops.lms.plugins.module_utils.enrollment import Values
-from ansible_collections.learnops.lms.plugins.module_utils.errors import ValidationError
+from ansible_collections.learnops.lms.plugins.module_utils.errors import OutcomeUnknown, ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.ispring_rest import Enrollment
 
 C1, C2 = "course-1", "course-2"
@@ -295,7 +295,10 @@ def failing_plan():
 def test_a_failure_reported_from_the_calls_that_succeeded():
     the_plan = failing_plan()
     failure = enrollment._report_failure(
-        ("changing enrollment e-u2", ValidationError("boom")), the_plan, [the_plan.entries[0]], False
+        ("changing enrollment e-u2", [the_plan.entries[1]], ValidationError("boom")),
+        the_plan,
+        [the_plan.entries[0]],
+        False,
     )
     assert failure.message == (
         "Changing enrollment e-u2 failed: boom. 1 enrollment(s) were changed before the failure (jdoe (new "
@@ -309,6 +312,22 @@ def test_a_failure_reported_from_the_listing_read_after_it():
     the_plan = failing_plan()
     the_plan.entries[0].after = None  # read back: jdoe is not enrolled after all
     the_plan.entries[1].after = enrollment.snapshot(the_plan.entries[1].record)  # nor was asmith changed
-    failure = enrollment._report_failure(("enrolling 1 learner(s)", ValidationError("boom")), the_plan, [], True)
+    failure = enrollment._report_failure(
+        ("enrolling 1 learner(s)", [the_plan.entries[0]], ValidationError("boom")), the_plan, [], True
+    )
     assert failure.message == "Enrolling 1 learner(s) failed: boom. Nothing was changed. Run the task again to finish."
     assert failure.details["changed"] is False
+
+
+def test_a_lost_reply_leaves_its_enrollments_changed_and_unconfirmed():
+    """Issue 28, item 5: the listing right after a lost reply shows nothing yet; the service may
+    still apply the call, so its enrollments are not reported as unchanged."""
+    the_plan = failing_plan()
+    the_plan.entries[0].after = None  # not (yet) enrolled when read back
+    the_plan.entries[1].after = enrollment.snapshot(the_plan.entries[1].record)
+    lost = OutcomeUnknown("iSpring POST /enrollment: no reply within 30 s; not repeated")
+    failure = enrollment._report_failure(("enrolling 1 learner(s)", [the_plan.entries[0]], lost), the_plan, [], True)
+    assert "Nothing was changed" not in failure.message
+    assert "may still apply it: 1 enrollment(s) may have been changed" in failure.message
+    assert failure.details["changed"] is True
+    assert [e.get("unconfirmed") for e in failure.details["enrollments"]] == [True, None]
