@@ -171,10 +171,12 @@ def read_current(client, course_id, wanted):
         current.append(result)
     if missing:
         found = ["%s (%s)" % (w.label, why) for w, why in missing.items()]
+        # 3.2 (r3) [assumed]: an unknown course may list as empty rather than answer an error.
+        course = " None is listed in the course: check the course_id too." if not results else ""
         raise ValidationError(
             "course_id %s: %d learner(s) cannot be found: %s. Check the names, that the learners are active and "
-            "enrolled, and that the account may see their department."
-            % (course_id, len(found), some(found, separator="; ")),
+            "enrolled, and that the account may see their department.%s"
+            % (course_id, len(found), some(found, separator="; "), course),
             missing=found,
             not_found=by_kind(missing),
         )

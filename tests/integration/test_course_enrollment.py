@@ -122,7 +122,8 @@ def test_converge_from_a_vars_file_then_rerun_writes_nothing(play, lms, tmp_path
     assert again.rc == 0, again.output
     assert [r["changed"] for r in again.result["results"]] == [False, False]
     assert writes(lms) == []
-    assert [e["operation"] for e in lms.requests()] == ["ListUsers", "ListEnrollments"] * 2
+    # logins and emails are listed apart (contract 3.1, r3): a course naming learners both ways reads users twice
+    assert [e["operation"] for e in lms.requests()] == ["ListUsers", "ListUsers", "ListEnrollments"] * 2
     assert enrollments(lms) == after
 
 
@@ -210,9 +211,16 @@ def test_unknown_learners_and_courses_change_nothing(play, lms):
     assert run.failed
     assert "2 learner(s) match no active iSpring user: learner login=nobody; learner login=bjones" in run.result["msg"]
     assert run.result["not_found"] == {"login": ["nobody", "bjones"]}
+    lms.settings(ispring_unknown_course="error")
     unknown = play([task(course_id="no-such-course", user_ids=["u1"])])
     assert unknown.failed and "course_id no-such-course: iSpring knows no such course" in unknown.result["msg"]
     assert writes(lms) == []
+    before = enrollments(lms)
+    lms.settings(ispring_unknown_course="empty")  # 3.2 (r3): the listing says nothing, the write is refused
+    unknown = play([task(course_id="no-such-course", user_ids=["u1"])])
+    assert unknown.failed and "no-such-course" in unknown.result["msg"], unknown.output
+    assert "Unknown content item" in unknown.result["msg"] and "Nothing was changed" in unknown.result["msg"]
+    assert enrollments(lms) == before
 
 
 def test_an_account_without_rights_is_told_so(play, lms):

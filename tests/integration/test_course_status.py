@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from lxml import etree
 
 from .helpers import writes
@@ -91,7 +92,7 @@ def test_apply_then_reapply_changes_nothing(play, lms):
     assert not any(e["changed"] for e in second.result["learners"])
     log = lms.requests()
     assert writes(log, WRITES) == []
-    assert len(log) <= 3, [e["operation"] for e in log]
+    assert len(log) <= 4, [e["operation"] for e in log]  # logins and emails listed apart (3.1, r3)
 
 
 def test_cohort_shortcuts_logins_and_emails(play, lms):
@@ -175,12 +176,16 @@ def test_client_credentials(play, lms):
     assert [e["operation"] for e in lms.requests()][0] == "token"
 
 
-def test_unknown_course(play, lms):
+@pytest.mark.parametrize("form, words", [("error", "Unknown content item"), ("empty", "check the course_id")])
+def test_unknown_course(play, lms, form, words):
+    """An unknown course answers an error, or (3.2, r3) an empty listing: either way the task fails
+    before any write, naming the course."""
+    lms.settings(ispring_unknown_course=form)
     run = play([task(course_id="no-such-course", date="2020-07-22", learners=[{"login": "jdoe"}])])
     assert run.rc != 0 and run.failed
-    assert "no-such-course" in run.result["msg"] and "Unknown content item" in run.result["msg"]
+    assert "no-such-course" in run.result["msg"] and words in run.result["msg"]
     assert "Nothing was changed" in run.result["msg"]
-    assert writes(lms.requests(), WRITES) == []
+    assert writes(lms.requests(), WRITES + ("UpdateCourseStatus",)) == []
 
 
 def test_unknown_learners_are_reported_together_before_any_write(play, lms):

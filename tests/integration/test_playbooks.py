@@ -286,6 +286,7 @@ def test_drift_report_can_fail_a_pipeline(lms, tmp_path):
 
 
 def test_drift_report_names_what_it_cannot_find(lms, tmp_path):
+    lms.settings(ispring_unknown_course="error")  # the course that cannot be read
     declared = declare(
         tmp_path,
         course_enrollments=[
