@@ -9,7 +9,7 @@ import sys
 import threading
 
 from . import assumptions as A
-from .server import SETTINGS, Config, Sandbox, Server
+from .server import SETTINGS, Config, Sandbox, Server, SettingError
 from .state import DEFAULT_FIXTURE, FixtureError
 
 
@@ -75,6 +75,13 @@ def parse_args(argv=None):
             default=default,
             help="%s (one of %s; default %s)" % (help_text, ", ".join(parse.values), default),
         )
+    parser.add_argument(
+        "--edubrite-member-missing-fields",
+        type=_member_values,
+        default=[],
+        help="member values listProgramMembers leaves out, a comma list of %s (default: none)"
+        % ", ".join(A.MEMBER_OPTIONAL_VALUES),
+    )
     parser.add_argument("--quiet", action="store_true", help="do not log API requests to stderr")
     args = parser.parse_args(argv)
     if args.scale_members < 0 or args.scale_members > args.scale:
@@ -82,6 +89,13 @@ def parse_args(argv=None):
     if args.rate_limit_concurrency < 0:
         parser.error("--rate-limit-concurrency must be 0 (off) or N >= 1")
     return args
+
+
+def _member_values(value):
+    try:
+        return SETTINGS["edubrite_member_missing_fields"][1]("edubrite_member_missing_fields", value)
+    except SettingError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 # The reply forms of contract revision 2 (see assumptions.py); the first value is the default.
@@ -95,6 +109,7 @@ FORM_OPTIONS = (
     ("edubrite_member_layout", "member values as attributes or child elements"),
     ("edubrite_member_dates", "member dates in listings"),
     ("edubrite_list_ext_id", "what extId names on listProgramMembers"),
+    ("edubrite_step2_session_id", "whether connect step 2 sets a new SESSION_ID"),
 )
 
 
