@@ -346,6 +346,7 @@ def run(module, client):
         prog = edubrite.program(params["program_id"], params["ext_id"])
         wanted = membership.wanted_members(params, tz)
         members = client.members_of(prog)
+        membership.check_carried(prog, params["state"], wanted, members)
         membership.resolve(client, params["state"], wanted, members)
         the_plan = membership.plan(prog, params, wanted, members, tz)
         runner.check_max_changes(params["max_changes"], the_plan.changes(), "member(s)")
