@@ -119,7 +119,8 @@ def _last_page(listing, page, on_page, read, page_size):
     return on_page < (int(size) if size.isdigit() and int(size) > 0 else page_size)
 
 
-def _cookie_header(jar):
+def cookie_header(jar):
+    """The Cookie header of the session cookies in ``jar`` ({name: value})."""
     return "; ".join("%s=%s" % (name, jar[name]) for name in SESSION_COOKIES if name in jar)
 
 
@@ -295,13 +296,13 @@ class EduBriteClient:
             CONNECT_SERVICE,
             what,
             CONNECT_FORM + [("username", self.username), ("password", self.password)],
-            {"Cookie": _cookie_header(jar)},
+            {"Cookie": cookie_header(jar)},
             safe_to_repeat=True,
         )
         self._check_connect_body(second)
         if second.status >= 400 or not second.cookies.get(COOKIE_SESSION_INFO):
             raise self._login_refused(second.status, None, None, reply=second)
-        self._cookies = _cookie_header(self._keep_cookies(jar, second))
+        self._cookies = cookie_header(self._keep_cookies(jar, second))
         self.logins += 1
 
     def _keep_cookies(self, jar, reply):
@@ -374,6 +375,12 @@ class EduBriteClient:
             if self._cookies is None or self._cookies == expired:
                 self.login()
             return self._cookies
+
+    def call_with(self, cookies, service, dispatch, params):
+        """One read with the session cookies given, never logging in again (the tenant check's
+        read with the step-1 SESSION_ID, 3.4 r3); failures raise as in ``call``."""
+        self._session()
+        return self._call_once(service, dispatch, params, (MSG_SUCCESS,), True, cookies)
 
     def _call_once(self, service, dispatch, params, expect, safe_to_repeat, cookies, again=False):
         what = "EduBrite %s" % dispatch
