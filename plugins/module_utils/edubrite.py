@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """EduBrite wire code: two-step session login, form posts, XML replies, paging.
 
-Contract: lms-api-contract.md, section 2.  Every point marked [assumed] there is a named
+Contract: lms-api-contract.md, section 2 and 3.4 (r3).  Every point marked [assumed] there is a named
 constant below, so a real tenant can correct it here and nowhere else.  Modules hold only the
 desired-state logic; everything that goes on the wire is built and read here.
 """
@@ -29,6 +29,9 @@ PATH_PREFIX = "/oltpublish/site/"  # 2.1 [doc]: https://<site>/oltpublish/site/<
 CONNECT_SERVICE = "connect"  # 2.2 [doc]
 COOKIE_SESSION_ID = "SESSION_ID"  # 2.2 [doc]: set by connect step 1
 COOKIE_SESSION_INFO = "SESSION_INFO"  # 2.2 [doc]: set by connect step 2
+# 3.4 (r3) [evidence: both vendor clients]: the session cookies are those set LAST, step 2 winning
+# over step 1 (a cookie jar), sent in this order.
+SESSION_COOKIES = (COOKIE_SESSION_ID, COOKIE_SESSION_INFO)
 HEADER_RUN_AS = "REAL_UNAME"  # 2.1 [doc]: whose permissions apply
 CODE_SUCCESS = "0"  # 2.3 [doc]: <response code="0">; "-1" is a failure
 MSG_SUCCESS = "0"  # 2.3 [doc]
@@ -79,6 +82,11 @@ FIELD_ORDER = (
     "quitProgram",
 )
 DATE_PARAMS = ("startDate", "endDate", "dueDate", "awardDate", "awardExpDate")
+# 3.4 (r3): a member value the listing never carries (absent from every <member>, as attribute and
+# as child element) is not "not set" (present but empty).  The updateProgramMember fields a task
+# compares, each with the member values that carry it (award is read from status without it, 2.4).
+CARRIED_BY = {"award": ("award", "status"), "score": ("score",), "quitProgram": ("quit",)}
+CARRIED_BY.update((param, (param,)) for param in DATE_PARAMS)
 AWARD_DATE_PARAMS = ("awardDate", "awardExpDate")
 # How users are named in each call (2.4): updateProgramMember takes all three, enrollUsersInProgram
 # only ids and usernames, userService get one of id, userName, openId.
@@ -109,6 +117,35 @@ def _last_page(listing, page, on_page, read, page_size):
         return page + 1 >= int(pages)
     size = listing.get("pageSize", "").strip()
     return on_page < (int(size) if size.isdigit() and int(size) > 0 else page_size)
+
+
+def cookie_header(jar):
+    """The Cookie header of the session cookies in ``jar`` ({name: value})."""
+    return "; ".join("%s=%s" % (name, jar[name]) for name in SESSION_COOKIES if name in jar)
+
+
+class Members(list):
+    """The members of a listing, and what the listing carries (3.4 r3): ``carried``, the member
+    value names seen on any member (attribute or child element); ``sample``, the first member."""
+
+    def __init__(self):
+        super().__init__()
+        self.carried = set()
+        self.sample = None
+
+    def saw(self, elements):
+        for element in elements:
+            self.carried.update(name.rpartition("}")[2] for name in element.keys())
+            self.carried.update(safexml.local(child) for child in element if isinstance(child.tag, str))
+            if self.sample is None:
+                self.sample = safexml.excerpt(safexml.etree.tostring(element))
+
+    def never_carried(self, fields):
+        """Those of ``fields`` (updateProgramMember parameters) that no listed member carries; none
+        when no member is listed (nothing to judge)."""
+        if not self:
+            return []
+        return [name for name in fields if name in CARRIED_BY and not self.carried & set(CARRIED_BY[name])]
 
 
 def program(program_id=None, ext_id=None):
@@ -242,8 +279,8 @@ class EduBriteClient:
     # --- session ---
 
     def login(self):
-        """The two-step login of contract 2.2, judged by its cookies (r2); the session is reused
-        for every later call."""
+        """The two-step login of contract 2.2, judged by its cookies (r2), keeping the session
+        cookies set last (3.4 r3); the session is reused for every later call."""
         what = "EduBrite connect"
         first = self._post(CONNECT_SERVICE, what, CONNECT_FORM, {}, safe_to_repeat=True)
         self._check_connect_body(first)
@@ -254,21 +291,26 @@ class EduBriteClient:
                 % (what, COOKIE_SESSION_ID, first.status, safexml.excerpt(first.body)),
                 http_status=first.status,
             )
-        self._on_secret(session_id)
+        jar = self._keep_cookies({}, first)
         second = self._post(
             CONNECT_SERVICE,
             what,
             CONNECT_FORM + [("username", self.username), ("password", self.password)],
-            {"Cookie": "%s=%s" % (COOKIE_SESSION_ID, session_id)},
+            {"Cookie": cookie_header(jar)},
             safe_to_repeat=True,
         )
         self._check_connect_body(second)
-        session_info = second.cookies.get(COOKIE_SESSION_INFO)
-        if second.status >= 400 or not session_info:
+        if second.status >= 400 or not second.cookies.get(COOKIE_SESSION_INFO):
             raise self._login_refused(second.status, None, None, reply=second)
-        self._on_secret(session_info)
-        self._cookies = "%s=%s; %s=%s" % (COOKIE_SESSION_ID, session_id, COOKIE_SESSION_INFO, session_info)
+        self._cookies = cookie_header(self._keep_cookies(jar, second))
         self.logins += 1
+
+    def _keep_cookies(self, jar, reply):
+        """The session cookies of ``jar`` updated with those ``reply`` sets (3.4 r3: set last wins)."""
+        found = {name: reply.cookies[name] for name in SESSION_COOKIES if reply.cookies.get(name)}
+        for value in found.values():
+            self._on_secret(value)
+        return dict(jar, **found)
 
     def _check_connect_body(self, reply):
         """A connect reply's body is not documented (r2): only an EduBrite ``<response>`` that
@@ -334,6 +376,12 @@ class EduBriteClient:
                 self.login()
             return self._cookies
 
+    def call_with(self, cookies, service, dispatch, params):
+        """One read with the session cookies given, never logging in again (the tenant check's
+        read with the step-1 SESSION_ID, 3.4 r3); failures raise as in ``call``."""
+        self._session()
+        return self._call_once(service, dispatch, params, (MSG_SUCCESS,), True, cookies)
+
     def _call_once(self, service, dispatch, params, expect, safe_to_repeat, cookies, again=False):
         what = "EduBrite %s" % dispatch
         form = [("dispatch", dispatch), ("xml", "true")] + list(params)
@@ -396,12 +444,15 @@ class EduBriteClient:
     def list_program_members(self, prog, page_size=PAGE_SIZE, read=member_record):
         """Every member of the program, all pages (currPage from 0; from page 1 on with page 0's
         numItems and numPages, as the vendor requires), as member_record dicts (or what ``read``
-        makes of each ``<member>``: a dict with at least ``user_id`` and ``username``)."""
-        members, seen, page, totals = [], set(), 0, []
+        makes of each ``<member>``: a dict with at least ``user_id`` and ``username``), in a
+        ``Members`` list that knows which member values the listing carries."""
+        members, seen, page, totals = Members(), set(), 0, []
         while True:
             paging = [("currPage", str(page)), ("pageSize", str(page_size))] + (totals if page else [])
             listing = members_listing(self.call(REPORT_SERVICE, "listProgramMembers", list(prog) + paging))
-            found = [read(element) for element in safexml.children(listing, MEMBER_ELEMENT)]
+            elements = list(safexml.children(listing, MEMBER_ELEMENT))
+            members.saw(elements)
+            found = [read(element) for element in elements]
             fresh = [m for m in found if (m["user_id"], m["username"]) not in seen]
             if found and not fresh:
                 raise ReplyError(

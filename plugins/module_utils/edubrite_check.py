@@ -3,10 +3,12 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """EduBrite: the read-only tenant check (module ``edubrite_tenant_check``).
 
-Which of the contract's [doc], [evidence] and [assumed] points (lms-api-contract.md, section 2)
-hold on a site, settled by reads only: the body of the two connect steps, paging with
-``numItems`` (a tiny page size, so that a small program pages), listing by ``extId`` against
-listing by ``programId``, the layout of the member values and the member date format.  The wire
+Which of the contract's [doc], [evidence] and [assumed] points (lms-api-contract.md, section 2
+and 3.4 r3) hold on a site, settled by reads only: the body of the two connect steps and the
+cookies each sets (with a read using the step-1 SESSION_ID after step 2), a ``userService get`` of
+run_as and of a made-up user, paging with ``numItems`` (a tiny page size, so that a small program
+pages), listing by ``extId`` against listing by ``programId``, the layout of the member values,
+the member values and status values the listing carries, and the member date format.  The wire
 code is the client's (``edubrite.py``); the transport refuses every call that is not one of ``READS``.
 """
 
@@ -14,8 +16,9 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections import Counter
 
-from ansible_collections.learnops.lms.plugins.module_utils import edubrite, safexml
+from ansible_collections.learnops.lms.plugins.module_utils import edubrite, membership, safexml
 from ansible_collections.learnops.lms.plugins.module_utils.errors import ApiError, LmsError, ReplyError, ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.tenant_check import (
     DIFFERS,
@@ -24,8 +27,12 @@ from ansible_collections.learnops.lms.plugins.module_utils.tenant_check import (
     TenantCheck,
 )
 
-# The only calls the check sends (transport `what` names): the login and the member listing.
-READS = ("EduBrite connect", "EduBrite listProgramMembers")
+# The only calls the check sends (transport `what` names): the login, the member listing and the
+# user lookup.
+READS = ("EduBrite connect", "EduBrite listProgramMembers", "EduBrite get")
+# 2.4: a user name no site has, to see what an unknown user answers (msg 0004 [assumed]).
+MADE_UP_USER = "learnops-check-no-such-user"
+STATUS_VALUES = (edubrite.STATUS_ENROLLED, edubrite.STATUS_COMPLETED)  # 2.4 [doc values]
 CONNECT_FORMS = ("xml", "html", "empty")  # 2.2 (r2): the connect bodies the contract expects
 HTML_START = re.compile(rb"^\s*(?:<!doctype\s+html|<html)", re.I)
 # 2.4: the values of a <member>, as attributes or child elements.
@@ -48,7 +55,21 @@ POINTS = {
         "attributes or child elements",
         "2.4 (r2) [assumed]",
     ),
+    "session_cookies": (
+        "The session cookies are those set last: SESSION_ID and SESSION_INFO from whichever login step sets "
+        "them, step 2 winning over step 1",
+        "3.4 (r3) [evidence]",
+    ),
+    "user_lookup": (
+        "userService get answers a <user> for a user of the site and msg 0004 for an unknown user name",
+        "2.3, 2.4 [assumed]",
+    ),
     "member_dates": ("Member dates are epoch milliseconds", "2.5 [doc]"),
+    "member_fields": (
+        "Every member value a task compares is carried by the listing (present, maybe empty); status is "
+        "ENROLLED or COMPLETED",
+        "3.4 (r3), 2.4 [doc values]",
+    ),
     "paging_num_items": (
         "From page 1 on, listProgramMembers serves the page asked for when page 0's numItems is passed",
         "2.4 (r2) [doc]",
@@ -109,6 +130,8 @@ class EdubriteCheck(TenantCheck):
         )
         client.lookup_workers = 1
         self._connect(client)
+        self._session_cookies(client)
+        self._user_lookup(client)
         members = self._by_program_id(client)
         self._paging(client)
         self._ext_id(client, members)
@@ -139,6 +162,86 @@ class EdubriteCheck(TenantCheck):
         else:
             self.check("connect_body", HOLDS, observed + ".")
 
+    # --- the cookies each login step sets (3.4 r3) ---
+
+    def _session_cookies(self, client):
+        steps = [e.reply for e in self.transport.exchanges if e.what == "EduBrite connect" and e.reply is not None]
+        first, second = steps[:2]
+        said = "; ".join(
+            "step %d sets %s" % (number, ", ".join(sorted(reply.cookies)) or "no cookie")
+            for number, reply in enumerate((first, second), 1)
+        )
+        step1_id = first.cookies.get(edubrite.COOKIE_SESSION_ID)
+        if second.cookies.get(edubrite.COOKIE_SESSION_ID) in (None, step1_id):
+            self.check(
+                "session_cookies",
+                HOLDS,
+                "%s; step 2 sets no new SESSION_ID: the step-1 one stays the session's." % said,
+                "Nothing to set: the modules send the cookies set last.",
+            )
+            return
+        stale = edubrite.cookie_header(
+            {edubrite.COOKIE_SESSION_ID: step1_id, edubrite.COOKIE_SESSION_INFO: second.cookies.get("SESSION_INFO")}
+        )
+        outcome = self._read(client, self.params["run_as"], stale)[1]
+        self.check(
+            "session_cookies",
+            HOLDS,
+            "%s; step 2 sets a new SESSION_ID; a userService get with the step-1 SESSION_ID after step 2: %s."
+            % (said, outcome),
+            "Nothing to set: the modules send the cookies set last (SESSION_ID of step 2). Versions of learnops.lms "
+            "that kept the step-1 SESSION_ID fail on a site that refuses it, with msg 0174 right after each login.",
+        )
+
+    # --- userService get of run_as and of a made-up user (2.3, 2.4) ---
+
+    def _read(self, client, name, cookies=None):
+        """(kind, description) of a userService get of ``name``: user, unknown (msg 0004), other."""
+        params = [(edubrite.GET_USER_PARAMS["username"], name)]
+        try:
+            if cookies:
+                root = client.call_with(cookies, edubrite.USER_SERVICE, "get", params)
+            else:
+                root = client.call(edubrite.USER_SERVICE, "get", params)
+        except ApiError as exc:
+            kind = "unknown" if exc.code == edubrite.MSG_NOT_FOUND else "other"
+            return kind, "refused (%s)" % exc.message.rstrip(".")
+        except ReplyError as exc:
+            return "other", "an unexpected reply (%s)" % exc.message.rstrip(".")
+        user = safexml.path(root, "data", "user")
+        if user is None:
+            return "other", "a success without a <user>"
+        return "user", "a <user> (status %s, siteRole %s)" % (
+            edubrite._value(user, "status"),
+            edubrite._value(user, "siteRole"),
+        )
+
+    def _user_lookup(self, client):
+        run_as, made_up = self._read(client, self.params["run_as"]), self._read(client, MADE_UP_USER)
+        observed = "run_as %s: %s; made-up user name %s: %s." % (
+            self.params["run_as"],
+            run_as[1],
+            MADE_UP_USER,
+            made_up[1],
+        )
+        if run_as[0] == "user" and made_up[0] == "unknown":
+            self.check("user_lookup", HOLDS, observed, "Nothing to set: unknown users are reported by name.")
+        elif run_as[0] != "user":
+            self.check(
+                "user_lookup",
+                DIFFERS,
+                observed,
+                "Set run_as to the user name of a site administrator of this site (it names whose permissions apply).",
+            )
+        else:
+            self.check(
+                "user_lookup",
+                DIFFERS,
+                observed,
+                "program_member cannot tell an unknown user here: a task naming a user who is not on the site fails "
+                "with this reply instead of listing the unknown users. Report it with the saved replies.",
+            )
+
     # --- the listing by programId: layout and dates (2.4, 2.5) ---
 
     def _by_program_id(self, client):
@@ -159,6 +262,7 @@ class EdubriteCheck(TenantCheck):
             return None
         self._check_layout(members)
         self._check_dates(members)
+        self._check_fields(members)
         return members
 
     def _check_layout(self, members):
@@ -199,6 +303,41 @@ class EdubriteCheck(TenantCheck):
                 "The modules refuse member dates that are not epoch milliseconds (program_member and "
                 "program_member_info fail with an excerpt); no option changes that: report it with the saved replies.",
             )
+
+    def _check_fields(self, members):
+        """The member values and status values the listing carries (3.4 r3)."""
+        if not members:
+            self.check("member_fields", NOT_CHECKED, "The program has no members.", "Choose a program with members.")
+            return
+        never = [name for name in MEMBER_FIELDS if name not in members.carried]
+        others = sorted(members.carried - set(MEMBER_FIELDS))
+        statuses = Counter(m["values"].get("status") or "(empty)" for m in members if "status" in m["values"])
+        observed = "%d member(s) carry %s%s; never carried: %s; status values: %s." % (
+            len(members),
+            ", ".join(name for name in MEMBER_FIELDS if name in members.carried) or "nothing the modules know",
+            " (and %s)" % ", ".join(others) if others else "",
+            ", ".join(never) or "none",
+            ", ".join("%s (%d)" % item for item in sorted(statuses.items())) or "none",
+        )
+        missing = members.never_carried(list(edubrite.CARRIED_BY))
+        odd = sorted(set(statuses) - set(STATUS_VALUES))
+        if missing:
+            options = ", ".join(membership.OPTION_OF[name] for name in missing)
+            advice = (
+                "Leave %s out of the program_member tasks of this site: the listing never shows it, so such a task "
+                "fails naming it (it could never settle). Ask EduBrite why listProgramMembers leaves it out." % options
+            )
+            self.check("member_fields", DIFFERS, observed, advice)
+        elif odd:
+            self.check(
+                "member_fields",
+                DIFFERS,
+                observed,
+                "The modules know the status values ENROLLED and COMPLETED only (program_member_info's status filter, "
+                "awarded read from status): report %s with the saved replies." % ", ".join(odd),
+            )
+        else:
+            self.check("member_fields", HOLDS, observed)
 
     # --- paging with numItems (2.4 r2) ---
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from ansible_collections.learnops.lms.plugins.module_utils import dates, edubrite
-from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError, ValidationError
+from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError, ReplyError, ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.runner import (
     NOT_RUN,
     NOTHING_CHANGED,
@@ -34,6 +34,9 @@ IDENTIFIERS = ("username", "user_id", "open_id")
 DATE_OPTIONS = edubrite.DATE_OPTIONS
 FIELD_OPTIONS = tuple(DATE_OPTIONS) + ("awarded", "score")
 STATES = ("present", "absent", "quit")
+# The option of the task behind each updateProgramMember field, for messages.
+OPTION_OF = dict({param: option for option, param in DATE_OPTIONS.items()}, award="awarded", score="score")
+OPTION_OF["quitProgram"] = "state=quit"
 EARLIEST_MS = 10**11  # 1973-03-03: an EduBrite date below it is probably in seconds
 
 
@@ -176,6 +179,35 @@ def resolve(client, state, wanted, members):
             unknown=labels,
             not_found=by_kind(unknown),
         )
+
+
+def check_carried(prog, state, wanted, members):
+    """A field the task compares that the listing never carries fails before any write (contract
+    3.4 r3): read as "not set", it would be sent again on every run."""
+    if state == "quit":
+        compared = {"quitProgram"}
+    else:
+        compared = {name for w in wanted for name in w.fields} if state == "present" else set()
+    missing = members.never_carried([name for name in edubrite.FIELD_ORDER if name in compared])
+    if not missing:
+        return
+    options = ", ".join(OPTION_OF[name] for name in missing)
+    raise ReplyError(
+        "EduBrite listProgramMembers of %s: no member listed (%d) carries %s (neither as an attribute nor as a "
+        "child element of <member>), so this task cannot compare %s: read as not set, it would be sent again "
+        "on every run. Leave %s out of this task, or ask EduBrite why the listing leaves it out; "
+        "edubrite_tenant_check (point member_fields) lists the member values the site's listing carries. "
+        "Listing reads: %s"
+        % (
+            edubrite.program_label(prog),
+            len(members),
+            ", ".join(" or ".join(edubrite.CARRIED_BY[name]) for name in missing),
+            options,
+            options,
+            members.sample,
+        ),
+        never_carried=missing,
+    )
 
 
 # --- the plan ---

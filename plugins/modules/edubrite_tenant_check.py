@@ -16,11 +16,16 @@ description:
     contract that reads can settle, whether it V(holds), V(differs) or was V(not checked), with what
     was observed and what to do.
   - "What it checks, in this order: the body of both connect steps (an XML C(<response>), an HTML
-    page or empty; the login is judged by its cookies); the C(listProgramMembers) reply of
+    page or empty; the login is judged by its cookies); the cookies each step sets, and, when step 2
+    sets a new C(SESSION_ID), whether the step-1 C(SESSION_ID) still works, by one C(userService get)
+    of O(run_as) with it (the modules use the cookies set last); a C(userService get) of O(run_as) and
+    of a made-up user name (what an unknown user answers); the C(listProgramMembers) reply of
     O(program_id) (C(<data><programMembers><member>), the member values as attributes or child
-    elements) and the form of the member dates (epoch milliseconds); paging with C(numItems) - pages
-    0 and 1 at O(page_size), page 1 once without and once with page 0's C(numItems) and C(numPages);
-    and the members listed by O(ext_id) against those listed by O(program_id)."
+    elements), the form of the member dates (epoch milliseconds), and the distinct member values and
+    C(status) values the listing carries (a value no member carries cannot be compared by
+    M(learnops.lms.program_member)); paging with C(numItems) - pages 0 and 1 at O(page_size), page 1
+    once without and once with page 0's C(numItems) and C(numPages); and the members listed by
+    O(ext_id) against those listed by O(program_id)."
   - It never writes - no C(updateProgramMember), no C(enrollUsersInProgram) - and behaves the same in
     check mode. Every request it sends is listed in RV(requests).
   - O(save_replies) saves every request line and raw reply, secrets masked and personal data
@@ -63,7 +68,8 @@ options:
     type: path
 notes:
   - The check logs in once, like the other EduBrite modules (one more API session of the site until
-    it expires).
+    it expires). When login step 2 sets a new C(SESSION_ID), one read is sent with the step-1
+    C(SESSION_ID) to see whether it still works (contract 3.4, r3).
   - The module fails, naming the culprit, when the login is refused, when O(program_id) is unknown
     or when O(run_as) may not list members; the failed result still carries the checks made so far
     and the saved files.
@@ -96,8 +102,8 @@ checks:
   contains:
     id:
       description:
-        - The point's key - V(connect_body), V(member_layout), V(member_dates), V(paging_num_items),
-          V(list_ext_id).
+        - The point's key - V(connect_body), V(session_cookies), V(user_lookup), V(member_layout),
+          V(member_dates), V(member_fields), V(paging_num_items), V(list_ext_id).
       type: str
     point:
       description: What the contract says, in one sentence.

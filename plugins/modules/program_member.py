@@ -184,6 +184,16 @@ notes:
     C(updateProgramMember) on a user who is not a member answers msg C(0004), so absent users are
     first added with C(enrollUsersInProgram); C(enrollUsersInProgram) answers msg C(0) and
     C(updateProgramMember) msg C(0226)."
+  - "Pointed to by public evidence (contract 3.4, r3; both vendor clients), one constant each in
+    C(module_utils/edubrite.py): the session cookies are those set last - C(SESSION_ID) and
+    C(SESSION_INFO) are taken from whichever login step sets them, step 2 winning over step 1
+    (C(SESSION_COOKIES)); a member value that the C(listProgramMembers) listing never carries (absent
+    from every member, as opposed to present but empty, which means not set) cannot be compared, so
+    a task that sets such a field fails before any write, naming the field, the option and the
+    program, with an excerpt of the listing (C(CARRIED_BY); the award is also read from C(status)).
+    Options the task does not set do not matter, and with no member listed there is nothing to
+    judge. M(learnops.lms.edubrite_tenant_check) settles both on a site (points C(session_cookies)
+    and C(member_fields))."
   - "Not stated by the vendor at all, and only used to predict records in check mode: resetting the
     award (O(awarded=false)) also clears the award and award expiry dates."
 seealso:
@@ -346,6 +356,7 @@ def run(module, client):
         prog = edubrite.program(params["program_id"], params["ext_id"])
         wanted = membership.wanted_members(params, tz)
         members = client.members_of(prog)
+        membership.check_carried(prog, params["state"], wanted, members)
         membership.resolve(client, params["state"], wanted, members)
         the_plan = membership.plan(prog, params, wanted, members, tz)
         runner.check_max_changes(params["max_changes"], the_plan.changes(), "member(s)")

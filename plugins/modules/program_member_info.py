@@ -40,6 +40,11 @@ options:
     default: UTC
 notes:
   - Members who quit are listed (their C(record.quit) is V(true)); removed members are not.
+  - "Pointed to by public evidence (contract 3.4, r3): the session cookies are those set last
+    (C(SESSION_ID) and C(SESSION_INFO) from whichever login step sets them, step 2 winning). A member
+    value that the listing never carries (absent from every member) reads as null here, like a value
+    not set; M(learnops.lms.edubrite_tenant_check) (point C(member_fields)) names the values a site's
+    listing never carries, and M(learnops.lms.program_member) refuses to compare them."
 seealso:
   - module: learnops.lms.program_member
 """

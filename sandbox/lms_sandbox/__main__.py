@@ -9,7 +9,7 @@ import sys
 import threading
 
 from . import assumptions as A
-from .server import SETTINGS, Config, Sandbox, Server
+from .server import SETTINGS, Config, Sandbox, Server, SettingError
 from .state import DEFAULT_FIXTURE, FixtureError
 
 
@@ -81,6 +81,13 @@ def parse_args(argv=None):
         default=A.REQUEST_LINE_LIMIT_DEFAULT,
         help="HTTP 414 for a request line longer than N bytes (default %d; 0: off)" % A.REQUEST_LINE_LIMIT_DEFAULT,
     )
+    parser.add_argument(
+        "--edubrite-member-missing-fields",
+        type=_member_values,
+        default=[],
+        help="member values listProgramMembers leaves out, a comma list of %s (default: none)"
+        % ", ".join(A.MEMBER_OPTIONAL_VALUES),
+    )
     parser.add_argument("--quiet", action="store_true", help="do not log API requests to stderr")
     args = parser.parse_args(argv)
     if args.scale_members < 0 or args.scale_members > args.scale:
@@ -88,6 +95,13 @@ def parse_args(argv=None):
     if args.rate_limit_concurrency < 0:
         parser.error("--rate-limit-concurrency must be 0 (off) or N >= 1")
     return args
+
+
+def _member_values(value):
+    try:
+        return SETTINGS["edubrite_member_missing_fields"][1]("edubrite_member_missing_fields", value)
+    except SettingError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 # The reply forms of contract revision 2 (see assumptions.py); the first value is the default.
@@ -108,6 +122,7 @@ FORM_OPTIONS = (
     ("ispring_rest_unauthorized", "the body of a REST 401"),
     ("ispring_rest_dates", "the account's time zone in REST dates"),
     ("ispring_unknown_course", "a listing filtered by an unknown course"),
+    ("edubrite_step2_session_id", "whether connect step 2 sets a new SESSION_ID"),
 )
 
 

@@ -405,6 +405,7 @@ STRICT_SETTINGS = {
     "ispring_rest_unauthorized": "empty",
     "ispring_rest_dates": "west",
     "ispring_unknown_course": "empty",
+    "edubrite_step2_session_id": "new",
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -458,6 +459,11 @@ LOGIN_REQUIRES_STEP1_COOKIE = True
 # credentials, no step-1 cookie, too many sessions) is HTTP 200 with the same page (or empty body)
 # and no SESSION_INFO cookie: the missing cookie is the only sign of failure.
 EDUBRITE_CONNECT_BODIES = ("xml", "html", "empty")
+# 3.4 (r3) [evidence: both vendor clients use the SESSION_ID cookie as set after step 2]: the session
+# cookies are those set last.  Setting `edubrite_step2_session_id` (default first): "new" = step 2
+# sets a new SESSION_ID (with SESSION_INFO) and the step-1 SESSION_ID is refused from then on (0174);
+# "same" = step 2 sets only SESSION_INFO and the step-1 SESSION_ID stays the session's (revision 2).
+EDUBRITE_STEP2_SESSION_IDS = ("new", "same")
 # [sandbox] one page for success and refusal alike, so that a client cannot judge by the body.
 CONNECT_HTML_PAGE = (
     "<!DOCTYPE html>\n<html><head><title>EduBrite</title></head><body>"
@@ -511,6 +517,22 @@ MEMBER_ISO_DATE_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 # and updateProgramMember / enrollUsersInProgram are unaffected.
 EDUBRITE_LIST_EXT_ID_MEANINGS = ("program", "session")
 TEXT_NO_PROGRAM_SESSION = "No program session with extId %s"  # [sandbox] wording
+# 3.4 (r3): a member value the listing never carries (absent from every <member>, neither attribute
+# nor child element) is not "not set".  Setting `edubrite_member_missing_fields`: the member values
+# the listing leaves out, in both layouts (a comma list or a JSON list of MEMBER_OPTIONAL_VALUES;
+# default none).  Leaving a value out changes only the listing; the members' state keeps it.
+MEMBER_OPTIONAL_VALUES = (
+    "openId",
+    "status",
+    "quit",
+    "award",
+    "score",
+    "startDate",
+    "endDate",
+    "dueDate",
+    "awardDate",
+    "awardExpDate",
+)
 MEMBER_ATTRIBUTES = (
     "userId",
     "userName",

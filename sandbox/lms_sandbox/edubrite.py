@@ -157,11 +157,22 @@ class EdubriteApi:
         info = secrets.token_hex(16)
         st.issued.append(info)
         session.update(info=info, user=username, expires=now + self.config.session_ttl)
-        return self._connect_reply(A.MSG_CONNECT_OK, A.TEXT_CONNECT_OK, "SESSION_INFO=%s; Path=/" % info)
+        return self._connect_reply(A.MSG_CONNECT_OK, A.TEXT_CONNECT_OK, *self._step2_cookies(sid, info))
 
-    def _connect_reply(self, msg_code, text, cookie):
+    def _step2_cookies(self, sid, info):
+        """The cookies step 2 sets, after setting `edubrite_step2_session_id` (3.4 r3)."""
+        cookies = ["SESSION_INFO=%s; Path=/" % info]
+        if self.config.edubrite_step2_session_id == "new":
+            # the session moves to a new SESSION_ID: the step-1 one is refused from now on
+            new_sid = secrets.token_hex(16)
+            self.state.issued.append(new_sid)
+            self.state.sessions[new_sid] = self.state.sessions.pop(sid)
+            cookies.append("SESSION_ID=%s; Path=/" % new_sid)
+        return cookies
+
+    def _connect_reply(self, msg_code, text, *cookies):
         """A successful connect step in the body form of setting `edubrite_connect_body` (2.2 r2)."""
-        headers = [("Set-Cookie", cookie)]
+        headers = [("Set-Cookie", cookie) for cookie in cookies]
         form = self.config.edubrite_connect_body
         if form == "xml":
             return xml_reply(200, 0, msg_code, text, headers=headers)
@@ -393,7 +404,8 @@ class EdubriteApi:
         return xml_reply(200, 0, A.MSG_SUCCESS, A.TEXT_SUCCESS, data="".join(parts))
 
     def _member_xml(self, member, user):
-        """One <member>, in the layout and date form of settings `edubrite_member_layout` / `_dates`."""
+        """One <member>, in the layout and date form of settings `edubrite_member_layout` / `_dates`,
+        without the values of `edubrite_member_missing_fields`."""
         values = {
             "userId": user["id"],
             "userName": user["userName"],
@@ -406,7 +418,8 @@ class EdubriteApi:
         iso = self.config.edubrite_member_dates == "iso"
         for name in DATE_PARAMS:
             values[name] = _member_date(member[name], iso)
-        names = A.MEMBER_ATTRIBUTES
+        missing = self.config.edubrite_member_missing_fields  # 3.4 (r3): values the listing never carries
+        names = [name for name in A.MEMBER_ATTRIBUTES if name not in missing]
         if self.config.edubrite_member_layout == "elements":
             return "<%s>%s</%s>" % (
                 A.MEMBER_ELEMENT,

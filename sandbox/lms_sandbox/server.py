@@ -86,6 +86,22 @@ def _concurrency(key, value):
 
 _boolean.values = ("false", "true")
 
+
+def _member_values(key, value):
+    """A comma list ("" = none) or a list of member value names -> a list in listing order."""
+    names = value.split(",") if isinstance(value, str) else value
+    allowed = A.MEMBER_OPTIONAL_VALUES
+    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+        raise SettingError(key, "a comma list or list of " + ", ".join(allowed), value)
+    names = {name.strip() for name in names if name.strip()}
+    if names - set(allowed):
+        raise SettingError(key, "a comma list or list of " + ", ".join(allowed), value)
+    return [name for name in allowed if name in names]
+
+
+_member_values.values = ([], ["awardExpDate"])  # the forms a tenant check test covers: none, one missing
+
+
 # Run-time settings: name -> (default, parser).  Each is a CLI flag (--name-with-dashes), a key of
 # POST /_sandbox/settings, and a keyword of testing.Sandbox.  The forms' defaults cite the contract
 # in assumptions.py.
@@ -104,6 +120,8 @@ SETTINGS = {
     "edubrite_member_layout": (A.EDUBRITE_MEMBER_LAYOUTS[0], _choice(*A.EDUBRITE_MEMBER_LAYOUTS)),
     "edubrite_member_dates": (A.EDUBRITE_MEMBER_DATE_FORMS[0], _choice(*A.EDUBRITE_MEMBER_DATE_FORMS)),
     "edubrite_list_ext_id": (A.EDUBRITE_LIST_EXT_ID_MEANINGS[0], _choice(*A.EDUBRITE_LIST_EXT_ID_MEANINGS)),
+    "edubrite_step2_session_id": (A.EDUBRITE_STEP2_SESSION_IDS[0], _choice(*A.EDUBRITE_STEP2_SESSION_IDS)),
+    "edubrite_member_missing_fields": ([], _member_values),
     "rate_limit_concurrency": (A.RATE_LIMIT_CONCURRENCY_DEFAULT, _concurrency),
     "request_line_limit": (A.REQUEST_LINE_LIMIT_DEFAULT, _concurrency),
     "ispring_rest_arrays": (A.REST_ARRAY_FORMS[0], _choice(*A.REST_ARRAY_FORMS)),

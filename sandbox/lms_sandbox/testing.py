@@ -43,6 +43,8 @@ FORM_SETTINGS = (
     "edubrite_member_layout",
     "edubrite_member_dates",
     "edubrite_list_ext_id",
+    "edubrite_step2_session_id",
+    "edubrite_member_missing_fields",
     "rate_limit_concurrency",
     "request_line_limit",
     "ispring_rest_arrays",
@@ -58,6 +60,8 @@ FORM_SETTINGS = (
 def _cli_value(value):
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return ",".join(value)
     return str(value)
 
 

@@ -155,7 +155,7 @@ def test_secrets_lists_every_issued_token_and_cookie(sb):
     issued = sb.secrets()
     assert token in issued
     assert all(cookie.value in issued for cookie in session.cookies)
-    assert len(issued) == 3
+    assert len(issued) == 4  # the token, SESSION_ID of each step (3.4 r3), SESSION_INFO
     sb.reset()
     assert sb.secrets() == []
 

@@ -36,6 +36,9 @@ from lms_sandbox.testing import Sandbox, SandboxError
 
 HTTP_NS = "http://ispringlearn.com/go/services/api/soap"
 HTTPS_NS = HTTPS_BODY_NS
+MISSING_ALLOWED = (
+    "a comma list or list of openId, status, quit, award, score, startDate, endDate, dueDate, awardDate, awardExpDate"
+)
 
 DEFAULTS = {
     "ispring_list_layout": "wrapped",
@@ -47,6 +50,8 @@ DEFAULTS = {
     "edubrite_member_layout": "attributes",
     "edubrite_member_dates": "epoch_ms",
     "edubrite_list_ext_id": "program",
+    "edubrite_step2_session_id": "new",
+    "edubrite_member_missing_fields": [],
     "rate_limit_concurrency": 0,
 }
 OTHERS = {
@@ -59,6 +64,8 @@ OTHERS = {
     "edubrite_member_layout": "elements",
     "edubrite_member_dates": "iso",
     "edubrite_list_ext_id": "session",
+    "edubrite_step2_session_id": "same",
+    "edubrite_member_missing_fields": ["score", "awardExpDate"],
     "rate_limit_concurrency": 3,
 }
 ALLOWED = {
@@ -71,6 +78,8 @@ ALLOWED = {
     "edubrite_member_layout": "attributes, elements",
     "edubrite_member_dates": "epoch_ms, iso",
     "edubrite_list_ext_id": "program, session",
+    "edubrite_step2_session_id": "new, same",
+    "edubrite_member_missing_fields": MISSING_ALLOWED,
     "rate_limit_concurrency": "0 (off) or an integer N >= 1",
 }
 
@@ -344,6 +353,62 @@ def test_connect_log_records_form_parameters(sb):
     assert "demo-password" not in str(sb.requests())
 
 
+# --- edubrite_step2_session_id (3.4 r3) -------------------------------------------------------------
+
+
+def _two_steps(sb):
+    """Both connect steps by hand: (step-1 SESSION_ID, the cookies step 2 sets)."""
+    first = requests.post(sb.edubrite_url("connect"), data={"xml": "true"}, timeout=10)
+    sid = first.cookies["SESSION_ID"]
+    second = requests.post(
+        sb.edubrite_url("connect"),
+        data={"xml": "true", "username": "api_demo", "password": "demo-password"},
+        cookies={"SESSION_ID": sid},
+        timeout=10,
+    )
+    assert second.status_code == 200, second.text
+    return sid, dict(second.cookies)
+
+
+def _get_user(sb, cookies):
+    r = requests.post(
+        sb.edubrite_url("userService"),
+        data={"dispatch": "get", "userName": "user1"},
+        cookies=cookies,
+        headers={"REAL_UNAME": "adminusername"},
+        timeout=10,
+    )
+    return r.status_code, eb_msg(etree.fromstring(r.content))[1]
+
+
+@pytest.mark.parametrize("body", ["xml", "html", "empty"])
+def test_step2_session_id_new_is_default_and_the_step1_one_is_refused(sb, body):
+    sb.settings(edubrite_connect_body=body)
+    sid, set_at_2 = _two_steps(sb)
+    assert set(set_at_2) == {"SESSION_ID", "SESSION_INFO"} and set_at_2["SESSION_ID"] != sid
+    info = set_at_2["SESSION_INFO"]
+    assert _get_user(sb, {"SESSION_ID": sid, "SESSION_INFO": info}) == (401, "0174")  # kept from step 1
+    assert _get_user(sb, set_at_2) == (200, "0")  # the cookies set last
+    assert set_at_2["SESSION_ID"] in sb.secrets()
+    assert eb_login(sb).cookies["SESSION_ID"] != sid  # a cookie jar follows the new one
+
+
+def test_step2_session_id_same(sb):
+    sb.settings(edubrite_step2_session_id="same")
+    sid, set_at_2 = _two_steps(sb)
+    assert set(set_at_2) == {"SESSION_INFO"}
+    assert _get_user(sb, {"SESSION_ID": sid, "SESSION_INFO": set_at_2["SESSION_INFO"]}) == (200, "0")
+
+
+def test_step2_session_id_new_counts_one_session(sb):
+    sb.settings(max_sessions=1)
+    eb_login(sb)
+    r = requests.Session()
+    r.post(sb.edubrite_url("connect"), timeout=10)
+    refused = r.post(sb.edubrite_url("connect"), data={"username": "api_demo", "password": "demo-password"})
+    assert refused.status_code == 401 and "SESSION_INFO" not in refused.cookies
+
+
 # --- edubrite_paging ---------------------------------------------------------------------------------------
 
 
@@ -461,6 +526,26 @@ def test_member_dates_iso(sb, layout):
     for name, ms in (("startDate", 1593561600000), ("awardDate", 1595894400000), ("awardExpDate", 1627430400000)):
         assert value(user2, name) == _iso(ms)
     assert value(user2, "score") == "92.5"  # only dates change form
+
+
+@pytest.mark.parametrize("layout", ["attributes", "elements"])
+def test_member_missing_fields(sb, layout):
+    s = eb_login(sb)
+    sb.settings(edubrite_member_missing_fields="awardExpDate, quit", edubrite_member_layout=layout)
+    assert sb.settings()["edubrite_member_missing_fields"] == ["quit", "awardExpDate"]
+    r, mems = _members(sb, s)
+    left = [name for name in MEMBER_NAMES if name not in ("quit", "awardExpDate")]
+    for member in mems:
+        if layout == "attributes":
+            assert list(member.attrib) == left
+        else:
+            assert [c.tag for c in member] == left and dict(member.attrib) == {}
+    assert b"awardExpDate" not in r.content and b"quit" not in r.content
+    assert members(sb)["user2"]["awardExpDate"] == 1627430400000  # only the listing leaves it out
+    assert sb.settings(edubrite_member_missing_fields=["score"])["edubrite_member_missing_fields"] == ["score"]
+    assert b"score" not in _members(sb, s)[0].content
+    sb.reset()
+    assert b"awardExpDate=" in _members(sb, eb_login(sb))[0].content
 
 
 def test_member_dates_epoch_ms_default(sb):

@@ -394,3 +394,36 @@ def test_info_filters_by_username(play, lms):
     assert run.rc == 0, run.output
     assert [(m["username"], m["record"]["quit"]) for m in run.result["members"]] == [("user3", True)]
     assert writes(lms.requests(), WRITES) == []
+
+
+# --- member values the listing never carries (contract 3.4 r3): the wire code's reading ---
+
+
+@pytest.mark.any_line  # its subject is module_utils: run on one line (conftest.py)
+@pytest.mark.parametrize("layout", ["attributes", "elements"])
+def test_a_compared_field_the_listing_never_carries_fails_naming_it_and_writes_nothing(play, lms, layout):
+    lms.settings(edubrite_member_missing_fields=["awardExpDate"], edubrite_member_layout=layout)
+    run = play([task(usernames=["user1"], awarded=True, award_expiry_date="2027-02-10")])
+    assert run.rc != 0
+    msg = run.result["msg"]
+    assert msg.startswith(
+        "EduBrite listProgramMembers of programId %s: no member listed (2) carries awardExpDate" % PROGRAM
+    ), msg
+    assert "award_expiry_date" in msg and "Listing reads: <member" in msg and "member_fields" in msg
+    assert writes(lms.requests(), WRITES) == []
+    assert members(lms)["user1"]["award"] is False
+
+
+@pytest.mark.any_line  # its subject is module_utils: run on one line (conftest.py)
+def test_a_field_never_carried_that_the_task_does_not_compare_converges_and_reruns_without_a_write(play, lms):
+    lms.settings(edubrite_member_missing_fields="awardExpDate,endDate", edubrite_member_layout="elements")
+    cohort = task(usernames=["user1", "user2", "user3"], due_date="2026-03-31", score=70)
+    first = play([cohort])
+    assert first.rc == 0, first.output
+    assert {name: (m["dueDate"], m["score"]) for name, m in members(lms).items()} == {
+        name: (MAR31, 70.0) for name in ("user1", "user2", "user3")
+    }
+    lms.clear_requests()
+    again = play([cohort])
+    assert again.rc == 0 and again.result["changed"] is False
+    assert writes(lms.requests(), WRITES) == []

@@ -42,6 +42,9 @@ POINTS = {
     "list_layout_users": "ListUsers lists",
     "soap_rest_results": "SOAP and REST",
     "connect_body": "The login is judged",
+    "session_cookies": "The session cookies are those set last",
+    "user_lookup": "userService get answers",
+    "member_fields": "Every member value a task compares",
     "member_layout": "listProgramMembers answers",
     "member_dates": "Member dates",
     "paging_num_items": "From page 1 on",
@@ -126,7 +129,7 @@ EDUBRITE_VARIANTS = {
             "connect_body": (
                 "holds",
                 r'step 1: xml: an XML \<response code="0"> (msg 0), HTTP 200, SESSION_ID set; '
-                r'step 2: xml: an XML \<response code="0"> (msg 0152), HTTP 200, SESSION_INFO set.',
+                r'step 2: xml: an XML \<response code="0"> (msg 0152), HTTP 200, SESSION_ID set, SESSION_INFO set.',
             )
         },
         "**EduBrite**: nothing.",
@@ -137,7 +140,7 @@ EDUBRITE_VARIANTS = {
             "connect_body": (
                 "holds",
                 "step 1: html: an HTML page, HTTP 200, SESSION_ID set; step 2: html: an HTML page, HTTP 200, "
-                "SESSION_INFO set.",
+                "SESSION_ID set, SESSION_INFO set.",
             )
         },
         "**EduBrite**: nothing.",
@@ -148,7 +151,7 @@ EDUBRITE_VARIANTS = {
             "connect_body": (
                 "holds",
                 "step 1: empty: an empty body, HTTP 200, SESSION_ID set; step 2: empty: an empty body, HTTP 200, "
-                "SESSION_INFO set.",
+                "SESSION_ID set, SESSION_INFO set.",
             )
         },
         "**EduBrite**: nothing.",
@@ -193,6 +196,39 @@ EDUBRITE_VARIANTS = {
         dict(edubrite_list_ext_id="program"),
         {"list_ext_id": ("holds", "By extId ONBOARDING and by programId %s: the same 2 member(s)." % PROGRAM)},
         "**EduBrite**: nothing.",
+    ),
+    "edubrite_step2_session_id=new": (
+        dict(edubrite_step2_session_id="new"),
+        {
+            "session_cookies": (
+                "holds",
+                "step 1 sets SESSION_ID; step 2 sets SESSION_ID, SESSION_INFO; step 2 sets a new SESSION_ID; a "
+                "userService get with the step-1 SESSION_ID after step 2: refused (EduBrite get failed (HTTP 401, "
+                "msg 0174: Session is not valid)).",
+            )
+        },
+        "**EduBrite**: nothing.",
+    ),
+    "edubrite_step2_session_id=same": (
+        dict(edubrite_step2_session_id="same"),
+        {
+            "session_cookies": (
+                "holds",
+                "step 1 sets SESSION_ID; step 2 sets SESSION_INFO; step 2 sets no new SESSION_ID: the step-1 one "
+                "stays the session's.",
+            )
+        },
+        "**EduBrite**: nothing.",
+    ),
+    "edubrite_member_missing_fields=none": (
+        dict(edubrite_member_missing_fields=[]),
+        {"member_fields": ("holds", "never carried: none; status values: COMPLETED (1), ENROLLED (1).")},
+        "**EduBrite**: nothing.",
+    ),
+    "edubrite_member_missing_fields=awardExpDate": (
+        dict(edubrite_member_missing_fields=["awardExpDate"]),
+        {"member_fields": ("differs", "awardDate; never carried: awardExpDate; status values: COMPLETED (1)")},
+        "**EduBrite**: nothing (no option changes what differs: see the advice).",
     ),
     "edubrite_list_ext_id=session": (
         dict(edubrite_list_ext_id="session"),
@@ -357,4 +393,5 @@ def test_differences_can_fail_the_play_and_one_lms_alone_can_be_checked(lms, tmp
     report = (tmp_path / "reports" / "check.md").read_text()
     assert "| iSpring Learn | not checked: no tenant_check_course_id" in report
     assert report_rows(report)["list_ext_id"][0] == "not checked"  # no ext_id given
-    assert [entry["api"] for entry in lms.requests()] == ["edubrite"] * 6
+    # 2 logins steps, the read with the step-1 SESSION_ID, 2 user lookups, the listing, 3 pages
+    assert [entry["api"] for entry in lms.requests()] == ["edubrite"] * 9

@@ -36,6 +36,7 @@ VARIANTS = {
     "http401-expiry+lenient-paging": (dict(ispring_expired_token="http401", edubrite_paging="lenient"), {}),
     # REST dates in UTC, as the SOAP reference writes them (the account west of UTC: test_real_tenant.py)
     "rest-interface": (dict(ispring_rest_dates="utc"), dict(api="rest")),
+    "step2-keeps-session-id": (dict(edubrite_step2_session_id="same"), {}),
 }
 
 
@@ -128,6 +129,25 @@ def test_every_form_converges_reruns_without_a_write_and_reports_the_same(lms, t
         assert {e["interface"] for e in lms.requests(api="ispring")} <= {"rest", "token"}
     if settings.get("ispring_expired_token"):
         assert lms.faults()[0]["hits"] == 1  # the refused token was renewed, the call repeated
+
+
+@pytest.mark.parametrize("step2", ["new", "same"])
+@pytest.mark.parametrize("body", ["xml", "empty"])
+def test_the_session_cookies_set_last_are_used_and_one_login_serves_the_run(play, lms, step2, body):
+    """Contract 3.4 (r3): with step 2 setting a new SESSION_ID (the default) the step-1 one is
+    refused; a client that kept it could not call anything."""
+    lms.settings(edubrite_step2_session_id=step2, edubrite_connect_body=body)
+    member = {"program_id": PROGRAM, "usernames": ["user1", "user2"], "score": 77}
+    first = play([{"name": "Member", "learnops.lms.program_member": member}])
+    assert first.rc == 0, first.output
+    assert [m["changed"] for m in first.result["members"]] == [True, True]
+    assert len(lms.requests(api="edubrite", operation="connect")) == 2  # one login, no retry
+    assert [e["status"] for e in lms.requests(api="edubrite") if e["operation"] != "connect"] == [200] * 3
+    lms.clear_requests()
+    again = play([{"name": "Member", "learnops.lms.program_member": member}])
+    assert again.rc == 0 and again.result["changed"] is False
+    assert writes(lms.requests(), WRITES) == []
+    assert len(lms.requests(api="edubrite", operation="connect")) == 2
 
 
 def test_a_member_date_that_is_not_epoch_ms_fails_naming_it_and_writes_nothing(play, lms):

@@ -48,9 +48,10 @@ OK = response(0, "0", "Success")
 SESSION_EXPIRED = response(-1, "0174", "Session is not valid")
 
 
-def login(sid=SID, info=INFO, first=None, second=None):
+def login(sid=SID, info=INFO, first=None, second=None, new_sid=None):
     """The two requests of the contract's login (2.2), exactly; ``first`` and ``second`` are the
-    bodies the steps answer with (r2: an XML response, an HTML page or nothing)."""
+    bodies the steps answer with (r2: an XML response, an HTML page or nothing); with ``new_sid``
+    step 2 also sets a new SESSION_ID (3.4 r3)."""
     return [
         Call(
             CONNECT,
@@ -63,7 +64,7 @@ def login(sid=SID, info=INFO, first=None, second=None):
             data=[("xml", "true"), ("username", API_USER), ("password", PASSWORD)],
             headers={"Cookie": "SESSION_ID=%s" % sid},
             body=response(0, "0152", "Connected successfully") if second is None else second,
-            cookies={"SESSION_INFO": info},
+            cookies=dict({"SESSION_INFO": info}, **({"SESSION_ID": new_sid} if new_sid else {})),
         ),
     ]
 
@@ -79,7 +80,9 @@ def client_for(transport, secrets=None, run_as=RUN_AS):
     return client
 
 
-def member_xml(user_id, name, **values):
+def member_xml(user_id, name, drop=(), elements=False, **values):
+    """A ``<member>`` with every value (empty = not set) but those in ``drop`` (never carried, 3.4
+    r3), as attributes or, with ``elements``, as child elements."""
     attributes = dict(
         userId=user_id,
         userName=name,
@@ -95,6 +98,9 @@ def member_xml(user_id, name, **values):
         awardExpDate="",
     )
     attributes.update(values)
+    attributes = {name: value for name, value in attributes.items() if name not in drop}
+    if elements:
+        return "<member>%s</member>" % "".join("<%s>%s</%s>" % (n, v, n) for n, v in attributes.items())
     return "<member %s/>" % " ".join('%s="%s"' % item for item in attributes.items())
 
 

@@ -150,6 +150,8 @@ def test_update_refuses_unknown_fields_and_user_params():
 
 # --- session ---
 
+HTML_PAGE = "<html><head><title>EduBrite</title></head><body><h1>Welcome</h1></body></html>"
+
 
 def test_one_login_for_many_calls(script):
     transport = script(*login(), list_call(0, listing([])), list_call(0, listing([])))
@@ -183,6 +185,29 @@ def test_session_refused_right_after_a_new_login_fails(script):
     assert caught.value.code == "0174"
 
 
+@pytest.mark.parametrize("body", [None, HTML_PAGE, ""], ids=["xml", "html", "empty"])
+def test_the_session_cookies_are_those_set_last(script, body):
+    """Contract 3.4 (r3): step 2's SESSION_ID wins over step 1's (a cookie jar), and is masked."""
+    secrets = []
+    last = {"Cookie": "SESSION_ID=%s; SESSION_INFO=%s" % (SID2, INFO), "REAL_UNAME": RUN_AS}
+    transport = script(
+        *login(new_sid=SID2, first=body, second=body),
+        list_call(0, listing([]), headers=last),
+        list_call(0, OK, headers=last),
+    )
+    client = client_for(transport, secrets)
+    assert client.list_program_members(PROGRAM) == []
+    assert sorted(secrets) == sorted([PASSWORD, SID, SID2, INFO])
+    assert transport.scripted.sent[2]["headers"]["Cookie"] == last["Cookie"]
+    with pytest.raises(ReplyError):  # the same cookies on the next call
+        client.list_program_members(PROGRAM)
+
+
+def test_step_2_without_a_session_id_keeps_step_1s(script):
+    transport = script(*login(), list_call(0, listing([]), headers=SESSION))
+    assert client_for(transport).list_program_members(PROGRAM) == []
+
+
 def test_refused_login_is_an_authentication_error_without_the_password(script):
     [first, second] = login()
     second.status, second.body, second.cookies = 401, response(-1, "0154", "Connection not successful").encode(), {}
@@ -191,9 +216,6 @@ def test_refused_login_is_an_authentication_error_without_the_password(script):
         client_for(transport).list_program_members(PROGRAM)
     message = str(caught.value)
     assert API_USER in message and "0154" in message and "HTTP 401" in message and PASSWORD not in message
-
-
-HTML_PAGE = "<html><head><title>EduBrite</title></head><body><h1>Welcome</h1></body></html>"
 
 
 @pytest.mark.parametrize("body", [None, HTML_PAGE, ""], ids=["xml", "html", "empty"])

@@ -6,6 +6,8 @@ grouped writes, partial failures reported from a fresh listing, and the result a
 
 from __future__ import annotations
 
+import pytest
+
 from ansible_collections.learnops.lms.plugins.modules import program_member
 from ansible_collections.learnops.lms.tests.unit.edubrite_wire import (
     API_USER,
@@ -291,3 +293,87 @@ def test_max_changes_stops_a_mass_removal(run_module):
     )
     assert outcome.failed and "The task would change 3 member(s), more than max_changes (1)" in outcome.msg
     assert "2 removed (user1, user2)" in outcome.msg
+
+
+# --- member values the listing never carries (contract 3.4 r3) ---
+
+NO_EXPIRY = [member_xml("u1", "user1", drop=("awardExpDate",)), member_xml("u2", "user2", drop=("awardExpDate",))]
+
+
+@pytest.mark.parametrize("elements", [False, True], ids=["attributes", "elements"])
+def test_a_compared_field_the_listing_never_carries_fails_before_any_write(run_module, elements):
+    listed = [member_xml("u1", "user1", drop=("awardExpDate",), elements=elements)]
+    outcome = run_module(
+        program_member,
+        args(usernames=["user1"], awarded=True, award_expiry_date="2027-02-10"),
+        *login(),
+        list_call(0, listing(listed)),
+    )
+    assert outcome.failed and outcome.result["changed"] is False
+    msg = outcome.msg
+    assert msg.startswith(
+        "EduBrite listProgramMembers of programId xxxx-xxxx-xxxx-xxxx: no member listed (1) carries awardExpDate"
+    )
+    assert "award_expiry_date" in msg and msg.endswith("Nothing was changed.")
+    assert "Listing reads: <member" in msg and "userName" in msg
+    assert "edubrite_tenant_check" in msg and "member_fields" in msg
+
+
+def test_a_field_never_carried_that_the_task_does_not_compare_does_not_matter(run_module):
+    outcome = run_module(
+        program_member,
+        args(usernames=["user1", "user2"], score=92.5),
+        *login(),
+        list_call(0, listing([NO_EXPIRY[0].replace('score=""', 'score="92.5"'), NO_EXPIRY[1]])),
+        Call(ENROLLMENT, body=SEED_REPLY, data=UPDATE + [("usernames", "user2"), ("score", "92.5")]),
+        list_call(0, listing(NO_EXPIRY)),
+    )
+    assert outcome.exit_code == 0, outcome.msg
+    assert [m["changed"] for m in outcome.result["members"]] == [False, True]
+
+
+def test_a_value_carried_by_one_member_only_is_judged_carried(run_module):
+    listed = [NO_EXPIRY[0], member_xml("u2", "user2", awardExpDate="")]
+    outcome = run_module(
+        program_member,
+        args(usernames=["user1"], awarded=True, award_date="2026-02-10", award_expiry_date="2027-02-10"),
+        *login(),
+        list_call(0, listing(listed)),
+        Call(ENROLLMENT, body=SEED_REPLY),
+        list_call(0, listing(listed)),
+    )
+    assert outcome.exit_code == 0, outcome.msg
+
+
+def test_state_quit_needs_the_quit_value(run_module):
+    outcome = run_module(
+        program_member,
+        args(usernames=["user2"], state="quit"),
+        *login(),
+        list_call(0, listing([member_xml("u2", "user2", drop=("quit",))])),
+    )
+    assert outcome.failed and "carries quit" in outcome.msg and "state=quit" in outcome.msg
+
+
+def test_award_is_read_from_status_when_the_award_value_is_never_carried(run_module):
+    outcome = run_module(
+        program_member,
+        args(usernames=["user2"], awarded=True),
+        *login(),
+        list_call(0, listing([member_xml("u2", "user2", drop=("award",), status="COMPLETED")])),
+    )
+    assert outcome.exit_code == 0 and outcome.result["changed"] is False
+
+
+def test_with_no_member_listed_there_is_nothing_to_judge(run_module):
+    outcome = run_module(
+        program_member,
+        args(usernames=["user3"], awarded=True, award_expiry_date="2027-02-10"),
+        *login(),
+        list_call(0, listing([])),
+        Call(USERS, data=form("get", ("userName", "user3")), body=response(0, "0", "Success", USER3)),
+        Call(ENROLLMENT, body=OK),
+        Call(ENROLLMENT, body=SEED_REPLY),
+        list_call(0, listing([member_xml("u3", "user3", drop=("awardExpDate",))])),
+    )
+    assert outcome.exit_code == 0, outcome.msg
