@@ -19,6 +19,7 @@ from .state import EdubriteState, IspringState, load_fixture
 
 MAX_BODY = 64 * 1024 * 1024
 LOG_BODY_CHARS = 100_000  # a SOAP body is kept in the request log up to this many characters
+LOG_REPLY_CHARS = 2_000_000  # a REST reply body likewise (a page of 1,000 results is ~0.5 MB)
 LOG_MAX_ENTRIES = 100_000  # the request log keeps the newest entries
 
 FAULT_KINDS = ("status", "drop", "slow", "malformed", "html", "xxe", "bomb", "expire_auth", "fail_write", "task_failed")
@@ -539,6 +540,14 @@ FAULT_REPLIES = {
 }
 
 
+def _auth_scheme(value):
+    """The scheme of an Authorization header ("Bearer") for the log; never the credentials."""
+    scheme, sep, _credentials = (value or "").strip().partition(" ")
+    if not scheme:
+        return None
+    return scheme if sep else "(one word: not logged)"  # a bare word may be the token itself
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "LMSSandbox/1.0"
@@ -708,6 +717,10 @@ class Handler(BaseHTTPRequestHandler):
             return
         slot.release()
         entry["status"] = reply.status
+        if call.interface == "rest":  # for schema checks; never the token endpoint (its reply is a secret)
+            entry["reply_content_type"] = reply.content_type
+            entry["reply_body"] = reply.body[:LOG_REPLY_CHARS].decode("utf-8", "replace")
+            entry["reply_truncated"] = len(reply.body) > LOG_REPLY_CHARS
         self._finish(entry, started)  # the log is complete before the client can read the reply
         try:
             self._send(reply)
@@ -740,6 +753,9 @@ class Handler(BaseHTTPRequestHandler):
         elif call.interface == "rest":
             entry["query"] = call.ctx.query
             entry["body"] = body[:LOG_BODY_CHARS].decode("utf-8", "replace")
+            entry["body_truncated"] = len(body) > LOG_BODY_CHARS
+            entry["content_type"] = self.headers.get("Content-Type")
+            entry["auth_scheme"] = _auth_scheme(self.headers.get("Authorization"))
         elif call.api == "edubrite":
             params = dict(call.ctx[1])
             if "password" in params:

@@ -27,6 +27,7 @@ from conftest import (
     fault_of,
     get_token,
     members,
+    rest,
     soap,
     soap_body,
     soap_raw,
@@ -226,6 +227,26 @@ def test_request_log(sb):
     assert sb.requests() == []
     # clearing the log keeps the state
     assert sb.state()["ispring"]["tasks"]
+
+
+def test_rest_log_entries_carry_what_a_schema_check_needs_and_no_secret(sb):
+    token = get_token(sb)
+    rest(sb, "GET", "/learners/results", token=token, params={"courseIds[]": COURSE1, "pageSize": 2})
+    rest(sb, "POST", "/enrollment/delete", token=token, json={"enrollmentIds": ["no-such"]})
+    rest(sb, "GET", "/users", token=None)
+    rest(sb, "GET", "/users", token=None, headers={"Authorization": token})  # a bare token, no scheme
+    listing, delete, anonymous, bare = sb.requests(interface="rest")
+    assert listing["query"] == {"courseIds[]": [COURSE1], "pageSize": ["2"]}
+    assert listing["auth_scheme"] == "Bearer" and listing["content_type"] is None
+    assert listing["reply_content_type"] == "application/json" and not listing["reply_truncated"]
+    assert len(json.loads(listing["reply_body"])["results"]) == 2 and not listing["body_truncated"]
+    assert delete["content_type"] == "application/json" and json.loads(delete["body"]) == {"enrollmentIds": ["no-such"]}
+    assert delete["status"] == 400 and json.loads(delete["reply_body"])["code"] == 400
+    assert anonymous["auth_scheme"] is None and anonymous["status"] == 401
+    assert bare["auth_scheme"] == "(one word: not logged)"
+    [token_entry] = sb.requests(interface="token")
+    assert "reply_body" not in token_entry and "body" not in token_entry  # the secret and the access token
+    assert token not in json.dumps(sb.requests())
 
 
 # --- faults ---------------------------------------------------------------------------------------------------------

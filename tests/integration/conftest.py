@@ -14,6 +14,10 @@ tools/test.sh shares them out between the lines: LMS_LINE_SHARE=K/N runs every N
 the K-th, in collection order, so that the lines of `make test` together run each once.  Every
 other test (arguments, check and diff mode, results, the role: each line's own plumbing) runs on
 every line.  Unset, or 0/1, runs them all.
+
+Every REST request a test sends through a sandbox, and the sandbox's reply, is checked against the
+vendor's OpenAPI file (rest_schema.py): after the test, and before a ``reset()`` or
+``clear_requests()`` drops log entries not yet checked.  A problem fails the test at teardown.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import pytest
 from lms_sandbox.assumptions import STRICT_SETTINGS
 from lms_sandbox.testing import Sandbox
 
+from . import rest_schema
 from .runner import player
 
 
@@ -52,6 +57,42 @@ def pytest_collection_modifyitems(config, items):
     if left:
         config.hook.pytest_deselected(items=left)
         items[:] = [item for item in items if item not in left]
+
+
+def pytest_terminal_summary(terminalreporter):
+    if rest_schema.Stats.requests or rest_schema.Stats.read_seconds:
+        terminalreporter.write_line(rest_schema.summary())
+
+
+@pytest.fixture(scope="session", autouse=True)
+def rest_schema_watch():
+    """Sandbox.reset and clear_requests, for this session, first check the REST entries they drop."""
+    watch = rest_schema.Watch()
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("reset", "clear_requests"):
+            original = getattr(Sandbox, name)
+
+            def dropping(self, _original=original):
+                watch.before_drop(self)
+                return _original(self)
+
+            patch.setattr(Sandbox, name, dropping)
+        yield watch
+
+
+@pytest.fixture(autouse=True)
+def rest_schema_check(request, rest_schema_watch):
+    """After the test: its REST requests and the sandbox's replies conform to the vendor's file."""
+    yield
+    sandboxes = [value for value in request.node.funcargs.values() if isinstance(value, Sandbox)]
+    problems = rest_schema_watch.after_test(sandboxes)
+    if problems:
+        pytest.fail(
+            "%d REST request(s)/reply(ies) do not conform to the vendor's OpenAPI file %s "
+            "(exclusions and known non-conformities: tests/integration/rest_schema.py):\n  %s"
+            % (len(problems), rest_schema.SPEC_PATH, "\n  ".join(problems)),
+            pytrace=False,
+        )
 
 
 def pytest_report_header(config):
