@@ -234,3 +234,16 @@ def test_end_to_end_a_bad_request_and_a_drifting_reply_fail_the_check(drifting, 
     assert "(ListLearnerResults): reply HTTP 200: InvalidData at results/0/accessDate: None" in found[0]
     assert "POST /statistics/course (UpdateCourseStatus): request: InvalidRequestBody at status: 'done'" in found[1]
     assert rest_schema_watch.after_test([drifting]) == []  # each entry is checked once
+
+
+def test_the_revision_3_forms_are_checked_as_the_file_declares_them():
+    """R3_FORMS: a zone-less date and users' fields as name/value pairs pass as the file's forms, and
+    what else is wrong in the same value is still reported."""
+    assert problems(status_update({"date": "2020-07-22"})) == []
+    assert problems(status_update({"date": "22.07.2020"})) != []
+    pairs = [{"name": "LOGIN", "value": "kwong"}, {"name": "EMAIL", "value": "kwong@example.com"}]
+    user = {"userId": USER, "departmentId": USER, "status": 1, "role": "learner", "fields": pairs}
+    listed = entry("GET", "/users", reply={"userProfiles": [user]}, operation="ListUsers")
+    drifted = entry("GET", "/users", reply={"userProfiles": [dict(user, status="one")]}, operation="ListUsers")
+    assert [p for p in problems(listed) if "fields" in p] == []
+    assert any("status" in p for p in problems(drifted)), problems(drifted)
