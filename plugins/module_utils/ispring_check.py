@@ -3,21 +3,21 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """iSpring Learn: the read-only tenant check (module ``ispring_tenant_check``).
 
-Which of the contract's [doc], [evidence] and [assumed] points (lms-api-contract.md, section 1)
-hold on a tenant, settled by reads only: the token reply, the default SOAP URL, the body
+Which of the contract's [doc], [evidence] and [assumed] points (lms-api-contract.md, sections 1
+and 3) hold on a tenant, settled by reads only: the token reply, the default SOAP URL, the body
 namespace the service accepts and answers in, how an invalid token is refused, the list layouts
-of ``ListLearnersResults`` and ``ListUsers``, and SOAP against REST results of one course.
-The wire code is the clients' (``ispring_soap.py``, ``ispring_rest.py``); the transport refuses
-every call that is not one of ``READS``.
+of ``ListLearnersResults`` and ``ListUsers``, SOAP against REST results of one course, and the
+points of revision 3 (``ispring_check_rest.py``).  The wire code is the clients'
+(``ispring_soap.py``, ``ispring_rest.py``); the transport refuses every call that is not one of
+``READS``.
 """
 
 from __future__ import annotations
 
-import datetime
 import json
 from dataclasses import dataclass
 
-from ansible_collections.learnops.lms.plugins.module_utils import safexml
+from ansible_collections.learnops.lms.plugins.module_utils import dates, safexml
 from ansible_collections.learnops.lms.plugins.module_utils.errors import (
     ApiError,
     LmsError,
@@ -32,6 +32,7 @@ from ansible_collections.learnops.lms.plugins.module_utils.ispring import (
     IspringClient,
     number,
 )
+from ansible_collections.learnops.lms.plugins.module_utils.ispring_check_rest import RestPoints
 from ansible_collections.learnops.lms.plugins.module_utils.ispring_rest import RestClient
 from ansible_collections.learnops.lms.plugins.module_utils.ispring_soap import (
     BODY_NS,
@@ -50,13 +51,14 @@ from ansible_collections.learnops.lms.plugins.module_utils.tenant_check import (
     TenantCheck,
 )
 
-# The only calls the check sends (transport `what` names): the token, two SOAP listings, two REST listings.
+# The only calls the check sends (transport `what` names): the token, two SOAP listings, three REST listings.
 READS = (
     "iSpring token",
     "iSpring ListLearnersResults",
     "iSpring ListUsers",
     "iSpring GET /learners/results",
     "iSpring GET /users",
+    "iSpring GET /enrollments",
 )
 # 1.1 (r2): the namespace the current help pages (and the seed) print, tried after the default.
 HTTPS_BODY_NS = "https://ispringlearn.com/go/services/api/soap"
@@ -81,7 +83,6 @@ LAYOUTS = {
 }
 COMPARED = ("user_id", "status", "completion_date", "progress", "awarded_score")
 SHOWN_DIFFERENCES = 5
-UTC = datetime.timezone.utc
 
 POINTS = {
     "token_reply": ("The token endpoint answers access_token, expires_in and token_type bearer", "1.2 [doc]"),
@@ -101,6 +102,37 @@ POINTS = {
         "1.3 (r2) [evidence]",
     ),
     "soap_rest_results": ("SOAP and REST give the same results for the same learners", "1.3a [doc]"),
+    "enrollments_listing": (
+        "GET /enrollments of the course filters by courseIds[]= and lists enrollments the modules read, "
+        "with enrollmentTypeGroup",
+        "3.1 (r3) [evidence]",
+    ),
+    "rest_array_params": (
+        "Array query parameters sent as name[]= (one per value) return every value",
+        "3.1 (r3) [evidence]",
+    ),
+    "rest_url_length": (
+        "Request lines as long as the modules send (query under 6000 bytes) are served; longer ones may be "
+        "refused (HTTP 414)",
+        "3.1 (r3) [assumed]",
+    ),
+    "rest_dates": (
+        "REST dates are read on their own calendar day (date only, zone-less, or with Z or an offset)",
+        "3.1 (r3) [evidence]",
+    ),
+    "rest_unauthorized": (
+        "A REST read with a refused token answers HTTP 401 (whatever its body)",
+        "3.2 (r3) [assumed]",
+    ),
+    "rest_user_fields": (
+        "A REST user's fields (an object, name/value pairs, or pairs under field) give its login and email",
+        "3.2 (r3) [evidence]",
+    ),
+    "unknown_course": (
+        "An unknown course answers an error or an empty listing, over SOAP and REST",
+        "3.2 (r3) [assumed]",
+    ),
+    "due_period_unit": ("duePeriod is a number of hours (the modules send days x 24)", "3.1 (r3) [doc]"),
 }
 SOAP_POINTS = ("reply_namespace", "invalid_token", "list_layout_results", "list_layout_users")
 
@@ -133,10 +165,11 @@ class Side:
     exc: LmsError | None = None
 
 
-class IspringCheck(TenantCheck):
+class IspringCheck(RestPoints, TenantCheck):
     prefix = "ispring"
     reads = READS
     secret_bodies = ("iSpring token",)
+    invalid_token = INVALID_TOKEN
 
     def check(self, check_id, verdict, observed, advice=""):
         point, contract = POINTS[check_id]
@@ -148,9 +181,13 @@ class IspringCheck(TenantCheck):
         self.secret(params["client_secret"])
         for login in params["logins"]:
             self.masker.person("login", login)
+        for email in params["emails"]:
+            self.masker.person("email", email)
         token = self._token()
         soap = self._soap(token)
-        self._compare(soap, token)
+        rest = RestClient(self.transport, params["api_url"], token=token)
+        rest_side = self._compare(soap, rest)
+        self.rest_points(soap, rest, rest_side)
 
     # --- the token (1.2) ---
 
@@ -233,8 +270,10 @@ class IspringCheck(TenantCheck):
         return self._ask(self._soap_client(url, namespace, token), PROBE, elements)
 
     def _users_probe(self, client):
-        logins = sorted(set(self.params["logins"]))
-        return self._ask(client, "ListUsers", [("logins", ids("login", logins)), ("pageSize", 1)])
+        """One user of the logins (or else of the emails, or else any one), to see the layout."""
+        logins, emails = sorted(set(self.params["logins"])), sorted(set(self.params["emails"]))
+        named = [("logins", ids("login", logins))] if logins else [("emails", ids("email", emails))]
+        return self._ask(client, "ListUsers", named + [("pageSize", 1)])
 
     def _ask(self, client, method, elements):
         """One SOAP read, whatever it answers, as a Probe."""
@@ -338,16 +377,14 @@ class IspringCheck(TenantCheck):
 
     # --- SOAP against REST (1.3a) ---
 
-    def _compare(self, soap, token):
-        rest = RestClient(self.transport, self.params["api_url"], token=token)
+    def _compare(self, soap, rest):
+        """The soap_rest_results point; returns what REST read of the course."""
         soap_side = self._side(soap) if soap is not None else Side(error="SOAP cannot be used (see the checks above)")
         rest_side = self._side(rest)
         if soap_side.error and rest_side.error:
             raise _unreadable(self.params["course_id"], soap_side, rest_side)
         if soap_side.error:
-            self.settings["api"] = "rest"
-            observed = "SOAP: %s REST: %d result(s) read." % (_sentence(soap_side.error), len(rest_side.results))
-            self.check("soap_rest_results", DIFFERS, observed, "Set api: rest.")
+            self._rest_only(soap_side, rest_side)
         elif rest_side.error:
             self.check(
                 "soap_rest_results",
@@ -357,13 +394,34 @@ class IspringCheck(TenantCheck):
             )
         else:
             self._agreement(soap_side, rest_side)
+        return rest_side
+
+    def _rest_only(self, soap_side, rest_side):
+        """SOAP cannot be used: api: rest is advised only when REST read the learners."""
+        observed = "SOAP: %s REST: %d result(s) read%s." % (
+            _sentence(soap_side.error),
+            len(rest_side.results),
+            "" if rest_side.users is None else " of %d learner(s) found" % len(rest_side.users),
+        )
+        if rest_side.results:
+            self.settings["api"] = "rest"
+            self.check("soap_rest_results", DIFFERS, observed, "Set api: rest.")
+            return
+        self.check(
+            "soap_rest_results",
+            DIFFERS,
+            observed,
+            "Do not set api: rest yet: REST read none of the learners either. Check course_id (a course with "
+            "learners) and the logins and emails (active learners enrolled in it), and run the check again.",
+        )
 
     def _side(self, client):
         params = self.params
         try:
             users = None
-            if params["logins"]:
-                users = sorted(user.user_id for user in client.find_users(logins=params["logins"]))
+            if params["logins"] or params["emails"]:
+                found = client.find_users(logins=params["logins"], emails=params["emails"])
+                users = sorted({user.user_id for user in found})
                 results = client.course_results(params["course_id"], user_ids=users) if users else []
             else:
                 results = client.list_learners_results([params["course_id"]])
@@ -375,16 +433,19 @@ class IspringCheck(TenantCheck):
         differences = _differences(soap.results, rest.results)
         if soap.users != rest.users:
             differences.insert(
-                0, "the logins found %d user(s) over SOAP, %d over REST" % _counts(soap.users, rest.users)
+                0, "the logins and emails found %d user(s) over SOAP, %d over REST" % _counts(soap.users, rest.users)
             )
-        scope = "the whole course" if soap.users is None else "%d learner(s) found by login" % len(soap.users)
+        scope = "the whole course"
+        if soap.users is not None:
+            scope = "%d learner(s) found by %s" % (len(soap.users), _by(self.params))
         observed = "%d result(s) over SOAP, %d over REST, of %s" % (len(soap.results), len(rest.results), scope)
         if not differences and not soap.results:
             self.check(
                 "soap_rest_results",
                 NOT_CHECKED,
                 observed + ": nothing to compare.",
-                "Choose a course with learners (and logins of learners enrolled in it).",
+                "Choose a course with learners (and logins or emails of learners enrolled in it); a course that "
+                "lists nothing may also be an unknown course_id (see unknown_course).",
             )
         elif not differences:
             self.check("soap_rest_results", HOLDS, "%s; the same %s." % (observed, ", ".join(COMPARED)))
@@ -399,6 +460,12 @@ class IspringCheck(TenantCheck):
                 "The interfaces disagree: use the one whose results match the course's report in iSpring Learn "
                 "(api: soap, the default, or api: rest), and report the difference with the saved replies.",
             )
+
+
+def _by(params):
+    """How the learners compared were named: ``login``, ``email`` or ``login or email``."""
+    kinds = [kind for kind, option in (("login", "logins"), ("email", "emails")) if params[option]]
+    return " or ".join(kinds)
 
 
 def _candidates(params):
@@ -453,14 +520,11 @@ def _differences(soap, rest):
 
 
 def _comparable(name, value):
-    """Dates as instants (one tenant may write Z, the other +00:00), the rest as they are."""
+    """Dates as their calendar day, as the modules compare them (3.1 r3: an account west of UTC may
+    write Z over SOAP and its zone-less local time over REST), the rest as they are."""
     if name != "completion_date" or not value:
         return value
-    try:
-        when = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return value
-    return when.astimezone(UTC) if when.tzinfo else when
+    return dates.date_of(value) or value
 
 
 def _counts(soap_users, rest_users):

@@ -23,9 +23,30 @@ description:
     the one it answers in; how a read with an unknown token is refused (fault C(Authorization
     failed) or HTTP 401); the list layouts of C(ListLearnersResults) and C(ListUsers) (wrapped, bare
     or rest-style); and the course's results over SOAP against those over REST (C(GET
-    /learners/results)), for the learners in O(logins) or for the whole course."
-  - It never writes - no C(updateCourseStatus), no enrollment call - and behaves the same in check
-    mode. Every request it sends is listed in RV(requests).
+    /learners/results)), for the learners in O(logins) and O(emails) or for the whole course.
+    Dates are compared by their calendar day, as the modules compare them."
+  - "Then the points of contract revision 3 that the modules depend on since it (the contract's
+    section 3): V(enrollments_listing) - C(GET /enrollments) of the course (one page of 100) with
+    C(courseIds[]=) (and C(courseIds=) when that does not filter): the fields listed, the forms of
+    C(accessDate) and C(dueDate), and C(enrollmentTypeGroup); V(rest_array_params) - two enrollment
+    IDs of the course sent to C(GET /learners/results) as C(enrollmentIds[]=a&enrollmentIds[]=b)
+    (the modules' spelling) and as C(enrollmentIds=a&enrollmentIds=b), saying which returns both;
+    V(rest_url_length) - a read filtered by 200 made-up user IDs (a request line of about 10 KB),
+    and when that is refused one as long as the modules send (a query under 6000 bytes), with the
+    length of each and the answer; V(rest_dates) - the forms and offsets of C(completionDate) and
+    C(accessDate) as C(GET /learners/results) writes them (with Z, an offset, zone-less, date only);
+    V(rest_unauthorized) - a REST read with a made-up token, and the form of its 401 (a JSON
+    C(ErrorResponse), an empty body, an HTML page) or the status it got instead;
+    V(rest_user_fields) - the form of a user's C(fields) in C(GET /users) (an object, name/value
+    pairs, or pairs under C(field)), whether the modules read the login and email from it, which of
+    O(logins) and O(emails) are found, and, with both given, whether one listing AND-s or OR-s them;
+    V(unknown_course) - a made-up course ID read over SOAP and REST (an error or an empty listing)."
+  - "V(due_period_unit) is always V(not checked): C(duePeriod)'s unit (hours, contract 3.1 r3) cannot
+    be read without a write. Its advice says how to check it by hand: enroll a test learner on a
+    test course with M(learnops.lms.course_enrollment) (C(due_period: 2), not in check mode) and
+    look at the due date - 2 days after the access date means the modules' conversion holds."
+  - It never writes - no C(updateCourseStatus), no enrollment created, changed or deleted - and
+    behaves the same in check mode. Every request it sends is listed in RV(requests).
   - O(save_replies) saves every request line and raw reply, secrets masked and personal data
     replaced, to attach to a bug report.
 extends_documentation_fragment:
@@ -47,8 +68,18 @@ options:
       - Logins of learners enrolled in O(course_id) whose results are compared over SOAP and REST
         (they are looked up with C(ListUsers) and C(GET /users)); without them the results of the
         whole course are compared.
-      - The first C(ListUsers) asks for one user of these logins, or for any one user when none are
-        given, to see the listing's layout.
+      - The first C(ListUsers) asks for one user of these logins (else of O(emails)), or for any one
+        user when none are given, to see the listing's layout.
+    type: list
+    elements: str
+    default: []
+  emails:
+    description:
+      - Emails of learners enrolled in O(course_id), looked up like O(logins) (C(ListUsers) and
+        C(GET /users) by email, in listings of their own), to check email lookup on the tenant; their
+        results are compared with those of O(logins).
+      - V(rest_user_fields) says which were found over REST; with O(logins) too, one more C(GET
+        /users) with both filters shows whether the tenant AND-s or OR-s them.
     type: list
     elements: str
     default: []
@@ -72,6 +103,14 @@ notes:
     interface can read O(course_id); the failed result still carries the checks made so far and
     the saved files.
   - O(max_parallel) has no effect - the check sends no write, and its reads one after the other.
+  - "The wire behaviours it checks, with the contract's marks: 1.2 [doc] token reply; 1.1 [assumed]
+    SOAP URL; 1.1 (r2) [evidence] body namespace; 1.2 (r2) [assumed] refused token; 1.3 (r2)
+    [evidence] list layouts; 1.3a [doc] SOAP and REST results; 3.1 (r3) [evidence]
+    C(enrollments_listing), C(rest_array_params), C(rest_dates); 3.1 (r3) [assumed]
+    C(rest_url_length); 3.2 (r3) [assumed] C(rest_unauthorized), C(unknown_course); 3.2 (r3)
+    [evidence] C(rest_user_fields); 3.1 (r3) [doc] C(due_period_unit) (not checked)."
+  - V(rest_url_length) and V(unknown_course) use made-up IDs (C(00000000-0000-4000-8000-...)); they
+    match nothing, and the listing reads them only as filters.
   - The verdicts are those of the tenant at the time of the run, for the account and course given.
 seealso:
   - module: learnops.lms.edubrite_tenant_check
@@ -86,6 +125,7 @@ EXAMPLES = r"""
     client_secret: "{{ ispring_client_secret }}"
     course_id: 14b847e8-c10f-11ea-b4e1-ae33e75597e9
     logins: [test.learner1, test.learner2]
+    emails: [test.learner3@example.com]
     save_replies: "{{ playbook_dir }}/tenant-check-replies"
   register: ispring_check
 
@@ -104,13 +144,15 @@ checks:
     id:
       description:
         - The point's key - V(token_reply), V(soap_url), V(soap_namespace), V(reply_namespace),
-          V(invalid_token), V(list_layout_results), V(list_layout_users), V(soap_rest_results).
+          V(invalid_token), V(list_layout_results), V(list_layout_users), V(soap_rest_results),
+          V(enrollments_listing), V(rest_array_params), V(rest_url_length), V(rest_dates),
+          V(rest_unauthorized), V(rest_user_fields), V(unknown_course), V(due_period_unit).
       type: str
     point:
       description: What the contract says, in one sentence.
       type: str
     contract:
-      description: The contract section and its mark, for example C(1.1 [assumed]).
+      description: The contract section and its mark, for example C(1.1 [assumed]) or C(3.1 (r3) [evidence]).
       type: str
     verdict:
       description: V(holds), V(differs) or V(not checked).
@@ -119,12 +161,14 @@ checks:
       description: What the tenant answered, with secrets and personal values masked.
       type: str
     advice:
-      description: What to do about it (empty when nothing is to be done).
+      description: What to set or do about it (empty when nothing is to be done).
       type: str
 settings:
   description:
     - The connection options to set on this tenant, by name (V(api), V(soap_url), V(soap_namespace));
-      empty when the defaults hold.
+      empty when the defaults hold. V(api=rest) is named only when SOAP cannot be used and REST read
+      results of the learners.
+    - The revision-3 points set no option; their RV(checks[].advice) says what to do.
   returned: always
   type: dict
   sample: {"soap_namespace": "https://ispringlearn.com/go/services/api/soap"}
@@ -154,6 +198,7 @@ def main():
         argument_spec=arguments.ispring_spec(
             course_id=dict(type="str", required=True),
             logins=dict(type="list", elements="str", default=[]),
+            emails=dict(type="list", elements="str", default=[]),
             save_replies=dict(type="path"),
         ),
         supports_check_mode=True,
@@ -164,7 +209,7 @@ def main():
         ispring_check.check_from,
         run,
         always=dict(changed=False, checks=[], settings={}, saved=[], requests=[]),
-        identifiers=("course_id", "logins"),
+        identifiers=("course_id", "logins", "emails"),
     )
 
 

@@ -41,6 +41,14 @@ POINTS = {
     "list_layout_results": "ListLearnersResults lists",
     "list_layout_users": "ListUsers lists",
     "soap_rest_results": "SOAP and REST",
+    "enrollments_listing": "GET /enrollments of the course",
+    "rest_array_params": "Array query parameters",
+    "rest_url_length": "Request lines as long",
+    "rest_dates": "REST dates are read",
+    "rest_unauthorized": "A REST read with a refused token",
+    "rest_user_fields": "A REST user's fields",
+    "unknown_course": "An unknown course answers",
+    "due_period_unit": "duePeriod is a number",
     "connect_body": "The login is judged",
     "session_cookies": "The session cookies are those set last",
     "user_lookup": "userService get answers",
@@ -50,11 +58,15 @@ POINTS = {
     "paging_num_items": "From page 1 on",
     "list_ext_id": "listProgramMembers by extId",
 }
+# Points no read can settle: "not checked" on every tenant, with advice on checking them by hand.
+ALWAYS_NOT_CHECKED = {"due_period_unit": ("cannot be read without a write", "Check it by hand on a test course")}
 DEFAULT_SOAP = (
     "**iSpring Learn**: nothing: the defaults (`api: soap`, the default `soap_url` and `soap_namespace`) work."
 )
 
-# (settings, {point: (verdict, words its observed cell holds)}, words "What to set" holds), per variant.
+# (settings, {point: (verdict, words its observed cell holds[, words its advice cell holds])}, words "What to
+# set" holds), per variant.  The revision-3 forms (sandbox settings of assumptions.py part 3) go in three
+# variants: each form's value named in the observed cell, the advice saying what to set or do.
 ISPRING_VARIANTS = {
     "ispring_list_layout=wrapped": (
         dict(ispring_list_layout="wrapped"),
@@ -119,6 +131,115 @@ ISPRING_VARIANTS = {
     "ispring_expired_token=http401": (
         dict(ispring_expired_token="http401"),
         {"invalid_token": ("holds", "answered HTTP 401, not a SOAP reply.")},
+        DEFAULT_SOAP,
+    ),
+    "r3-strict": (
+        dict(
+            ispring_rest_arrays="brackets",
+            request_line_limit=8192,
+            ispring_due_period_unit="hours",
+            ispring_user_filters="and",
+            ispring_rest_user_fields="pairs",
+            ispring_rest_unauthorized="empty",
+            ispring_rest_dates="west",
+            ispring_unknown_course="empty",
+        ),
+        {
+            "enrollments_listing": (
+                "holds",
+                "courseIds[]= lists 6 enrollment(s). Fields: accessDate, courseId, dueDate, enrollmentId, "
+                "enrollmentTypeGroup, learnerId, shouldLockAfterDueDate; accessDate date only 6 (e.g. 2020-07-10); "
+                "dueDate date only 2 (e.g. 2020-08-31); enrollmentTypeGroup in 6 of 6 (0: 5, 1: 1).",
+            ),
+            "rest_array_params": (
+                "holds",
+                "as enrollmentIds=a&enrollmentIds=b returned only the last. This tenant parses queries the PHP way",
+                "",
+            ),
+            "rest_url_length": (
+                "holds",
+                "(200 made-up user IDs) was refused (HTTP 414); one of 6010 bytes (116 IDs, as long as the modules "
+                "send) was served (HTTP 200).",
+                "Nothing to set: the modules cut their filters",
+            ),
+            "rest_dates": (
+                "holds",
+                "completionDate zone-less date-time 2 (e.g. 2020-06-30 14:12:00); accessDate zone-less date-time 6 "
+                "(e.g. 2020-07-10 09:00:00): the account writes its own local time.",
+                "Nothing to set: the modules send dates without a zone",
+            ),
+            "rest_unauthorized": (
+                "holds",
+                "A REST read with a made-up token answered HTTP 401 with an empty body.",
+                "Nothing to set: the modules renew the token on any HTTP 401",
+            ),
+            "rest_user_fields": (
+                "holds",
+                "1 user(s) listed, their fields as name/value pairs (1), with the names EMAIL, FIRST_NAME, "
+                "LAST_NAME, LOGIN; login readable for 1, email for 1.",
+                "Nothing to set: the modules read every form.",
+            ),
+            "unknown_course": (
+                "holds",
+                "read over SOAP: an empty listing; over REST: an empty listing.",
+                "Nothing to set, but mind your course IDs: here a mistyped course_id lists nothing",
+            ),
+        },
+        DEFAULT_SOAP,
+    ),
+    "r3-other": (
+        dict(
+            ispring_rest_arrays="lenient",
+            request_line_limit=0,
+            ispring_due_period_unit="days",
+            ispring_user_filters="or",
+            ispring_rest_user_fields="object",
+            ispring_rest_unauthorized="json",
+            ispring_rest_dates="utc",
+            ispring_unknown_course="error",
+        ),
+        {
+            "rest_array_params": ("holds", "returned both. This tenant takes both spellings."),
+            "rest_url_length": (
+                "holds",
+                "(200 made-up user IDs) was served (HTTP 200): this tenant takes lines over 8 KB.",
+                "Nothing to set: the modules keep every query under 6000 bytes anyway.",
+            ),
+            "rest_dates": (
+                "holds",
+                "completionDate with Z (UTC) 2 (e.g. 2020-06-30T14:12:00Z); accessDate with Z (UTC) 6 "
+                "(e.g. 2020-07-10T09:00:00Z): the account writes UTC.",
+                "Nothing to set",
+            ),
+            "rest_unauthorized": (
+                "holds",
+                'answered HTTP 401 with a JSON ErrorResponse (code 401, message "Unauthorized',
+                "Nothing to set",
+            ),
+            "rest_user_fields": (
+                "holds",
+                "their fields as an object (1), with the names email, firstName, lastName, login",
+                "Nothing to set",
+            ),
+            "unknown_course": (
+                "holds",
+                "read over SOAP: an error (the fault Unknown content item); over REST: an error (HTTP 400: Unknown "
+                "content item",
+                "Nothing to set: an unknown course_id fails the task.",
+            ),
+        },
+        DEFAULT_SOAP,
+    ),
+    "r3-field-list-html": (
+        dict(ispring_rest_user_fields="field_list", ispring_rest_unauthorized="html"),
+        {
+            "rest_user_fields": ("holds", 'their fields as name/value pairs under "field" (1)'),
+            "rest_unauthorized": (
+                "holds",
+                r"answered HTTP 401 with an HTML page (\<html>\<head>\<title>401 Authorization Required",
+                "Nothing to set",
+            ),
+        },
         DEFAULT_SOAP,
     ),
 }
@@ -260,6 +381,12 @@ def personal_values(lms):
     return found
 
 
+def assert_reads_only(lms):
+    """The sandbox's request log holds no write of either API, and every iSpring REST request is a GET."""
+    assert writes(lms.requests(), WRITES) == []
+    assert {entry["method"] for entry in lms.requests(api="ispring", interface="rest")} <= {"GET"}
+
+
 def saved_text(directory):
     names = sorted(os.listdir(directory))
     return names, "".join((directory / name).read_text() for name in names)
@@ -322,15 +449,28 @@ def test_the_report_names_the_forms_of_each_variant_and_nothing_is_written(lms, 
     report = (tmp_path / "tenant-check.md").read_text()
     rows = report_rows(report)
     assert set(rows) == set(POINTS), report
-    for check_id, (verdict, words) in expected.items():
+    for check_id, (verdict, words, *advice) in expected.items():
         assert rows[check_id][0] == verdict, (check_id, rows[check_id])
         assert words in rows[check_id][1], (check_id, rows[check_id])
+        assert all(said in rows[check_id][2] for said in advice), (check_id, rows[check_id])
     for words in to_set:
         assert words in report.split("## What to set", 1)[1]
-    unexpected = {check_id: row for check_id, row in rows.items() if row[0] != "holds" and check_id not in expected}
+    assert_not_checked_by_hand(report, rows)
+    unexpected = {
+        check_id: row
+        for check_id, row in rows.items()
+        if row[0] != "holds" and check_id not in expected and check_id not in ALWAYS_NOT_CHECKED
+    }
     assert unexpected == {}, "only the variant's points may differ"
-    assert writes(lms.requests(), WRITES) == []
+    assert_reads_only(lms)
     assert_masked(lms, tmp_path / "tenant-check-replies")
+
+
+def assert_not_checked_by_hand(report, rows):
+    """The points no read settles say so, and the report's "What to set" says how to check them by hand."""
+    for check_id, (words, advice) in ALWAYS_NOT_CHECKED.items():
+        assert rows[check_id][0] == "not checked" and words in rows[check_id][1] and advice in rows[check_id][2]
+        assert "- `%s` (not checked): %s" % (check_id, advice) in report.split("## What to set", 1)[1]
 
 
 def test_every_value_of_every_reply_form_of_the_sandbox_is_a_variant_here():
@@ -345,6 +485,7 @@ def test_every_value_of_every_reply_form_of_the_sandbox_is_a_variant_here():
         (name, str(value).lower())
         for settings, _expected, _to_set in list(ISPRING_VARIANTS.values()) + list(EDUBRITE_VARIANTS.values())
         for name, value in settings.items()
+        if name.startswith(("ispring_", "edubrite_"))
     }
     assert covered == forms
 
@@ -354,9 +495,10 @@ def test_check_mode_gives_the_same_report_and_learners_are_compared_by_login(lms
     run = check_run(lms, tmp_path, "--check", "-e", '{"tenant_check_logins": ["jdoe", "asmith"]}')
     assert run.rc == 0, run.output
     rows = report_rows((tmp_path / "tenant-check.md").read_text())
-    assert {row[0] for row in rows.values()} == {"holds"}
+    assert {row[0] for check_id, row in rows.items() if check_id not in ALWAYS_NOT_CHECKED} == {"holds"}
     assert rows["soap_rest_results"][1].startswith("2 result(s) over SOAP, 2 over REST, of 2 learner(s) found by login")
-    assert writes(lms.requests(), WRITES) == []
+    assert rows["rest_user_fields"][1].endswith("; logins: 2 of 2 found.")
+    assert_reads_only(lms)
     after = lms.state()
     assert (after["ispring"]["enrollments"], after["edubrite"]["programs"]) == (
         before["ispring"]["enrollments"],
@@ -366,6 +508,7 @@ def test_check_mode_gives_the_same_report_and_learners_are_compared_by_login(lms
 
 
 def test_a_check_that_cannot_run_is_reported_and_fails_the_play_after_the_report(lms, tmp_path):
+    lms.settings(ispring_unknown_course="error")  # the tenant refuses an unknown course (3.2 r3)
     run = check_run(lms, tmp_path, "-e", "tenant_check_course_id=no-such-course", "-e", "tenant_check_replies=")
     assert run.rc != 0
     assert "A check could not run: course_id no-such-course: iSpring knows no such course" in run.output
@@ -374,7 +517,49 @@ def test_a_check_that_cannot_run_is_reported_and_fails_the_play_after_the_report
     assert "**iSpring Learn**: nothing can be said: not checked." in report
     assert report_rows(report)["connect_body"][0] == "holds"  # the other LMS was still checked
     assert not (tmp_path / "tenant-check-replies").exists()
-    assert writes(lms.requests(), WRITES) == []
+    assert_reads_only(lms)
+
+
+@pytest.mark.parametrize("join, words", [("and", "AND-ed"), ("or", "OR-ed")])
+def test_learners_by_email_are_checked_and_the_join_of_logins_and_emails_is_named(lms, tmp_path, join, words):
+    lms.settings(ispring_user_filters=join)
+    run = check_run(
+        lms, tmp_path, "-e", '{"tenant_check_logins": ["jdoe"], "tenant_check_emails": ["ASmith@example.com"]}'
+    )
+    assert run.rc == 0, run.output
+    rows = report_rows((tmp_path / "tenant-check.md").read_text())
+    assert rows["soap_rest_results"][0] == "holds"
+    assert rows["soap_rest_results"][1].startswith(
+        "2 result(s) over SOAP, 2 over REST, of 2 learner(s) found by login or email"
+    )
+    assert rows["rest_user_fields"][0] == "holds", rows["rest_user_fields"]
+    assert rows["rest_user_fields"][1].endswith(
+        "; logins: 1 of 1 found; emails: 1 of 1 found; logins and emails in one listing are %s" % words
+        + (" (the modules list them apart)." if join == "and" else " (the modules list them apart anyway).")
+    )
+    assert len(lms.requests(api="ispring", operation="ListUsers", interface="rest")) == 5
+    assert_reads_only(lms)
+    assert_masked(lms, tmp_path / "tenant-check-replies")
+
+
+def test_an_unknown_course_that_lists_nothing_is_reported_not_taken_for_a_course_without_learners(lms, tmp_path):
+    """STRICT_SETTINGS: an unknown course lists nothing (3.2 r3), so the check cannot fail on it; the
+    report says the course lists nothing and that unknown courses do so on this tenant."""
+    run = check_run(lms, tmp_path, "-e", "tenant_check_course_id=no-such-course", "-e", "tenant_check_program_id=")
+    assert run.rc == 0, run.output
+    rows = report_rows((tmp_path / "tenant-check.md").read_text())
+    assert rows["soap_rest_results"][0] == "not checked"
+    assert (
+        "a course that lists nothing may also be an unknown course_id (see unknown_course)"
+        in rows["soap_rest_results"][2]
+    )
+    assert rows["unknown_course"][:2] == (
+        "holds",
+        "A made-up course ID (00000000-0000-4000-8000-000000000000) read over SOAP: an empty listing; over REST: "
+        "an empty listing.",
+    )
+    assert rows["enrollments_listing"][0] == "not checked"
+    assert_reads_only(lms)
 
 
 def test_differences_can_fail_the_play_and_one_lms_alone_can_be_checked(lms, tmp_path):

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from ansible_collections.learnops.lms.plugins.module_utils import tenant_check
@@ -61,6 +63,14 @@ def test_personal_values_get_stable_placeholders_by_kind_wherever_they_are_writt
     )
     assert masker.person("username", "jdoe") == "username-1"  # the same value, the same placeholder
     assert masker.person("login", "x") == "x" and masker.person("login", "true") == "true"
+
+
+def test_a_rest_users_fields_as_name_value_pairs_are_personal_in_every_form_of_contract_3_2():
+    masker = Masker()
+    pairs = [{"name": "LOGIN", "value": "kwong"}, {"name": "FIRST_NAME", "value": "Kim"}, {"name": "X", "value": "7b"}]
+    masker.learn('{"userProfiles": [{"userId": "u1", "fields": %s}]}' % json.dumps(pairs))
+    masker.learn('{"userProfiles": [{"userId": "u2", "fields": {"field": [{"name": "LOGIN", "value": "ltan"}]}}]}')
+    assert masker.mask("kwong Kim 7b ltan u1 LOGIN") == "login-1 name-1 field-1 login-2 u1 LOGIN"
 
 
 def test_a_placeholder_is_never_replaced_again():

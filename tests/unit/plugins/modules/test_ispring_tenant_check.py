@@ -7,9 +7,11 @@ requests the check sends, and the failures that stop it."""
 from __future__ import annotations
 
 import os
+from urllib.parse import urlencode
 
 import pytest
 
+from ansible_collections.learnops.lms.plugins.module_utils.ispring_check_rest import MADE_UP_ID, UNKNOWN_COURSE_ID
 from ansible_collections.learnops.lms.plugins.modules import ispring_tenant_check
 from ansible_collections.learnops.lms.tests.unit.ispring_wire import (
     API,
@@ -111,6 +113,132 @@ def course_reads(soap_results=(RESULT,), rest_results=None):
     ]
 
 
+# --- the reads of contract revision 3 (ispring_check_rest.py), after the SOAP/REST comparison ---
+
+UNKNOWN_PROBE = "<courseIds><id>%s</id></courseIds><pageSize>1</pageSize>" % UNKNOWN_COURSE_ID
+UNKNOWN_FAULT = fault("Unknown content item")
+UNKNOWN_400 = {"code": 400, "message": "Unknown content item: %s" % UNKNOWN_COURSE_ID}
+
+
+def get(path, reply, params, status=200, token=FRESH):
+    return rest_call("GET", path, reply, params=params, status=status, token=token)
+
+
+def enrollment(enrollment_id, learner, course=COURSE, **values):
+    found = dict(
+        enrollmentId=enrollment_id,
+        courseId=course,
+        learnerId=learner,
+        accessDate="2020-07-10",
+        shouldLockAfterDueDate=False,
+        enrollmentTypeGroup=0,
+    )
+    found.update(values)
+    return {name: value for name, value in found.items() if value is not None}
+
+
+TWO_ENROLLMENTS = [enrollment("e1", "u1"), enrollment("e2", "u2", dueDate="2020-08-31", enrollmentTypeGroup=1)]
+
+
+def enrollments_read(items=TWO_ENROLLMENTS, name="courseIds[]", status=200, reply=None):
+    """GET /enrollments of the course, one page of 100."""
+    return get("/enrollments", reply or {"enrollments": list(items)}, [(name, COURSE), ("pageSize", "100")], status)
+
+
+def results_of(*enrollment_ids):
+    return {"results": [rest_result(e, "u-" + e, "in_progress", 0) for e in enrollment_ids]}
+
+
+def pair_reads(brackets=("e1", "e2"), bare=("e2",), pair=("e1", "e2")):
+    """The two array spellings of two enrollment IDs, and what each returns (IDs, or a reply)."""
+    return [
+        get(
+            "/learners/results",
+            results_of(*found) if isinstance(found, tuple) else found,
+            [(name, pair[0]), (name, pair[1]), ("pageSize", "10")],
+        )
+        for name, found in (("enrollmentIds[]", brackets), ("enrollmentIds", bare))
+    ]
+
+
+def line_params(count):
+    made_up = [("userIds[]", MADE_UP_ID % (number + 1)) for number in range(count)]
+    return [("courseIds[]", COURSE)] + made_up + [("pageSize", "1")]
+
+
+MOST_IDS = max(count for count in range(1, 200) if len(urlencode(line_params(count))) <= 6000)
+
+
+def url_reads(long=414, short=200):
+    """The 200-ID read, and the modules' longest when it is refused (an HTTP status each)."""
+    calls = [get("/learners/results", "414 URI Too Long" if long == 414 else {"results": []}, line_params(200), long)]
+    if long != 200:
+        reply = "414 URI Too Long" if short == 414 else {"results": []}
+        calls.append(get("/learners/results", reply, line_params(MOST_IDS), short))
+    return calls
+
+
+def unauthorized_read(body="", status=401):
+    params = [("courseIds[]", COURSE), ("pageSize", "1")]
+    return get("/learners/results", body, params, status, token=INVALID)
+
+
+def users_read(users=None, params=(("pageSize", "1"),), reply=None, status=200):
+    users = [rest_user("u1", "jdoe", "jdoe@example.com")] if users is None else users
+    return get("/users", reply or {"userProfiles": users}, list(params), status)
+
+
+def unknown_reads(soap_body=UNKNOWN_FAULT, rest=(400, UNKNOWN_400), ns=HTTP_NS, url=SOAP, soap_read=True):
+    """A made-up course over SOAP (unless SOAP cannot be used) and over REST."""
+    calls = []
+    if soap_read:
+        status = 500 if "Fault>" in soap_body else 200
+        calls.append(soap("ListLearnersResults", UNKNOWN_PROBE, soap_body, ns=ns, status=status, url=url))
+    params = [("courseIds[]", UNKNOWN_COURSE_ID), ("pageSize", "1")]
+    return calls + [get("/learners/results", rest[1], params, rest[0])]
+
+
+def r3_reads(enrollments=None, pairs=None, url=None, unauthorized=None, users=None, unknown=None):
+    """Every revision-3 read, each part as given or as a tenant that holds to the contract answers it."""
+    return [
+        *(enrollments or [enrollments_read()]),
+        *(pairs if pairs is not None else pair_reads()),
+        *(url or url_reads()),
+        unauthorized or unauthorized_read(),
+        *(users or [users_read()]),
+        *(unknown or unknown_reads()),
+    ]
+
+
+def retoken(calls, token):
+    """The calls sent with ``token`` instead of the fresh one."""
+    for call in calls:
+        if call.headers.get("Authorization") == "Bearer %s" % FRESH:
+            call.headers["Authorization"] = "Bearer %s" % token
+        if isinstance(call.data, str):
+            call.data = call.data.replace("<token>%s</token>" % FRESH, "<token>%s</token>" % token)
+    return calls
+
+
+def rest_down():
+    """The revision-3 reads when REST answers nothing but an HTML 404 (no enrollment ID is known)."""
+    page = dict(reply=HTML_404, status=404)
+    return [
+        get("/enrollments", HTML_404, [("courseIds[]", COURSE), ("pageSize", "100")], 404),
+        get("/enrollments", HTML_404, [("courseIds", COURSE), ("pageSize", "100")], 404),
+        get("/learners/results", HTML_404, line_params(200), 404),
+        get("/learners/results", HTML_404, line_params(MOST_IDS), 404),
+        unauthorized_read(HTML_404, 404),
+        users_read(**page),
+        *unknown_reads(rest=(404, HTML_404)),
+    ]
+
+
+def common():
+    """Every read before the revision-3 ones on a tenant that holds to the contract (the whole course)."""
+    return [token_call(token=FRESH), *probes(), invalid_token(), users_probe(), *course_reads()]
+
+
 def verdicts(outcome):
     return {check["id"]: check["verdict"] for check in outcome.result["checks"]}
 
@@ -129,11 +257,16 @@ def test_every_point_holds_on_a_tenant_as_the_contract_says_in_check_mode_too(ru
         list_users_call(logins=["jdoe"], users=[USER], token=FRESH),
         list_results_call(user_ids=["u1"], results=[RESULT], token=FRESH),
         rest_users_call(logins=["jdoe"], users=[rest_user("u1", "jdoe", "jdoe@example.com")], token=FRESH),
-        rest_results_call(user_ids=["u1"], results=[rest_result("e1", "u1", "in_progress", 25)], token=FRESH),
+        rest_results_call(
+            user_ids=["u1"],
+            results=[dict(rest_result("e1", "u1", "in_progress", 25), accessDate="2020-07-10T09:00:00Z")],
+            token=FRESH,
+        ),
+        *r3_reads(users=[users_read(params=[("logins[]", "jdoe"), ("pageSize", "1000")])]),
     ]
     outcome = run_module(ispring_tenant_check, args(logins=["jdoe"], save_replies=str(saved)), *script, check_mode=True)
     assert outcome.exit_code == 0 and outcome.result["changed"] is False
-    assert set(verdicts(outcome).values()) == {"holds"}
+    assert {check_id for check_id, verdict in verdicts(outcome).items() if verdict != "holds"} == {"due_period_unit"}
     assert list(verdicts(outcome)) == [
         "token_reply",
         "soap_url",
@@ -143,6 +276,14 @@ def test_every_point_holds_on_a_tenant_as_the_contract_says_in_check_mode_too(ru
         "list_layout_results",
         "list_layout_users",
         "soap_rest_results",
+        "enrollments_listing",
+        "rest_array_params",
+        "rest_url_length",
+        "rest_dates",
+        "rest_unauthorized",
+        "rest_user_fields",
+        "unknown_course",
+        "due_period_unit",
     ]
     assert outcome.result["settings"] == {}
     assert observed(outcome, "token_reply")["observed"] == (
@@ -155,9 +296,10 @@ def test_every_point_holds_on_a_tenant_as_the_contract_says_in_check_mode_too(ru
     assert observed(outcome, "soap_rest_results")["observed"].startswith(
         "1 result(s) over SOAP, 1 over REST, of 1 learner(s) found by login; the same user_id, status"
     )
-    assert len(outcome.result["requests"]) == 9 and "jdoe" not in str(outcome.result["checks"])
+    assert len(outcome.result["requests"]) == 18 and "jdoe" not in str(outcome.result["checks"])
     files = sorted(os.listdir(saved))
-    assert files[0] == "ispring-01-token.txt" and files[-1] == "ispring-09-GET-learners-results.txt"
+    assert files[0] == "ispring-01-token.txt" and files[-1] == "ispring-18-GET-learners-results.txt"
+    assert files[9] == "ispring-10-GET-enrollments.txt"
     text = "".join((saved / name).read_text() for name in files)
     for secret_or_personal in (FRESH, "csecret", "cid", INVALID, "jdoe"):
         assert secret_or_personal not in text
@@ -174,6 +316,7 @@ def test_a_service_that_only_takes_https_answers_https_refuses_tokens_with_401_a
         users_probe(body=users("bare", HTTPS_NS), ns=HTTPS_NS),
         soap("ListLearnersResults", PROBE.replace(">1<", ">1000<"), results("bare", HTTPS_NS, more=False), ns=HTTPS_NS),
         rest_results_call(results=[rest_result("e1", "u1", "in_progress", 25)], token=FRESH),
+        *r3_reads(unknown=unknown_reads(ns=HTTPS_NS)),
     )
     found = verdicts(outcome)
     assert (found["soap_namespace"], found["reply_namespace"], found["invalid_token"]) == (
@@ -209,6 +352,7 @@ def test_rest_style_layouts_and_a_ready_token(run_module):
         soap("ListUsers", "<pageSize>1</pageSize>", users("rest"), token=TOKEN),
         list_results_call(results=[RESULT], token=TOKEN),
         rest_results_call(results=[rest_result("e1", "u1", "in_progress", 25)], token=TOKEN),
+        *retoken(r3_reads(), TOKEN),
     )
     assert verdicts(outcome)["token_reply"] == "not checked"
     assert (
@@ -227,6 +371,7 @@ def test_a_token_reply_without_expires_in_differs(run_module):
         invalid_token(),
         users_probe(),
         *course_reads(),
+        *r3_reads(),
     )
     check = observed(outcome, "token_reply")
     assert check["verdict"] == "differs" and check["observed"].endswith("expires_in missing, token_type missing")
@@ -245,6 +390,7 @@ def test_a_soap_url_that_answers_where_the_default_does_not_is_kept(run_module):
         soap("ListUsers", "<pageSize>1</pageSize>", users(), url=mine),
         soap("ListLearnersResults", PROBE.replace(">1<", ">1000<"), results(more=False), url=mine),
         rest_results_call(results=[rest_result("e1", "u1", "in_progress", 25)], token=FRESH),
+        *r3_reads(unknown=unknown_reads(url=mine)),
     )
     check = observed(outcome, "soap_url")
     assert check["verdict"] == "differs"
@@ -264,6 +410,7 @@ def test_no_soap_at_all_but_rest_works_says_set_api_rest(run_module):
         soap("ListLearnersResults", PROBE, HTML_404, status=404),
         soap("ListLearnersResults", PROBE, HTML_404, ns=HTTPS_NS, status=404),
         rest_results_call(results=[rest_result("e1", "u1", "in_progress", 25)], token=FRESH),
+        *r3_reads(unknown=unknown_reads(soap_read=False)),
     )
     assert verdicts(outcome) == {
         "token_reply": "holds",
@@ -274,9 +421,21 @@ def test_no_soap_at_all_but_rest_works_says_set_api_rest(run_module):
         "list_layout_results": "not checked",
         "list_layout_users": "not checked",
         "soap_rest_results": "differs",
+        "enrollments_listing": "holds",
+        "rest_array_params": "holds",
+        "rest_url_length": "holds",
+        "rest_dates": "not checked",
+        "rest_unauthorized": "holds",
+        "rest_user_fields": "holds",
+        "unknown_course": "holds",
+        "due_period_unit": "not checked",
     }
     assert outcome.result["settings"] == {"api": "rest"}
     assert observed(outcome, "soap_rest_results")["advice"] == "Set api: rest."
+    assert observed(outcome, "unknown_course")["observed"] == (
+        "A made-up course ID (%s) read over SOAP: not read (SOAP cannot be used); over REST: an error (HTTP 400: "
+        "Unknown content item: %s)." % (UNKNOWN_COURSE_ID, UNKNOWN_COURSE_ID)
+    )
 
 
 def test_every_namespace_refused(run_module):
@@ -286,7 +445,8 @@ def test_every_namespace_refused(run_module):
         token_call(token=FRESH),
         *probes(http=fault("Wrong parameters"), https=fault("Wrong parameters")),
         soap("ListLearnersResults", PROBE, fault("Wrong parameters"), ns="urn:other", status=500),
-        rest_results_call(results=[], token=FRESH),
+        rest_results_call(results=[rest_result("e1", "u1", "in_progress", 25)], token=FRESH),
+        *r3_reads(unknown=unknown_reads(soap_read=False)),
     )
     check = observed(outcome, "soap_namespace")
     assert check["verdict"] == "differs" and check["advice"].startswith("Every namespace tried was refused")
@@ -295,11 +455,11 @@ def test_every_namespace_refused(run_module):
 
 
 def test_soap_and_rest_that_disagree_and_a_rest_interface_that_cannot_be_used(run_module):
-    common = [token_call(token=FRESH), *probes(), invalid_token(), users_probe()]
+    soap_reads = [token_call(token=FRESH), *probes(), invalid_token(), users_probe()]
     disagree = run_module(
         ispring_tenant_check,
         args(),
-        *common,
+        *soap_reads,
         *course_reads(
             soap_results=(RESULT, PASSED),
             rest_results=[
@@ -308,6 +468,7 @@ def test_soap_and_rest_that_disagree_and_a_rest_interface_that_cannot_be_used(ru
                 rest_result("e3", "u3", "not_started", 0),
             ],
         ),
+        *r3_reads(),
     )
     check = observed(disagree, "soap_rest_results")
     assert check["verdict"] == "differs"
@@ -318,9 +479,10 @@ def test_soap_and_rest_that_disagree_and_a_rest_interface_that_cannot_be_used(ru
     unusable = run_module(
         ispring_tenant_check,
         args(),
-        *common,
+        *soap_reads,
         list_results_call(results=[RESULT], token=FRESH),
         rest_call("GET", "/learners/results", HTML_404, status=404, token=FRESH),
+        *rest_down(),
     )
     check = observed(unusable, "soap_rest_results")
     assert check["verdict"] == "differs" and check["observed"].startswith(
@@ -328,6 +490,17 @@ def test_soap_and_rest_that_disagree_and_a_rest_interface_that_cannot_be_used(ru
     )
     assert check["advice"] == "Keep api: soap (the default): the REST interface cannot be used."
     assert unusable.result["settings"] == {}
+    found = verdicts(unusable)
+    assert [found[check_id] for check_id in ("enrollments_listing", "rest_url_length", "rest_user_fields")] == [
+        "differs"
+    ] * 3
+    assert [found[check_id] for check_id in ("rest_array_params", "rest_dates", "due_period_unit")] == [
+        "not checked"
+    ] * 3
+    assert (found["rest_unauthorized"], found["unknown_course"]) == ("differs", "differs")
+    assert observed(unusable, "rest_unauthorized")["observed"] == (
+        "A REST read with a made-up token answered HTTP 404 with an HTML page (%s)." % HTML_404
+    )
 
 
 def test_an_unknown_list_layout_an_empty_listing_and_an_invalid_token_taken_for_valid(run_module):
@@ -340,6 +513,10 @@ def test_an_unknown_list_layout_an_empty_listing_and_an_invalid_token_taken_for_
         users_probe(body=answer("ListUsers", "<ns1:people><ns1:person/></ns1:people>"), logins=["ghost"]),
         list_users_call(logins=["ghost"], users=[], token=FRESH),
         rest_users_call(logins=["ghost"], users=[], token=FRESH),
+        *r3_reads(
+            users=[users_read([], params=[("logins[]", "ghost"), ("pageSize", "1000")])],
+            unknown=unknown_reads(soap_body=answer("ListLearnersResults", "")),
+        ),
     )
     found = verdicts(outcome)
     assert (found["list_layout_results"], found["list_layout_users"], found["invalid_token"]) == (
@@ -358,6 +535,10 @@ def test_an_unknown_list_layout_an_empty_listing_and_an_invalid_token_taken_for_
     assert found["soap_rest_results"] == "not checked"
     assert observed(outcome, "soap_rest_results")["observed"] == (
         "0 result(s) over SOAP, 0 over REST, of 0 learner(s) found by login: nothing to compare."
+    )
+    assert observed(outcome, "rest_user_fields")["verdict"] == "not checked"
+    assert observed(outcome, "rest_user_fields")["observed"] == (
+        "GET /users listed no user for the logins and emails given."
     )
 
 
@@ -406,3 +587,383 @@ def test_a_save_replies_directory_that_cannot_be_written_fails_before_any_reques
     (tmp_path / "file").write_text("")
     outcome = run_module(ispring_tenant_check, args(save_replies=str(tmp_path / where)))
     assert outcome.failed and why in outcome.msg and outcome.msg.endswith("Nothing was sent.")
+
+
+# --- the points of contract revision 3: each verdict, from scripted replies ---
+
+
+def r3_run(run_module, course_results=None, options=None, users_reads=None, **parts):
+    """The check on a tenant that holds to the contract up to the SOAP/REST comparison, the
+    revision-3 reads as ``parts`` say; returns the outcome."""
+    options = options or {}
+    reads = list(common())
+    if course_results is not None:
+        reads[-1] = rest_results_call(results=course_results, token=FRESH)
+        reads[-2] = list_results_call(results=[RESULT] * bool(course_results), token=FRESH)
+    return run_module(ispring_tenant_check, args(**options), *reads, *(users_reads or []), *r3_reads(**parts))
+
+
+OTHER_COURSE = "3c5d2f10-c10f-11ea-b4e1-ae33e75597e9"
+
+
+@pytest.mark.parametrize(
+    "enrollments, verdict, observed_words, advice_words",
+    [
+        (
+            [enrollments_read()],
+            "holds",
+            "courseIds[]= lists 2 enrollment(s). Fields: accessDate, courseId, dueDate, enrollmentId, "
+            "enrollmentTypeGroup, learnerId, shouldLockAfterDueDate; accessDate date only 2 (e.g. 2020-07-10); "
+            "dueDate date only 1 (e.g. 2020-08-31); enrollmentTypeGroup in 2 of 2 (0: 1, 1: 1).",
+            "",
+        ),
+        (
+            [
+                enrollments_read(TWO_ENROLLMENTS + [enrollment("e9", "u9", course=OTHER_COURSE)]),
+                enrollments_read(name="courseIds"),
+            ],
+            "differs",
+            "courseIds[]= lists 3 enrollment(s), 1 of other courses (the filter is ignored); only courseIds= filters",
+            "The modules send courseIds[]=",
+        ),
+        (
+            [enrollments_read([enrollment("e1", "u1", enrollmentTypeGroup=None), enrollment("e2", "u2")])],
+            "differs",
+            "enrollmentTypeGroup in 1 of 2 (0: 1).",
+            "Without enrollmentTypeGroup, exclusive: true of course_enrollment removes no enrollment",
+        ),
+        (
+            [enrollments_read([enrollment("e1", "u1", accessDate="soon"), enrollment("e2", "u2")])],
+            "differs",
+            "iSpring GET /enrollments: enrollment e1: accessDate 'soon' is not a date.",
+            "course_enrollment and course_enrollment_info fail on this listing",
+        ),
+        (
+            [enrollments_read([]), enrollments_read([], name="courseIds")],
+            "not checked",
+            "The course lists no enrollment with courseIds[]= or courseIds=.",
+            "Choose a course with learners",
+        ),
+        (
+            [
+                enrollments_read(status=403, reply={"code": 403, "message": "Permission denied"}),
+                enrollments_read(name="courseIds", status=403, reply={"code": 403, "message": "Permission denied"}),
+            ],
+            "differs",
+            "courseIds[]= answered iSpring GET /enrollments failed: HTTP 403: Permission denied",
+            "check that the API account may read it",
+        ),
+    ],
+    ids=["holds", "brackets-ignored", "no-type-group", "unreadable", "empty", "refused"],
+)
+def test_enrollments_listing(run_module, enrollments, verdict, observed_words, advice_words):
+    # the enrollment IDs listed (e1, e2) are the pair of rest_array_params; without them only e1 is known
+    listed = verdict != "not checked" and "HTTP 403" not in observed_words
+    outcome = r3_run(run_module, enrollments=enrollments, pairs=pair_reads() if listed else [])
+    check = observed(outcome, "enrollments_listing")
+    assert check["verdict"] == verdict and observed_words in check["observed"], check
+    assert advice_words in check["advice"]
+
+
+@pytest.mark.parametrize(
+    "pairs, enrollments, verdict, words",
+    [
+        (
+            pair_reads(bare=("e2",)),
+            None,
+            "holds",
+            "as enrollmentIds[]=a&enrollmentIds[]=b returned both; as enrollmentIds=a&enrollmentIds=b returned only "
+            "the last. This tenant parses queries the PHP way: only name[]= is an array (the modules' spelling).",
+        ),
+        (pair_reads(bare=("e1", "e2")), None, "holds", "returned both. This tenant takes both spellings."),
+        (
+            pair_reads(brackets=("e2",), bare=("e1", "e2")),
+            None,
+            "differs",
+            "as enrollmentIds[]=a&enrollmentIds[]=b returned only the last; as enrollmentIds=a&enrollmentIds=b "
+            "returned both.",
+        ),
+        (
+            pair_reads(brackets=("e1", "e2", "e7"), bare=("e1", "e2", "e7")),
+            None,
+            "differs",
+            "returned other enrollments too (the filter is ignored)",
+        ),
+        ([], [enrollments_read([enrollment("e1", "u1")])], "not checked", "The course gave 1 enrollment ID(s)"),
+    ],
+    ids=["php", "lenient", "brackets-lose-values", "filter-ignored", "one-enrollment"],
+)
+def test_rest_array_params(run_module, pairs, enrollments, verdict, words):
+    outcome = r3_run(run_module, enrollments=enrollments, pairs=pairs)
+    check = observed(outcome, "rest_array_params")
+    assert check["verdict"] == verdict and words in check["observed"], check
+    if verdict == "differs":
+        assert "ARRAY_PARAM in plugins/module_utils/ispring_rest.py" in check["advice"]
+
+
+@pytest.mark.parametrize(
+    "long, short, verdict, words, advice",
+    [
+        (
+            414,
+            200,
+            "holds",
+            "A request line of %d bytes (200 made-up user IDs) was refused (HTTP 414); one of %d bytes (%d IDs, "
+            "as long as the modules send) was served (HTTP 200).",
+            "Nothing to set: the modules cut their filters into requests whose query stays under 6000 bytes.",
+        ),
+        (
+            200,
+            None,
+            "holds",
+            "A request line of %d bytes (200 made-up user IDs) was served (HTTP 200): this tenant takes lines "
+            "over 8 KB.",
+            "Nothing to set: the modules keep every query under 6000 bytes anyway.",
+        ),
+        (
+            414,
+            414,
+            "differs",
+            "(200 made-up user IDs) was refused (HTTP 414); one of %d bytes (%d IDs, as long as the modules send) was "
+            "refused too (HTTP 414).",
+            "name fewer learners per task",
+        ),
+    ],
+    ids=["414-over-8-kb", "long-lines-served", "the-modules-lines-refused"],
+)
+def test_rest_url_length(run_module, long, short, verdict, words, advice):
+    outcome = r3_run(run_module, url=url_reads(long, short))
+    check = observed(outcome, "rest_url_length")
+    long_line, line = (len("GET /learners/results?%s HTTP/1.1" % urlencode(line_params(n))) for n in (200, MOST_IDS))
+    assert check["verdict"] == verdict
+    values = {3: (long_line, line, MOST_IDS), 2: (line, MOST_IDS), 1: (long_line,)}[words.count("%d")]
+    assert words % values in check["observed"], check
+    assert advice in check["advice"]
+
+
+def dated(enrollment_id, completion, access):
+    return dict(rest_result(enrollment_id, "u1", "passed", 100, completion), accessDate=access)
+
+
+@pytest.mark.parametrize(
+    "completion, access, verdict, words, advice",
+    [
+        (
+            "2020-06-30T14:12:00Z",
+            "2020-06-01T09:00:00Z",
+            "holds",
+            "GET /learners/results writes completionDate with Z (UTC) 1 (e.g. 2020-06-30T14:12:00Z); accessDate with "
+            "Z (UTC) 1 (e.g. 2020-06-01T09:00:00Z): the account writes UTC.",
+            "Nothing to set: the modules send dates without a zone and compare calendar days.",
+        ),
+        (
+            "2020-06-30 09:12:00",
+            "2020-06-01 04:00:00",
+            "holds",
+            "completionDate zone-less date-time 1 (e.g. 2020-06-30 09:12:00); accessDate zone-less date-time 1 "
+            "(e.g. 2020-06-01 04:00:00): the account writes its own local time.",
+            "so a date does not move a day west of UTC",
+        ),
+        (
+            "2020-06-30T09:12:00-05:00",
+            "2020-06-01",
+            "holds",
+            "completionDate with offset -05:00 1 (e.g. 2020-06-30T09:12:00-05:00); accessDate date only 1",
+            "Nothing to set",
+        ),
+        (
+            "30/06/2020",
+            None,
+            "differs",
+            "completionDate unreadable 1 (e.g. 30/06/2020); accessDate never.",
+            "The modules read a date's first ten characters",
+        ),
+        (None, None, "not checked", "REST read no date: no result of the course carries one.", "Choose a course"),
+    ],
+    ids=["utc", "zone-less", "offset", "unreadable", "none"],
+)
+def test_rest_dates(run_module, completion, access, verdict, words, advice):
+    result = {k: v for k, v in dated("e1", completion, access).items() if v is not None}
+    outcome = r3_run(run_module, course_results=[result])
+    check = observed(outcome, "rest_dates")
+    assert check["verdict"] == verdict and words in check["observed"], check
+    assert advice in check["advice"]
+    assert verdicts(outcome)["soap_rest_results"] in ("holds", "differs")
+
+
+@pytest.mark.parametrize(
+    "body, status, verdict, form",
+    [
+        (
+            '{"code": 401, "message": "Unauthorized"}',
+            401,
+            "holds",
+            'a JSON ErrorResponse (code 401, message "Unauthorized")',
+        ),
+        ("", 401, "holds", "an empty body"),
+        ("<html><body>401</body></html>", 401, "holds", "an HTML page (<html><body>401</body></html>)"),
+        (
+            '{"code": 403, "message": "Permission denied"}',
+            403,
+            "differs",
+            'a JSON ErrorResponse (code 403, message "Permission denied")',
+        ),
+    ],
+    ids=["json", "empty", "html", "403"],
+)
+def test_rest_unauthorized(run_module, body, status, verdict, form):
+    outcome = r3_run(run_module, unauthorized=unauthorized_read(body, status))
+    check = observed(outcome, "rest_unauthorized")
+    assert check["verdict"] == verdict
+    assert check["observed"] == "A REST read with a made-up token answered HTTP %s with %s." % (status, form)
+    expected = "renew the token on any HTTP 401" if verdict == "holds" else "renew a REST token only on HTTP 401"
+    assert expected in check["advice"]
+
+
+PAIRS = [{"name": "LOGIN", "value": "jdoe"}, {"name": "EMAIL", "value": "jdoe@example.com"}]
+
+
+@pytest.mark.parametrize(
+    "fields, verdict, words",
+    [
+        (
+            {"login": "jdoe", "email": "jdoe@example.com"},
+            "holds",
+            "their fields as an object (1), with the names email",
+        ),
+        (PAIRS, "holds", "their fields as name/value pairs (1), with the names EMAIL, LOGIN"),
+        ({"field": PAIRS}, "holds", 'their fields as name/value pairs under "field" (1), with the names EMAIL, LOGIN'),
+        ({"LOGIN": "jdoe"}, "holds", "login readable for 1, email for 0"),
+        ({"FIRST_NAME": "John"}, "differs", "a user is listed without a readable userId, login or email"),
+    ],
+    ids=["object", "pairs", "field_list", "upper-case-object-without-email", "unreadable"],
+)
+def test_rest_user_fields(run_module, fields, verdict, words):
+    user = dict(userId="u1", role="learner", departmentId="d1", status=1, fields=fields)
+    outcome = r3_run(run_module, users=[users_read([user])])
+    check = observed(outcome, "rest_user_fields")
+    assert check["verdict"] == verdict and words in check["observed"], check
+    assert "jdoe" not in str(outcome.result["checks"]) and "John" not in str(outcome.result["checks"])
+    if verdict == "differs":
+        assert "name them by user_id" in check["advice"]
+
+
+@pytest.mark.parametrize(
+    "combined, join",
+    [
+        (["u1", "u2"], "logins and emails in one listing are OR-ed (the modules list them apart anyway)"),
+        ([], "logins and emails in one listing are AND-ed (the modules list them apart)"),
+    ],
+    ids=["or", "and"],
+)
+def test_emails_are_looked_up_apart_and_the_join_of_one_listing_is_named(run_module, combined, join):
+    jdoe, asmith = rest_user("u1", "jdoe", "jdoe@example.com"), rest_user("u2", "asmith", "ASmith@example.com")
+    found = {"u1": jdoe, "u2": asmith}
+    options = dict(logins=["jdoe"], emails=["asmith@example.com", "ghost@example.com"])
+    users_params = [("logins[]", "jdoe"), ("emails[]", "asmith@example.com"), ("emails[]", "ghost@example.com")]
+    outcome = run_module(
+        ispring_tenant_check,
+        args(**options),
+        token_call(token=FRESH),
+        *probes(),
+        invalid_token(),
+        users_probe(logins=["jdoe"]),
+        list_users_call(logins=["jdoe"], users=[USER], token=FRESH),
+        list_users_call(
+            emails=["asmith@example.com", "ghost@example.com"],
+            users=[user_profile_xml("u2", "asmith", "ASmith@example.com")],
+            token=FRESH,
+        ),
+        list_results_call(user_ids=["u1", "u2"], results=[RESULT], token=FRESH),
+        rest_users_call(logins=["jdoe"], users=[jdoe], token=FRESH),
+        rest_users_call(emails=["asmith@example.com", "ghost@example.com"], users=[asmith], token=FRESH),
+        rest_results_call(user_ids=["u1", "u2"], results=[rest_result("e1", "u1", "in_progress", 25)], token=FRESH),
+        *r3_reads(
+            users=[
+                users_read([jdoe], params=[("logins[]", "jdoe"), ("pageSize", "1000")]),
+                users_read(
+                    [asmith],
+                    params=[
+                        ("emails[]", "asmith@example.com"),
+                        ("emails[]", "ghost@example.com"),
+                        ("pageSize", "1000"),
+                    ],
+                ),
+                users_read([found[u] for u in combined], params=users_params + [("pageSize", "1000")]),
+            ]
+        ),
+    )
+    assert observed(outcome, "soap_rest_results")["observed"].startswith(
+        "1 result(s) over SOAP, 1 over REST, of 2 learner(s) found by login or email; the same"
+    )
+    check = observed(outcome, "rest_user_fields")
+    assert check["verdict"] == "differs"
+    assert check["observed"] == (
+        "2 user(s) listed, their fields as an object (2), with the names email, login; login readable for 2, email "
+        "for 2; logins: 1 of 1 found; emails: 1 of 2 found (not found: email-2@masked.invalid); %s." % join
+    )
+    assert "Learners named by these are not found over REST" in check["advice"]
+
+
+@pytest.mark.parametrize(
+    "soap_body, rest, verdict, words, advice",
+    [
+        (
+            UNKNOWN_FAULT,
+            (400, UNKNOWN_400),
+            "holds",
+            "over SOAP: an error (the fault Unknown content item); over REST: an error (HTTP 400: Unknown content "
+            "item: %s)." % UNKNOWN_COURSE_ID,
+            "Nothing to set: an unknown course_id fails the task.",
+        ),
+        (
+            results(more=False, items=()),
+            (200, {"results": []}),
+            "holds",
+            "over SOAP: an empty listing; over REST: an empty listing.",
+            "a mistyped course_id lists nothing instead of failing, so course_status_info and "
+            "course_enrollment_info only warn",
+        ),
+        (
+            results(more=False),
+            (200, results_of("e1")),
+            "differs",
+            "over SOAP: 1 result(s) of a course that does not exist; over REST: 1 result(s) of a course that does not "
+            "exist.",
+            "report it with the saved replies",
+        ),
+    ],
+    ids=["error", "empty", "lists-results"],
+)
+def test_unknown_course(run_module, soap_body, rest, verdict, words, advice):
+    outcome = r3_run(run_module, unknown=unknown_reads(soap_body, rest))
+    check = observed(outcome, "unknown_course")
+    assert check["verdict"] == verdict and words in check["observed"], check
+    assert advice in check["advice"]
+
+
+def test_due_period_unit_is_never_read_and_the_advice_says_how_to_check_it_by_hand(run_module):
+    check = observed(r3_run(run_module), "due_period_unit")
+    assert (check["verdict"], check["contract"]) == ("not checked", "3.1 (r3) [doc]")
+    assert check["observed"].startswith("duePeriod's unit cannot be read without a write")
+    assert "course_enrollment (due_date_type: due_period, due_period: 2, not in check mode)" in check["advice"]
+    assert "due date = access date + N days" in check["advice"]
+
+
+def test_api_rest_is_not_advised_when_rest_reads_none_of_the_learners(run_module):
+    outcome = run_module(
+        ispring_tenant_check,
+        args(logins=["jdoe"]),
+        token_call(token=FRESH),
+        soap("ListLearnersResults", PROBE, HTML_404, status=404),
+        soap("ListLearnersResults", PROBE, HTML_404, ns=HTTPS_NS, status=404),
+        rest_users_call(logins=["jdoe"], users=[], token=FRESH),
+        *r3_reads(
+            users=[users_read([], params=[("logins[]", "jdoe"), ("pageSize", "1000")])],
+            unknown=unknown_reads(soap_read=False),
+        ),
+    )
+    check = observed(outcome, "soap_rest_results")
+    assert check["verdict"] == "differs" and outcome.result["settings"] == {}
+    assert check["observed"].endswith("REST: 0 result(s) read of 0 learner(s) found.")
+    assert check["advice"].startswith("Do not set api: rest yet: REST read none of the learners either.")
