@@ -521,18 +521,6 @@ TEXT_NO_PROGRAM_SESSION = "No program session with extId %s"  # [sandbox] wordin
 # nor child element) is not "not set".  Setting `edubrite_member_missing_fields`: the member values
 # the listing leaves out, in both layouts (a comma list or a JSON list of MEMBER_OPTIONAL_VALUES;
 # default none).  Leaving a value out changes only the listing; the members' state keeps it.
-MEMBER_OPTIONAL_VALUES = (
-    "openId",
-    "status",
-    "quit",
-    "award",
-    "score",
-    "startDate",
-    "endDate",
-    "dueDate",
-    "awardDate",
-    "awardExpDate",
-)
 MEMBER_ATTRIBUTES = (
     "userId",
     "userName",
@@ -547,6 +535,7 @@ MEMBER_ATTRIBUTES = (
     "awardDate",
     "awardExpDate",
 )
+MEMBER_OPTIONAL_VALUES = MEMBER_ATTRIBUTES[2:]  # every value but the member's ids
 
 # [sandbox] 2.4: an empty parameter value (e.g. "endDate=") counts as not given.
 EMPTY_PARAM_IS_ABSENT = True
