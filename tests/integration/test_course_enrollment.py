@@ -18,6 +18,8 @@ MGARCIA = "7c1d9a20-c1ae-11ea-8592-a6eabe180003"
 LTAN = "7c1d9a20-c1ae-11ea-8592-a6eabe180004"
 BJONES = "7c1d9a20-c1ae-11ea-8592-a6eabe180005"
 JDOE_SAFETY = "9e4b7c30-c1ae-11ea-8592-a6eabe180101"
+NO_COURSE = "00000000-dead-beef-0000-000000000000"
+JDOE_USER = "5b2e9f10-0002-4c3d-9e8f-1a2b3c4d5e01"
 FIRST_NEW = "e0000000-0000-4000-9000-000000000001"  # the sandbox's first REST-made enrollment
 WRITES = ("EnrollLearnersInCourses", "ChangeEnrollment", "Unenroll")
 # The declared enrollments, as a vars file holds them.
@@ -122,8 +124,9 @@ def test_converge_from_a_vars_file_then_rerun_writes_nothing(play, lms, tmp_path
     assert again.rc == 0, again.output
     assert [r["changed"] for r in again.result["results"]] == [False, False]
     assert writes(lms) == []
-    # logins and emails are listed apart (contract 3.1, r3): a course naming learners both ways reads users twice
-    assert [e["operation"] for e in lms.requests()] == ["ListUsers", "ListUsers", "ListEnrollments"] * 2
+    # logins and emails are listed apart (contract 3.1, r3): the course naming learners both ways reads users twice
+    reads = ["ListUsers", "ListUsers", "ListEnrollments", "ListUsers", "ListEnrollments"]
+    assert [e["operation"] for e in lms.requests()] == reads
     assert enrollments(lms) == after
 
 
@@ -217,8 +220,8 @@ def test_unknown_learners_and_courses_change_nothing(play, lms):
     assert writes(lms) == []
     before = enrollments(lms)
     lms.settings(ispring_unknown_course="empty")  # 3.2 (r3): the listing says nothing, the write is refused
-    unknown = play([task(course_id="no-such-course", user_ids=["u1"])])
-    assert unknown.failed and "no-such-course" in unknown.result["msg"], unknown.output
+    unknown = play([task(course_id=NO_COURSE, user_ids=[JDOE_USER])])
+    assert unknown.failed and NO_COURSE in unknown.result["msg"], unknown.output
     assert "Unknown content item" in unknown.result["msg"] and "Nothing was changed" in unknown.result["msg"]
     assert enrollments(lms) == before
 
