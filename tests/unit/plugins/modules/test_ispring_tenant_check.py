@@ -137,7 +137,7 @@ def enrollment(enrollment_id, learner, course=COURSE, **values):
     return {name: value for name, value in found.items() if value is not None}
 
 
-TWO_ENROLLMENTS = [enrollment("e1", "u1"), enrollment("e2", "u2", dueDate="2020-08-31", enrollmentTypeGroup=1)]
+TWO_ENROLLMENTS = (enrollment("e1", "u1"), enrollment("e2", "u2", dueDate="2020-08-31", enrollmentTypeGroup=1))
 
 
 def enrollments_read(items=TWO_ENROLLMENTS, name="courseIds[]", status=200, reply=None):
@@ -619,7 +619,7 @@ OTHER_COURSE = "3c5d2f10-c10f-11ea-b4e1-ae33e75597e9"
         ),
         (
             [
-                enrollments_read(TWO_ENROLLMENTS + [enrollment("e9", "u9", course=OTHER_COURSE)]),
+                enrollments_read(TWO_ENROLLMENTS + (enrollment("e9", "u9", course=OTHER_COURSE),)),
                 enrollments_read(name="courseIds"),
             ],
             "differs",
