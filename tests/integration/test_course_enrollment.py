@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 import yaml
 
 COURSE = "14b847e8-c10f-11ea-b4e1-ae33e75597e9"  # kwong, jdoe, asmith (catalog), mgarcia, ltan, bjones (inactive)
@@ -259,6 +260,7 @@ def test_info_reports_the_enrollments(play, lms):
     assert missing.failed and missing.result["not_found"] == {"login": ["ltan"]}
 
 
+@pytest.mark.any_line  # its subject is module_utils: run on one line (conftest.py)
 def test_a_lost_reply_to_an_enrollment_is_never_reported_as_nothing_done(play, lms):
     """Issue 28, item 5: POST /enrollment times out, the service applies it a moment later.  The
     task fails, but reports the learner as possibly enrolled (changed, unconfirmed), never as

@@ -176,6 +176,7 @@ def test_client_credentials(play, lms):
     assert [e["operation"] for e in lms.requests()][0] == "token"
 
 
+@pytest.mark.any_line  # its subject is module_utils: run on one line (conftest.py)
 @pytest.mark.parametrize("form, words", [("error", "Unknown content item"), ("empty", "check the course_id")])
 def test_unknown_course(play, lms, form, words):
     """An unknown course answers an error, or (3.2, r3) an empty listing: either way the task fails
@@ -288,6 +289,7 @@ def test_info_lists_normalised_results(play, lms):
     assert writes(lms.requests(), WRITES) == []
 
 
+@pytest.mark.any_line  # its subject is module_utils: run on one line (conftest.py)
 def test_a_score_only_change_keeps_the_pass_and_its_date(play, lms):
     """Issue 28: mgarcia passed on 2020-06-30 with 95; a task that asks for a completion with a score
     of 50 changes the score only: the pass and its day stay."""

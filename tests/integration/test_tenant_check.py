@@ -520,6 +520,7 @@ def test_a_check_that_cannot_run_is_reported_and_fails_the_play_after_the_report
     assert_reads_only(lms)
 
 
+@pytest.mark.any_line  # its subject is module_utils: run on one line (conftest.py)
 @pytest.mark.parametrize("join, words", [("and", "AND-ed"), ("or", "OR-ed")])
 def test_learners_by_email_are_checked_and_the_join_of_logins_and_emails_is_named(lms, tmp_path, join, words):
     lms.settings(ispring_user_filters=join)
@@ -542,6 +543,7 @@ def test_learners_by_email_are_checked_and_the_join_of_logins_and_emails_is_name
     assert_masked(lms, tmp_path / "tenant-check-replies")
 
 
+@pytest.mark.any_line  # its subject is module_utils: run on one line (conftest.py)
 def test_an_unknown_course_that_lists_nothing_is_reported_not_taken_for_a_course_without_learners(lms, tmp_path):
     """STRICT_SETTINGS: an unknown course lists nothing (3.2 r3), so the check cannot fail on it; the
     report says the course lists nothing and that unknown courses do so on this tenant."""
