@@ -47,6 +47,8 @@ SATISFIED_BY = {
 }
 # 1.3a [doc]: the statuses POST /statistics/course sets, so the ones a score-only change can send back.
 SETTABLE = frozenset(("complete", "passed", "failed", "incomplete"))
+# The result shown for a learner the same run enrolls (check mode): none yet.
+NEW_RESULT = dict(status=None, completion_date=None, progress=None, awarded_score=None)
 
 
 @dataclass(eq=False)
@@ -150,9 +152,11 @@ def _check_interface(wanted, api):
 # --- current state ---
 
 
-def read_current(client, course_id, wanted):
-    """The current result of every wanted learner in the course, in the order asked.  Raises a
-    ValidationError naming every learner that cannot be found."""
+def read_current(client, course_id, wanted, enrolling=()):
+    """The current result of every wanted learner in the course, in the order asked; None for a
+    learner who is not enrolled but whose user ID is in ``enrolling`` (check mode: the same run
+    enrolls them first).  Raises a ValidationError naming every other learner that cannot be found."""
+    enrolling = set(enrolling)
     try:
         missing = _find_users(client, wanted)
         results = client.course_results(
@@ -165,7 +169,7 @@ def read_current(client, course_id, wanted):
     current = []
     for w in wanted:
         result = by_enrollment.get(w.value) if w.kind == "enrollment_id" else by_user.get(w.user_id)
-        if result is None and w not in missing:
+        if result is None and w not in missing and not (w.kind != "enrollment_id" and w.user_id in enrolling):
             why = "no such enrollment in the course" if w.kind == "enrollment_id" else "not enrolled in the course"
             missing[w] = why
         current.append(result)
@@ -263,7 +267,10 @@ def _same_score(current, wanted):
 
 
 def snapshot(result):
-    """What the module reports of a learner's result (RETURN ``before`` and ``after``)."""
+    """What the module reports of a learner's result (RETURN ``before`` and ``after``); None for a
+    learner not enrolled yet."""
+    if result is None:
+        return None
     return dict(
         status=result.status,
         completion_date=dates.date_of(result.completion_date),
@@ -277,7 +284,7 @@ class Entry:
     """One wanted learner in the plan, and what the module reports of it."""
 
     wanted: Wanted
-    current: ispring.LearnerResult
+    current: ispring.LearnerResult | None  # None: not enrolled yet, enrolled by this run (check mode)
     changed: bool
     sent: tuple = None  # (status, date, reason, score) of the change: sent_change
     after: dict = field(default=None)
@@ -287,6 +294,7 @@ class Entry:
             after = snapshot(self.current)
             if self.changed:
                 status, date, _reason, score = self.sent
+                after = dict(after or NEW_RESULT)
                 after.update(status=status, completion_date=date)
                 if score is not None:
                     after["awarded_score"] = score
@@ -299,7 +307,18 @@ class Entry:
 
     @property
     def enrollment_id(self):
-        return self.current.enrollment_id
+        return self.current.enrollment_id if self.current else None
+
+    @property
+    def note(self):
+        """What is said of a learner that the same run enrolls (check mode), else None."""
+        if self.current is not None:
+            return None
+        if not self.changed:
+            return "not enrolled yet (this run enrolls them); nothing to change once enrolled"
+        if self.wanted.status in SATISFIED_BY["complete"]:
+            return "would be completed once enrolled (this run enrolls them)"
+        return "would be set to %s once enrolled (this run enrolls them)" % self.wanted.status
 
     def not_applied(self):
         """The change did not happen: the learner stays as before."""
@@ -310,13 +329,15 @@ class Entry:
         """The documented RETURN entry (``learners[]``)."""
         entry = dict(
             enrollment_id=self.enrollment_id,
-            user_id=self.current.user_id,
+            user_id=self.current.user_id if self.current else self.wanted.user_id,
             changed=self.changed,
             before=snapshot(self.current),
             after=self.after,
         )
         if self.wanted.kind in BY_NAME:
             entry[self.wanted.kind] = self.wanted.value
+        if self.note:
+            entry["note"] = self.note
         return entry
 
     @property
@@ -328,6 +349,9 @@ class Entry:
     @property
     def who(self):
         """The learner as the task named them, or by enrollment."""
+        if self.current is None:
+            name = self.wanted.value if self.wanted.kind in BY_NAME else "user %s" % self.wanted.user_id
+            return "%s (not enrolled yet)" % name
         if self.wanted.kind in BY_NAME:
             return "%s (enrollment %s)" % (self.wanted.value, self.enrollment_id)
         return "enrollment %s" % self.enrollment_id
@@ -353,7 +377,7 @@ class Plan:
         """The learners to change, grouped by (status, date, reason, score): one call per group and batch."""
         found = {}
         for entry in self.entries:
-            if entry.changed:
+            if entry.changed and entry.current is not None:  # a learner not enrolled yet is only previewed
                 found.setdefault(entry.sent, []).append(entry)
         return found
 
@@ -367,7 +391,7 @@ class Plan:
             changed = [entry for entry in self.entries if entry.changed]
             summary = change_summary(changes_of(changed), "learner(s)")
             rows = [(e.who, snapshot(e.current), e.after) for e in changed]
-            result["diff"] = change_diff("course %s" % self.course_id, summary, rows)
+            result["diff"] = change_diff("course %s" % self.course_id, summary, rows, absent="not enrolled")
         return result
 
     def failure(self, message):
@@ -380,16 +404,26 @@ def plan(course_id, wanted, current, match_date):
     for with the same values."""
     entries, claimed = [], {}
     for w, result in zip(wanted, current, strict=True):
-        enrollment = result.enrollment_id
-        first = enrollment not in claimed
-        if claimed.setdefault(enrollment, w.change) != w.change:
+        key = result.enrollment_id if result is not None else ("user", w.user_id)
+        first = key not in claimed
+        if claimed.setdefault(key, w.change) != w.change:
             raise ValidationError(
-                "enrollment %s is asked for twice with different status, date or reason (%s); ask once."
-                % (enrollment, w.label)
+                "%s is asked for twice with different status, date or reason (%s); ask once."
+                % ("enrollment %s" % key if result is not None else "user %s" % w.user_id, w.label)
             )
+        if result is None:
+            entries.append(_enrolling(w, first))
+            continue
         changed = first and needs_change(result, w.status, w.date, match_date, w.awarded_score)
         entries.append(Entry(w, result, changed=changed, sent=sent_change(w, result, match_date) if changed else None))
     return Plan(course_id, entries)
+
+
+def _enrolling(wanted, first):
+    """A learner the same run enrolls (check mode): a new enrollment has no result yet, so any
+    status but automatic is a change (once enrolled); automatic has nothing to hand back."""
+    changed = first and wanted.status != ispring.STATUS_AUTOMATIC
+    return Entry(wanted, None, changed=changed, sent=wanted.change if changed else None)
 
 
 # --- writing ---

@@ -209,10 +209,10 @@ def _check_due(values, label):
 
 def resolve(client, wanted):
     """Set the user ID of the learners named by login or email (active users, ``GET /users``); fails
-    naming every learner that matches none."""
+    naming every learner that matches none.  Returns {user ID: user} of the users found."""
     named = [w for w in wanted if w.kind in BY_NAME]
     if not named:
-        return
+        return {}
     users = client.find_users(
         [w.value for w in named if w.kind == "login"], [w.value for w in named if w.kind == "email"]
     )
@@ -231,6 +231,7 @@ def resolve(client, wanted):
             missing=labels,
             not_found=by_kind(missing),
         )
+    return {user.user_id: user for user in users}
 
 
 def check_twins(wanted):
@@ -374,6 +375,7 @@ class Entry:
     removed_by_exclusive: bool = False
     twin: Entry | None = None  # the entry of the same user asked for earlier
     unconfirmed: bool = False  # its write's reply was lost: the service may yet apply it
+    leaving: dict | None = None  # a removal: the learner's login, email and result, as read before (describe_removals)
 
     @property
     def changed(self):
@@ -394,6 +396,10 @@ class Entry:
             before=snapshot(source.record),
             after=source.after,
         )
+        if self.leaving:
+            entry.update((name, self.leaving[name]) for name in BY_NAME if self.leaving[name])
+            entry.update(completion_status=self.leaving["completion_status"])
+            entry.update(completion_date=self.leaving["completion_date"])
         if self.named:
             entry[self.named[0]] = self.named[1]
         if self.removed_by_exclusive:
@@ -405,10 +411,21 @@ class Entry:
     @property
     def who(self):
         """The learner as the task named them (else by user ID), and the enrollment, for diffs."""
-        name = self.named[1] if self.named else "user %s" % self.user_id
         source = self.twin or self
         where = "enrollment %s" % source.enrollment_id if source.enrollment_id else "new enrollment"
-        return "%s (%s%s)" % (name, where, ", not declared" if self.removed_by_exclusive else "")
+        if self.removed_by_exclusive:
+            where += ", not declared"
+        if self.leaving and self.leaving["completion_status"]:
+            where += ", %s" % _result_words(self.leaving)
+        return "%s (%s)" % (self.name, where)
+
+    @property
+    def name(self):
+        """The learner as the task named them, else by login or email when known, else by user ID."""
+        if self.named:
+            return self.named[1]
+        known = self.leaving or {}
+        return known.get("login") or known.get("email") or "user %s" % self.user_id
 
     @property
     def kind_of_change(self):
@@ -531,6 +548,69 @@ def _removal(course_id, record):
         enrollment_id=record.enrollment_id,
         removed_by_exclusive=True,
     )
+
+
+# --- what a removal takes with it ---
+
+
+def describe_removals(client, the_plan, known=None):
+    """Set who each enrollment to be removed belongs to (login, email: the ``known`` users, else one
+    listing of the account's active users) and the learner's current result in the course (one
+    listing of results per course, filtered by the removed learners); returns a warning for each
+    removal that takes a completed or passed result with it.  Reads only; also in check mode."""
+    removals = the_plan.doing("delete")
+    if not removals:
+        return []
+    people = client.people([entry.user_id for entry in removals], known)
+    warnings = []
+    for course_id in the_plan.courses:
+        leaving = [entry for entry in removals if entry.course_id == course_id]
+        if not leaving:
+            continue
+        try:
+            results = client.course_results(course_id, (), [entry.user_id for entry in leaving])
+        except ApiError as exc:
+            raise explain(exc, course_id) from None
+        by_enrollment = {result.enrollment_id: result for result in results}
+        by_user = {result.user_id: result for result in results}
+        for entry in leaving:
+            found = by_enrollment.get(entry.enrollment_id) or by_user.get(entry.user_id)
+            entry.leaving = _leaving(people.get(entry.user_id), found)
+            warnings += _loss(entry)
+    return warnings
+
+
+def _leaving(user, result):
+    return dict(
+        login=user.login if user else None,
+        email=user.email if user else None,
+        completion_status=result.status if result else None,
+        completion_date=dates.date_of(result.completion_date) if result else None,
+    )
+
+
+def _result_words(leaving):
+    day = leaving["completion_date"]
+    return "%s result%s" % (leaving["completion_status"], " of %s" % day if day else "")
+
+
+def _loss(entry):
+    """The warning for a removal that takes an earned result (complete, passed, accepted) with it."""
+    status = entry.leaving["completion_status"]
+    if status not in ispring.COMPLETED_STATUSES:
+        return []
+    keep = "list the learner in the task" if entry.removed_by_exclusive else "leave them out of state=absent"
+    return [
+        "course %s: removing %s's enrollment (%s) takes their %s result (%s) with it; to keep it, %s."
+        % (
+            entry.course_id,
+            entry.name,
+            entry.enrollment_id,
+            status,
+            entry.leaving["completion_date"] or "no date",
+            keep,
+        )
+    ]
 
 
 # --- writing ---

@@ -158,7 +158,9 @@ options:
     description:
       - Also remove the enrollments of the courses that the task does not list, when an
         administrator made them (C(enrollmentTypeGroup) 0). They are reported in RV(enrollments)
-        with RV(enrollments[].removed_by_exclusive).
+        with RV(enrollments[].removed_by_exclusive), the learner's login and email, and the result
+        the removal takes with it (RV(enrollments[].completion_status)); a completed or passed one
+        is warned about.
       - Learners who enrolled themselves from the catalog (C(enrollmentTypeGroup) 1), and
         enrollments of any other or no type, are never removed by O(exclusive).
       - An inactive learner's enrollment is removed unless the learner is listed - by
@@ -201,6 +203,10 @@ notes:
     reports the due date read back.
   - The OpenAPI file does not say what becomes of a learner's results in a course when the
     enrollment is deleted (by O(state=absent) or O(exclusive)); try it on a test learner first.
+    Before removing, the module reads who the learners are and their results in the course (one
+    C(GET /learners/results) per course, filtered by the removed learners, and C(GET /users) when
+    some are not named by login or email), reports them in RV(enrollments) and the diff, and warns -
+    in check mode too - for each removal that takes a completed or passed result with it.
   - A department administrator's token sees and changes only the learners of the departments they
     manage.
 seealso:
@@ -262,11 +268,30 @@ enrollments:
       description: iSpring user ID of the learner.
       type: str
     login:
-      description: Login, when the learner was named by login.
+      description:
+        - Login, when the learner was named by login, and for an enrollment that is (or would be)
+          removed, when the learner is an active user.
       type: str
     email:
-      description: Email, when the learner was named by email.
+      description:
+        - Email, when the learner was named by email, and for an enrollment that is (or would be)
+          removed, when the learner is an active user.
       type: str
+    completion_status:
+      description:
+        - For an enrollment that is (or would be) removed - the learner's completion status in the
+          course (lower case, for example V(passed)) read before any write, the result the removal
+          takes with it; null when iSpring lists none. Absent for other enrollments.
+        - A removal that takes a C(complete), C(passed) or C(accepted) result also warns, naming the
+          learner, the status and its date.
+      type: str
+      version_added: 1.1.0
+    completion_date:
+      description:
+        - For an enrollment that is (or would be) removed - the date (C(YYYY-MM-DD)) of that result,
+          or null. Absent for other enrollments.
+      type: str
+      version_added: 1.1.0
     enrollment_id:
       description:
         - ID of the enrollment; for one just created, as read back (null in check mode); for one
@@ -340,13 +365,16 @@ def run(module, client):
         enrollment.check_options(params)
         courses = enrollment.course_ids(params)
         wanted = enrollment.wanted_learners(params, courses)
-        enrollment.resolve(client, wanted)
+        users = enrollment.resolve(client, wanted)
         reads = wanted or params["exclusive"]
         current = enrollment.read_current(client, courses) if reads else {course: [] for course in courses}
         the_plan = enrollment.plan(courses, wanted, current, params["state"], params["exclusive"])
         runner.check_max_changes(params["max_changes"], the_plan.changes(), "enrollment(s)")
+        losses = enrollment.describe_removals(client, the_plan, users)
     except LmsError as exc:
         raise runner.nothing_changed(exc) from None
+    for text in losses:  # in check mode too: what the removals would take with them
+        module.warn(text)
     if the_plan.changed and not module.check_mode:
         for text in enrollment.write(client, the_plan, params["batch_size"]):
             module.warn(text)

@@ -143,6 +143,21 @@ options:
         (O(status=complete)), whatever the date.
     type: bool
     default: false
+  enrolling:
+    description:
+      - User IDs of learners that the same run enrolls in the course before this task, for check
+        mode - where they are not enrolled yet. A learner named here (by O(learners[].user_id),
+        O(learners[].login) or O(learners[].email), not by enrollment ID) who is not enrolled is
+        reported as would-be changed once enrolled - RV(learners[].changed) true, RV(learners[].before)
+        null, a RV(learners[].note) - instead of failing the task as not enrolled.
+      - Used only in check mode. In a real run the learners must be enrolled by then; one who is
+        not fails the task as usual.
+      - The role C(learnops.lms.learner_states) passes the learners its enrollment task creates in
+        the course (the new enrollments of its M(learnops.lms.course_enrollment) result).
+    type: list
+    elements: str
+    default: []
+    version_added: 1.1.0
   batch_size:
     description:
       - Most enrollments sent in one status change call.
@@ -244,9 +259,17 @@ learners:
     changed:
       description: Whether this learner's status was (or would be) changed.
       type: bool
+    note:
+      description:
+        - For a learner of O(enrolling) who is not enrolled yet (check mode only), what converging
+          does - for example V(would be completed once enrolled (this run enrolls them)). Absent
+          otherwise.
+      type: str
+      version_added: 1.1.0
     before:
       description:
-        - C(status) (lower case), C(completion_date) (C(YYYY-MM-DD) or null) and C(progress) before the task.
+        - C(status) (lower case), C(completion_date) (C(YYYY-MM-DD) or null) and C(progress) before
+          the task; null for a learner of O(enrolling) who is not enrolled yet.
       type: dict
     after:
       description:
@@ -281,7 +304,8 @@ def run(module, client):
     params = module.params
     try:
         wanted = completion.wanted_learners(params)
-        current = completion.read_current(client, params["course_id"], wanted) if wanted else []
+        enrolling = params["enrolling"] if module.check_mode else ()  # a real run has enrolled them by now
+        current = completion.read_current(client, params["course_id"], wanted, enrolling) if wanted else []
         the_plan = completion.plan(params["course_id"], wanted, current, params["match_date"])
         runner.check_max_changes(params["max_changes"], the_plan.changes(), "learner(s)")
     except LmsError as exc:
@@ -325,6 +349,7 @@ def main():
             logins=dict(type="list", elements="str", default=[]),
             emails=dict(type="list", elements="str", default=[]),
             match_date=dict(type="bool", default=False),
+            enrolling=dict(type="list", elements="str", default=[]),
             max_changes=dict(type="int"),
             batch_size=dict(type="int", default=1000),
             wait=dict(type="bool", default=True),

@@ -21,6 +21,8 @@ BJONES = "7c1d9a20-c1ae-11ea-8592-a6eabe180005"
 JDOE_SAFETY = "9e4b7c30-c1ae-11ea-8592-a6eabe180101"
 NO_COURSE = "00000000-dead-beef-0000-000000000000"
 JDOE_USER = "5b2e9f10-0002-4c3d-9e8f-1a2b3c4d5e01"
+MGARCIA_USER = "5b2e9f10-0002-4c3d-9e8f-1a2b3c4d5e04"  # passed the course on 2020-06-30
+BJONES_USER = "5b2e9f10-0002-4c3d-9e8f-1a2b3c4d5e06"  # inactive
 FIRST_NEW = "e0000000-0000-4000-9000-000000000001"  # the sandbox's first REST-made enrollment
 WRITES = ("EnrollLearnersInCourses", "ChangeEnrollment", "Unenroll")
 # The declared enrollments, as a vars file holds them.
@@ -171,8 +173,7 @@ def test_check_and_diff_report_exactly_what_the_real_run_does(play, lms, tmp_pat
     assert "+ jdoe (enrollment %s): access_date 2026-03-02, due_date 2026-04-01" % JDOE in checked.output
     assert "+ LTAN@example.com (enrollment %s): access_date 2026-03-02, due_date 2026-04-01" % LTAN in checked.output
     assert (
-        "+ user 5b2e9f10-0002-4c3d-9e8f-1a2b3c4d5e04 (enrollment %s, not declared): not enrolled" % MGARCIA
-        in checked.output
+        "+ mgarcia (enrollment %s, not declared, passed result of 2020-06-30): not enrolled" % MGARCIA in checked.output
     )
     assert "course %s: 5 enrollment(s) change (3 to change, 2 to remove)" % COURSE in checked.output
     assert "- ltan (new enrollment): not enrolled" in checked.output
@@ -277,3 +278,50 @@ def test_a_lost_reply_to_an_enrollment_is_never_reported_as_nothing_done(play, l
     while time.monotonic() < deadline and not [e for e in enrollments(lms).values() if e[:2] == (SAFETY, "ltan")]:
         time.sleep(0.2)
     assert [e for e in enrollments(lms).values() if e[:2] == (SAFETY, "ltan")]  # it did happen
+
+
+def test_removals_name_the_learner_and_warn_of_the_result_they_take_with_them(play, lms):
+    """Issue 28 item 9: exclusive removes mgarcia, who passed the course; before, the result named
+    the removal only by user ID and nothing said that her passed result goes with it."""
+    declared = [
+        task(course_id=COURSE, logins=["jdoe", "kwong", "ltan"], learners=[{"user_id": BJONES_USER}], exclusive=True)
+    ]
+    checked = play(declared, check=True, diff=True)
+    assert checked.rc == 0, checked.output
+    assert writes(lms) == [] and MGARCIA in enrollments(lms)
+    [removal] = [e for e in checked.result["enrollments"] if e["changed"]]
+    assert {name: value for name, value in removal.items() if name != "before"} == {
+        "course_id": COURSE,
+        "user_id": MGARCIA_USER,
+        "enrollment_id": MGARCIA,
+        "login": "mgarcia",
+        "email": "MGarcia@Example.com",
+        "completion_status": "passed",
+        "completion_date": "2020-06-30",
+        "changed": True,
+        "removed_by_exclusive": True,
+        "after": None,
+    }
+    loss = (
+        "course %s: removing mgarcia's enrollment (%s) takes their passed result (2020-06-30) with it; to keep it, "
+        "list the learner in the task." % (COURSE, MGARCIA)
+    )
+    assert [w for w in checked.result["warnings"] if loss in str(w)]
+    assert (
+        "+ mgarcia (enrollment %s, not declared, passed result of 2020-06-30): not enrolled" % MGARCIA in checked.output
+    )
+    # one listing of results for the course, filtered by the removed learner; the users named are not asked again
+    results = lms.requests(operation="ListLearnerResults")
+    assert len(results) == 1 and MGARCIA_USER in str(results[0]["query"]) and JDOE_USER not in str(results[0]["query"])
+
+    real = play(declared)
+    assert real.rc == 0, real.output
+    assert [w for w in real.result["warnings"] if loss in str(w)]
+    assert MGARCIA not in enrollments(lms) and LTAN in enrollments(lms)
+    assert writes(lms) == [("Unenroll", "/enrollment/delete")]
+
+    lms.clear_requests()
+    again = play(declared)
+    assert again.rc == 0 and again.result["changed"] is False, again.output
+    assert writes(lms) == [] and not again.result.get("warnings")
+    assert "ListLearnerResults" not in [e["operation"] for e in lms.requests()]  # nothing removed: nothing read

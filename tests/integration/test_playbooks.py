@@ -375,3 +375,42 @@ def test_drift_report_names_what_it_cannot_find(lms, tmp_path):
     assert "## Could not be read" in report and "| course no-such-course |" in report
     assert "## Cannot be converged" in report and "| `SAFETY` | username user3 |" in report
     assert writes(lms.requests(), WRITES) == []
+
+
+def test_converge_check_previews_an_enrollment_and_the_completion_of_the_same_learner(lms, tmp_path):
+    """Issue 28 item 6: one states file enrolls mgarcia in Workplace Safety and completes her there.
+    Before, converge --check failed: course_status found her "not enrolled in the course", which
+    the real run's enrollment task had not made yet.  Now check mode and the drift report say her
+    completion would be made once she is enrolled; the real run makes both; a rerun writes nothing."""
+    completion = {"course_id": SAFETY, "date": "2026-03-20", "reason": "Classroom session", "logins": ["mgarcia"]}
+    declared = declare(
+        tmp_path,
+        course_enrollments=[{"course_id": SAFETY, "access_date": "2026-03-02", "logins": ["mgarcia"]}],
+        course_completions=[completion],
+    )
+    before = records(lms)
+    check = by_name(lms, tmp_path, "converge", "-e", declared, "--check", "--diff")
+    assert check.rc == 0, check.output
+    [learner] = [e for item in task_results(check, "Course completions") for e in item["learners"]]
+    assert learner["changed"] is True and learner["before"] is None and learner["enrollment_id"] is None
+    assert learner["note"] == "would be completed once enrolled (this run enrolls them)"
+    assert learner["after"]["status"] == "complete" and learner["after"]["completion_date"] == "2026-03-20"
+    assert "+ mgarcia (not enrolled yet): status complete, completion_date 2026-03-20" in check.output
+    drift = by_name(lms, tmp_path, "drift_report", "-e", declared)
+    assert drift.rc == 0, drift.output
+    rows, errors = report_rows(drift)
+    assert errors == []
+    assert [(r["section"], r["learner"], r["before"], r["differs"], r["note"]) for r in rows] == [
+        ("enrollment", "login mgarcia", "not enrolled", True, ""),
+        ("course", "login mgarcia", "not enrolled", True, "would be completed once enrolled (this run enrolls them)"),
+    ]
+    assert writes(lms.requests(), WRITES) == [] and records(lms) == before
+
+    real = by_name(lms, tmp_path, "converge", "-e", declared)
+    assert real.rc == 0, real.output
+    [made] = [e for e in lms.state()["ispring"]["enrollments"] if e["courseId"] == SAFETY and e["login"] == "mgarcia"]
+    assert (made["completionStatus"], made["completionDate"][:10]) == ("complete", "2026-03-20")
+    lms.clear_requests()
+    again = by_name(lms, tmp_path, "converge", "-e", declared)
+    assert again.rc == 0 and "changed=0" in again.output, again.output
+    assert changed_entries(again) == [] and writes(lms.requests(), WRITES) == []

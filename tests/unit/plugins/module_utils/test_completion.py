@@ -9,7 +9,7 @@ import pytest
 
 from ansible_collections.learnops.lms.plugins.module_utils import completion
 from ansible_collections.learnops.lms.plugins.module_utils.errors import ValidationError
-from ansible_collections.learnops.lms.plugins.module_utils.ispring import LearnerResult
+from ansible_collections.learnops.lms.plugins.module_utils.ispring import LearnerResult, UserProfile
 
 
 def result(status, progress=50, date=None, enrollment="e1", user="u1"):
@@ -229,3 +229,74 @@ def test_a_score_only_change_on_a_status_the_api_cannot_send_fails_naming_the_le
         completion.plan("c", learner, [stored], match_date=False)
     assert caught.value.message.startswith("learner enrollment_id=e1: only the awarded score differs")
     assert "status accepted cannot be sent back" in caught.value.message
+
+
+# --- check mode: a learner the same run enrolls (issue 28, item 6) ---
+
+
+class Listing:
+    """course_results and find_users of a course whose only learner is u1 (jdoe); u2 is ltan."""
+
+    def find_users(self, logins=(), emails=()):
+        users = [
+            UserProfile("u1", None, None, "active", "jdoe", None),
+            UserProfile("u2", None, None, "active", "ltan", None),
+        ]
+        return [u for u in users if u.login in logins]
+
+    def course_results(self, course_id, enrollment_ids=(), user_ids=()):
+        return [result("in_progress")] if "u1" in user_ids or "e1" in enrollment_ids else []
+
+
+def test_a_learner_not_enrolled_fails_unless_the_run_enrolls_them():
+    wanted = completion.wanted_learners(params(logins=["jdoe", "ltan"]))
+    with pytest.raises(ValidationError, match=r"login=ltan \(not enrolled in the course\)"):
+        completion.read_current(Listing(), "c", wanted)
+    wanted = completion.wanted_learners(params(logins=["jdoe", "ltan"]))
+    assert completion.read_current(Listing(), "c", wanted, enrolling=["u2"]) == [result("in_progress"), None]
+
+
+def test_enrolling_never_excuses_an_enrollment_id_or_an_unknown_user():
+    wanted = completion.wanted_learners(params(enrollment_ids=["e9"], logins=["ghost"]))
+    with pytest.raises(ValidationError, match="2 learner"):
+        completion.read_current(Listing(), "c", wanted, enrolling=["e9", "ghost"])
+
+
+def test_a_learner_the_run_enrolls_would_be_completed_once_enrolled():
+    wanted = completion.wanted_learners(params(logins=["jdoe", "ltan"], user_ids=["u3"]))  # u3 first
+    wanted[2].user_id = "u2"
+    the_plan = completion.plan("c", wanted, [None, result("in_progress"), None], match_date=False)
+    assert [e.changed for e in the_plan.entries] == [True, True, True]
+    new = the_plan.result(diff=True)
+    assert new["learners"][2] == dict(
+        enrollment_id=None,
+        user_id="u2",
+        login="ltan",
+        changed=True,
+        before=None,
+        after=dict(status="complete", completion_date="2020-07-22", progress=None, awarded_score=None),
+        note="would be completed once enrolled (this run enrolls them)",
+    )
+    assert new["learners"][0]["user_id"] == "u3" and new["learners"][0]["before"] is None
+    assert "note" not in new["learners"][1]
+    assert (
+        "- ltan (not enrolled yet): not enrolled\n+ ltan (not enrolled yet): status complete" in new["diff"]["prepared"]
+    )
+    # previewed only: nothing of theirs is ever sent
+    assert [[e.enrollment_id for e in entries] for entries in the_plan.groups().values()] == [["e1"]]
+    assert the_plan.changes() == {
+        "to complete": ["user u3 (not enrolled yet)", "jdoe (enrollment e1)", "ltan (not enrolled yet)"]
+    }
+
+
+def test_a_learner_the_run_enrolls_has_nothing_to_hand_back_to_automatic_and_is_counted_once():
+    wanted = completion.wanted_learners(params(user_ids=["u2", "u2"], status="automatic", date=None))
+    the_plan = completion.plan("c", wanted, [None, None], match_date=False)
+    assert [e.changed for e in the_plan.entries] == [False, False]
+    assert the_plan.result()["learners"][0]["note"].startswith("not enrolled yet")
+    assert the_plan.result()["learners"][0]["after"] is None
+    conflicting = completion.wanted_learners(
+        params(learners=[{"user_id": "u2"}, {"user_id": "u2", "date": "2021-01-01"}])
+    )
+    with pytest.raises(ValidationError, match="user u2 is asked for twice"):
+        completion.plan("c", conflicting, [None, None], match_date=False)

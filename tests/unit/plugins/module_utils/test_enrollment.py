@@ -10,6 +10,7 @@ import pytest
 from ansible_collections.learnops.lms.plugins.module_utils import enrollment
 from ansible_collections.learnops.lms.plugins.module_utils.enrollment import Values
 from ansible_collections.learnops.lms.plugins.module_utils.errors import OutcomeUnknown, ValidationError
+from ansible_collections.learnops.lms.plugins.module_utils.ispring import LearnerResult, UserProfile
 from ansible_collections.learnops.lms.plugins.module_utils.ispring_rest import Enrollment
 
 C1, C2 = "course-1", "course-2"
@@ -331,3 +332,75 @@ def test_a_lost_reply_leaves_its_enrollments_changed_and_unconfirmed():
     assert "may still apply it: 1 enrollment(s) may have been changed" in failure.message
     assert failure.details["changed"] is True
     assert [e.get("unconfirmed") for e in failure.details["enrollments"]] == [True, None]
+
+
+# --- what a removal takes with it (issue 28, item 9) ---
+
+
+class Lookups:
+    """The reads of describe_removals, recorded: people (the account's users) and course_results."""
+
+    def __init__(self, results):
+        self.results, self.calls = results, []
+
+    def people(self, user_ids, known=None):
+        self.calls.append(("people", sorted(user_ids), sorted(known or {})))
+        users = {"u3": UserProfile("u3", None, None, "active", "mgarcia", "MGarcia@Example.com")}
+        users.update(known or {})
+        return users
+
+    def course_results(self, course_id, enrollment_ids=(), user_ids=()):
+        self.calls.append(("results", course_id, list(enrollment_ids), sorted(user_ids)))
+        return [r for r in self.results if r.course_id == course_id and r.user_id in user_ids]
+
+
+def test_removals_name_the_learner_and_the_result_they_take_with_them():
+    current = {C1: [record("u1"), record("u3"), record("u4")], C2: [record("u3", course=C2, enrollment_id="e2")]}
+    the_plan = enrollment.plan([C1, C2], resolved(("jdoe", "u1")), current, "present", True)
+    lookups = Lookups(
+        [
+            LearnerResult("u3", C1, "e-u3", "passed", "2020-06-30T14:12:00Z", 100, 95, None, None),
+            LearnerResult("u4", C1, "e-u4", "in_progress", None, 10, None, None, None),
+            LearnerResult("u3", C2, "e2", "complete", None, 100, None, None, None),
+        ]
+    )
+    warnings = enrollment.describe_removals(lookups, the_plan, {})
+    # one listing of users, and one of results per course, for the removed learners only
+    assert lookups.calls == [
+        ("people", ["u3", "u3", "u4"], []),
+        ("results", C1, [], ["u3", "u4"]),
+        ("results", C2, [], ["u3"]),
+    ]
+    assert warnings == [
+        "course course-1: removing mgarcia's enrollment (e-u3) takes their passed result (2020-06-30) with it; "
+        "to keep it, list the learner in the task.",
+        "course course-2: removing mgarcia's enrollment (e2) takes their complete result (no date) with it; "
+        "to keep it, list the learner in the task.",
+    ]
+    removed = [e.result() for e in the_plan.entries if e.action == "delete"]
+    assert [
+        (e["user_id"], e.get("login"), e.get("email"), e["completion_status"], e["completion_date"]) for e in removed
+    ] == [
+        ("u3", "mgarcia", "MGarcia@Example.com", "passed", "2020-06-30"),
+        ("u4", None, None, "in_progress", None),  # not an active user: no login to show
+        ("u3", "mgarcia", "MGarcia@Example.com", "complete", None),
+    ]
+    assert "completion_status" not in the_plan.entries[0].result()  # kept: nothing read of it
+    diff = the_plan.result(diff=True)["diff"]["prepared"]
+    assert "+ mgarcia (enrollment e-u3, not declared, passed result of 2020-06-30): not enrolled" in diff
+    assert "+ user u4 (enrollment e-u4, not declared, in_progress result): not enrolled" in diff
+
+
+def test_removals_by_state_absent_warn_too_and_no_removal_reads_nothing():
+    current = {C1: [record("u3")]}
+    the_plan = enrollment.plan([C1], resolved(("mgarcia", "u3")), current, "absent", False)
+    known = {"u3": UserProfile("u3", None, None, "active", "mgarcia", None)}
+    lookups = Lookups([LearnerResult("u3", C1, "e-u3", "accepted", "2021-01-02", 100, None, None, None)])
+    assert enrollment.describe_removals(lookups, the_plan, known) == [
+        "course course-1: removing mgarcia's enrollment (e-u3) takes their accepted result (2021-01-02) with it; "
+        "to keep it, leave them out of state=absent."
+    ]
+    assert lookups.calls[0] == ("people", ["u3"], ["u3"])
+    nothing = Lookups([])
+    kept = enrollment.plan([C1], resolved(("mgarcia", "u3")), current, "present", True)
+    assert enrollment.describe_removals(nothing, kept, {}) == [] and nothing.calls == []

@@ -23,6 +23,8 @@ from ansible_collections.learnops.lms.tests.unit.ispring_wire import (
     COURSE,
     TOKEN,
     rest_call,
+    rest_result,
+    rest_results_call,
     rest_user,
     rest_users_call,
     token_call,
@@ -44,6 +46,20 @@ DECLARED = dict(
     learners=[{"login": "jdoe"}, {"login": "kwong"}, {"user_id": "u9"}],
     exclusive=True,
 )
+MGARCIA = rest_user("u4", "mgarcia", "mgarcia@example.com")
+MGARCIA_PASSED = rest_result("e4", "u4", "passed", 100, "2020-06-30T14:12:00Z")
+LOSS = (
+    "course %s: removing mgarcia's enrollment (e4) takes their passed result (2020-06-30) with it; to keep it, "
+    "list the learner in the task." % COURSE
+)
+
+
+def removal_reads(user_ids, results=(), users=(JDOE, KWONG, MGARCIA)):
+    """What a task that removes enrollments reads first: the account's users (when some removed
+    learner was not named by login or email), then the removed learners' results in the course."""
+    return [rest_users_call(users=list(users)), rest_results_call(user_ids=user_ids, results=list(results))]
+
+
 AFTER = [
     rest_enrollment("e1", "u1", access="2026-03-02", due="2026-04-01"),
     rest_enrollment("e9", "u9", access="2026-03-02", due="2026-04-01"),
@@ -66,6 +82,7 @@ def test_converge_creates_changes_and_removes_in_as_few_calls_as_the_values_allo
         args(**DECLARED),
         rest_users_call(logins=["jdoe", "kwong"], users=[JDOE, KWONG]),
         enrollments_call(BEFORE),
+        *removal_reads(["u4"], [MGARCIA_PASSED]),
         enroll_call(["u9"], "due_period", duePeriod=720, accessDate="2026-03-02"),  # 30 days, in hours
         change_call("e1", "2026-03-02", "due_period", duePeriod=720, lockAfterDueDate=False),
         delete_call(["e4"]),
@@ -91,6 +108,13 @@ def test_converge_creates_changes_and_removes_in_as_few_calls_as_the_values_allo
     assert kwong["before"] == kwong["after"]
     assert new["before"] is None and new["after"]["due_date"] == "2026-04-01"
     assert removed["after"] is None
+    assert (removed["login"], removed["email"], removed["completion_status"], removed["completion_date"]) == (
+        "mgarcia",
+        "mgarcia@example.com",
+        "passed",
+        "2020-06-30",
+    )
+    assert "completion_status" not in jdoe and outcome.warnings == [LOSS]
     assert result["invocation"]["module_args"]["token"] == "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
 
 
@@ -112,6 +136,7 @@ def test_check_mode_predicts_and_diff_shows_one_course(run_module):
         args(**DECLARED),
         rest_users_call(logins=["jdoe", "kwong"], users=[JDOE, KWONG]),
         enrollments_call(BEFORE),
+        *removal_reads(["u4"], [MGARCIA_PASSED]),
         check_mode=True,
         diff=True,
     )
@@ -132,9 +157,11 @@ def test_check_mode_predicts_and_diff_shows_one_course(run_module):
         "+ jdoe (enrollment e1): access_date 2026-03-02, due_date 2026-04-01\n"
         "- user u9 (new enrollment): not enrolled\n"
         "+ user u9 (new enrollment): access_date 2026-03-02, due_date 2026-04-01, enrolled_by administrator\n"
-        "- user u4 (enrollment e4, not declared): access_date 2020-06-01, enrolled_by administrator\n"
-        "+ user u4 (enrollment e4, not declared): not enrolled\n" % COURSE
+        "- mgarcia (enrollment e4, not declared, passed result of 2020-06-30): access_date 2020-06-01, "
+        "enrolled_by administrator\n"
+        "+ mgarcia (enrollment e4, not declared, passed result of 2020-06-30): not enrolled\n" % COURSE
     )
+    assert outcome.warnings == [LOSS]  # in check mode too
 
 
 def test_several_courses_one_enrollment_call_for_the_learners_missing_from_both(run_module, monkeypatch):
@@ -205,11 +232,13 @@ def test_exclusive_keeps_self_enrollments_and_absent_removes_them(run_module):
         course_enrollment,
         args(state="absent", user_ids=["u2", "u5"]),
         enrollments_call([JDOE_E, ASMITH_E]),
+        *removal_reads(["u2"]),
         delete_call(["e2"]),
         enrollments_call([], learner_ids=["u2"]),
     )
     assert summary(removed.result["enrollments"]) == [("u2", "e2", True, False), ("u5", None, False, False)]
     assert removed.result["enrollments"][0]["before"]["enrolled_by"] == "catalog"
+    assert removed.result["enrollments"][0]["completion_status"] is None and not removed.warnings
 
 
 def test_the_rest_interface_whatever_api_says(run_module):
@@ -240,6 +269,7 @@ def test_a_failed_write_reports_exactly_what_was_written(run_module):
         args(**DECLARED),
         rest_users_call(logins=["jdoe", "kwong"], users=[JDOE, KWONG]),
         enrollments_call(BEFORE),
+        *removal_reads(["u4"]),
         enroll_call(["u9"], "due_period", duePeriod=720, accessDate="2026-03-02"),  # 30 days, in hours
         change_call(
             "e1",
@@ -380,6 +410,7 @@ def test_exclusive_with_allow_empty_removes_every_administrator_enrollment(run_m
         course_enrollment,
         args(exclusive=True, allow_empty=True),
         enrollments_call(BEFORE),
+        *removal_reads(["u1", "u3", "u4"]),
         delete_call(["e1", "e3", "e4"]),
         enrollments_call([], learner_ids=["u1", "u3", "u4"]),
     )
@@ -395,6 +426,7 @@ def test_removals_are_batched(run_module):
         course_enrollment,
         args(state="absent", user_ids=["u1", "u3", "u4"], batch_size=2),
         enrollments_call(BEFORE),
+        *removal_reads(["u1", "u3", "u4"]),
         delete_call(["e1", "e3"]),
         delete_call(["e4"]),
         enrollments_call([], learner_ids=["u1", "u3", "u4"]),
