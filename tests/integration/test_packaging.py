@@ -49,6 +49,8 @@ REQUIRED = [
     "changelogs/changelog.yaml",
     "playbooks/converge.yml",
     "playbooks/drift_report.yml",
+    "roles/learner_states/README.md",
+    "roles/learner_states/meta/main.yml",
     "roles/learner_states/meta/argument_specs.yml",
     "roles/learner_states/defaults/main.yml",
     "roles/learner_states/tasks/main.yml",
