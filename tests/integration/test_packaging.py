@@ -2,13 +2,16 @@
 # Copyright: learnops.lms contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Release packaging: the collection artifact (ansible-galaxy collection build) holds the content
-and nothing else, and an execution environment build context (ansible-builder create) is made from
+and nothing else and carries a version that semantic versioning allows, and an execution
+environment build context (ansible-builder create) is made from
 docs/ee/execution-environment.yml with the collection's meta/execution-environment.yml."""
 
 from __future__ import annotations
 
+import glob
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -98,6 +101,25 @@ def galaxy_version():
         return yaml.safe_load(handle)["version"]
 
 
+def version_tuple(version):
+    return tuple(int(part) for part in version.split("."))
+
+
+def released_versions():
+    """The versions changelogs/changelog.yaml has released, oldest first."""
+    with open(os.path.join(ROOT, "changelogs", "changelog.yaml"), encoding="utf-8") as handle:
+        return sorted(yaml.safe_load(handle)["releases"], key=version_tuple)
+
+
+def unreleased_sections():
+    """The sections (breaking_changes, minor_changes, ...) of the changelog fragments not released yet."""
+    sections = set()
+    for path in glob.glob(os.path.join(ROOT, "changelogs", "fragments", "*.yml")):
+        with open(path, encoding="utf-8") as handle:
+            sections |= set(yaml.safe_load(handle) or {})
+    return sections
+
+
 @pytest.fixture(scope="module")
 def artifact(tmp_path_factory):
     """The collection artifact, built from this tree with ansible-galaxy collection build."""
@@ -143,6 +165,33 @@ def test_artifact_holds_the_content_and_nothing_else(artifact):
     info = manifest["collection_info"]
     assert (info["namespace"], info["name"], info["version"]) == ("learnops", "lms", galaxy_version())
     assert {"tools", "application"} <= set(info["tags"])
+
+
+@pytest.mark.any_line  # its subject is the files of the tree: run on one line (conftest.py)
+def test_version_follows_semantic_versioning():
+    """galaxy.yml's version is above every release in changelogs/changelog.yaml, a major one when the
+    unreleased fragments break or remove something (Ansible's collection requirements), and every
+    version_added in plugins/ and the roles' argument specs names a release or this version."""
+    version, released = galaxy_version(), released_versions()
+    assert released and version_tuple(version) >= version_tuple(released[-1]), (version, released)
+    if version not in released:
+        assert version_tuple(version) > version_tuple(released[-1]), (version, released)
+        breaking = unreleased_sections() & {"breaking_changes", "removed_features"}
+        if breaking:
+            assert version_tuple(version)[0] > version_tuple(released[-1])[0], (
+                "unreleased fragments have %s: the next version after %s is a major one, not %s"
+                % (sorted(breaking), released[-1], version)
+            )
+    files = glob.glob(os.path.join(ROOT, "plugins", "**", "*.py"), recursive=True)
+    files += glob.glob(os.path.join(ROOT, "roles", "*", "meta", "argument_specs.yml"))
+    wrong = []
+    for path in files:
+        with open(path, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, 1):
+                found = re.search(r"version_added:\s*['\"]?([^'\"\s]+)", line)
+                if found and found.group(1) not in set(released) | {version}:
+                    wrong.append("%s:%d: %s" % (os.path.relpath(path, ROOT), number, found.group(1)))
+    assert wrong == [], "version_added names neither a release %s nor galaxy.yml's %s: %s" % (released, version, wrong)
 
 
 def test_meta_execution_environment_is_valid_v3(tmp_path):
