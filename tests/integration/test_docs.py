@@ -142,7 +142,10 @@ def test_pipelines_install_a_collection_that_has_the_role():
     with open(os.path.join(ROOT, "galaxy.yml"), encoding="utf-8") as handle:
         version = yaml.safe_load(handle)["version"]
     major = int(added.split(".")[0])
-    assert (major, 0, 0) <= tuple(int(part) for part in version.split(".")) < (major + 1, 0, 0), (added, version)
+    numbers = tuple(int(part) for part in version.split("."))
+    assert tuple(int(part) for part in added.split(".")) <= numbers < (major + 1, 0, 0), (
+        "galaxy.yml's version %s does not meet the pin >=%s,<%d.0.0" % (version, added, major + 1)
+    )
     pin = "'learnops.lms:>=%s,<%d.0.0'" % (added, major + 1)
     for name, path in PIPELINES.items():
         with open(path, encoding="utf-8") as handle:
