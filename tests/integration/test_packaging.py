@@ -192,7 +192,8 @@ def test_artifact_holds_the_content_and_nothing_else(artifact):
 def test_version_follows_semantic_versioning():
     """galaxy.yml's version is the last release of changelogs/changelog.yaml only while no change is
     waiting in changelogs/fragments/ (else the artifact says it is that release, and installing it
-    over the release does nothing); otherwise it is above it, a major one when the unreleased
+    over the release does nothing), and a version the changelog does not list only while changes wait
+    for the release that will list it; it is above the last release, a major one when the unreleased
     fragments break or remove something (Ansible's collection requirements); and every
     version_added in plugins/ and the roles' argument specs names a release or this version."""
     version, released = galaxy_version(), released_versions()
@@ -201,6 +202,10 @@ def test_version_follows_semantic_versioning():
     assert version not in released or not unreleased, (
         "galaxy.yml says %s, a version released already, but changelogs/fragments/ has unreleased %s: "
         "set the next version" % (version, sorted(unreleased))
+    )
+    assert version in released or unreleased, (
+        "galaxy.yml says %s, which changelogs/changelog.yaml does not list, and no fragment waits: the shipped "
+        "changelog would not name the version (antsibull-changelog release --version %s)" % (version, version)
     )
     breaking = unreleased & {"breaking_changes", "removed_features"}
     assert not breaking or version_tuple(version)[0] > version_tuple(released[-1])[0], (
