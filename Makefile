@@ -64,7 +64,7 @@ units: venv ## Unit tests (module_utils, modules) and the sandbox's own tests
 integration: venv ## Playbooks run with ansible-playbook against the sandbox
 	VENV_219=$(VENV_219) VENV_221=$(VENV_221) tools/test.sh integration
 
-docs: venv ## Lint the collection docs and the changelog
+docs: venv ## Lint the collection docs and the changelog; galaxy-importer on the built artifact
 	VENV_219=$(VENV_219) VENV_221=$(VENV_221) tools/test.sh docs
 
 test-fresh: ## make test from a fresh clone of HEAD, timed (writes docs/make-test.json for the benchmark)

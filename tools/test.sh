@@ -205,6 +205,67 @@ run_docs() {
   done
   (cd "$COLLECTIONS/ansible_collections/learnops/lms" && \
     PATH="$VENV_219/bin:$PATH" ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS "$VENV_219/bin/antsibull-docs" lint-collection-docs --plugin-docs .)
+  run_galaxy_importer
+}
+
+galaxy_import() {
+  # ARTIFACT LOG [NAME=VALUE...]: galaxy-importer on a collection artifact, as Galaxy runs it on an
+  # upload, with tools/galaxy-importer.cfg (no network, no container) and the GALAXY_IMPORTER_*
+  # overrides given. Fails when the importer refuses the artifact (exit code) or logs an error (some
+  # of its checks only log).
+  local artifact=$1 log=$2 work rc=0
+  work=$(dirname "$log")/$(basename "$log" .log)
+  rm -rf "$work" && mkdir -p "$work/tmp"
+  (cd "$work" && env PATH="$VENV_219/bin:$PATH" GALAXY_IMPORTER_CONFIG="$ROOT/tools/galaxy-importer.cfg" \
+    GALAXY_IMPORTER_TMP_ROOT_DIR="$work/tmp" GALAXY_IMPORTER_ANSIBLE_LOCAL_TMP="$work/tmp" "${@:3}" \
+    "$VENV_219/bin/python" -m galaxy_importer.main "$artifact") >"$log" 2>&1 || rc=$?
+  if [ "$rc" -ne 0 ] || grep -qE '^(ERROR|CRITICAL):' "$log"; then return 1; fi
+}
+
+run_galaxy_importer() {
+  local artifact started=$SECONDS
+  artifact=$(echo "$BUILD"/learnops-lms-*.tar.gz)
+  mkdir -p "$BUILD/importer"
+  step "galaxy-importer $("$VENV_219/bin/python" -c 'from importlib.metadata import version; print(version("galaxy-importer"))') on $(basename "$artifact"): would Galaxy take the upload?"
+  galaxy_import "$artifact" "$BUILD/importer/artifact.log" \
+    || { cat "$BUILD/importer/artifact.log"; echo "galaxy-importer refuses $(basename "$artifact"): Galaxy would too" >&2; return 1; }
+  grep -E '^WARNING:' "$BUILD/importer/artifact.log" || true
+  echo "ok: galaxy-importer accepts $(basename "$artifact") ($((SECONDS - started)) s)"
+  importer_self_test "$artifact"
+}
+
+importer_self_test() {
+  # The gate must be able to fail: the artifact without the role's README.md (as FILES.json and
+  # MANIFEST.json would list it had it been built so) must be refused, as Galaxy refused such a one.
+  step "gate self-test: galaxy-importer must refuse the artifact without roles/learner_states/README.md"
+  local broken started=$SECONDS
+  rm -rf "$BUILD/importer/broken-artifact" && mkdir -p "$BUILD/importer/broken-artifact" && cp "$1" "$BUILD/importer/broken-artifact/"
+  broken=$BUILD/importer/broken-artifact/$(basename "$1")
+  "$VENV_219/bin/python" - "$broken" roles/learner_states/README.md <<'PY'
+import hashlib, io, json, sys, tarfile
+path, drop = sys.argv[1], sys.argv[2]
+with tarfile.open(path) as tar:
+    members = [(m, tar.extractfile(m).read() if m.isfile() else None) for m in tar.getmembers() if m.name != drop]
+data = dict((m.name, content) for m, content in members)
+files = json.loads(data["FILES.json"])
+files["files"] = [entry for entry in files["files"] if entry["name"] != drop]
+data["FILES.json"] = json.dumps(files, indent=4).encode()
+manifest = json.loads(data["MANIFEST.json"])
+manifest["file_manifest_file"]["chksum_sha256"] = hashlib.sha256(data["FILES.json"]).hexdigest()
+data["MANIFEST.json"] = json.dumps(manifest, indent=4).encode()
+with tarfile.open(path, "w:gz") as tar:
+    for member, _ in members:
+        content = data[member.name]
+        if content is not None:
+            member.size = len(content)
+        tar.addfile(member, io.BytesIO(content) if content is not None else None)
+PY
+  # Without ansible-doc's pass over the plugins (half the importer's time; the role check does not use it).
+  if galaxy_import "$broken" "$BUILD/importer/broken.log" GALAXY_IMPORTER_RUN_ANSIBLE_DOC=False; then
+    cat "$BUILD/importer/broken.log"; echo "galaxy-importer accepted a role without README.md: the gate cannot fail" >&2; return 1
+  fi
+  grep -q "No role readme found" "$BUILD/importer/broken.log" || { cat "$BUILD/importer/broken.log"; return 1; }
+  echo "ok: galaxy-importer refuses it: $(grep -m1 -o 'No role readme found[^"]*' "$BUILD/importer/broken.log") ($((SECONDS - started)) s)"
 }
 
 hms() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }

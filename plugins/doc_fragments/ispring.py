@@ -23,7 +23,7 @@ options:
       - Only V(rest) sets the statuses V(passed), V(failed), V(incomplete) and an awarded score.
       - If not set, the value of the E(ISPRING_API) environment variable is used.
     type: str
-    version_added: 1.1.0
+    version_added: 2.0.0
     choices: [soap, rest]
     default: soap
   soap_url:
@@ -41,7 +41,7 @@ options:
         C(Wrong parameters).
       - Replies are read in any namespace.
     type: str
-    version_added: 1.1.0
+    version_added: 2.0.0
   token:
     description:
       - A ready access token.

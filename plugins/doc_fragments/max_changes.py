@@ -17,5 +17,5 @@ options:
         could otherwise remove or rewrite a whole course or program.
       - Not set - no limit.
     type: int
-    version_added: 1.1.0
+    version_added: 2.0.0
 """

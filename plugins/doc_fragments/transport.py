@@ -54,7 +54,7 @@ options:
         trip (one call each, the API has no other way). Lower it if the throttling warning comes on
         every run; raise it for a one-off migration the tenant's owner has agreed to.
     type: int
-    version_added: 1.1.0
+    version_added: 2.0.0
     default: 16
 requirements:
   - requests

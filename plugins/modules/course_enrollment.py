@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: course_enrollment
 short_description: Enroll learners in iSpring Learn courses, idempotently
-version_added: 1.1.0
+version_added: 2.0.0
 author:
   - learnops.lms developers (@learnops)
 description:
@@ -309,7 +309,7 @@ enrollments:
           and is not repeated - iSpring may have applied it, or may still apply it, after the
           module read the enrollments back. Such an enrollment counts as changed. Absent otherwise.
       type: bool
-      version_added: 1.1.0
+      version_added: 2.0.0
     before:
       description:
         - The enrollment before the task, or null when the learner was not enrolled -

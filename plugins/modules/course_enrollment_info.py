@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: course_enrollment_info
 short_description: Read the enrollments of iSpring Learn courses
-version_added: 1.1.0
+version_added: 2.0.0
 author:
   - learnops.lms developers (@learnops)
 description:

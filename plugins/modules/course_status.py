@@ -65,7 +65,7 @@ options:
         of the wanted status itself. A learner in a status the API cannot send back
         (C(accepted)) fails the task, naming them, before anything is written.
     type: float
-    version_added: 1.1.0
+    version_added: 2.0.0
   reason:
     description:
       - Why the status is changed, recorded by iSpring.
@@ -100,7 +100,7 @@ options:
       awarded_score:
         description: Score for this learner, instead of O(awarded_score).
         type: float
-        version_added: 1.1.0
+        version_added: 2.0.0
       reason:
         description: Reason for this learner, instead of O(reason).
         type: str
@@ -116,7 +116,7 @@ options:
     type: list
     elements: str
     default: []
-    version_added: 1.1.0
+    version_added: 2.0.0
   logins:
     description:
       - Shortcut for learners named by login (active users only), with the task's O(status), O(date)
@@ -126,7 +126,7 @@ options:
     type: list
     elements: str
     default: []
-    version_added: 1.1.0
+    version_added: 2.0.0
   emails:
     description:
       - Shortcut for learners named by email address (active users only; compared case-insensitively),
@@ -134,7 +134,7 @@ options:
     type: list
     elements: str
     default: []
-    version_added: 1.1.0
+    version_added: 2.0.0
   match_date:
     description:
       - Also change a learner whose status is the wanted one but whose completion date differs
@@ -180,7 +180,7 @@ options:
         the others counted in RV(unchanged) - for tasks of thousands whose results are stored (AWX
         keeps every job event).
     type: bool
-    version_added: 1.1.0
+    version_added: 2.0.0
     default: true
 notes:
   - Supports C(check_mode) (nothing is written; the result says what would change) and C(diff_mode).
@@ -226,7 +226,7 @@ unchanged:
   description: How many learners asked for did not change (they are not listed in RV(learners)).
   returned: when O(report_unchanged=false)
   type: int
-  version_added: 1.1.0
+  version_added: 2.0.0
   sample: 9950
 changed:
   description: Whether any learner's status was (or, in check mode, would be) changed.
@@ -280,7 +280,7 @@ missing:
   description: Each learner that cannot be found, with the reason, as the failure message lists them.
   returned: when learners cannot be found (the task fails and changes nothing)
   type: list
-  version_added: 1.1.0
+  version_added: 2.0.0
   elements: str
   sample: ["learner login=ghost (no active user)"]
 not_found:
@@ -290,7 +290,7 @@ not_found:
       (the drift report does).
   returned: when learners cannot be found (the task fails and changes nothing)
   type: dict
-  version_added: 1.1.0
+  version_added: 2.0.0
   sample: {"login": ["ghost"], "enrollment_id": ["e0000000-0000-0000-0000-000000000000"]}
 """
 

@@ -135,7 +135,7 @@ not_found:
     C(status)).
   returned: when a filter names something that has no result (the module fails)
   type: dict
-  version_added: 1.1.0
+  version_added: 2.0.0
   sample: {"enrollment_id": ["e1f2c50e-0000-0000-0000-000000000000"]}
 """
 

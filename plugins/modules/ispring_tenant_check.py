@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: ispring_tenant_check
 short_description: Check which assumed iSpring Learn API behaviours hold on a tenant, by reads only
-version_added: 1.1.0
+version_added: 2.0.0
 author:
   - learnops.lms developers (@learnops)
 description:

@@ -137,7 +137,7 @@ options:
       - Without it, that combination is refused before anything is read, so that a vars file that
         lost its list, or a lookup that returned nothing, cannot empty a program.
     type: bool
-    version_added: 1.1.0
+    version_added: 2.0.0
     default: false
   send_mail:
     description:
@@ -162,7 +162,7 @@ options:
         the others counted in RV(unchanged) - for tasks of thousands whose results are stored (AWX
         keeps every job event).
     type: bool
-    version_added: 1.1.0
+    version_added: 2.0.0
     default: true
 notes:
   - Supports C(check_mode) (nothing is written; the result says what would change) and C(diff_mode).
@@ -270,7 +270,7 @@ unchanged:
   description: How many members asked for did not change (they are not listed in RV(members)).
   returned: when O(report_unchanged=false)
   type: int
-  version_added: 1.1.0
+  version_added: 2.0.0
   sample: 9950
 members:
   description:
@@ -328,7 +328,7 @@ unknown:
   description: The users EduBrite does not know, as the failure message names them.
   returned: when users are unknown (the task fails and changes nothing)
   type: list
-  version_added: 1.1.0
+  version_added: 2.0.0
   elements: str
   sample: ["member username=ghost1"]
 not_found:
@@ -338,7 +338,7 @@ not_found:
       drift report does).
   returned: when users are unknown (the task fails and changes nothing)
   type: dict
-  version_added: 1.1.0
+  version_added: 2.0.0
   sample: {"username": ["ghost1"]}
 """
 

@@ -88,7 +88,7 @@ not_found:
   description: The user names asked for that are not members, under C(username).
   returned: when a user name asked for is not a member (the module fails)
   type: dict
-  version_added: 1.1.0
+  version_added: 2.0.0
   sample: {"username": ["ghost"]}
 """
 

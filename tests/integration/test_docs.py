@@ -135,13 +135,24 @@ def test_pipelines_review_in_check_mode_and_apply_on_main():
 
 
 def test_pipelines_install_a_collection_that_has_the_role():
-    """The role learnops.lms.learner_states came with 1.1.0: the pipelines must not accept older."""
+    """The role learnops.lms.learner_states came with 2.0.0: the pipelines must not accept older, and
+    the version they ask for is one this repository builds (galaxy.yml), below the next major."""
     with open(os.path.join(ROOT, "roles", "learner_states", "meta", "argument_specs.yml"), encoding="utf-8") as handle:
         (added,) = {spec["version_added"] for spec in yaml.safe_load(handle)["argument_specs"].values()}
+    with open(os.path.join(ROOT, "galaxy.yml"), encoding="utf-8") as handle:
+        version = yaml.safe_load(handle)["version"]
+    major = int(added.split(".")[0])
+    numbers = tuple(int(part) for part in version.split("."))
+    assert tuple(int(part) for part in added.split(".")) <= numbers < (major + 1, 0, 0), (
+        "galaxy.yml's version %s does not meet the pin >=%s,<%d.0.0" % (version, added, major + 1)
+    )
+    pin = "'learnops.lms:>=%s,<%d.0.0'" % (added, major + 1)
     for name, path in PIPELINES.items():
         with open(path, encoding="utf-8") as handle:
             installs = re.findall(r"ansible-galaxy collection install (.+)", handle.read())
-        assert installs and set(installs) == {"'learnops.lms:>=%s,<2.0.0'" % added}, (name, installs)
+        assert installs and set(installs) == {pin}, (name, installs)
+    with open(os.path.join(ROOT, "docs", "ci.md"), encoding="utf-8") as handle:
+        assert "ansible-galaxy collection install %s" % pin in handle.read()
 
 
 @pytest.mark.any_line  # its subject is the docs: run on one line (conftest.py)

@@ -2,13 +2,17 @@
 # Copyright: learnops.lms contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Release packaging: the collection artifact (ansible-galaxy collection build) holds the content
-and nothing else, and an execution environment build context (ansible-builder create) is made from
+and nothing else, installs over the previous release, carries a version that semantic versioning
+allows, and an execution environment build context (ansible-builder create) is made from
 docs/ee/execution-environment.yml with the collection's meta/execution-environment.yml."""
 
 from __future__ import annotations
 
+import glob
+import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -49,6 +53,8 @@ REQUIRED = [
     "changelogs/changelog.yaml",
     "playbooks/converge.yml",
     "playbooks/drift_report.yml",
+    "roles/learner_states/README.md",
+    "roles/learner_states/meta/main.yml",
     "roles/learner_states/meta/argument_specs.yml",
     "roles/learner_states/defaults/main.yml",
     "roles/learner_states/tasks/main.yml",
@@ -96,6 +102,45 @@ def galaxy_version():
         return yaml.safe_load(handle)["version"]
 
 
+def version_tuple(version):
+    return tuple(int(part) for part in version.split("."))
+
+
+def released_versions():
+    """The versions changelogs/changelog.yaml has released, oldest first."""
+    with open(os.path.join(ROOT, "changelogs", "changelog.yaml"), encoding="utf-8") as handle:
+        return sorted(yaml.safe_load(handle)["releases"], key=version_tuple)
+
+
+def unreleased_sections():
+    """The sections (breaking_changes, minor_changes, ...) of the changelog fragments not released
+    yet, but trivial (not in the changelog)."""
+    sections = set()
+    for path in glob.glob(os.path.join(ROOT, "changelogs", "fragments", "*.yml")):
+        with open(path, encoding="utf-8") as handle:
+            sections |= set(yaml.safe_load(handle) or {})
+    return sections - {"trivial"}
+
+
+def installed_versions(galaxy, path):
+    """{collection: version} of the collections ansible-galaxy lists in the collections path `path`."""
+    out = run([galaxy, "collection", "list", "--format", "json", "-p", str(path)], env=isolated(path))
+    listed = json.loads(out)
+    return {
+        name: info["version"]
+        for where, found in listed.items()
+        if where.startswith(str(path))
+        for name, info in found.items()
+    }
+
+
+def isolated(path):
+    """An environment whose only collections path is `path` (no ~/.ansible/collections)."""
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(path), ANSIBLE_LOCAL_TEMP=str(path) + "-tmp")
+    env.pop("ANSIBLE_CONFIG", None)
+    return env
+
+
 @pytest.fixture(scope="module")
 def artifact(tmp_path_factory):
     """The collection artifact, built from this tree with ansible-galaxy collection build."""
@@ -141,6 +186,95 @@ def test_artifact_holds_the_content_and_nothing_else(artifact):
     info = manifest["collection_info"]
     assert (info["namespace"], info["name"], info["version"]) == ("learnops", "lms", galaxy_version())
     assert {"tools", "application"} <= set(info["tags"])
+
+
+@pytest.mark.any_line  # its subject is the files of the tree: run on one line (conftest.py)
+def test_version_follows_semantic_versioning():
+    """galaxy.yml's version is the last release of changelogs/changelog.yaml only while no change is
+    waiting in changelogs/fragments/ (else the artifact says it is that release, and installing it
+    over the release does nothing), and a version the changelog does not list only while changes wait
+    for the release that will list it; it is above the last release, a major one when the unreleased
+    fragments break or remove something (Ansible's collection requirements); and every
+    version_added in plugins/ and the roles' argument specs names a release or this version."""
+    version, released = galaxy_version(), released_versions()
+    assert released and version_tuple(version) >= version_tuple(released[-1]), (version, released)
+    unreleased = unreleased_sections()
+    assert version not in released or not unreleased, (
+        "galaxy.yml says %s, a version released already, but changelogs/fragments/ has unreleased %s: "
+        "set the next version" % (version, sorted(unreleased))
+    )
+    assert version in released or unreleased, (
+        "galaxy.yml says %s, which changelogs/changelog.yaml does not list, and no fragment waits: the shipped "
+        "changelog would not name the version (antsibull-changelog release --version %s)" % (version, version)
+    )
+    breaking = unreleased & {"breaking_changes", "removed_features"}
+    assert not breaking or version_tuple(version)[0] > version_tuple(released[-1])[0], (
+        "unreleased fragments have %s: the next version after %s is a major one, not %s"
+        % (sorted(breaking), released[-1], version)
+    )
+    files = glob.glob(os.path.join(ROOT, "plugins", "**", "*.py"), recursive=True)
+    files += glob.glob(os.path.join(ROOT, "roles", "*", "meta", "argument_specs.yml"))
+    wrong = []
+    for path in files:
+        with open(path, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, 1):
+                found = re.search(r"version_added:\s*['\"]?([^'\"\s]+)", line)
+                if found and found.group(1) not in set(released) | {version}:
+                    wrong.append("%s:%d: %s" % (os.path.relpath(path, ROOT), number, found.group(1)))
+    assert wrong == [], "version_added names neither a release %s nor galaxy.yml's %s: %s" % (released, version, wrong)
+
+
+def previous_release_artifact(out):
+    """The artifact of the newest release before galaxy.yml's version, built with ansible-galaxy from
+    the commit that released it (the one that added its entry to changelogs/changelog.yaml)."""
+    earlier = [v for v in released_versions() if version_tuple(v) < version_tuple(galaxy_version())]
+    if not earlier:
+        pytest.fail(
+            "galaxy.yml's version %s is not above any release of changelogs/changelog.yaml (%s): installed over "
+            "the last one, it would do nothing" % (galaxy_version(), ", ".join(released_versions()))
+        )
+    previous = earlier[-1]
+    git = shutil.which("git") or pytest.fail("git is needed to build the %s artifact from history" % previous)
+    commits = run(
+        [git, "-C", ROOT, "log", "--format=%H", "-S", "  %s:" % previous, "--", "changelogs/changelog.yaml"]
+    ).split()
+    assert commits, "no commit of this clone released %s (a shallow clone?)" % previous
+    archive = subprocess.run([git, "-C", ROOT, "archive", "--format=tar", commits[-1]], capture_output=True, check=True)
+    tree = out / ("source-%s" % previous)
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(tree, filter="data")
+    run([tool("ansible-galaxy"), "collection", "build", "--output-path", str(out), str(tree)])
+    built = out / ("learnops-lms-%s.tar.gz" % previous)
+    assert built.is_file(), sorted(path.name for path in out.iterdir())
+    return previous, built
+
+
+def test_installs_over_the_previous_release(artifact, tmp_path):
+    """A user who has the previous release and installs this artifact gets this version, not
+    "Nothing to do", and none of the previous release's files stay behind; installing it again
+    changes nothing."""
+    galaxy, path = tool("ansible-galaxy"), tmp_path / "collections"
+    previous, old = previous_release_artifact(tmp_path)
+    run([galaxy, "collection", "install", "-p", str(path), str(old)], env=isolated(path))
+    assert installed_versions(galaxy, path) == {"learnops.lms": previous}
+    installed = path / "ansible_collections" / "learnops" / "lms"
+    with tarfile.open(old) as tar:
+        old_files = {m.name for m in tar.getmembers() if m.isfile()}
+    with tarfile.open(artifact) as tar:
+        new_files = {m.name for m in tar.getmembers() if m.isfile()}
+
+    out = run([galaxy, "collection", "install", "-p", str(path), str(artifact)], env=isolated(path))
+    assert "Nothing to do" not in out, out
+    assert installed_versions(galaxy, path) == {"learnops.lms": galaxy_version()}, out
+    with open(installed / "MANIFEST.json", encoding="utf-8") as handle:
+        assert json.load(handle)["collection_info"]["version"] == galaxy_version()
+    left = sorted(name for name in old_files - new_files if (installed / name).exists())
+    assert left == [], "files of %s left behind by the install: %s" % (previous, left)
+    assert (installed / "roles" / "learner_states" / "README.md").is_file()
+
+    again = run([galaxy, "collection", "install", "-p", str(path), str(artifact)], env=isolated(path))
+    assert "Nothing to do" in again, again
+    assert installed_versions(galaxy, path) == {"learnops.lms": galaxy_version()}
 
 
 def test_meta_execution_environment_is_valid_v3(tmp_path):
