@@ -285,13 +285,13 @@ enrollments:
         - A removal that takes a C(complete), C(passed) or C(accepted) result also warns, naming the
           learner, the status and its date.
       type: str
-      version_added: 1.1.0
+      version_added: 2.0.0
     completion_date:
       description:
         - For an enrollment that is (or would be) removed - the date (C(YYYY-MM-DD)) of that result,
           or null. Absent for other enrollments.
       type: str
-      version_added: 1.1.0
+      version_added: 2.0.0
     enrollment_id:
       description:
         - ID of the enrollment; for one just created, as read back (null in check mode); for one

@@ -157,7 +157,7 @@ options:
     type: list
     elements: str
     default: []
-    version_added: 1.1.0
+    version_added: 2.0.0
   batch_size:
     description:
       - Most enrollments sent in one status change call.
@@ -265,7 +265,7 @@ learners:
           does - for example V(would be completed once enrolled (this run enrolls them)). Absent
           otherwise.
       type: str
-      version_added: 1.1.0
+      version_added: 2.0.0
     before:
       description:
         - C(status) (lower case), C(completion_date) (C(YYYY-MM-DD) or null) and C(progress) before
