@@ -169,7 +169,9 @@ def test_drift_report_agrees_with_the_modules_then_reports_no_drift(lms, tmp_pat
     assert "**Drift**: 15 of 16 declared learner states differ." in report
     assert "| iSpring Learn | enrollments in course `%s` | 4 | 0 | 4 |" % SAFETY in report
     assert "| login ltan | not enrolled | access 2026-03-02, due 2026-04-01, locked after the due date |  |" in report
-    assert "| login ltan | complete on 2020-07-01, progress 50 | automatic, progress 50 |  |" in report
+    assert (
+        "| login ltan | complete on 2020-07-01, progress 50, score 40 | automatic, progress 50, score 40 |  |" in report
+    )
     assert (
         "| username user4 | not a member | status COMPLETED, awarded true, score 92.5, start_date 2026-01-05" in report
     )
