@@ -14,6 +14,7 @@ Retries (exponential backoff with full jitter, ``Retry-After`` honoured) apply t
 from __future__ import annotations
 
 import email.utils
+import math
 import os
 import random
 import socket
@@ -107,6 +108,7 @@ class Transport:
     ):
         self.timeout = timeout
         self.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
+        self.ca_path = ca_path if validate_certs else None
         self.retries = retries
         self.retry_max_time = retry_max_time
         self._sleep = sleep or time.sleep
@@ -169,11 +171,8 @@ class Transport:
         """One try: (reply, None, None) to return, or (None, why, wait or None) to try again."""
         try:
             reply = self._send(method, url, data, headers, params)
-        except requests.exceptions.SSLError:
-            raise TransportError(
-                "%s: TLS verification of %s failed: the service's certificate is not trusted. Give the CA that "
-                "signed it with ca_path, or, for a test service only, set validate_certs to false." % (what, url)
-            ) from None
+        except requests.exceptions.SSLError as exc:
+            raise _tls_failed(what, url, exc, self.ca_path) from None
         except (requests.exceptions.ConnectTimeout, requests.exceptions.ConnectionError) as exc:
             return None, _connection_failed(what, url, exc, safe_to_repeat, self.timeout), None
         except requests.exceptions.Timeout:
@@ -263,6 +262,30 @@ def _connection_failed(what, url, exc, safe_to_repeat, timeout):
     return reason
 
 
+# OpenSSL's words for the TLS failures that are not an untrusted certificate.
+NOT_TLS = ("WRONG_VERSION_NUMBER", "wrong version number", "record layer failure", "packet length too long")
+NO_CERTIFICATE = ("NO_CERTIFICATE_OR_CRL_FOUND", "no certificate or crl found")
+
+
+def _tls_failed(what, url, exc, ca_path):
+    """The TLS failure said as what it is: no TLS at the other end, a ca_path without a certificate,
+    or a certificate that is not trusted."""
+    said = str(exc)
+    if any(words in said for words in NOT_TLS):
+        return TransportError(
+            "%s: %s does not answer in TLS: it may be a plain http:// port. Check the URL's scheme and port."
+            % (what, url)
+        )
+    if ca_path and any(words in said for words in NO_CERTIFICATE):
+        return TransportError(
+            "%s: ca_path %s holds no certificate; give the PEM file of the CA certificates to trust." % (what, ca_path)
+        )
+    return TransportError(
+        "%s: TLS verification of %s failed: the service's certificate is not trusted. Give the CA that "
+        "signed it with ca_path, or, for a test service only, set validate_certs to false." % (what, url)
+    )
+
+
 def _causes(exc):
     """The exception and every exception behind it (args, reason, cause, context), once each."""
     found, todo = [], [exc]
@@ -308,6 +331,8 @@ def check_connection(params):
             check_url(option, params[option])
     for option, least in (("timeout", None), ("retries", 0), ("retry_max_time", 0), ("max_parallel", 1)):
         value = params.get(option)
+        if value is not None and not math.isfinite(value):
+            raise ValidationError("%s must be a finite number, not %s." % (option, value))
         if value is not None and (value <= 0 if least is None else value < least):
             rule = "greater than 0" if least is None else "%d or more" % least
             raise ValidationError("%s must be %s, not %s." % (option, rule, value))
@@ -317,7 +342,13 @@ def check_connection(params):
 
 
 def check_url(option, value):
-    parts = urlsplit(str(value))
+    try:
+        parts = urlsplit(str(value))
+        parts.port  # noqa: B018 - a port out of range raises here
+    except ValueError as exc:
+        raise ValidationError(
+            "%s %r is not a valid URL (%s); give it as https://host." % (option, value, exc)
+        ) from None
     if parts.username or parts.password:
         raise ValidationError(
             "%s holds a user name or password; remove them from the URL (the credentials have their own options)."

@@ -67,6 +67,22 @@ def test_retries_are_bounded_by_time(script):
     assert transport.sleeps == []
 
 
+@pytest.mark.parametrize(
+    "said, ca_path, words",
+    [
+        ("[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)", None, "does not answer in TLS"),
+        ("[X509: NO_CERTIFICATE_OR_CRL_FOUND] no certificate or crl found", "/ca.pem", "ca_path /ca.pem holds no"),
+        ("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed", "/ca.pem", "certificate is not trusted"),
+    ],
+)
+def test_each_tls_failure_is_named_for_what_it_is(script, said, ca_path, words):
+    """Issue 28: https:// to a plain-HTTP port and a ca_path without a certificate are not "not trusted"."""
+    transport = script(Call(URL, raises=requests.exceptions.SSLError(said)), ca_path=ca_path)
+    with pytest.raises(TransportError) as caught:
+        transport.post(URL, "test")
+    assert words in caught.value.message
+
+
 def test_tls_failure_says_what_to_do(script):
     transport = script(Call(URL, raises=requests.exceptions.SSLError("CERTIFICATE_VERIFY_FAILED")))
     with pytest.raises(TransportError) as caught:
@@ -129,6 +145,10 @@ def test_a_refused_connection_says_so_not_throttling(script):
         (dict(site_url="ftp://lms.example.com"), "site_url 'ftp://lms.example.com' is not an http(s) URL"),
         (dict(api_url="https://u:secret@lms.example.com"), "api_url holds a user name or password"),
         (dict(timeout=0), "timeout must be greater than 0, not 0."),
+        (dict(timeout=float("nan")), "timeout must be a finite number, not nan."),
+        (dict(retry_max_time=float("inf")), "retry_max_time must be a finite number, not inf."),
+        (dict(api_url="https://[::1/x"), "api_url 'https://[::1/x' is not a valid URL (Invalid IPv6 URL)"),
+        (dict(api_url="https://lms.example.com:99999"), "api_url 'https://lms.example.com:99999' is not a valid URL"),
         (dict(retry_max_time=-1), "retry_max_time must be 0 or more, not -1."),
         (dict(ca_path="/no/such.pem", validate_certs=True), "ca_path: /no/such.pem is not a file"),
     ],
