@@ -82,7 +82,7 @@ def wanted_learners(params):
     items = list(params["learners"])
     for kind in IDENTIFIERS:
         items += [{kind: value} for value in params[kind + "s"]]
-    wanted = [_wanted(position, item, params) for position, item in enumerate(items, start=1)]
+    wanted = [_wanted(position, item, params) for position, item in enumerate(items)]
     if params["date"] and params["status"] == ispring.STATUS_AUTOMATIC and not any(w.date for w in wanted):
         raise ValidationError(
             "date is not used with status automatic (iSpring recalculates the result); remove it, or give the "

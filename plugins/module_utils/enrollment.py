@@ -124,7 +124,7 @@ def course_ids(params):
         given, name = list(params["course_ids"]), "course_ids"
     if not given:
         raise ValidationError("course_ids is empty; give the ID of at least one course.")
-    for position, value in enumerate(given, start=1):
+    for position, value in enumerate(given):
         if not value.strip():
             where = name if name == "course_id" else "%s[%d]" % (name, position)
             raise ValidationError("%s is empty; give the ID of a course." % where)
@@ -133,9 +133,9 @@ def course_ids(params):
 
 def wanted_learners(params, courses):
     """The learners asked for (``learners``, then ``user_ids``, ``logins``, ``emails``), validated."""
-    items = [("learners[%d]" % n, item) for n, item in enumerate(params["learners"], start=1)]
+    items = [("learners[%d]" % n, item) for n, item in enumerate(params["learners"])]
     for kind in IDENTIFIERS:
-        items += [("%ss[%d]" % (kind, n), {kind: value}) for n, value in enumerate(params[kind + "s"], start=1)]
+        items += [("%ss[%d]" % (kind, n), {kind: value}) for n, value in enumerate(params[kind + "s"])]
     wanted = [_wanted(where, item, params) for where, item in items]
     if params["exclusive"] and not wanted and not params["allow_empty"]:
         raise ValidationError(

@@ -98,7 +98,7 @@ def test_overrides_and_shortcuts():
     [
         (dict(date=None, learners=[{"login": "jdoe"}]), "learner login=jdoe: status complete needs a completion date"),
         (dict(learners=[{"login": "jdoe", "date": "22.07.2020"}]), "learner login=jdoe: date: '22.07.2020' is not"),
-        (dict(learners=[{"login": ""}]), "learners[1]: name the learner"),
+        (dict(learners=[{"login": ""}]), "learners[0]: name the learner"),
         (dict(batch_size=0), "batch_size must be at least 1"),
     ],
 )

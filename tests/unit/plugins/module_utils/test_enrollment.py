@@ -127,10 +127,10 @@ def test_learner_values_override_the_task_s():
     "options, message",
     [
         (dict(course_id=""), "course_id is empty; give the ID of a course."),
-        (dict(course_id=None, course_ids=[C1, " "]), "course_ids[2] is empty; give the ID of a course."),
+        (dict(course_id=None, course_ids=[C1, " "]), "course_ids[1] is empty; give the ID of a course."),
         (dict(course_id=None, course_ids=[]), "course_ids is empty; give the ID of at least one course."),
-        (dict(logins=["jdoe", ""]), "logins[2]: name the learner with one of user_id, login, email; all are empty."),
-        (dict(learners=[learner(user_id=" ")]), "learners[1]: name the learner with one of"),
+        (dict(logins=["jdoe", ""]), "logins[1]: name the learner with one of user_id, login, email; all are empty."),
+        (dict(learners=[learner(user_id=" ")]), "learners[0]: name the learner with one of"),
         (
             dict(state="absent", learners=[learner(login="jdoe", lock_after_due_date=True)]),
             "learner login=jdoe: lock_after_due_date can only be set with state=present.",
