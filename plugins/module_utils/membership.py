@@ -39,6 +39,14 @@ OPTION_OF = dict({param: option for option, param in DATE_OPTIONS.items()}, awar
 OPTION_OF["quitProgram"] = "state=quit"
 EARLIEST_MS = 10**11  # 1973-03-03: an EduBrite date below it is probably in seconds
 
+# Why an unknown name fails a removal too: it is more often a typo than a user already gone.
+UNKNOWN_HINT = {
+    "absent": " A user to remove must be one EduBrite knows (a member or not): a misspelt name would leave the "
+    "user meant in the program.",
+    "quit": " A user to mark as quit must be one EduBrite knows: a misspelt name would leave the user meant "
+    "active in the program.",
+}
+
 
 # --- the desired state, validated before anything is read or written ---
 
@@ -156,12 +164,14 @@ def number(value, label):
 
 
 def resolve(client, state, wanted, members):
-    """Attach the current record to every wanted user.  With state=present, users who are not
-    members are looked up (they must be added); the task fails listing every unknown user."""
+    """Attach the current record to every wanted user.  Users who are not members are looked up,
+    whatever the state: with present they must be added; with absent or quit a name EduBrite does
+    not know is a typo that would read as done while the user meant keeps access.  The task fails
+    listing every unknown user."""
     index = {kind: {m[kind]: m for m in members if m[kind]} for kind in IDENTIFIERS}
     for w in wanted:
         w.member = index[w.kind].get(w.value)
-    absent = [w for w in wanted if w.member is None] if state == "present" else []
+    absent = [w for w in wanted if w.member is None]
     names = list(dict.fromkeys((w.kind, w.value) for w in absent))
     users = dict(zip(names, client.get_users(names), strict=True))
     unknown = []
@@ -174,8 +184,9 @@ def resolve(client, state, wanted, members):
             w.member = index["user_id"][w.user["user_id"]]
     if unknown:
         labels = [w.label for w in unknown]
+        hint = UNKNOWN_HINT.get(state, "")
         raise ValidationError(
-            "%d user(s) unknown to EduBrite: %s. Check the names." % (len(unknown), some(labels)),
+            "%d user(s) unknown to EduBrite: %s. Check the names.%s" % (len(unknown), some(labels), hint),
             unknown=labels,
             not_found=by_kind(unknown),
         )

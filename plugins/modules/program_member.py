@@ -36,9 +36,12 @@ options:
       - V(present) - the users are members, with the fields given. Users who are not members are
         added (C(enrollUsersInProgram)), then their fields are set.
       - V(absent) - the users are not members; members are removed (C(remove=true)). A user who is
-        not a member is no change.
+        not a member is no change, if EduBrite knows the user (C(userService get)); a name it does
+        not know fails the task before any write, like an unknown user with V(present) - a
+        misspelt name would otherwise read as done and leave the user meant in the program.
       - V(quit) - the users' status in the program is Quit (C(quitProgram=true)). A member who
-        already quit is no change, and so is a user who is not a member.
+        already quit is no change, and so is a user EduBrite knows who is not a member; a name it
+        does not know fails the task before any write.
       - The fields (O(start_date) to O(score)) may only be given with V(present).
     type: str
     choices: [present, absent, quit]
@@ -169,7 +172,8 @@ notes:
   - Users who are not members yet are looked up one by one (C(userService get), EduBrite has no call
     that looks up many users), twice O(max_parallel) at a time (32 with the default), before
     anything is written, so that unknown users are reported together; members already listed need
-    no lookup.
+    no lookup. This holds for every O(state) - with V(absent) and V(quit) too, a name EduBrite does
+    not know fails the task rather than read as done.
   - After writing, the module reads the members again, so that RV(members[].after) shows the values
     EduBrite set (for example the start date it gives a new member). In check mode RV(members[].after)
     is the predicted record.

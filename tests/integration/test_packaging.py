@@ -60,6 +60,8 @@ REQUIRED = [
     "roles/learner_states/tasks/main.yml",
     "roles/learner_states/tasks/drift_report.yml",
     "roles/learner_states/tasks/checks.yml",
+    "plugins/filter/misspelt_names.py",  # checks.yml needs it
+    "plugins/filter/misspelt_names.yml",
     "roles/learner_states/tasks/states.yml",
     "roles/learner_states/templates/drift-report.md.j2",
     "roles/learner_states/templates/drift/rows.json.j2",

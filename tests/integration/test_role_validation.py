@@ -4,8 +4,8 @@
 """Bad states files are refused by the role learnops.lms.learner_states before any request
 reaches the sandbox, naming the key: ansible-core's argument validation against the role's
 meta/argument_specs.yml (unknown keys at every nested level, types, choices, required and
-mutually exclusive keys), then the role's own checks (a misspelt state list, a variable of the
-1.0.0 playbooks, nothing declared)."""
+mutually exclusive keys), then the role's own checks (a misspelt state list, a variable that looks
+like a misspelt variable of the role, a variable of the 1.0.0 playbooks, nothing declared)."""
 
 from __future__ import annotations
 
@@ -132,6 +132,38 @@ CASES = {
         CHECKS,
         ["learner_states_course_completion: not a variable of the role learnops.lms.learner_states (misspelt?)"],
     ),
+    "misspelt-prefix": (
+        """
+        learner_state_program_memberships:
+          - {ext_id: SAFETY, usernames: [user3]}
+        learner_states_course_completions:
+          - {course_id: %s, date: "2020-07-01", enrollment_ids: [x]}
+        """
+        % COURSE,
+        CHECKS,
+        [
+            "learner_state_program_memberships: not a variable of the role learnops.lms.learner_states, so it "
+            "would be ignored - did you mean learner_states_program_memberships?"
+        ],
+    ),
+    "near-a-state-list": (
+        """
+        lerner_states_course_completions:
+          - {course_id: %s, date: "2020-07-01", enrollment_ids: [x]}
+        learner_states_program_memberships: [{ext_id: SAFETY, usernames: [user3]}]
+        """
+        % COURSE,
+        CHECKS,
+        ["lerner_states_course_completions: not a variable", "did you mean learner_states_course_completions?"],
+    ),
+    "misspelt-connection-variable": (
+        """
+        ispring_soap_namespce: https://ispringlearn.com/go/services/api/soap
+        learner_states_program_memberships: [{ext_id: SAFETY, usernames: [user3]}]
+        """,
+        CHECKS,
+        ["ispring_soap_namespce: not a variable", "did you mean ispring_soap_namespace?"],
+    ),
     "internal-variable": (
         """
         learner_states_completions: [{course_id: %s}]
@@ -164,7 +196,7 @@ CASES = {
     ),
 }
 # The drift report's entry point declares the same states (YAML aliases): a few cases prove it.
-DRIFT_CASES = ["typo-in-a-learner", "exclusive-with-quit", "misspelt-state-list"]
+DRIFT_CASES = ["typo-in-a-learner", "exclusive-with-quit", "misspelt-state-list", "misspelt-prefix"]
 
 
 def refused(lms, tmp_path, playbook, case):

@@ -204,9 +204,31 @@ def test_members_need_no_lookup_and_unknown_users_are_listed_together():
     assert caught.value.details["not_found"] == {"username": ["ghost1"], "open_id": ["o-ghost2"]}
 
 
-def test_no_lookup_for_removal_or_quit():
-    wanted, asked = resolved(params(state="absent", usernames=["user1", "ghost"]), [record("u1", "user1")])
-    assert asked == [] and wanted[1].member is None
+@pytest.mark.parametrize("state", ["absent", "quit"])
+def test_removal_or_quit_looks_up_non_members_and_a_known_one_is_no_change(state):
+    p = params(state=state, usernames=["user1", "user4"])
+    wanted, asked = resolved(p, [record("u1", "user1")], users=[record("u4", "user4")])
+    assert asked == [{"username": "user4"}] and wanted[1].member is None and wanted[1].user["user_id"] == "u4"
+    assert [entry.changed for entry in planned(p, [record("u1", "user1")], users=[record("u4", "user4")]).entries] == [
+        True,
+        False,
+    ]
+
+
+@pytest.mark.parametrize(
+    "state, words", [("absent", "leave the user meant in"), ("quit", "leave the user meant active")]
+)
+def test_a_name_to_remove_or_quit_unknown_to_edubrite_fails_naming_it(state, words):
+    with pytest.raises(ValidationError) as caught:
+        resolved(params(state=state, usernames=["user1", "usr1"]), [record("u1", "user1")], users=[])
+    message = caught.value.message
+    assert message.startswith("1 user(s) unknown to EduBrite: member username=usr1") and words in message
+    assert caught.value.details["not_found"] == {"username": ["usr1"]}
+
+
+def test_a_member_to_remove_needs_no_lookup():
+    wanted, asked = resolved(params(state="absent", usernames=["user1"]), [record("u1", "user1")])
+    assert asked == [] and wanted[0].member["user_id"] == "u1"
 
 
 def test_a_member_listed_without_the_identifier_used_is_found_by_its_id():

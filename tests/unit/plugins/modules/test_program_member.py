@@ -251,14 +251,27 @@ def test_exclusive_and_removal_and_quit(run_module):
     ]
     quit = run_module(
         program_member,
-        args(state="quit", usernames=["user1", "ghost"]),
+        args(state="quit", usernames=["user1", "user3"]),
         *login(),
         list_call(0, listing(FIXTURE)),
+        Call(USERS, data=form("get", ("userName", "user3")), body=response(0, "0", "Success", USER3)),
         Call(ENROLLMENT, body=SEED_REPLY, data=UPDATE + [("usernames", "user1"), ("quitProgram", "true")]),
         list_call(0, listing([member_xml("u1", "user1", quit="true"), FIXTURE[1]])),
     )
-    assert [(m["username"], m["changed"]) for m in quit.result["members"]] == [("user1", True), ("ghost", False)]
+    assert [(m["username"], m["changed"]) for m in quit.result["members"]] == [("user1", True), ("user3", False)]
     assert quit.result["members"][0]["after"]["quit"] is True
+
+
+def test_a_misspelt_name_to_remove_fails_naming_it_before_any_write(run_module):
+    outcome = run_module(
+        program_member,
+        args(state="absent", usernames=["usr1"]),
+        *login(),
+        list_call(0, listing(FIXTURE)),
+        Call(USERS, data=form("get", ("userName", "usr1")), status=404, body=response(-1, "0004", "User not found")),
+    )
+    assert outcome.failed and "1 user(s) unknown to EduBrite: member username=usr1" in outcome.msg
+    assert outcome.result["not_found"] == {"username": ["usr1"]}
 
 
 def test_exclusive_with_an_empty_list_is_refused_unless_allowed(run_module):
