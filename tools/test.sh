@@ -298,7 +298,11 @@ run_all() {
       (
         if [ "$line" != both ]; then export LMS_LINE=$line; fi
         rc=0
-        LMS_BUILD=$BUILD/jobs/$part-$line LMS_OFFLINE_PIP_DONE=1 tools/test.sh "$part" >"$logs/$part-$line.log" 2>&1 || rc=$?
+        # Integration is the long pole: the other parts run niced, in the CPU its waits leave free.
+        niceness=10
+        if [ "$part" = integration ]; then niceness=0; fi
+        LMS_BUILD=$BUILD/jobs/$part-$line LMS_OFFLINE_PIP_DONE=1 nice -n "$niceness" tools/test.sh "$part" \
+          >"$logs/$part-$line.log" 2>&1 || rc=$?
         echo "$rc" >"$logs/$part-$line.rc"
       ) &
       set +m
