@@ -87,10 +87,32 @@ def raw_member(element):
         for child in element
         if isinstance(child.tag, str) and safexml.local(child) in MEMBER_FIELDS
     }
-    layout = "mixed" if attributes and children else "attributes" if attributes else "elements" if children else "none"
     values = dict(children, **attributes)
     return dict(
-        user_id=values.get("userId") or None, username=values.get("userName") or None, values=values, layout=layout
+        user_id=values.get("userId") or None,
+        username=values.get("userName") or None,
+        values=values,
+        layout=_layout(attributes, children),
+    )
+
+
+def _layout(attributes, children):
+    if attributes and children:
+        return "mixed"
+    return "attributes" if attributes else "elements" if children else "none"
+
+
+def _fields_observed(members, statuses):
+    """What the listing carries: the member values the modules know, others, those never carried, the statuses."""
+    carried = [name for name in MEMBER_FIELDS if name in members.carried]
+    never = [name for name in MEMBER_FIELDS if name not in members.carried]
+    others = sorted(members.carried - set(MEMBER_FIELDS))
+    return "%d member(s) carry %s%s; never carried: %s; status values: %s." % (
+        len(members),
+        ", ".join(carried) or "nothing the modules know",
+        " (and %s)" % ", ".join(others) if others else "",
+        ", ".join(never) or "none",
+        ", ".join("%s (%d)" % item for item in sorted(statuses.items())) or "none",
     )
 
 
@@ -309,16 +331,8 @@ class EdubriteCheck(TenantCheck):
         if not members:
             self.check("member_fields", NOT_CHECKED, "The program has no members.", "Choose a program with members.")
             return
-        never = [name for name in MEMBER_FIELDS if name not in members.carried]
-        others = sorted(members.carried - set(MEMBER_FIELDS))
         statuses = Counter(m["values"].get("status") or "(empty)" for m in members if "status" in m["values"])
-        observed = "%d member(s) carry %s%s; never carried: %s; status values: %s." % (
-            len(members),
-            ", ".join(name for name in MEMBER_FIELDS if name in members.carried) or "nothing the modules know",
-            " (and %s)" % ", ".join(others) if others else "",
-            ", ".join(never) or "none",
-            ", ".join("%s (%d)" % item for item in sorted(statuses.items())) or "none",
-        )
+        observed = _fields_observed(members, statuses)
         missing = members.never_carried(list(edubrite.CARRIED_BY))
         odd = sorted(set(statuses) - set(STATUS_VALUES))
         if missing:

@@ -678,40 +678,46 @@ def _learners_records(client, course_id, user_ids):
 
 
 def _report_failure(failure, the_plan, done, read):
-    """The entries as what really happened (from the fresh listing when there is one, else from
-    the calls that succeeded), and the failure's message saying so.  A call whose reply was lost may
-    still be applied after the listing: its entries stay changed, marked unconfirmed."""
+    """The entries as what really happened, and the failure's message saying so."""
     doing, failed, exc = failure
-    written = set(done)
-    if isinstance(exc, OutcomeUnknown):
-        written.update(failed)
-        for entry in failed:
-            entry.unconfirmed = True
+    _settle(the_plan, failed if isinstance(exc, OutcomeUnknown) else [], set(done), read)
+    message = "%s%s failed: %s" % (doing[0].upper(), doing[1:], sentence(exc.message))
+    return the_plan.failure(message + _outcome(the_plan, read))
+
+
+def _settle(the_plan, unconfirmed, written, read):
+    """Each changed entry as the fresh listing shows it when there is one, else as the calls that
+    succeeded say.  The entries of a call whose reply was lost (``unconfirmed``) may still be
+    applied after the listing: they stay changed, marked unconfirmed."""
+    written.update(unconfirmed)
+    for entry in unconfirmed:
+        entry.unconfirmed = True
     for entry in the_plan.entries:
         shown_unchanged = read and entry.after == snapshot(entry.record) and not entry.unconfirmed
         if entry.changed and (shown_unchanged or (not read and entry not in written)):
             entry.not_applied()
+
+
+def _outcome(the_plan, read):
+    """What the failure leaves behind, as the end of its message."""
     changed = [entry.who for entry in the_plan.entries if entry.changed]
-    message = "%s%s failed: %s" % (doing[0].upper(), doing[1:], sentence(exc.message))
-    source = "" if read else " (from the calls that succeeded; the enrollments could not be read again)"
     unconfirmed = [entry.who for entry in the_plan.entries if entry.unconfirmed]
+    source = "" if read else " (from the calls that succeeded; the enrollments could not be read again)"
     if unconfirmed:
-        message += (
+        return (
             " Its reply was lost, so iSpring may still apply it: %d enrollment(s) may have been changed (%s; "
             "marked unconfirmed in the enrollments list). Check them with course_enrollment_info, then run the "
             "task again." % (len(unconfirmed), some(unconfirmed))
         )
-    elif changed:
-        message += (
+    if changed:
+        return (
             " %d enrollment(s) were changed before the failure (%s); the enrollments list says which%s. Run the "
             "task again to finish." % (len(changed), some(changed), source)
         )
-    else:
-        message += " %s%s Run the task again to finish." % (
-            NOTHING_CHANGED,
-            source and " This is from the calls that succeeded; the enrollments could not be read again.",
-        )
-    return the_plan.failure(message)
+    return " %s%s Run the task again to finish." % (
+        NOTHING_CHANGED,
+        source and " This is from the calls that succeeded; the enrollments could not be read again.",
+    )
 
 
 # --- reports (course_enrollment_info) ---

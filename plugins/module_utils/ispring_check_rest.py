@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
@@ -387,17 +388,11 @@ class RestPoints:
     def _user_fields(self, rest):
         wanted = [(kind, sorted(set(self.params[kind]))[:MOST_LOOKUPS]) for kind in ("logins", "emails")]
         wanted = [(kind, values) for kind, values in wanted if values]
-        items, users, found_by, lookups = {}, {}, {}, []
-        for kind, values in wanted or [("", [])]:
-            read = self._users_read(rest, [(kind, values)])
-            if read.error:
-                self._user_fields_failed(read.error)
-                return
-            items.update((user.user_id, item) for user, item in zip(read.users, read.items, strict=True))
-            users.update((user.user_id, user) for user in read.users)
-            if kind:
-                found_by[kind] = _ids_found(kind, values, read.users)
-                lookups.append(_lookup(kind, values, read.users))
+        try:
+            items, users, found_by, lookups = self._named_users(rest, wanted)
+        except _Unread as exc:
+            self._user_fields_failed(exc.error)
+            return
         if not items:
             self.check(
                 "rest_user_fields",
@@ -420,6 +415,21 @@ class RestPoints:
             )
         else:
             self.check("rest_user_fields", HOLDS, observed + ".", "Nothing to set: the modules read every form.")
+
+    def _named_users(self, rest, wanted):
+        """({user ID: item}, {user ID: user}, {kind: IDs found}, [lookup text]) of one listing per kind
+        named (or one unfiltered page); raises _Unread when a listing cannot be read."""
+        items, users, found_by, lookups = {}, {}, {}, []
+        for kind, values in wanted or [("", [])]:
+            read = self._users_read(rest, [(kind, values)])
+            if read.error:
+                raise _Unread(read.error)
+            items.update((user.user_id, item) for user, item in zip(read.users, read.items, strict=True))
+            users.update((user.user_id, user) for user in read.users)
+            if kind:
+                found_by[kind] = _ids_found(kind, values, read.users)
+                lookups.append(_lookup(kind, values, read.users))
+        return items, users, found_by, lookups
 
     def _users_read(self, rest, filters):
         """A GET /users read (one page), its users also read as the modules read them."""
@@ -513,6 +523,14 @@ def _listing_text(name, read, course):
     return "%s= lists %s of the course" % (name, _count(read))
 
 
+class _Unread(Exception):
+    """A listing the check could not read; ``error`` says why."""
+
+    def __init__(self, error):
+        Exception.__init__(self, error)
+        self.error = error
+
+
 def _enrollment_forms(read):
     """The fields, date forms and enrollmentTypeGroup of listed enrollments, in words."""
     items = [item for item in read.items if isinstance(item, dict)]
@@ -520,19 +538,20 @@ def _enrollment_forms(read):
     missing = [name for name in ENROLLMENT_FIELDS if name not in names]
     text = "Fields: %s%s" % (", ".join(names), "; never %s" % ", ".join(missing) if missing else "")
     for name in ("accessDate", "dueDate"):
-        values = [item[name] for item in items if item.get(name)]
-        text += "; %s %s" % (name, _forms(values) if values else "never set")
-    groups = {}
-    for item in items:
-        value = item.get("enrollmentTypeGroup")
-        if value not in (None, ""):
-            groups[str(value)] = groups.get(str(value), 0) + 1
+        text += "; %s %s" % (name, _date_forms(items, name))
+    return text + "; " + _type_groups(items)
+
+
+def _date_forms(items, name):
+    values = [item[name] for item in items if item.get(name)]
+    return _forms(values) if values else "never set"
+
+
+def _type_groups(items):
+    """How many enrollments carry enrollmentTypeGroup, and with which values, in words."""
+    groups = Counter(str(i["enrollmentTypeGroup"]) for i in items if i.get("enrollmentTypeGroup") not in (None, ""))
     shown = ", ".join("%s: %d" % pair for pair in sorted(groups.items()))
-    return text + "; enrollmentTypeGroup in %d of %d%s" % (
-        sum(groups.values()),
-        len(items),
-        " (%s)" % shown if shown else "",
-    )
+    return "enrollmentTypeGroup in %d of %d%s" % (sum(groups.values()), len(items), " (%s)" % shown if shown else "")
 
 
 def _pair_outcome(read, pair):

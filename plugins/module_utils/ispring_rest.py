@@ -221,23 +221,17 @@ class RestClient(IspringClient):
             raise self._error(what, reply.status, answer)
         return answer
 
-    def _error(self, what, status, answer):
-        said = answer.get("message") if isinstance(answer, dict) else None
+    @staticmethod
+    def _error(what, status, answer):
         if isinstance(answer, bytes):  # a 401 that is not JSON: an empty body or a gateway's page
-            said, answer = safexml.excerpt(answer) or None, None
-        code = HTTP_CODES.get(status)
-        for start, mapped in MESSAGE_CODES:
-            if said and said.startswith(start):
-                code = mapped
-        code = code or FAULT_WRONG_PARAMETERS
-        hints = {
-            FAULT_AUTH: "the token is invalid or expired: give a fresh token, or client_id and "
-            "client_secret so that the module can renew it",
-            FAULT_PERMISSION: "the account behind the token lacks the right for this request",
-        }
-        message = "%s failed: HTTP %s: %s" % (what, status, said or safexml.excerpt(json.dumps(answer)) or "(empty)")
-        if code in hints:
-            message += " (%s)" % hints[code]
+            said = safexml.excerpt(answer)
+        else:
+            said = answer.get("message") if isinstance(answer, dict) else None
+            said = said or safexml.excerpt(json.dumps(answer))
+        code = _error_code(status, said)
+        message = "%s failed: HTTP %s: %s" % (what, status, said or "(empty)")
+        if code in ERROR_HINTS:
+            message += " (%s)" % ERROR_HINTS[code]
         return ApiError(message + ".", code=code, http_status=status)
 
     def pages(self, path, what, params, key):
@@ -334,6 +328,21 @@ class RestClient(IspringClient):
         self.request("POST", UNENROLL, "iSpring POST %s" % UNENROLL, body=body, safe_to_repeat=False)
 
 
+ERROR_HINTS = {
+    FAULT_AUTH: "the token is invalid or expired: give a fresh token, or client_id and client_secret so that the "
+    "module can renew it",
+    FAULT_PERMISSION: "the account behind the token lacks the right for this request",
+}
+
+
+def _error_code(status, said):
+    """The client's error code of an ErrorResponse: by its message's start, else by its status."""
+    for start, mapped in MESSAGE_CODES:
+        if said and said.startswith(start):
+            return mapped
+    return HTTP_CODES.get(status) or FAULT_WRONG_PARAMETERS
+
+
 def _json_or_text(body):
     try:
         return json.loads(body.decode("utf-8"))
@@ -350,9 +359,18 @@ def _queries(filters, what):
         return [[]]
     sizes = [len(urlencode([(name, value) for value in values])) for name, values in named]
     split = sizes.index(max(sizes))
-    name, budget = named[split][0], MAX_QUERY_BYTES - (sum(sizes) - sizes[split])
+    parts = _parts(named[split], MAX_QUERY_BYTES - (sum(sizes) - sizes[split]), what)
+    return [
+        [(name, value) for index, (name, values) in enumerate(named) for value in (part if index == split else values)]
+        for part in parts
+    ]
+
+
+def _parts(filter_, budget, what):
+    """The values of one filter in runs whose ``name[]=value&...`` fits in ``budget`` bytes."""
+    name, values = filter_
     parts, part, used = [], [], 0
-    for value in named[split][1]:
+    for value in values:
         size = len(urlencode([(name, value)])) + 1
         if size > budget:
             raise ValidationError("%s: the filters do not fit in one request line (%s)." % (what, name))
@@ -361,8 +379,4 @@ def _queries(filters, what):
             part, used = [], 0
         part.append(value)
         used += size
-    parts.append(part)
-    return [
-        [(n, v) for index, (n, values) in enumerate(named) for v in (chunk if index == split else values)]
-        for chunk in parts
-    ]
+    return parts + [part]

@@ -330,15 +330,20 @@ def check_connection(params):
         if params.get(option) is not None:
             check_url(option, params[option])
     for option, least in (("timeout", None), ("retries", 0), ("retry_max_time", 0), ("max_parallel", 1)):
-        value = params.get(option)
-        if value is not None and not math.isfinite(value):
-            raise ValidationError("%s must be a finite number, not %s." % (option, value))
-        if value is not None and (value <= 0 if least is None else value < least):
-            rule = "greater than 0" if least is None else "%d or more" % least
-            raise ValidationError("%s must be %s, not %s." % (option, rule, value))
+        if params.get(option) is not None:
+            check_number(option, params[option], least)
     ca_path = params.get("ca_path")
     if ca_path and params.get("validate_certs", True) and not os.path.isfile(ca_path):
         raise ValidationError("ca_path: %s is not a file; give the PEM file of the CA certificates to trust." % ca_path)
+
+
+def check_number(option, value, least):
+    """A finite number, greater than 0 (``least`` None) or at least ``least``."""
+    if not math.isfinite(value):
+        raise ValidationError("%s must be a finite number, not %s." % (option, value))
+    if value <= 0 if least is None else value < least:
+        rule = "greater than 0" if least is None else "%d or more" % least
+        raise ValidationError("%s must be %s, not %s." % (option, rule, value))
 
 
 def check_url(option, value):
