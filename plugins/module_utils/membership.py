@@ -130,7 +130,25 @@ def _fields(item, params, label, tz):
         raise ValidationError(
             "%s: award_date and award_expiry_date need awarded=true (awarded=false resets the award)." % label
         )
+    _check_order(fields, label)
     return fields
+
+
+# Dates that must not come before another one of the same member.
+DATE_ORDER = (("startDate", "endDate"), ("awardDate", "awardExpDate"))
+
+
+def _check_order(fields, label):
+    for first, then in DATE_ORDER:
+        if first in fields and then in fields and fields[then] < fields[first]:
+            raise ValidationError(
+                "%s: %s %s is before %s %s; give the dates in their order."
+                % (label, OPTION_OF[then], _when(fields[then]), OPTION_OF[first], _when(fields[first]))
+            )
+
+
+def _when(millis):
+    return dates.from_epoch_ms(millis)
 
 
 def _millis(value, what, tz):

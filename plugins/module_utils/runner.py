@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import missing_required_lib
 
@@ -23,6 +22,7 @@ from ansible_collections.learnops.lms.plugins.module_utils.transport import (
     REQUESTS_IMPORT_ERROR,
     URL_OPTIONS,
     plain_http,
+    url_password,
 )
 
 NOTHING_CHANGED = "Nothing was changed."
@@ -46,7 +46,7 @@ def run_module(module, make_client, run, always=None, identifiers=()):
     items) must not be empty."""
     require_libraries(module)
     for option in URL_OPTIONS:  # a password in a URL is refused below; it must not show in the result either
-        password = urlsplit(str(module.params.get(option) or "")).password
+        password = url_password(module.params.get(option))
         if password:
             module.no_log_values.add(password)
     client = None

@@ -363,6 +363,14 @@ def check_url(option, value):
         raise ValidationError("%s %r is not an http(s) URL; give it as https://host." % (option, value))
 
 
+def url_password(url):
+    """The password a URL holds, if any (None for a URL that cannot be parsed: check_url says why)."""
+    try:
+        return urlsplit(str(url or "")).password
+    except ValueError:
+        return None
+
+
 def plain_http(url):
     """Whether ``url`` goes unencrypted to another machine."""
     if not url:

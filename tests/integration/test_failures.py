@@ -191,3 +191,25 @@ def test_max_changes_stops_a_too_large_plan_before_any_write_on_every_state_modu
             assert run.rc != 0 and "more than max_changes" in run.result["msg"], run.output
     enrollment_writes = ("EnrollLearnersInCourses", "ChangeEnrollment", "Unenroll")
     assert writes(lms.requests(), WRITES + enrollment_writes) == []
+
+
+def test_small_input_mistakes_end_in_one_message_naming_them(play, lms):
+    """Issue 28, item 11: an end date before the start date, a non-finite timeout, a port out of
+    range and a malformed IPv6 URL each fail before any request with a message naming them (they
+    were accepted, or ended in a raw exception)."""
+    member = {
+        "program_id": PROGRAM,
+        "start_date": "2026-02-01",
+        "members": [{"username": "user1", "end_date": "2026-01-31"}],
+    }
+    cases = [
+        ({"learnops.lms.program_member": member}, "member username=user1: end_date 2026-01-31"),
+        (course_status(logins=["jdoe"], timeout=float("nan")), "timeout must be a finite number, not nan."),
+        (course_status(logins=["jdoe"], api_url="https://lms.example.com:99999"), "is not a valid URL"),
+        (course_status(logins=["jdoe"], api_url="https://[::1/x"), "is not a valid URL (Invalid IPv6 URL)"),
+    ]
+    for task, words in cases:
+        run = play([dict(task, name="Mistake")])
+        assert run.rc != 0 and words in run.result["msg"], run.output
+        assert "Traceback" not in run.output
+    assert lms.requests() == []

@@ -87,7 +87,7 @@ def test_overrides_shortcuts_and_date_forms():
             members=[
                 {"username": "user1"},
                 {"open_id": "o2", "due_date": "2026-03-31T02:00:00+02:00", "score": 7.5},
-                {"user_id": "u3", "awarded": False, "end_date": 1495163497116},
+                {"user_id": "u3", "awarded": False, "end_date": 1798761600000},
             ],
             usernames=["user4"],
             user_ids=["u5"],
@@ -108,7 +108,7 @@ def test_overrides_shortcuts_and_date_forms():
     assert wanted[2].fields == {
         "startDate": JAN5,
         "dueDate": MAR31,
-        "endDate": 1495163497116,
+        "endDate": 1798761600000,
         "award": False,
         "score": 12.0,
     }
@@ -134,6 +134,10 @@ def test_timezone_says_what_a_bare_date_means():
         (dict(usernames=["u"], score="nan"), "is not a finite number"),
         (dict(usernames=["u"], score="inf"), "is not a finite number"),
         (dict(members=[{"username": ""}]), "members[0]: name the user"),
+        (
+            dict(start_date="2026-02-01", members=[{"username": "user3", "end_date": "2026-01-31"}]),
+            "member username=user3: end_date 2026-01-31T00:00:00+00:00 is before start_date 2026-02-01",
+        ),
         (
             dict(state="absent", usernames=["u"], due_date="2026-03-31"),
             "can only be set with state=present, not absent",
