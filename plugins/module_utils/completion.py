@@ -176,7 +176,7 @@ def read_current(client, course_id, wanted, enrolling=()):
     if missing:
         found = ["%s (%s)" % (w.label, why) for w, why in missing.items()]
         # 3.2 (r3) [assumed]: an unknown course may list as empty rather than answer an error.
-        course = " None is listed in the course: check the course_id too." if not results else ""
+        course = " None of them is listed in the course: check the course_id too." if not results else ""
         raise ValidationError(
             "course_id %s: %d learner(s) cannot be found: %s. Check the names, that the learners are active and "
             "enrolled, and that the account may see their department.%s"

@@ -17,6 +17,7 @@ import email.utils
 import math
 import os
 import random
+import re
 import socket
 import threading
 import time
@@ -346,14 +347,18 @@ def check_number(option, value, least):
         raise ValidationError("%s must be %s, not %s." % (option, rule, value))
 
 
+# The user information of a URL, "//user:password@", read without parsing the rest.
+USERINFO = re.compile(r"//[^/@]*?:([^/@]*)@")
+
+
 def check_url(option, value):
     try:
         parts = urlsplit(str(value))
         parts.port  # noqa: B018 - a port out of range raises here
     except ValueError as exc:
-        raise ValidationError(
-            "%s %r is not a valid URL (%s); give it as https://host." % (option, value, exc)
-        ) from None
+        shown = USERINFO.sub("//", str(value))  # a password must not reach the message
+        message = "%s %r is not a valid URL (%s); give it as https://host." % (option, shown, exc)
+        raise ValidationError(message) from None
     if parts.username or parts.password:
         raise ValidationError(
             "%s holds a user name or password; remove them from the URL (the credentials have their own options)."
@@ -364,11 +369,12 @@ def check_url(option, value):
 
 
 def url_password(url):
-    """The password a URL holds, if any (None for a URL that cannot be parsed: check_url says why)."""
+    """The password a URL holds, if any, also when the URL cannot be parsed (check_url says why)."""
     try:
         return urlsplit(str(url or "")).password
     except ValueError:
-        return None
+        found = USERINFO.search(str(url))
+        return found.group(1) if found else None
 
 
 def plain_http(url):

@@ -18,6 +18,7 @@ from ansible_collections.learnops.lms.plugins.module_utils.transport import (
     check_connection,
     plain_http,
     retry_after_seconds,
+    url_password,
 )
 from ansible_collections.learnops.lms.tests.unit.scripted import Call, ScriptedSession
 
@@ -148,6 +149,7 @@ def test_a_refused_connection_says_so_not_throttling(script):
         (dict(timeout=float("nan")), "timeout must be a finite number, not nan."),
         (dict(retry_max_time=float("inf")), "retry_max_time must be a finite number, not inf."),
         (dict(api_url="https://[::1/x"), "api_url 'https://[::1/x' is not a valid URL (Invalid IPv6 URL)"),
+        (dict(api_url="https://u:secret@[::1/x"), "api_url 'https://[::1/x' is not a valid URL (Invalid IPv6 URL)"),
         (dict(api_url="https://lms.example.com:99999"), "api_url 'https://lms.example.com:99999' is not a valid URL"),
         (dict(retry_max_time=-1), "retry_max_time must be 0 or more, not -1."),
         (dict(ca_path="/no/such.pem", validate_certs=True), "ca_path: /no/such.pem is not a file"),
@@ -157,6 +159,11 @@ def test_connection_options_are_checked(params, words):
     with pytest.raises(ValidationError) as caught:
         check_connection(params)
     assert caught.value.message.startswith(words) and "secret" not in caught.value.message
+
+
+def test_the_password_of_a_url_that_cannot_be_parsed_is_still_found_to_be_masked():
+    assert url_password("https://u:secret@[::1/x") == "secret" and url_password("https://u:pw@lms.example.com") == "pw"
+    assert url_password("https://[::1/x") is None and url_password(None) is None
 
 
 def test_plain_http_to_another_host():
