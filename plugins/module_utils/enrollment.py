@@ -246,6 +246,61 @@ def check_twins(wanted):
             )
 
 
+def check_user_ids(client, wanted, the_plan, known=None):
+    """Fail naming every learner named by user_id that the plan enrolls and that is no user of the
+    account: one listing of users by those IDs (GET /users/v2), before any write and in check mode
+    too.  A learner already enrolled in a course, or found by login or email, needs no look-up."""
+    if not ispring_rest.USER_IDS_LIST_EVERY_STATUS:
+        return
+    enrolling = {entry.user_id for entry in the_plan.doing("create")}
+    asked = {w.user_id: w for w in wanted if w.kind == "user_id" and w.user_id in enrolling}
+    asked = {user_id: w for user_id, w in asked.items() if user_id not in (known or {})}
+    if not asked:
+        return
+    found = client.existing_user_ids(sorted(asked))
+    missing = [w for user_id, w in asked.items() if user_id not in found]
+    if missing:
+        labels = [w.label for w in missing]
+        raise ValidationError(
+            "%d learner(s) named by user_id are no user of the iSpring account, so they cannot be enrolled: %s. "
+            "Check the user IDs (a deleted user has none; course_enrollment_info or the iSpring user list shows "
+            "them), or name the learners by login or email." % (len(missing), some(labels, separator="; ")),
+            missing=labels,
+            not_found=by_kind(missing),
+        )
+
+
+def keep_access_times(client, the_plan):
+    """Set the time of day that each change keeping its access day sends: an Enrollment gives its
+    access date as a day only, a LearnerResult as a date-time (ispring_rest.ACCESS_TIME_OF_DAY), so
+    the changed learners' results are read, one listing per course, before the first write."""
+    for course_id in the_plan.courses:
+        keeping = [
+            entry
+            for entry in the_plan.doing("update")
+            if entry.course_id == course_id and entry.sent.access_date == entry.record.access_date
+        ]
+        if not keeping:
+            continue
+        try:
+            results = _learners_results(client, course_id, {entry.user_id for entry in keeping})
+        except ApiError as exc:
+            raise explain(exc, course_id) from None
+        by_enrollment = {result.enrollment_id: result for result in results if result.enrollment_id}
+        by_user = {result.user_id: result for result in results if not result.enrollment_id}
+        for entry in keeping:
+            result = by_enrollment.get(entry.enrollment_id) or by_user.get(entry.user_id)
+            if result is not None:
+                entry.access_time = ispring_rest.access_time(result.access_date, entry.record.access_date)
+
+
+def _learners_results(client, course_id, user_ids):
+    found = []
+    for chunk in batches(sorted(user_ids), ispring.PAGE_SIZE):
+        found += client.list_learners_results(course_ids=[course_id], user_ids=chunk)
+    return found
+
+
 def read_current(client, courses):
     """{course ID: [Enrollment]}: every enrollment of every course, all pages."""
     found = {}
@@ -376,6 +431,7 @@ class Entry:
     twin: Entry | None = None  # the entry of the same user asked for earlier
     unconfirmed: bool = False  # its write's reply was lost: the service may yet apply it
     leaving: dict | None = None  # a removal: the learner's login, email and result, as read before (describe_removals)
+    access_time: str | None = None  # a change keeping its access day: the time of day read (keep_access_times)
 
     @property
     def changed(self):
@@ -625,7 +681,8 @@ def _writes(client, the_plan, batch_size):
         yield doing, entries, partial(client.enroll, courses, learners, **sent.wire())
     for entry in the_plan.doing("update"):
         doing = "changing enrollment %s (course %s, user %s)" % (entry.enrollment_id, entry.course_id, entry.user_id)
-        yield doing, [entry], partial(client.change_enrollment, entry.enrollment_id, **entry.sent.wire())
+        values = dict(entry.sent.wire(), access_time=entry.access_time)
+        yield doing, [entry], partial(client.change_enrollment, entry.enrollment_id, **values)
     for batch in the_plan.delete_calls(batch_size):
         ids = [entry.enrollment_id for entry in batch]
         yield "removing %d enrollment(s) (%s)" % (len(ids), some(ids)), batch, partial(client.delete_enrollments, ids)

@@ -11,6 +11,7 @@ file's; every point it leaves open is a named constant below.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass
 from urllib.parse import urlencode
 
@@ -35,6 +36,14 @@ LEARNER_RESULTS = "/learners/results"  # [doc] GET -> LearnersResultsResponse
 USERS = "/users"  # [doc] GET, logins[] / emails[] -> UsersPage
 RESULT_FILTERS = ("courseIds", "enrollmentIds", "userIds")  # [doc] the filters' names
 USER_FILTERS = ("logins", "emails")
+# 3.3 [doc]: users by ID: GET /users/v2 (ListUsersV2) has the userIds[] filter, GET /users has not.
+USERS_BY_ID = "/users/v2"  # [doc] GET, userIds[] -> UsersPageV2
+USER_ID_FILTER = "userIds"
+# 3.3 [assumed: the contract and the file are silent on statuses there]: GET /users/v2 filtered by
+# userIds[] lists those users whatever their status (1 active, 3 inactive, 5 terminated), so an ID it
+# does not list is no user of the account and is refused before any write.  False: the listing may
+# leave inactive users out; then user IDs are not looked up (an unknown one fails at the write).
+USER_IDS_LIST_EVERY_STATUS = True
 # 3.1 (r3) [evidence]: every array query parameter goes out as "name[]=value", one per value (the file
 # drops the brackets on some calls; the vendor's samples keep them, and a PHP-style server keeps only
 # the last of repeated bare names).
@@ -46,7 +55,14 @@ MAX_QUERY_BYTES = 6000
 # calendar day.  UpdateCourseStatus.date: the bare day; UpdateEnrollment.accessDate: the vendor
 # sample's zone-less date-time; NewEnrollment.accessDate: the bare day (the file's format: date).
 COMPLETION_DATE = "%s"
-CHANGED_ACCESS_DATE = "%s 00:00:00"
+CHANGED_ACCESS_DATE = "%s %s"  # the day, the time of day
+NEW_ACCESS_TIME = "00:00:00"  # a changed access date starts at midnight
+# 1.3a [doc: schemas]: an Enrollment's accessDate is a date, a LearnerResult's a date-time.  [assumed]
+# They are the same moment: a change that keeps an enrollment's access day sends the time of day of
+# its LearnerResult's accessDate as it was read (the wall-clock time, with the zone it was written
+# with, if any), so that the change keeps it.  A date-time on another day than the enrollment's, or
+# none, gets NEW_ACCESS_TIME.
+ACCESS_TIME_OF_DAY = re.compile(r"^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2})(:\d{2})?(?:\.\d+)?([Zz]|[+-]\d{2}:?\d{2})?$")
 # 3.1 (r3) [doc: the help pages of both enrollment calls]: duePeriod "is measured in hours"; the
 # module option is in days.
 DUE_PERIOD_HOURS_PER_DAY = 24
@@ -136,6 +152,15 @@ def _type_group(item, what):
         raise ReplyError(
             "%s: enrollment %s: enrollmentTypeGroup %r is not a number." % (what, item["enrollmentId"], value)
         ) from None
+
+
+def access_time(value, day):
+    """The time of day (``HH:MM:SS`` and the zone written with it) of a LearnerResult's accessDate
+    ``value`` on ``day``; None when it has no time or is on another day (ACCESS_TIME_OF_DAY)."""
+    found = ACCESS_TIME_OF_DAY.match(str(value or "").strip())
+    if not found or found.group(1) != day:
+        return None
+    return "%s%s%s" % (found.group(2), found.group(3) or ":00", (found.group(4) or "").upper())
 
 
 def _due(due_date_type, due_date, due_period):
@@ -270,6 +295,16 @@ class RestClient(IspringClient):
         filters = zip(USER_FILTERS, (logins, emails), strict=True)
         return [_user(item, what) for item, what in self.listing(USERS, "userProfiles", filters)]
 
+    def existing_user_ids(self, user_ids):
+        """The IDs among ``user_ids`` that are users of the account (GET /users/v2 by userIds[], in
+        as many requests as keep each query short)."""
+        found = set()
+        for item, what in self.listing(USERS_BY_ID, "userProfiles", [(USER_ID_FILTER, user_ids)]):
+            if not isinstance(item, dict) or not item.get("userId"):
+                raise ReplyError("%s: a user is listed without a userId. User reads: %s" % (what, _excerpt(item)))
+            found.add(str(item["userId"]))
+        return found
+
     def update_course_status(self, course_id, enrollment_ids, status, date=None, reason=None, awarded_score=None):
         """Start a status change; returns the task id.  Safe to repeat: it sets absolute values."""
         body = dict(courseId=course_id, enrollmentIds=list(enrollment_ids), status=status)
@@ -313,9 +348,12 @@ class RestClient(IspringClient):
             body["lockAfterDueDate"] = lock
         self.request("POST", ENROLL, "iSpring POST %s" % ENROLL, body=body, safe_to_repeat=False)
 
-    def change_enrollment(self, enrollment_id, access_date, due_date_type, due_date=None, due_period=None, lock=None):
-        """Set an enrollment's values (UpdateEnrollment; accessDate and dueDateType are required)."""
-        body = dict(accessDate=CHANGED_ACCESS_DATE % access_date)
+    def change_enrollment(
+        self, enrollment_id, access_date, due_date_type, due_date=None, due_period=None, lock=None, access_time=None
+    ):
+        """Set an enrollment's values (UpdateEnrollment; accessDate and dueDateType are required), the
+        access date at ``access_time`` (an access_time() read back) or else NEW_ACCESS_TIME."""
+        body = dict(accessDate=CHANGED_ACCESS_DATE % (access_date, access_time or NEW_ACCESS_TIME))
         body.update(_due(due_date_type, due_date, due_period))
         if lock is not None:
             body["lockAfterDueDate"] = lock
@@ -341,6 +379,10 @@ def _error_code(status, said):
         if said and said.startswith(start):
             return mapped
     return HTTP_CODES.get(status) or FAULT_WRONG_PARAMETERS
+
+
+def _excerpt(item):
+    return safexml.excerpt(json.dumps(item))
 
 
 def _json_or_text(body):

@@ -41,6 +41,13 @@ description:
   - Everything the task gives is validated before anything is read - the course IDs, the learners,
     every date and the due date settings - and every learner is resolved and every course read
     before the first write; unknown learners are reported together and nothing is changed.
+  - Learners named by O(learners[].user_id) or O(user_ids) who are to be enrolled are looked up in
+    one listing by their IDs (C(GET /users/v2), cut into requests of under 6 KB of query), in check
+    mode too; those that are no user of the account fail the task, all named, before any write.
+    Learners already enrolled, or found by login or email, are not looked up again.
+  - An enrollment changed without a new access day (only its due date or lock) keeps its access
+    time of day - read, before the first write, from the learners' results in the course (one
+    C(GET /learners/results) per course), since C(GET /enrollments) gives the access date as a day.
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - learnops.lms.attributes
@@ -115,7 +122,8 @@ options:
         description:
           - iSpring user ID of the learner. Exactly one of O(learners[].user_id),
             O(learners[].login) and O(learners[].email) is required.
-          - A user ID is not looked up - an unknown one makes the call that enrolls it fail.
+          - A user ID that is to be enrolled is looked up first, whatever the user's status (an
+            inactive user may be enrolled); an unknown one fails the task before any write.
         type: str
       login:
         description: Login of the learner (active users only).
@@ -192,8 +200,18 @@ notes:
     answer as the file says (C(201), C(200), C(204), with no body needed); an enrollment made
     through the API counts as made by an administrator (C(enrollmentTypeGroup) 0); a new enrollment
     without O(access_date) gets today and without O(lock_after_due_date) is not locked; the access
-    date is sent as C(YYYY-MM-DD) to a new enrollment and as C(YYYY-MM-DD 00:00:00) to a change
+    date is sent as C(YYYY-MM-DD) to a new enrollment and as C(YYYY-MM-DD HH:MM:SS) to a change
     (the vendor sample's form, r3); an unknown course answers HTTP 400 C(Unknown content item)."
+  - "Assumed where the contract and the OpenAPI file are silent (C(USER_IDS_LIST_EVERY_STATUS) and
+    C(ACCESS_TIME_OF_DAY) in C(module_utils/ispring_rest.py), contract 3.3 and 1.3a): C(GET
+    /users/v2) filtered by C(userIds[]) lists those users whatever their status (active, inactive,
+    employment ended), so a user ID it does not list is no user of the account - if your tenant
+    lists active users only there, an inactive learner named by user ID is refused: set the constant
+    to false (user IDs are then not looked up). A learner's result and enrollment in a course share
+    one access moment: a change that keeps the access day sends the time of day of the result's
+    C(accessDate) as read (with the zone it was written with, if any), and C(00:00:00) when the
+    result is not listed, has no time, or is on another day; a change to another access day starts
+    at C(00:00:00)."
   - "Not relied on: what the service does with a learner already enrolled in a course, or an
     enrollment already deleted; so the enrollment and removal calls are not repeated after a lost
     reply (the task fails, and a rerun finishes the job), and a call enrolls only learners missing
@@ -339,15 +357,17 @@ enrollments:
         lock_after_due_date: true
         enrolled_by: administrator
 missing:
-  description: Each learner that matches no active user, as the failure message lists them.
+  description:
+    - Each learner that matches no active user (by login or email), or no user at all (by user ID,
+      for a learner to be enrolled), as the failure message lists them.
   returned: when learners cannot be found (the task fails and changes nothing)
   type: list
   elements: str
   sample: ["learner login=ghost"]
 not_found:
   description:
-    - The learners that match no active user, by how the task names them (C(login), C(email)),
-      each a list of the values as given.
+    - The learners that cannot be found, by how the task names them (C(login), C(email), or
+      C(user_id)), each a list of the values as given.
   returned: when learners cannot be found (the task fails and changes nothing)
   type: dict
   sample: {"login": ["ghost"]}
@@ -369,8 +389,11 @@ def run(module, client):
         reads = wanted or params["exclusive"]
         current = enrollment.read_current(client, courses) if reads else {course: [] for course in courses}
         the_plan = enrollment.plan(courses, wanted, current, params["state"], params["exclusive"])
+        enrollment.check_user_ids(client, wanted, the_plan, users)
         runner.check_max_changes(params["max_changes"], the_plan.changes(), "enrollment(s)")
         losses = enrollment.describe_removals(client, the_plan, users)
+        if the_plan.changed and not module.check_mode:
+            enrollment.keep_access_times(client, the_plan)
     except LmsError as exc:
         raise runner.nothing_changed(exc) from None
     for text in losses:  # in check mode too: what the removals would take with them

@@ -130,6 +130,11 @@ ISPRING_LIST_LAYOUT_DEFAULT = "wrapped"
 # 1.3 [doc]: only active users are listed by ListUsers.  [sandbox]: ListLearnersResults and
 # ListEnrollments list the enrollments of inactive users too (they are records of a course).
 LIST_USERS_ONLY_ACTIVE = True
+# 3.3 [doc: the file's ListUsersV2 has userIds[]; ListUsers has not] [assumed: the contract and the file
+# are silent on statuses there]: GET /users/v2 filtered by userIds[] lists those users whatever their
+# status (1 active, 3 inactive, 5 terminated), so an id it does not list is no user of the account
+# (the client's USER_IDS_LIST_EVERY_STATUS).  Its logins[] / emails[] filters list as ListUsers.
+LIST_USERS_BY_ID_EVERY_STATUS = True
 # [sandbox] 1.3: ListUsers `logins` filter is exact (case-sensitive); `emails` is case-insensitive;
 # the two filters are joined as USER_FILTER_JOINS says (r3).  courseIds/enrollmentIds/userIds
 # filters of ListLearnersResults are AND-ed; an unknown id in courseIds is FAULT_UNKNOWN_CONTENT

@@ -463,6 +463,22 @@ def test_list_users_filters_not_emulated(sb, name):
     assert name[:-2] in error_of(rest(sb, "GET", "/users", params={name: "x"}), 400)
 
 
+def test_list_users_v2_by_id_lists_every_status(sb):
+    """ListUsersV2's userIds[] filter (LIST_USERS_BY_ID_EVERY_STATUS): the ids' users, bjones
+    (inactive) too; an unknown id lists nothing; without userIds it lists as ListUsers."""
+    bjones, ghost = "5b2e9f10-0002-4c3d-9e8f-1a2b3c4d5e06", "5b2e9f10-0002-4c3d-9e8f-00000000dead"
+    r = rest(sb, "GET", "/users/v2", params={"userIds[]": [JDOE, bjones, ghost]})
+    assert r.status_code == 200, r.text
+    got = {u["userId"]: u["status"] for u in r.json()["userProfiles"]}
+    assert got == {JDOE: 1, bjones: 3}
+    r = rest(sb, "GET", "/users/v2", params={"userIds[]": [JDOE, bjones], "logins[]": "jdoe"})
+    assert [u["userId"] for u in r.json()["userProfiles"]] == [JDOE]  # AND-ed with the other filters
+    every = rest(sb, "GET", "/users/v2").json()["userProfiles"]
+    assert len(every) == 10 and bjones not in {u["userId"] for u in every}
+    scoped = rest(sb, "GET", "/users/v2", token=get_token(sb, "sales"), params={"userIds[]": [bjones, MGARCIA]})
+    assert [u["userId"] for u in scoped.json()["userProfiles"]] == [bjones]  # a department admin's scope
+
+
 def test_list_users_paging_and_scope(sb):
     records, pages = page_all(sb, "/users", "userProfiles", 3)
     assert (pages, len({u["userId"] for u in records})) == (4, 10)
@@ -690,6 +706,14 @@ def test_change_enrollment(sb):
     assert rec["enrollmentTypeGroup"] == 1 and rec["completionStatus"] == "not_started"  # the rest is kept
     status, root = soap(sb, "ListEnrollments", ids("learnerIds", [ASMITH]) + ids("courseIds", [COURSE1]))
     assert text_of(root, "dueDate") == "2026-01-12T09:30:00Z"
+    # the time of day is kept and answered by LearnerResult only (Enrollment.accessDate is a date)
+    query = {"courseIds[]": COURSE1, "enrollmentIds[]": E_ASMITH_1}
+    [result] = rest(sb, "GET", "/learners/results", params=query).json()["results"]
+    [listed] = rest(sb, "GET", "/enrollments", params=query).json()["enrollments"]
+    assert (result["accessDate"], listed["accessDate"]) == ("2026-01-05T09:30:00Z", "2026-01-05")
+    sb.settings(ispring_rest_dates="west")
+    [result] = rest(sb, "GET", "/learners/results", params=query).json()["results"]
+    assert result["accessDate"] == "2026-01-05 09:30:00"
     r = rest(sb, "POST", "/enrollment/%s" % E_ASMITH_1, json={"accessDate": "2026-02-01", "dueDateType": "unlimited"})
     assert r.status_code == 200 and enrollment(sb, E_ASMITH_1)["dueDate"] is None
 

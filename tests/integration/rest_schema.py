@@ -254,7 +254,7 @@ def _camel(name):
 def _as_declared_reply(entry):
     """The reply body with R3_FORMS' users' fields written as the file's object."""
     body = entry.get("reply_body") or ""
-    if entry.get("operation") != "ListUsers" or '"name"' not in body:
+    if entry.get("operation") not in ("ListUsers", "ListUsersV2") or '"name"' not in body:
         return body
     data = json.loads(body)
     for user in data.get("userProfiles") or ():

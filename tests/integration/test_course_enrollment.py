@@ -325,3 +325,50 @@ def test_removals_name_the_learner_and_warn_of_the_result_they_take_with_them(pl
     assert again.rc == 0 and again.result["changed"] is False, again.output
     assert writes(lms) == [] and not again.result.get("warnings")
     assert "ListLearnerResults" not in [e["operation"] for e in lms.requests()]  # nothing removed: nothing read
+
+
+@pytest.mark.any_line  # its subject is module_utils: run on one line (conftest.py)
+def test_user_ids_are_checked_before_a_write_and_a_change_keeps_the_access_time(play, lms):
+    """Issue 28 item 11.  Unknown user IDs (a made-up or deleted user) fail before any write, in check
+    mode too, naming each; an inactive user named by ID is not refused.  A change of the lock alone
+    keeps the enrollment's access time of day (kwong's: 09:00), which the Enrollment listing does not
+    show.  Before: check mode planned "would enroll" for the unknown IDs, the real run failed only at
+    POST /enrollment, and the change moved kwong's access to 00:00:00."""
+    ghosts = ["5b2e9f10-0002-4c3d-9e8f-00000000dead", "5b2e9f10-0002-4c3d-9e8f-00000000beef"]
+    unknown = dict(course_id=SAFETY, learners=[{"user_id": ghosts[0]}], user_ids=[BJONES_USER, ghosts[1]])
+    converge = [
+        task(course_id=COURSE, logins=["kwong"], lock_after_due_date=False),
+        task(course_id=SAFETY, user_ids=[BJONES_USER]),  # inactive, not enrolled there: enrolled
+    ]
+    checked = dict(task(**unknown), check_mode=True, ignore_errors=True)
+    run = play([checked, dict(task(**unknown), ignore_errors=True)] + converge)
+    assert run.rc == 0, run.output
+    for failed in run.results[:2]:
+        assert failed["status"] == "failed", run.output
+        message = failed["result"]["msg"]
+        assert message.startswith("2 learner(s) named by user_id are no user of the iSpring account"), message
+        assert "learner user_id=%s; learner user_id=%s" % tuple(ghosts) in message
+        assert message.endswith("Nothing was changed.")
+        assert failed["result"]["not_found"] == {"user_id": ghosts}
+    # one listing of users by ID per task that enrolls someone named by ID (bjones, inactive, is listed)
+    lookups = [str(e["query"]) for e in lms.requests(operation="ListUsersV2")]
+    assert len(lookups) == 3 and all(BJONES_USER in query for query in lookups), lookups
+    # the only writes are the converge tasks': none from the unknown IDs
+    assert writes(lms) == [
+        ("ChangeEnrollment", "/enrollment/%s" % SEED_ENROLLMENT),
+        ("EnrollLearnersInCourses", "/enrollment"),
+    ]
+    [change] = lms.requests(operation="ChangeEnrollment")
+    assert yaml.safe_load(change["body"])["accessDate"] == "2020-07-10 09:00:00"
+    state = {e["enrollmentId"]: e for e in lms.state()["ispring"]["enrollments"]}
+    kwong = state[SEED_ENROLLMENT]
+    assert (kwong["accessDate"], kwong["lockAfterDueDate"]) == ("2020-07-10T09:00:00Z", False)
+    assert (state[FIRST_NEW]["courseId"], state[FIRST_NEW]["learnerId"]) == (SAFETY, BJONES_USER)
+    assert [r["result"]["changed"] for r in run.results[2:]] == [True, True]
+
+    lms.clear_requests()
+    again = play(converge)
+    assert again.rc == 0, again.output
+    assert [r["result"]["changed"] for r in again.results] == [False, False]
+    assert writes(lms) == [] and "ListUsersV2" not in [e["operation"] for e in lms.requests()]
+    assert lms.state()["ispring"]["enrollments"] == list(state.values())

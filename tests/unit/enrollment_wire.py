@@ -6,7 +6,7 @@ ListEnrollments, EnrollLearnersInCourses, ChangeEnrollment and Unenroll)."""
 
 from __future__ import annotations
 
-from ansible_collections.learnops.lms.tests.unit.ispring_wire import COURSE, TOKEN, rest_call
+from ansible_collections.learnops.lms.tests.unit.ispring_wire import COURSE, TOKEN, rest_call, rest_user
 
 OTHER_COURSE = "3c5d2f10-c10f-11ea-b4e1-ae33e75597e9"
 
@@ -39,9 +39,9 @@ def enroll_call(learner_ids, due_date_type="unlimited", courses=(COURSE,), statu
     return rest_call("POST", "/enrollment", reply, body=body, status=status)
 
 
-def change_call(enrollment, access, due_date_type, status=200, reply=None, **fields):
+def change_call(enrollment, access, due_date_type, status=200, reply=None, time="00:00:00", **fields):
     """POST /enrollment/{id} with an UpdateEnrollment body (accessDate a date-time)."""
-    body = dict(accessDate="%s 00:00:00" % access, dueDateType=due_date_type)
+    body = dict(accessDate="%s %s" % (access, time), dueDateType=due_date_type)
     for name in ("dueDate", "duePeriod", "lockAfterDueDate"):
         if name in fields:
             body[name] = fields[name]
@@ -50,3 +50,16 @@ def change_call(enrollment, access, due_date_type, status=200, reply=None, **fie
 
 def delete_call(enrollment_ids, status=204, reply=None):
     return rest_call("POST", "/enrollment/delete", reply, body={"enrollmentIds": list(enrollment_ids)}, status=status)
+
+
+def users_by_id_call(user_ids, found=None, next_token=None, page_token=None):
+    """GET /users/v2 by userIds[] (as the client sends them, sorted), listing the users of ``found``
+    (default: every one asked for)."""
+    found = user_ids if found is None else found
+    users = [rest_user(user, "login-%s" % user, "%s@example.com" % user) for user in found]
+    params = [("userIds[]", user) for user in sorted(user_ids)]
+    params += [("pageSize", "1000")] + ([("pageToken", page_token)] if page_token else [])
+    reply = {"userProfiles": users}
+    if next_token:
+        reply["nextPageToken"] = next_token
+    return rest_call("GET", "/users/v2", reply, params=params)

@@ -17,6 +17,7 @@ from ansible_collections.learnops.lms.tests.unit.enrollment_wire import (
     enroll_call,
     enrollments_call,
     rest_enrollment,
+    users_by_id_call,
 )
 from ansible_collections.learnops.lms.tests.unit.ispring_wire import (
     API,
@@ -82,6 +83,7 @@ def test_converge_creates_changes_and_removes_in_as_few_calls_as_the_values_allo
         args(**DECLARED),
         rest_users_call(logins=["jdoe", "kwong"], users=[JDOE, KWONG]),
         enrollments_call(BEFORE),
+        users_by_id_call(["u9"]),
         *removal_reads(["u4"], [MGARCIA_PASSED]),
         enroll_call(["u9"], "due_period", duePeriod=720, accessDate="2026-03-02"),  # 30 days, in hours
         change_call("e1", "2026-03-02", "due_period", duePeriod=720, lockAfterDueDate=False),
@@ -136,6 +138,7 @@ def test_check_mode_predicts_and_diff_shows_one_course(run_module):
         args(**DECLARED),
         rest_users_call(logins=["jdoe", "kwong"], users=[JDOE, KWONG]),
         enrollments_call(BEFORE),
+        users_by_id_call(["u9"]),
         *removal_reads(["u4"], [MGARCIA_PASSED]),
         check_mode=True,
         diff=True,
@@ -172,6 +175,7 @@ def test_several_courses_one_enrollment_call_for_the_learners_missing_from_both(
         args(course_id=None, course_ids=[COURSE, OTHER_COURSE], user_ids=["u7", "u8", "u1"]),
         enrollments_call([]),
         enrollments_call(other, course=OTHER_COURSE),
+        users_by_id_call(["u1", "u7", "u8"]),
         check_mode=True,
         diff=True,
     )
@@ -204,6 +208,7 @@ def test_several_courses_written(run_module):
         args(course_id=None, course_ids=[COURSE, OTHER_COURSE], user_ids=["u7", "u8", "u1"], access_date="2026-05-04"),
         enrollments_call([]),
         enrollments_call(other, course=OTHER_COURSE),
+        users_by_id_call(["u1", "u7", "u8"]),
         enroll_call(["u7", "u8"], courses=(COURSE, OTHER_COURSE), accessDate="2026-05-04"),
         enroll_call(["u1"], accessDate="2026-05-04"),
         change_call("e5", "2026-05-04", "unlimited", lockAfterDueDate=False),
@@ -269,6 +274,7 @@ def test_a_failed_write_reports_exactly_what_was_written(run_module):
         args(**DECLARED),
         rest_users_call(logins=["jdoe", "kwong"], users=[JDOE, KWONG]),
         enrollments_call(BEFORE),
+        users_by_id_call(["u9"]),
         *removal_reads(["u4"]),
         enroll_call(["u9"], "due_period", duePeriod=720, accessDate="2026-03-02"),  # 30 days, in hours
         change_call(
@@ -304,6 +310,7 @@ def test_a_failed_write_unread_is_reported_from_the_calls_that_succeeded(run_mod
         course_enrollment,
         args(user_ids=["u9", "u1"], access_date="2026-03-02"),
         enrollments_call([JDOE_E]),
+        users_by_id_call(["u9"]),
         enroll_call(["u9"], accessDate="2026-03-02"),
         change_call(
             "e1", "2026-03-02", "due_date", dueDate="2020-08-31", lockAfterDueDate=False, status=500, reply="boom"
@@ -330,6 +337,7 @@ def test_a_failed_first_write_changed_nothing(run_module):
         course_enrollment,
         args(user_ids=["u9"]),
         enrollments_call([]),
+        users_by_id_call(["u9"]),
         enroll_call(["u9"], status=400, reply={"code": 400, "message": "learnerIds: unknown user u9"}),
         enrollments_call([], learner_ids=["u9"]),
     )
@@ -439,6 +447,7 @@ def test_a_failed_read_back_warns_and_reports_the_expected_values(run_module):
         course_enrollment,
         args(user_ids=["u9"]),
         enrollments_call([]),
+        users_by_id_call(["u9"]),
         enroll_call(["u9"]),
         rest_call(
             "GET",
@@ -453,3 +462,124 @@ def test_a_failed_read_back_warns_and_reports_the_expected_values(run_module):
         "The enrollments could not be read again after the changes; 'after' shows the expected values."
     ]
     assert outcome.result["enrollments"][0]["after"]["enrolled_by"] == "administrator"
+
+
+# --- issue 28 item 11: user IDs looked up before a write; a change keeps the access time of day ---
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_unknown_user_ids_fail_before_any_write_also_in_check_mode(run_module, check_mode):
+    """Learners named by user_id who are to be enrolled are looked up in one listing (GET
+    /users/v2 by userIds[]); u1, enrolled already, is not.  Before: check mode planned ghost-1 as
+    "would enroll", and a real run failed only at POST /enrollment."""
+    outcome = run_module(
+        course_enrollment,
+        args(learners=[{"user_id": "u1"}, {"user_id": "ghost-1"}], user_ids=["u8", "ghost-2"]),
+        enrollments_call([JDOE_E]),
+        users_by_id_call(["ghost-1", "ghost-2", "u8"], found=["u8"]),
+        check_mode=check_mode,
+    )
+    assert outcome.failed and outcome.result["changed"] is False
+    assert outcome.msg == (
+        "2 learner(s) named by user_id are no user of the iSpring account, so they cannot be enrolled: learner "
+        "user_id=ghost-1; learner user_id=ghost-2. Check the user IDs (a deleted user has none; "
+        "course_enrollment_info or the iSpring user list shows them), or name the learners by login or email. "
+        "Nothing was changed."
+    )
+    assert outcome.result["not_found"] == {"user_id": ["ghost-1", "ghost-2"]}
+    assert outcome.result["missing"] == ["learner user_id=ghost-1", "learner user_id=ghost-2"]
+
+
+def test_many_unknown_user_ids_are_counted_and_the_query_is_cut(run_module):
+    """150 user IDs do not fit one request line (MAX_QUERY_BYTES): two listings; the message shows
+    ten and a count, the result every one."""
+    ids = ["00000000-0000-4000-9000-%012d" % n for n in range(150)]
+    outcome = run_module(
+        course_enrollment,
+        args(user_ids=ids),
+        enrollments_call([]),
+        users_by_id_call(ids[:117], found=ids[:100]),
+        users_by_id_call(ids[117:], found=ids[130:]),
+        check_mode=True,
+    )
+    assert outcome.failed
+    assert outcome.msg.startswith("30 learner(s) named by user_id are no user of the iSpring account")
+    assert "learner user_id=%s and 20 more." % ids[109] in outcome.msg
+    assert outcome.result["not_found"] == {"user_id": ids[100:130]}
+
+
+def test_a_user_id_found_by_login_or_enrolled_is_not_looked_up(run_module):
+    outcome = run_module(
+        course_enrollment,
+        args(logins=["kwong"], user_ids=["u3", "u1"]),
+        rest_users_call(logins=["kwong"], users=[KWONG]),
+        enrollments_call([JDOE_E]),
+        check_mode=True,
+    )
+    assert outcome.exit_code == 0, outcome.msg
+    # u3 asked twice (by user ID, then by login) is enrolled once; no GET /users/v2 was scripted
+    assert [(e["user_id"], e["changed"]) for e in outcome.result["enrollments"]] == [
+        ("u3", True),
+        ("u1", False),
+        ("u3", False),
+    ]
+
+
+@pytest.mark.parametrize(
+    "access, sent",
+    [
+        ("2020-07-10 14:32:00", "14:32:00"),  # 3.1 (r3): zone-less, the vendor sample's form
+        ("2020-07-10T14:32:05Z", "14:32:05Z"),  # the file's date-time: the zone goes back with it
+        ("2020-07-10T14:32", "14:32:00"),
+        ("2020-07-09T23:00:00Z", "00:00:00"),  # another day than the enrollment's: not its time
+        (None, "00:00:00"),  # no result listed
+    ],
+)
+def test_a_change_that_keeps_the_access_day_keeps_its_time_of_day(run_module, access, sent):
+    """Only the lock changes: ChangeEnrollment needs accessDate, the Enrollment gives only its day,
+    so the time is read from the learner's result in the course (one listing) and sent back.
+    Before: the access moved to 00:00:00."""
+    result = dict(rest_result("e1", "u1", "in_progress", 40), accessDate=access)
+    outcome = run_module(
+        course_enrollment,
+        args(user_ids=["u1"], lock_after_due_date=True),
+        enrollments_call([JDOE_E]),
+        rest_results_call(user_ids=["u1"], results=[result] if access else []),
+        change_call("e1", "2020-07-10", "due_date", dueDate="2020-08-31", lockAfterDueDate=True, time=sent),
+        enrollments_call([rest_enrollment("e1", "u1", due="2020-08-31", lock=True)], learner_ids=["u1"]),
+    )
+    assert outcome.exit_code == 0, outcome.msg
+    assert outcome.result["enrollments"][0]["after"]["lock_after_due_date"] is True
+
+
+def test_the_time_of_day_is_read_only_for_a_real_change_that_keeps_the_day(run_module):
+    """Check mode reads no results; a change to another access day starts at midnight, unread;
+    a change that gives the same day keeps the time."""
+    checked = run_module(
+        course_enrollment,
+        args(user_ids=["u1"], lock_after_due_date=True),
+        enrollments_call([JDOE_E]),
+        check_mode=True,
+    )
+    assert checked.result["changed"] is True
+    same_day = dict(rest_result("e1", "u1", "in_progress", 40), accessDate="2020-07-10 14:32:00")
+    learners = [
+        {"user_id": "u1", "access_date": "2020-07-10", "lock_after_due_date": True},
+        {"user_id": "u3", "access_date": "2026-01-05"},
+    ]
+    moved = run_module(
+        course_enrollment,
+        args(learners=learners),
+        enrollments_call([JDOE_E, rest_enrollment("e3", "u3", access="2020-07-10")]),
+        rest_results_call(user_ids=["u1"], results=[same_day]),
+        change_call("e1", "2020-07-10", "due_date", dueDate="2020-08-31", lockAfterDueDate=True, time="14:32:00"),
+        change_call("e3", "2026-01-05", "unlimited", lockAfterDueDate=False),
+        enrollments_call(
+            [
+                rest_enrollment("e1", "u1", due="2020-08-31", lock=True),
+                rest_enrollment("e3", "u3", access="2026-01-05"),
+            ],
+            learner_ids=["u1", "u3"],
+        ),
+    )
+    assert moved.exit_code == 0, moved.msg
