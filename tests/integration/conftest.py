@@ -8,12 +8,14 @@ the venv in $LMS_TEST_VENV with the collection from $ANSIBLE_COLLECTIONS_PATH, a
 run's exit code, output and the recorded task results.  Tests then check the sandbox's own state
 and request log.  Helpers live in runner.py and helpers.py, not here.
 
-Tests marked ``any_line`` have a subject that is the same on every ansible-core line: the modules'
-HTTP and XML code in module_utils (fault matrices, reply forms, parallel writes, TLS), or the docs.
+Tests marked ``any_line`` have a subject that is the same on every ansible-core line: the code in
+module_utils - the wire code (fault matrices, reply forms, parallel writes, TLS), the planners'
+rules (what is compared, sent, refused, reported) and the validation of values -, or the docs.
 tools/test.sh shares them out between the lines: LMS_LINE_SHARE=K/N runs every N-th of them from
 the K-th, in collection order, so that the lines of `make test` together run each once.  Every
-other test (arguments, check and diff mode, results, the role: each line's own plumbing) runs on
-every line.  Unset, or 0/1, runs them all.
+other test runs on every line: each line's own plumbing - the argument specs, check and diff mode,
+idempotent reruns as Ansible reports them, result shapes, ``no_log``, the role and the playbooks.
+Unset, or 0/1, runs them all.
 
 Every REST request a test sends through a sandbox, and the sandbox's reply, is checked against the
 vendor's OpenAPI file (rest_schema.py): after the test, and before a ``reset()`` or

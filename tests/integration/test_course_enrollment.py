@@ -133,6 +133,7 @@ def test_converge_from_a_vars_file_then_rerun_writes_nothing(play, lms, tmp_path
     assert enrollments(lms) == after
 
 
+@pytest.mark.any_line
 def test_exclusive_removes_only_administrator_enrollments_not_declared(play, lms):
     run = play([task(course_id=COURSE, logins=["jdoe", "kwong"], exclusive=True)])
     assert run.rc == 0, run.output
@@ -143,6 +144,7 @@ def test_exclusive_removes_only_administrator_enrollments_not_declared(play, lms
     assert [e["changed"] for e in run.result["enrollments"]] == [False, False, True, True, True]
 
 
+@pytest.mark.any_line
 def test_exclusive_with_no_learner_is_refused_unless_allowed(play, lms):
     refused = play([task(course_id=COURSE, learners=[], exclusive=True)])
     assert refused.failed and "set allow_empty=true" in refused.result["msg"]
@@ -181,6 +183,7 @@ def test_check_and_diff_report_exactly_what_the_real_run_does(play, lms, tmp_pat
     assert "+ ltan (enrollment %s): access_date 2026-03-09, enrolled_by administrator" % FIRST_NEW in real.output
 
 
+@pytest.mark.any_line
 def test_a_created_enrollment_is_listed_over_soap(play, lms):
     run = play(
         [
@@ -200,6 +203,7 @@ def test_a_created_enrollment_is_listed_over_soap(play, lms):
     assert [e["interface"] for e in lms.requests(api="ispring")][-2:] == ["soap", "soap"]
 
 
+@pytest.mark.any_line
 def test_state_absent_removes_a_self_enrollment_too(play, lms):
     run = play(
         [task(course_id=COURSE, state="absent", logins=["asmith", "kwong"], emails=["nobody.enrolled@example.com"])]
@@ -211,6 +215,7 @@ def test_state_absent_removes_a_self_enrollment_too(play, lms):
     assert run.result["enrollments"][0]["before"]["enrolled_by"] == "catalog"
 
 
+@pytest.mark.any_line
 def test_unknown_learners_and_courses_change_nothing(play, lms):
     run = play([task(course_id=COURSE, learners=[{"login": "jdoe"}, {"login": "nobody"}, {"login": "bjones"}])])
     assert run.failed
@@ -228,6 +233,7 @@ def test_unknown_learners_and_courses_change_nothing(play, lms):
     assert enrollments(lms) == before
 
 
+@pytest.mark.any_line
 def test_an_account_without_rights_is_told_so(play, lms):
     def as_viewer(**args):
         return task(api_url=lms.url, client_id="viewer-client", client_secret="viewer-secret", course_id=COURSE, **args)

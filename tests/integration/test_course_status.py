@@ -44,6 +44,7 @@ def shape(xml):
     return [(etree.QName(e).localname, (e.text or "").strip()) for e in root.iter()]
 
 
+@pytest.mark.any_line
 def test_seed_sample_input_sends_the_seed_sample_request(play, lms):
     run = play(
         [
@@ -95,6 +96,7 @@ def test_apply_then_reapply_changes_nothing(play, lms):
     assert len(log) <= 4, [e["operation"] for e in log]  # logins and emails listed apart (3.1, r3)
 
 
+@pytest.mark.any_line
 def test_cohort_shortcuts_logins_and_emails(play, lms):
     args = dict(course_id=COURSE, date="2020-07-22", logins=["jdoe", "mgarcia"], emails=["asmith@EXAMPLE.com"])
     run = play([task(**args)])
@@ -110,6 +112,7 @@ def test_cohort_shortcuts_logins_and_emails(play, lms):
     assert writes(lms.requests(), WRITES) == []
 
 
+@pytest.mark.any_line
 def test_empty_login_is_refused_before_anything_is_read(play, lms):
     run = play([task(course_id=COURSE, date="2020-07-22", logins=["jdoe", " "])])
     assert run.rc != 0 and "logins[1] is empty" in run.result["msg"]
@@ -144,6 +147,7 @@ def test_diff_shows_before_and_after(play, lms):
     assert "diff" not in no_diff.result
 
 
+@pytest.mark.any_line
 def test_automatic_only_resets_manual_completions(play, lms):
     run = play([task(course_id=COURSE, status="automatic", enrollment_ids=[LTAN, MGARCIA, JDOE])])
     assert run.rc == 0, run.output
@@ -154,6 +158,7 @@ def test_automatic_only_resets_manual_completions(play, lms):
     assert run.result["learners"][0]["after"]["status"] == "in_progress"
 
 
+@pytest.mark.any_line
 def test_match_date_updates_a_completed_learner_with_another_date(play, lms):
     args = dict(course_id=COURSE, date="2021-01-15", enrollment_ids=[LTAN])
     assert play([task(**args)]).result["changed"] is False
@@ -167,6 +172,7 @@ def as_client(lms, client, **args):
     return task(api_url=lms.url, client_id=client, client_secret=client.replace("-client", "-secret"), **args)
 
 
+@pytest.mark.any_line
 def test_client_credentials(play, lms):
     run = play(
         [as_client(lms, "demo-client", course_id=COURSE, date="2020-07-22", learners=[{"login": "jdoe"}])],
@@ -189,6 +195,7 @@ def test_unknown_course(play, lms, form, words):
     assert writes(lms.requests(), WRITES + ("UpdateCourseStatus",)) == []
 
 
+@pytest.mark.any_line
 def test_unknown_learners_are_reported_together_before_any_write(play, lms):
     run = play(
         [
@@ -214,11 +221,13 @@ def test_unknown_learners_are_reported_together_before_any_write(play, lms):
     assert enrollment(lms, JDOE)["completionStatus"] == "in_progress"
 
 
+@pytest.mark.any_line
 def test_learner_not_enrolled(play, lms):
     run = play([task(course_id=SAFETY, date="2020-07-22", learners=[{"login": "mgarcia"}])])
     assert run.failed and "mgarcia" in run.result["msg"] and "not enrolled" in run.result["msg"]
 
 
+@pytest.mark.any_line
 def test_bad_and_missing_dates(play, lms):
     bad = play([task(course_id=COURSE, date="22/07/2020", learners=[{"login": "jdoe"}])])
     assert bad.failed and "22/07/2020" in bad.result["msg"] and "login=jdoe" in bad.result["msg"]
@@ -227,6 +236,7 @@ def test_bad_and_missing_dates(play, lms):
     assert lms.requests() == []
 
 
+@pytest.mark.any_line
 def test_department_administrator_sees_only_their_departments(play, lms):
     run = play(
         [
@@ -259,6 +269,7 @@ def test_department_administrator_sees_only_their_departments(play, lms):
     assert enrollment(lms, JDOE)["completionStatus"] == "complete"
 
 
+@pytest.mark.any_line
 def test_permission_denied_names_the_course(play, lms):
     run = play(
         [as_client(lms, "viewer-client", course_id=COURSE, date="2020-07-22", learners=[{"login": "jdoe"}])],

@@ -2,11 +2,17 @@
 # Copyright: learnops.lms contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Nothing half-applied, nothing hidden: bad input refused before the first write, exact results
-on every failure after one, messages that say what happened, output that stays short."""
+on every failure after one, messages that say what happened, output that stays short.  The
+subject is the modules' shared code in module_utils (validation, planners, runner), the same on
+every ansible-core line: these tests run on one line (``any_line``)."""
 
 from __future__ import annotations
 
+import pytest
+
 from .helpers import writes
+
+pytestmark = pytest.mark.any_line
 
 COURSE = "14b847e8-c10f-11ea-b4e1-ae33e75597e9"
 JDOE = "7c1d9a20-c1ae-11ea-8592-a6eabe180001"

@@ -29,6 +29,7 @@ def members(lms, program=PROGRAM):
     return {m["userName"]: m for m in found["members"]}
 
 
+@pytest.mark.any_line
 def test_seed_sample_input_posts_the_seed_parameters(play, lms):
     run = play([task(usernames=["user1", "user2"], end_date=1495163497116)])
     assert run.rc == 0, run.output
@@ -116,6 +117,7 @@ def test_diff_shows_before_and_after(play, lms):
     assert "- user1: score none\n" in run.output and "+ user1: score 75.0\n" in run.output
 
 
+@pytest.mark.any_line
 def test_award_and_reset(play, lms):
     award = play([task(usernames=["user1"], awarded=True, award_date="2026-02-10")])
     assert award.rc == 0 and members(lms)["user1"]["status"] == "COMPLETED"
@@ -127,6 +129,7 @@ def test_award_and_reset(play, lms):
     assert play([task(usernames=["user1", "user2"], awarded=False)]).result["changed"] is False
 
 
+@pytest.mark.any_line
 def test_remove_and_quit(play, lms):
     removed = play([task(state="absent", usernames=["user2", "user4"])])
     assert removed.rc == 0, removed.output
@@ -139,6 +142,7 @@ def test_remove_and_quit(play, lms):
     assert play([task(program_id=SAFETY, state="quit", usernames=["user1"])]).result["changed"] is False
 
 
+@pytest.mark.any_line
 def test_exclusive_removes_members_not_listed(play, lms):
     run = play([task(ext_id="ONBOARDING", usernames=["user1", "user3"], exclusive=True)])
     assert run.rc == 0, run.output
@@ -147,12 +151,14 @@ def test_exclusive_removes_members_not_listed(play, lms):
     assert [m["username"] for m in removed] == ["user2"] and removed[0]["after"] is None
 
 
+@pytest.mark.any_line
 def test_unknown_program(play, lms):
     run = play([task(program_id="no-such-program", usernames=["user1"])])
     assert run.failed and "no-such-program" in run.result["msg"]
     assert writes(lms.requests(), WRITES) == []
 
 
+@pytest.mark.any_line
 def test_unknown_users_are_listed_together_before_any_write(play, lms):
     run = play([task(usernames=["user3", "ghost1"], members=[{"open_id": "oid-ghost2"}], due_date="2026-03-31")])
     assert run.failed
@@ -171,6 +177,7 @@ def test_bad_date_and_score(play, lms):
     assert lms.requests() == []
 
 
+@pytest.mark.any_line
 def test_permission_refusal_names_whose_permissions(play, lms):
     run = play([task(usernames=["user1"], score=1, run_as="jdoe_eb")])
     assert run.failed
@@ -179,6 +186,7 @@ def test_permission_refusal_names_whose_permissions(play, lms):
     assert writes(lms.requests(), WRITES) == []
 
 
+@pytest.mark.any_line
 def test_bad_password(play, lms):
     run = play([task(usernames=["user1"], api_password="wrong-password")])
     assert run.failed and "api_demo" in run.result["msg"] and "wrong-password" not in run.output
@@ -239,6 +247,7 @@ def test_check_mode_reports_the_same_changes_as_the_real_run(play, lms):
         assert {k: predicted["after"][k] for k in fields} == {k: actual["after"][k] for k in fields}
 
 
+@pytest.mark.any_line
 def test_after_is_read_back_from_the_lms(play, lms):
     run = play([task(usernames=["user3"], due_date="2026-03-31")])
     assert run.rc == 0, run.output
@@ -249,6 +258,7 @@ def test_after_is_read_back_from_the_lms(play, lms):
     assert [e["operation"] for e in lms.requests()][-1] == "listProgramMembers"
 
 
+@pytest.mark.any_line
 def test_members_needing_the_same_change_share_calls_of_batch_size(play, lms):
     run = play([task(usernames=["user1", "user2", "user3", "user4"], due_date="2026-03-31", batch_size=3)])
     assert run.rc == 0, run.output
@@ -269,6 +279,7 @@ def test_members_needing_the_same_change_share_calls_of_batch_size(play, lms):
     assert writes(lms.requests(), WRITES) == []
 
 
+@pytest.mark.any_line
 def test_send_mail_and_users_named_by_id_and_open_id(play, lms):
     run = play([task(user_ids=["0a1b2c3d-1000-4000-8000-000000000013"], open_ids=["oid-user4"], send_mail=True)])
     assert run.rc == 0, run.output
@@ -282,6 +293,7 @@ def test_send_mail_and_users_named_by_id_and_open_id(play, lms):
     ]
 
 
+@pytest.mark.any_line
 def test_timezone_of_bare_dates_and_of_results(play, lms):
     run = play([task(usernames=["user1"], due_date="2026-03-31", timezone="Europe/Berlin")])
     assert run.rc == 0, run.output
@@ -292,6 +304,7 @@ def test_timezone_of_bare_dates_and_of_results(play, lms):
     assert again.result["changed"] is False and writes(lms.requests(), WRITES) == []
 
 
+@pytest.mark.any_line
 def test_award_then_reset_then_reapply_sends_nothing(play, lms):
     award = play(
         [task(usernames=["user1"], awarded=True, award_date="2026-02-10", award_expiry_date="2027-02-10", score=92.5)]
@@ -325,6 +338,7 @@ def test_award_then_reset_then_reapply_sends_nothing(play, lms):
     assert writes(lms.requests(), WRITES) == []
 
 
+@pytest.mark.any_line
 def test_remove_and_quit_reapplied_send_nothing(play, lms):
     assert play([task(state="absent", usernames=["user2"])]).rc == 0
     assert play([task(program_id=SAFETY, state="quit", usernames=["user1"])]).rc == 0
@@ -334,6 +348,7 @@ def test_remove_and_quit_reapplied_send_nothing(play, lms):
     assert writes(lms.requests(), WRITES) == []
 
 
+@pytest.mark.any_line
 def test_quit_member_stays_quit_with_a_warning(play, lms):
     run = play([task(program_id=SAFETY, usernames=["user3"], score=10)])
     assert run.rc == 0, run.output
@@ -370,6 +385,7 @@ def test_more_bad_input_writes_nothing(play, lms, args, words):
     assert lms.state()["edubrite"]["programs"] == before
 
 
+@pytest.mark.any_line
 def test_unknown_users_reported_with_nothing_written_in_the_state(play, lms):
     before = lms.state()["edubrite"]["programs"]
     run = play(
@@ -389,6 +405,7 @@ def test_unknown_users_reported_with_nothing_written_in_the_state(play, lms):
     assert writes(lms.requests(), WRITES) == []
 
 
+@pytest.mark.any_line
 def test_info_filters_by_username(play, lms):
     run = play([{"name": "Read", "learnops.lms.program_member_info": {"program_id": SAFETY, "usernames": ["user3"]}}])
     assert run.rc == 0, run.output
