@@ -49,8 +49,10 @@ USER_AGENT = "learnops.lms-ansible-collection"
 URL_OPTIONS = ("api_url", "soap_url", "site_url")
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 # Replies in a row that were not HTTP 429/503 before one more call may be in flight again (after a
-# throttled burst halved them), up to max_parallel: slow, so that a tenant's limit is probed rarely.
-GROW_AFTER = 50
+# throttled burst halved them), up to max_parallel: slow to a level the task has not held, as each
+# probe of a tenant's limit costs a refusal and a Retry-After wait; quicker back to one it held.
+GROW_AFTER = 500
+REGROW_AFTER = 50
 
 
 class Reply:
@@ -126,6 +128,7 @@ class Transport:
         self.throttled = 0
         self._burst = 0  # raised at each halving: calls started before it belong to a burst already answered
         self._streak = 0
+        self._held = 0  # the highest level held for GROW_AFTER replies in a row
         self._lock = threading.Lock()
         self._environments = {}
 
@@ -227,10 +230,14 @@ class Transport:
                 self.lowest = min(self.lowest, self.parallel)
 
     def _went_through(self):
-        """A reply that was not throttled: after GROW_AFTER in a row, one more call in flight."""
+        """A reply that was not throttled: after GROW_AFTER in a row (REGROW_AFTER back to a level
+        held before), one more call in flight."""
         with self._lock:
             self._streak += 1
-            if self._streak >= GROW_AFTER and self.parallel < self.max_parallel:
+            needed = REGROW_AFTER if self.parallel < self._held else GROW_AFTER
+            if self._streak >= needed and self.parallel < self.max_parallel:
+                if needed == GROW_AFTER:
+                    self._held = self.parallel
                 self.parallel += 1
                 self._streak = 0
 

@@ -17,6 +17,7 @@ from ansible_collections.learnops.lms.plugins.module_utils import transport as t
 from ansible_collections.learnops.lms.plugins.module_utils.errors import TransportError, ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.transport import (
     GROW_AFTER,
+    REGROW_AFTER,
     Transport,
     check_connection,
     plain_http,
@@ -204,6 +205,20 @@ def test_the_calls_in_flight_grow_back_after_replies_that_were_not_throttled(scr
     assert levels[0] == 2 and levels[GROW_AFTER - 2 : GROW_AFTER] == [2, 3]  # one more after GROW_AFTER in a row
     assert levels[2 * GROW_AFTER - 1] == 4 and levels[3 * GROW_AFTER - 1] == 5
     assert levels[-1] == 5 and transport.lowest == 2  # up to max_parallel, never beyond
+
+
+def test_the_calls_in_flight_grow_back_quicker_to_a_level_held_before(script):
+    ok = [Call(URL, body="ok") for _ in range(GROW_AFTER)]
+    transport = script(Call(URL, status=429), *ok, Call(URL, status=429), *ok, max_parallel=8)
+    for _ in range(GROW_AFTER):
+        transport.post(URL, "test")
+    assert transport.parallel == 5  # 4 held for GROW_AFTER replies: one more
+    levels = []
+    for _ in range(GROW_AFTER):
+        transport.post(URL, "test")  # 5 is refused: 2
+        levels.append(transport.parallel)
+    assert levels[REGROW_AFTER - 1] == 3 and levels[2 * REGROW_AFTER - 1] == 4  # back to 4 quickly
+    assert levels[-1] == 4  # beyond it, slowly
 
 
 def test_a_429_resets_the_count_of_replies_towards_growing_back(script):
