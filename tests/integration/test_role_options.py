@@ -19,7 +19,7 @@ SAFETY = "yyyy-yyyy-yyyy-yyyy"
 ONBOARDING = "xxxx-xxxx-xxxx-xxxx"
 # The role's tasks, by the LMS whose connection they take.
 ISPRING_TASKS = ("Course enrollments", "Course completions")
-EDUBRITE_TASKS = ("Program members", "Members who quit", "Users who are not")
+EDUBRITE_TASKS = ("Program members",)  # members, quit and removed: one task per program
 
 
 def members(lms, program):
