@@ -12,7 +12,7 @@ import shutil
 import yaml
 
 from .helpers import task_name, writes
-from .test_playbooks import COURSE, STATES, WRITES, by_name, declare, report_rows
+from .test_playbooks import COURSE, STATES, WRITES, by_name, declare, logins, report_rows
 
 HTTPS_NS = "https://ispringlearn.com/go/services/api/soap"
 SAFETY = "yyyy-yyyy-yyyy-yyyy"
@@ -144,3 +144,5 @@ def test_the_drift_report_lists_an_unknown_name_to_remove_and_compares_the_other
     assert any(row["learner"] == "username user1" and row["differs"] for row in rows), rows
     assert any(row["learner"] == "username user4" and not row["differs"] for row in rows), rows
     assert writes(lms.requests(), WRITES) == []
+    # issue 28: one EduBrite session per program per pass; the second pass asks again without the unknown names
+    assert len(logins(lms)) == 2, [entry["params"] for entry in logins(lms)]
