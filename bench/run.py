@@ -14,6 +14,8 @@ benchmark.svg to --out (default docs/).
 
     VENV=.venv/core-2.19 COLLECTIONS=$PWD/build/collections .venv/core-2.19/bin/python bench/run.py
     ... bench/run.py --quick --out /tmp/bench      # N = 100 only: a smoke run of a minute or two
+    ... bench/run.py --throttled-only --out /tmp/bench   # the throttling case only (issue 28): two runs,
+                                                         # to benchmark-throttled.json; docs/ untouched
 
 Standard library and PyYAML only.
 """
@@ -63,6 +65,12 @@ TUNED_PARALLEL = 4
 TUNED_SIZES = (1000, 10000)
 TUNED_SHAPES = ("migration",)
 SAMPLE_EVERY = 0.02  # seconds between two memory samples
+# A tenant that allows THROTTLE_LIMIT calls at once (the sandbox's rate_limit_concurrency: HTTP 429
+# beyond): THROTTLED_N members, each their own due date (one call each), at the default settings
+# (way "module") and with the hand-tuned max_parallel that draws no 429 (way "tuned", TUNED_PARALLEL).
+THROTTLE_LIMIT = 4
+THROTTLED_N = 300
+THROTTLED_SHAPE = "throttled"
 
 SEED_TOKEN = "p-1sJDjmULL5DdpXPJTcbm4jVIaWVHvNmrjAxATRbNE"
 COURSE_ID = "00000000-0000-4000-8000-000000000001"  # bench-course of the sandbox's --scale data
@@ -327,8 +335,16 @@ def course_status_play(sb, n, shape, way="module"):
     )
 
 
+def due_date(i):
+    """Member i's own due date (throttled shape): no two members can share a call."""
+    return (datetime.date(2026, 3, 1) + datetime.timedelta(days=i)).isoformat()
+
+
 def program_member_play(sb, n, shape, way="module"):
-    if shape in ("cohort", "new"):
+    if shape == THROTTLED_SHAPE:
+        args = dict(program_id=PROGRAM_ID, state="present", members="{{ bench_members }}")
+        data = {"bench_members": [{"username": member_name(i), "due_date": due_date(i)} for i in range(1, n + 1)]}
+    elif shape in ("cohort", "new"):
         args = dict(program_id=PROGRAM_ID, state="present", usernames="{{ bench_usernames }}", **COHORT)
         data = {"bench_usernames": [member_name(i) for i in range(1, n + 1)]}
     else:
@@ -417,7 +433,8 @@ def edubrite_uri_play(sb, n, shape):
         award_date, score = migration_values(i)
         items.append({"username": member_name(i), "award_date": str(epoch_ms(award_date)), "score": str(score)})
     headers = {
-        "Cookie": "SESSION_ID={{ step1.cookies.SESSION_ID }}; SESSION_INFO={{ step2.cookies.SESSION_INFO }}",
+        "Cookie": "SESSION_ID={{ step2.cookies.SESSION_ID | default(step1.cookies.SESSION_ID) }}; "
+        "SESSION_INFO={{ step2.cookies.SESSION_INFO }}",
         "REAL_UNAME": EDUBRITE_LOGIN["run_as"],
     }
     return play_of(
@@ -473,7 +490,8 @@ def enroll_members(sb, n):
     _, second = post(
         "connect", {"username": EDUBRITE_LOGIN["api_username"], "password": EDUBRITE_LOGIN["api_password"]}, session
     )
-    session += "; SESSION_INFO=%s" % second["SESSION_INFO"]
+    # the cookies set last win (contract 3.4 r3): step 2 may move the session to a new SESSION_ID
+    session = "SESSION_ID=%s; SESSION_INFO=%s" % (second.get("SESSION_ID", first["SESSION_ID"]), second["SESSION_INFO"])
     body, _ = post(
         "enrollmentService",
         {
@@ -505,6 +523,8 @@ def ispring_done(sb, n, shape):
 
 
 def edubrite_record_ok(member, i, shape):
+    if shape == THROTTLED_SHAPE:
+        return member["dueDate"] == epoch_ms(due_date(i))
     if shape in ("cohort", "new"):
         return (
             member["startDate"] == epoch_ms(COHORT["start_date"])
@@ -637,6 +657,22 @@ class Bench:
             self.fresh_state(prepare, n)
             self.measure(module, shape, way, n, "check", playbook, check=True, writes=writes, verify=after_check)
 
+    def throttled_runs(self, n, play, done, prepare):
+        """The first run against a sandbox that answers HTTP 429 beyond THROTTLE_LIMIT calls at once,
+        at the default settings and with max_parallel TUNED_PARALLEL (no 429)."""
+
+        def after_first(run):
+            got = done(n)
+            refused = sum(1 for entry in self.sb.requests() if entry["status"] == 429)
+            return dict(verified=got == n, verify_detail="%d of %d converged" % (got, n), http_429=refused)
+
+        for way in ("module", "tuned"):
+            self.fresh_state(prepare, n)
+            self.sb.settings(rate_limit_concurrency=THROTTLE_LIMIT)
+            self.measure("program_member", THROTTLED_SHAPE, way, n, "first", play(way=way), writes=EDUBRITE_WRITES,
+                         verify=after_first)  # fmt: skip
+        self.sb.reset()
+
     def uri_run(self, module, shape, n, playbook, writes, done, prepare=None):
         def after(run):
             got = done(n)
@@ -721,6 +757,12 @@ def parse_args(argv=None):
     parser.add_argument("--no-uri", action="store_true", help="skip the uri loops (the slow part)")
     parser.add_argument("--timeout", type=float, default=900, help="seconds one ansible-playbook run may take")
     parser.add_argument("--keep", action="store_true", help="keep the generated playbooks and logs")
+    parser.add_argument(
+        "--throttled-only",
+        action="store_true",
+        help="only the throttling case (program_member, %d members, 429 beyond %d calls at once); "
+        "writes benchmark-throttled.json to --out" % (THROTTLED_N, THROTTLE_LIMIT),
+    )
     return parser.parse_args(argv)
 
 
@@ -783,10 +825,51 @@ def run_program_member(bench, sb, args):
             bench.uri_run(module, shape, n, edubrite_uri_play(sb, n, shape), EDUBRITE_WRITES, done, prepare=enrolled)
 
 
+def run_throttled(bench, sb):
+    """Issue 28: the default settings against a tenant that throttles, within about 1.2x the
+    hand-tuned max_parallel."""
+
+    def done(k):
+        return edubrite_done(sb, k, THROTTLED_SHAPE)
+
+    play = functools.partial(program_member_play, sb, THROTTLED_N, THROTTLED_SHAPE)
+    bench.throttled_runs(THROTTLED_N, play, done, functools.partial(enroll_members, sb))
+
+
+def main_throttled(args, venv, collections_path):
+    """--throttled-only: the throttling case alone; its runs go to <out>/benchmark-throttled.json,
+    docs/benchmark.* are left as they are."""
+    installed_modules(collections_path, "program_member")
+    workdir = tempfile.mkdtemp(prefix="lms-bench-")
+    runner = Runner(venv, collections_path, workdir, args.timeout)
+    with Sandbox(
+        python=runner.python, latency_ms=LATENCY_MS, task_delay=TASK_DELAY, scale=THROTTLED_N, extra_args=["--quiet"]
+    ) as sb:
+        bench = Bench(sb, runner)
+        run_throttled(bench, sb)
+    result = dict(
+        command="bench/run.py --throttled-only",
+        machine=machine(runner),
+        settings=dict(latency_ms=LATENCY_MS, tuned_max_parallel=TUNED_PARALLEL, throttle_limit=THROTTLE_LIMIT),
+        runs=bench.runs,
+    )
+    os.makedirs(args.out, exist_ok=True)
+    with open(os.path.join(args.out, "benchmark-throttled.json"), "w", encoding="utf-8") as handle:
+        json.dump(result, handle, indent=1)
+        handle.write("\n")
+    if not args.keep:
+        shutil.rmtree(workdir, ignore_errors=True)
+    _, target, measured, met = report.throttled_target(result)
+    print("%s %s: %s" % ({True: "MET", False: "MISSED", None: "n/a"}[met], target, measured))
+    return 0 if all(r["ok"] and r.get("verified", True) for r in bench.runs) else 1
+
+
 def main(argv=None):
     args = parse_args(argv)
     venv = os.environ.get("VENV") or os.path.dirname(os.path.dirname(sys.executable))
     collections_path = os.environ.get("COLLECTIONS") or os.path.join(ROOT, "build", "collections")
+    if args.throttled_only:
+        return main_throttled(args, venv, collections_path)
     modules = installed_modules(collections_path, args.only)
     if args.max_parallel:
         CONNECTION["max_parallel"] = args.max_parallel
@@ -804,7 +887,7 @@ def main(argv=None):
     )
     started = time.time()
     load_before = list(os.getloadavg())
-    scale = max(wanted(args, args.sizes + args.uri_sizes + args.migration_uri_sizes) or (100,))
+    scale = max(wanted(args, args.sizes + args.uri_sizes + args.migration_uri_sizes) + (THROTTLED_N,))
     print(
         "bench: sandbox with --scale %d, %d ms latency per request; playbooks in %s" % (scale, LATENCY_MS, workdir),
         flush=True,
@@ -818,6 +901,8 @@ def main(argv=None):
             run_course_status(bench, sb, args)
         if "program_member" in modules:
             run_program_member(bench, sb, args)
+            if args.shape in (None, THROTTLED_SHAPE) and args.n in (None, THROTTLED_N):
+                run_throttled(bench, sb)
     result = dict(
         command=command,
         duration_s=round(time.time() - started, 1),

@@ -60,6 +60,7 @@ class Wanted:
     fields: dict
     member: dict | None = None  # the user's current record, when a member
     user: dict | None = None  # the user as looked up, when not a member
+    state: str = "present"  # what the task asks for the user: present, quit or absent
 
     @property
     def label(self):
@@ -73,9 +74,22 @@ class Wanted:
         return found
 
 
+# The lists of user names that state=present takes besides the members (one session for a
+# program's whole declaration), and the state each asks for.
+ALSO = {"quit": "quit", "removed": "absent"}
+
+
 def check_options(params):
     if params["batch_size"] < 1:
         raise ValidationError("batch_size must be at least 1, not %d." % params["batch_size"])
+    also = [option for option in ALSO if params.get(option)]
+    if also and params["state"] != "present":
+        raise ValidationError(
+            "%s only apply to state=present (the users to mark as quit or to remove besides the members), not "
+            "state=%s; with state=%s list the users in usernames."
+            % (" and ".join(also), params["state"], params["state"])
+        )
+    _check_listed_once(params)
     if params["exclusive"] and params["state"] != "present":
         raise ValidationError("exclusive=true only applies to state=present, not %s." % params["state"])
     listed = params["members"] or any(params[kind + "s"] for kind in IDENTIFIERS)
@@ -86,12 +100,32 @@ def check_options(params):
         )
 
 
+def _check_listed_once(params):
+    """A user name in two of members/usernames, quit and removed would change on every run (added,
+    then removed): refused, naming both lists."""
+    lists = {"members": [m.get("username") for m in params["members"]] + list(params["usernames"])}
+    lists.update((option, params.get(option) or []) for option in ALSO)
+    seen = {}
+    for option, names in lists.items():
+        for name in names:
+            if name and seen.setdefault(name, option) != option:
+                shown = "usernames/members" if seen[name] == "members" else seen[name]
+                raise ValidationError(
+                    "username %s is in %s and in %s; a user can be declared once per program - remove it from one."
+                    % (name, shown, option)
+                )
+
+
 def wanted_members(params, tz):
-    """The users asked for (``members``, then ``usernames``, ``user_ids``, ``open_ids``), validated."""
+    """The users asked for (``members``, then ``usernames``, ``user_ids``, ``open_ids``, then the
+    user names in ``quit`` and ``removed``), validated."""
     items = list(params["members"])
     for kind in IDENTIFIERS:
         items += [{kind: value} for value in params[kind + "s"]]
-    return [_wanted(position, item, params, tz) for position, item in enumerate(items)]
+    wanted = [_wanted(position, item, params, tz) for position, item in enumerate(items)]
+    for option, state in ALSO.items():
+        wanted += [Wanted("username", name, {}, state=state) for name in params.get(option) or []]
+    return wanted
 
 
 def _wanted(position, item, params, tz):
@@ -100,7 +134,7 @@ def _wanted(position, item, params, tz):
         raise ValidationError(
             "members[%d]: name the user with one of %s; all are empty." % (position, ", ".join(IDENTIFIERS))
         )
-    wanted = Wanted(kind, item[kind], {})
+    wanted = Wanted(kind, item[kind], {}, state=params["state"])
     wanted.fields = _fields(item, params, wanted.label, tz)
     if wanted.fields and params["state"] != "present":
         given = sorted(o for o in FIELD_OPTIONS if item.get(o) is not None or params[o] is not None)
@@ -181,7 +215,7 @@ def number(value, label):
 # --- the current state ---
 
 
-def resolve(client, state, wanted, members):
+def resolve(client, wanted, members):
     """Attach the current record to every wanted user.  Users who are not members are looked up,
     whatever the state: with present they must be added; with absent or quit a name EduBrite does
     not know is a typo that would read as done while the user meant keeps access.  The task fails
@@ -202,7 +236,7 @@ def resolve(client, state, wanted, members):
             w.member = index["user_id"][w.user["user_id"]]
     if unknown:
         labels = [w.label for w in unknown]
-        hint = UNKNOWN_HINT.get(state, "")
+        hint = "".join(UNKNOWN_HINT.get(kind, "") for kind in dict.fromkeys(w.state for w in unknown))
         raise ValidationError(
             "%d user(s) unknown to EduBrite: %s. Check the names.%s" % (len(unknown), some(labels), hint),
             unknown=labels,
@@ -213,10 +247,9 @@ def resolve(client, state, wanted, members):
 def check_carried(prog, state, wanted, members):
     """A field the task compares that the listing never carries fails before any write (contract
     3.4 r3): read as "not set", it would be sent again on every run."""
-    if state == "quit":
-        compared = {"quitProgram"}
-    else:
-        compared = {name for w in wanted for name in w.fields} if state == "present" else set()
+    compared = {name for w in wanted for name in w.fields if w.state == "present"}
+    if state == "quit" or any(w.state == "quit" for w in wanted):
+        compared.add("quitProgram")
     missing = members.never_carried([name for name in edubrite.FIELD_ORDER if name in compared])
     if not missing:
         return
@@ -314,6 +347,7 @@ class Entry:
     add: bool = False
     fields: dict = field(default_factory=dict)
     removed_by_exclusive: bool = False
+    state: str = "present"  # asked for: present, quit or absent (removed, also by exclusive)
     twin: Entry | None = None  # the entry of the same user asked for earlier
     writes_done: int = 0
 
@@ -336,7 +370,7 @@ class Entry:
     def result(self, tz):
         """The documented RETURN entry (``members[]``)."""
         source = self.twin or self
-        entry = dict(self.ids, changed=self.changed, before=member_view(source.before, tz))
+        entry = dict(self.ids, state=self.state, changed=self.changed, before=member_view(source.before, tz))
         entry["after"] = member_view(source.after, tz)
         if self.removed_by_exclusive:
             entry["removed_by_exclusive"] = True
@@ -403,7 +437,7 @@ def plan(prog, params, wanted, members, tz):
     then, with exclusive, one per member not listed, to be removed."""
     the_plan, first = Plan(prog, [], tz), {}
     for w in wanted:
-        add, fields = changes_for(w.member, w.fields, params["state"])
+        add, fields = changes_for(w.member, w.fields, w.state)
         ids = w.ids()
         key = ids["user_id"] or (w.kind, w.value)
         if key in first:
@@ -412,13 +446,13 @@ def plan(prog, params, wanted, members, tz):
                 raise ValidationError(
                     "%s is asked for twice with different values (also as %s); ask once." % (w.label, label)
                 )
-            the_plan.entries.append(Entry(ids, (w.kind, w.value), twin.before, twin.after, twin=twin))
+            the_plan.entries.append(Entry(ids, (w.kind, w.value), twin.before, twin.after, state=w.state, twin=twin))
             continue
         after = predicted(w.member, add, fields, ids) if (add or fields) else w.member
-        entry = Entry(ids, (w.kind, w.value), w.member, after, add=add, fields=fields)
+        entry = Entry(ids, (w.kind, w.value), w.member, after, add=add, fields=fields, state=w.state)
         first[key] = (entry, w.label, (add, fields))
         the_plan.entries.append(entry)
-        if params["state"] == "present" and w.member and w.member["quit"]:
+        if w.state == "present" and w.member and w.member["quit"]:
             the_plan.warnings.append(
                 "%s quit the program; the module cannot re-activate a member who quit, so the member stays quit."
                 % w.label
@@ -430,7 +464,15 @@ def plan(prog, params, wanted, members, tz):
 
 def _removal(member):
     ids = {kind: member[kind] for kind in IDENTIFIERS}
-    return Entry(ids, ("user_id", member["user_id"]), member, None, fields={"remove": True}, removed_by_exclusive=True)
+    return Entry(
+        ids,
+        ("user_id", member["user_id"]),
+        member,
+        None,
+        fields={"remove": True},
+        removed_by_exclusive=True,
+        state="absent",
+    )
 
 
 # --- writing ---

@@ -72,9 +72,9 @@ def warn_if_throttled(module, client):
     transport = getattr(client, "transport", None)
     if getattr(transport, "throttled", 0):
         module.warn(
-            "The LMS throttled this task (HTTP 429 or 503, %d time(s)); it went on with %d call(s) in flight "
+            "The LMS throttled this task (HTTP 429 or 503, %d time(s)); it went down to %d call(s) in flight "
             "(max_parallel %d). If this happens on every run, lower max_parallel."
-            % (transport.throttled, transport.parallel, module.params.get("max_parallel") or 1)
+            % (transport.throttled, transport.lowest, module.params.get("max_parallel") or 1)
         )
 
 
@@ -207,7 +207,8 @@ def _word(value):
 
 def in_parallel(work, transport):
     """Run the callables of ``work`` over the task's one transport, at most ``transport.parallel``
-    at a time (a number the transport lowers when the service throttles).  After the first failure
+    at a time (a number the transport lowers when the service throttles and raises again, up to
+    ``transport.max_parallel``, when it no longer does).  After the first failure
     no further call starts; the calls in flight finish.  Returns (outcomes, first error): each
     outcome is the call's return value, or ``NOT_RUN`` for a call that failed or never started."""
     stop, gate = threading.Event(), threading.Condition()
@@ -233,9 +234,10 @@ def in_parallel(work, transport):
                 gate.notify_all()
 
     work = list(work)
-    if transport.parallel <= 1 or len(work) <= 1:
+    most = max(transport.parallel, getattr(transport, "max_parallel", 1))  # threads for when it grows back
+    if most <= 1 or len(work) <= 1:
         return _in_turn(work)
-    with ThreadPoolExecutor(max_workers=min(transport.parallel, len(work))) as pool:
+    with ThreadPoolExecutor(max_workers=min(most, len(work))) as pool:
         outcomes = list(pool.map(run, work))
     return outcomes, (errors[0] if errors else None)
 

@@ -48,6 +48,11 @@ MAX_BODY_BYTES = 64 * 1024 * 1024
 USER_AGENT = "learnops.lms-ansible-collection"
 URL_OPTIONS = ("api_url", "soap_url", "site_url")
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
+# Replies in a row that were not HTTP 429/503 before one more call may be in flight again (after a
+# throttled burst halved them), up to max_parallel: slow to a level the task has not held, as each
+# probe of a tenant's limit costs a refusal and a Retry-After wait; quicker back to one it held.
+GROW_AFTER = 500
+REGROW_AFTER = 50
 
 
 class Reply:
@@ -115,10 +120,15 @@ class Transport:
         self._sleep = sleep or time.sleep
         self._clock = clock or time.monotonic
         self._rng = rng or random.random
-        self.parallel = max(1, int(max_parallel))  # lowered for the rest of the task when throttled
+        self.max_parallel = max(1, int(max_parallel))
+        self.parallel = self.max_parallel  # halved when throttled, grown back after GROW_AFTER replies
+        self.lowest = self.parallel
         # A client may run fan_out times max_parallel calls at once (EduBrite's user look-ups).
         self.session = session if session is not None else new_session(connections=fan_out * self.parallel)
         self.throttled = 0
+        self._burst = 0  # raised at each halving: calls started before it belong to a burst already answered
+        self._streak = 0
+        self._held = 0  # the highest level held for GROW_AFTER replies in a row
         self._lock = threading.Lock()
         self._environments = {}
 
@@ -148,25 +158,41 @@ class Transport:
         ``what`` names the call in messages ("iSpring ListUsers").  Raises TransportError when the
         service cannot be reached or keeps refusing after the retries.
         """
-        started, attempt = self._clock(), 0
+        started, attempt, burst, refused = self._clock(), 0, self._burst, False
         while True:
             reply, reason, wait = self._attempt(method, url, what, data, headers, params, safe_to_repeat)
             if reply is not None:
+                self._went_through()
                 return reply
             if reason.startswith(("HTTP 429", "HTTP 503")):
-                self._slow_down()
+                self._slow_down(burst)
+                refused = refused or reason.startswith("HTTP 429")
             attempt += 1
             if wait is None:
                 wait = self._rng() * min(BACKOFF_CAP, BACKOFF_BASE * (2**attempt))
             elapsed = self._clock() - started
             if attempt > self.retries or elapsed + wait > self.retry_max_time:
-                advice = "The service is unavailable or throttling; run" if reason.startswith("HTTP") else "Run"
                 raise TransportError(
-                    "%s: %s, after %d attempt(s) in %.1f s. %s the task again later, or raise retries / "
-                    "retry_max_time." % (what, reason, attempt, elapsed, advice),
+                    "%s: %s, after %d attempt(s) in %.1f s. %s"
+                    % (what, reason, attempt, elapsed, self._advice(reason, refused)),
                     attempts=attempt,
                 )
             self._sleep(wait)
+
+    def _advice(self, reason, refused):
+        """What to do when a call still fails after its retries."""
+        if refused:
+            # HTTP 429: too many calls at once; more retries would only be refused again
+            return (
+                "The service refused calls as too many at once (throttling): lower max_parallel (%d in effect; "
+                "this task was down to %d call(s) in flight) and run the task again; raising retries / "
+                "retry_max_time only waits longer." % (self.max_parallel, self.lowest)
+            )
+        if reason.startswith("HTTP"):
+            return (
+                "The service is unavailable or throttling; run the task again later, or raise retries / retry_max_time."
+            )
+        return "Run the task again later, or raise retries / retry_max_time."
 
     def _attempt(self, method, url, what, data, headers, params, safe_to_repeat):
         """One try: (reply, None, None) to return, or (None, why, wait or None) to try again."""
@@ -191,11 +217,29 @@ class Transport:
             return None, "HTTP %s from %s" % (reply.status, url), retry_after_seconds(reply.headers.get("Retry-After"))
         return reply, None, None
 
-    def _slow_down(self):
-        """The service throttles: half as many calls in flight for the rest of the task."""
+    def _slow_down(self, burst):
+        """The service throttles: half as many calls in flight, once per burst - the calls that
+        were in flight when the first refusal came (they started in the same ``burst``) do not halve
+        again; calls started since, under the lower limit, can."""
         with self._lock:
             self.throttled += 1
-            self.parallel = max(1, self.parallel // 2)
+            self._streak = 0
+            if burst == self._burst:
+                self._burst += 1
+                self.parallel = max(1, self.parallel // 2)
+                self.lowest = min(self.lowest, self.parallel)
+
+    def _went_through(self):
+        """A reply that was not throttled: after GROW_AFTER in a row (REGROW_AFTER back to a level
+        held before), one more call in flight."""
+        with self._lock:
+            self._streak += 1
+            needed = REGROW_AFTER if self.parallel < self._held else GROW_AFTER
+            if self._streak >= needed and self.parallel < self.max_parallel:
+                if needed == GROW_AFTER:
+                    self._held = self.parallel
+                self.parallel += 1
+                self._streak = 0
 
     def environment(self, url):
         """The proxies and CA bundle the environment gives for ``url``'s host (HTTPS_PROXY,

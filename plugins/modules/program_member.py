@@ -43,6 +43,8 @@ options:
         already quit is no change, and so is a user EduBrite knows who is not a member; a name it
         does not know fails the task before any write.
       - The fields (O(start_date) to O(score)) may only be given with V(present).
+      - With V(present), O(quit) and O(removed) name users to mark as quit and to remove in the
+        same task - one EduBrite session for a program's whole declaration.
     type: str
     choices: [present, absent, quit]
     default: present
@@ -126,6 +128,29 @@ options:
     type: list
     elements: str
     default: []
+  quit:
+    description:
+      - User names whose status in the program is Quit, set in the same task as the members
+        (C(quitProgram=true), as with O(state=quit)); only with O(state=present).
+      - A name EduBrite does not know fails the task before any write; a name also in O(usernames),
+        O(members) or O(removed) is refused, naming both lists.
+      - Their entries in RV(members) have RV(members[].state) V(quit). O(max_changes) counts them too.
+        With O(exclusive=true) they count as listed - marked as quit, not removed.
+    type: list
+    elements: str
+    default: []
+    version_added: 2.1.0
+  removed:
+    description:
+      - User names that are not members of the program, removed in the same task as the members are
+        set (C(remove=true), as with O(state=absent)); only with O(state=present).
+      - A name EduBrite does not know fails the task before any write; a name also in O(usernames),
+        O(members) or O(quit) is refused, naming both lists.
+      - Their entries in RV(members) have RV(members[].state) V(absent). O(max_changes) counts them too.
+    type: list
+    elements: str
+    default: []
+    version_added: 2.1.0
   exclusive:
     description:
       - Also remove the members of the program that the task does not list (they are reported in
@@ -248,6 +273,14 @@ EXAMPLES = r"""
     state: quit
     usernames: [user3, user4]
 
+- name: The whole declaration of a program in one task (one EduBrite session)
+  learnops.lms.program_member:
+    ext_id: ONBOARDING
+    usernames: [user1, user2]
+    due_date: "2026-03-31"
+    quit: [user3]
+    removed: [user5]
+
 - name: Remove a learner
   learnops.lms.program_member:
     program_id: xxxx-xxxx-xxxx-xxxx
@@ -279,7 +312,7 @@ unchanged:
 members:
   description:
     - One entry per member asked for, in the order asked (O(members), then O(usernames),
-      O(user_ids), O(open_ids)), then one per member removed by O(exclusive).
+      O(user_ids), O(open_ids), O(quit), O(removed)), then one per member removed by O(exclusive).
     - In a failed task, says which members were changed before the failure.
   returned: always
   type: list
@@ -296,6 +329,14 @@ members:
     open_id:
       description: Open ID.
       type: str
+    state:
+      description:
+        - What the task asked for this user - V(present) (a member), V(quit) (O(state=quit) or
+          listed in O(quit)), or V(absent) (O(state=absent), listed in O(removed), or removed by
+          O(exclusive)).
+      type: str
+      version_added: 2.1.0
+      sample: present
     changed:
       description: Whether this member was (or, in check mode, would be) changed.
       type: bool
@@ -361,7 +402,7 @@ def run(module, client):
         wanted = membership.wanted_members(params, tz)
         members = client.members_of(prog)
         membership.check_carried(prog, params["state"], wanted, members)
-        membership.resolve(client, params["state"], wanted, members)
+        membership.resolve(client, wanted, members)
         the_plan = membership.plan(prog, params, wanted, members, tz)
         runner.check_max_changes(params["max_changes"], the_plan.changes(), "member(s)")
     except LmsError as exc:
@@ -399,6 +440,8 @@ def main():
             usernames=dict(type="list", elements="str", default=[]),
             user_ids=dict(type="list", elements="str", default=[]),
             open_ids=dict(type="list", elements="str", default=[]),
+            quit=dict(type="list", elements="str", default=[]),
+            removed=dict(type="list", elements="str", default=[]),
             exclusive=dict(type="bool", default=False),
             allow_empty=dict(type="bool", default=False),
             send_mail=dict(type="bool", default=False),
@@ -416,7 +459,7 @@ def main():
         edubrite.client_from,
         run,
         always=dict(changed=False, members=[]),
-        identifiers=("program_id", "ext_id", "usernames", "user_ids", "open_ids"),
+        identifiers=("program_id", "ext_id", "usernames", "user_ids", "open_ids", "quit", "removed"),
     )
 
 

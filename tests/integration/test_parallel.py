@@ -6,6 +6,8 @@ fewer; a failure among them is reported exactly; the wait reads the learners, no
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from .helpers import writes
@@ -74,6 +76,8 @@ def test_a_throttling_service_gets_fewer_calls_at_once(play, slow):
     output = " ".join(run.output.split())  # the warning may be wrapped
     assert "The LMS throttled this task (HTTP 429 or 503, %d time(s))" % len(refused) in output
     assert "(max_parallel 4)" in output
+    # issue 28: the calls in flight when the first 429 came halve once (4 to 2), not once each (to 1)
+    assert re.search(r"it went (down to|on with) (\d+) call\(s\) in flight", output).group(2) == "2", output
 
 
 def test_a_failure_among_parallel_writes_is_reported_exactly(play, lms):

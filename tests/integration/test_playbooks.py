@@ -67,9 +67,8 @@ def changed_entries(run):
         changed += [("enrollment", e["course_id"], e["user_id"]) for e in item.get("enrollments", []) if e["changed"]]
     for item in task_results(run, "Course completions"):
         changed += [("course", e["enrollment_id"]) for e in item.get("learners", []) if e["changed"]]
-    for start in ("Program members", "Members who quit", "Users who are not"):
-        for item in task_results(run, start):
-            changed += [("program", m["user_id"]) for m in item.get("members", []) if m["changed"]]
+    for item in task_results(run, "Program members"):
+        changed += [("program", m["user_id"]) for m in item.get("members", []) if m["changed"]]
     return changed
 
 
@@ -88,6 +87,11 @@ def declare(tmp_path, **states):
     return "@" + str(path)
 
 
+def logins(lms):
+    """The EduBrite logins in the request log (step 2 of connect: the one that sends the user name)."""
+    return [entry for entry in lms.requests(operation="connect") if "username" in (entry.get("params") or {})]
+
+
 def records(lms):
     state = lms.state()
     return state["ispring"]["enrollments"], state["edubrite"]["programs"]
@@ -104,7 +108,7 @@ def test_a_repository_with_an_inventory_a_states_file_and_a_playbook_converges_t
     ]  # fmt: skip
     first = playbook(lms, repo, "-i", "inventory.yml", "converge.yml", "--diff")
     assert first.rc == 0, first.output
-    assert "changed=4" in first.output
+    assert "changed=3" in first.output
     assert "+ jdoe (enrollment" in first.output and "+ user4: status COMPLETED" in first.output
     assert "+ ltan (enrollment e0000000-0000-4000-9000-000000000001): access_date 2026-03-02" in first.output
     state = lms.state()
@@ -115,6 +119,8 @@ def test_a_repository_with_an_inventory_a_states_file_and_a_playbook_converges_t
     assert {m["userName"] for m in onboarding["members"]} == {"user1", "user2", "user4"}
     program = next(p for p in state["edubrite"]["programs"] if p["extId"] == "SAFETY")
     assert {m["userName"]: m["quit"] for m in program["members"]} == {"user3": True, "jdoe_eb": False}
+    # issue 28: one EduBrite session per program (SAFETY declares members, quit and removed)
+    assert len(logins(lms)) == 2, [entry["params"] for entry in logins(lms)]
 
     lms.clear_requests()
     second = playbook(lms, repo, "-i", "inventory.yml", "converge.yml")
@@ -122,13 +128,14 @@ def test_a_repository_with_an_inventory_a_states_file_and_a_playbook_converges_t
     assert "changed=0" in second.output
     assert changed_entries(second) == []
     assert writes(lms.requests(), WRITES) == []
+    assert len(logins(lms)) == 2
 
 
 def test_the_collection_playbook_by_name_converges_a_states_file_then_changes_nothing(lms, tmp_path):
     shutil.copy(STATES, tmp_path / "states.yml")
     first = by_name(lms, tmp_path, "converge", "-e", "@states.yml")
     assert first.rc == 0, first.output
-    assert "changed=4" in first.output
+    assert "changed=3" in first.output
     assert len(changed_entries(first)) == 15
     lms.clear_requests()
     second = by_name(lms, tmp_path, "converge", "-e", "@states.yml")

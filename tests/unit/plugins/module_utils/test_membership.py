@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from ansible_collections.learnops.lms.plugins.module_utils import dates, edubrite, membership
+from ansible_collections.learnops.lms.plugins.module_utils import dates, edubrite, membership, runner
 from ansible_collections.learnops.lms.plugins.module_utils.errors import ValidationError
 from ansible_collections.learnops.lms.tests.unit.edubrite_wire import member_xml
 
@@ -67,7 +67,7 @@ class Lookups:
 def resolved(p, members, users=()):
     wanted = membership.wanted_members(p, UTC)
     lookups = Lookups(users)
-    membership.resolve(lookups, p["state"], wanted, members)
+    membership.resolve(lookups, wanted, members)
     return wanted, lookups.asked
 
 
@@ -391,3 +391,65 @@ def test_view_keys_match_the_documented_return():
     assert set(view) == {"status", "quit", "awarded", "score"} | {
         key for option in edubrite.DATE_OPTIONS for key in (option, option + "_ms")
     }
+
+
+# --- quit and removed beside the members: one task, one session per program (issue 28, item 7) ---
+
+
+def test_members_quit_and_removed_are_planned_in_one_task():
+    members = [record("u1", "user1"), record("u2", "user2"), record("u3", "user3")]
+    p = params(usernames=["user1", "user4"], due_date="2026-03-31", quit=["user2"], removed=["user3", "user5"])
+    the_plan = planned(p, members, users=[record("u4", "user4"), record("u5", "user5")])
+    shown = [(e.name, e.state, e.changed, e.kind_of_change) for e in the_plan.entries]
+    assert shown == [
+        ("user1", "present", True, "updated"),
+        ("user4", "present", True, "added"),
+        ("user2", "quit", True, "quit"),
+        ("user3", "absent", True, "removed"),
+        ("user5", "absent", False, "updated"),  # known to EduBrite, not a member: no change
+    ]
+    assert [(kind, [e.name for e in batch]) for kind, _fields, batch in the_plan.calls(500)] == [
+        ("enroll", ["user4"]),
+        ("update", ["user1", "user4"]),
+        ("update", ["user2"]),
+        ("update", ["user3"]),
+    ]
+    assert [call[1] for call in the_plan.calls(500)[2:]] == [{"quitProgram": True}, {"remove": True}]
+    assert [m["state"] for m in the_plan.result()["members"]] == ["present", "present", "quit", "absent", "absent"]
+    with pytest.raises(ValidationError, match=r"would change 4 member\(s\), more than max_changes \(3\)"):
+        runner.check_max_changes(3, the_plan.changes(), "member(s)")
+
+
+@pytest.mark.parametrize(
+    "lists, words",
+    [
+        (dict(usernames=["user1"], removed=["user1"]), "username user1 is in usernames/members and in removed"),
+        (dict(members=[{"username": "user1"}], quit=["user1"]), "username user1 is in usernames/members and in quit"),
+        (dict(quit=["user2"], removed=["user2"]), "username user2 is in quit and in removed"),
+    ],
+)
+def test_a_name_in_two_lists_is_refused_naming_both(lists, words):
+    with pytest.raises(ValidationError) as caught:
+        membership.check_options(params(**lists))
+    assert caught.value.message.startswith(words), caught.value.message
+
+
+def test_quit_and_removed_only_with_state_present():
+    with pytest.raises(ValidationError, match="quit and removed only apply to state=present"):
+        membership.check_options(params(state="absent", quit=["a"], removed=["b"]))
+
+
+def test_an_unknown_name_in_removed_or_quit_fails_with_the_hints_of_both():
+    with pytest.raises(ValidationError) as caught:
+        resolved(params(usernames=["user1"], quit=["ghost3"], removed=["usr1"]), [record("u1", "user1")], users=[])
+    message = caught.value.message
+    assert message.startswith("2 user(s) unknown to EduBrite: member username=ghost3, member username=usr1")
+    assert "leave the user meant active" in message and "leave the user meant in the program" in message
+    assert caught.value.details["not_found"] == {"username": ["ghost3", "usr1"]}
+
+
+def test_exclusive_keeps_the_users_in_quit_and_removes_those_in_removed():
+    members = [record("u1", "user1"), record("u2", "user2"), record("u3", "user3"), record("u6", "user6")]
+    p = params(usernames=["user1"], quit=["user2"], removed=["user3"], exclusive=True)
+    shown = [(e.name, e.state, e.kind_of_change) for e in planned(p, members).entries if e.changed]
+    assert shown == [("user2", "quit", "quit"), ("user3", "absent", "removed"), ("user6", "absent", "removed")]

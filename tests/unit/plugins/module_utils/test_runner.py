@@ -84,7 +84,7 @@ def test_tab_and_newline_are_fine():
 class Gauge:
     """A stand-in transport that counts the calls in flight.  The first ``parallel`` calls meet at a
     barrier, which only opens with all of them in flight at once; as it opens, the service
-    'throttles' (what Transport does on HTTP 429: one call at a time from then on)."""
+    'throttles' (what Transport does on HTTP 429: fewer calls at a time; here one)."""
 
     def __init__(self, parallel):
         self.parallel = parallel
@@ -113,6 +113,22 @@ def test_in_parallel_keeps_to_the_transports_current_limit():
     assert error is None and outcomes == list(range(8))
     assert sorted(n for n, _flight in gauge.started[:4]) == [0, 1, 2, 3]  # side by side at first
     assert all(flight == 1 for _n, flight in gauge.started[4:])  # then, throttled, one at a time
+
+
+def test_in_parallel_runs_more_calls_side_by_side_when_the_transport_grows_back():
+    """Issue 28: a task throttled down to one call in flight goes back up when the limit grows."""
+    transport = type("Grown", (), {"parallel": 1, "max_parallel": 3})()
+    side_by_side = threading.Barrier(3, timeout=5)
+
+    def call(number):
+        if number == 0:
+            transport.parallel = 3  # what Transport does after GROW_AFTER replies in a row, here at once
+            return number
+        side_by_side.wait()  # broken, and the call fails, unless three run at once
+        return number
+
+    outcomes, error = runner.in_parallel([partial(call, n) for n in range(4)], transport)
+    assert error is None and outcomes == [0, 1, 2, 3]
 
 
 def test_in_parallel_starts_nothing_after_a_failure():

@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import socket
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -14,6 +16,8 @@ from ansible_collections.learnops.lms.plugins.module_utils import edubrite
 from ansible_collections.learnops.lms.plugins.module_utils import transport as transport_module
 from ansible_collections.learnops.lms.plugins.module_utils.errors import TransportError, ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.transport import (
+    GROW_AFTER,
+    REGROW_AFTER,
     Transport,
     check_connection,
     plain_http,
@@ -171,10 +175,73 @@ def test_plain_http_to_another_host():
     assert not plain_http("https://lms.example.com") and not plain_http(None)
 
 
-def test_throttling_halves_the_calls_in_flight_for_the_rest_of_the_task(script):
+def test_throttling_halves_the_calls_in_flight_once_per_call_and_again_for_a_call_started_after(script):
     transport = script(Call(URL, status=429), Call(URL, status=503), Call(URL, body="ok"), max_parallel=8)
     assert transport.post(URL, "test").status == 200
-    assert (transport.parallel, transport.throttled) == (2, 2)
+    assert (transport.parallel, transport.throttled) == (4, 2)  # its retry belongs to the same burst
+    transport.scripted.script += [Call(URL, status=429), Call(URL, body="ok")]
+    assert transport.post(URL, "test").status == 200
+    assert (transport.parallel, transport.throttled, transport.lowest) == (2, 3, 2)  # started under 4: a new burst
+
+
+def test_calls_in_flight_when_the_first_429_came_halve_only_once(script):
+    """Issue 28: three calls side by side, all refused - one halving (8 to 4), not three (8 to 1)."""
+    side_by_side = threading.Barrier(3)
+    refused = [Call(URL, status=429, reply_headers={"Retry-After": "1"}, barrier=side_by_side) for _ in range(3)]
+    transport = script(*refused, *[Call(URL, body="ok") for _ in range(3)], max_parallel=8)
+    transport.scripted.ordered = False
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        replies = list(pool.map(lambda _n: transport.post(URL, "test"), range(3)))
+    assert [reply.body for reply in replies] == [b"ok"] * 3
+    assert (transport.parallel, transport.throttled, transport.sleeps) == (4, 3, [1.0] * 3)
+
+
+def test_the_calls_in_flight_grow_back_after_replies_that_were_not_throttled(script):
+    transport = script(Call(URL, status=429), *[Call(URL, body="ok") for _ in range(4 * GROW_AFTER)], max_parallel=5)
+    levels = []  # the calls allowed in flight after each reply that went through
+    for _ in range(4 * GROW_AFTER):
+        transport.post(URL, "test")
+        levels.append(transport.parallel)
+    assert levels[0] == 2 and levels[GROW_AFTER - 2 : GROW_AFTER] == [2, 3]  # one more after GROW_AFTER in a row
+    assert levels[2 * GROW_AFTER - 1] == 4 and levels[3 * GROW_AFTER - 1] == 5
+    assert levels[-1] == 5 and transport.lowest == 2  # up to max_parallel, never beyond
+
+
+def test_the_calls_in_flight_grow_back_quicker_to_a_level_held_before(script):
+    ok = [Call(URL, body="ok") for _ in range(GROW_AFTER)]
+    transport = script(Call(URL, status=429), *ok, Call(URL, status=429), *ok, max_parallel=8)
+    for _ in range(GROW_AFTER):
+        transport.post(URL, "test")
+    assert transport.parallel == 5  # 4 held for GROW_AFTER replies: one more
+    levels = []
+    for _ in range(GROW_AFTER):
+        transport.post(URL, "test")  # 5 is refused: 2
+        levels.append(transport.parallel)
+    assert levels[REGROW_AFTER - 1] == 3 and levels[2 * REGROW_AFTER - 1] == 4  # back to 4 quickly
+    assert levels[-1] == 4  # beyond it, slowly
+
+
+def test_a_429_resets_the_count_of_replies_towards_growing_back(script):
+    ok = [Call(URL, body="ok") for _ in range(GROW_AFTER - 1)]
+    transport = script(Call(URL, status=429), *ok, Call(URL, status=429), *ok, Call(URL, body="ok"), max_parallel=8)
+    for _ in range(2 * GROW_AFTER - 2):
+        transport.post(URL, "test")
+    assert transport.parallel == 2  # halved twice (two calls, two bursts), never grown
+    transport.post(URL, "test")
+    assert transport.parallel == 3
+
+
+def test_calls_still_refused_as_too_many_say_to_lower_max_parallel(script):
+    transport = script(*[Call(URL, status=429)] * 3, retries=2, max_parallel=6)
+    with pytest.raises(TransportError) as caught:
+        transport.post(URL, "EduBrite updateProgramMember")
+    message = caught.value.message
+    assert message.startswith("EduBrite updateProgramMember: HTTP 429 from %s, after 3 attempt(s)" % URL), message
+    assert "lower max_parallel (6 in effect; this task was down to 3 call(s) in flight)" in message, message
+    unavailable = script(*[Call(URL, status=503)] * 2, retries=1, max_parallel=6)
+    with pytest.raises(TransportError) as caught:
+        unavailable.post(URL, "test")
+    assert "max_parallel" not in caught.value.message and "raise retries" in caught.value.message
 
 
 @pytest.mark.parametrize("max_parallel, fan_out, kept", [(1, 1, 10), (8, 1, 10), (16, 1, 16), (8, 4, 32)])

@@ -303,7 +303,7 @@ def test_a_throttled_task_says_so_in_a_warning(run_module):
     )
     assert outcome.exit_code == 0 and outcome.result["changed"] is True
     assert outcome.warnings == [
-        "The LMS throttled this task (HTTP 429 or 503, 1 time(s)); it went on with 1 call(s) in flight "
+        "The LMS throttled this task (HTTP 429 or 503, 1 time(s)); it went down to 1 call(s) in flight "
         "(max_parallel 1). If this happens on every run, lower max_parallel."
     ]
 

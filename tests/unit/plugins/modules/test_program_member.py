@@ -105,7 +105,13 @@ def test_check_mode_reads_and_looks_up_but_writes_nothing(run_module):
     )
     [entry] = outcome.result["members"]
     assert entry == dict(
-        user_id="u3", username="user3", open_id="oid-user3", changed=True, before=None, after=entry["after"]
+        user_id="u3",
+        username="user3",
+        open_id="oid-user3",
+        state="present",
+        changed=True,
+        before=None,
+        after=entry["after"],
     )
     assert entry["after"]["score"] == 50.0 and entry["after"]["status"] == "ENROLLED"
 
