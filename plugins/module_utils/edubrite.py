@@ -138,7 +138,7 @@ class Members(list):
             self.carried.update(name.rpartition("}")[2] for name in element.keys())
             self.carried.update(safexml.local(child) for child in element if isinstance(child.tag, str))
             if self.sample is None:
-                self.sample = safexml.excerpt(safexml.etree.tostring(element))
+                self.sample = safexml.element_excerpt(element)
 
     def never_carried(self, fields):
         """Those of ``fields`` (updateProgramMember parameters) that no listed member carries; none
@@ -227,7 +227,7 @@ def _score(element, what):
 def _unreadable(element, what, why):
     return ReplyError(
         "%s: a member's record cannot be read: %s. Nothing was written. Member reads: %s"
-        % (what, why, safexml.excerpt(safexml.etree.tostring(element)))
+        % (what, why, safexml.element_excerpt(element))
     )
 
 
@@ -251,7 +251,7 @@ def members_listing(root, what="EduBrite listProgramMembers"):
 def _unexpected_listing(shown, what, why):
     return ReplyError(
         "%s: the reply is not a member listing in the expected form (%s). Nothing was written. Reply reads: %s"
-        % (what, why, safexml.excerpt(safexml.etree.tostring(shown)))
+        % (what, why, safexml.element_excerpt(shown))
     )
 
 
@@ -499,7 +499,7 @@ class EduBriteClient:
         if user is None:
             raise ReplyError(
                 "EduBrite get: the reply names no <user> for %s %s. Nothing was written. Reply begins: %s"
-                % (GET_USER_PARAMS[kind], value, safexml.excerpt(safexml.etree.tostring(root)))
+                % (GET_USER_PARAMS[kind], value, safexml.element_excerpt(root))
             )
         return dict(
             user_id=_value(user, "id"),

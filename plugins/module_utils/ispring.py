@@ -2,9 +2,10 @@
 # Copyright: learnops.lms contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """iSpring Learn: the client interface both wire interfaces share (records, access token, task
-waiting, chunked look-ups), and ``client_from`` that builds the one a module's options name.
+waiting, chunked look-ups).
 
-The SOAP wire code is in ``ispring_soap.py``, the REST wire code in ``ispring_rest.py``.
+The SOAP wire code is in ``ispring_soap.py``, the REST wire code in ``ispring_rest.py``;
+``ispring_client.py`` builds the one a module's options name.
 Contract: lms-api-contract.md, section 1.  Every point marked [assumed] or [evidence] there is a
 named constant in the block at the top of the file that uses it.
 """
@@ -19,7 +20,6 @@ from dataclasses import asdict, dataclass
 from ansible_collections.learnops.lms.plugins.module_utils import safexml
 from ansible_collections.learnops.lms.plugins.module_utils.errors import ApiError, AuthenticationError, ReplyError
 from ansible_collections.learnops.lms.plugins.module_utils.runner import batches
-from ansible_collections.learnops.lms.plugins.module_utils.transport import Transport
 
 # --- What the contract documents or assumes (section numbers of lms-api-contract.md) ---
 TOKEN_PATH = "/api/v3/token"  # 1.2 [doc]
@@ -265,29 +265,3 @@ def courses_listing_nothing(course_ids, records):
         for course_id in dict.fromkeys(course_ids)
         if course_id not in listed
     ]
-
-
-def client_from(module, api=None):
-    """The client of the interface a module's connection options name (``api``, unless the
-    module names one); tokens it obtains are masked in all the module's output."""
-    from ansible_collections.learnops.lms.plugins.module_utils import ispring_rest, ispring_soap
-
-    params = module.params
-    transport = Transport.from_params(params)
-    credentials = dict(
-        token=params["token"],
-        client_id=params["client_id"],
-        client_secret=params["client_secret"],
-        on_secret=module.no_log_values.add,
-    )
-    if (api or params["api"]) == "rest":
-        return ispring_rest.RestClient(transport, params["api_url"], **credentials)
-    return ispring_soap.SoapClient(
-        transport, params["api_url"], soap_url=params["soap_url"], namespace=params["soap_namespace"], **credentials
-    )
-
-
-def rest_client_from(module):
-    """The REST client, whatever the module's ``api`` option says: for the calls that iSpring
-    documents over REST only (the enrollments)."""
-    return client_from(module, api="rest")

@@ -333,7 +333,7 @@ class IspringCheck(RestPoints, TenantCheck):
         if probe.result is None:
             self.check("reply_namespace", NOT_CHECKED, "The read answered %s, no result." % probe.detail)
             return
-        namespace = safexml.etree.QName(probe.result).namespace or "no namespace"
+        namespace = safexml.namespace_of(probe.result) or "no namespace"
         observed = "The result <%s> is in %s." % (safexml.local(probe.result), namespace)
         if namespace == BODY_NS:
             self.check("reply_namespace", HOLDS, observed)

@@ -46,19 +46,18 @@ def soap_url_for(api_url, soap_url=None):
 def envelope(method, token, elements, namespace=BODY_NS):
     """The SOAP request for ``method``: credentials first, then ``elements`` in the given order.
     A value that is None or an empty list is left out: an empty filter is not sent (1.3 r2)."""
-    etree = safexml.etree
-    root = etree.Element("{%s}Envelope" % ENVELOPE_NS, nsmap={"SOAP-ENV": ENVELOPE_NS, None: namespace})
-    body = etree.SubElement(root, "{%s}Body" % ENVELOPE_NS)
-    request = etree.SubElement(body, "{%s}%sRequest" % (namespace, method))
+    root = safexml.new_element("{%s}Envelope" % ENVELOPE_NS, nsmap={"SOAP-ENV": ENVELOPE_NS, None: namespace})
+    body = safexml.add_element(root, "{%s}Body" % ENVELOPE_NS)
+    request = safexml.add_element(body, "{%s}%sRequest" % (namespace, method))
     for name, value in [("credentials", [("token", token)])] + list(elements):
         _append(request, name, value, namespace)
-    return etree.tostring(root, xml_declaration=True, encoding="utf-8")
+    return safexml.serialize(root)
 
 
 def _append(parent, name, value, namespace):
     if value is None or (isinstance(value, (list, tuple)) and not value):
         return
-    element = safexml.etree.SubElement(parent, "{%s}%s" % (namespace, name))
+    element = safexml.add_element(parent, "{%s}%s" % (namespace, name))
     if isinstance(value, (list, tuple)):
         for child_name, child_value in value:
             _append(element, child_name, child_value, namespace)
@@ -123,7 +122,7 @@ def _elements(element):
 
 
 def _shown(element):
-    return safexml.excerpt(safexml.etree.tostring(element))
+    return safexml.element_excerpt(element)
 
 
 class SoapClient(IspringClient):

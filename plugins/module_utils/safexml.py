@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: learnops.lms contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Safe parsing of XML replies, and tolerant lookups by local name.
+"""Safe parsing of XML replies, tolerant lookups by local name, and the few calls that build a
+request.  The one file that uses lxml directly.
 
 Replies come from the network: no DTD, no entity expansion, no network access, a size cap.
 Lookups ignore prefixes and namespaces and the order of siblings, as the contract asks.
@@ -31,6 +32,30 @@ def excerpt(body, limit=EXCERPT_CHARS):
         body = body.decode("utf-8", "replace")
     text = re.sub(r"\s+", " ", body or "").strip()
     return text if len(text) <= limit else text[:limit] + "..."
+
+
+def element_excerpt(element, limit=EXCERPT_CHARS):
+    """A short, one-line excerpt of an element of a parsed reply, for error messages."""
+    return excerpt(etree.tostring(element), limit)
+
+
+def namespace_of(element):
+    """The namespace URI of an element (None: no namespace)."""
+    return etree.QName(element).namespace
+
+
+def new_element(tag, nsmap=None):
+    """The root element of a request (``tag`` in Clark notation: ``{uri}name``)."""
+    return etree.Element(tag, nsmap=nsmap)
+
+
+def add_element(parent, tag):
+    return etree.SubElement(parent, tag)
+
+
+def serialize(root):
+    """A request document as UTF-8 bytes, with its XML declaration."""
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8")
 
 
 def _parser():

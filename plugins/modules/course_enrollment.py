@@ -375,7 +375,7 @@ not_found:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.learnops.lms.plugins.module_utils import arguments, enrollment, ispring, runner
+from ansible_collections.learnops.lms.plugins.module_utils import arguments, enrollment, ispring_client, runner
 from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError
 
 
@@ -449,7 +449,7 @@ def main():
     )
     runner.run_module(
         module,
-        ispring.rest_client_from,
+        ispring_client.rest_client_from,
         run,
         always=dict(changed=False, enrollments=[]),
         identifiers=("course_id", "course_ids", "user_ids", "logins", "emails"),

@@ -136,7 +136,14 @@ not_found:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.learnops.lms.plugins.module_utils import arguments, completion, enrollment, ispring, runner
+from ansible_collections.learnops.lms.plugins.module_utils import (
+    arguments,
+    completion,
+    enrollment,
+    ispring,
+    ispring_client,
+    runner,
+)
 
 
 def run(module, client):
@@ -162,7 +169,7 @@ def main():
     )
     runner.run_module(
         module,
-        ispring.rest_client_from,
+        ispring_client.rest_client_from,
         run,
         always=dict(changed=False, enrollments=[]),
         identifiers=("course_ids", "user_ids", "logins", "emails"),

@@ -296,7 +296,7 @@ not_found:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.learnops.lms.plugins.module_utils import arguments, completion, ispring, runner
+from ansible_collections.learnops.lms.plugins.module_utils import arguments, completion, ispring_client, runner
 from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError
 
 
@@ -361,7 +361,7 @@ def main():
     )
     runner.run_module(
         module,
-        ispring.client_from,
+        ispring_client.client_from,
         run,
         always=dict(changed=False, task_ids=[], learners=[]),
         identifiers=("course_id", "enrollment_ids", "user_ids", "logins", "emails"),

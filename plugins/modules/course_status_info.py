@@ -141,7 +141,7 @@ not_found:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.learnops.lms.plugins.module_utils import arguments, completion, ispring, runner
+from ansible_collections.learnops.lms.plugins.module_utils import arguments, completion, ispring, ispring_client, runner
 
 
 def run(module, client):
@@ -165,7 +165,10 @@ def main():
         **arguments.ISPRING_RULES,
     )
     runner.run_module(
-        module, ispring.client_from, run, identifiers=("course_ids", "enrollment_ids", "user_ids", "logins", "emails")
+        module,
+        ispring_client.client_from,
+        run,
+        identifiers=("course_ids", "enrollment_ids", "user_ids", "logins", "emails"),
     )
 
 
