@@ -6,16 +6,12 @@ from __future__ import annotations
 
 
 class ModuleDocFragment:
-    # Use with ansible.builtin.action_common_attributes, which describes check_mode, diff_mode
-    # and platform; the fragments below say how each kind of module supports them.
+    # Use STATE or INFO with ansible.builtin.action_common_attributes, which describes
+    # check_mode, diff_mode and platform; each says how its kind of module supports them.  The
+    # action group attribute is in the vendor's connection fragment (ispring, edubrite).
 
     DOCUMENTATION = r"""
 options: {}
-attributes:
-  idempotent:
-    description:
-      - When run twice in a row outside check mode, with the same arguments, the second run
-        reports no change and sends no write.
 """
 
     STATE = r"""
@@ -28,6 +24,9 @@ attributes:
     support: full
     details: The diff shows the learners that change, before and after.
   idempotent:
+    description:
+      - When run twice in a row outside check mode, with the same arguments, the second run
+        reports no change and sends no write.
     support: full
   platform:
     platforms: all
@@ -43,28 +42,11 @@ attributes:
     support: N/A
     details: The module only reads.
   idempotent:
+    description:
+      - When run twice in a row outside check mode, with the same arguments, the second run
+        reports no change and sends no write.
     support: full
     details: The module only reads.
   platform:
     platforms: all
-"""
-
-    ACTIONGROUP_ISPRING = r"""
-options: {}
-attributes:
-  action_group:
-    description: Use C(group/learnops.lms.ispring) in C(module_defaults) to set the connection for this module.
-    support: full
-    membership:
-      - learnops.lms.ispring
-"""
-
-    ACTIONGROUP_EDUBRITE = r"""
-options: {}
-attributes:
-  action_group:
-    description: Use C(group/learnops.lms.edubrite) in C(module_defaults) to set the connection for this module.
-    support: full
-    membership:
-      - learnops.lms.edubrite
 """

@@ -58,6 +58,12 @@ notes:
     excerpt; at most 1000 members a page; C(status) C(COMPLETED) means awarded; an unknown program
     or user answers msg C(0004); an expired session answers msg C(0174) (the module logs in again
     once and repeats the call)."
+attributes:
+  action_group:
+    description: Use C(group/learnops.lms.edubrite) in C(module_defaults) to set the connection for this module.
+    support: full
+    membership:
+      - learnops.lms.edubrite
 """
 
     # The program a module works on (arguments.program_spec).

@@ -89,4 +89,59 @@ notes:
     in any case) or as C(name)/C(value) pairs, and a user with no readable login or email fails the
     task [evidence]; any HTTP 401, whatever its body, is a refused token. C(learnops.lms.ispring_tenant_check)
     checks these on an account."
+attributes:
+  action_group:
+    description: Use C(group/learnops.lms.ispring) in C(module_defaults) to set the connection for this module.
+    support: full
+    membership:
+      - learnops.lms.ispring
+"""
+
+    # The shortcuts of the modules that change learners (course_status, course_enrollment).
+    LEARNERS = r"""
+options:
+  user_ids:
+    description:
+      - Shortcut for learners named by iSpring user ID, each with the values the task gives.
+    type: list
+    elements: str
+    default: []
+    version_added: 2.0.0
+  logins:
+    description:
+      - Shortcut for learners named by login (active users only), each with the values the task gives.
+      - For a cohort of thousands this is also lighter than O(learners) - Ansible holds a list of
+        strings in a fraction of the memory of a list of dicts.
+    type: list
+    elements: str
+    default: []
+    version_added: 2.0.0
+  emails:
+    description:
+      - Shortcut for learners named by email address (active users only; compared
+        case-insensitively), each with the values the task gives.
+    type: list
+    elements: str
+    default: []
+    version_added: 2.0.0
+"""
+
+    # The learner filters of the modules that read (course_status_info, course_enrollment_info).
+    LEARNER_FILTERS = r"""
+options:
+  user_ids:
+    description: Only the learners with these iSpring user IDs.
+    type: list
+    elements: str
+    default: []
+  logins:
+    description: Only the active users with these logins.
+    type: list
+    elements: str
+    default: []
+  emails:
+    description: Only the active users with these email addresses (compared case-insensitively).
+    type: list
+    elements: str
+    default: []
 """

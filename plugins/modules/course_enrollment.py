@@ -50,10 +50,9 @@ description:
     C(GET /learners/results) per course), since C(GET /enrollments) gives the access date as a day.
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
-  - learnops.lms.attributes
   - learnops.lms.attributes.state
-  - learnops.lms.attributes.actiongroup_ispring
   - learnops.lms.ispring
+  - learnops.lms.ispring.learners
   - learnops.lms.transport
   - learnops.lms.max_changes
 options:
@@ -147,21 +146,6 @@ options:
       lock_after_due_date:
         description: Lock after the due date for this learner, instead of O(lock_after_due_date).
         type: bool
-  user_ids:
-    description: Shortcut for learners named by user ID, with the task's values.
-    type: list
-    elements: str
-    default: []
-  logins:
-    description: Shortcut for learners named by login, with the task's values.
-    type: list
-    elements: str
-    default: []
-  emails:
-    description: Shortcut for learners named by email, with the task's values.
-    type: list
-    elements: str
-    default: []
   exclusive:
     description:
       - Also remove the enrollments of the courses that the task does not list, when an

@@ -20,10 +20,9 @@ description:
     REST only.
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
-  - learnops.lms.attributes
   - learnops.lms.attributes.info
-  - learnops.lms.attributes.actiongroup_ispring
   - learnops.lms.ispring
+  - learnops.lms.ispring.learner_filters
   - learnops.lms.transport
 options:
   course_ids:
@@ -32,21 +31,6 @@ options:
     type: list
     elements: str
     required: true
-  user_ids:
-    description: Only the enrollments of these users.
-    type: list
-    elements: str
-    default: []
-  logins:
-    description: Only the enrollments of the active users with these logins.
-    type: list
-    elements: str
-    default: []
-  emails:
-    description: Only the enrollments of the active users with these email addresses (compared case-insensitively).
-    type: list
-    elements: str
-    default: []
   enrolled_by:
     description:
       - Only the enrollments made by an administrator (V(administrator), C(enrollmentTypeGroup) 0)

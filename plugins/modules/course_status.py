@@ -23,12 +23,12 @@ description:
     are reported together and nothing is changed.
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
-  - learnops.lms.attributes
   - learnops.lms.attributes.state
-  - learnops.lms.attributes.actiongroup_ispring
   - learnops.lms.ispring
+  - learnops.lms.ispring.learners
   - learnops.lms.transport
   - learnops.lms.max_changes
+  - learnops.lms.report_unchanged
 options:
   course_id:
     description:
@@ -110,31 +110,6 @@ options:
     type: list
     elements: str
     default: []
-  user_ids:
-    description:
-      - Shortcut for learners named by iSpring user ID, with the task's O(status), O(date) and O(reason).
-    type: list
-    elements: str
-    default: []
-    version_added: 2.0.0
-  logins:
-    description:
-      - Shortcut for learners named by login (active users only), with the task's O(status), O(date)
-        and O(reason).
-      - For a cohort of thousands this is also lighter than O(learners) - Ansible holds a list of
-        strings in a fraction of the memory of a list of dicts.
-    type: list
-    elements: str
-    default: []
-    version_added: 2.0.0
-  emails:
-    description:
-      - Shortcut for learners named by email address (active users only; compared case-insensitively),
-        with the task's O(status), O(date) and O(reason).
-    type: list
-    elements: str
-    default: []
-    version_added: 2.0.0
   match_date:
     description:
       - Also change a learner whose status is the wanted one but whose completion date differs
@@ -174,14 +149,6 @@ options:
       - Most seconds to wait for the changes to finish when O(wait=true).
     type: int
     default: 300
-  report_unchanged:
-    description:
-      - List every learner asked for in RV(learners), V(true), or only those that change, V(false), with
-        the others counted in RV(unchanged) - for tasks of thousands whose results are stored (AWX
-        keeps every job event).
-    type: bool
-    version_added: 2.0.0
-    default: true
 notes:
   - Supports C(check_mode) (nothing is written; the result says what would change) and C(diff_mode).
   - "Inferred, to check on a real tenant: the rule for O(status=automatic) described above."

@@ -18,10 +18,9 @@ description:
   - Optionally narrowed to some learners and to some statuses.
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
-  - learnops.lms.attributes
   - learnops.lms.attributes.info
-  - learnops.lms.attributes.actiongroup_ispring
   - learnops.lms.ispring
+  - learnops.lms.ispring.learner_filters
   - learnops.lms.transport
 options:
   course_ids:
@@ -32,21 +31,6 @@ options:
     required: true
   enrollment_ids:
     description: Only these enrollments.
-    type: list
-    elements: str
-    default: []
-  user_ids:
-    description: Only these users.
-    type: list
-    elements: str
-    default: []
-  logins:
-    description: Only the active users with these logins.
-    type: list
-    elements: str
-    default: []
-  emails:
-    description: Only the active users with these email addresses (compared case-insensitively).
     type: list
     elements: str
     default: []

@@ -32,9 +32,7 @@ description:
     replaced, to attach to a bug report.
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
-  - learnops.lms.attributes
   - learnops.lms.attributes.info
-  - learnops.lms.attributes.actiongroup_edubrite
   - learnops.lms.edubrite
   - learnops.lms.transport
 options:

@@ -51,9 +51,7 @@ description:
     replaced, to attach to a bug report.
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
-  - learnops.lms.attributes
   - learnops.lms.attributes.info
-  - learnops.lms.attributes.actiongroup_ispring
   - learnops.lms.ispring
   - learnops.lms.transport
 options:

@@ -23,13 +23,12 @@ description:
     date and score, and the permissions of O(run_as) - so bad input changes nothing.
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
-  - learnops.lms.attributes
   - learnops.lms.attributes.state
-  - learnops.lms.attributes.actiongroup_edubrite
   - learnops.lms.edubrite
   - learnops.lms.edubrite.program
   - learnops.lms.transport
   - learnops.lms.max_changes
+  - learnops.lms.report_unchanged
 options:
   state:
     description:
@@ -184,14 +183,6 @@ options:
     description: Most users named in one C(updateProgramMember) or C(enrollUsersInProgram) call.
     type: int
     default: 500
-  report_unchanged:
-    description:
-      - List every member asked for in RV(members), V(true), or only those that change, V(false), with
-        the others counted in RV(unchanged) - for tasks of thousands whose results are stored (AWX
-        keeps every job event).
-    type: bool
-    version_added: 2.0.0
-    default: true
 notes:
   - Supports C(check_mode) (nothing is written; the result says what would change) and C(diff_mode).
   - Users who are not members yet are looked up one by one (C(userService get), EduBrite has no call

@@ -16,9 +16,7 @@ description:
     Dates are given in ISO 8601 and in epoch milliseconds, award and quit as booleans, score as a number.
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
-  - learnops.lms.attributes
   - learnops.lms.attributes.info
-  - learnops.lms.attributes.actiongroup_edubrite
   - learnops.lms.edubrite
   - learnops.lms.edubrite.program
   - learnops.lms.transport
