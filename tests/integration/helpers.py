@@ -24,8 +24,16 @@ def hostile_replies(operation):
     )
 
 
-def writes(requests, operations):
-    """The requests of the log whose operation is one of ``operations``."""
+# The operations that write, as the sandbox logs them: iSpring SOAP, iSpring REST (the vendor's
+# operationIds), EduBrite.  Every "nothing was written" assertion uses it: a write it lacks would
+# pass unseen.
+ISPRING_WRITES = ("updateCourseStatus", "UpdateCourseStatus", "EnrollLearnersInCourses", "ChangeEnrollment", "Unenroll")
+EDUBRITE_WRITES = ("updateProgramMember", "enrollUsersInProgram")
+WRITES = ISPRING_WRITES + EDUBRITE_WRITES
+
+
+def writes(requests, operations=WRITES):
+    """The requests of the log whose operation is one of ``operations`` (default: every write)."""
     return [entry for entry in requests if entry["operation"] in operations]
 
 

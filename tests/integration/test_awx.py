@@ -16,18 +16,11 @@ import shutil
 import jinja2.sandbox
 import yaml
 
-from .helpers import writes
+from .helpers import WRITES, writes
 from .runner import ROOT, awx_job
 
 EXAMPLE = os.path.join(ROOT, "docs", "example")
 CREDENTIAL_TYPES = os.path.join(ROOT, "docs", "awx")
-WRITES = (
-    "updateCourseStatus",
-    "updateProgramMember",
-    "enrollUsersInProgram",
-    "EnrollLearnersInCourses",
-    "ChangeEnrollment",
-)
 # AWX's inventory for the job templates (docs/awx.md): localhost, local connection.
 INVENTORY = 'localhost ansible_connection=local ansible_python_interpreter="{{ ansible_playbook_python }}"\n'
 

@@ -10,6 +10,8 @@ import time
 import pytest
 import yaml
 
+from .helpers import WRITES
+
 COURSE = "14b847e8-c10f-11ea-b4e1-ae33e75597e9"  # kwong, jdoe, asmith (catalog), mgarcia, ltan, bjones (inactive)
 SAFETY = "3c5d2f10-c10f-11ea-b4e1-ae33e75597e9"  # jdoe, asmith, kwong
 SEED_ENROLLMENT = "e1f2c50e-c1ae-11ea-8592-a6eabe1809b2"  # kwong, due 2020-08-31, locked
@@ -24,7 +26,6 @@ JDOE_USER = "5b2e9f10-0002-4c3d-9e8f-1a2b3c4d5e01"
 MGARCIA_USER = "5b2e9f10-0002-4c3d-9e8f-1a2b3c4d5e04"  # passed the course on 2020-06-30
 BJONES_USER = "5b2e9f10-0002-4c3d-9e8f-1a2b3c4d5e06"  # inactive
 FIRST_NEW = "e0000000-0000-4000-9000-000000000001"  # the sandbox's first REST-made enrollment
-WRITES = ("EnrollLearnersInCourses", "ChangeEnrollment", "Unenroll")
 # The declared enrollments, as a vars file holds them.
 DECLARED = {
     "course_enrollments": [

@@ -17,7 +17,7 @@ import shutil
 import pytest
 import yaml
 
-from .helpers import writes
+from .helpers import WRITES, writes
 from .runner import ROOT, run_command
 
 ARGUMENTS = os.path.join(ROOT, "plugins", "module_utils", "arguments.py")
@@ -29,13 +29,6 @@ PIPELINES = {
     "github": os.path.join(ROOT, "docs", "ci", "github-actions.yml"),
     "gitlab": os.path.join(ROOT, "docs", "ci", "gitlab-ci.yml"),
 }
-WRITES = (
-    "updateCourseStatus",
-    "updateProgramMember",
-    "enrollUsersInProgram",
-    "EnrollLearnersInCourses",
-    "ChangeEnrollment",
-)
 # Not injected on purpose (docs/awx.md): a stored iSpring token expires after 30 minutes.
 NOT_INJECTED = {"ISPRING_TOKEN"}
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import writes
+from .helpers import WRITES, writes
 
 pytestmark = pytest.mark.any_line
 
@@ -18,7 +18,6 @@ COURSE = "14b847e8-c10f-11ea-b4e1-ae33e75597e9"
 JDOE = "7c1d9a20-c1ae-11ea-8592-a6eabe180001"
 ASMITH = "7c1d9a20-c1ae-11ea-8592-a6eabe180002"
 PROGRAM = "xxxx-xxxx-xxxx-xxxx"
-WRITES = ("updateCourseStatus", "updateProgramMember", "enrollUsersInProgram")
 
 
 def course_status(**args):
@@ -195,8 +194,7 @@ def test_max_changes_stops_a_too_large_plan_before_any_write_on_every_state_modu
         for check in (True, False):
             run = play([task], check=check)
             assert run.rc != 0 and "more than max_changes" in run.result["msg"], run.output
-    enrollment_writes = ("EnrollLearnersInCourses", "ChangeEnrollment", "Unenroll")
-    assert writes(lms.requests(), WRITES + enrollment_writes) == []
+    assert writes(lms.requests()) == []
 
 
 def test_small_input_mistakes_end_in_one_message_naming_them(play, lms):

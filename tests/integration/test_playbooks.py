@@ -13,21 +13,13 @@ import shutil
 
 import yaml
 
-from .helpers import task_name, writes
+from .helpers import WRITES, task_name, writes
 from .runner import ROOT, SEED_TOKEN, run_command
 
 EXAMPLE = os.path.join(ROOT, "docs", "example")
 STATES = os.path.join(EXAMPLE, "group_vars", "all", "learner_states.yml")
 # A team's repository: an inventory, a states file and a playbook that calls the role.
 MINIMAL = ("inventory.yml", "group_vars/all/learner_states.yml", "converge.yml")
-WRITES = (
-    "updateCourseStatus",
-    "updateProgramMember",
-    "enrollUsersInProgram",
-    "EnrollLearnersInCourses",
-    "ChangeEnrollment",
-    "Unenroll",
-)
 COURSE = "14b847e8-c10f-11ea-b4e1-ae33e75597e9"
 SAFETY = "3c5d2f10-c10f-11ea-b4e1-ae33e75597e9"
 

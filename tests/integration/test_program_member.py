@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import writes
+from .helpers import WRITES, writes
 
 PROGRAM = "xxxx-xxxx-xxxx-xxxx"
 SAFETY = "yyyy-yyyy-yyyy-yyyy"
-WRITES = ("updateProgramMember", "enrollUsersInProgram")
 JAN5 = 1767571200000  # 2026-01-05T00:00:00Z
 MAR31 = 1774915200000  # 2026-03-31T00:00:00Z
 FEB10 = 1770681600000  # 2026-02-10T00:00:00Z

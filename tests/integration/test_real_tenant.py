@@ -16,7 +16,7 @@ import pytest
 from lms_sandbox.assumptions import STRICT_SETTINGS
 from lms_sandbox.testing import Sandbox
 
-from .helpers import writes
+from .helpers import WRITES, writes
 from .runner import player
 
 pytestmark = pytest.mark.any_line  # its subject is module_utils' wire code (conftest.py)
@@ -26,7 +26,6 @@ SAFETY = "3c5d2f10-c10f-11ea-b4e1-ae33e75597e9"  # jdoe, asmith, kwong
 BENCH = "00000000-0000-4000-8000-000000000001"  # the --scale course: learner00001 ... learnerNNNNN
 NO_COURSE = "00000000-dead-beef-0000-000000000000"
 JDOE_COURSE = "7c1d9a20-c1ae-11ea-8592-a6eabe180001"
-WRITES = ("UpdateCourseStatus", "EnrollLearnersInCourses", "ChangeEnrollment", "Unenroll", "updateCourseStatus")
 CREDENTIALS = dict(client_id="demo-client", client_secret="demo-secret")
 
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import hostile_replies, writes
+from .helpers import WRITES, hostile_replies, writes
 
 pytestmark = pytest.mark.any_line  # its subject is module_utils: run on one line (conftest.py)
 
 PROGRAM = "xxxx-xxxx-xxxx-xxxx"
-WRITES = ("updateProgramMember", "enrollUsersInProgram")
 # Three members needing three different changes: three updateProgramMember calls.
 MEMBERS = [{"username": "user1", "score": 71}, {"username": "user3", "score": 72}, {"username": "user4", "score": 73}]
 

@@ -87,7 +87,7 @@ def test_hostile_or_broken_replies_fail_clearly_before_any_write(play, lms, rule
     assert words in run.result["msg"], run.result["msg"]
     assert "Nothing was changed" in run.result["msg"]
     assert "root:x:0:0" not in run.output  # the XXE entity was never resolved
-    assert writes(lms.requests(), ("updateCourseStatus",)) == []
+    assert writes(lms.requests()) == []
     assert completed(lms) == []
     rerun_converges(play, lms)
 
@@ -96,7 +96,7 @@ def test_timeout_that_never_ends_fails_clearly(play, lms):
     lms.faults([{"kind": "slow", "seconds": 3, "count": -1, "operations": ["ListUsers"]}])
     run = play([converge(timeout=1, retries=1)])
     assert run.failed and "within 1" in run.result["msg"]
-    assert writes(lms.requests(), ("updateCourseStatus",)) == []
+    assert writes(lms.requests()) == []
 
 
 def test_token_expiry_mid_run_renews_the_token_once(play, lms):

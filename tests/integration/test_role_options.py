@@ -11,8 +11,8 @@ import shutil
 
 import yaml
 
-from .helpers import task_name, writes
-from .test_playbooks import COURSE, STATES, WRITES, by_name, declare, logins, report_rows
+from .helpers import WRITES, task_name, writes
+from .test_playbooks import COURSE, STATES, by_name, declare, logins, report_rows
 
 HTTPS_NS = "https://ispringlearn.com/go/services/api/soap"
 SAFETY = "yyyy-yyyy-yyyy-yyyy"

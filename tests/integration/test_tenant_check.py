@@ -14,7 +14,7 @@ import pytest
 
 from lms_sandbox.server import SETTINGS
 
-from .helpers import writes
+from .helpers import WRITES, writes
 from .runner import FIXTURE_SECRETS, issued_secrets, run_command
 
 COURSE = "14b847e8-c10f-11ea-b4e1-ae33e75597e9"
@@ -22,15 +22,6 @@ PROGRAM = "xxxx-xxxx-xxxx-xxxx"
 HTTP_NS = "http://ispringlearn.com/go/services/api/soap"
 HTTPS_NS = "https://ispringlearn.com/go/services/api/soap"
 # Every write either API knows (SOAP, REST operationIds, EduBrite dispatches).
-WRITES = (
-    "updateCourseStatus",
-    "UpdateCourseStatus",
-    "EnrollLearnersInCourses",
-    "ChangeEnrollment",
-    "Unenroll",
-    "updateProgramMember",
-    "enrollUsersInProgram",
-)
 # A report row by the start of its point.
 POINTS = {
     "token_reply": "The token endpoint",

@@ -14,14 +14,13 @@ import pytest
 
 from lms_sandbox.testing import Sandbox
 
-from .helpers import writes
+from .helpers import WRITES, writes
 from .runner import SEED_TOKEN, player
 
 pytestmark = pytest.mark.any_line  # its subject is module_utils: run on one line (conftest.py)
 
 COURSE = "14b847e8-c10f-11ea-b4e1-ae33e75597e9"
 PROGRAM = "xxxx-xxxx-xxxx-xxxx"
-WRITES = ("updateCourseStatus", "UpdateCourseStatus", "updateProgramMember", "enrollUsersInProgram")
 HTTPS_NS = "https://ispringlearn.com/go/services/api/soap"
 
 # (sandbox settings, extra iSpring connection options): each row mixes an iSpring and an EduBrite form.
