@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from functools import partial
 
-from ansible_collections.learnops.lms.plugins.module_utils import dates, ispring
+from ansible_collections.learnops.lms.plugins.module_utils import dates, ispring, people
 from ansible_collections.learnops.lms.plugins.module_utils.errors import ApiError, LmsError, ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.runner import (
     NOT_RUN,
@@ -34,7 +34,7 @@ IDENTIFIERS = ("enrollment_id", "user_id", "login", "email")
 # How many rounds of reading the learners again before getTaskStatus is asked for the tasks whose
 # learners have not arrived yet (a failed task's learners never do).
 STATUS_CHECK_EVERY = 3
-BY_NAME = ("login", "email")
+BY_NAME = people.BY_NAME
 STATUSES = ("complete", "automatic", "passed", "failed", "incomplete")
 REST_ONLY = ("passed", "failed", "incomplete")  # 1.3a: what only POST /statistics/course sets
 # Which current statuses already satisfy a wanted one (1.7, and the same rule for the REST-only
@@ -190,22 +190,7 @@ def read_current(client, course_id, wanted, enrolling=()):
 def _find_users(client, wanted):
     """Set the user id of the learners named by login or email; {learner: why} for those that
     match no active user."""
-    named = [w for w in wanted if w.kind in BY_NAME]
-    if not named:
-        return {}
-    users = client.find_users(
-        [w.value for w in named if w.kind == "login"], [w.value for w in named if w.kind == "email"]
-    )
-    index = {("login", u.login): u for u in users if u.login}
-    index.update((("email", u.email.lower()), u) for u in users if u.email)
-    missing = {}
-    for w in named:
-        user = index.get((w.kind, w.value.lower() if w.kind == "email" else w.value))
-        if user is None:
-            missing[w] = "no active user"
-        else:
-            w.user_id = user.user_id
-    return missing
+    return {w: "no active user" for w in people.resolve(client, wanted)[1]}
 
 
 def explain(exc, course_id):
@@ -611,21 +596,15 @@ def _statuses(words):
 
 def named_users(client, logins, emails):
     """{user_id: user} for the logins and emails; fails naming those that match no active user."""
-    if not (logins or emails):
-        return {}
-    users = client.find_users(logins, emails)
-    known_logins = {u.login for u in users}
-    known_emails = {(u.email or "").lower() for u in users}
-    not_found = {"login": [v for v in logins if v not in known_logins]}
-    not_found["email"] = [v for v in emails if v.lower() not in known_emails]
-    missing = ["%s %s" % (kind, value) for kind, values in not_found.items() for value in values]
+    directory = people.look_up(client, logins, emails)
+    missing = people.not_found({"login": logins, "email": emails}, directory.knows)
     if missing:
         raise ValidationError(
-            "No active iSpring user has %s." % some(missing),
-            missing=missing,
-            not_found={kind: values for kind, values in not_found.items() if values},
+            "No active iSpring user has %s." % some(people.labels(missing)),
+            missing=people.labels(missing),
+            not_found=missing,
         )
-    return {u.user_id: u for u in users}
+    return directory.by_id
 
 
 def _course_report(client, course_id, enrollment_ids, user_ids):
@@ -645,23 +624,22 @@ def _course_report(client, course_id, enrollment_ids, user_ids):
 
 def _all_found(results, params, enrollment_ids, user_ids, users):
     enrollments, learners = {r.enrollment_id for r in results}, {r.user_id for r in results}
-    enrolled_logins = {u.login for i, u in users.items() if i in learners}
-    enrolled_emails = {(u.email or "").lower() for i, u in users.items() if i in learners}
-    not_found = {
-        "enrollment_id": [e for e in enrollment_ids if e not in enrollments],
-        "user_id": [u for u in user_ids if u not in learners],
-        "login": [v for v in params["logins"] if v not in enrolled_logins],
-        "email": [v for v in params["emails"] if v.lower() not in enrolled_emails],
-    }
-    not_found = {kind: values for kind, values in not_found.items() if values}
-    if not_found:
-        missing = ["%s %s" % (kind, value) for kind, values in not_found.items() for value in values]
+    enrolled = people.Directory(users.values()).among(learners)
+
+    def found(kind, value):
+        if kind == "enrollment_id":
+            return value in enrollments
+        return value in learners if kind == "user_id" else enrolled.knows(kind, value)
+
+    asked = dict(enrollment_id=enrollment_ids, user_id=user_ids, login=params["logins"], email=params["emails"])
+    missing = people.not_found(asked, found)
+    if missing:
         raise ValidationError(
             "course_ids %s: no result for %s. Check the IDs; a learner who is not enrolled in these courses, or "
             "whose department the account may not see, has no result."
-            % (some(_unique(params["course_ids"])), some(missing)),
-            missing=missing,
-            not_found=not_found,
+            % (some(_unique(params["course_ids"])), some(people.labels(missing))),
+            missing=people.labels(missing),
+            not_found=missing,
         )
 
 

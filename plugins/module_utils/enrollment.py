@@ -18,7 +18,7 @@ import datetime
 from dataclasses import dataclass, field, replace
 from functools import partial
 
-from ansible_collections.learnops.lms.plugins.module_utils import dates, ispring, ispring_rest
+from ansible_collections.learnops.lms.plugins.module_utils import dates, ispring, ispring_rest, people
 from ansible_collections.learnops.lms.plugins.module_utils.errors import (
     ApiError,
     LmsError,
@@ -37,7 +37,7 @@ from ansible_collections.learnops.lms.plugins.module_utils.runner import (
 )
 
 IDENTIFIERS = ("user_id", "login", "email")
-BY_NAME = ("login", "email")
+BY_NAME = people.BY_NAME
 STATES = ("present", "absent")
 DUE_DATE_TYPES = ispring_rest.DUE_DATE_TYPES
 DUE_OPTIONS = ("due_date_type", "due_date", "due_period")
@@ -210,19 +210,7 @@ def _check_due(values, label):
 def resolve(client, wanted):
     """Set the user ID of the learners named by login or email (active users, ``GET /users``); fails
     naming every learner that matches none.  Returns {user ID: user} of the users found."""
-    named = [w for w in wanted if w.kind in BY_NAME]
-    if not named:
-        return {}
-    users = client.find_users(
-        [w.value for w in named if w.kind == "login"], [w.value for w in named if w.kind == "email"]
-    )
-    index = {("login", u.login): u.user_id for u in users if u.login}
-    index.update((("email", u.email.lower()), u.user_id) for u in users if u.email)
-    missing = []
-    for w in named:
-        w.user_id = index.get((w.kind, w.value.lower() if w.kind == "email" else w.value))
-        if w.user_id is None:
-            missing.append(w)
+    directory, missing = people.resolve(client, wanted)
     if missing:
         labels = [w.label for w in missing]
         raise ValidationError(
@@ -231,7 +219,7 @@ def resolve(client, wanted):
             missing=labels,
             not_found=by_kind(missing),
         )
-    return {user.user_id: user for user in users}
+    return directory.by_id
 
 
 def check_twins(wanted):
@@ -813,24 +801,17 @@ def _course_records(client, course_id, learner_ids):
 
 def _all_found(courses, records, params, user_ids, users):
     learners = {record.learner_id for record in records}
-    enrolled = [user for user_id, user in users.items() if user_id in learners]
-    not_found = {
-        "user_id": [value for value in user_ids if value not in learners],
-        "login": [value for value in params["logins"] if value not in {user.login for user in enrolled}],
-        "email": [
-            value
-            for value in params["emails"]
-            if value.lower() not in {(user.email or "").lower() for user in enrolled}
-        ],
-    }
-    not_found = {kind: values for kind, values in not_found.items() if values}
-    if not_found:
-        missing = ["%s %s" % (kind, value) for kind, values in not_found.items() for value in values]
+    enrolled = people.Directory(users.values()).among(learners)
+    asked = dict(user_id=user_ids, login=params["logins"], email=params["emails"])
+    missing = people.not_found(
+        asked, lambda kind, value: value in learners if kind == "user_id" else enrolled.knows(kind, value)
+    )
+    if missing:
         raise ValidationError(
             "course_ids %s: no enrollment of %s. Check the IDs; a learner who is not enrolled in these courses, or "
-            "whose department the account may not see, has none." % (some(courses), some(missing)),
-            missing=missing,
-            not_found=not_found,
+            "whose department the account may not see, has none." % (some(courses), some(people.labels(missing))),
+            missing=people.labels(missing),
+            not_found=missing,
         )
 
 

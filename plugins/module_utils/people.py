@@ -1,0 +1,76 @@
+# -*- coding: utf-8 -*-
+# Copyright: learnops.lms contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""iSpring users named by user ID, login or email: the one resolver of every iSpring module, over
+SOAP and REST (``client.find_users``), and the one report of the names that were not found.
+
+The agreed rule: a login and a user ID compare exactly, an email address case-insensitively
+(``email_key``).
+"""
+
+from __future__ import annotations
+
+BY_NAME = ("login", "email")
+
+
+def email_key(email):
+    """What two email addresses are compared by: the address in lower case."""
+    return (email or "").lower()
+
+
+class Directory:
+    """Users (records with user_id, login and email), found by user ID, login or email."""
+
+    def __init__(self, users=()):
+        self.by_id = {user.user_id: user for user in users}
+        self._named = {("login", user.login): user for user in self.by_id.values() if user.login}
+        self._named.update((("email", email_key(user.email)), user) for user in self.by_id.values() if user.email)
+
+    def find(self, kind, value):
+        """The user named so (``kind``: user_id, login or email); None: no such user here."""
+        if kind == "user_id":
+            return self.by_id.get(value)
+        return self._named.get((kind, email_key(value) if kind == "email" else value))
+
+    def knows(self, kind, value):
+        return self.find(kind, value) is not None
+
+    def among(self, user_ids):
+        """The directory of those of its users whose IDs are in ``user_ids``."""
+        return Directory(user for user_id, user in self.by_id.items() if user_id in user_ids)
+
+
+def look_up(client, logins=(), emails=()):
+    """A Directory of the active users with these logins and emails (no request when none)."""
+    if not (logins or emails):
+        return Directory()
+    return Directory(client.find_users(list(logins), list(emails)))
+
+
+def resolve(client, wanted):
+    """Set the ``user_id`` of every wanted learner (``kind``, ``value``, ``user_id``) named by login
+    or email.  Returns the Directory of the users found and the learners that match none."""
+    named = [w for w in wanted if w.kind in BY_NAME]
+    directory = look_up(
+        client, [w.value for w in named if w.kind == "login"], [w.value for w in named if w.kind == "email"]
+    )
+    unmatched = []
+    for w in named:
+        user = directory.find(w.kind, w.value)
+        if user is None:
+            unmatched.append(w)
+        else:
+            w.user_id = user.user_id
+    return directory, unmatched
+
+
+def not_found(asked, found):
+    """{kind: values} of the ``asked`` ones ({kind: values}) that ``found(kind, value)`` denies, in
+    the order asked; kinds with none are left out."""
+    missing = {kind: [value for value in values if not found(kind, value)] for kind, values in asked.items()}
+    return {kind: values for kind, values in missing.items() if values}
+
+
+def labels(missing):
+    """["login jdoe", "email a@example.com", ...] of a ``not_found`` report."""
+    return ["%s %s" % (kind, value) for kind, values in missing.items() for value in values]
