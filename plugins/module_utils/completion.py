@@ -164,15 +164,7 @@ def read_current(client, course_id, wanted, enrolling=()):
         )
     except ApiError as exc:
         raise explain(exc, course_id) from None
-    by_enrollment = {r.enrollment_id: r for r in results}
-    by_user = {r.user_id: r for r in results}
-    current = []
-    for w in wanted:
-        result = by_enrollment.get(w.value) if w.kind == "enrollment_id" else by_user.get(w.user_id)
-        if result is None and w not in missing and not (w.kind != "enrollment_id" and w.user_id in enrolling):
-            why = "no such enrollment in the course" if w.kind == "enrollment_id" else "not enrolled in the course"
-            missing[w] = why
-        current.append(result)
+    current = _matched(wanted, results, missing, enrolling)
     if missing:
         found = ["%s (%s)" % (w.label, why) for w, why in missing.items()]
         # 3.2 (r3) [assumed]: an unknown course may list as empty rather than answer an error.
@@ -184,6 +176,21 @@ def read_current(client, course_id, wanted, enrolling=()):
             missing=found,
             not_found=by_kind(missing),
         )
+    return current
+
+
+def _matched(wanted, results, missing, enrolling):
+    """The result of each wanted learner, in order (None: none); ``missing`` gets why a learner
+    has none, unless the same run enrolls them (``enrolling``)."""
+    by_enrollment = {r.enrollment_id: r for r in results}
+    by_user = {r.user_id: r for r in results}
+    current = []
+    for w in wanted:
+        by_enrollment_id = w.kind == "enrollment_id"
+        result = by_enrollment.get(w.value) if by_enrollment_id else by_user.get(w.user_id)
+        if result is None and w not in missing and (by_enrollment_id or w.user_id not in enrolling):
+            missing[w] = "no such enrollment in the course" if by_enrollment_id else "not enrolled in the course"
+        current.append(result)
     return current
 
 

@@ -274,12 +274,17 @@ def keep_access_times(client, the_plan):
             results = _learners_results(client, course_id, {entry.user_id for entry in keeping})
         except ApiError as exc:
             raise explain(exc, course_id) from None
-        by_enrollment = {result.enrollment_id: result for result in results if result.enrollment_id}
-        by_user = {result.user_id: result for result in results if not result.enrollment_id}
-        for entry in keeping:
-            result = by_enrollment.get(entry.enrollment_id) or by_user.get(entry.user_id)
-            if result is not None:
-                entry.access_time = ispring_rest.access_time(result.access_date, entry.record.access_date)
+        _keep_times(keeping, results)
+
+
+def _keep_times(keeping, results):
+    """Each entry's access time of day, from its learner's result (matched by enrollment, else by user)."""
+    by_enrollment = {result.enrollment_id: result for result in results if result.enrollment_id}
+    by_user = {result.user_id: result for result in results if not result.enrollment_id}
+    for entry in keeping:
+        result = by_enrollment.get(entry.enrollment_id) or by_user.get(entry.user_id)
+        if result is not None:
+            entry.access_time = ispring_rest.access_time(result.access_date, entry.record.access_date)
 
 
 def _learners_results(client, course_id, user_ids):
