@@ -106,6 +106,19 @@ DATE_OPTIONS = dict(
 )
 
 
+def _unseen(found, seen, page):
+    """The members of a page not listed before (``seen`` keeps them); a page of members all listed
+    already is a service that pages wrong, and stops the listing rather than loop."""
+    fresh = [m for m in found if (m["user_id"], m["username"]) not in seen]
+    if found and not fresh:
+        raise ReplyError(
+            "EduBrite listProgramMembers: page %d repeats members already listed (page 0 again?); "
+            "stopped paging. Nothing was written." % page
+        )
+    seen.update((m["user_id"], m["username"]) for m in fresh)
+    return fresh
+
+
 def _last_page(listing, page, on_page, read, page_size):
     """Whether the listing ends with this page: by numItems, else numPages, else a short page."""
     total, pages = (listing.get(name, "").strip() for name in PAGING_TOTALS)
@@ -453,14 +466,7 @@ class EduBriteClient:
             elements = list(safexml.children(listing, MEMBER_ELEMENT))
             members.saw(elements)
             found = [read(element) for element in elements]
-            fresh = [m for m in found if (m["user_id"], m["username"]) not in seen]
-            if found and not fresh:
-                raise ReplyError(
-                    "EduBrite listProgramMembers: page %d repeats members already listed (page 0 again?); "
-                    "stopped paging. Nothing was written." % page
-                )
-            seen.update((m["user_id"], m["username"]) for m in fresh)
-            members.extend(fresh)
+            members.extend(_unseen(found, seen, page))
             if page == 0:
                 totals = [(name, listing.get(name).strip()) for name in PAGING_TOTALS if listing.get(name)]
             if _last_page(listing, page, len(found), len(members), page_size):

@@ -189,20 +189,23 @@ class Masker:
 
     def _learn_json(self, found, key=None):
         if isinstance(found, dict):
-            if key in ("fields", "field") and "name" in found and "value" in found:  # a REST user's pair (3.2 r3)
-                self.person(_kind(str(found["name"])) or "field", found["value"])
-                return
-            for name, value in found.items():
-                if name == "fields" and isinstance(value, dict) and not isinstance(value.get("field"), list):
-                    for field_name, field_value in value.items():
-                        self.person(_kind(field_name) or "field", field_value)
-                else:
-                    self._learn_json(value, name)
+            self._learn_object(found, key)
         elif isinstance(found, list):
             for value in found:
                 self._learn_json(value, key)
         elif isinstance(found, str) and key and _kind(key):
             self.person(_kind(key), found)
+
+    def _learn_object(self, found, key):
+        if key in ("fields", "field") and "name" in found and "value" in found:  # a REST user's pair (3.2 r3)
+            self.person(_kind(str(found["name"])) or "field", found["value"])
+            return
+        for name, value in found.items():
+            if name == "fields" and isinstance(value, dict) and not isinstance(value.get("field"), list):
+                for field_name, field_value in value.items():
+                    self.person(_kind(field_name) or "field", field_value)
+            else:
+                self._learn_json(value, name)
 
     def mask(self, text):
         """``text`` with every secret masked and every personal value replaced, in one pass each."""
