@@ -610,22 +610,28 @@ def describe_removals(client, the_plan, known=None):
     removals = the_plan.doing("delete")
     if not removals:
         return []
-    people = client.people([entry.user_id for entry in removals], known)
+    users = client.people([entry.user_id for entry in removals], known)
     warnings = []
     for course_id in the_plan.courses:
         leaving = [entry for entry in removals if entry.course_id == course_id]
-        if not leaving:
-            continue
-        try:
-            results = client.course_results(course_id, (), [entry.user_id for entry in leaving])
-        except ApiError as exc:
-            raise explain(exc, course_id) from None
-        by_enrollment = {result.enrollment_id: result for result in results}
-        by_user = {result.user_id: result for result in results}
-        for entry in leaving:
-            found = by_enrollment.get(entry.enrollment_id) or by_user.get(entry.user_id)
-            entry.leaving = _leaving(people.get(entry.user_id), found)
-            warnings += _loss(entry)
+        if leaving:
+            warnings += _describe(client, course_id, leaving, users)
+    return warnings
+
+
+def _describe(client, course_id, leaving, users):
+    """Set who leaves the course and with what result; the warnings of results lost."""
+    try:
+        results = client.course_results(course_id, (), [entry.user_id for entry in leaving])
+    except ApiError as exc:
+        raise explain(exc, course_id) from None
+    by_enrollment = {result.enrollment_id: result for result in results}
+    by_user = {result.user_id: result for result in results}
+    warnings = []
+    for entry in leaving:
+        found = by_enrollment.get(entry.enrollment_id) or by_user.get(entry.user_id)
+        entry.leaving = _leaving(users.get(entry.user_id), found)
+        warnings += _loss(entry)
     return warnings
 
 

@@ -231,11 +231,9 @@ class IspringClient:
         deadline = clock() + timeout
         statuses = {task_id: None for task_id in task_ids}
         while True:
-            for task_id, status in statuses.items():
-                if status not in TASK_SUCCEEDED and status not in TASK_FAILED:
-                    statuses[task_id] = self.task_status(task_id)
-            pending = [t for t, s in statuses.items() if s not in TASK_SUCCEEDED and s not in TASK_FAILED]
-            if not pending or clock() >= deadline:
+            for task_id in _pending(statuses):
+                statuses[task_id] = self.task_status(task_id)
+            if not _pending(statuses) or clock() >= deadline:
                 return statuses
             sleep(min(interval, max(0.0, deadline - clock())))
             interval = min(interval * 1.5, 5.0)
@@ -253,6 +251,11 @@ class IspringClient:
 
     def task_status(self, task_id):
         raise NotImplementedError
+
+
+def _pending(statuses):
+    """The tasks of {task_id: status} that have not finished (None: not asked yet)."""
+    return [task_id for task_id, status in statuses.items() if status not in TASK_SUCCEEDED | TASK_FAILED]
 
 
 def courses_listing_nothing(course_ids, records):
