@@ -158,8 +158,14 @@ class RestPoints:
             tried.append((name, read))
             if _of_course(read, course):
                 break
+        read = tried[-1][1]
+        self._listing_verdict(tried, course)
+        return [str(item.get("enrollmentId")) for item in read.items if isinstance(item, dict)]
+
+    def _listing_verdict(self, tried, course):
+        """enrollments_listing, from the spellings tried in turn ([(name, read)], the one that
+        listed the course's enrollments last, if any)."""
         name, read = tried[-1]
-        ids_listed = [str(item.get("enrollmentId")) for item in read.items if isinstance(item, dict)]
         if tried[0][1] is read and _of_course(read, course):
             self._enrollments_verdict(read)
         elif _of_course(read, course):
@@ -186,7 +192,6 @@ class RestPoints:
                 "course_enrollment and course_enrollment_info cannot read this course's enrollments: check that "
                 "the API account may read it, and %s." % REPORT,
             )
-        return ids_listed
 
     def _enrollments_verdict(self, read):
         try:
@@ -327,11 +332,13 @@ class RestPoints:
                 "Choose a course with learners who completed it.",
             )
             return
-        seen = [("completionDate", completion), ("accessDate", access)]
-        observed = "GET /learners/results writes " + "; ".join(
-            "%s %s" % (name, _forms(values) if values else "never") for name, values in seen
+        observed = "GET /learners/results writes completionDate %s; accessDate %s" % (
+            _forms(completion) if completion else "never",
+            _forms(access) if access else "never",
         )
-        forms = {date_form(value) for _name, values in seen for value in values}
+        self._dates_verdict(observed, {date_form(value) for value in completion + access})
+
+    def _dates_verdict(self, observed, forms):
         if "unreadable" in forms:
             self.check(
                 "rest_dates",
@@ -595,14 +602,11 @@ def _body_form(body):
 def _fields_text(items, users):
     """The form of the users' `fields`, the names they carry, and how many logins and emails the
     modules read from them, in words."""
-    forms, names = {}, set()
+    forms, names = Counter(), set()
     for item in items:
         form, fields = _fields_form(item.get("fields"))
-        forms[form] = forms.get(form, 0) + 1
-        if isinstance(fields, dict):
-            names.update(str(name) for name in fields)
-        else:
-            names.update(str(pair.get("name")) for pair in fields if isinstance(pair, dict))
+        forms[form] += 1
+        names.update(_field_names(fields))
     return "%d user(s) listed, their fields as %s, with the names %s; login readable for %d, email for %d" % (
         len(items),
         ", ".join("%s (%d)" % pair for pair in forms.items()),
@@ -610,6 +614,13 @@ def _fields_text(items, users):
         sum(1 for user in users if user.login),
         sum(1 for user in users if user.email),
     )
+
+
+def _field_names(fields):
+    """The names of a user's fields (an object, or name/value pairs)."""
+    if isinstance(fields, dict):
+        return [str(name) for name in fields]
+    return [str(pair.get("name")) for pair in fields if isinstance(pair, dict)]
 
 
 def _fields_form(fields):
