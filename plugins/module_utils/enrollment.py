@@ -240,9 +240,7 @@ def check_user_ids(client, wanted, the_plan, known=None):
     too.  A learner already enrolled in a course, or found by login or email, needs no look-up."""
     if not ispring_rest.USER_IDS_LIST_EVERY_STATUS:
         return
-    enrolling = {entry.user_id for entry in the_plan.doing("create")}
-    asked = {w.user_id: w for w in wanted if w.kind == "user_id" and w.user_id in enrolling}
-    asked = {user_id: w for user_id, w in asked.items() if user_id not in (known or {})}
+    asked = _enrolled_by_id(wanted, the_plan, known or {})
     if not asked:
         return
     found = client.existing_user_ids(sorted(asked))
@@ -256,6 +254,13 @@ def check_user_ids(client, wanted, the_plan, known=None):
             missing=labels,
             not_found=by_kind(missing),
         )
+
+
+def _enrolled_by_id(wanted, the_plan, known):
+    """{user ID: learner} of the learners named by user_id whom the plan enrolls and who are not
+    ``known`` users already."""
+    enrolling = {entry.user_id for entry in the_plan.doing("create")}
+    return {w.user_id: w for w in wanted if w.kind == "user_id" and w.user_id in enrolling and w.user_id not in known}
 
 
 def keep_access_times(client, the_plan):
