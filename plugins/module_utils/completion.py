@@ -492,10 +492,15 @@ def _read_arrivals(client, the_plan, waiting):
             continue
         entry.after = snapshot(result)
         if entry.arrived(result):
-            for batch in waiting.values():
-                batch.discard(result.enrollment_id)
-    for task_id in [task_id for task_id, batch in waiting.items() if not batch]:
-        del waiting[task_id]
+            _no_longer_waited(waiting, result.enrollment_id)
+
+
+def _no_longer_waited(waiting, enrollment_id):
+    """Drop the enrollment from every task waited for, and the tasks left with none."""
+    for task_id, batch in list(waiting.items()):
+        batch.discard(enrollment_id)
+        if not batch:
+            del waiting[task_id]
 
 
 def _ask_tasks(client, the_plan, waiting):

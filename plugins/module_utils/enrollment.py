@@ -714,12 +714,8 @@ def write(client, the_plan, batch_size):
 def read_back(client, the_plan):
     """Set the changed entries' ``after`` (and a created one's ID) from a fresh listing of their
     learners, course by course; False when it cannot be read (then nothing is set)."""
-    found = {}
     try:
-        for course_id in the_plan.courses:
-            changed = [entry for entry in the_plan.entries if entry.course_id == course_id and entry.changed]
-            if changed:
-                found[course_id] = _learners_records(client, course_id, {entry.user_id for entry in changed})
+        found = _changed_records(client, the_plan)
     except LmsError:
         return False
     for entry in the_plan.entries:
@@ -728,6 +724,16 @@ def read_back(client, the_plan):
             entry.after = snapshot(record)
             entry.enrollment_id = record.enrollment_id if record else entry.enrollment_id
     return True
+
+
+def _changed_records(client, the_plan):
+    """{course ID: {user ID: Enrollment}} of the learners changed in each course."""
+    found = {}
+    for course_id in the_plan.courses:
+        changed = {entry.user_id for entry in the_plan.entries if entry.course_id == course_id and entry.changed}
+        if changed:
+            found[course_id] = _learners_records(client, course_id, changed)
+    return found
 
 
 def _learners_records(client, course_id, user_ids):
