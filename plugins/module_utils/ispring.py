@@ -148,12 +148,7 @@ class IspringClient:
             ],
         )
         answer = _json(reply.body)
-        refusal = answer.get("message") if isinstance(answer, dict) and "code" in answer else None
-        if reply.status in (400, 401, 403) and refusal is not None:
-            raise AuthenticationError(
-                "iSpring refused the API client credentials for client_id %r (HTTP %s: %s). Check "
-                "client_id and client_secret (iSpring Learn: Settings > API)." % (self.client_id, reply.status, refusal)
-            )
+        self._refused(reply.status, answer)
         token = answer.get("access_token") if isinstance(answer, dict) else None
         if reply.status != 200 or not token:
             raise ReplyError(
@@ -172,6 +167,15 @@ class IspringClient:
         lifetime = number(answer.get("expires_in")) or TOKEN_LIFETIME
         self._token, self._renew_at = token, time.monotonic() + lifetime * TOKEN_RENEW_AT
         return token
+
+    def _refused(self, status, answer):
+        """Fail when the token endpoint refused the credentials (an error object with a code)."""
+        refusal = answer.get("message") if isinstance(answer, dict) and "code" in answer else None
+        if status in (400, 401, 403) and refusal is not None:
+            raise AuthenticationError(
+                "iSpring refused the API client credentials for client_id %r (HTTP %s: %s). Check "
+                "client_id and client_secret (iSpring Learn: Settings > API)." % (self.client_id, status, refusal)
+            )
 
     def token(self, refused=None):
         """The token to send: fetched when there is none, when 80 % of its lifetime has passed,

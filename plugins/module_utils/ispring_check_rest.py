@@ -322,8 +322,7 @@ class RestPoints:
     # --- rest_dates (3.1 r3) ---
 
     def _dates(self, results, error):
-        completion = [r.completion_date for r in results if r.completion_date]
-        access = [r.access_date for r in results if r.access_date]
+        completion, access = _dates_of(results, "completion_date"), _dates_of(results, "access_date")
         if not completion and not access:
             self.check(
                 "rest_dates",
@@ -614,6 +613,10 @@ def _fields_text(items, users):
         sum(1 for user in users if user.login),
         sum(1 for user in users if user.email),
     )
+
+
+def _dates_of(results, name):
+    return [getattr(result, name) for result in results if getattr(result, name)]
 
 
 def _field_names(fields):

@@ -202,10 +202,14 @@ class Masker:
             return
         for name, value in found.items():
             if name == "fields" and isinstance(value, dict) and not isinstance(value.get("field"), list):
-                for field_name, field_value in value.items():
-                    self.person(_kind(field_name) or "field", field_value)
+                self._learn_fields(value)
             else:
                 self._learn_json(value, name)
+
+    def _learn_fields(self, fields):
+        """A REST user's ``fields`` as an object (3.2 r3): every value is personal."""
+        for name, value in fields.items():
+            self.person(_kind(name) or "field", value)
 
     def mask(self, text):
         """``text`` with every secret masked and every personal value replaced, in one pass each."""
