@@ -411,7 +411,10 @@ class RestPoints:
         observed += "".join("; " + text for text, _missing in lookups)
         if len(found_by) == 2:
             observed += "; " + self._filter_join(rest, wanted, found_by)
-        if any(missing for _text, missing in lookups):
+        self._user_fields_verdict(observed, any(missing for _text, missing in lookups))
+
+    def _user_fields_verdict(self, observed, some_missing):
+        if some_missing:
             self.check(
                 "rest_user_fields",
                 DIFFERS,

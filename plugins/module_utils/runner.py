@@ -190,11 +190,15 @@ def change_diff(header, summary, rows, absent="none"):
 def _shown(values, other, absent):
     if values is None:
         return absent
-    names = [name for name in values if other is None or values[name] != other.get(name)]
-    if other is None:
-        names = [name for name in names if values[name] not in (None, False)]
-    shown = ["%s %s" % (name, _word(values[name])) for name in names]
+    shown = ["%s %s" % (name, _word(values[name])) for name in _differing(values, other)]
     return ", ".join(shown) or ("no field set" if other is None else "as before")
+
+
+def _differing(values, other):
+    """The fields to show: those that differ from ``other``; with no other side, those set."""
+    if other is None:
+        return [name for name in values if values[name] not in (None, False)]
+    return [name for name in values if values[name] != other.get(name)]
 
 
 def _word(value):
