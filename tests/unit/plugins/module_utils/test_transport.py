@@ -187,8 +187,8 @@ def test_throttling_halves_the_calls_in_flight_once_per_call_and_again_for_a_cal
 def test_calls_in_flight_when_the_first_429_came_halve_only_once(script):
     """Issue 28: three calls side by side, all refused - one halving (8 to 4), not three (8 to 1)."""
     side_by_side = threading.Barrier(3)
-    refused = [Call(URL, status=429, reply_headers={"Retry-After": "1"}, barrier=side_by_side) for _ in range(3)]
-    transport = script(*refused, *[Call(URL, body="ok") for _ in range(3)], max_parallel=8)
+    refused = [Call(URL, status=429, reply_headers={"Retry-After": "1"}, barrier=side_by_side) for _call in range(3)]
+    transport = script(*refused, *[Call(URL, body="ok") for _call in range(3)], max_parallel=8)
     transport.scripted.ordered = False
     with ThreadPoolExecutor(max_workers=3) as pool:
         replies = list(pool.map(lambda _n: transport.post(URL, "test"), range(3)))
@@ -197,9 +197,11 @@ def test_calls_in_flight_when_the_first_429_came_halve_only_once(script):
 
 
 def test_the_calls_in_flight_grow_back_after_replies_that_were_not_throttled(script):
-    transport = script(Call(URL, status=429), *[Call(URL, body="ok") for _ in range(4 * GROW_AFTER)], max_parallel=5)
+    transport = script(
+        Call(URL, status=429), *[Call(URL, body="ok") for _call in range(4 * GROW_AFTER)], max_parallel=5
+    )
     levels = []  # the calls allowed in flight after each reply that went through
-    for _ in range(4 * GROW_AFTER):
+    for _call in range(4 * GROW_AFTER):
         transport.post(URL, "test")
         levels.append(transport.parallel)
     assert levels[0] == 2 and levels[GROW_AFTER - 2 : GROW_AFTER] == [2, 3]  # one more after GROW_AFTER in a row
@@ -208,13 +210,13 @@ def test_the_calls_in_flight_grow_back_after_replies_that_were_not_throttled(scr
 
 
 def test_the_calls_in_flight_grow_back_quicker_to_a_level_held_before(script):
-    ok = [Call(URL, body="ok") for _ in range(GROW_AFTER)]
+    ok = [Call(URL, body="ok") for _call in range(GROW_AFTER)]
     transport = script(Call(URL, status=429), *ok, Call(URL, status=429), *ok, max_parallel=8)
-    for _ in range(GROW_AFTER):
+    for _call in range(GROW_AFTER):
         transport.post(URL, "test")
     assert transport.parallel == 5  # 4 held for GROW_AFTER replies: one more
     levels = []
-    for _ in range(GROW_AFTER):
+    for _call in range(GROW_AFTER):
         transport.post(URL, "test")  # 5 is refused: 2
         levels.append(transport.parallel)
     assert levels[REGROW_AFTER - 1] == 3 and levels[2 * REGROW_AFTER - 1] == 4  # back to 4 quickly
@@ -222,9 +224,9 @@ def test_the_calls_in_flight_grow_back_quicker_to_a_level_held_before(script):
 
 
 def test_a_429_resets_the_count_of_replies_towards_growing_back(script):
-    ok = [Call(URL, body="ok") for _ in range(GROW_AFTER - 1)]
+    ok = [Call(URL, body="ok") for _call in range(GROW_AFTER - 1)]
     transport = script(Call(URL, status=429), *ok, Call(URL, status=429), *ok, Call(URL, body="ok"), max_parallel=8)
-    for _ in range(2 * GROW_AFTER - 2):
+    for _call in range(2 * GROW_AFTER - 2):
         transport.post(URL, "test")
     assert transport.parallel == 2  # halved twice (two calls, two bursts), never grown
     transport.post(URL, "test")
