@@ -15,11 +15,10 @@ import time
 from dataclasses import dataclass, field
 from functools import partial
 
-from ansible_collections.learnops.lms.plugins.module_utils import dates, ispring, people
+from ansible_collections.learnops.lms.plugins.module_utils import dates, ispring, people, plans
 from ansible_collections.learnops.lms.plugins.module_utils.errors import ApiError, LmsError, ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.runner import (
     NOT_RUN,
-    NOTHING_CHANGED,
     batches,
     by_kind,
     change_diff,
@@ -350,20 +349,13 @@ class Entry:
 
 
 @dataclass
-class Plan:
+class Plan(plans.Plan):
     """What a run of ``course_status`` does in one course."""
 
+    ITEMS, LISTED_IN = "learner(s)", "learners"
     course_id: str
     entries: list
     task_ids: list = field(default_factory=list)
-
-    @property
-    def changed(self):
-        return any(entry.changed for entry in self.entries)
-
-    def changes(self):
-        """{kind of change: the learners} of the plan, for max_changes."""
-        return changes_of(self.entries)
 
     def groups(self):
         """The learners to change, grouped by (status, date, reason, score): one call per group and batch."""
@@ -385,10 +377,6 @@ class Plan:
             rows = [(e.who, snapshot(e.current), e.after) for e in changed]
             result["diff"] = change_diff("course %s" % self.course_id, summary, rows, absent="not enrolled")
         return result
-
-    def failure(self, message):
-        """An error whose result says exactly who was changed and which tasks carry it."""
-        return LmsError(message, **self.result())
 
 
 def plan(course_id, wanted, current, match_date):
@@ -446,15 +434,7 @@ def _partial_failure(exc, the_plan, sent):
     for entry in the_plan.entries:
         if entry.changed and entry.enrollment_id not in sent:
             entry.not_applied()
-    done = sum(1 for entry in the_plan.entries if entry.changed)
-    if sent:
-        message = "%s %d learner(s) were changed before the failure (see learners); run the task again to finish." % (
-            sentence(exc.message),
-            done,
-        )
-    else:
-        message = "%s %s" % (sentence(exc.message), NOTHING_CHANGED)
-    return the_plan.failure(message)
+    return the_plan.failure(the_plan.after_failure(exc.message))
 
 
 def wait_for(client, the_plan, tasks, timeout):

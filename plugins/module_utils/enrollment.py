@@ -18,7 +18,7 @@ import datetime
 from dataclasses import dataclass, field, replace
 from functools import partial
 
-from ansible_collections.learnops.lms.plugins.module_utils import dates, ispring, ispring_rest, people
+from ansible_collections.learnops.lms.plugins.module_utils import dates, ispring, ispring_rest, people, plans
 from ansible_collections.learnops.lms.plugins.module_utils.errors import (
     ApiError,
     LmsError,
@@ -26,7 +26,6 @@ from ansible_collections.learnops.lms.plugins.module_utils.errors import (
     ValidationError,
 )
 from ansible_collections.learnops.lms.plugins.module_utils.runner import (
-    NOTHING_CHANGED,
     batches,
     by_kind,
     change_diff,
@@ -487,19 +486,12 @@ class Entry:
 
 
 @dataclass
-class Plan:
+class Plan(plans.Plan):
     """What a run of ``course_enrollment`` does in its courses."""
 
+    ITEMS, LISTED_IN = "enrollment(s)", "enrollments"
     courses: list
     entries: list = field(default_factory=list)
-
-    @property
-    def changed(self):
-        return any(entry.changed for entry in self.entries)
-
-    def changes(self):
-        """{kind of change: the enrollments} of the plan, for max_changes."""
-        return changes_of(self.entries)
 
     def doing(self, action):
         return [entry for entry in self.entries if entry.action == action]
@@ -533,10 +525,6 @@ class Plan:
         summary = change_summary(changes_of(shown), "enrollment(s)")
         rows = [(entry.who, snapshot(entry.record), entry.after) for entry in shown]
         return change_diff("course %s" % course_id, summary, rows, absent="not enrolled")["prepared"]
-
-    def failure(self, message):
-        """An error whose result says exactly which enrollments were changed."""
-        return LmsError(message, **self.result())
 
 
 def _by_courses(learners):
@@ -748,8 +736,8 @@ def _report_failure(failure, the_plan, done, read):
     """The entries as what really happened, and the failure's message saying so."""
     doing, failed, exc = failure
     _settle(the_plan, failed if isinstance(exc, OutcomeUnknown) else [], set(done), read)
-    message = "%s%s failed: %s" % (doing[0].upper(), doing[1:], sentence(exc.message))
-    return the_plan.failure(message + _outcome(the_plan, read))
+    error = "%s%s failed: %s" % (doing[0].upper(), doing[1:], exc.message)
+    return the_plan.failure(_outcome(the_plan, error, read))
 
 
 def _settle(the_plan, unconfirmed, written, read):
@@ -765,26 +753,16 @@ def _settle(the_plan, unconfirmed, written, read):
             entry.not_applied()
 
 
-def _outcome(the_plan, read):
-    """What the failure leaves behind, as the end of its message."""
-    changed = [entry.who for entry in the_plan.entries if entry.changed]
+def _outcome(the_plan, error, read):
+    """The message of the failure: the error, then what it leaves behind."""
     unconfirmed = [entry.who for entry in the_plan.entries if entry.unconfirmed]
-    source = "" if read else " (from the calls that succeeded; the enrollments could not be read again)"
     if unconfirmed:
         return (
-            " Its reply was lost, so iSpring may still apply it: %d enrollment(s) may have been changed (%s; "
+            "%s Its reply was lost, so iSpring may still apply it: %d enrollment(s) may have been changed (%s; "
             "marked unconfirmed in the enrollments list). Check them with course_enrollment_info, then run the "
-            "task again." % (len(unconfirmed), some(unconfirmed))
+            "task again." % (sentence(error), len(unconfirmed), some(unconfirmed))
         )
-    if changed:
-        return (
-            " %d enrollment(s) were changed before the failure (%s); the enrollments list says which%s. Run the "
-            "task again to finish." % (len(changed), some(changed), source)
-        )
-    return " %s%s Run the task again to finish." % (
-        NOTHING_CHANGED,
-        source and " This is from the calls that succeeded; the enrollments could not be read again.",
-    )
+    return the_plan.after_failure(error, read)
 
 
 # --- reports (course_enrollment_info) ---
@@ -808,8 +786,8 @@ def report(client, params, users):
     _all_found(courses, [record for _course, record in records], params, user_ids, users)
     enrolled_by = set(params["enrolled_by"])
     kept = [(c, r) for c, r in records if not enrolled_by or ENROLLED_BY.get(r.type_group) in enrolled_by]
-    people = client.people([record.learner_id for _course, record in kept], users)
-    return [reported(record, course_id, people.get(record.learner_id)) for course_id, record in kept]
+    known = client.people([record.learner_id for _course, record in kept], users)
+    return [reported(record, course_id, known.get(record.learner_id)) for course_id, record in kept]
 
 
 def _course_records(client, course_id, learner_ids):

@@ -15,18 +15,16 @@ import math
 from dataclasses import dataclass, field
 from functools import partial
 
-from ansible_collections.learnops.lms.plugins.module_utils import dates, edubrite
+from ansible_collections.learnops.lms.plugins.module_utils import dates, edubrite, plans
 from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError, ReplyError, ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.runner import (
     NOT_RUN,
-    NOTHING_CHANGED,
     batches,
     by_kind,
     change_diff,
     change_summary,
     changes_of,
     in_parallel,
-    sentence,
     some,
 )
 
@@ -390,21 +388,14 @@ class Entry:
 
 
 @dataclass
-class Plan:
+class Plan(plans.Plan):
     """What a run of ``program_member`` does in one program."""
 
+    ITEMS, LISTED_IN = "member(s)", "members"
     prog: list
     entries: list
     tz: object
     warnings: list = field(default_factory=list)
-
-    @property
-    def changed(self):
-        return any(entry.changed for entry in self.entries)
-
-    def changes(self):
-        """{kind of change: the members} of the plan, for max_changes."""
-        return changes_of(self.entries)
 
     def calls(self, batch_size):
         """The writes, in order: the users to add, then the updates grouped by identical fields."""
@@ -545,30 +536,22 @@ def _report_failure(exc, the_plan, read):
     """The entries as what really happened (from the fresh listing when there is one, else from
     the calls that succeeded), and the failure's message saying so."""
     for entry in the_plan.entries:
-        if not entry.changed:
-            continue
-        if read and entry.ids["user_id"]:
-            if entry.after == entry.before:
-                entry.undo()
-        elif entry.writes_done == 0:
-            entry.undo()
-        elif entry.writes_done < entry.writes_planned:
-            entry.after = new_member(entry.ids)  # added, but its fields were not set
-    names = [entry.name for entry in the_plan.entries if entry.changed]
-    source = "" if read else " (from the calls that succeeded; the members could not be read again)"
-    if names:
-        exc.message = (
-            "%s Some members were changed before the failure (%s); the members list says which were changed%s. "
-            "Run the task again to finish." % (sentence(exc.message), some(names), source)
-        )
-    else:
-        exc.message = "%s %s%s Run the task again to finish." % (
-            sentence(exc.message),
-            NOTHING_CHANGED,
-            source and " This is from the calls that succeeded; the members could not be read again.",
-        )
+        if entry.changed:
+            _settle(entry, read)
+    exc.message = the_plan.after_failure(exc.message, read)
     exc.details.update(the_plan.result())
     return exc
+
+
+def _settle(entry, read):
+    """A changed entry as the fresh listing (``read``) or the calls that succeeded show it."""
+    if read and entry.ids["user_id"]:
+        if entry.after == entry.before:
+            entry.undo()
+    elif entry.writes_done == 0:
+        entry.undo()
+    elif entry.writes_done < entry.writes_planned:
+        entry.after = new_member(entry.ids)  # added, but its fields were not set
 
 
 # --- reports (program_member_info) ---

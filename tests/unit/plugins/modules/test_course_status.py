@@ -161,7 +161,8 @@ def test_a_failed_second_call_reports_who_was_changed(run_module):
     assert [(e["enrollment_id"], e["changed"]) for e in outcome.result["learners"]] == [(E1, True), (E3, False)]
     assert "(Permission denied)" in outcome.msg
     assert outcome.msg.endswith(
-        "1 learner(s) were changed before the failure (see learners); run the task again to finish."
+        "1 learner(s) were changed before the failure (enrollment %s); the learners list says which. Run the task "
+        "again to finish." % E1
     )
 
 

@@ -173,7 +173,7 @@ def test_write_failing_mid_run_reports_from_a_fresh_listing(run_module):
         list_call(0, listing(changed)),
     )
     assert outcome.failed and outcome.result["changed"] is True
-    assert "Some members were changed before the failure (user1)" in outcome.msg
+    assert "1 member(s) were changed before the failure (user1); the members list says which." in outcome.msg
     assert [(m["username"], m["changed"]) for m in outcome.result["members"]] == [
         ("user1", True),
         ("user3", False),
