@@ -26,11 +26,13 @@ from ansible_collections.learnops.lms.plugins.module_utils.errors import (
     ValidationError,
 )
 from ansible_collections.learnops.lms.plugins.module_utils.runner import (
+    NOT_RUN,
     batches,
     by_kind,
     change_diff,
     change_summary,
     changes_of,
+    in_parallel,
     sentence,
     some,
 )
@@ -664,39 +666,70 @@ def _loss(entry):
 # --- writing ---
 
 
-def _writes(client, the_plan, batch_size):
-    """Every write, in order, as (what it does, its entries, the call): the enrollments to create,
-    then the changes, then the removals."""
+def _phases(client, the_plan, batch_size):
+    """The writes as three phases run in turn - the enrollments to create, then the changes, then
+    the removals -, each a list of (what it does, its entries, the call); a phase's calls go out
+    side by side (max_parallel)."""
+    creates = []
     for sent, courses, entries in the_plan.create_calls(batch_size):
         learners = list(dict.fromkeys(entry.user_id for entry in entries))
         doing = "enrolling %d learner(s) in course(s) %s" % (len(learners), some(courses))
-        yield doing, entries, partial(client.enroll, courses, learners, **sent.wire())
+        creates.append((doing, entries, partial(client.enroll, courses, learners, **sent.wire())))
+    updates = []
     for entry in the_plan.doing("update"):
         doing = "changing enrollment %s (course %s, user %s)" % (entry.enrollment_id, entry.course_id, entry.user_id)
         values = dict(entry.sent.wire(), access_time=entry.access_time)
-        yield doing, [entry], partial(client.change_enrollment, entry.enrollment_id, **values)
+        updates.append((doing, [entry], partial(client.change_enrollment, entry.enrollment_id, **values)))
+    removals = []
     for batch in the_plan.delete_calls(batch_size):
         ids = [entry.enrollment_id for entry in batch]
-        yield "removing %d enrollment(s) (%s)" % (len(ids), some(ids)), batch, partial(client.delete_enrollments, ids)
+        doing = "removing %d enrollment(s) (%s)" % (len(ids), some(ids))
+        removals.append((doing, batch, partial(client.delete_enrollments, ids)))
+    return [creates, updates, removals]
+
+
+class _Failed(LmsError):
+    """A write that failed, with what it was doing and its entries (unwrapped by _run_phase)."""
+
+    def __init__(self, doing, entries, exc):
+        super().__init__(exc.message)
+        self.failure = (doing, entries, exc)
+
+
+def _named(doing, entries, send):
+    """The call, failing with what it was doing and its entries (``_Failed``)."""
+
+    def call():
+        try:
+            send()
+        except LmsError as exc:
+            raise _Failed(doing, entries, exc) from None
+        return entries
+
+    return call
 
 
 def write(client, the_plan, batch_size):
     """Send the writes and read the enrollments back; returns the task's warnings.  A failed write
     raises an error that says exactly which enrollments were written."""
     done, failure = [], None
-    for doing, entries, send in _writes(client, the_plan, batch_size):
-        try:
-            send()
-        except LmsError as exc:
-            failure = (doing, entries, exc)
+    for phase in _phases(client, the_plan, batch_size):
+        outcomes, failure = _run_phase(phase, client.transport)
+        done += [entry for outcome in outcomes if outcome is not NOT_RUN for entry in outcome]
+        if failure is not None:
             break
-        done += entries
     read = read_back(client, the_plan)
     if failure is not None:
         raise _report_failure(failure, the_plan, done, read) from None
     if not read:
         return ["The enrollments could not be read again after the changes; 'after' shows the expected values."]
     return []
+
+
+def _run_phase(phase, transport):
+    """(outcomes, the first failure as (doing, entries, error) or None) of one phase's calls."""
+    outcomes, error = in_parallel([_named(*write) for write in phase], transport)
+    return outcomes, None if error is None else error.failure
 
 
 def read_back(client, the_plan):

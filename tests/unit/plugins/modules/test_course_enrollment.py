@@ -6,6 +6,8 @@ requests, the result as Ansible reads it (no_log masking included)."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from ansible_collections.learnops.lms.plugins.module_utils import enrollment
@@ -583,3 +585,31 @@ def test_the_time_of_day_is_read_only_for_a_real_change_that_keeps_the_day(run_m
         ),
     )
     assert moved.exit_code == 0, moved.msg
+
+
+def test_changes_go_out_side_by_side_and_a_failed_one_is_named_with_those_written(run_module):
+    """Issue 27: the changes of one task are sent like the other modules' writes, max_parallel at
+    a time (both calls meet at a barrier: neither can finish before the other started); a failed
+    one fails the task naming it, and the other, written, is reported changed."""
+    together = threading.Barrier(2)
+    changes = [
+        change_call("e1", "2020-07-10", "unlimited", lockAfterDueDate=True),
+        change_call("e3", "2026-03-02", "unlimited", lockAfterDueDate=True, status=500, reply={"message": "boom"}),
+    ]
+    for call in changes:
+        call.barrier = together
+    outcome = run_module(
+        course_enrollment,
+        args(user_ids=["u1", "u3"], due_date_type="unlimited", lock_after_due_date=True, max_parallel=2),
+        enrollments_call([JDOE_E, KWONG_E]),
+        rest_results_call(user_ids=["u1", "u3"], results=[]),
+        *changes,
+        enrollments_call(
+            [rest_enrollment("e1", "u1", access="2020-07-10", lock=True), KWONG_E], learner_ids=["u1", "u3"]
+        ),
+        ordered=False,
+    )
+    assert outcome.failed and outcome.result["changed"] is True
+    assert outcome.msg.startswith("Changing enrollment e3 (course %s, user u3) failed: " % COURSE), outcome.msg
+    assert "1 enrollment(s) were changed before the failure (user u1 (enrollment e1))" in outcome.msg
+    assert summary(outcome.result["enrollments"]) == [("u1", "e1", True, False), ("u3", "e3", False, False)]
