@@ -127,18 +127,22 @@ def change_summary(changes, items):
     return text
 
 
-def check_max_changes(limit, changes, items):
+def check_max_changes(limit, changes, items, preview=None):
     """Refuse a plan that would change more ``items`` (learners, members, enrollments) than
-    ``limit`` (None: no limit), naming how many of each kind and the first of each."""
+    ``limit`` (None: no limit), naming how many of each kind and the first of each.  ``preview``
+    (check mode): a callable returning the plan's result, which the failure carries too, so that
+    a preview shows what the guard refuses (the drift report lists it; the guard is for writes)."""
     total = sum(len(names) for names in changes.values())
     if limit is None or total <= limit:
         return
     kinds = ["%d %s (%s)" % (len(names), kind, some(names, shown=3)) for kind, names in sorted(changes.items())]
+    details = dict(preview()) if preview is not None else {}
+    details.update(changed=False, planned={kind: len(names) for kind, names in changes.items()})
     raise ValidationError(
         "The task would change %d %s, more than max_changes (%d): %s. If that is meant, raise max_changes for this "
         "run (or leave it out); if not, check the declared states (a truncated vars file, a wrong course or program)."
         % (total, items, limit, "; ".join(kinds)),
-        planned={kind: len(names) for kind, names in changes.items()},
+        **details,
     )
 
 

@@ -374,8 +374,10 @@ def run(module, client):
         current = enrollment.read_current(client, courses) if reads else {course: [] for course in courses}
         the_plan = enrollment.plan(courses, wanted, current, params["state"], params["exclusive"])
         enrollment.check_user_ids(client, wanted, the_plan, users)
-        runner.check_max_changes(params["max_changes"], the_plan.changes(), "enrollment(s)")
+        # before the guard: a preview it refuses still says what the removals take with them
         losses = enrollment.describe_removals(client, the_plan, users)
+        preview = (lambda: the_plan.result(diff=module._diff)) if module.check_mode else None
+        runner.check_max_changes(params["max_changes"], the_plan.changes(), "enrollment(s)", preview)
         if the_plan.changed and not module.check_mode:
             enrollment.keep_access_times(client, the_plan)
     except LmsError as exc:

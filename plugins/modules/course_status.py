@@ -274,7 +274,8 @@ def run(module, client):
         enrolling = params["enrolling"] if module.check_mode else ()  # a real run has enrolled them by now
         current = completion.read_current(client, params["course_id"], wanted, enrolling) if wanted else []
         the_plan = completion.plan(params["course_id"], wanted, current, params["match_date"])
-        runner.check_max_changes(params["max_changes"], the_plan.changes(), "learner(s)")
+        preview = (lambda: the_plan.result(diff=module._diff)) if module.check_mode else None
+        runner.check_max_changes(params["max_changes"], the_plan.changes(), "learner(s)", preview)
     except LmsError as exc:
         raise runner.nothing_changed(exc) from None
     if the_plan.changed and not module.check_mode:

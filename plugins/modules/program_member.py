@@ -395,7 +395,8 @@ def run(module, client):
         membership.check_carried(prog, params["state"], wanted, members)
         membership.resolve(client, wanted, members)
         the_plan = membership.plan(prog, params, wanted, members, tz)
-        runner.check_max_changes(params["max_changes"], the_plan.changes(), "member(s)")
+        preview = (lambda: the_plan.result(diff=module._diff)) if module.check_mode else None
+        runner.check_max_changes(params["max_changes"], the_plan.changes(), "member(s)", preview)
     except LmsError as exc:
         raise runner.nothing_changed(exc) from None
     for text in the_plan.warnings:
