@@ -8,8 +8,6 @@ is made here: that is the modules' job (each result entry's ``changed``)."""
 
 from __future__ import annotations
 
-import re
-
 FIELDS = ("status", "quit", "awarded", "score", "start_date", "end_date", "due_date", "award_date", "award_expiry_date")
 LABELS = {
     "login": "login",
@@ -23,7 +21,6 @@ SATISFIED = ("complete", "passed", "accepted")
 EXCLUSIVE = "not declared (exclusive): converging removes it"
 QUIT = "quit the program: converging cannot make a member who quit active again"
 STATE_NOTES = {"present": "", "quit": "declared quit", "absent": "declared not a member"}
-REASON = re.compile(r"^.* [(](.*)[)]$")
 
 
 def _plain(value):
@@ -214,13 +211,16 @@ class _Report:
                 after = course_state(entry.get("after") or {}) if changed else ""
                 learner = _learner(entry, COURSE_LEARNER)
                 self.add("course", subject, learner, before, after, changed, entry.get("note", ""))
-            missing = result.get("missing") or []
+            not_enrolled = {kind: set(values) for kind, values in (result.get("not_enrolled") or {}).items()}
             for kind, values in (result.get("not_found") or {}).items():
                 for value in values:
-                    start = "learner %s=%s (" % (kind, value)
-                    why = next((text for text in missing if text.startswith(start)), "")
-                    learner = "%s %s" % (LABELS[kind], value)
-                    self.add("course", subject, learner, "not found", "", True, REASON.sub(r"\1", why))
+                    if kind == "enrollment_id":
+                        why = "no such enrollment in the course"
+                    elif value in not_enrolled.get(kind, ()):
+                        why = "not enrolled in the course"
+                    else:
+                        why = "no active user"
+                    self.add("course", subject, "%s %s" % (LABELS[kind], value), "not found", "", True, why)
 
     def programs(self, first):
         for result in _results(first.get("programs")):

@@ -146,6 +146,13 @@ def check_max_changes(limit, changes, items, preview=None):
     )
 
 
+def first_shown(names, shown=SHOWN):
+    """The first names of a long list, as a message lists them: for result keys that repeat the
+    message (``missing``, ``unknown``), while ``not_found`` has every one.  At 20,000 unknown
+    learners the full lists printed megabytes with each failed task."""
+    return list(names)[:shown]
+
+
 def some(names, shown=SHOWN, separator=", "):
     """The first names of a list and how many more: for messages about long lists."""
     names = list(names)

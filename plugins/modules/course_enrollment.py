@@ -342,8 +342,9 @@ enrollments:
         enrolled_by: administrator
 missing:
   description:
-    - Each learner that matches no active user (by login or email), or no user at all (by user ID,
-      for a learner to be enrolled), as the failure message lists them.
+    - The learners that match no active user (by login or email), or no user at all (by user ID,
+      for a learner to be enrolled), as the failure message lists them - the first 10 (since 2.1.0;
+      before, every one). C(not_found) has every one, and the message says how many there are.
   returned: when learners cannot be found (the task fails and changes nothing)
   type: list
   elements: str

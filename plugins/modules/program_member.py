@@ -361,7 +361,9 @@ members:
       description: Present and true for members removed because O(exclusive=true) and not listed.
       type: bool
 unknown:
-  description: The users EduBrite does not know, as the failure message names them.
+  description:
+    - The users EduBrite does not know, as the failure message names them - the first 10 (since
+      2.1.0; before, every one). C(not_found) has every one, and the message says how many there are.
   returned: when users are unknown (the task fails and changes nothing)
   type: list
   version_added: 2.0.0

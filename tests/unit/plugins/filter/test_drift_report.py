@@ -52,9 +52,13 @@ def test_another_failure_is_an_error():
 def test_learners_not_found_are_asked_again_without_them_and_their_rows_say_why():
     first = {
         "failed": True,
-        "not_found": {"login": ["ghost"]},
-        "missing": ["learner login=ghost (no active user)"],
-        "course": {"course_id": "c1", "logins": ["ann", "ghost"], "learners": [{"login": "ghost", "status": "passed"}]},
+        "not_found": {"login": ["ghost", "kim"], "enrollment_id": ["e-9"]},
+        "not_enrolled": {"login": ["kim"]},
+        "course": {
+            "course_id": "c1",
+            "logins": ["ann", "ghost", "kim"],
+            "learners": [{"login": "ghost", "status": "passed"}, {"enrollment_id": "e-9"}],
+        },
     }
     retry = drift_retry(registered(first))
     assert retry["courses"] == [
@@ -65,6 +69,8 @@ def test_learners_not_found_are_asked_again_without_them_and_their_rows_say_why(
     assert [(row["learner"], row["before"], row["differs"], row["note"]) for row in rows] == [
         ("login ann", "in_progress, progress 50", False, ""),
         ("login ghost", "not found", True, "no active user"),
+        ("login kim", "not found", True, "not enrolled in the course"),
+        ("enrollment e-9", "not found", True, "no such enrollment in the course"),
     ]
 
 
