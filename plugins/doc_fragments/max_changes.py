@@ -15,6 +15,10 @@ options:
         the first names of each kind of change.
       - A guard for unattended runs, where a truncated vars file or a lookup that returned nothing
         could otherwise remove or rewrite a whole course or program.
+      - In check mode the failed result still lists the changes it refuses, as a check-mode run
+        without the limit would (the learners, members or enrollments with their C(before) and
+        C(after), and the diff with C(--diff)), and C(planned) counts each kind of change; the
+        drift report of the role C(learnops.lms.learner_states) shows them. Since 2.1.0.
       - Not set - no limit.
     type: int
     version_added: 2.0.0

@@ -24,6 +24,7 @@ from ansible_collections.learnops.lms.plugins.module_utils.runner import (
     change_diff,
     change_summary,
     changes_of,
+    first_shown,
     in_parallel,
     sentence,
     some,
@@ -34,6 +35,7 @@ IDENTIFIERS = ("enrollment_id", "user_id", "login", "email")
 # learners have not arrived yet (a failed task's learners never do).
 STATUS_CHECK_EVERY = 3
 BY_NAME = people.BY_NAME
+NOT_ENROLLED = "not enrolled in the course"
 STATUSES = ("complete", "automatic", "passed", "failed", "incomplete")
 REST_ONLY = ("passed", "failed", "incomplete")  # 1.3a: what only POST /statistics/course sets
 # Which current statuses already satisfy a wanted one (1.7, and the same rule for the REST-only
@@ -172,8 +174,9 @@ def read_current(client, course_id, wanted, enrolling=()):
             "course_id %s: %d learner(s) cannot be found: %s. Check the names, that the learners are active and "
             "enrolled, and that the account may see their department.%s"
             % (course_id, len(found), some(found, separator="; "), course),
-            missing=found,
+            missing=first_shown(found),
             not_found=by_kind(missing),
+            **_not_enrolled(missing),
         )
     return current
 
@@ -188,9 +191,16 @@ def _matched(wanted, results, missing, enrolling):
         by_enrollment_id = w.kind == "enrollment_id"
         result = by_enrollment.get(w.value) if by_enrollment_id else by_user.get(w.user_id)
         if result is None and w not in missing and (by_enrollment_id or w.user_id not in enrolling):
-            missing[w] = "no such enrollment in the course" if by_enrollment_id else "not enrolled in the course"
+            missing[w] = "no such enrollment in the course" if by_enrollment_id else NOT_ENROLLED
         current.append(result)
     return current
+
+
+def _not_enrolled(missing):
+    """{not_enrolled: {kind: [values]}} of the learners who are users but not enrolled (the
+    others of ``not_found`` match no active user, or no enrollment by ID), when there are any."""
+    found = by_kind(w for w, why in missing.items() if why == NOT_ENROLLED)
+    return {"not_enrolled": found} if found else {}
 
 
 def _find_users(client, wanted):
@@ -592,8 +602,9 @@ def named_users(client, logins, emails):
     missing = people.not_found({"login": logins, "email": emails}, directory.knows)
     if missing:
         raise ValidationError(
-            "No active iSpring user has %s." % some(people.labels(missing)),
-            missing=people.labels(missing),
+            "%d learner(s) match no active iSpring user: %s."
+            % (len(people.labels(missing)), some(people.labels(missing))),
+            missing=first_shown(people.labels(missing)),
             not_found=missing,
         )
     return directory.by_id
@@ -627,10 +638,10 @@ def _all_found(results, params, enrollment_ids, user_ids, users):
     missing = people.not_found(asked, found)
     if missing:
         raise ValidationError(
-            "course_ids %s: no result for %s. Check the IDs; a learner who is not enrolled in these courses, or "
-            "whose department the account may not see, has no result."
-            % (some(_unique(params["course_ids"])), some(people.labels(missing))),
-            missing=people.labels(missing),
+            "course_ids %s: no result for %d learner(s): %s. Check the IDs; a learner who is not enrolled in these "
+            "courses, or whose department the account may not see, has no result."
+            % (some(_unique(params["course_ids"])), len(people.labels(missing)), some(people.labels(missing))),
+            missing=first_shown(people.labels(missing)),
             not_found=missing,
         )
 

@@ -32,6 +32,7 @@ from ansible_collections.learnops.lms.plugins.module_utils.runner import (
     change_diff,
     change_summary,
     changes_of,
+    first_shown,
     in_parallel,
     sentence,
     some,
@@ -217,7 +218,7 @@ def resolve(client, wanted):
         raise ValidationError(
             "%d learner(s) match no active iSpring user: %s. Check the logins and emails; iSpring lists only "
             "active users, so name an inactive user by user_id." % (len(missing), some(labels, separator="; ")),
-            missing=labels,
+            missing=first_shown(labels),
             not_found=by_kind(missing),
         )
     return directory.by_id
@@ -252,7 +253,7 @@ def check_user_ids(client, wanted, the_plan, known=None):
             "%d learner(s) named by user_id are no user of the iSpring account, so they cannot be enrolled: %s. "
             "Check the user IDs (a deleted user has none; course_enrollment_info or the iSpring user list shows "
             "them), or name the learners by login or email." % (len(missing), some(labels, separator="; ")),
-            missing=labels,
+            missing=first_shown(labels),
             not_found=by_kind(missing),
         )
 
@@ -841,9 +842,10 @@ def _all_found(courses, records, params, user_ids, users):
     )
     if missing:
         raise ValidationError(
-            "course_ids %s: no enrollment of %s. Check the IDs; a learner who is not enrolled in these courses, or "
-            "whose department the account may not see, has none." % (some(courses), some(people.labels(missing))),
-            missing=people.labels(missing),
+            "course_ids %s: no enrollment of %d learner(s): %s. Check the IDs; a learner who is not enrolled in "
+            "these courses, or whose department the account may not see, has none."
+            % (some(courses), len(people.labels(missing)), some(people.labels(missing))),
+            missing=first_shown(people.labels(missing)),
             not_found=missing,
         )
 

@@ -24,6 +24,7 @@ from ansible_collections.learnops.lms.plugins.module_utils.runner import (
     change_diff,
     change_summary,
     changes_of,
+    first_shown,
     in_parallel,
     some,
 )
@@ -237,7 +238,7 @@ def resolve(client, wanted, members):
         hint = "".join(UNKNOWN_HINT.get(kind, "") for kind in dict.fromkeys(w.state for w in unknown))
         raise ValidationError(
             "%d user(s) unknown to EduBrite: %s. Check the names.%s" % (len(unknown), some(labels), hint),
-            unknown=labels,
+            unknown=first_shown(labels),
             not_found=by_kind(unknown),
         )
 

@@ -127,19 +127,30 @@ def change_summary(changes, items):
     return text
 
 
-def check_max_changes(limit, changes, items):
+def check_max_changes(limit, changes, items, preview=None):
     """Refuse a plan that would change more ``items`` (learners, members, enrollments) than
-    ``limit`` (None: no limit), naming how many of each kind and the first of each."""
+    ``limit`` (None: no limit), naming how many of each kind and the first of each.  ``preview``
+    (check mode): a callable returning the plan's result, which the failure carries too, so that
+    a preview shows what the guard refuses (the drift report lists it; the guard is for writes)."""
     total = sum(len(names) for names in changes.values())
     if limit is None or total <= limit:
         return
     kinds = ["%d %s (%s)" % (len(names), kind, some(names, shown=3)) for kind, names in sorted(changes.items())]
+    details = dict(preview()) if preview is not None else {}
+    details.update(changed=False, planned={kind: len(names) for kind, names in changes.items()})
     raise ValidationError(
         "The task would change %d %s, more than max_changes (%d): %s. If that is meant, raise max_changes for this "
         "run (or leave it out); if not, check the declared states (a truncated vars file, a wrong course or program)."
         % (total, items, limit, "; ".join(kinds)),
-        planned={kind: len(names) for kind, names in changes.items()},
+        **details,
     )
+
+
+def first_shown(names, shown=SHOWN):
+    """The first names of a long list, as a message lists them: for result keys that repeat the
+    message (``missing``, ``unknown``), while ``not_found`` has every one.  At 20,000 unknown
+    learners the full lists printed megabytes with each failed task."""
+    return list(names)[:shown]
 
 
 def some(names, shown=SHOWN, separator=", "):

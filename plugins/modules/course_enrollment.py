@@ -342,8 +342,9 @@ enrollments:
         enrolled_by: administrator
 missing:
   description:
-    - Each learner that matches no active user (by login or email), or no user at all (by user ID,
-      for a learner to be enrolled), as the failure message lists them.
+    - The learners that match no active user (by login or email), or no user at all (by user ID,
+      for a learner to be enrolled), as the failure message lists them - the first 10 (since 2.1.0;
+      before, every one). C(not_found) has every one, and the message says how many there are.
   returned: when learners cannot be found (the task fails and changes nothing)
   type: list
   elements: str
@@ -374,8 +375,10 @@ def run(module, client):
         current = enrollment.read_current(client, courses) if reads else {course: [] for course in courses}
         the_plan = enrollment.plan(courses, wanted, current, params["state"], params["exclusive"])
         enrollment.check_user_ids(client, wanted, the_plan, users)
-        runner.check_max_changes(params["max_changes"], the_plan.changes(), "enrollment(s)")
+        # before the guard: a preview it refuses still says what the removals take with them
         losses = enrollment.describe_removals(client, the_plan, users)
+        preview = (lambda: the_plan.result(diff=module._diff)) if module.check_mode else None
+        runner.check_max_changes(params["max_changes"], the_plan.changes(), "enrollment(s)", preview)
         if the_plan.changed and not module.check_mode:
             enrollment.keep_access_times(client, the_plan)
     except LmsError as exc:

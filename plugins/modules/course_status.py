@@ -244,12 +244,24 @@ learners:
           as requested, with C(status) V(automatic) meaning recalculated by iSpring.
       type: dict
 missing:
-  description: Each learner that cannot be found, with the reason, as the failure message lists them.
+  description:
+    - The learners that cannot be found, with the reason, as the failure message lists them - the
+      first 10 (since 2.1.0; before, every one). C(not_found) has every one, and the message says
+      how many there are.
   returned: when learners cannot be found (the task fails and changes nothing)
   type: list
   version_added: 2.0.0
   elements: str
   sample: ["learner login=ghost (no active user)"]
+not_enrolled:
+  description:
+    - Of C(not_found), the learners who are users of the account but not enrolled in the course,
+      by how the task names them; the others of C(not_found) match no active user (by login or
+      email) or no enrollment (by enrollment ID).
+  returned: when learners cannot be found and some of them are not enrolled
+  type: dict
+  version_added: 2.1.0
+  sample: {"login": ["kwong"]}
 not_found:
   description:
     - The learners that cannot be found, by how the task names them (C(enrollment_id), C(user_id),
@@ -274,7 +286,8 @@ def run(module, client):
         enrolling = params["enrolling"] if module.check_mode else ()  # a real run has enrolled them by now
         current = completion.read_current(client, params["course_id"], wanted, enrolling) if wanted else []
         the_plan = completion.plan(params["course_id"], wanted, current, params["match_date"])
-        runner.check_max_changes(params["max_changes"], the_plan.changes(), "learner(s)")
+        preview = (lambda: the_plan.result(diff=module._diff)) if module.check_mode else None
+        runner.check_max_changes(params["max_changes"], the_plan.changes(), "learner(s)", preview)
     except LmsError as exc:
         raise runner.nothing_changed(exc) from None
     if the_plan.changed and not module.check_mode:

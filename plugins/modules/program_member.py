@@ -361,7 +361,9 @@ members:
       description: Present and true for members removed because O(exclusive=true) and not listed.
       type: bool
 unknown:
-  description: The users EduBrite does not know, as the failure message names them.
+  description:
+    - The users EduBrite does not know, as the failure message names them - the first 10 (since
+      2.1.0; before, every one). C(not_found) has every one, and the message says how many there are.
   returned: when users are unknown (the task fails and changes nothing)
   type: list
   version_added: 2.0.0
@@ -395,7 +397,8 @@ def run(module, client):
         membership.check_carried(prog, params["state"], wanted, members)
         membership.resolve(client, wanted, members)
         the_plan = membership.plan(prog, params, wanted, members, tz)
-        runner.check_max_changes(params["max_changes"], the_plan.changes(), "member(s)")
+        preview = (lambda: the_plan.result(diff=module._diff)) if module.check_mode else None
+        runner.check_max_changes(params["max_changes"], the_plan.changes(), "member(s)", preview)
     except LmsError as exc:
         raise runner.nothing_changed(exc) from None
     for text in the_plan.warnings:

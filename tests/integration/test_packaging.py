@@ -63,9 +63,10 @@ REQUIRED = [
     "plugins/filter/misspelt_names.py",  # checks.yml needs it
     "plugins/filter/misspelt_names.yml",
     "roles/learner_states/tasks/states.yml",
-    "roles/learner_states/templates/drift-report.md.j2",
-    "roles/learner_states/templates/drift/rows.json.j2",
-    "roles/learner_states/templates/drift/retry.json.j2",
+    "plugins/filter/drift_report.py",  # drift_report.yml needs it
+    "plugins/filter/drift_rows.yml",
+    "plugins/filter/drift_retry.yml",
+    "plugins/filter/drift_markdown.yml",
     "docs/example/inventory.yml",
     "docs/example/group_vars/all/learner_states.yml",
     "docs/example/converge.yml",

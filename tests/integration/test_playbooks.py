@@ -277,13 +277,41 @@ def test_the_connection_from_vault_encrypted_group_vars(lms, tmp_path):
 
 
 def test_drift_report_can_fail_a_pipeline(lms, tmp_path):
+    """Also (issue 28 item 8) under learner_states_max_changes: the guard is for writes, so the
+    courses and programs over it are shown, not "could not be read" (before: 3 of them were, their
+    11 changes hidden, and the run failed on the incomplete report); and the printed copy is capped
+    at learner_states_report_print_rows rows, the file has them all."""
     repo = repository(tmp_path)
     run = playbook(
-        lms, repo, "-i", "inventory.yml", "learnops.lms.drift_report", "-e", "learner_states_report_fail_on_drift=true"
+        lms,
+        repo,
+        "-i",
+        "inventory.yml",
+        "learnops.lms.drift_report",
+        "-e",
+        "learner_states_report_fail_on_drift=true",
+        "-e",
+        "learner_states_max_changes=2",
+        "-e",
+        "learner_states_report_print_rows=3",
     )
     assert run.rc != 0
     assert "15 declared learner state(s) differ; see %s" % (repo / "drift-report.md") in run.output
-    assert (repo / "drift-report.md").exists()
+    report = (repo / "drift-report.md").read_text()
+    assert "**Drift**: 15 of 16 declared learner states differ." in report and "could not be read" not in report
+    assert "## Over learner_states_max_changes" in report and "`learner_states_max_changes` (2) allows" in report
+    assert "| course %s | 4 (1 to automatic, 3 to complete) |" % COURSE in report
+    assert "| enrollments in %s | 4 (2 to change, 2 to enroll) |" % SAFETY in report
+    assert "| program ONBOARDING | 3 (1 added, 2 updated) |" in report
+    rows, errors = report_rows(run)
+    assert errors == [] and len([row for row in rows if row["differs"]]) == 15
+    assert report.count("| login ltan |") == 2 and "not printed" not in report
+    printed = [text for entry in task_results(run, "Show the drift report") for text in entry["msg"]]
+    assert "**Drift**: 15 of 16 declared learner states differ." in printed
+    differences = printed[printed.index("## Differences") :]
+    assert len([text for text in differences if text.startswith("| ") and not text.startswith("| Learner")]) == 3
+    assert "... and 12 more row(s), not printed: the full report is %s" % (repo / "drift-report.md") in printed
+    assert writes(lms.requests(), WRITES) == []
 
 
 def test_drift_report_names_what_it_cannot_find(lms, tmp_path):

@@ -249,9 +249,12 @@ class Listing:
 
 
 def test_a_learner_not_enrolled_fails_unless_the_run_enrolls_them():
-    wanted = completion.wanted_learners(params(logins=["jdoe", "ltan"]))
-    with pytest.raises(ValidationError, match=r"login=ltan \(not enrolled in the course\)"):
+    wanted = completion.wanted_learners(params(logins=["jdoe", "ltan", "ghost"]))
+    with pytest.raises(ValidationError, match=r"login=ltan \(not enrolled in the course\)") as caught:
         completion.read_current(Listing(), "c", wanted)
+    # which of not_found are users who are not enrolled (the others match no active user)
+    assert caught.value.details["not_found"] == {"login": ["ghost", "ltan"]}
+    assert caught.value.details["not_enrolled"] == {"login": ["ltan"]}
     wanted = completion.wanted_learners(params(logins=["jdoe", "ltan"]))
     assert completion.read_current(Listing(), "c", wanted, enrolling=["u2"]) == [result("in_progress"), None]
 

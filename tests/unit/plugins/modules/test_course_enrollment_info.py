@@ -70,7 +70,7 @@ def test_learners_by_login_and_id_only_self_enrolled(run_module):
 
 def test_an_unknown_login_fails_naming_it(run_module):
     outcome = run_module(course_enrollment_info, args(logins=["ghost"]), rest_users_call(logins=["ghost"]))
-    assert outcome.failed and outcome.msg == "No active iSpring user has login ghost."
+    assert outcome.failed and outcome.msg == "1 learner(s) match no active iSpring user: login ghost."
     assert outcome.result["not_found"] == {"login": ["ghost"]}
 
 
@@ -82,8 +82,8 @@ def test_a_learner_with_no_enrollment_fails_naming_them(run_module):
         enrollments_call([rest_enrollment("e1", "u1")], learner_ids=["u1", "u7", "u3"]),
     )
     assert outcome.failed and outcome.msg == (
-        "course_ids %s: no enrollment of user_id u7, login kwong. Check the IDs; a learner who is not enrolled in "
-        "these courses, or whose department the account may not see, has none." % COURSE
+        "course_ids %s: no enrollment of 2 learner(s): user_id u7, login kwong. Check the IDs; a learner who is not "
+        "enrolled in these courses, or whose department the account may not see, has none." % COURSE
     )
     assert outcome.result["not_found"] == {"user_id": ["u7"], "login": ["kwong"]}
 

@@ -397,3 +397,6 @@ def test_max_changes_stops_a_larger_plan_before_any_write_also_in_check_mode(run
             "1 to complete (enrollment %s)." % (E3, E1)
         )
         assert outcome.result["planned"] == {"to complete": 1, "to automatic": 1}
+        # a preview (check mode) still lists what the guard refuses; a real run lists nothing
+        planned = [(e["enrollment_id"], e["changed"]) for e in outcome.result["learners"]]
+        assert planned == ([(E1, True), (E3, True)] if check else [])

@@ -81,7 +81,8 @@ def test_unknown_login_and_course_are_named(run_module):
         list_users_call(logins=["ghost"]),
         list_users_call(emails=["nobody@example.com"]),
     )
-    assert login.failed and login.msg == "No active iSpring user has login ghost, email nobody@example.com."
+    assert login.failed
+    assert login.msg == "2 learner(s) match no active iSpring user: login ghost, email nobody@example.com."
     assert login.result["missing"] == ["login ghost", "email nobody@example.com"]
     filters = "<courseIds><id>nope</id></courseIds><pageSize>1000</pageSize>"
     course = run_module(
@@ -106,7 +107,7 @@ def test_every_filter_names_what_has_no_result(run_module):
     )
     assert outcome.failed
     assert outcome.result["not_found"] == {"enrollment_id": ["typo"], "user_id": ["u9"]}
-    assert outcome.msg.startswith("course_ids %s: no result for enrollment_id typo, user_id u9." % COURSE)
+    assert outcome.msg.startswith("course_ids %s: no result for 2 learner(s): enrollment_id typo, user_id u9." % COURSE)
 
 
 def test_an_unknown_status_word_fails_before_any_request(run_module):

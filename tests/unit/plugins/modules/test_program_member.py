@@ -298,7 +298,8 @@ def test_epoch_seconds_are_refused_with_the_converted_value(run_module):
     assert outcome.failed and "probably epoch seconds" in outcome.msg and "1767571200000 ms" in outcome.msg
 
 
-def test_max_changes_stops_a_mass_removal(run_module):
+@pytest.mark.parametrize("check", [False, True])
+def test_max_changes_stops_a_mass_removal(run_module, check):
     outcome = run_module(
         program_member,
         args(usernames=["user9"], exclusive=True, max_changes=1),
@@ -309,9 +310,14 @@ def test_max_changes_stops_a_mass_removal(run_module):
             data=form("get", ("userName", "user9")),
             body=response(0, "0", "Success", USER3.replace("user3", "user9")),
         ),
+        check_mode=check,
     )
     assert outcome.failed and "The task would change 3 member(s), more than max_changes (1)" in outcome.msg
     assert "2 removed (user1, user2)" in outcome.msg
+    assert outcome.result["changed"] is False and outcome.result["planned"] == {"added": 1, "removed": 2}
+    # a preview (check mode) still lists what the guard refuses, as the drift report shows it
+    planned = [(m["username"], m["changed"], m.get("removed_by_exclusive", False)) for m in outcome.result["members"]]
+    assert planned == ([("user9", True, False), ("user1", True, True), ("user2", True, True)] if check else [])
 
 
 # --- member values the listing never carries (contract 3.4 r3) ---

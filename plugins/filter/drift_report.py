@@ -1,0 +1,393 @@
+# -*- coding: utf-8 -*-
+# Copyright: learnops.lms contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Filters drift_retry, drift_rows and drift_markdown (documented in their .yml files): the drift
+report of the role learner_states, built from the modules' check-mode results in Python rather
+than in Jinja loops, which took minutes at tens of thousands of learners.  No rule of what differs
+is made here: that is the modules' job (each result entry's ``changed``)."""
+
+from __future__ import annotations
+
+FIELDS = ("status", "quit", "awarded", "score", "start_date", "end_date", "due_date", "award_date", "award_expiry_date")
+LABELS = {
+    "login": "login",
+    "email": "email",
+    "enrollment_id": "enrollment",
+    "user_id": "user id",
+    "username": "username",
+    "open_id": "open id",
+}
+SATISFIED = ("complete", "passed", "accepted")
+EXCLUSIVE = "not declared (exclusive): converging removes it"
+QUIT = "quit the program: converging cannot make a member who quit active again"
+STATE_NOTES = {"present": "", "quit": "declared quit", "absent": "declared not a member"}
+
+
+def _plain(value):
+    """``value`` itself, or, from ansible-core 2.19 on, a copy of the lazy container that holds it:
+    item by item access through it costs tens of microseconds a value (minutes for the report at
+    tens of thousands of learners).  What it holds are the modules' results, never templates."""
+    copy = getattr(value, "_non_lazy_copy", None)
+    return copy() if callable(copy) else value
+
+
+def _results(registered):
+    """The per-item results of a registered loop (none when the task was skipped or never ran)."""
+    registered = _plain(registered)
+    if not isinstance(registered, dict):
+        return []
+    return [_plain(result) for result in _plain(registered.get("results") or [])]
+
+
+def _text(value):
+    """A value as Jinja's ``~`` writes it."""
+    return "" if value is None else str(value)
+
+
+def _without(items, not_found):
+    """``items`` (dicts) but those that name a value of ``not_found`` ({kind: [values]})."""
+    unknown = {kind: set(values) for kind, values in not_found.items()}
+    return [item for item in items if not any(kind in item and item[kind] in unknown[kind] for kind in unknown)]
+
+
+def _reject(values, unknown):
+    unknown = set(unknown or ())
+    return [value for value in values or () if value not in unknown]
+
+
+def _failed(registered):
+    """The results of a task's loop that name learners or members that cannot be found."""
+    return [result for result in _results(registered) if "not_found" in result]
+
+
+def _again(declared, missing, listed):
+    """A declared course or enrollment without ``missing``: in its ``learners`` and in each option
+    of ``listed`` ({kind: the option that lists that kind})."""
+    entry = dict(declared)
+    entry["learners"] = _without(entry.get("learners") or [], missing)
+    for kind, option in listed.items():
+        entry[option] = _reject(entry.get(option), missing.get(kind))
+    return entry
+
+
+def drift_retry(first):
+    """The courses and programs of the first check-mode pass that failed because learners or
+    members cannot be found, declared again without them (the modules' ``not_found`` says which),
+    in the order of the first pass, so that drift_rows finds each second result by counting."""
+    by_name = {"login": "logins", "email": "emails"}
+    by_any = dict(by_name, enrollment_id="enrollment_ids", user_id="user_ids")
+    enrollments = [_again(r["enrollment"], r["not_found"], by_name) for r in _failed(first.get("enrollments"))]
+    courses = [_again(r["course"], r["not_found"], by_any) for r in _failed(first.get("courses"))]
+    programs = []
+    for result in _failed(first.get("programs")):
+        entry, missing = dict(result["program"]), result["not_found"]
+        entry["members"] = _without(entry.get("members") or [], missing)
+        for option in ("usernames", "quit", "removed"):
+            if option in entry:
+                entry[option] = _reject(entry[option], missing.get("username"))
+        programs.append(entry)
+    return {"enrollments": enrollments, "courses": courses, "programs": programs}
+
+
+def enrollment_state(values):
+    if values is None:
+        return "not enrolled"
+    return "access %s, due %s%s%s" % (
+        values.get("access_date") or "none",
+        values.get("due_date") or "none",
+        ", locked after the due date" if values.get("lock_after_due_date") else "",
+        ", from the catalog" if values.get("enrolled_by") == "catalog" else "",
+    )
+
+
+def course_state(values):
+    text = _text(values.get("status"))
+    if values.get("completion_date"):
+        text += " on " + _text(values["completion_date"])
+    if values.get("progress") is not None:
+        text += ", progress " + _text(values["progress"])
+    if values.get("awarded_score") is not None:
+        text += ", score " + _text(values["awarded_score"])
+    return text
+
+
+def member_state(record, other):
+    """The fields of a member's record that differ from ``other`` (all that are set, without one)."""
+    if record is None:
+        return "not a member"
+    shown = []
+    for name in FIELDS:
+        value = record.get(name)
+        if (value != other.get(name)) if other is not None else (value not in (None, False)):
+            word = "(none)" if value is None else (str(value).lower() if isinstance(value, bool) else _text(value))
+            shown.append("%s %s" % (name, word))
+    return ", ".join(shown) if shown else "member"
+
+
+def _learner(entry, order):
+    """'login jdoe': the first of ``order`` the entry names ((key, label, present-or-truthy))."""
+    for key, label, by_key in order:
+        if (key in entry) if by_key else entry.get(key):
+            return "%s %s" % (label, _text(entry[key]))
+    key, label = order[-1][0], order[-1][1]
+    return "%s %s" % (label, _text(entry.get(key)))
+
+
+ENROLLMENT_LEARNER = (("login", "login", True), ("email", "email", True), ("user_id", "user id", True))
+COURSE_LEARNER = (
+    ("login", "login", True),
+    ("email", "email", True),
+    ("enrollment_id", "enrollment", False),
+    ("user_id", "user id", True),
+)
+MEMBER = (("username", "username", False), ("open_id", "open id", False), ("user_id", "user id", True))
+
+
+class _Report:
+    """The rows, errors and over-guard courses and programs, built pass by pass."""
+
+    def __init__(self, second):
+        self.second = second or {}
+        self.rows, self.errors, self.over_guard = [], [], []
+        self.retried = {}
+
+    def final(self, result, key):
+        """The result that counts: the second pass's when the first asked again without the
+        learners that cannot be found (the n-th retried of that task is its n-th result)."""
+        if "not_found" not in result:
+            return result
+        position = self.retried.get(key, 0)
+        self.retried[key] = position + 1
+        results = _results(self.second.get(key))
+        return results[position] if position < len(results) else {"failed": True, "msg": "no second result"}
+
+    def failure(self, final, subject):
+        """A failed course or program: refused by max_changes (its check-mode result still lists
+        the changes: shown, and marked) or an error (the report is incomplete)."""
+        if not final.get("failed"):
+            return
+        if "planned" in final:
+            self.over_guard.append({"subject": subject, "msg": final.get("msg", ""), "planned": final["planned"]})
+        else:
+            self.errors.append({"subject": subject, "msg": final.get("msg", "unknown error")})
+
+    def add(self, section, subject, learner, before, after, differs, note, stuck=None):
+        row = {"section": section, "subject": subject, "learner": learner, "before": before, "after": after}
+        row.update(differs=differs, note=note)
+        if stuck is not None:
+            row["stuck"] = stuck
+        self.rows.append(row)
+
+    def enrollments(self, first):
+        for result in _results(first.get("enrollments")):
+            declared = result["enrollment"]
+            courses = [declared["course_id"]] if "course_id" in declared else list(declared.get("course_ids") or [])
+            final = self.final(result, "enrollments")
+            self.failure(final, "enrollments in " + ", ".join(_text(course) for course in courses))
+            for entry in final.get("enrollments") or []:
+                changed = entry.get("changed")
+                note = EXCLUSIVE if entry.get("removed_by_exclusive") else ""
+                if changed and entry.get("completion_status") in SATISFIED:
+                    day = entry.get("completion_date")
+                    note += ", with their %s result%s" % (entry["completion_status"], (" of %s" % day) if day else "")
+                before = enrollment_state(entry.get("before"))
+                after = enrollment_state(entry.get("after")) if changed else ""
+                learner = _learner(entry, ENROLLMENT_LEARNER)
+                self.add("enrollment", entry.get("course_id"), learner, before, after, changed, note)
+            for kind, values in (result.get("not_found") or {}).items():
+                for value in values:
+                    for course in courses:
+                        learner = "%s %s" % (LABELS[kind], value)
+                        self.add("enrollment", course, learner, "not found", "", True, "no active user")
+
+    def courses(self, first):
+        for result in _results(first.get("courses")):
+            subject = result["course"]["course_id"]
+            final = self.final(result, "courses")
+            self.failure(final, "course %s" % subject)
+            for entry in final.get("learners") or []:
+                changed = entry.get("changed")
+                before = course_state(entry["before"]) if entry.get("before") else "not enrolled"
+                after = course_state(entry.get("after") or {}) if changed else ""
+                learner = _learner(entry, COURSE_LEARNER)
+                self.add("course", subject, learner, before, after, changed, entry.get("note", ""))
+            not_enrolled = {kind: set(values) for kind, values in (result.get("not_enrolled") or {}).items()}
+            for kind, values in (result.get("not_found") or {}).items():
+                for value in values:
+                    if kind == "enrollment_id":
+                        why = "no such enrollment in the course"
+                    elif value in not_enrolled.get(kind, ()):
+                        why = "not enrolled in the course"
+                    else:
+                        why = "no active user"
+                    self.add("course", subject, "%s %s" % (LABELS[kind], value), "not found", "", True, why)
+
+    def programs(self, first):
+        for result in _results(first.get("programs")):
+            if result.get("skipped"):
+                continue
+            declared = result["program"]
+            subject = declared["program_id"] if "program_id" in declared else declared.get("ext_id")
+            final = self.final(result, "programs")
+            self.failure(final, "program %s" % subject)
+            for entry in final.get("members") or []:
+                self.member(subject, entry.get("state", "present"), entry)
+            for kind, values in (result.get("not_found") or {}).items():
+                for value in values:
+                    learner = "%s %s" % (LABELS[kind], value)
+                    self.add("program", subject, learner, "not found", "", True, "unknown to EduBrite")
+
+    def member(self, subject, state, entry):
+        changed, before, after = entry.get("changed"), entry.get("before"), entry.get("after")
+        if entry.get("removed_by_exclusive"):
+            note = EXCLUSIVE
+        elif state == "present" and before and before.get("quit"):
+            note = QUIT
+        else:
+            note = STATE_NOTES[state]
+        shown_before = member_state(before, after if changed else None)
+        shown_after = member_state(after, before) if changed else ""
+        learner = _learner(entry, MEMBER)
+        self.add("program", subject, learner, shown_before, shown_after, changed, note, stuck=note == QUIT)
+
+
+def drift_rows(first, second=None):
+    """{rows, errors, over_guard} of the drift report from the first check-mode pass (``first``:
+    the registered results of states.yml's tasks, by the keys enrollments, courses and programs)
+    and the second (``second``: the same keys, for what drift_retry declared again)."""
+    if not isinstance(first, dict):
+        raise TypeError("drift_rows takes the first pass's results, a dict, not %s" % type(first).__name__)
+    report = _Report(second)
+    report.enrollments(first)
+    report.courses(first)
+    report.programs(first)
+    return {"rows": report.rows, "errors": report.errors, "over_guard": report.over_guard}
+
+
+LMS = {"enrollment": "iSpring Learn", "course": "iSpring Learn", "program": "EduBrite"}
+WHAT = {"enrollment": "enrollments in course", "course": "completions of course", "program": "program"}
+DECLARED = (
+    "Declared in `learner_states_course_enrollments`, `learner_states_course_completions` and\n"
+    "`learner_states_program_memberships`; compared by `course_enrollment`, `course_status` and\n"
+    "`program_member` in check mode (what converging would change), nothing written.\n"
+)
+
+
+def cell(text):
+    """A Markdown table cell."""
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _line(*cells):
+    return "| %s |\n" % " | ".join(cells)
+
+
+def _tables(rows):
+    """(groups, stuck, differ): the courses and programs in the order they first appear, each
+    {section, subject, declared, met, differ, lines (of the rows that differ)}; the lines of the
+    members converging cannot change; how many rows differ."""
+    groups, stuck, differ = {}, [], 0
+    for row in _plain(rows):
+        row = _plain(row)
+        key = (row["section"], row["subject"])
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = dict(section=key[0], subject=key[1], declared=0, met=0, differ=0, lines=[])
+        group["declared"] += 1
+        if row["differs"]:
+            differ += 1
+            group["differ"] += 1
+            group["lines"].append(_line(*(cell(row[name]) for name in ("learner", "before", "after", "note"))))
+        else:
+            group["met"] += 1
+        if row.get("stuck"):
+            cells = (cell(row[name]) for name in ("learner", "before", "note"))
+            stuck.append(_line("`%s`" % cell(row["subject"]), *cells))
+    return list(groups.values()), stuck, differ
+
+
+def _more(shown, total, path):
+    if total <= shown:
+        return ""
+    return "\n... and %d more row(s), not printed: the full report is %s\n" % (total - shown, path)
+
+
+def _verdict(rows, errors, over_guard, differ):
+    if not differ and not errors:
+        text = "**No drift**: all %d declared learner states are met." % len(rows)
+    else:
+        text = "**Drift**: %d of %d declared learner states differ" % (differ, len(rows))
+        if errors:
+            text += ", and %d course(s) or program(s) could not be read" % len(errors)
+        text += (
+            ".\nConverging (the role `learnops.lms.learner_states`) makes the changes below, the ones its modules\n"
+            "would make in check mode."
+        )
+    if over_guard:
+        text += (
+            "\n\n**Over `learner_states_max_changes`**: converging refuses %d course(s) or program(s)\n"
+            "whose changes below are more than it allows, and changes nothing there (see the section below)."
+            % len(over_guard)
+        )
+    return text
+
+
+def _over_guard(over_guard, max_changes):
+    text = (
+        "\n## Over learner_states_max_changes\n\n"
+        "Converging refuses these and changes nothing there: each would change more than\n"
+        "`learner_states_max_changes` (%s) allows. Their changes are listed under Differences all the\n"
+        "same; if they are meant, raise the limit for the run that makes them.\n\n"
+        "| Course / program | Would change |\n|---|---:|\n" % ("not set" if max_changes is None else max_changes)
+    )
+    for refused in over_guard:
+        planned = _plain(refused["planned"])
+        counts = sorted(planned.items(), key=lambda item: item[0].lower())  # as Jinja's dictsort
+        kinds = ", ".join("%s %s" % (count, kind) for kind, count in counts)
+        text += _line(cell(refused["subject"]), "%d (%s)" % (sum(planned.values()), kinds))
+    return text
+
+
+def drift_markdown(report, limit=None, path=""):
+    """The drift report in Markdown from ``report`` ({rows, errors, over_guard} of drift_rows, and
+    max_changes); with ``limit`` (the printed copy), each table of learners has that many rows at
+    most and a line saying how many more the file (``path``) has."""
+    rows, errors = _plain(report["rows"]), _plain(report.get("errors") or [])  # (not report: its values are templates)
+    over_guard = _plain(report.get("over_guard") or [])
+    groups, stuck, differ = _tables(rows)
+    text = "# Drift report: declared learner states vs. the LMSs\n\n"
+    text += _verdict(rows, errors, over_guard, differ) + "\n\n" + DECLARED + "\n## Summary\n\n"
+    text += "| LMS | Course / program | Declared | Met | Differ |\n|---|---|---:|---:|---:|\n"
+    for group in groups:
+        subject = "%s `%s`" % (WHAT[group["section"]], cell(group["subject"]))
+        text += _line(LMS[group["section"]], subject, *(str(group[name]) for name in ("declared", "met", "differ")))
+    if errors:
+        text += "\n## Could not be read\n\n| Course / program | Error |\n|---|---|\n"
+        text += "".join(_line(cell(error["subject"]), cell(error["msg"])) for error in map(_plain, errors))
+    if over_guard:
+        text += _over_guard(over_guard, report.get("max_changes"))
+    if stuck:
+        shown = stuck if limit is None else stuck[: max(limit, 0)]
+        text += "\n## Cannot be converged\n\n| Program | Member | In the LMS | Note |\n|---|---|---|---|\n"
+        text += "".join(shown) + _more(len(shown), len(stuck), path)
+    if differ:
+        text += "\n## Differences\n"
+        budget = differ if limit is None else max(limit, 0)
+        for group in groups:
+            lines = group["lines"][:budget]
+            if not lines:
+                continue
+            budget -= len(lines)
+            title = WHAT[group["section"]].capitalize()
+            text += "\n### %s `%s`\n\n| Learner | In the LMS | After converging | Note |\n|---|---|---|---|\n" % (
+                title,
+                group["subject"],
+            )
+            text += "".join(lines)
+        text += _more(differ if limit is None else min(max(limit, 0), differ), differ, path)
+    return text
+
+
+class FilterModule:
+    def filters(self):
+        return {"drift_retry": drift_retry, "drift_rows": drift_rows, "drift_markdown": drift_markdown}

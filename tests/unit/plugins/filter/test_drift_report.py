@@ -1,0 +1,95 @@
+# -*- coding: utf-8 -*-
+# Copyright: learnops.lms contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The drift report's filters (the role learner_states, entry point drift_report); the report's
+content end to end is proven by the integration tests of the drift report."""
+
+from __future__ import annotations
+
+from ansible_collections.learnops.lms.plugins.filter.drift_report import (
+    FilterModule,
+    drift_markdown,
+    drift_retry,
+    drift_rows,
+)
+
+BEFORE = {"status": "in_progress", "completion_date": None, "progress": 50, "awarded_score": None}
+AFTER = dict(BEFORE, status="complete", completion_date="2024-05-01")
+
+
+def learner(login, changed=True):
+    return {"login": login, "enrollment_id": "e-" + login, "changed": changed, "before": BEFORE, "after": AFTER}
+
+
+def registered(*courses):
+    return {"courses": {"results": list(courses)}, "programs": {"results": [], "skipped": True}}
+
+
+def test_a_course_over_max_changes_is_shown_and_marked_not_an_error():
+    refused = {
+        "failed": True,
+        "msg": "The task would change 2 learner(s), more than max_changes (1): ...",
+        "planned": {"to complete": 2},
+        "learners": [learner("ann"), learner("bob")],
+        "course": {"course_id": "c1"},
+    }
+    found = drift_rows(registered(refused))
+    assert found["errors"] == []
+    assert found["over_guard"] == [{"subject": "course c1", "msg": refused["msg"], "planned": {"to complete": 2}}]
+    assert [(row["learner"], row["differs"]) for row in found["rows"]] == [("login ann", True), ("login bob", True)]
+    assert found["rows"][0]["after"] == "complete on 2024-05-01, progress 50"
+    text = drift_markdown(dict(found, max_changes=1))
+    assert "## Over learner_states_max_changes" in text and "| course c1 | 2 (2 to complete) |" in text
+    assert "could not be read" not in text
+
+
+def test_another_failure_is_an_error():
+    broken = {"failed": True, "msg": "course_id c2: iSpring knows no such course.", "course": {"course_id": "c2"}}
+    found = drift_rows(registered(broken))
+    assert found["errors"] == [{"subject": "course c2", "msg": broken["msg"]}] and found["rows"] == []
+
+
+def test_learners_not_found_are_asked_again_without_them_and_their_rows_say_why():
+    first = {
+        "failed": True,
+        "not_found": {"login": ["ghost", "kim"], "enrollment_id": ["e-9"]},
+        "not_enrolled": {"login": ["kim"]},
+        "course": {
+            "course_id": "c1",
+            "logins": ["ann", "ghost", "kim"],
+            "learners": [{"login": "ghost", "status": "passed"}, {"enrollment_id": "e-9"}],
+        },
+    }
+    retry = drift_retry(registered(first))
+    assert retry["courses"] == [
+        {"course_id": "c1", "logins": ["ann"], "learners": [], "enrollment_ids": [], "user_ids": [], "emails": []}
+    ]
+    second = registered({"learners": [learner("ann", changed=False)], "course": retry["courses"][0]})
+    rows = drift_rows(registered(first), second)["rows"]
+    assert [(row["learner"], row["before"], row["differs"], row["note"]) for row in rows] == [
+        ("login ann", "in_progress, progress 50", False, ""),
+        ("login ghost", "not found", True, "no active user"),
+        ("login kim", "not found", True, "not enrolled in the course"),
+        ("enrollment e-9", "not found", True, "no such enrollment in the course"),
+    ]
+
+
+def test_the_printed_copy_has_the_first_rows_and_says_how_many_more_the_file_has():
+    course = {"learners": [learner("l%02d" % n) for n in range(30)], "course": {"course_id": "c"}}
+    found = drift_rows(registered(course))
+    full, printed = drift_markdown(found), drift_markdown(found, 5, "/reports/drift.md")
+    assert full.count("| login l") == 30 and "not printed" not in full
+    assert printed.count("| login l") == 5
+    assert printed.endswith("\n... and 25 more row(s), not printed: the full report is /reports/drift.md\n")
+    assert drift_markdown(found, 0, "r.md").count("| login l") == 0  # the summary only
+    assert "| iSpring Learn | completions of course `c` | 30 | 0 | 30 |" in printed
+
+
+def test_cells_are_escaped():
+    row = {"section": "program", "subject": "p|1", "learner": "username a|b", "before": "x\ny", "after": ""}
+    text = drift_markdown({"rows": [dict(row, differs=True, note="")], "errors": [], "over_guard": []})
+    assert "| username a\\|b | x y |  |  |" in text and "program `p\\|1`" in text
+
+
+def test_the_filters_are_registered():
+    assert set(FilterModule().filters()) == {"drift_retry", "drift_rows", "drift_markdown"}
