@@ -16,19 +16,10 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from ansible_collections.learnops.lms.plugins.module_utils import dates, ispring, people, plans
+from ansible_collections.learnops.lms.plugins.module_utils.calls import NOT_RUN, batches, in_parallel
 from ansible_collections.learnops.lms.plugins.module_utils.errors import ApiError, LmsError, ValidationError
-from ansible_collections.learnops.lms.plugins.module_utils.runner import (
-    NOT_RUN,
-    batches,
-    by_kind,
-    change_diff,
-    change_summary,
-    changes_of,
-    first_shown,
-    in_parallel,
-    sentence,
-    some,
-)
+from ansible_collections.learnops.lms.plugins.module_utils.messages import first_shown, sentence, some
+from ansible_collections.learnops.lms.plugins.module_utils.plans import by_kind, change_diff, change_summary, changes_of
 
 IDENTIFIERS = ("enrollment_id", "user_id", "login", "email")
 # How many rounds of reading the learners again before getTaskStatus is asked for the tasks whose

@@ -18,8 +18,8 @@ import time
 from dataclasses import asdict, dataclass
 
 from ansible_collections.learnops.lms.plugins.module_utils import safexml
+from ansible_collections.learnops.lms.plugins.module_utils.calls import batches
 from ansible_collections.learnops.lms.plugins.module_utils.errors import ApiError, AuthenticationError, ReplyError
-from ansible_collections.learnops.lms.plugins.module_utils.runner import batches
 
 # --- What the contract documents or assumes (section numbers of lms-api-contract.md) ---
 TOKEN_PATH = "/api/v3/token"  # 1.2 [doc]

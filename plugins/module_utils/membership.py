@@ -16,18 +16,10 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from ansible_collections.learnops.lms.plugins.module_utils import dates, edubrite, plans
+from ansible_collections.learnops.lms.plugins.module_utils.calls import NOT_RUN, batches, in_parallel
 from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError, ReplyError, ValidationError
-from ansible_collections.learnops.lms.plugins.module_utils.runner import (
-    NOT_RUN,
-    batches,
-    by_kind,
-    change_diff,
-    change_summary,
-    changes_of,
-    first_shown,
-    in_parallel,
-    some,
-)
+from ansible_collections.learnops.lms.plugins.module_utils.messages import first_shown, some
+from ansible_collections.learnops.lms.plugins.module_utils.plans import by_kind, change_diff, change_summary, changes_of
 
 IDENTIFIERS = ("username", "user_id", "open_id")
 DATE_OPTIONS = edubrite.DATE_OPTIONS

@@ -9,8 +9,8 @@ the one wording of a failure after writes (``after_failure``)."""
 
 from __future__ import annotations
 
-from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError
-from ansible_collections.learnops.lms.plugins.module_utils.runner import NOTHING_CHANGED, changes_of, sentence, some
+from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError, ValidationError
+from ansible_collections.learnops.lms.plugins.module_utils.messages import NOTHING_CHANGED, sentence, some
 
 
 class Plan:
@@ -26,6 +26,13 @@ class Plan:
     def changes(self):
         """{kind of change: who} of the entries that change, for max_changes."""
         return changes_of(self.entries)
+
+    def check_max_changes(self, limit, check_mode=False, diff=False):
+        """Refuse the plan if it changes more than ``limit`` entries (``check_max_changes``); in
+        check mode the refusal carries the plan's result: the guard is for writes, a preview shows
+        what it refuses."""
+        preview = (lambda: self.result(diff=diff)) if check_mode else None
+        check_max_changes(limit, self.changes(), self.ITEMS, preview)
 
     def failure(self, message):
         """An error whose result says exactly what was changed."""
@@ -47,3 +54,82 @@ class Plan:
         else:
             done = NOTHING_CHANGED + ("" if read else " This is %s." % unread)
         return "%s %s Run the task again to finish." % (sentence(error), done)
+
+
+def changes_of(entries):
+    """{kind of change: who} of the plan entries that change (each entry has ``changed``,
+    ``kind_of_change`` and ``who``)."""
+    found = {}
+    for entry in entries:
+        if entry.changed:
+            found.setdefault(entry.kind_of_change, []).append(entry.who)
+    return found
+
+
+def change_summary(changes, items):
+    """'3 learner(s) change (1 to automatic, 2 to complete)': a diff's summary line."""
+    text = "%d %s change" % (sum(len(names) for names in changes.values()), items)
+    if changes:
+        text += " (%s)" % ", ".join("%d %s" % (len(names), kind) for kind, names in sorted(changes.items()))
+    return text
+
+
+def check_max_changes(limit, changes, items, preview=None):
+    """Refuse a plan that would change more ``items`` (learners, members, enrollments) than
+    ``limit`` (None: no limit), naming how many of each kind and the first of each.  ``preview``
+    (check mode): a callable returning the plan's result, which the failure carries too, so that
+    a preview shows what the guard refuses (the drift report lists it; the guard is for writes)."""
+    total = sum(len(names) for names in changes.values())
+    if limit is None or total <= limit:
+        return
+    kinds = ["%d %s (%s)" % (len(names), kind, some(names, shown=3)) for kind, names in sorted(changes.items())]
+    details = dict(preview()) if preview is not None else {}
+    details.update(changed=False, planned={kind: len(names) for kind, names in changes.items()})
+    raise ValidationError(
+        "The task would change %d %s, more than max_changes (%d): %s. If that is meant, raise max_changes for this "
+        "run (or leave it out); if not, check the declared states (a truncated vars file, a wrong course or program)."
+        % (total, items, limit, "; ".join(kinds)),
+        **details,
+    )
+
+
+def by_kind(wanted):
+    """{kind: [values]} of items named by ``kind`` and ``value`` (the learners or members a task
+    asked for), in the order asked: how a failed result lists those that cannot be found."""
+    found = {}
+    for item in wanted:
+        found.setdefault(item.kind, []).append(item.value)
+    return found
+
+
+def change_diff(header, summary, rows, absent="none"):
+    """An Ansible diff of the items that change: a summary line, then each item's before and
+    after on adjacent lines with only the fields that differ.  ``rows`` are (who, before, after)
+    with dicts of the shown fields, or None for an item that does not exist (``absent``)."""
+    lines = ["%s: %s" % (header, summary)]
+    for who, before, after in rows:
+        lines.append("- %s: %s" % (who, _shown(before, after, absent)))
+        lines.append("+ %s: %s" % (who, _shown(after, before, absent)))
+    return dict(prepared="\n".join(lines) + "\n")
+
+
+def _shown(values, other, absent):
+    if values is None:
+        return absent
+    shown = ["%s %s" % (name, _word(values[name])) for name in _differing(values, other)]
+    return ", ".join(shown) or ("no field set" if other is None else "as before")
+
+
+def _differing(values, other):
+    """The fields to show: those that differ from ``other``; with no other side, those set."""
+    if other is None:
+        return [name for name in values if values[name] not in (None, False)]
+    return [name for name in values if values[name] != other.get(name)]
+
+
+def _word(value):
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: learnops.lms contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The one skeleton of every module, and the helpers their ``run`` functions share.
+"""The one skeleton of every module (the words of its messages are in ``messages.py``, the plans'
+shared shape in ``plans.py``, how writes go out in ``calls.py``).
 
 A module's ``main`` builds its ``AnsibleModule`` and calls ``run_module``; its ``run(module,
 client)`` returns the result or raises a typed error (``errors.LmsError``), which becomes the
@@ -11,12 +12,11 @@ module's one ``fail_json`` here.  ``docs/module_template.md`` describes the shap
 from __future__ import annotations
 
 import re
-import threading
-from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError, ValidationError
+from ansible_collections.learnops.lms.plugins.module_utils.messages import nothing_changed
 from ansible_collections.learnops.lms.plugins.module_utils.safexml import LXML_IMPORT_ERROR
 from ansible_collections.learnops.lms.plugins.module_utils.transport import (
     REQUESTS_IMPORT_ERROR,
@@ -25,8 +25,6 @@ from ansible_collections.learnops.lms.plugins.module_utils.transport import (
     url_password,
 )
 
-NOTHING_CHANGED = "Nothing was changed."
-SHOWN = 10  # names listed in a message; the full list is in the result
 # What XML 1.0 cannot carry (and no LMS field needs): control characters but tab, line feed and
 # carriage return, lone surrogates, U+FFFE and U+FFFF.
 UNSENDABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -107,164 +105,3 @@ def _strings(value, path=""):
     elif isinstance(value, (list, tuple)):
         for position, item in enumerate(value):
             yield from _strings(item, "%s[%d]" % (path, position))
-
-
-def changes_of(entries):
-    """{kind of change: who} of the plan entries that change (each entry has ``changed``,
-    ``kind_of_change`` and ``who``)."""
-    found = {}
-    for entry in entries:
-        if entry.changed:
-            found.setdefault(entry.kind_of_change, []).append(entry.who)
-    return found
-
-
-def change_summary(changes, items):
-    """'3 learner(s) change (1 to automatic, 2 to complete)': a diff's summary line."""
-    text = "%d %s change" % (sum(len(names) for names in changes.values()), items)
-    if changes:
-        text += " (%s)" % ", ".join("%d %s" % (len(names), kind) for kind, names in sorted(changes.items()))
-    return text
-
-
-def check_max_changes(limit, changes, items, preview=None):
-    """Refuse a plan that would change more ``items`` (learners, members, enrollments) than
-    ``limit`` (None: no limit), naming how many of each kind and the first of each.  ``preview``
-    (check mode): a callable returning the plan's result, which the failure carries too, so that
-    a preview shows what the guard refuses (the drift report lists it; the guard is for writes)."""
-    total = sum(len(names) for names in changes.values())
-    if limit is None or total <= limit:
-        return
-    kinds = ["%d %s (%s)" % (len(names), kind, some(names, shown=3)) for kind, names in sorted(changes.items())]
-    details = dict(preview()) if preview is not None else {}
-    details.update(changed=False, planned={kind: len(names) for kind, names in changes.items()})
-    raise ValidationError(
-        "The task would change %d %s, more than max_changes (%d): %s. If that is meant, raise max_changes for this "
-        "run (or leave it out); if not, check the declared states (a truncated vars file, a wrong course or program)."
-        % (total, items, limit, "; ".join(kinds)),
-        **details,
-    )
-
-
-def first_shown(names, shown=SHOWN):
-    """The first names of a long list, as a message lists them: for result keys that repeat the
-    message (``missing``, ``unknown``), while ``not_found`` has every one.  At 20,000 unknown
-    learners the full lists printed megabytes with each failed task."""
-    return list(names)[:shown]
-
-
-def some(names, shown=SHOWN, separator=", "):
-    """The first names of a list and how many more: for messages about long lists."""
-    names = list(names)
-    text = separator.join(str(name) for name in names[:shown])
-    return text + (" and %d more" % (len(names) - shown) if len(names) > shown else "")
-
-
-def nothing_changed(exc):
-    """The error of a task that failed before its first write, saying so."""
-    exc.message = sentence(exc.message) + " " + NOTHING_CHANGED
-    return exc
-
-
-def sentence(text):
-    """``text`` ending with a full stop."""
-    text = text.rstrip()
-    return text if text.endswith(".") else text + "."
-
-
-def batches(items, size):
-    """``items`` in consecutive lists of at most ``size``."""
-    items = list(items)
-    return [items[start : start + size] for start in range(0, len(items), size)]
-
-
-def by_kind(wanted):
-    """{kind: [values]} of items named by ``kind`` and ``value`` (the learners or members a task
-    asked for), in the order asked: how a failed result lists those that cannot be found."""
-    found = {}
-    for item in wanted:
-        found.setdefault(item.kind, []).append(item.value)
-    return found
-
-
-def change_diff(header, summary, rows, absent="none"):
-    """An Ansible diff of the items that change: a summary line, then each item's before and
-    after on adjacent lines with only the fields that differ.  ``rows`` are (who, before, after)
-    with dicts of the shown fields, or None for an item that does not exist (``absent``)."""
-    lines = ["%s: %s" % (header, summary)]
-    for who, before, after in rows:
-        lines.append("- %s: %s" % (who, _shown(before, after, absent)))
-        lines.append("+ %s: %s" % (who, _shown(after, before, absent)))
-    return dict(prepared="\n".join(lines) + "\n")
-
-
-def _shown(values, other, absent):
-    if values is None:
-        return absent
-    shown = ["%s %s" % (name, _word(values[name])) for name in _differing(values, other)]
-    return ", ".join(shown) or ("no field set" if other is None else "as before")
-
-
-def _differing(values, other):
-    """The fields to show: those that differ from ``other``; with no other side, those set."""
-    if other is None:
-        return [name for name in values if values[name] not in (None, False)]
-    return [name for name in values if values[name] != other.get(name)]
-
-
-def _word(value):
-    if value is None:
-        return "none"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def in_parallel(work, transport):
-    """Run the callables of ``work`` over the task's one transport, at most ``transport.parallel``
-    at a time (a number the transport lowers when the service throttles and raises again, up to
-    ``transport.max_parallel``, when it no longer does).  After the first failure
-    no further call starts; the calls in flight finish.  Returns (outcomes, first error): each
-    outcome is the call's return value, or ``NOT_RUN`` for a call that failed or never started."""
-    stop, gate = threading.Event(), threading.Condition()
-    flight = [0]
-    errors = []
-
-    def run(call):
-        with gate:
-            while flight[0] >= transport.parallel and not stop.is_set():
-                gate.wait()
-            if stop.is_set():
-                return NOT_RUN
-            flight[0] += 1
-        try:
-            return call()
-        except LmsError as exc:
-            errors.append(exc)
-            stop.set()
-            return NOT_RUN
-        finally:
-            with gate:
-                flight[0] -= 1
-                gate.notify_all()
-
-    work = list(work)
-    most = max(transport.parallel, getattr(transport, "max_parallel", 1))  # threads for when it grows back
-    if most <= 1 or len(work) <= 1:
-        return _in_turn(work)
-    with ThreadPoolExecutor(max_workers=min(most, len(work))) as pool:
-        outcomes = list(pool.map(run, work))
-    return outcomes, (errors[0] if errors else None)
-
-
-def _in_turn(work):
-    outcomes = []
-    for call in work:
-        try:
-            outcomes.append(call())
-        except LmsError as exc:
-            return outcomes + [NOT_RUN] * (len(work) - len(outcomes)), exc
-    return outcomes, None
-
-
-NOT_RUN = object()

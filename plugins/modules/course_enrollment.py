@@ -360,7 +360,13 @@ not_found:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.learnops.lms.plugins.module_utils import arguments, enrollment, ispring_client, runner
+from ansible_collections.learnops.lms.plugins.module_utils import (
+    arguments,
+    enrollment,
+    ispring_client,
+    messages,
+    runner,
+)
 from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError
 
 
@@ -377,12 +383,11 @@ def run(module, client):
         enrollment.check_user_ids(client, wanted, the_plan, users)
         # before the guard: a preview it refuses still says what the removals take with them
         losses = enrollment.describe_removals(client, the_plan, users)
-        preview = (lambda: the_plan.result(diff=module._diff)) if module.check_mode else None
-        runner.check_max_changes(params["max_changes"], the_plan.changes(), "enrollment(s)", preview)
+        the_plan.check_max_changes(params["max_changes"], module.check_mode, module._diff)
         if the_plan.changed and not module.check_mode:
             enrollment.keep_access_times(client, the_plan)
     except LmsError as exc:
-        raise runner.nothing_changed(exc) from None
+        raise messages.nothing_changed(exc) from None
     for text in losses:  # in check mode too: what the removals would take with them
         module.warn(text)
     if the_plan.changed and not module.check_mode:

@@ -275,7 +275,13 @@ not_found:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.learnops.lms.plugins.module_utils import arguments, completion, ispring_client, runner
+from ansible_collections.learnops.lms.plugins.module_utils import (
+    arguments,
+    completion,
+    ispring_client,
+    messages,
+    runner,
+)
 from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError
 
 
@@ -286,10 +292,9 @@ def run(module, client):
         enrolling = params["enrolling"] if module.check_mode else ()  # a real run has enrolled them by now
         current = completion.read_current(client, params["course_id"], wanted, enrolling) if wanted else []
         the_plan = completion.plan(params["course_id"], wanted, current, params["match_date"])
-        preview = (lambda: the_plan.result(diff=module._diff)) if module.check_mode else None
-        runner.check_max_changes(params["max_changes"], the_plan.changes(), "learner(s)", preview)
+        the_plan.check_max_changes(params["max_changes"], module.check_mode, module._diff)
     except LmsError as exc:
-        raise runner.nothing_changed(exc) from None
+        raise messages.nothing_changed(exc) from None
     if the_plan.changed and not module.check_mode:
         tasks = completion.apply(client, the_plan, params["batch_size"])
         if params["wait"]:

@@ -382,7 +382,14 @@ not_found:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.learnops.lms.plugins.module_utils import arguments, dates, edubrite, membership, runner
+from ansible_collections.learnops.lms.plugins.module_utils import (
+    arguments,
+    dates,
+    edubrite,
+    membership,
+    messages,
+    runner,
+)
 from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError
 
 
@@ -397,10 +404,9 @@ def run(module, client):
         membership.check_carried(prog, params["state"], wanted, members)
         membership.resolve(client, wanted, members)
         the_plan = membership.plan(prog, params, wanted, members, tz)
-        preview = (lambda: the_plan.result(diff=module._diff)) if module.check_mode else None
-        runner.check_max_changes(params["max_changes"], the_plan.changes(), "member(s)", preview)
+        the_plan.check_max_changes(params["max_changes"], module.check_mode, module._diff)
     except LmsError as exc:
-        raise runner.nothing_changed(exc) from None
+        raise messages.nothing_changed(exc) from None
     for text in the_plan.warnings:
         module.warn(text)
     if the_plan.changed and not module.check_mode:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from ansible_collections.learnops.lms.plugins.module_utils import dates, edubrite, membership, runner
+from ansible_collections.learnops.lms.plugins.module_utils import dates, edubrite, membership, plans
 from ansible_collections.learnops.lms.plugins.module_utils.errors import ValidationError
 from ansible_collections.learnops.lms.tests.unit.edubrite_wire import member_xml
 
@@ -417,7 +417,7 @@ def test_members_quit_and_removed_are_planned_in_one_task():
     assert [call[1] for call in the_plan.calls(500)[2:]] == [{"quitProgram": True}, {"remove": True}]
     assert [m["state"] for m in the_plan.result()["members"]] == ["present", "present", "quit", "absent", "absent"]
     with pytest.raises(ValidationError, match=r"would change 4 member\(s\), more than max_changes \(3\)"):
-        runner.check_max_changes(3, the_plan.changes(), "member(s)")
+        plans.check_max_changes(3, the_plan.changes(), "member(s)")
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from functools import partial
 
 import pytest
 
-from ansible_collections.learnops.lms.plugins.module_utils import runner
+from ansible_collections.learnops.lms.plugins.module_utils import calls, messages, plans, runner
 from ansible_collections.learnops.lms.plugins.module_utils.errors import ValidationError
 from ansible_collections.learnops.lms.plugins.modules import course_status_info, program_member_info
 
@@ -35,13 +35,13 @@ def test_a_missing_library_is_named(run_module, monkeypatch, name, attribute, mo
 
 
 def test_batches():
-    assert runner.batches(range(5), 2) == [[0, 1], [2, 3], [4]]
-    assert runner.batches([], 3) == []
+    assert calls.batches(range(5), 2) == [[0, 1], [2, 3], [4]]
+    assert calls.batches([], 3) == []
 
 
 def test_nothing_changed_is_one_sentence_added():
-    assert runner.nothing_changed(ValidationError("Bad.")).message == "Bad. Nothing was changed."
-    assert runner.nothing_changed(ValidationError("Bad (x)")).message == "Bad (x). Nothing was changed."
+    assert messages.nothing_changed(ValidationError("Bad.")).message == "Bad. Nothing was changed."
+    assert messages.nothing_changed(ValidationError("Bad (x)")).message == "Bad (x). Nothing was changed."
 
 
 def test_change_diff_puts_each_before_and_after_together_with_the_fields_that_differ():
@@ -49,14 +49,14 @@ def test_change_diff_puts_each_before_and_after_together_with_the_fields_that_di
         ("jdoe", {"status": "in_progress", "progress": 50}, {"status": "complete", "progress": 50}),
         ("new", None, {"a": 1, "b": None}),
     ]
-    assert runner.change_diff("course c", "2 learner(s) change", rows)["prepared"] == (
+    assert plans.change_diff("course c", "2 learner(s) change", rows)["prepared"] == (
         "course c: 2 learner(s) change\n- jdoe: status in_progress\n+ jdoe: status complete\n- new: none\n+ new: a 1\n"
     )
 
 
 def test_some_names_the_first_and_counts_the_rest():
-    assert runner.some(range(3)) == "0, 1, 2"
-    assert runner.some(range(12)) == "0, 1, 2, 3, 4, 5, 6, 7, 8, 9 and 2 more"
+    assert messages.some(range(3)) == "0, 1, 2"
+    assert messages.some(range(12)) == "0, 1, 2, 3, 4, 5, 6, 7, 8, 9 and 2 more"
 
 
 @pytest.mark.parametrize(
@@ -109,7 +109,7 @@ class Gauge:
 
 def test_in_parallel_keeps_to_the_transports_current_limit():
     gauge = Gauge(parallel=4)
-    outcomes, error = runner.in_parallel([partial(gauge.call, n) for n in range(8)], gauge)
+    outcomes, error = calls.in_parallel([partial(gauge.call, n) for n in range(8)], gauge)
     assert error is None and outcomes == list(range(8))
     assert sorted(n for n, _flight in gauge.started[:4]) == [0, 1, 2, 3]  # side by side at first
     assert all(flight == 1 for _n, flight in gauge.started[4:])  # then, throttled, one at a time
@@ -127,7 +127,7 @@ def test_in_parallel_runs_more_calls_side_by_side_when_the_transport_grows_back(
         side_by_side.wait()  # broken, and the call fails, unless three run at once
         return number
 
-    outcomes, error = runner.in_parallel([partial(call, n) for n in range(4)], transport)
+    outcomes, error = calls.in_parallel([partial(call, n) for n in range(4)], transport)
     assert error is None and outcomes == [0, 1, 2, 3]
 
 
@@ -141,6 +141,6 @@ def test_in_parallel_starts_nothing_after_a_failure():
         return number
 
     gauge = Gauge(parallel=1)
-    outcomes, error = runner.in_parallel([partial(call, n) for n in range(4)], gauge)
+    outcomes, error = calls.in_parallel([partial(call, n) for n in range(4)], gauge)
     assert error.message == "call 1 failed" and started == [0, 1]
-    assert outcomes == [0, runner.NOT_RUN, runner.NOT_RUN, runner.NOT_RUN]
+    assert outcomes == [0, calls.NOT_RUN, calls.NOT_RUN, calls.NOT_RUN]
