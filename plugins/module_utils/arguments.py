@@ -65,3 +65,21 @@ PROGRAM_RULES = dict(
     required_one_of=[("program_id", "ext_id")],
     mutually_exclusive=[("program_id", "ext_id")],
 )
+
+
+def named_items(options, identifiers):
+    """A list of learners or members (``learners``, ``members``), each named by exactly one of
+    ``identifiers`` and carrying ``options``."""
+    return dict(
+        type="list",
+        elements="dict",
+        default=[],
+        options=options,
+        mutually_exclusive=[identifiers],
+        required_one_of=[identifiers],
+    )
+
+
+def name_lists(*names):
+    """Options that each take a list of names or IDs (``user_ids``, ``logins``, ...), none by default."""
+    return {name: dict(type="list", elements="str", default=[]) for name in names}

@@ -143,9 +143,7 @@ def main():
     module = AnsibleModule(
         argument_spec=arguments.ispring_spec(
             course_ids=dict(type="list", elements="str", required=True),
-            user_ids=dict(type="list", elements="str", default=[]),
-            logins=dict(type="list", elements="str", default=[]),
-            emails=dict(type="list", elements="str", default=[]),
+            **arguments.name_lists("user_ids", "logins", "emails"),
             enrolled_by=dict(type="list", elements="str", choices=["administrator", "catalog"], default=[]),
         ),
         supports_check_mode=True,

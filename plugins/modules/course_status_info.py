@@ -139,11 +139,7 @@ def main():
     module = AnsibleModule(
         argument_spec=arguments.ispring_spec(
             course_ids=dict(type="list", elements="str", required=True),
-            enrollment_ids=dict(type="list", elements="str", default=[]),
-            user_ids=dict(type="list", elements="str", default=[]),
-            logins=dict(type="list", elements="str", default=[]),
-            emails=dict(type="list", elements="str", default=[]),
-            statuses=dict(type="list", elements="str", default=[]),
+            **arguments.name_lists("enrollment_ids", "user_ids", "logins", "emails", "statuses"),
         ),
         supports_check_mode=True,
         **arguments.ISPRING_RULES,

@@ -195,8 +195,7 @@ def main():
     module = AnsibleModule(
         argument_spec=arguments.ispring_spec(
             course_id=dict(type="str", required=True),
-            logins=dict(type="list", elements="str", default=[]),
-            emails=dict(type="list", elements="str", default=[]),
+            **arguments.name_lists("logins", "emails"),
             save_replies=dict(type="path"),
         ),
         supports_check_mode=True,

@@ -429,19 +429,8 @@ def main():
     module = AnsibleModule(
         argument_spec=arguments.program_spec(
             state=dict(type="str", choices=list(membership.STATES), default="present"),
-            members=dict(
-                type="list",
-                elements="dict",
-                default=[],
-                options=member,
-                mutually_exclusive=[membership.IDENTIFIERS],
-                required_one_of=[membership.IDENTIFIERS],
-            ),
-            usernames=dict(type="list", elements="str", default=[]),
-            user_ids=dict(type="list", elements="str", default=[]),
-            open_ids=dict(type="list", elements="str", default=[]),
-            quit=dict(type="list", elements="str", default=[]),
-            removed=dict(type="list", elements="str", default=[]),
+            members=arguments.named_items(member, membership.IDENTIFIERS),
+            **arguments.name_lists("usernames", "user_ids", "open_ids", "quit", "removed"),
             exclusive=dict(type="bool", default=False),
             allow_empty=dict(type="bool", default=False),
             send_mail=dict(type="bool", default=False),
