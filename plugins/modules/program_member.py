@@ -348,17 +348,14 @@ not_found:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.learnops.lms.plugins.module_utils import arguments, dates, edubrite, membership, runner
+from ansible_collections.learnops.lms.plugins.module_utils import arguments, edubrite, membership, runner
 from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError
 
 
 def run(module, client):
     params = module.params
     try:
-        membership.check_options(params)
-        tz = dates.timezone(params["timezone"])
-        prog = edubrite.program(params["program_id"], params["ext_id"])
-        wanted = membership.wanted_members(params, tz)
+        tz, prog, wanted = membership.validate(params)
         members = client.members_of(prog)
         membership.check_carried(prog, params["state"], wanted, members)
         membership.resolve(client, params["state"], wanted, members)
@@ -416,7 +413,7 @@ def main():
         edubrite.client_from,
         run,
         always=dict(changed=False, members=[]),
-        identifiers=("program_id", "ext_id", "usernames", "user_ids", "open_ids"),
+        identifiers=membership.ID_OPTIONS,
     )
 
 

@@ -5,7 +5,9 @@
 reaches the sandbox, naming the key: ansible-core's argument validation against the role's
 meta/argument_specs.yml (unknown keys at every nested level, types, choices, required and
 mutually exclusive keys), then the role's own checks (a misspelt state list, a variable that looks
-like a misspelt variable of the role, a variable of the 1.0.0 playbooks, nothing declared)."""
+like a misspelt variable of the role, a variable of the 1.0.0 playbooks, nothing declared, then
+every value check of the modules for every entry, an entry that declares nobody, and entries that
+contradict each other)."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from .helpers import task_name
 from .runner import run_command
 
 COURSE = "14b847e8-c10f-11ea-b4e1-ae33e75597e9"
+COURSE2 = "3c5d2f10-c10f-11ea-b4e1-ae33e75597e9"
 PROGRAM = "xxxx-xxxx-xxxx-xxxx"
 ARGUMENT_SPECS = "argument specs"
 CHECKS = "checks"
@@ -186,6 +189,82 @@ CASES = {
             "learner_states_report_fail_on_drift.",
         ],
     ),
+    # The issue's case: the first entries are good, later ones are not; before the fix the role
+    # wrote the first entries and then failed on the first bad one.  One run names every problem.
+    "later-entries-bad": (
+        """
+        learner_states_course_enrollments:
+          - {course_id: %(c2)s, logins: [asmith], access_date: "2026-01-05"}
+          - {course_id: %(c1)s, logins: [jdoe], due_date_type: due_date, due_date: "2026-13-01"}
+          - {course_id: %(c1)s, logins: []}
+        learner_states_course_completions:
+          - {course_id: %(c1)s, date: "2020-07-01", logins: [jdoe]}
+          - {course_id: %(c2)s, status: passed, date: "2020-07-01", logins: [kwong]}
+          - {course_id: %(c1)s, learners: []}
+        learner_states_program_memberships:
+          - {ext_id: SAFETY, usernames: [user3]}
+          - {program_id: %(program)s, due_date: "2026-02-30", usernames: [user1]}
+          - {ext_id: ONBOARDING, timezone: Europe/Atlantis, usernames: [user2]}
+          - {ext_id: ONBOARDING, members: [{username: user4, start_date: "2026-03-01", end_date: "2026-02-01"}]}
+          - {ext_id: SAFETY, usernames: []}
+        """
+        % dict(c1=COURSE, c2=COURSE2, program=PROGRAM),
+        CHECKS,
+        [
+            "8 problem(s) in the declared states, found before any request (nothing was sent)",
+            "learner_states_course_enrollments[1] (entry 2, course_id %s): due_date: '2026-13-01' is not a valid date"
+            % COURSE,
+            "learner_states_course_enrollments[2] (entry 3, course_id %s): declares no learner" % COURSE,
+            "learner_states_course_completions[1] (entry 2, course_id %s): learner login=kwong: status passed needs "
+            "api: rest" % COURSE2,
+            "learner_states_course_completions[2] (entry 3, course_id %s): declares no learner" % COURSE,
+            "learner_states_program_memberships[1] (entry 2, program_id %s): member username=user1: due_date: "
+            "'2026-02-30' is not a valid date" % PROGRAM,
+            "learner_states_program_memberships[2] (entry 3, ext_id ONBOARDING): timezone: 'Europe/Atlantis' is "
+            "not a known IANA time zone name",
+            "learner_states_program_memberships[3] (entry 4, ext_id ONBOARDING): member username=user4: end_date "
+            "2026-02-01T00:00:00+00:00 is before start_date 2026-03-01T00:00:00+00:00",
+            "learner_states_program_memberships[4] (entry 5, ext_id SAFETY): declares no member",
+        ],
+    ),
+    # Entries that contradict each other would change something back and forth on every run.
+    "contradicting-entries": (
+        """
+        learner_states_course_enrollments:
+          - {course_id: %(c1)s, logins: [jdoe], access_date: "2026-01-05"}
+          - {course_ids: [%(c2)s, %(c1)s], learners: [{login: jdoe, access_date: "2026-02-01"}]}
+          - {course_id: %(c2)s, exclusive: true, logins: [kwong]}
+        learner_states_course_completions:
+          - {course_id: %(c1)s, date: "2020-07-01", logins: [jdoe]}
+          - {course_id: %(c1)s, status: automatic, learners: [{login: jdoe}]}
+        learner_states_program_memberships:
+          - {ext_id: SAFETY, usernames: [user1, user2], removed: [user2]}
+          - {ext_id: SAFETY, due_date: "2026-06-30", usernames: [user1]}
+          - {program_id: %(program)s, usernames: [user3], quit: [user3]}
+        """
+        % dict(c1=COURSE, c2=COURSE2, program=PROGRAM),
+        CHECKS,
+        [
+            "6 problem(s) in the declared states",
+            "learner login=jdoe of course %s is declared twice with different values: "
+            "learner_states_course_enrollments[0] (entry 1) says enrolled with access_date 2026-01-05; "
+            "learner_states_course_enrollments[1] (entry 2) says enrolled with access_date 2026-02-01." % COURSE,
+            "learner login=jdoe of course %s is declared twice with different values: "
+            "learner_states_course_completions[0] (entry 1) says status complete, date 2020-07-01; "
+            "learner_states_course_completions[1] (entry 2) says status automatic." % COURSE,
+            "course %s: learner_states_course_enrollments[2] (entry 3) has exclusive: true, which removes whom "
+            "learner_states_course_enrollments[1] (entry 2) declares in the same course" % COURSE2,
+            "member username=user2 of ext_id SAFETY is declared twice with different values: "
+            "learner_states_program_memberships[0] (entry 1) says a member (fields as they are); "
+            "learner_states_program_memberships[0] (entry 1) says not a member (in removed).",
+            "member username=user1 of ext_id SAFETY is declared twice with different values: "
+            "learner_states_program_memberships[0] (entry 1) says a member (fields as they are); "
+            "learner_states_program_memberships[1] (entry 2) says a member with due_date 2026-06-30T00:00:00+00:00.",
+            "member username=user3 of program_id %s is declared twice with different values: "
+            "learner_states_program_memberships[2] (entry 3) says a member (fields as they are); "
+            "learner_states_program_memberships[2] (entry 3) says quit (in quit)." % PROGRAM,
+        ],
+    ),
     "nothing-declared": (
         """
         learner_states_course_completions: []
@@ -196,7 +275,13 @@ CASES = {
     ),
 }
 # The drift report's entry point declares the same states (YAML aliases): a few cases prove it.
-DRIFT_CASES = ["typo-in-a-learner", "exclusive-with-quit", "misspelt-state-list", "misspelt-prefix"]
+DRIFT_CASES = [
+    "typo-in-a-learner",
+    "exclusive-with-quit",
+    "misspelt-state-list",
+    "misspelt-prefix",
+    "contradicting-entries",
+]
 
 
 def refused(lms, tmp_path, playbook, case):
@@ -204,9 +289,10 @@ def refused(lms, tmp_path, playbook, case):
     (tmp_path / "states.yml").write_text(textwrap.dedent(states))
     run = run_command(lms, tmp_path, ["ansible-playbook", "learnops.lms." + playbook, "-e", "@states.yml"])
     assert run.rc != 0, run.output
+    sent = [entry["operation"] for entry in lms.requests()]
+    assert sent == [], "requests reached the sandbox before the states were refused: %s" % sent
     for expected in words:
         assert expected in run.output, run.output
-    assert lms.requests() == [], "a request reached the sandbox before the states were refused"
     failed = [task_name(entry) for entry in run.results if entry["status"] == "failed"]
     assert len(failed) == 1, run.results
     if stage == ARGUMENT_SPECS:  # ansible-core's validation task, the role's very first
@@ -232,9 +318,14 @@ def test_a_good_states_file_passes_the_same_checks(lms, tmp_path):
             {"course_id": COURSE, "due_date_type": "due_period", "due_period": 30, "learners": [{"login": "jdoe"}]}
         ],
         "learner_states_course_completions": [
-            {"course_id": COURSE, "date": "2020-07-01", "learners": [{"login": "jdoe"}]}
+            {"course_id": COURSE, "date": "2020-07-01", "learners": [{"login": "jdoe"}]},
+            # the same learner in two entries, the same way: no contradiction
+            {"course_id": COURSE, "date": "2020-07-01", "logins": ["jdoe", "kwong"]},
         ],
-        "learner_states_program_memberships": [{"ext_id": "SAFETY", "exclusive": False, "usernames": ["user3"]}],
+        "learner_states_program_memberships": [
+            {"ext_id": "SAFETY", "exclusive": False, "usernames": ["user3"], "removed": ["user2"]},
+            {"ext_id": "SAFETY", "due_date": "2026-06-30", "members": [{"username": "user4"}]},
+        ],
     }
     (tmp_path / "states.yml").write_text(yaml.safe_dump(states))
     run = run_command(lms, tmp_path, ["ansible-playbook", "learnops.lms.converge", "--check", "-e", "@states.yml"])
