@@ -91,16 +91,32 @@ def states_problems(states, specs, api=None):
     modules use (soap when not given)."""
     if not isinstance(states, dict) or not isinstance(specs, dict):
         raise TypeError("states_problems takes the dict of the state lists and the options of the role's argument spec")
+    states, specs = _plain(states), _plain(specs)
     found = Found()
     checks = {ENROLLMENTS: _enrollment, COMPLETIONS: partial(_completion, api=api or "soap"), MEMBERSHIPS: _program}
     for variable in STATE_LISTS:
-        for position, item in enumerate(states.get(variable) or []):
+        entries = states.get(variable) or []
+        if not isinstance(entries, list):
+            found.problems.append("%s: a list of entries, not a %s." % (variable, type(entries).__name__))
+            continue
+        for position, item in enumerate(entries):
             entry = Entry(variable, position, item)
             params = _validated(found, entry, specs.get(variable) or {})
             if params is not None:
                 checks[variable](found, entry, params)
     _conflicts(found)
     return found.problems
+
+
+def _plain(value):
+    """Plain dicts and lists of ``value``: the validator deep-copies what it is given, and a deep
+    copy of ansible-core's lazy template containers (2.21) copies its plugin loaders, with a
+    deprecation warning."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
 
 
 def _validated(found, entry, spec):

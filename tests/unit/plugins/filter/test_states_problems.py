@@ -196,6 +196,15 @@ def test_contradicting_entries_are_named_both(specs, states, expected):
     assert any(message.startswith(expected) for message in found), found
 
 
+def test_a_state_list_that_is_not_a_list_is_named(specs):
+    found = problems(specs, course_completions="c1", program_memberships=["P"])
+    assert found == [
+        "learner_states_course_completions: a list of entries, not a str.",
+        "learner_states_program_memberships[0] (entry 1): not a dict of the keys ansible-doc -t role "
+        "learnops.lms.learner_states lists.",
+    ]
+
+
 def test_not_states_is_a_type_error(specs):
     with pytest.raises(TypeError):
         states_problems(["learner_states_course_completions"], specs)
