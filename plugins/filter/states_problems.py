@@ -125,11 +125,40 @@ def _validated(found, entry, spec):
     if not isinstance(entry.item, dict):
         found.problem(entry, "not a dict of the keys ansible-doc -t role learnops.lms.learner_states lists.")
         return None
-    rules = {rule: spec[rule] for rule in RULES if spec.get(rule)}
-    result = ArgumentSpecValidator(spec.get("options") or {}, **rules).validate(entry.item)
-    for message in result.error_messages:
+    result = _validator(spec).validate(entry.item)
+    if not result.error_messages:
+        return result.validated_parameters
+    for message in _spec_problems(spec, entry.item):
         found.problem(entry, message.rstrip(".") + ".")
-    return None if result.error_messages else result.validated_parameters
+    return None
+
+
+def _validator(spec):
+    return ArgumentSpecValidator(spec.get("options") or {}, **{rule: spec[rule] for rule in RULES if spec.get(rule)})
+
+
+def _spec_problems(spec, item):
+    """What the spec refuses in an entry, a learner's or member's problems named with its position
+    (``learners[3]: ...``; the validator says only ``learners``): the entry without its lists of
+    learners or members, then each of them."""
+    options = spec.get("options") or {}
+    nested = [name for name, option in options.items() if option.get("options") and option.get("elements") == "dict"]
+    flat = dict(
+        spec,
+        options={name: _without_suboptions(option) if name in nested else option for name, option in options.items()},
+    )
+    messages = list(_validator(flat).validate(item).error_messages)
+    for name in nested:
+        elements = item.get(name)
+        for position, element in enumerate(elements if isinstance(elements, list) else []):
+            if isinstance(element, dict):  # else the entry's own validation says so
+                found = _validator(options[name]).validate(element).error_messages
+                messages += ["%s[%d]: %s" % (name, position, message) for message in found]
+    return messages
+
+
+def _without_suboptions(option):
+    return {key: value for key, value in option.items() if key != "options" and key not in RULES}
 
 
 def _checked(found, entry, check, params, *args):

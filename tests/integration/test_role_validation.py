@@ -39,8 +39,8 @@ CASES = {
         % dict(c1=COURSE, c2=COURSE2),
         ENTRIES,
         [
-            "learner_states_course_completions[1] (entry 2, course_id %s): learners.logn. Supported parameters "
-            "include: awarded_score, date, email, enrollment_id, login, reason, status, user_id." % COURSE2
+            "learner_states_course_completions[1] (entry 2, course_id %s): learners[1]: logn. Supported "
+            "parameters include: awarded_score, date, email, enrollment_id, login, reason, status, user_id." % COURSE2
         ],
     ),
     "typo-in-a-member": (
@@ -51,8 +51,8 @@ CASES = {
         % PROGRAM,
         ENTRIES,
         [
-            "learner_states_program_memberships[0] (entry 1, program_id %s): members.scroe. Supported parameters "
-            "include:" % PROGRAM
+            "learner_states_program_memberships[0] (entry 1, program_id %s): members[0]: scroe. Supported "
+            "parameters include:" % PROGRAM
         ],
     ),
     "typo-in-an-enrollment": (
@@ -87,8 +87,8 @@ CASES = {
         """,
         ENTRIES,
         [
-            "learner_states_program_memberships[0] (entry 1, ext_id ONBOARDING): argument 'awarded' is of type str "
-            "found in 'members'"
+            "learner_states_program_memberships[0] (entry 1, ext_id ONBOARDING): members[0]: argument 'awarded' is "
+            "of type str and we were unable to convert to bool"
         ],
     ),
     "not-a-choice": (
@@ -134,8 +134,8 @@ CASES = {
         % COURSE,
         ENTRIES,
         [
-            "learner_states_course_enrollments[0] (entry 1, course_id %s): parameters are mutually exclusive: "
-            "user_id|login|email found in learners" % COURSE
+            "learner_states_course_enrollments[0] (entry 1, course_id %s): learners[0]: parameters are mutually "
+            "exclusive: user_id|login|email" % COURSE
         ],
     ),
     "due-date-type-without-its-date": (

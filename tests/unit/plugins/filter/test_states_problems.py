@@ -105,7 +105,7 @@ def test_good_states_have_no_problem(specs):
         (
             dict(course_completions=[{"course_id": C1, "date": "2020-07-01", "learners": [{"logn": "x"}]}]),
             "soap",
-            "learner_states_course_completions[0] (entry 1, course_id c1): learners.logn. Supported parameters",
+            "learner_states_course_completions[0] (entry 1, course_id c1): learners[0]: logn. Supported parameters",
         ),
     ],
     ids=["rest-only-status", "score", "due-period", "unsendable", "epoch-seconds", "exclusive-empty", "empty", "key"],
