@@ -60,6 +60,12 @@ class Entry:
         return "%s[%d] (entry %d%s)" % (self.variable, self.position, self.position + 1, of)
 
 
+def _kind(value):
+    """The plain type name of a value (ansible-core 2.21 hands over tagged subclasses of str, ...)."""
+    plain = (bool, str, int, float, dict)
+    return next((kind.__name__ for kind in plain if isinstance(value, kind)), type(value).__name__)
+
+
 def _text(value):
     return ", ".join(str(item) for item in value) if isinstance(value, list) else str(value)
 
@@ -97,7 +103,7 @@ def states_problems(states, specs, api=None):
     for variable in STATE_LISTS:
         entries = states.get(variable) or []
         if not isinstance(entries, list):
-            found.problems.append("%s: a list of entries, not a %s." % (variable, type(entries).__name__))
+            found.problems.append("%s: a list of entries, not a %s." % (variable, _kind(entries)))
             continue
         for position, item in enumerate(entries):
             entry = Entry(variable, position, item)
