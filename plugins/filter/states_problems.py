@@ -91,14 +91,16 @@ class Found:
 
 
 def states_problems(states, specs, api=None):
-    """The problems of ``states`` (a dict of the role's three state lists), each a message that
-    names the entry (list, position, course or program) and the field; ``specs`` are the options
-    of the role's argument spec (meta/argument_specs.yml), ``api`` the iSpring interface the
-    modules use (soap when not given)."""
+    """The problems of ``states`` (a dict of the role's three state lists, and of any other of its
+    variables to check), each a message that names the entry (list, position, course or program)
+    and the field; ``specs`` are the options of the role's argument spec
+    (meta/argument_specs.yml), ``api`` the iSpring interface the modules use (soap when not
+    given)."""
     if not isinstance(states, dict) or not isinstance(specs, dict):
         raise TypeError("states_problems takes the dict of the state lists and the options of the role's argument spec")
     states, specs = _plain(states), _plain(specs)
     found = Found()
+    _options(found, states, specs)
     checks = {ENROLLMENTS: _enrollment, COMPLETIONS: partial(_completion, api=api or "soap"), MEMBERSHIPS: _program}
     for variable in STATE_LISTS:
         entries = states.get(variable) or []
@@ -114,14 +116,26 @@ def states_problems(states, specs, api=None):
     return found.problems
 
 
+def _options(found, states, specs):
+    """The role's other variables given with the states (connection, guards, report), against
+    their argument spec: ansible-core's message names them too, but prints the whole spec."""
+    names = [name for name in states if name in specs and name not in STATE_LISTS]
+    result = ArgumentSpecValidator({name: specs[name] for name in names}).validate(
+        {name: states[name] for name in names}
+    )
+    found.problems += [message.rstrip(".") + "." for message in result.error_messages]
+
+
 def _plain(value):
-    """Plain dicts and lists of ``value``: the validator deep-copies what it is given, and a deep
-    copy of ansible-core's lazy template containers (2.21) copies its plugin loaders, with a
+    """Plain dicts, lists and strings of ``value``: the validator deep-copies what it is given, and
+    a deep copy of ansible-core's lazy template containers (2.21) copies its plugin loaders, with a
     deprecation warning."""
     if isinstance(value, dict):
         return {key: _plain(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(item) for item in value]
+    if isinstance(value, str):  # not the tagged subclass, which messages would name
+        return str(value)
     return value
 
 

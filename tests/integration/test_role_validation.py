@@ -221,6 +221,22 @@ CASES = {
             "learner_states_report_fail_on_drift.",
         ],
     ),
+    # The role's other variables too: named in one line, not with the whole argument spec.
+    "wrong-type-of-other-variables": (
+        """
+        learner_states_course_completions:
+          - {course_id: %s, date: "2020-07-01", logins: [jdoe]}
+        ispring_timeout: soon
+        learner_states_max_changes: many
+        """
+        % COURSE,
+        ENTRIES,
+        [
+            "2 problem(s) in the declared states",
+            "argument 'ispring_timeout' is of type str and we were unable to convert to float",
+            "argument 'learner_states_max_changes' is of type str and we were unable to convert to int",
+        ],
+    ),
     # The issue's case: the first entries are good, later ones are not; before the fix the role
     # wrote the first entries and then failed on the first bad one.  One run names every problem.
     "later-entries-bad": (

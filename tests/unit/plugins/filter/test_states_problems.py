@@ -205,6 +205,16 @@ def test_a_state_list_that_is_not_a_list_is_named(specs):
     ]
 
 
+def test_the_role_s_other_variables_are_checked_too(specs):
+    found = states_problems(
+        {"ispring_timeout": "soon", "ispring_retries": "3", "learner_states_course_completions": []}, specs
+    )
+    assert found == [
+        "argument 'ispring_timeout' is of type str and we were unable to convert to float: <class 'str'> cannot be "
+        "converted to a float."
+    ]
+
+
 def test_not_states_is_a_type_error(specs):
     with pytest.raises(TypeError):
         states_problems(["learner_states_course_completions"], specs)
