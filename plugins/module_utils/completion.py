@@ -22,6 +22,8 @@ from ansible_collections.learnops.lms.plugins.module_utils.messages import first
 from ansible_collections.learnops.lms.plugins.module_utils.plans import by_kind, change_diff, change_summary, changes_of
 
 IDENTIFIERS = ("enrollment_id", "user_id", "login", "email")
+# The options whose values (or list items) must not be empty (runner.check_params).
+ID_OPTIONS = ("course_id", "enrollment_ids", "user_ids", "logins", "emails")
 # How many rounds of reading the learners again before getTaskStatus is asked for the tasks whose
 # learners have not arrived yet (a failed task's learners never do).
 STATUS_CHECK_EVERY = 3
@@ -66,7 +68,8 @@ class Wanted:
 
 def wanted_learners(params):
     """The learners asked for (``learners``, then ``enrollment_ids``, ``user_ids``, ``logins`` and
-    ``emails``), validated."""
+    ``emails``), validated: every check of the task's values that needs no request (the role
+    learner_states runs it for every entry of its states file before any task)."""
     if params["batch_size"] < 1:
         raise ValidationError("batch_size must be at least 1, not %d." % params["batch_size"])
     if params["wait_timeout"] < 0:

@@ -40,6 +40,8 @@ NEW_DUE_DATE_TYPE = "unlimited"  # the module's choice: a due date only when the
 NEW_LOCK = False  # [assumed] NewEnrollment without lockAfterDueDate: not locked
 NEW_TYPE_GROUP = ispring_rest.ENROLLED_BY_ADMIN  # [assumed] an enrollment made over the API is an administrator's
 ENROLLED_BY = {ispring_rest.ENROLLED_BY_ADMIN: "administrator", ispring_rest.ENROLLED_FROM_CATALOG: "catalog"}
+# The options whose values (or list items) must not be empty (runner.check_params).
+ID_OPTIONS = ("course_id", "course_ids", "user_ids", "logins", "emails")
 
 
 def today():
@@ -93,6 +95,15 @@ class Wanted:
     def named(self):
         """(kind, value) when the learner is named by login or email, for the result."""
         return (self.kind, self.value) if self.kind in BY_NAME else None
+
+
+def validate(params):
+    """Every check of the task's values that needs no request, in the order the module runs them
+    before its first request (the role learner_states runs the same for every entry of its states
+    file before any task): (the courses, the wanted learners)."""
+    check_options(params)
+    courses = course_ids(params)
+    return courses, wanted_learners(params, courses)
 
 
 def check_options(params):

@@ -25,6 +25,8 @@ IDENTIFIERS = ("username", "user_id", "open_id")
 DATE_OPTIONS = edubrite.DATE_OPTIONS
 FIELD_OPTIONS = tuple(DATE_OPTIONS) + ("awarded", "score")
 STATES = ("present", "absent", "quit")
+# The options whose values (or list items) must not be empty (runner.check_params).
+ID_OPTIONS = ("program_id", "ext_id", "usernames", "user_ids", "open_ids", "quit", "removed")
 # The option of the task behind each updateProgramMember field, for messages.
 OPTION_OF = dict({param: option for option, param in DATE_OPTIONS.items()}, award="awarded", score="score")
 OPTION_OF["quitProgram"] = "state=quit"
@@ -68,6 +70,16 @@ class Wanted:
 # The lists of user names that state=present takes besides the members (one session for a
 # program's whole declaration), and the state each asks for.
 ALSO = {"quit": "quit", "removed": "absent"}
+
+
+def validate(params):
+    """Every check of the task's values that needs no request, in the order the module runs them
+    before its first request (the role learner_states runs the same for every entry of its states
+    file before any task): (the time zone, the program, the wanted users)."""
+    check_options(params)
+    tz = dates.timezone(params["timezone"])
+    prog = edubrite.program(params["program_id"], params["ext_id"])
+    return tz, prog, wanted_members(params, tz)
 
 
 def check_options(params):

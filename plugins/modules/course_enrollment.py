@@ -373,9 +373,7 @@ from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsErro
 def run(module, client):
     params = module.params
     try:
-        enrollment.check_options(params)
-        courses = enrollment.course_ids(params)
-        wanted = enrollment.wanted_learners(params, courses)
+        courses, wanted = enrollment.validate(params)
         users = enrollment.resolve(client, wanted)
         reads = wanted or params["exclusive"]
         current = enrollment.read_current(client, courses) if reads else {course: [] for course in courses}
@@ -435,7 +433,7 @@ def main():
         ispring_client.rest_client_from,
         run,
         always=dict(changed=False, enrollments=[]),
-        identifiers=("course_id", "course_ids", "user_ids", "logins", "emails"),
+        identifiers=enrollment.ID_OPTIONS,
     )
 
 

@@ -339,7 +339,7 @@ def main():
         ispring_client.client_from,
         run,
         always=dict(changed=False, task_ids=[], learners=[]),
-        identifiers=("course_id", "enrollment_ids", "user_ids", "logins", "emails"),
+        identifiers=completion.ID_OPTIONS,
     )
 
 

@@ -384,7 +384,6 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.learnops.lms.plugins.module_utils import (
     arguments,
-    dates,
     edubrite,
     membership,
     messages,
@@ -396,10 +395,7 @@ from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsErro
 def run(module, client):
     params = module.params
     try:
-        membership.check_options(params)
-        tz = dates.timezone(params["timezone"])
-        prog = edubrite.program(params["program_id"], params["ext_id"])
-        wanted = membership.wanted_members(params, tz)
+        tz, prog, wanted = membership.validate(params)
         members = client.members_of(prog)
         membership.check_carried(prog, params["state"], wanted, members)
         membership.resolve(client, wanted, members)
@@ -448,7 +444,7 @@ def main():
         edubrite.client_from,
         run,
         always=dict(changed=False, members=[]),
-        identifiers=("program_id", "ext_id", "usernames", "user_ids", "open_ids", "quit", "removed"),
+        identifiers=membership.ID_OPTIONS,
     )
 
 

@@ -62,6 +62,8 @@ REQUIRED = [
     "roles/learner_states/tasks/checks.yml",
     "plugins/filter/misspelt_names.py",  # checks.yml needs it
     "plugins/filter/misspelt_names.yml",
+    "plugins/filter/states_problems.py",  # and this one
+    "plugins/filter/states_problems.yml",
     "roles/learner_states/tasks/states.yml",
     "plugins/filter/drift_report.py",  # drift_report.yml needs it
     "plugins/filter/drift_rows.yml",

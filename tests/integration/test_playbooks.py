@@ -94,10 +94,14 @@ def test_a_repository_with_an_inventory_a_states_file_and_a_playbook_converges_t
     assert sorted(str(p.relative_to(repo)) for p in repo.rglob("*") if p.is_file()) == sorted(MINIMAL)
     with open(os.path.join(EXAMPLE, "converge.yml"), encoding="utf-8") as handle:
         play = yaml.safe_load(handle)
+    checks = {
+        "name": "The declared states, checked entry by entry",
+        "ansible.builtin.import_role": {"name": "learnops.lms.learner_states", "tasks_from": "checks"},
+    }
     assert play == [
         {"name": "Declared learner states", "hosts": "localhost", "gather_facts": False,
-         "roles": ["learnops.lms.learner_states"]}
-    ]  # fmt: skip
+         "pre_tasks": [checks], "roles": ["learnops.lms.learner_states"]}
+    ]  # the role, its checks first (named entries), nothing else  # fmt: skip
     first = playbook(lms, repo, "-i", "inventory.yml", "converge.yml", "--diff")
     assert first.rc == 0, first.output
     assert "changed=3" in first.output

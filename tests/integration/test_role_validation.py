@@ -5,7 +5,9 @@
 reaches the sandbox, naming the key: ansible-core's argument validation against the role's
 meta/argument_specs.yml (unknown keys at every nested level, types, choices, required and
 mutually exclusive keys), then the role's own checks (a misspelt state list, a variable that looks
-like a misspelt variable of the role, a variable of the 1.0.0 playbooks, nothing declared)."""
+like a misspelt variable of the role, a variable of the 1.0.0 playbooks, nothing declared, then
+every value check of the modules for every entry, an entry that declares nobody, and entries that
+contradict each other)."""
 
 from __future__ import annotations
 
@@ -18,20 +20,28 @@ from .helpers import task_name
 from .runner import run_command
 
 COURSE = "14b847e8-c10f-11ea-b4e1-ae33e75597e9"
+COURSE2 = "3c5d2f10-c10f-11ea-b4e1-ae33e75597e9"
 PROGRAM = "xxxx-xxxx-xxxx-xxxx"
-ARGUMENT_SPECS = "argument specs"
-CHECKS = "checks"
+ARGUMENT_SPECS = "argument specs"  # ansible-core's validation, the role's first task
+ENTRIES = "entries"  # the role's check of every entry (checks.yml), which the playbooks run before the role
+CHECKS = "checks"  # the role's other checks
 
 # name: (the states file, the stage that refuses it, what the message must say)
 CASES = {
+    # Named by list, position and course (ansible-core's own message names neither, and prints the
+    # whole argument spec, 14 KB: CORE_WORDS, for a play that runs the role without the check first).
     "typo-in-a-learner": (
         """
         learner_states_course_completions:
-          - {course_id: %s, date: "2020-07-01", learners: [{logn: jdoe}]}
+          - {course_id: %(c1)s, date: "2020-07-01", learners: [{login: jdoe}]}
+          - {course_id: %(c2)s, date: "2020-07-01", learners: [{login: jdoe}, {logn: kwong}]}
         """
-        % COURSE,
-        ARGUMENT_SPECS,
-        ["learner_states_course_completions.learners.logn. Supported parameters include:"],
+        % dict(c1=COURSE, c2=COURSE2),
+        ENTRIES,
+        [
+            "learner_states_course_completions[1] (entry 2, course_id %s): learners[1]: logn. Supported "
+            "parameters include: awarded_score, date, email, enrollment_id, login, reason, status, user_id." % COURSE2
+        ],
     ),
     "typo-in-a-member": (
         """
@@ -39,8 +49,11 @@ CASES = {
           - {program_id: %s, members: [{username: user1, scroe: 9}]}
         """
         % PROGRAM,
-        ARGUMENT_SPECS,
-        ["learner_states_program_memberships.members.scroe. Supported parameters include:"],
+        ENTRIES,
+        [
+            "learner_states_program_memberships[0] (entry 1, program_id %s): members[0]: scroe. Supported "
+            "parameters include:" % PROGRAM
+        ],
     ),
     "typo-in-an-enrollment": (
         """
@@ -48,8 +61,11 @@ CASES = {
           - {course_id: %s, acess_date: "2026-03-02", logins: [jdoe]}
         """
         % COURSE,
-        ARGUMENT_SPECS,
-        ["learner_states_course_enrollments.acess_date. Supported parameters include:"],
+        ENTRIES,
+        [
+            "learner_states_course_enrollments[0] (entry 1, course_id %s): acess_date. Supported parameters include:"
+            % COURSE
+        ],
     ),
     "wrong-type": (
         """
@@ -57,16 +73,23 @@ CASES = {
           - {course_id: %s, due_date_type: due_period, due_period: a month, logins: [jdoe]}
         """
         % COURSE,
-        ARGUMENT_SPECS,
-        ["argument 'due_period' is of type str found in 'learner_states_course_enrollments'", "'a month'"],
+        ENTRIES,
+        [
+            "learner_states_course_enrollments[0] (entry 1, course_id %s): argument 'due_period' is of type str and we "
+            "were unable to convert to int" % COURSE,
+            "'a month'",
+        ],
     ),
     "wrong-type-in-a-member": (
         """
         learner_states_program_memberships:
           - {ext_id: ONBOARDING, members: [{username: user1, awarded: maybe}]}
         """,
-        ARGUMENT_SPECS,
-        ["argument 'awarded' is of type str found in 'learner_states_program_memberships -> members'"],
+        ENTRIES,
+        [
+            "learner_states_program_memberships[0] (entry 1, ext_id ONBOARDING): members[0]: argument 'awarded' is "
+            "of type str and we were unable to convert to bool"
+        ],
     ),
     "not-a-choice": (
         """
@@ -74,8 +97,11 @@ CASES = {
           - {course_id: %s, status: completed, date: "2020-07-01", enrollment_ids: [x]}
         """
         % COURSE,
-        ARGUMENT_SPECS,
-        ["value of status must be one of: complete, automatic, passed, failed, incomplete, got: completed"],
+        ENTRIES,
+        [
+            "learner_states_course_completions[0] (entry 1, course_id %s): value of status must be one of: complete, "
+            "automatic, passed, failed, incomplete, got: completed" % COURSE
+        ],
     ),
     "program-id-and-ext-id": (
         """
@@ -83,16 +109,22 @@ CASES = {
           - {program_id: %s, ext_id: ONBOARDING, usernames: [user1]}
         """
         % PROGRAM,
-        ARGUMENT_SPECS,
-        ["parameters are mutually exclusive: program_id|ext_id found in learner_states_program_memberships"],
+        ENTRIES,
+        [
+            "learner_states_program_memberships[0] (entry 1, program_id %s): parameters are mutually exclusive: "
+            "program_id|ext_id" % PROGRAM
+        ],
     ),
     "exclusive-with-quit": (
         """
         learner_states_program_memberships:
           - {ext_id: SAFETY, exclusive: true, usernames: [user1], quit: [user3]}
         """,
-        ARGUMENT_SPECS,
-        ["parameters are mutually exclusive: exclusive|quit found in learner_states_program_memberships"],
+        ENTRIES,
+        [
+            "learner_states_program_memberships[0] (entry 1, ext_id SAFETY): parameters are mutually exclusive: "
+            "exclusive|quit"
+        ],
     ),
     "a-learner-named-twice": (
         """
@@ -100,10 +132,10 @@ CASES = {
           - {course_id: %s, learners: [{login: jdoe, email: jdoe@example.com}]}
         """
         % COURSE,
-        ARGUMENT_SPECS,
+        ENTRIES,
         [
-            "parameters are mutually exclusive: user_id|login|email found in "
-            "learner_states_course_enrollments -> learners"
+            "learner_states_course_enrollments[0] (entry 1, course_id %s): learners[0]: parameters are mutually "
+            "exclusive: user_id|login|email" % COURSE
         ],
     ),
     "due-date-type-without-its-date": (
@@ -112,16 +144,19 @@ CASES = {
           - {course_id: %s, due_date_type: due_date, logins: [jdoe]}
         """
         % COURSE,
-        ARGUMENT_SPECS,
-        ["due_date_type is due_date but all of the following are missing: due_date found in learner_states_course_"],
+        ENTRIES,
+        [
+            "learner_states_course_enrollments[0] (entry 1, course_id %s): due_date_type is due_date but all of the "
+            "following are missing: due_date" % COURSE
+        ],
     ),
     "no-course": (
         """
         learner_states_course_completions:
           - {date: "2020-07-01", learners: [{login: jdoe}]}
         """,
-        ARGUMENT_SPECS,
-        ["missing required arguments: course_id found in learner_states_course_completions"],
+        ENTRIES,
+        ["learner_states_course_completions[0] (entry 1): missing required arguments: course_id"],
     ),
     "misspelt-state-list": (
         """
@@ -186,6 +221,98 @@ CASES = {
             "learner_states_report_fail_on_drift.",
         ],
     ),
+    # The role's other variables too: named in one line, not with the whole argument spec.
+    "wrong-type-of-other-variables": (
+        """
+        learner_states_course_completions:
+          - {course_id: %s, date: "2020-07-01", logins: [jdoe]}
+        ispring_timeout: soon
+        learner_states_max_changes: many
+        """
+        % COURSE,
+        ENTRIES,
+        [
+            "2 problem(s) in the declared states",
+            "argument 'ispring_timeout' is of type str and we were unable to convert to float",
+            "argument 'learner_states_max_changes' is of type str and we were unable to convert to int",
+        ],
+    ),
+    # The issue's case: the first entries are good, later ones are not; before the fix the role
+    # wrote the first entries and then failed on the first bad one.  One run names every problem.
+    "later-entries-bad": (
+        """
+        learner_states_course_enrollments:
+          - {course_id: %(c2)s, logins: [asmith], access_date: "2026-01-05"}
+          - {course_id: %(c1)s, logins: [jdoe], due_date_type: due_date, due_date: "2026-13-01"}
+          - {course_id: %(c1)s, logins: []}
+        learner_states_course_completions:
+          - {course_id: %(c1)s, date: "2020-07-01", logins: [jdoe]}
+          - {course_id: %(c2)s, status: passed, date: "2020-07-01", logins: [kwong]}
+          - {course_id: %(c1)s, learners: []}
+        learner_states_program_memberships:
+          - {ext_id: SAFETY, usernames: [user3]}
+          - {program_id: %(program)s, due_date: "2026-02-30", usernames: [user1]}
+          - {ext_id: ONBOARDING, timezone: Europe/Atlantis, usernames: [user2]}
+          - {ext_id: ONBOARDING, members: [{username: user4, start_date: "2026-03-01", end_date: "2026-02-01"}]}
+          - {ext_id: SAFETY, usernames: []}
+        """
+        % dict(c1=COURSE, c2=COURSE2, program=PROGRAM),
+        ENTRIES,
+        [
+            "8 problem(s) in the declared states, found before any request (nothing was sent)",
+            "learner_states_course_enrollments[1] (entry 2, course_id %s): due_date: '2026-13-01' is not a valid date"
+            % COURSE,
+            "learner_states_course_enrollments[2] (entry 3, course_id %s): declares no learner" % COURSE,
+            "learner_states_course_completions[1] (entry 2, course_id %s): learner login=kwong: status passed needs "
+            "api: rest" % COURSE2,
+            "learner_states_course_completions[2] (entry 3, course_id %s): declares no learner" % COURSE,
+            "learner_states_program_memberships[1] (entry 2, program_id %s): member username=user1: due_date: "
+            "'2026-02-30' is not a valid date" % PROGRAM,
+            "learner_states_program_memberships[2] (entry 3, ext_id ONBOARDING): timezone: 'Europe/Atlantis' is "
+            "not a known IANA time zone name",
+            "learner_states_program_memberships[3] (entry 4, ext_id ONBOARDING): member username=user4: end_date "
+            "2026-02-01T00:00:00+00:00 is before start_date 2026-03-01T00:00:00+00:00",
+            "learner_states_program_memberships[4] (entry 5, ext_id SAFETY): declares no member",
+        ],
+    ),
+    # Entries that contradict each other would change something back and forth on every run.
+    "contradicting-entries": (
+        """
+        learner_states_course_enrollments:
+          - {course_id: %(c1)s, logins: [jdoe], access_date: "2026-01-05"}
+          - {course_ids: [%(c2)s, %(c1)s], learners: [{login: jdoe, access_date: "2026-02-01"}]}
+          - {course_id: %(c2)s, exclusive: true, logins: [kwong]}
+        learner_states_course_completions:
+          - {course_id: %(c1)s, date: "2020-07-01", logins: [jdoe]}
+          - {course_id: %(c1)s, status: automatic, learners: [{login: jdoe}]}
+        learner_states_program_memberships:
+          - {ext_id: SAFETY, usernames: [user1, user2], removed: [user2]}
+          - {ext_id: SAFETY, due_date: "2026-06-30", usernames: [user1]}
+          - {program_id: %(program)s, usernames: [user3], quit: [user3]}
+        """
+        % dict(c1=COURSE, c2=COURSE2, program=PROGRAM),
+        ENTRIES,
+        [
+            "6 problem(s) in the declared states",
+            "learner login=jdoe of course %s is declared twice with different values: "
+            "learner_states_course_enrollments[0] (entry 1) says enrolled with access_date 2026-01-05; "
+            "learner_states_course_enrollments[1] (entry 2) says enrolled with access_date 2026-02-01." % COURSE,
+            "learner login=jdoe of course %s is declared twice with different values: "
+            "learner_states_course_completions[0] (entry 1) says status complete, date 2020-07-01; "
+            "learner_states_course_completions[1] (entry 2) says status automatic." % COURSE,
+            "course %s: learner_states_course_enrollments[2] (entry 3) has exclusive: true, which removes whom "
+            "learner_states_course_enrollments[1] (entry 2) declares in the same course" % COURSE2,
+            "member username=user2 of ext_id SAFETY is declared twice with different values: "
+            "learner_states_program_memberships[0] (entry 1) says a member (fields as they are); "
+            "learner_states_program_memberships[0] (entry 1) says not a member (in removed).",
+            "member username=user1 of ext_id SAFETY is declared twice with different values: "
+            "learner_states_program_memberships[0] (entry 1) says a member (fields as they are); "
+            "learner_states_program_memberships[1] (entry 2) says a member with due_date 2026-06-30T00:00:00+00:00.",
+            "member username=user3 of program_id %s is declared twice with different values: "
+            "learner_states_program_memberships[2] (entry 3) says a member (fields as they are); "
+            "learner_states_program_memberships[2] (entry 3) says quit (in quit)." % PROGRAM,
+        ],
+    ),
     "nothing-declared": (
         """
         learner_states_course_completions: []
@@ -196,33 +323,59 @@ CASES = {
     ),
 }
 # The drift report's entry point declares the same states (YAML aliases): a few cases prove it.
-DRIFT_CASES = ["typo-in-a-learner", "exclusive-with-quit", "misspelt-state-list", "misspelt-prefix"]
+DRIFT_CASES = [
+    "typo-in-a-learner",
+    "exclusive-with-quit",
+    "misspelt-state-list",
+    "misspelt-prefix",
+    "contradicting-entries",
+]
 
 
-def refused(lms, tmp_path, playbook, case):
-    states, stage, words = CASES[case]
+# What ansible-core's own validation says of "typo-in-a-learner" when a play runs the role without
+# the role's check first: the key, but not the entry (and the whole argument spec besides).
+CORE_WORDS = ["learner_states_course_completions.learners.logn. Supported parameters include:"]
+
+
+def refused(lms, tmp_path, playbook, states, stage, words):
     (tmp_path / "states.yml").write_text(textwrap.dedent(states))
-    run = run_command(lms, tmp_path, ["ansible-playbook", "learnops.lms." + playbook, "-e", "@states.yml"])
+    run = run_command(lms, tmp_path, ["ansible-playbook", playbook, "-e", "@states.yml"])
     assert run.rc != 0, run.output
+    sent = [entry["operation"] for entry in lms.requests()]
+    assert sent == [], "requests reached the sandbox before the states were refused: %s" % sent
     for expected in words:
         assert expected in run.output, run.output
-    assert lms.requests() == [], "a request reached the sandbox before the states were refused"
     failed = [task_name(entry) for entry in run.results if entry["status"] == "failed"]
     assert len(failed) == 1, run.results
     if stage == ARGUMENT_SPECS:  # ansible-core's validation task, the role's very first
         assert len(run.results) == 1 and failed[0].startswith("Validating arguments against arg spec"), failed
+        return
+    # the playbooks run the role's checks before the role, so ansible-core's validation never runs
+    # on a bad file, nor prints the role's whole argument spec (14 KB)
+    assert not any(task_name(entry).startswith("Validating arguments") for entry in run.results), run.results
+    assert '"argument_spec_data"' not in run.output
+    if stage == ENTRIES:
+        assert failed[0].startswith("Every entry of the states is valid"), failed
     else:
-        assert "Validating arguments" not in failed[0] and not failed[0].startswith(("Course", "Program")), failed
+        assert not failed[0].startswith(("Every entry", "Course", "Program")), failed
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_converge_refuses_a_bad_states_file_before_any_request(lms, tmp_path, case):
-    refused(lms, tmp_path, "converge", case)
+    refused(lms, tmp_path, "learnops.lms.converge", *CASES[case])
 
 
 @pytest.mark.parametrize("case", DRIFT_CASES)
 def test_the_drift_report_refuses_a_bad_states_file_before_any_request(lms, tmp_path, case):
-    refused(lms, tmp_path, "drift_report", case)
+    refused(lms, tmp_path, "learnops.lms.drift_report", *CASES[case])
+
+
+def test_a_play_of_ones_own_that_runs_the_role_gets_ansible_core_s_validation_first(lms, tmp_path):
+    """Without the role's check in pre_tasks (as the collection's playbooks have it), ansible-core
+    validates the role's arguments first: the bad key is named, not the entry, and nothing is sent."""
+    play = [{"name": "Own play", "hosts": "localhost", "gather_facts": False, "roles": ["learnops.lms.learner_states"]}]
+    (tmp_path / "own.yml").write_text(yaml.safe_dump(play))
+    refused(lms, tmp_path, "own.yml", CASES["typo-in-a-learner"][0], ARGUMENT_SPECS, CORE_WORDS)
 
 
 def test_a_good_states_file_passes_the_same_checks(lms, tmp_path):
@@ -232,11 +385,19 @@ def test_a_good_states_file_passes_the_same_checks(lms, tmp_path):
             {"course_id": COURSE, "due_date_type": "due_period", "due_period": 30, "learners": [{"login": "jdoe"}]}
         ],
         "learner_states_course_completions": [
-            {"course_id": COURSE, "date": "2020-07-01", "learners": [{"login": "jdoe"}]}
+            {"course_id": COURSE, "date": "2020-07-01", "learners": [{"login": "jdoe"}]},
+            # the same learner in two entries, the same way: no contradiction
+            {"course_id": COURSE, "date": "2020-07-01", "logins": ["jdoe", "kwong"]},
         ],
-        "learner_states_program_memberships": [{"ext_id": "SAFETY", "exclusive": False, "usernames": ["user3"]}],
+        "learner_states_program_memberships": [
+            {"ext_id": "SAFETY", "exclusive": False, "usernames": ["user3"], "removed": ["user2"]},
+            {"ext_id": "SAFETY", "due_date": "2026-06-30", "members": [{"username": "user4"}]},
+        ],
     }
     (tmp_path / "states.yml").write_text(yaml.safe_dump(states))
     run = run_command(lms, tmp_path, ["ansible-playbook", "learnops.lms.converge", "--check", "-e", "@states.yml"])
     assert run.rc == 0, run.output
     assert lms.requests()
+    # checked once: in the playbook's pre_tasks, not again in the role (the same states)
+    checked = [entry for entry in run.results if task_name(entry).startswith("Every entry of the states is valid")]
+    assert len(checked) == 1, run.results
