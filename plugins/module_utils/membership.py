@@ -226,17 +226,7 @@ def resolve(client, wanted, members):
     index = {kind: {m[kind]: m for m in members if m[kind]} for kind in IDENTIFIERS}
     for w in wanted:
         w.member = index[w.kind].get(w.value)
-    absent = [w for w in wanted if w.member is None]
-    names = list(dict.fromkeys((w.kind, w.value) for w in absent))
-    users = dict(zip(names, client.get_users(names), strict=True))
-    unknown = []
-    for w in absent:
-        w.user = users[(w.kind, w.value)]
-        if w.user is None:
-            unknown.append(w)
-        elif w.user["user_id"] in index["user_id"]:
-            # a member the listing names differently (for example without its open id)
-            w.member = index["user_id"][w.user["user_id"]]
+    unknown = _look_up(client, [w for w in wanted if w.member is None], index["user_id"])
     if unknown:
         labels = [w.label for w in unknown]
         hint = "".join(UNKNOWN_HINT.get(kind, "") for kind in dict.fromkeys(w.state for w in unknown))
@@ -245,6 +235,22 @@ def resolve(client, wanted, members):
             unknown=first_shown(labels),
             not_found=by_kind(unknown),
         )
+
+
+def _look_up(client, absent, members_by_id):
+    """Attach the user record of each wanted user the listing does not hold (one look-up per
+    distinct name); returns those EduBrite does not know."""
+    names = list(dict.fromkeys((w.kind, w.value) for w in absent))
+    users = dict(zip(names, client.get_users(names), strict=True))
+    unknown = []
+    for w in absent:
+        w.user = users[(w.kind, w.value)]
+        if w.user is None:
+            unknown.append(w)
+        elif w.user["user_id"] in members_by_id:
+            # a member the listing names differently (for example without its open id)
+            w.member = members_by_id[w.user["user_id"]]
+    return unknown
 
 
 def check_carried(prog, state, wanted, members):
