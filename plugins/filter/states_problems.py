@@ -209,7 +209,7 @@ def _nobody(what, options):
 
 def _enrollment(found, entry, entry_params):
     params = dict(entry_params, **ENROLLMENT_TASK)
-    ok, _ = _checked(found, entry, check_params, params, enrollment.ID_OPTIONS)
+    ok = _checked(found, entry, check_params, params, enrollment.ID_OPTIONS)[0]
     ok, validated = _checked(found, entry, enrollment.validate, params) if ok else (False, None)
     if not ok:
         return
@@ -227,7 +227,7 @@ def _enrollment(found, entry, entry_params):
 
 def _completion(found, entry, entry_params, api):
     params = dict(entry_params, api=api, **COMPLETION_TASK)
-    ok, _ = _checked(found, entry, check_params, params, completion.ID_OPTIONS)
+    ok = _checked(found, entry, check_params, params, completion.ID_OPTIONS)[0]
     ok, wanted = _checked(found, entry, completion.wanted_learners, params) if ok else (False, None)
     if not ok:
         return
@@ -269,7 +269,7 @@ def _program(found, entry, entry_params):
 
 
 def _program_task(found, entry, params):
-    ok, _ = _checked(found, entry, check_params, params, membership.ID_OPTIONS)
+    ok = _checked(found, entry, check_params, params, membership.ID_OPTIONS)[0]
     ok, validated = _checked(found, entry, membership.validate, params) if ok else (False, None)
     return validated[2] if ok else None
 
@@ -304,7 +304,7 @@ def _exclusive(found, target, entries):
     """An exclusive entry removes the learners or members another entry of the same course or
     program declares, and the other entry adds them back, on every run."""
     exclusive = next((entry for entry, is_exclusive in entries if is_exclusive), None)
-    other = next((entry for entry, _ in entries if entry is not exclusive), None)
+    other = next((entry for entry, _exclusive in entries if entry is not exclusive), None)
     if exclusive is None or other is None:
         return
     found.problems.append(
