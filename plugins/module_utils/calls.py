@@ -49,13 +49,14 @@ def in_parallel(work, transport):
     work = list(work)
     most = max(transport.parallel, getattr(transport, "max_parallel", 1))  # threads for when it grows back
     if most <= 1 or len(work) <= 1:
-        return _in_turn(work)
+        return in_turn(work)
     with ThreadPoolExecutor(max_workers=min(most, len(work))) as pool:
         outcomes = list(pool.map(run, work))
     return outcomes, (errors[0] if errors else None)
 
 
-def _in_turn(work):
+def in_turn(work):
+    """Run the callables one after the other, up to the first that fails: (outcomes, first error)."""
     outcomes = []
     for call in work:
         try:

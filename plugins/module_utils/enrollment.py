@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 
 from ansible_collections.learnops.lms.plugins.module_utils import dates, ispring, ispring_rest, people, plans
-from ansible_collections.learnops.lms.plugins.module_utils.calls import NOT_RUN, batches, in_parallel
+from ansible_collections.learnops.lms.plugins.module_utils.calls import NOT_RUN, batches, in_parallel, in_turn
 from ansible_collections.learnops.lms.plugins.module_utils.errors import (
     ApiError,
     LmsError,
@@ -671,8 +671,9 @@ def _loss(entry):
 
 def _phases(client, the_plan, batch_size):
     """The writes as three phases run in turn - the enrollments to create, then the changes, then
-    the removals -, each a list of (what it does, its entries, the call); a phase's calls go out
-    side by side (max_parallel)."""
+    the removals -, each (side by side, [(what it does, its entries, the call)]).  The changes, one
+    call per enrollment, go out side by side (max_parallel); the creations and removals, a few
+    batched calls, one after the other (so that new enrollments are made in the order planned)."""
     creates = []
     for sent, courses, entries in the_plan.create_calls(batch_size):
         learners = list(dict.fromkeys(entry.user_id for entry in entries))
@@ -688,7 +689,7 @@ def _phases(client, the_plan, batch_size):
         ids = [entry.enrollment_id for entry in batch]
         doing = "removing %d enrollment(s) (%s)" % (len(ids), some(ids))
         removals.append((doing, batch, partial(client.delete_enrollments, ids)))
-    return [creates, updates, removals]
+    return [(False, creates), (True, updates), (False, removals)]
 
 
 class _Failed(LmsError):
@@ -716,8 +717,8 @@ def write(client, the_plan, batch_size):
     """Send the writes and read the enrollments back; returns the task's warnings.  A failed write
     raises an error that says exactly which enrollments were written."""
     done, failure = [], None
-    for phase in _phases(client, the_plan, batch_size):
-        outcomes, failure = _run_phase(phase, client.transport)
+    for side_by_side, phase in _phases(client, the_plan, batch_size):
+        outcomes, failure = _run_phase(phase, client.transport if side_by_side else None)
         done += [entry for outcome in outcomes if outcome is not NOT_RUN for entry in outcome]
         if failure is not None:
             break
@@ -729,9 +730,11 @@ def write(client, the_plan, batch_size):
     return []
 
 
-def _run_phase(phase, transport):
-    """(outcomes, the first failure as (doing, entries, error) or None) of one phase's calls."""
-    outcomes, error = in_parallel([_named(*write) for write in phase], transport)
+def _run_phase(phase, transport=None):
+    """(outcomes, the first failure as (doing, entries, error) or None) of one phase's calls: side
+    by side over ``transport``, or (None) one after the other."""
+    work = [_named(*write) for write in phase]
+    outcomes, error = in_parallel(work, transport) if transport else in_turn(work)
     return outcomes, None if error is None else error.failure
 
 

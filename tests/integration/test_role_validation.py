@@ -287,7 +287,8 @@ CASES = {
           - {course_id: %(c1)s, status: automatic, learners: [{login: jdoe}]}
         learner_states_program_memberships:
           - {ext_id: SAFETY, usernames: [user1, user2], removed: [user2]}
-          - {ext_id: SAFETY, due_date: "2026-06-30", usernames: [user1]}
+          - {ext_id: ONBOARDING, usernames: [user1]}
+          - {ext_id: ONBOARDING, due_date: "2026-06-30", usernames: [user1]}
           - {program_id: %(program)s, usernames: [user3], quit: [user3]}
         """
         % dict(c1=COURSE, c2=COURSE2, program=PROGRAM),
@@ -302,15 +303,14 @@ CASES = {
             "learner_states_course_completions[1] (entry 2) says status automatic." % COURSE,
             "course %s: learner_states_course_enrollments[2] (entry 3) has exclusive: true, which removes whom "
             "learner_states_course_enrollments[1] (entry 2) declares in the same course" % COURSE2,
-            "member username=user2 of ext_id SAFETY is declared twice with different values: "
-            "learner_states_program_memberships[0] (entry 1) says a member (fields as they are); "
-            "learner_states_program_memberships[0] (entry 1) says not a member (in removed).",
-            "member username=user1 of ext_id SAFETY is declared twice with different values: "
-            "learner_states_program_memberships[0] (entry 1) says a member (fields as they are); "
-            "learner_states_program_memberships[1] (entry 2) says a member with due_date 2026-06-30T00:00:00+00:00.",
-            "member username=user3 of program_id %s is declared twice with different values: "
-            "learner_states_program_memberships[2] (entry 3) says a member (fields as they are); "
-            "learner_states_program_memberships[2] (entry 3) says quit (in quit)." % PROGRAM,
+            # within one entry: the program's one task refuses it, as program_member does
+            "learner_states_program_memberships[0] (entry 1, ext_id SAFETY): username user2 is in usernames/members "
+            "and in removed; a user can be declared once per program - remove it from one.",
+            "member username=user1 of ext_id ONBOARDING is declared twice with different values: "
+            "learner_states_program_memberships[1] (entry 2) says a member (fields as they are); "
+            "learner_states_program_memberships[2] (entry 3) says a member with due_date 2026-06-30T00:00:00+00:00.",
+            "learner_states_program_memberships[3] (entry 4, program_id %s): username user3 is in usernames/members "
+            "and in quit; a user can be declared once per program - remove it from one." % PROGRAM,
         ],
     ),
     "nothing-declared": (
