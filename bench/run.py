@@ -15,7 +15,8 @@ benchmark.svg to --out (default docs/).
     VENV=.venv/core-2.19 COLLECTIONS=$PWD/build/collections .venv/core-2.19/bin/python bench/run.py
     ... bench/run.py --quick --out /tmp/bench      # N = 100 only: a smoke run of a minute or two
     ... bench/run.py --throttled-only --out /tmp/bench   # the throttling case only (issue 28): two runs,
-                                                         # to benchmark-throttled.json; docs/ untouched
+                                                         # to benchmark-throttled.json (with --out docs,
+                                                         # bench/report.py shows it in the targets, said so)
 
 Standard library and PyYAML only.
 """
