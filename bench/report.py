@@ -234,16 +234,16 @@ def throttled_target(result):
 
 def last_throttled(out_dir):
     """What bench/run.py --throttled-only last measured into OUT_DIR (benchmark-throttled.json), or None."""
-    path = os.path.join(out_dir, "benchmark-throttled.json")
-    if not os.path.exists(path):
-        return None
-    with open(path, encoding="utf-8") as handle:
-        return json.load(handle)
+    return _last_json(out_dir, "benchmark-throttled.json")
 
 
 def last_make_test(out_dir):
     """What tools/time-make-test.sh last measured (OUT_DIR/make-test.json), or None."""
-    path = os.path.join(out_dir, "make-test.json")
+    return _last_json(out_dir, "make-test.json")
+
+
+def _last_json(out_dir, name):
+    path = os.path.join(out_dir, name)
     if not os.path.exists(path):
         return None
     with open(path, encoding="utf-8") as handle:
