@@ -8,6 +8,8 @@ is made here: that is the modules' job (each result entry's ``changed``)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 FIELDS = ("status", "quit", "awarded", "score", "start_date", "end_date", "due_date", "award_date", "award_expiry_date")
 LABELS = {
     "login": "login",
@@ -143,6 +145,16 @@ COURSE_LEARNER = (
 MEMBER = (("username", "username", False), ("open_id", "open id", False), ("user_id", "user id", True))
 
 
+def _why_not_found(not_enrolled, kind, value):
+    """Why a learner a task names has no row of its own (``not_enrolled``: {kind: names} a course's
+    task found but not enrolled; None for the enrollments' task, which looks up users only)."""
+    if not_enrolled is None:
+        return "no active user"
+    if kind == "enrollment_id":
+        return "no such enrollment in the course"
+    return "not enrolled in the course" if value in not_enrolled.get(kind, ()) else "no active user"
+
+
 class _Report:
     """The rows, errors and over-guard courses and programs, built pass by pass."""
 
@@ -185,20 +197,19 @@ class _Report:
             final = self.final(result, "enrollments")
             self.failure(final, "enrollments in " + ", ".join(_text(course) for course in courses))
             for entry in final.get("enrollments") or []:
-                changed = entry.get("changed")
-                note = EXCLUSIVE if entry.get("removed_by_exclusive") else ""
-                if changed and entry.get("completion_status") in SATISFIED:
-                    day = entry.get("completion_date")
-                    note += ", with their %s result%s" % (entry["completion_status"], (" of %s" % day) if day else "")
-                before = enrollment_state(entry.get("before"))
-                after = enrollment_state(entry.get("after")) if changed else ""
-                learner = _learner(entry, ENROLLMENT_LEARNER)
-                self.add("enrollment", entry.get("course_id"), learner, before, after, changed, note)
-            for kind, values in (result.get("not_found") or {}).items():
-                for value in values:
-                    for course in courses:
-                        learner = "%s %s" % (LABELS[kind], value)
-                        self.add("enrollment", course, learner, "not found", "", True, "no active user")
+                self._enrollment(entry)
+            self._not_found("enrollment", courses, result, partial(_why_not_found, None))
+
+    def _enrollment(self, entry):
+        changed = entry.get("changed")
+        note = EXCLUSIVE if entry.get("removed_by_exclusive") else ""
+        if changed and entry.get("completion_status") in SATISFIED:
+            day = entry.get("completion_date")
+            note += ", with their %s result%s" % (entry["completion_status"], (" of %s" % day) if day else "")
+        before = enrollment_state(entry.get("before"))
+        after = enrollment_state(entry.get("after")) if changed else ""
+        learner = _learner(entry, ENROLLMENT_LEARNER)
+        self.add("enrollment", entry.get("course_id"), learner, before, after, changed, note)
 
     def courses(self, first):
         for result in _results(first.get("courses")):
@@ -212,15 +223,15 @@ class _Report:
                 learner = _learner(entry, COURSE_LEARNER)
                 self.add("course", subject, learner, before, after, changed, entry.get("note", ""))
             not_enrolled = {kind: set(values) for kind, values in (result.get("not_enrolled") or {}).items()}
-            for kind, values in (result.get("not_found") or {}).items():
-                for value in values:
-                    if kind == "enrollment_id":
-                        why = "no such enrollment in the course"
-                    elif value in not_enrolled.get(kind, ()):
-                        why = "not enrolled in the course"
-                    else:
-                        why = "no active user"
-                    self.add("course", subject, "%s %s" % (LABELS[kind], value), "not found", "", True, why)
+            self._not_found("course", [subject], result, partial(_why_not_found, not_enrolled))
+
+    def _not_found(self, section, subjects, result, why):
+        """A row for each learner the task named that was not found, in each of its subjects."""
+        for kind, values in (result.get("not_found") or {}).items():
+            for value in values:
+                for subject in subjects:
+                    learner = "%s %s" % (LABELS[kind], value)
+                    self.add(section, subject, learner, "not found", "", True, why(kind, value))
 
     def programs(self, first):
         for result in _results(first.get("programs")):
@@ -357,10 +368,7 @@ def drift_markdown(report, limit=None, path=""):
     groups, stuck, differ = _tables(rows)
     text = "# Drift report: declared learner states vs. the LMSs\n\n"
     text += _verdict(rows, errors, over_guard, differ) + "\n\n" + DECLARED + "\n## Summary\n\n"
-    text += "| LMS | Course / program | Declared | Met | Differ |\n|---|---|---:|---:|---:|\n"
-    for group in groups:
-        subject = "%s `%s`" % (WHAT[group["section"]], cell(group["subject"]))
-        text += _line(LMS[group["section"]], subject, *(str(group[name]) for name in ("declared", "met", "differ")))
+    text += _summary(groups)
     if errors:
         text += "\n## Could not be read\n\n| Course / program | Error |\n|---|---|\n"
         text += "".join(_line(cell(error["subject"]), cell(error["msg"])) for error in map(_plain, errors))
@@ -371,21 +379,35 @@ def drift_markdown(report, limit=None, path=""):
         text += "\n## Cannot be converged\n\n| Program | Member | In the LMS | Note |\n|---|---|---|---|\n"
         text += "".join(shown) + _more(len(shown), len(stuck), path)
     if differ:
-        text += "\n## Differences\n"
-        budget = differ if limit is None else max(limit, 0)
-        for group in groups:
-            lines = group["lines"][:budget]
-            if not lines:
-                continue
-            budget -= len(lines)
-            title = WHAT[group["section"]].capitalize()
-            text += "\n### %s `%s`\n\n| Learner | In the LMS | After converging | Note |\n|---|---|---|---|\n" % (
-                title,
-                group["subject"],
-            )
-            text += "".join(lines)
-        text += _more(differ if limit is None else min(max(limit, 0), differ), differ, path)
+        text += _differences(groups, differ, limit, path)
     return text
+
+
+def _summary(groups):
+    """The summary table: one line per course or program."""
+    text = "| LMS | Course / program | Declared | Met | Differ |\n|---|---|---:|---:|---:|\n"
+    for group in groups:
+        subject = "%s `%s`" % (WHAT[group["section"]], cell(group["subject"]))
+        text += _line(LMS[group["section"]], subject, *(str(group[name]) for name in ("declared", "met", "differ")))
+    return text
+
+
+def _differences(groups, differ, limit, path):
+    """The tables of the learners and members that differ, ``limit`` rows in all (None: every one)."""
+    text = "\n## Differences\n"
+    budget = differ if limit is None else max(limit, 0)
+    for group in groups:
+        lines = group["lines"][:budget]
+        if not lines:
+            continue
+        budget -= len(lines)
+        title = WHAT[group["section"]].capitalize()
+        text += "\n### %s `%s`\n\n| Learner | In the LMS | After converging | Note |\n|---|---|---|---|\n" % (
+            title,
+            group["subject"],
+        )
+        text += "".join(lines)
+    return text + _more(differ if limit is None else min(max(limit, 0), differ), differ, path)
 
 
 class FilterModule:

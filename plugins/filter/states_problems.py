@@ -169,16 +169,30 @@ def _spec_problems(spec, item):
     )
     messages = list(_validator(flat).validate(item).error_messages)
     for name in nested:
-        elements = item.get(name)
-        for position, element in enumerate(elements if isinstance(elements, list) else []):
-            if isinstance(element, dict):  # else the entry's own validation says so
-                found = _validator(options[name]).validate(element).error_messages
-                messages += ["%s[%d]: %s" % (name, position, message) for message in found]
+        messages += _element_problems(name, options[name], item.get(name))
+    return messages
+
+
+def _element_problems(name, option, elements):
+    """The problems of each learner or member of a list (``learners[3]: ...``)."""
+    messages = []
+    for position, element in enumerate(elements if isinstance(elements, list) else []):
+        if isinstance(element, dict):  # else the entry's own validation says so
+            found = _validator(option).validate(element).error_messages
+            messages += ["%s[%d]: %s" % (name, position, message) for message in found]
     return messages
 
 
 def _without_suboptions(option):
     return {key: value for key, value in option.items() if key != "options" and key not in RULES}
+
+
+def _module_checked(found, entry, params, id_options, validate):
+    """What the module's ``validate`` makes of the task's ``params`` after its ID options are
+    checked; None, with the problem noted, when either refuses them."""
+    ok = _checked(found, entry, check_params, params, id_options)[0]
+    ok, validated = _checked(found, entry, validate, params) if ok else (False, None)
+    return validated if ok else None
 
 
 def _checked(found, entry, check, params, *args):
@@ -209,9 +223,8 @@ def _nobody(what, options):
 
 def _enrollment(found, entry, entry_params):
     params = dict(entry_params, **ENROLLMENT_TASK)
-    ok = _checked(found, entry, check_params, params, enrollment.ID_OPTIONS)[0]
-    ok, validated = _checked(found, entry, enrollment.validate, params) if ok else (False, None)
-    if not ok:
+    validated = _module_checked(found, entry, params, enrollment.ID_OPTIONS, enrollment.validate)
+    if validated is None:
         return
     courses, wanted = validated
     if not wanted and not params["exclusive"]:
@@ -221,15 +234,18 @@ def _enrollment(found, entry, entry_params):
         if wanted or params["exclusive"]:
             found.names(target, entry, params["exclusive"])
         for w in wanted:
-            shown = ", ".join("%s %s" % item for item in vars(w.values).items() if item[1] is not None)
-            found.claim(target, _who(w), entry, w.values, "enrolled with " + (shown or "the values as they are"))
+            found.claim(target, _who(w), entry, w.values, _enrolled_shown(w.values))
+
+
+def _enrolled_shown(values):
+    shown = ", ".join("%s %s" % item for item in vars(values).items() if item[1] is not None)
+    return "enrolled with " + (shown or "the values as they are")
 
 
 def _completion(found, entry, entry_params, api):
     params = dict(entry_params, api=api, **COMPLETION_TASK)
-    ok = _checked(found, entry, check_params, params, completion.ID_OPTIONS)[0]
-    ok, wanted = _checked(found, entry, completion.wanted_learners, params) if ok else (False, None)
-    if not ok:
+    wanted = _module_checked(found, entry, params, completion.ID_OPTIONS, completion.wanted_learners)
+    if wanted is None:
         return
     if not wanted:
         found.problem(entry, _nobody("learner", "learners, enrollment_ids, user_ids, logins and emails"))
@@ -246,32 +262,32 @@ def _program(found, entry, entry_params):
     """The program's one task (state present, with the users who quit and who are not members)."""
     key = "program_id" if entry_params.get("program_id") else "ext_id"
     target = ("%s %s" % (key, entry_params[key]), "membership")
-    listed = [entry_params.get(name) for name in ("members", "usernames", "quit", "removed")]
-    if not any(listed) and not entry_params["exclusive"]:
+    lists = {name: entry_params.get(name) or [] for name in ("members", "usernames", "quit", "removed")}
+    if not any(lists.values()) and not entry_params["exclusive"]:
         found.problem(entry, _nobody("member", "members, usernames, quit and removed"))
         return
-    params = dict(entry_params, **MEMBER_TASK)
-    params.update(
-        state="present",
-        **{name: params.get(name) or [] for name in ("members", "usernames", "quit", "removed")},
-    )
+    params = dict(entry_params, state="present", **MEMBER_TASK)
+    params.update(lists)
     wanted = _program_task(found, entry, params)
     if wanted is None:
         return
     if wanted or params["exclusive"]:
         found.names(target, entry, params["exclusive"])
     for w in wanted:
-        if w.state == "present":
-            found.claim(target, _who(w), entry, ("present", w.fields), _member_shown(w.fields))
-        else:
-            option = next(name for name, state in LEAVING if state == w.state)
-            found.claim(target, _who(w), entry, (w.state,), "%s (in %s)" % (LEFT[w.state], option))
+        found.claim(target, _who(w), entry, *_member_claim(w))
+
+
+def _member_claim(wanted):
+    """(what the entry wants of the user, in words) for a program's member, or who quits or leaves."""
+    if wanted.state == "present":
+        return ("present", wanted.fields), _member_shown(wanted.fields)
+    option = next(name for name, state in LEAVING if state == wanted.state)
+    return (wanted.state,), "%s (in %s)" % (LEFT[wanted.state], option)
 
 
 def _program_task(found, entry, params):
-    ok = _checked(found, entry, check_params, params, membership.ID_OPTIONS)[0]
-    ok, validated = _checked(found, entry, membership.validate, params) if ok else (False, None)
-    return validated[2] if ok else None
+    validated = _module_checked(found, entry, params, membership.ID_OPTIONS, membership.validate)
+    return None if validated is None else validated[2]
 
 
 def _member_shown(fields):
