@@ -343,6 +343,24 @@ def test_change_user_status_refusals(sb):
     assert rest(sb, "POST", "/user/%s/status" % BJONES, json={"status": 1}).status_code == 200
 
 
+def test_bulk_status_calls(sb):
+    """POST /users/activate|deactivate|terminate {userIds} (operationIds "Activate users", ...): all or nothing."""
+    assert rest(sb, "POST", "/users/deactivate", json={"userIds": [JDOE, KWONG]}).status_code == 200
+    assert rest(sb, "POST", "/users/activate", json={"userIds": [BJONES, JDOE]}).status_code == 200
+    assert rest(sb, "POST", "/users/terminate", json={"userIds": [ASMITH]}).status_code == 200
+    words = {u["login"]: u["status"] for u in state(sb)["users"]}
+    assert [words[x] for x in ("jdoe", "kwong", "bjones", "asmith")] == ["active", "inactive", "active", "terminated"]
+    assert GHOST in error_of(rest(sb, "POST", "/users/deactivate", json={"userIds": [JDOE, GHOST]}), 400)
+    assert "owner" in error_of(rest(sb, "POST", "/users/deactivate", json={"userIds": [JDOE, OWNER]}), 400)
+    assert "userIds" in error_of(rest(sb, "POST", "/users/activate", json={}), 400)
+    assert {u["login"]: u["status"] for u in state(sb)["users"]}["jdoe"] == "active"  # nothing changed
+    assert [e["operation"] for e in sb.requests(interface="rest")][:3] == [
+        "Deactivate users",
+        "Activate users",
+        "Terminate users",
+    ]
+
+
 def test_remove_user(sb):
     assert rest(sb, "DELETE", "/user/%s" % JDOE).status_code == 204
     st = state(sb)
@@ -470,6 +488,9 @@ PEOPLE_CALLS = [
     ("DELETE", "/user/%s" % JDOE, None),
     ("POST", "/user/%s/status" % JDOE, {"status": 3}),
     ("POST", "/user/%s/groups/remove" % ADMIN, {"groupIds": [MANAGERS]}),
+    ("POST", "/users/activate", {"userIds": [BJONES]}),
+    ("POST", "/users/deactivate", {"userIds": [KWONG]}),
+    ("POST", "/users/terminate", {"userIds": [ASMITH]}),
 ]
 PEOPLE_WRITES = {
     "AddDepartment",
@@ -484,6 +505,9 @@ PEOPLE_WRITES = {
     "RemoveUser",
     "ChangeUserStatus",
     "RemoveUserFromGroups",
+    "Activate users",
+    "Deactivate users",
+    "Terminate users",
 }
 
 
