@@ -405,7 +405,7 @@ UNKNOWN_COURSE_FORMS = ("error", "empty")
 # 3.3 (r3) [doc: OpenAPI tags user, department, group] users, departments and groups over REST.
 # 3.3 [assumed]: a 201 body holding the new id (AddUser, AddDepartment, AddGroup).  Setting
 # `ispring_created_id`: "json" (the file's form: a JSON string, application/json) or "text" (the id
-# alone, text/plain).
+# alone, text/plain: what a client coded to the file alone fails on, so STRICT_SETTINGS has it).
 CREATED_ID_FORMS = ("json", "text")
 # 3.3 [assumed: the file says "Update group members" only]: POST /group/{id}/members {userIds} adds
 # those users to the group ("add") or makes them its only members ("replace"); setting
@@ -501,6 +501,7 @@ STRICT_SETTINGS = {
     "ispring_unknown_course": "empty",
     "edubrite_step2_session_id": "new",
     "ispring_group_members": "replace",
+    "ispring_created_id": "text",
 }
 
 # ---------------------------------------------------------------------------------------------

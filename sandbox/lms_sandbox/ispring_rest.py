@@ -504,7 +504,7 @@ class _People:
         value = data.get(name)
         if value is None:
             raise bad("%s is required" % name)
-        ids = _id_list(data, name) if value else []
+        ids = _id_list(data, name) if value != [] else []
         for user_id in ids:
             if user_id not in self.state.users:
                 raise bad("%s: unknown user %s" % (name, user_id))
@@ -570,9 +570,11 @@ class _People:
         """(sandbox role, managed departments) a body asks for, or None when it leaves the role as is."""
         role, managed = data.get("role"), data.get("manageableDepartmentIds")
         current = self.state.admins.get(user_id)
-        if managed is None and role in (None, A.REST_ROLE[current["role"] if current else A.ROLE_LEARNER]):
+        has = A.REST_ROLE[current["role"] if current else A.ROLE_LEARNER]
+        if managed is None and role in (None, has):
             return None  # the role it has: nothing to change, no right needed
         self._may_change(admin, "roles")
+        role = has if role is None else role  # manageableDepartmentIds alone
         if role not in A.REST_ROLE_TO_ROLE:
             raise bad("role must be one of %s" % ", ".join(A.REST_ROLE_TO_ROLE))
         if current and current["role"] == A.ROLE_OWNER:

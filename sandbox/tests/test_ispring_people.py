@@ -311,6 +311,11 @@ def test_update_user_moves_renames_and_sets_role(sb):
     assert user["fields"]["email"] == "newbie@example.com"  # a field not named is left as it is
     assert user["userRoles"][0]["manageableDepartmentIds"] == [ENG]  # default: the user's department
     assert "jdoe" in error_of(rest(sb, "POST", "/user/%s" % user_id, json={"fields": {"login": "jdoe"}}), 400)
+    sub = created(rest(sb, "POST", "/department", json={"name": "Platform", "parentDepartmentId": ENG}))
+    r = rest(sb, "POST", "/user/%s" % user_id, json={"manageableDepartmentIds": [SALES_EMEA, sub]})
+    assert r.status_code == 200  # the role it has, other departments
+    managed = ok(rest(sb, "GET", "/user/%s" % user_id))["response"]["userRoles"][0]["manageableDepartmentIds"]
+    assert managed == sorted([SALES_EMEA, sub])
     assert rest(sb, "POST", "/user/%s" % user_id, json={"role": "learner"}).status_code == 200
     assert ok(rest(sb, "GET", "/user/%s" % user_id))["response"]["role"] == "learner"
     assert "owner" in error_of(rest(sb, "POST", "/user/%s" % OWNER, json={"role": "learner"}), 400)
