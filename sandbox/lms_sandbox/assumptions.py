@@ -295,7 +295,8 @@ REST_NOT_FOUND_STATUS = 404
 # [sandbox] a missing or non-"Bearer" Authorization header, or an unknown or expired token: 401.
 REST_UNAUTHORIZED_MESSAGE = "Unauthorized"
 # [sandbox] replies are always JSON (application/json), whatever Accept says (the XML forms the file
-# also describes are not emulated).  A known path with another method: 405 ErrorResponse + Allow.
+# also describes are not emulated); only a 201 new id may be text (CREATED_ID_FORMS).  A known path
+# with another method: 405 ErrorResponse + Allow.
 # [sandbox] POST bodies must be a JSON object (else 400).  Array query parameters: REST_ARRAY_FORMS;
 # query parameters the file does not name are ignored; those it
 # names that the sandbox does not emulate (ListLearnerResults departmentIds, completionStatuses,
