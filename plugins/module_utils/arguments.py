@@ -69,12 +69,12 @@ PROGRAM_RULES = dict(
 
 def named_items(options, identifiers):
     """A list of learners or members (``learners``, ``members``), each named by exactly one of
-    ``identifiers`` and carrying ``options``."""
+    ``identifiers`` (string options, declared here) and carrying ``options``."""
     return dict(
         type="list",
         elements="dict",
         default=[],
-        options=options,
+        options=dict({name: dict(type="str") for name in identifiers}, **options),
         mutually_exclusive=[identifiers],
         required_one_of=[identifiers],
     )

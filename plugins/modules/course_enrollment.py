@@ -397,9 +397,6 @@ def run(module, client):
 def main():
     due_date_type = dict(type="str", choices=list(enrollment.DUE_DATE_TYPES))
     learner = dict(
-        user_id=dict(type="str"),
-        login=dict(type="str"),
-        email=dict(type="str"),
         access_date=dict(type="str"),
         due_date_type=due_date_type,
         due_date=dict(type="str"),

@@ -305,10 +305,6 @@ def run(module, client):
 
 def main():
     learner = dict(
-        enrollment_id=dict(type="str"),
-        user_id=dict(type="str"),
-        login=dict(type="str"),
-        email=dict(type="str"),
         status=dict(type="str", choices=list(completion.STATUSES)),
         date=dict(type="str"),
         reason=dict(type="str"),

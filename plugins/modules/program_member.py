@@ -421,11 +421,10 @@ def main():
         award_expiry_date=dict(type="raw"),
         score=dict(type="raw"),
     )
-    member = dict(username=dict(type="str"), user_id=dict(type="str"), open_id=dict(type="str"), **fields)
     module = AnsibleModule(
         argument_spec=arguments.program_spec(
             state=dict(type="str", choices=list(membership.STATES), default="present"),
-            members=arguments.named_items(member, membership.IDENTIFIERS),
+            members=arguments.named_items(fields, membership.IDENTIFIERS),
             **arguments.name_lists("usernames", "user_ids", "open_ids", "quit", "removed"),
             exclusive=dict(type="bool", default=False),
             allow_empty=dict(type="bool", default=False),
