@@ -386,23 +386,19 @@ from ansible_collections.learnops.lms.plugins.module_utils import (
     arguments,
     edubrite,
     membership,
-    messages,
     runner,
 )
-from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError
 
 
 def run(module, client):
     params = module.params
-    try:
+    with runner.before_writes():
         tz, prog, wanted = membership.validate(params)
         members = client.members_of(prog)
         membership.check_carried(prog, params["state"], wanted, members)
         membership.resolve(client, wanted, members)
         the_plan = membership.plan(prog, params, wanted, members, tz)
         the_plan.check_max_changes(params["max_changes"], module.check_mode, module._diff)
-    except LmsError as exc:
-        raise messages.nothing_changed(exc) from None
     for text in the_plan.warnings:
         module.warn(text)
     if the_plan.changed and not module.check_mode:
