@@ -126,9 +126,16 @@ options:
     version_added: 2.0.0
 """
 
-    # The learner filters of the modules that read (course_status_info, course_enrollment_info).
+    # What the modules that read (course_status_info, course_enrollment_info) filter by: the
+    # courses, and the learners.
     LEARNER_FILTERS = r"""
 options:
+  course_ids:
+    description:
+      - IDs of the courses to read.
+    type: list
+    elements: str
+    required: true
   user_ids:
     description: Only the learners with these iSpring user IDs.
     type: list

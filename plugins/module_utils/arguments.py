@@ -35,6 +35,16 @@ def ispring_spec(**module_options):
     return spec
 
 
+def learner_filters_spec(**module_options):
+    """The iSpring connection, the courses and learners a module that reads filters by (doc
+    fragment ``ispring.learner_filters``), and the module's own options."""
+    return ispring_spec(
+        course_ids=dict(type="list", elements="str", required=True),
+        **name_lists("user_ids", "logins", "emails"),
+        **module_options,
+    )
+
+
 ISPRING_RULES = dict(
     required_one_of=[("token", "client_id")],
     mutually_exclusive=[("token", "client_id")],
@@ -69,12 +79,12 @@ PROGRAM_RULES = dict(
 
 def named_items(options, identifiers):
     """A list of learners or members (``learners``, ``members``), each named by exactly one of
-    ``identifiers`` and carrying ``options``."""
+    ``identifiers`` (string options, declared here) and carrying ``options``."""
     return dict(
         type="list",
         elements="dict",
         default=[],
-        options=options,
+        options=dict({name: dict(type="str") for name in identifiers}, **options),
         mutually_exclusive=[identifiers],
         required_one_of=[identifiers],
     )

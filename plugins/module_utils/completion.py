@@ -46,20 +46,14 @@ NEW_RESULT = dict(status=None, completion_date=None, progress=None, awarded_scor
 
 
 @dataclass(eq=False)
-class Wanted:
+class Wanted(people.Learner):
     """A learner as the task names it, with the status, date and reason the learner should have."""
 
-    kind: str
-    value: str
     status: str
     date: str | None
     reason: str | None
     awarded_score: float | None = None
     user_id: str | None = None  # given, or found for a login or email
-
-    @property
-    def label(self):
-        return "learner %s=%s" % (self.kind, self.value)
 
     @property
     def change(self):

@@ -79,17 +79,11 @@ class Values:
 
 
 @dataclass(eq=False)
-class Wanted:
+class Wanted(people.Learner):
     """A learner as the task names them, with the values their enrollments should have."""
 
-    kind: str
-    value: str
     values: Values
     user_id: str | None = None  # given, or found for a login or email
-
-    @property
-    def label(self):
-        return "learner %s=%s" % (self.kind, self.value)
 
     @property
     def named(self):
@@ -153,7 +147,7 @@ def _wanted(where, item, params):
     kind = next((name for name in IDENTIFIERS if (item.get(name) or "").strip()), None)
     if kind is None:
         raise ValidationError("%s: name the learner with one of %s; all are empty." % (where, ", ".join(IDENTIFIERS)))
-    label = "learner %s=%s" % (kind, item[kind])
+    label = people.learner_label(kind, item[kind])
     given = [name for name in VALUE_OPTIONS if item.get(name) is not None]
     if given and params["state"] == "absent":
         raise ValidationError("%s: %s can only be set with state=present." % (label, ", ".join(given)))

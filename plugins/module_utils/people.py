@@ -10,12 +10,32 @@ The agreed rule: a login and a user ID compare exactly, an email address case-in
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 BY_NAME = ("login", "email")
 
 
 def email_key(email):
     """What two email addresses are compared by: the address in lower case."""
     return (email or "").lower()
+
+
+def learner_label(kind, value):
+    """How every message names a learner the task asked for: ``learner login=jdoe``."""
+    return "learner %s=%s" % (kind, value)
+
+
+@dataclass(eq=False)
+class Learner:
+    """A learner as the task names them: by which identifier (``kind``) and its value; each
+    planner's wanted learner adds what it asks for."""
+
+    kind: str
+    value: str
+
+    @property
+    def label(self):
+        return learner_label(self.kind, self.value)
 
 
 class Directory:

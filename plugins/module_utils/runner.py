@@ -12,6 +12,7 @@ module's one ``fail_json`` here.  ``docs/module_template.md`` describes the shap
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 
 from ansible.module_utils.basic import missing_required_lib
 
@@ -63,6 +64,16 @@ def run_module(module, make_client, run, always=None, identifiers=()):
         module.fail_json(**exc.fail_args(always))
     warn_if_throttled(module, client)
     module.exit_json(**result)
+
+
+@contextmanager
+def before_writes():
+    """The part of a module's ``run`` before its first write: a typed error raised in it says that
+    nothing was changed."""
+    try:
+        yield
+    except LmsError as exc:
+        raise nothing_changed(exc) from None
 
 
 def warn_if_throttled(module, client):

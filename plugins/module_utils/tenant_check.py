@@ -10,6 +10,7 @@
   session cookies) masked, personal values (logins, emails, names, user names, open IDs) replaced
   by stable placeholders (the same value gets the same placeholder everywhere in one run).
 - ``TenantCheck``: runs a check, and saves the masked exchanges to a directory (``save_replies``).
+- ``run_module``: what the two modules' ``main`` do once their argument spec is built.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from urllib.parse import quote, quote_plus, urlencode
 from xml.sax.saxutils import escape
 
-from ansible_collections.learnops.lms.plugins.module_utils import safexml
+from ansible_collections.learnops.lms.plugins.module_utils import runner, safexml
 from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError, TransportError, ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.transport import Transport
 
@@ -388,3 +389,19 @@ class TenantCheck:
                 handle.write(self.masker.mask(text))
             paths.append(path)
         return paths
+
+
+def run_module(module, check_from, identifiers):
+    """Runs the check ``check_from(module)`` builds and exits with its result; a failed result
+    carries the same keys, with the checks made so far."""
+    runner.run_module(
+        module,
+        check_from,
+        _run,
+        always=dict(changed=False, checks=[], settings={}, saved=[], requests=[]),
+        identifiers=identifiers,
+    )
+
+
+def _run(module, check):
+    return check.result()

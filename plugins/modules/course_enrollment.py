@@ -364,15 +364,13 @@ from ansible_collections.learnops.lms.plugins.module_utils import (
     arguments,
     enrollment,
     ispring_client,
-    messages,
     runner,
 )
-from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError
 
 
 def run(module, client):
     params = module.params
-    try:
+    with runner.before_writes():
         courses, wanted = enrollment.validate(params)
         users = enrollment.resolve(client, wanted)
         reads = wanted or params["exclusive"]
@@ -384,8 +382,6 @@ def run(module, client):
         the_plan.check_max_changes(params["max_changes"], module.check_mode, module._diff)
         if the_plan.changed and not module.check_mode:
             enrollment.keep_access_times(client, the_plan)
-    except LmsError as exc:
-        raise messages.nothing_changed(exc) from None
     for text in losses:  # in check mode too: what the removals would take with them
         module.warn(text)
     if the_plan.changed and not module.check_mode:
@@ -397,9 +393,6 @@ def run(module, client):
 def main():
     due_date_type = dict(type="str", choices=list(enrollment.DUE_DATE_TYPES))
     learner = dict(
-        user_id=dict(type="str"),
-        login=dict(type="str"),
-        email=dict(type="str"),
         access_date=dict(type="str"),
         due_date_type=due_date_type,
         due_date=dict(type="str"),

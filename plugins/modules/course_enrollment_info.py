@@ -25,12 +25,6 @@ extends_documentation_fragment:
   - learnops.lms.ispring.learner_filters
   - learnops.lms.transport
 options:
-  course_ids:
-    description:
-      - IDs of the courses to read.
-    type: list
-    elements: str
-    required: true
   enrolled_by:
     description:
       - Only the enrollments made by an administrator (V(administrator), C(enrollmentTypeGroup) 0)
@@ -141,9 +135,7 @@ def run(module, client):
 
 def main():
     module = AnsibleModule(
-        argument_spec=arguments.ispring_spec(
-            course_ids=dict(type="list", elements="str", required=True),
-            **arguments.name_lists("user_ids", "logins", "emails"),
+        argument_spec=arguments.learner_filters_spec(
             enrolled_by=dict(type="list", elements="str", choices=["administrator", "catalog"], default=[]),
         ),
         supports_check_mode=True,

@@ -279,22 +279,18 @@ from ansible_collections.learnops.lms.plugins.module_utils import (
     arguments,
     completion,
     ispring_client,
-    messages,
     runner,
 )
-from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError
 
 
 def run(module, client):
     params = module.params
-    try:
+    with runner.before_writes():
         wanted = completion.wanted_learners(params)
         enrolling = params["enrolling"] if module.check_mode else ()  # a real run has enrolled them by now
         current = completion.read_current(client, params["course_id"], wanted, enrolling) if wanted else []
         the_plan = completion.plan(params["course_id"], wanted, current, params["match_date"])
         the_plan.check_max_changes(params["max_changes"], module.check_mode, module._diff)
-    except LmsError as exc:
-        raise messages.nothing_changed(exc) from None
     if the_plan.changed and not module.check_mode:
         tasks = completion.apply(client, the_plan, params["batch_size"])
         if params["wait"]:
@@ -305,10 +301,6 @@ def run(module, client):
 
 def main():
     learner = dict(
-        enrollment_id=dict(type="str"),
-        user_id=dict(type="str"),
-        login=dict(type="str"),
-        email=dict(type="str"),
         status=dict(type="str", choices=list(completion.STATUSES)),
         date=dict(type="str"),
         reason=dict(type="str"),

@@ -23,12 +23,6 @@ extends_documentation_fragment:
   - learnops.lms.ispring.learner_filters
   - learnops.lms.transport
 options:
-  course_ids:
-    description:
-      - IDs of the courses to read.
-    type: list
-    elements: str
-    required: true
   enrollment_ids:
     description: Only these enrollments.
     type: list
@@ -137,10 +131,7 @@ def run(module, client):
 
 def main():
     module = AnsibleModule(
-        argument_spec=arguments.ispring_spec(
-            course_ids=dict(type="list", elements="str", required=True),
-            **arguments.name_lists("enrollment_ids", "user_ids", "logins", "emails", "statuses"),
-        ),
+        argument_spec=arguments.learner_filters_spec(**arguments.name_lists("enrollment_ids", "statuses")),
         supports_check_mode=True,
         **arguments.ISPRING_RULES,
     )

@@ -139,11 +139,7 @@ requests:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.learnops.lms.plugins.module_utils import arguments, edubrite_check, runner
-
-
-def run(module, check):
-    return check.result()
+from ansible_collections.learnops.lms.plugins.module_utils import arguments, edubrite_check, tenant_check
 
 
 def main():
@@ -156,13 +152,7 @@ def main():
         ),
         supports_check_mode=True,
     )
-    runner.run_module(
-        module,
-        edubrite_check.check_from,
-        run,
-        always=dict(changed=False, checks=[], settings={}, saved=[], requests=[]),
-        identifiers=("program_id", "ext_id"),
-    )
+    tenant_check.run_module(module, edubrite_check.check_from, identifiers=("program_id", "ext_id"))
 
 
 if __name__ == "__main__":

@@ -184,11 +184,7 @@ requests:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.learnops.lms.plugins.module_utils import arguments, ispring_check, runner
-
-
-def run(module, check):
-    return check.result()
+from ansible_collections.learnops.lms.plugins.module_utils import arguments, ispring_check, tenant_check
 
 
 def main():
@@ -201,13 +197,7 @@ def main():
         supports_check_mode=True,
         **arguments.ISPRING_RULES,
     )
-    runner.run_module(
-        module,
-        ispring_check.check_from,
-        run,
-        always=dict(changed=False, checks=[], settings={}, saved=[], requests=[]),
-        identifiers=("course_id", "logins", "emails"),
-    )
+    tenant_check.run_module(module, ispring_check.check_from, identifiers=("course_id", "logins", "emails"))
 
 
 if __name__ == "__main__":

@@ -386,23 +386,19 @@ from ansible_collections.learnops.lms.plugins.module_utils import (
     arguments,
     edubrite,
     membership,
-    messages,
     runner,
 )
-from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError
 
 
 def run(module, client):
     params = module.params
-    try:
+    with runner.before_writes():
         tz, prog, wanted = membership.validate(params)
         members = client.members_of(prog)
         membership.check_carried(prog, params["state"], wanted, members)
         membership.resolve(client, wanted, members)
         the_plan = membership.plan(prog, params, wanted, members, tz)
         the_plan.check_max_changes(params["max_changes"], module.check_mode, module._diff)
-    except LmsError as exc:
-        raise messages.nothing_changed(exc) from None
     for text in the_plan.warnings:
         module.warn(text)
     if the_plan.changed and not module.check_mode:
@@ -421,11 +417,10 @@ def main():
         award_expiry_date=dict(type="raw"),
         score=dict(type="raw"),
     )
-    member = dict(username=dict(type="str"), user_id=dict(type="str"), open_id=dict(type="str"), **fields)
     module = AnsibleModule(
         argument_spec=arguments.program_spec(
             state=dict(type="str", choices=list(membership.STATES), default="present"),
-            members=arguments.named_items(member, membership.IDENTIFIERS),
+            members=arguments.named_items(fields, membership.IDENTIFIERS),
             **arguments.name_lists("usernames", "user_ids", "open_ids", "quit", "removed"),
             exclusive=dict(type="bool", default=False),
             allow_empty=dict(type="bool", default=False),
