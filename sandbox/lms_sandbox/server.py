@@ -132,6 +132,8 @@ SETTINGS = {
     "ispring_rest_unauthorized": (A.REST_UNAUTHORIZED_FORMS[0], _choice(*A.REST_UNAUTHORIZED_FORMS)),
     "ispring_rest_dates": (A.REST_DATE_FORMS[0], _choice(*A.REST_DATE_FORMS)),
     "ispring_unknown_course": (A.UNKNOWN_COURSE_FORMS[0], _choice(*A.UNKNOWN_COURSE_FORMS)),
+    "ispring_created_id": (A.CREATED_ID_FORMS[0], _choice(*A.CREATED_ID_FORMS)),
+    "ispring_group_members": (A.GROUP_MEMBERS_READINGS[0], _choice(*A.GROUP_MEMBERS_READINGS)),
 }
 
 
