@@ -28,6 +28,7 @@ def hostile_replies(operation):
 # operationIds), EduBrite.  Every "nothing was written" assertion uses it: a write it lacks would
 # pass unseen.
 ISPRING_WRITES = ("updateCourseStatus", "UpdateCourseStatus", "EnrollLearnersInCourses", "ChangeEnrollment", "Unenroll")
+ISPRING_WRITES += ("AddDepartment", "UpdateDepartment", "RemoveDepartment")
 EDUBRITE_WRITES = ("updateProgramMember", "enrollUsersInProgram")
 WRITES = ISPRING_WRITES + EDUBRITE_WRITES
 
