@@ -338,6 +338,7 @@ def _decide(the_plan, entry):
         the_plan.problems.append(
             "%s is the root department, which has no parent; leave it out (name it as a parent)" % entry.wanted.label
         )
+        entry.parent = None  # so that it reads as no loop too
         return
     if record is None:
         entry.action = "create"
