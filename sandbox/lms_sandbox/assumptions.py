@@ -309,7 +309,7 @@ REST_LEARNER_FILTERS_NOT_EMULATED = (
     "accessDate",
     "dueDate",
 )
-REST_USER_FILTERS_NOT_EMULATED = ("departments", "groups")
+REST_USER_FILTERS_NOT_EMULATED = ()  # departments[] and groups[] are emulated (3.3)
 # [sandbox] pageSize/pageToken as on SOAP (ISPRING_PAGE_SIZE_*; 400 naming the parameter); a page
 # token is bound to its interface, listing and query.  nextPageToken is left out on the last page.
 # [doc date-time] the file's request date-times are RFC 3339 with an offset ("2024-05-01T10:00:00Z").

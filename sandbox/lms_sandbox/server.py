@@ -754,8 +754,9 @@ class Handler(BaseHTTPRequestHandler):
             entry["body"] = body[:LOG_BODY_CHARS].decode("utf-8", "replace")
         elif call.interface == "rest":
             entry["query"] = call.ctx.query
-            entry["body"] = body[:LOG_BODY_CHARS].decode("utf-8", "replace")
-            entry["body_truncated"] = len(body) > LOG_BODY_CHARS
+            text = ispring_rest.log_body(body)  # a password never reaches the log
+            entry["body"] = text[:LOG_BODY_CHARS]
+            entry["body_truncated"] = len(text) > LOG_BODY_CHARS
             entry["content_type"] = self.headers.get("Content-Type")
             entry["auth_scheme"] = _auth_scheme(self.headers.get("Authorization"))
         elif call.api == "edubrite":
