@@ -16,7 +16,12 @@ from dataclasses import asdict, dataclass
 from urllib.parse import urlencode
 
 from ansible_collections.learnops.lms.plugins.module_utils import dates, safexml
-from ansible_collections.learnops.lms.plugins.module_utils.errors import ApiError, ReplyError, ValidationError
+from ansible_collections.learnops.lms.plugins.module_utils.errors import (
+    ApiError,
+    OutcomeUnknown,
+    ReplyError,
+    ValidationError,
+)
 from ansible_collections.learnops.lms.plugins.module_utils.ispring import (
     FAULT_AUTH,
     FAULT_PERMISSION,
@@ -85,6 +90,18 @@ ENROLLED_BY_ADMIN, ENROLLED_FROM_CATALOG = 0, 1  # [doc] schema EnrollmentTypeGr
 # whatever its body (3.2 r3: empty, JSON, HTML); the message of a 400 says which id is unknown [assumed].
 HTTP_CODES = {401: FAULT_AUTH, 403: FAULT_PERMISSION}
 MESSAGE_CODES = (("Unknown content item", FAULT_UNKNOWN_COURSE), ("Unknown Enrollment", FAULT_UNKNOWN_ENROLLMENT))
+# Departments [doc]: the calls and schemas of the file's "department" tag (contract 3.3, r3).
+DEPARTMENTS = "/departments"  # GET ListDepartments, paged -> DepartmentsPage {departments}
+NEW_DEPARTMENT = "/department"  # POST AddDepartment, NewDepartment {name, parentDepartmentId, code?} -> 201, id
+DEPARTMENT = "/department/%s"  # POST UpdateDepartment {name, parentDepartmentId, code} -> 204; DELETE RemoveDepartment
+DEPARTMENT_FILTER = "departments"  # [doc] GET /users/v2 (ListUsersV2): departments[]
+# 3.3 (r3) [assumed]: a 201 body holding the new id is read as a JSON string or as plain text; plain text
+# is taken when it looks like an id (this pattern), anything else fails with an excerpt.
+NEW_ID_TEXT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")
+# 3.3 [assumed: the file is silent]: UpdateDepartment's parentDepartmentId moves a department (renames and
+# moves are one call); the module reads the departments back after writing and fails if it did not.
+# POST /department is not repeated after a lost reply (a repeat could make a second department), nor
+# DELETE /department/{id} (the file does not say what a repeat of a done removal answers).
 
 
 @dataclass(frozen=True)
@@ -365,6 +382,54 @@ class RestClient(IspringClient):
         body = dict(enrollmentIds=list(enrollment_ids))
         self.request("POST", UNENROLL, "iSpring POST %s" % UNENROLL, body=body, safe_to_repeat=False)
 
+    # --- Departments (tag department)
+
+    def list_departments(self):
+        """Every department of the account (GET /departments, all pages), as Department records."""
+        what = "iSpring GET %s" % DEPARTMENTS
+        return [_department(item, what) for item in self.pages(DEPARTMENTS, what, [], "departments")]
+
+    def create_department(self, name, parent_id, code=None):
+        """Add a department (NewDepartment); returns its new id.  Not repeated after a lost reply."""
+        body = dict(name=name, parentDepartmentId=parent_id)
+        if code is not None:
+            body["code"] = code
+        what = "iSpring POST %s" % NEW_DEPARTMENT
+        return self.authorized(lambda token: self._created_once(NEW_DEPARTMENT, what, token, body))
+
+    def _created_once(self, path, what, token, body):
+        """A POST whose 201 carries the new id as a JSON string or plain text (NEW_ID_TEXT)."""
+        headers = {"Authorization": "Bearer %s" % token, "Accept": "application/json"}
+        headers["Content-Type"] = "application/json"
+        reply = self.transport.request(
+            "POST", self.api_url + path, what, data=json.dumps(body), headers=headers, safe_to_repeat=False
+        )
+        if reply.status >= 400:
+            raise self._error(what, reply.status, _json_or_text(reply.body))
+        return _new_id(reply.body, what)
+
+    def update_department(self, department_id, name, parent_id, code=None):
+        """Set a department's name, parent and code (UpdateDepartment); safe to repeat."""
+        body = dict(name=name, parentDepartmentId=parent_id)
+        if code is not None:
+            body["code"] = code
+        path = DEPARTMENT % department_id
+        self.request("POST", path, "iSpring POST %s" % path, body=body)
+
+    def delete_department(self, department_id):
+        """Remove a department (RemoveDepartment).  Not repeated after a lost reply."""
+        path = DEPARTMENT % department_id
+        self.request("DELETE", path, "iSpring DELETE %s" % path, safe_to_repeat=False)
+
+    def department_users(self, department_ids):
+        """{department ID: [UserProfile]} of the users GET /users/v2 lists by departments[], each under
+        its own departmentId (so a listing that also gives sub-departments' users reads the same)."""
+        found = {}
+        for item, what in self.listing(USERS_BY_ID, "userProfiles", [(DEPARTMENT_FILTER, department_ids)]):
+            user = _user(item, what)
+            found.setdefault(user.department_id, []).append(user)
+        return found
+
 
 ERROR_HINTS = {
     FAULT_AUTH: "the token is invalid or expired: give a fresh token, or client_id and client_secret so that the "
@@ -422,3 +487,45 @@ def _parts(filter_, budget, what):
         part.append(value)
         used += size
     return parts + [part]
+
+
+# --- Departments (tag department)
+
+
+@dataclass(frozen=True)
+class Department:
+    """A department (schema ``Department``); ``parent_id`` None for the root, ``code`` None when unset."""
+
+    department_id: str
+    name: str
+    code: str | None
+    parent_id: str | None
+
+
+def _department(item, what):
+    """A Department from its JSON; one without its id or name fails with an excerpt."""
+    if not isinstance(item, dict) or not item.get("departmentId") or item.get("name") is None:
+        raise ReplyError("%s: an item is not a Department. Item reads: %s" % (what, _excerpt(item)))
+    code, parent = item.get("code"), item.get("parentDepartmentId")
+    return Department(
+        department_id=str(item["departmentId"]),
+        name=str(item["name"]),
+        code=None if code in (None, "") else str(code),
+        parent_id=None if parent in (None, "") else str(parent),
+    )
+
+
+def _new_id(body, what):
+    """The id a 201 carries: a JSON string, or plain text shaped like an id (NEW_ID_TEXT, 3.3 r3)."""
+    text = body.decode("utf-8", "replace").strip()
+    try:
+        found = json.loads(text)
+    except ValueError:
+        found = text
+    if isinstance(found, (str, int)) and not isinstance(found, bool) and NEW_ID_TEXT.match(str(found).strip()):
+        return str(found).strip()
+    # the service answered success, so the department exists: its creation is not to be repeated blindly
+    raise OutcomeUnknown(
+        "%s: the service answered success, but the reply does not carry the new id (a JSON string or plain "
+        "text), so it cannot be told apart. Reply reads: %s" % (what, safexml.excerpt(body))
+    )
