@@ -81,6 +81,20 @@ ENROLLED_BY_ADMIN, ENROLLED_FROM_CATALOG = 0, 1  # [doc] schema EnrollmentTypeGr
 # POST /enrollment and POST /enrollment/delete are not repeated after a lost reply: the file does not
 # say how the service answers a learner already enrolled or an enrollment already deleted, so a
 # repeat is not relied on [assumed].  ChangeEnrollment sets absolute values: safe to repeat.
+# 3.3 [doc: the file's tag "group"]: the calls of groups.
+GROUPS = "/groups"  # GET ListGroups -> GroupsPage (paged, "groups": [Group])
+GROUP = "/group/%s"  # GET GetGroup -> DetailedGroup (with userIds); DELETE RemoveGroup -> 204
+NEW_GROUP = "/group"  # POST AddGroup, body NewGroup {name, userIds?} -> 201, the new id
+GROUP_MEMBERS = "/group/%s/members"  # POST UpdateGroupMembers, body {userIds} -> 200
+USER_GROUPS_REMOVE = "/user/%s/groups/remove"  # POST RemoveUserFromGroups, body {groupIds} -> 200
+# 3.3 [assumed]: a 201 body holding a new id is a JSON string ("id") or the id as plain text; any
+# other reply (an object, an empty body) fails with an excerpt.
+NEW_ID_FORMS = ("json-string", "text")
+# 3.3 [assumed]: UpdateGroupMembers may ADD the ids sent to the group or REPLACE its members with
+# them; the client always sends the members wanted PLUS the current ones (the same result under both
+# readings), removes members with RemoveUserFromGroups, and reads the group back after a change.
+# False: only the ids to add are sent (right only where the call adds).
+GROUP_MEMBERS_SEND_CURRENT = True
 # 1.3a: the HTTP errors, mapped to the client's error codes.  Any 401 is an expired or refused token,
 # whatever its body (3.2 r3: empty, JSON, HTML); the message of a 400 says which id is unknown [assumed].
 HTTP_CODES = {401: FAULT_AUTH, 403: FAULT_PERMISSION}
@@ -102,6 +116,54 @@ class Enrollment:
 
     def as_dict(self):
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class Group:
+    """A group (schema ``Group``); a smart group's members follow its rules (read-only here)."""
+
+    group_id: str
+    name: str
+    is_smart: bool
+
+
+def _group(item, what):
+    """A Group (or the Group of a DetailedGroup) from its JSON; fails with an excerpt otherwise."""
+    if not isinstance(item, dict) or not item.get("groupId") or not isinstance(item.get("name"), str):
+        raise ReplyError("%s: an item is not a Group. Item reads: %s" % (what, _excerpt(item)))
+    smart = item.get("isSmart")
+    if smart is not None and not isinstance(smart, bool):
+        smart = str(smart).strip().lower() in ("true", "1")
+    return Group(group_id=str(item["groupId"]), name=item["name"], is_smart=bool(smart))
+
+
+def _member_ids(item, what):
+    """The userIds of a DetailedGroup, in the order listed."""
+    ids = item.get("userIds") if isinstance(item, dict) else None
+    if isinstance(ids, dict) and isinstance(ids.get("id"), list):  # the XML-shaped wrapper, if JSON keeps it
+        ids = ids["id"]
+    if ids is None:
+        ids = []
+    if not isinstance(ids, list) or not all(isinstance(i, (str, int)) and str(i) for i in ids):
+        raise ReplyError("%s: the group's userIds is not a list of ids. Group reads: %s" % (what, _excerpt(item)))
+    return [str(i) for i in ids]
+
+
+def new_id(body, what):
+    """The id of a 201 reply (NEW_ID_FORMS): a JSON string, or the id as plain text."""
+    text = body.decode("utf-8", "replace").strip()
+    try:
+        found = json.loads(text)
+    except ValueError:
+        found = text if text and not text.startswith(("{", "[", "<")) and " " not in text else None
+    if isinstance(found, (int, float)) and not isinstance(found, bool):
+        found = str(found)
+    if not isinstance(found, str) or not found.strip():
+        raise ReplyError(
+            "%s: the reply does not hold the new id (a JSON string or plain text). Reply begins: %s"
+            % (what, safexml.excerpt(body) or "(empty)")
+        )
+    return found.strip()
 
 
 def _enrollment(item, what):
@@ -364,6 +426,61 @@ class RestClient(IspringClient):
         """Delete the enrollments (DeleteEnrollments)."""
         body = dict(enrollmentIds=list(enrollment_ids))
         self.request("POST", UNENROLL, "iSpring POST %s" % UNENROLL, body=body, safe_to_repeat=False)
+
+    # --- Groups (tag group)
+
+    def list_groups(self):
+        """Every group of the account (GET /groups, all pages), as Group records."""
+        what = "iSpring GET %s" % GROUPS
+        return [_group(item, what) for item in self.pages(GROUPS, what, [], "groups")]
+
+    def get_group(self, group_id):
+        """(Group, [member user ids]) of one group (GET /group/{id}, a DetailedGroup)."""
+        path = GROUP % group_id
+        what = "iSpring GET %s" % path
+        answer = self.request("GET", path, what)
+        return _group(answer, what), _member_ids(answer, what)
+
+    def add_group(self, name, user_ids=()):
+        """Create a group with these members (NewGroup); returns its id (NEW_ID_FORMS).  Not repeated
+        after a lost reply: a repeat could make a second group."""
+        body = dict(name=name)
+        if user_ids:
+            body["userIds"] = list(user_ids)
+        return self.created(NEW_GROUP, "iSpring POST %s" % NEW_GROUP, body)
+
+    def update_group_members(self, group_id, current_ids, added_ids):
+        """Add members (UpdateGroupMembers): the current members plus the added ones, so that the
+        call gives the same group whether it adds or replaces (GROUP_MEMBERS_SEND_CURRENT)."""
+        sent = list(current_ids) if GROUP_MEMBERS_SEND_CURRENT else []
+        sent += [user_id for user_id in added_ids if user_id not in set(sent)]
+        path = GROUP_MEMBERS % group_id
+        self.request("POST", path, "iSpring POST %s" % path, body=dict(userIds=sent))
+
+    def remove_user_from_groups(self, user_id, group_ids):
+        """Take one user out of groups (RemoveUserFromGroups); safe to repeat."""
+        path = USER_GROUPS_REMOVE % user_id
+        self.request("POST", path, "iSpring POST %s" % path, body=dict(groupIds=list(group_ids)))
+
+    def remove_group(self, group_id):
+        """Delete a group (RemoveGroup -> 204); not repeated after a lost reply."""
+        path = GROUP % group_id
+        self.request("DELETE", path, "iSpring DELETE %s" % path, safe_to_repeat=False)
+
+    def created(self, path, what, body):
+        """POST ``body`` and return the new id of the 201 reply (new_id); an ErrorResponse raises."""
+
+        def once(token):
+            headers = {"Authorization": "Bearer %s" % token, "Accept": "application/json"}
+            headers["Content-Type"] = "application/json"
+            reply = self.transport.request(
+                "POST", self.api_url + path, what, data=json.dumps(body), headers=headers, safe_to_repeat=False
+            )
+            if reply.status >= 400:
+                raise self._error(what, reply.status, _json_or_text(reply.body))
+            return new_id(reply.body, what)
+
+        return self.authorized(once)
 
 
 ERROR_HINTS = {
