@@ -34,7 +34,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - learnops.lms.attributes.state
   - learnops.lms.ispring
-  - learnops.lms.ispring.learners
+  - learnops.lms.ispring.members
   - learnops.lms.transport
   - learnops.lms.max_changes
   - learnops.lms.report_unchanged
