@@ -307,3 +307,17 @@ def test_a_name_two_groups_have_fails_naming_their_ids(run_module):
         groups_call([MANAGERS, rest_group(NEW_GROUP, "Managers")]),
     )
     assert outcome.failed and "2 groups have this name (%s, %s)" % (GROUP, NEW_GROUP) in outcome.msg
+
+
+def test_a_member_asked_for_twice_is_added_once(run_module):
+    outcome = run_module(
+        ispring_group,
+        args(members=[{"login": "kwong"}, {"user_id": "u3"}]),
+        rest_users_call(logins=["kwong"], users=[KWONG]),
+        groups_call([MANAGERS]),
+        group_call(GROUP, "Managers", ["u1"]),
+        members_call(GROUP, ["u1", "u3"]),
+        group_call(GROUP, "Managers", ["u1", "u3"]),
+    )
+    assert outcome.exit_code == 0, outcome.msg
+    assert summary(outcome.result["members"]) == [("u3", True, False, True, False), ("u3", False, False, True, False)]
