@@ -199,10 +199,13 @@ class Entry:
         return self.action is not None
 
     def settle(self, now):
-        """The member as read back (``now``: is a member); a change that did not happen is none."""
+        """The member as read back (``now``: is a member): a change that did not happen is none, and
+        one that happened unasked (a member lost to a call that replaced) is reported as made."""
         self.after = now
         if self.after == self.before:
             self.action = None
+        elif self.action is None:
+            self.action = "add" if now else "remove"
 
     @property
     def kind_of_change(self):

@@ -29,7 +29,9 @@ def hostile_replies(operation):
 # pass unseen.
 ISPRING_WRITES = ("updateCourseStatus", "UpdateCourseStatus", "EnrollLearnersInCourses", "ChangeEnrollment", "Unenroll")
 EDUBRITE_WRITES = ("updateProgramMember", "enrollUsersInProgram")
-WRITES = ISPRING_WRITES + EDUBRITE_WRITES
+# ispring_group's writes (contract 3.3)
+ISPRING_GROUP_WRITES = ("AddGroup", "UpdateGroup", "RemoveGroup", "UpdateGroupMembers", "RemoveUserFromGroups")
+WRITES = ISPRING_WRITES + EDUBRITE_WRITES + ISPRING_GROUP_WRITES
 
 
 def writes(requests, operations=WRITES):

@@ -112,18 +112,20 @@ def test_sending_only_the_new_members_to_a_replacing_tenant_fails_loudly_on_the_
     monkeypatch.setattr(ispring_rest, "GROUP_MEMBERS_SEND_CURRENT", False)
     outcome = run_module(
         ispring_group,
-        args(logins=["kwong"]),
-        rest_users_call(logins=["kwong"], users=[KWONG]),
+        args(logins=["kwong", "jdoe"]),
+        rest_users_call(logins=["jdoe", "kwong"], users=[JDOE, KWONG]),
         groups_call([MANAGERS]),
         group_call(GROUP, "Managers", ["u1", "u2"]),
         members_call(GROUP, ["u3"]),
         group_call(GROUP, "Managers", members_after("replace", ["u1", "u2"], ["u3"])),
     )
     assert outcome.failed
-    assert "does not have the members wanted (missing user u1, user u2)" in outcome.msg
+    assert "does not have the members wanted (missing jdoe, user u2)" in outcome.msg
     assert "Contract 3.3" in outcome.msg and "Run the task again" in outcome.msg
+    assert "2 member(s) were changed before the failure (kwong, jdoe)" in outcome.msg
     assert outcome.result["changed"] is True
-    assert summary(outcome.result["members"]) == [("u3", True, False, True, False)]
+    # jdoe, asked for and a member before, was lost by the call: reported as changed, as read back
+    assert summary(outcome.result["members"]) == [("u3", True, False, True, False), ("u1", True, True, False, False)]
     assert outcome.result["group"]["user_ids"] == ["u3"]
 
 
