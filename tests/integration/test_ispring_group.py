@@ -60,7 +60,7 @@ def test_converge_in_both_readings_of_update_group_members_then_rerun_writes_not
     assert after["Onboarding 2026-03"] == (FIRST_NEW, ["jdoe", "kwong"], False)
     assert after["Managers"] == (MANAGERS, ["admin", "jdoe"], False)
     assert "New hires" not in after and after["All sales"] == before["All sales"]
-    members_call = [e for e in lms.requests(operation="UpdateGroupMembers")]
+    members_call = lms.requests(operation="UpdateGroupMembers")
     # the current members plus the new one, whatever the reading
     sent = json.loads(members_call[0]["body"])["userIds"]
     assert len(members_call) == 1 and sorted(sent) == sorted(_ids(lms, "owner", "admin", "jdoe"))
