@@ -452,7 +452,8 @@ SMART_GROUPS_READ_ONLY = True
 # [assumed] GetUserProfile(V2), GetDepartment, GetGroup, and the writes of one user, department or
 # group by an id that does not exist: REST_NOT_FOUND_STATUS (the file declares 400/401/403 only).
 # [assumed] the account owner cannot be removed, deactivated or given another role, and no caller
-# can remove or deactivate itself: 400.
+# can remove or deactivate itself: 400.  [sandbox] POST /users/activate|deactivate|terminate
+# {userIds} check every id first (unknown: 400) and change all or nothing.
 # [sandbox] 1.6 for people: owner and account administrators may do everything; a department
 # administrator (or a custom role with departments) reads and writes the departments and users of
 # its scope only (403 naming the id otherwise) and sees only its scope's users in a group; only the

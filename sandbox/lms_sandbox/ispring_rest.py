@@ -51,6 +51,9 @@ ROUTES = (
     ("GET", "/user/{userId}/v2", "GetUserProfileV2"),
     ("POST", "/user/{userId}/status", "ChangeUserStatus"),
     ("POST", "/user/{userId}/groups/remove", "RemoveUserFromGroups"),
+    ("POST", "/users/activate", "Activate users"),  # [doc, sic] operationIds with a space
+    ("POST", "/users/deactivate", "Deactivate users"),
+    ("POST", "/users/terminate", "Terminate users"),
 )
 _EMAIL = re.compile(A.EMAIL_RE)
 _PASSWORD_MEMBER = re.compile(r'("password"\s*:\s*)"(?:[^"\\]|\\.)*"')
@@ -662,6 +665,28 @@ class _People:
         user["status"] = _STATUS_WORDS[status]
         return empty_reply(200)
 
+    def _statuses(self, admin, data, word):
+        """Activate / Deactivate / Terminate users {userIds}: all checked first, then all changed."""
+        users = []
+        for user_id in dict.fromkeys(_id_list(data, "userIds", required=True)):
+            if user_id not in self.state.users:
+                raise bad("userIds: unknown user %s" % user_id)
+            users.append(self._user(admin, user_id))
+            if word != "active":
+                self._untouchable(admin, users[-1], "deactivated")
+        for user in users:
+            user["status"] = word
+        return empty_reply(200)
+
+    def _op_Activate_users(self, req, admin, data, task_failed):
+        return self._statuses(admin, data, "active")
+
+    def _op_Deactivate_users(self, req, admin, data, task_failed):
+        return self._statuses(admin, data, "inactive")
+
+    def _op_Terminate_users(self, req, admin, data, task_failed):
+        return self._statuses(admin, data, "terminated")
+
     def _op_RemoveUser(self, req, admin, data, task_failed):
         user = self._user(admin, req.params["userId"])
         self._untouchable(admin, user, "removed")
@@ -683,7 +708,7 @@ class RestApi(_People):
             if not A.has_api_rights(admin):
                 raise RestError(403, A.FAULT_PERMISSION)
             data = self._body(body) if req.method == "POST" else {}
-            return getattr(self, "_op_" + req.operation)(req, admin, data, task_failed)
+            return getattr(self, "_op_" + req.operation.replace(" ", "_"))(req, admin, data, task_failed)
         except SoapFault as fault:
             return self._error_reply(_from_fault(fault))
         except RestError as err:

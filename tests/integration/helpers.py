@@ -27,7 +27,29 @@ def hostile_replies(operation):
 # The operations that write, as the sandbox logs them: iSpring SOAP, iSpring REST (the vendor's
 # operationIds), EduBrite.  Every "nothing was written" assertion uses it: a write it lacks would
 # pass unseen.
-ISPRING_WRITES = ("updateCourseStatus", "UpdateCourseStatus", "EnrollLearnersInCourses", "ChangeEnrollment", "Unenroll")
+ISPRING_WRITES = (
+    "updateCourseStatus",
+    "UpdateCourseStatus",
+    "EnrollLearnersInCourses",
+    "ChangeEnrollment",
+    "Unenroll",
+    # people (contract 3.3)
+    "AddDepartment",
+    "UpdateDepartment",
+    "RemoveDepartment",
+    "AddUser",
+    "UpdateUserProfile",
+    "ChangeUserStatus",
+    "RemoveUser",
+    "AddGroup",
+    "UpdateGroup",
+    "RemoveGroup",
+    "UpdateGroupMembers",
+    "RemoveUserFromGroups",
+    "Activate users",
+    "Deactivate users",
+    "Terminate users",
+)
 EDUBRITE_WRITES = ("updateProgramMember", "enrollUsersInProgram")
 # ispring_group's writes (contract 3.3)
 ISPRING_GROUP_WRITES = ("AddGroup", "UpdateGroup", "RemoveGroup", "UpdateGroupMembers", "RemoveUserFromGroups")
