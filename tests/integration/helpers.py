@@ -51,9 +51,7 @@ ISPRING_WRITES = (
     "Terminate users",
 )
 EDUBRITE_WRITES = ("updateProgramMember", "enrollUsersInProgram")
-# ispring_group's writes (contract 3.3)
-ISPRING_GROUP_WRITES = ("AddGroup", "UpdateGroup", "RemoveGroup", "UpdateGroupMembers", "RemoveUserFromGroups")
-WRITES = ISPRING_WRITES + EDUBRITE_WRITES + ISPRING_GROUP_WRITES
+WRITES = ISPRING_WRITES + EDUBRITE_WRITES
 
 
 def writes(requests, operations=WRITES):

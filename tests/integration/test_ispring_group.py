@@ -50,9 +50,10 @@ def summary(result):
     return [(m.get("login") or m["user_id"], m["changed"], m["before"], m["after"]) for m in result["members"]]
 
 
-@pytest.mark.parametrize("reading", ["add", "replace"])
-def test_converge_in_both_readings_of_update_group_members_then_rerun_writes_nothing(play, lms, reading):
-    lms.settings(ispring_group_members=reading)
+@pytest.mark.parametrize("reading, created_id", [("add", "text"), ("replace", "json")])
+def test_converge_in_both_readings_of_update_group_members_then_rerun_writes_nothing(play, lms, reading, created_id):
+    """The two readings of UpdateGroupMembers, each with one form of AddGroup's 201 id (3.3)."""
+    lms.settings(ispring_group_members=reading, ispring_created_id=created_id)
     before = groups(lms)
     run = play(DECLARED)
     assert run.rc == 0, run.output
