@@ -152,3 +152,29 @@ options:
     elements: str
     default: []
 """
+
+    # The shortcuts of the modules that manage members (ispring_group): the learners' shortcuts,
+    # worded for members.
+    MEMBERS = r"""
+options:
+  user_ids:
+    description:
+      - Shortcut for members named by iSpring user ID.
+    type: list
+    elements: str
+    default: []
+  logins:
+    description:
+      - Shortcut for members named by login (active users only).
+      - For thousands of members this is also lighter than O(members) - Ansible holds a list of
+        strings in a fraction of the memory of a list of dicts.
+    type: list
+    elements: str
+    default: []
+  emails:
+    description:
+      - Shortcut for members named by email address (active users only; compared case-insensitively).
+    type: list
+    elements: str
+    default: []
+"""

@@ -86,6 +86,17 @@ ENROLLED_BY_ADMIN, ENROLLED_FROM_CATALOG = 0, 1  # [doc] schema EnrollmentTypeGr
 # POST /enrollment and POST /enrollment/delete are not repeated after a lost reply: the file does not
 # say how the service answers a learner already enrolled or an enrollment already deleted, so a
 # repeat is not relied on [assumed].  ChangeEnrollment sets absolute values: safe to repeat.
+# 3.3 [doc: the file's tag "group"]: the calls of groups.
+GROUPS = "/groups"  # GET ListGroups -> GroupsPage (paged, "groups": [Group])
+GROUP = "/group/%s"  # GET GetGroup -> DetailedGroup (with userIds); DELETE RemoveGroup -> 204
+NEW_GROUP = "/group"  # POST AddGroup, body NewGroup {name, userIds?} -> 201, the new id
+GROUP_MEMBERS = "/group/%s/members"  # POST UpdateGroupMembers, body {userIds} -> 200
+USER_GROUPS_REMOVE = "/user/%s/groups/remove"  # POST RemoveUserFromGroups, body {groupIds} -> 200
+# 3.3 [assumed]: UpdateGroupMembers may ADD the ids sent to the group or REPLACE its members with
+# them; the client always sends the members wanted PLUS the current ones (the same result under both
+# readings), removes members with RemoveUserFromGroups, and reads the group back after a change.
+# False: only the ids to add are sent (right only where the call adds).
+GROUP_MEMBERS_SEND_CURRENT = True
 # 1.3a: the HTTP errors, mapped to the client's error codes.  Any 401 is an expired or refused token,
 # whatever its body (3.2 r3: empty, JSON, HTML); the message of a 400 says which id is unknown [assumed].
 HTTP_CODES = {401: FAULT_AUTH, 403: FAULT_PERMISSION}
@@ -95,8 +106,9 @@ DEPARTMENTS = "/departments"  # GET ListDepartments, paged -> DepartmentsPage {d
 NEW_DEPARTMENT = "/department"  # POST AddDepartment, NewDepartment {name, parentDepartmentId, code?} -> 201, id
 DEPARTMENT = "/department/%s"  # POST UpdateDepartment {name, parentDepartmentId, code} -> 204; DELETE RemoveDepartment
 DEPARTMENT_FILTER = "departments"  # [doc] GET /users/v2 (ListUsersV2): departments[]
-# 3.3 (r3) [assumed]: a 201 body holding the new id is read as a JSON string or as plain text; plain text
-# is taken when it looks like an id (this pattern), anything else fails with an excerpt.
+# 3.3 (r3) [assumed]: a 201 body holding the new id (a user, department or group) is read as a JSON
+# string or as plain text shaped like an id (this pattern); anything else is a success whose record
+# cannot be told apart (OutcomeUnknown: not repeated, reported as possibly done).
 NEW_ID_TEXT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")
 # 3.3 [assumed: the file is silent]: UpdateDepartment's parentDepartmentId moves a department (renames and
 # moves are one call); the module reads the departments back after writing and fails if it did not.
@@ -119,6 +131,37 @@ class Enrollment:
 
     def as_dict(self):
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class Group:
+    """A group (schema ``Group``); a smart group's members follow its rules (read-only here)."""
+
+    group_id: str
+    name: str
+    is_smart: bool
+
+
+def _group(item, what):
+    """A Group (or the Group of a DetailedGroup) from its JSON; fails with an excerpt otherwise."""
+    if not isinstance(item, dict) or not item.get("groupId") or not isinstance(item.get("name"), str):
+        raise ReplyError("%s: an item is not a Group. Item reads: %s" % (what, _excerpt(item)))
+    smart = item.get("isSmart")
+    if smart is not None and not isinstance(smart, bool):
+        smart = str(smart).strip().lower() in ("true", "1")
+    return Group(group_id=str(item["groupId"]), name=item["name"], is_smart=bool(smart))
+
+
+def _member_ids(item, what):
+    """The userIds of a DetailedGroup, in the order listed."""
+    ids = item.get("userIds") if isinstance(item, dict) else None
+    if isinstance(ids, dict) and isinstance(ids.get("id"), list):  # the XML-shaped wrapper, if JSON keeps it
+        ids = ids["id"]
+    if ids is None:
+        ids = []
+    if not isinstance(ids, list) or not all(isinstance(i, (str, int)) and str(i) for i in ids):
+        raise ReplyError("%s: the group's userIds is not a list of ids. Group reads: %s" % (what, _excerpt(item)))
+    return [str(i) for i in ids]
 
 
 def _enrollment(item, what):
@@ -394,19 +437,7 @@ class RestClient(IspringClient):
         body = dict(name=name, parentDepartmentId=parent_id)
         if code is not None:
             body["code"] = code
-        what = "iSpring POST %s" % NEW_DEPARTMENT
-        return self.authorized(lambda token: self._created_once(NEW_DEPARTMENT, what, token, body))
-
-    def _created_once(self, path, what, token, body):
-        """A POST whose 201 carries the new id as a JSON string or plain text (NEW_ID_TEXT)."""
-        headers = {"Authorization": "Bearer %s" % token, "Accept": "application/json"}
-        headers["Content-Type"] = "application/json"
-        reply = self.transport.request(
-            "POST", self.api_url + path, what, data=json.dumps(body), headers=headers, safe_to_repeat=False
-        )
-        if reply.status >= 400:
-            raise self._error(what, reply.status, _json_or_text(reply.body))
-        return _new_id(reply.body, what)
+        return self.created(NEW_DEPARTMENT, "iSpring POST %s" % NEW_DEPARTMENT, body)
 
     def update_department(self, department_id, name, parent_id, code=None):
         """Set a department's name, parent and code (UpdateDepartment); safe to repeat."""
@@ -429,6 +460,61 @@ class RestClient(IspringClient):
             user = _user(item, what)
             found.setdefault(user.department_id, []).append(user)
         return found
+
+    # --- Groups (tag group)
+
+    def list_groups(self):
+        """Every group of the account (GET /groups, all pages), as Group records."""
+        what = "iSpring GET %s" % GROUPS
+        return [_group(item, what) for item in self.pages(GROUPS, what, [], "groups")]
+
+    def get_group(self, group_id):
+        """(Group, [member user ids]) of one group (GET /group/{id}, a DetailedGroup)."""
+        path = GROUP % group_id
+        what = "iSpring GET %s" % path
+        answer = self.request("GET", path, what)
+        return _group(answer, what), _member_ids(answer, what)
+
+    def add_group(self, name, user_ids=()):
+        """Create a group with these members (NewGroup); returns its id (NEW_ID_TEXT).  Not repeated
+        after a lost reply: a repeat could make a second group."""
+        body = dict(name=name)
+        if user_ids:
+            body["userIds"] = list(user_ids)
+        return self.created(NEW_GROUP, "iSpring POST %s" % NEW_GROUP, body)
+
+    def update_group_members(self, group_id, current_ids, added_ids):
+        """Add members (UpdateGroupMembers): the current members plus the added ones, so that the
+        call gives the same group whether it adds or replaces (GROUP_MEMBERS_SEND_CURRENT)."""
+        sent = list(current_ids) if GROUP_MEMBERS_SEND_CURRENT else []
+        sent += [user_id for user_id in added_ids if user_id not in set(sent)]
+        path = GROUP_MEMBERS % group_id
+        self.request("POST", path, "iSpring POST %s" % path, body=dict(userIds=sent))
+
+    def remove_user_from_groups(self, user_id, group_ids):
+        """Take one user out of groups (RemoveUserFromGroups); safe to repeat."""
+        path = USER_GROUPS_REMOVE % user_id
+        self.request("POST", path, "iSpring POST %s" % path, body=dict(groupIds=list(group_ids)))
+
+    def remove_group(self, group_id):
+        """Delete a group (RemoveGroup -> 204); not repeated after a lost reply."""
+        path = GROUP % group_id
+        self.request("DELETE", path, "iSpring DELETE %s" % path, safe_to_repeat=False)
+
+    def created(self, path, what, body):
+        """POST ``body`` and return the new id of the 201 reply (new_id); an ErrorResponse raises."""
+
+        def once(token):
+            headers = {"Authorization": "Bearer %s" % token, "Accept": "application/json"}
+            headers["Content-Type"] = "application/json"
+            reply = self.transport.request(
+                "POST", self.api_url + path, what, data=json.dumps(body), headers=headers, safe_to_repeat=False
+            )
+            if reply.status >= 400:
+                raise self._error(what, reply.status, _json_or_text(reply.body))
+            return new_id(reply.body, what)
+
+        return self.authorized(once)
 
 
 ERROR_HINTS = {
@@ -515,7 +601,7 @@ def _department(item, what):
     )
 
 
-def _new_id(body, what):
+def new_id(body, what):
     """The id a 201 carries: a JSON string, or plain text shaped like an id (NEW_ID_TEXT, 3.3 r3)."""
     text = body.decode("utf-8", "replace").strip()
     try:
@@ -524,7 +610,7 @@ def _new_id(body, what):
         found = text
     if isinstance(found, (str, int)) and not isinstance(found, bool) and NEW_ID_TEXT.match(str(found).strip()):
         return str(found).strip()
-    # the service answered success, so the department exists: its creation is not to be repeated blindly
+    # the service answered success, so the record exists: its creation is not to be repeated blindly
     raise OutcomeUnknown(
         "%s: the service answered success, but the reply does not carry the new id (a JSON string or plain "
         "text), so it cannot be told apart. Reply reads: %s" % (what, safexml.excerpt(body))
