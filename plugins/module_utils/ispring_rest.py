@@ -27,6 +27,7 @@ from ansible_collections.learnops.lms.plugins.module_utils.ispring import (
     IspringClient,
     LearnerResult,
     UserProfile,
+    field_key,
 )
 
 # --- What the OpenAPI file documents, and what the contract assumes where it is silent ---
@@ -36,6 +37,7 @@ LEARNER_RESULTS = "/learners/results"  # [doc] GET -> LearnersResultsResponse
 USERS = "/users"  # [doc] GET, logins[] / emails[] -> UsersPage
 RESULT_FILTERS = ("courseIds", "enrollmentIds", "userIds")  # [doc] the filters' names
 USER_FILTERS = ("logins", "emails")
+AUDIENCE_FILTERS = ("userIds", "departments", "groups")  # [doc] ListUsersV2's other filters
 # 3.3 [doc]: users by ID: GET /users/v2 (ListUsersV2) has the userIds[] filter, GET /users has not.
 USERS_BY_ID = "/users/v2"  # [doc] GET, userIds[] -> UsersPageV2
 USER_ID_FILTER = "userIds"
@@ -81,6 +83,31 @@ ENROLLED_BY_ADMIN, ENROLLED_FROM_CATALOG = 0, 1  # [doc] schema EnrollmentTypeGr
 # POST /enrollment and POST /enrollment/delete are not repeated after a lost reply: the file does not
 # say how the service answers a learner already enrolled or an enrollment already deleted, so a
 # repeat is not relied on [assumed].  ChangeEnrollment sets absolute values: safe to repeat.
+# Users (3.3 [doc: the file's tag user]).
+USER = "/user"  # POST AddUser, body NewUser -> 201, the new id
+USER_BY_ID = "/user/%s"  # POST UpdateUserProfile (UpdateUser) -> 200; DELETE RemoveUser -> 204
+USER_STATUS = "/user/%s/status"  # POST ChangeUserStatus, body UpdateUserStatus -> 200
+USER_STATUSES = {"active": 1, "inactive": 3, "terminated": 5}  # [doc] schema UserStatus
+USER_ROLES = ("learner", "administrator", "department_administrator", "publisher")  # [doc] UserRoleEnum (less custom)
+# 3.3 [assumed]: logins are unique per account, and GET /users/v2 filtered by logins[] lists those users
+# whatever their status (as USER_IDS_LIST_EVERY_STATUS by userIds[]), so that a user who was deactivated
+# is found by login and never created twice.
+USERS_EVERY_STATUS = USERS_BY_ID
+# 3.3 [assumed]: a 201 body holding the new id is read as a JSON string or as plain text (a JSON object
+# with one of these keys is taken too).
+NEW_ID_KEYS = ("id", "userId", "departmentId", "groupId")
+# 3.3 [assumed]: the file's UserProfileFields names only `login` and `email`; the names are sent under
+# these keys (the form the vendor's REST samples read back as FIRST_NAME and LAST_NAME), other fields
+# under the names the task gives.  UpdateUser.fields changes the fields it holds and keeps the others.
+FIRST_NAME_FIELD, LAST_NAME_FIELD = "firstName", "lastName"
+# Departments (3.3 [doc: tag department]): GET /departments, paged -> DepartmentsPage.
+DEPARTMENTS = "/departments"
+# Groups (3.3 [doc: tag group]): GET /groups, paged -> GroupsPage; GET /group/{id} -> DetailedGroup.
+GROUPS = "/groups"
+GROUP_BY_ID = "/group/%s"
+# 3.3 [assumed]: POST /group/{id}/members (UpdateGroupMembers) may add or may replace: the members wanted
+# are sent with the current ones, and the group is read back after.
+GROUP_MEMBERS = "/group/%s/members"
 # 1.3a: the HTTP errors, mapped to the client's error codes.  Any 401 is an expired or refused token,
 # whatever its body (3.2 r3: empty, JSON, HTML); the message of a 400 says which id is unknown [assumed].
 HTTP_CODES = {401: FAULT_AUTH, 403: FAULT_PERMISSION}
@@ -200,6 +227,7 @@ def _user(item, what):
             "by login or email. Name them by user_id, and report the reply's form. User reads: %s"
             % (what, safexml.excerpt(json.dumps(item)))
         )
+    keyed = {field_key(name): None if value is None else str(value) for name, value in fields.items()}
     return UserProfile(
         user_id=str(item["userId"]),
         role=item.get("role"),
@@ -207,7 +235,58 @@ def _user(item, what):
         status=None if item.get("status") is None else str(item.get("status")),
         login=None if login is None else str(login),
         email=None if email is None else str(email),
+        first_name=keyed.get(field_key(FIRST_NAME_FIELD)),
+        last_name=keyed.get(field_key(LAST_NAME_FIELD)),
+        fields=tuple(sorted(keyed.items())),
+        groups=None if item.get("groups") is None else tuple(str(group) for group in item["groups"] if group),
     )
+
+
+@dataclass(frozen=True)
+class Department:
+    """A department (schema ``Department``); ``code`` None when it has none."""
+
+    department_id: str
+    name: str
+    code: str | None
+    parent_id: str | None
+
+
+def _department(item, what):
+    if not isinstance(item, dict) or not item.get("departmentId"):
+        raise ReplyError("%s: an item is not a Department. Item reads: %s" % (what, _excerpt(item)))
+    parent = item.get("parentDepartmentId")
+    return Department(
+        department_id=str(item["departmentId"]),
+        name=str(item.get("name") or ""),
+        code=str(item["code"]) if item.get("code") not in (None, "") else None,
+        parent_id=str(parent) if parent else None,
+    )
+
+
+@dataclass(frozen=True)
+class Group:
+    """A group (schema ``Group``); a smart group's members follow its rules."""
+
+    group_id: str
+    name: str
+    is_smart: bool
+
+
+def _group(item, what):
+    if not isinstance(item, dict) or not item.get("groupId") or item.get("name") is None:
+        raise ReplyError("%s: an item is not a Group. Item reads: %s" % (what, _excerpt(item)))
+    smart = item.get("isSmart")
+    return Group(group_id=str(item["groupId"]), name=str(item["name"]), is_smart=str(smart).lower() in ("true", "1"))
+
+
+def _new_id(answer, what):
+    """The ID a 201 answers: a JSON string, plain text, or an object holding it (NEW_ID_KEYS)."""
+    if isinstance(answer, dict):
+        answer = next((answer[key] for key in NEW_ID_KEYS if answer.get(key)), None)
+    if isinstance(answer, (str, int)) and not isinstance(answer, bool) and str(answer).strip().strip('"'):
+        return str(answer).strip().strip('"')
+    raise ReplyError("%s: the reply holds no new ID. Reply reads: %s" % (what, _excerpt(answer)))
 
 
 class RestClient(IspringClient):
@@ -215,13 +294,14 @@ class RestClient(IspringClient):
 
     interface = "rest"
 
-    def request(self, method, path, what, params=None, body=None, safe_to_repeat=True):
-        """The JSON a call answers (None for an empty body); an ErrorResponse raises ApiError."""
+    def request(self, method, path, what, params=None, body=None, safe_to_repeat=True, text=False):
+        """The JSON a call answers (None for an empty body); an ErrorResponse raises ApiError.
+        ``text``: a successful reply that is not JSON is returned as its text (NEW_ID_KEYS)."""
         return self.authorized(
-            lambda token: self._request_once(method, path, what, token, params, body, safe_to_repeat)
+            lambda token: self._request_once(method, path, what, token, params, body, safe_to_repeat, text)
         )
 
-    def _request_once(self, method, path, what, token, params, body, safe_to_repeat=True):
+    def _request_once(self, method, path, what, token, params, body, safe_to_repeat=True, text=False):
         headers = {"Authorization": "Bearer %s" % token, "Accept": "application/json"}
         data = None
         if body is not None:
@@ -237,6 +317,8 @@ class RestClient(IspringClient):
         try:
             answer = json.loads(reply.body.decode("utf-8"))
         except ValueError:
+            if text and reply.status < 400:
+                return reply.body.decode("utf-8", "replace").strip()
             raise ReplyError(
                 "%s: the reply is not JSON (HTTP %s). Reply begins: %s"
                 % (what, reply.status, safexml.excerpt(reply.body)),
@@ -291,9 +373,12 @@ class RestClient(IspringClient):
         filters = zip(RESULT_FILTERS, (course_ids, enrollment_ids, user_ids), strict=True)
         return [_learner_result(item) for item, _what in self.listing(LEARNER_RESULTS, "results", filters)]
 
-    def list_users(self, logins=(), emails=()):
+    def list_users(self, logins=(), emails=(), every_status=False):
+        """Users by logins[] and emails[] (GET /users: active ones; ``every_status``: GET /users/v2,
+        USERS_EVERY_STATUS)."""
         filters = zip(USER_FILTERS, (logins, emails), strict=True)
-        return [_user(item, what) for item, what in self.listing(USERS, "userProfiles", filters)]
+        path = USERS_EVERY_STATUS if every_status else USERS
+        return [_user(item, what) for item, what in self.listing(path, "userProfiles", filters)]
 
     def existing_user_ids(self, user_ids):
         """The IDs among ``user_ids`` that are users of the account (GET /users/v2 by userIds[], in
@@ -364,6 +449,78 @@ class RestClient(IspringClient):
         """Delete the enrollments (DeleteEnrollments)."""
         body = dict(enrollmentIds=list(enrollment_ids))
         self.request("POST", UNENROLL, "iSpring POST %s" % UNENROLL, body=body, safe_to_repeat=False)
+
+    # --- Departments (tag department)
+
+    def list_departments(self):
+        """Every department of the account (GET /departments, all pages)."""
+        what = "iSpring GET %s" % DEPARTMENTS
+        return [_department(item, what) for item in self.pages(DEPARTMENTS, what, [], "departments")]
+
+    # --- Groups (tag group)
+
+    def list_groups(self):
+        """Every group of the account (GET /groups, all pages)."""
+        what = "iSpring GET %s" % GROUPS
+        return [_group(item, what) for item in self.pages(GROUPS, what, [], "groups")]
+
+    def group_members(self, group_id):
+        """The user IDs of a group's members (GET /group/{id}, DetailedGroup.userIds)."""
+        path = GROUP_BY_ID % group_id
+        what = "iSpring GET %s" % path
+        answer = self.request("GET", path, what)
+        answer = answer.get("response", answer) if isinstance(answer, dict) else answer
+        if not isinstance(answer, dict) or not isinstance(answer.get("userIds"), list):
+            raise ReplyError(
+                "%s: the reply is not a DetailedGroup (no userIds list). Reply reads: %s" % (what, _excerpt(answer))
+            )
+        return [str(user_id) for user_id in answer["userIds"]]
+
+    def set_group_members(self, group_id, user_ids):
+        """UpdateGroupMembers with ``user_ids`` (GROUP_MEMBERS: send the current members too).  Safe to
+        repeat: the same list gives the same group under both readings."""
+        path = GROUP_MEMBERS % group_id
+        self.request("POST", path, "iSpring POST %s" % path, body=dict(userIds=list(user_ids)))
+
+    # --- Users (tag user)
+
+    def add_user(self, department_id, fields, password=None, role=None, group_ids=(), send_login_email=None):
+        """Create a user (NewUser); returns the new user's ID.  Not repeated after a lost reply (a
+        second user, or a refused login, could follow)."""
+        body = dict(departmentId=department_id, fields=dict(fields))
+        optional = dict(password=password, role=role, groupIds=list(group_ids) or None, sendLoginEmail=send_login_email)
+        body.update((name, value) for name, value in optional.items() if value is not None)
+        what = "iSpring POST %s" % USER
+        return _new_id(self.request("POST", USER, what, body=body, safe_to_repeat=False, text=True), what)
+
+    def update_user(self, user_id, department_id=None, role=None, fields=None):
+        """Change a user's department, role or profile fields (UpdateUser: only what is given)."""
+        body = dict(departmentId=department_id, role=role, fields=None if fields is None else dict(fields))
+        path = USER_BY_ID % user_id
+        self.request("POST", path, "iSpring POST %s" % path, body={k: v for k, v in body.items() if v is not None})
+
+    def set_user_status(self, user_id, status):
+        """Set a user's status: ``active``, ``inactive`` or ``terminated`` (USER_STATUSES)."""
+        path = USER_STATUS % user_id
+        self.request("POST", path, "iSpring POST %s" % path, body=dict(status=USER_STATUSES[status]))
+
+    def users_where(self, user_ids=(), department_ids=(), group_ids=()):
+        """The users with these IDs, in these departments or in these groups, whatever their status
+        (GET /users/v2: each kind in listings of its own, since the filters are AND-ed); with none,
+        every user."""
+        found, filters = {}, list(zip(AUDIENCE_FILTERS, (user_ids, department_ids, group_ids), strict=True))
+        if not any(values for _name, values in filters):  # no filter: every user of the account
+            return [_user(item, what) for item, what in self.listing(USERS_EVERY_STATUS, "userProfiles", [])]
+        for name, values in filters:
+            if values:
+                listed = self.listing(USERS_EVERY_STATUS, "userProfiles", [(name, sorted(set(values)))])
+                found.update((user.user_id, user) for user in (_user(item, what) for item, what in listed))
+        return list(found.values())
+
+    def delete_user(self, user_id):
+        """Delete a user (RemoveUser)."""
+        path = USER_BY_ID % user_id
+        self.request("DELETE", path, "iSpring DELETE %s" % path, safe_to_repeat=False)
 
 
 ERROR_HINTS = {

@@ -89,6 +89,21 @@ def test_a_users_fields_are_read_in_every_form(script, fields):
     ]
 
 
+def test_the_full_user_record_is_read_for_the_modules_that_manage_users(script):
+    """The names, every field by any spelling, the groups when listed (ispring_user)."""
+    fields = [{"name": "LOGIN", "value": "jdoe"}, {"name": "FIRST_NAME", "value": "Jane"}]
+    fields += [{"name": "lastName", "value": "Doe"}, {"name": "JOB_TITLE", "value": "Rep"}]
+    user = dict(rest_user("u1", None, None), fields=fields, groups=["g1", "g2"])
+    transport = script(rest_users_call(["jdoe"], users=[user]))
+    (found,) = client(transport).list_users(["jdoe"])
+    assert (found.first_name, found.last_name, found.field_value("jobTitle"), found.groups) == (
+        "Jane",
+        "Doe",
+        "Rep",
+        ("g1", "g2"),
+    )
+
+
 @pytest.mark.parametrize("fields", [{}, [{"name": "FIRST_NAME", "value": "J"}], "jdoe", None])
 def test_a_user_without_a_readable_login_or_email_fails_loudly(script, fields):
     user = dict(rest_user("u1", None, None), fields=fields)
