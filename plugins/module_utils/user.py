@@ -556,8 +556,11 @@ def report(client, params):
     _fail_report(problems, {})
     named = people.look_up(client, params["logins"], params["emails"], every_status=True)
     users = {user.user_id: user for user in named.by_id.values()}
-    if params["user_ids"] or department_ids or group_ids or not (params["logins"] or params["emails"]):
-        users.update((user.user_id, user) for user in client.users_where(params["user_ids"], department_ids, group_ids))
+    for group_id in group_ids:  # a group's members from the group itself (DetailedGroup.userIds)
+        account.members[group_id] = set(client.group_members(group_id))
+    user_ids = list(dict.fromkeys(list(params["user_ids"]) + sorted(set().union(*account.members.values()))))
+    if user_ids or department_ids or not (params["logins"] or params["emails"] or group_ids):
+        users.update((user.user_id, user) for user in client.users_where(user_ids, department_ids))
     missing = people.not_found(
         dict(login=params["logins"], email=params["emails"], user_id=params["user_ids"]),
         lambda kind, value: (value in users) if kind == "user_id" else named.knows(kind, value),
@@ -591,10 +594,11 @@ def _audiences(account, params):
 
 
 def _read_all_members(client, account, users):
-    """The members of every group, when some user's record does not list its groups."""
+    """The members of every group (those not read yet), when some user's record does not list its groups."""
     if any(user.groups is None for user in users):
         for group in account.groups:
-            account.members[group.group_id] = set(client.group_members(group.group_id))
+            if group.group_id not in account.members:
+                account.members[group.group_id] = set(client.group_members(group.group_id))
         return
     for user in users:
         for group_id in user.groups:
