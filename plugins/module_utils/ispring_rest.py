@@ -46,6 +46,23 @@ USER_ID_FILTER = "userIds"
 # does not list is no user of the account and is refused before any write.  False: the listing may
 # leave inactive users out; then user IDs are not looked up (an unknown one fails at the write).
 USER_IDS_LIST_EVERY_STATUS = True
+# Users (3.3 [doc: the file's tag user]).
+USER = "/user"  # POST AddUser, body NewUser -> 201, the new id
+USER_BY_ID = "/user/%s"  # POST UpdateUserProfile (UpdateUser) -> 200; DELETE RemoveUser -> 204
+USER_STATUS = "/user/%s/status"  # POST ChangeUserStatus, body UpdateUserStatus -> 200
+USER_STATUSES = {"active": 1, "inactive": 3, "terminated": 5}  # [doc] schema UserStatus
+USER_ROLES = ("learner", "administrator", "department_administrator", "publisher")  # [doc] UserRoleEnum (less custom)
+# 3.3 [assumed]: logins are unique per account, and GET /users/v2 filtered by logins[] lists those users
+# whatever their status (as USER_IDS_LIST_EVERY_STATUS by userIds[]), so that a user who was deactivated
+# is found by login and never created twice.
+USERS_EVERY_STATUS = USERS_BY_ID
+# 3.3 [assumed]: a 201 body holding the new id is read as a JSON string or as plain text (a JSON object
+# with one of these keys is taken too).
+NEW_ID_KEYS = ("id", "userId", "departmentId", "groupId")
+# 3.3 [assumed]: the file's UserProfileFields names only `login` and `email`; the names are sent under
+# these keys (the form the vendor's REST samples read back as FIRST_NAME and LAST_NAME), other fields
+# under the names the task gives.  UpdateUser.fields changes the fields it holds and keeps the others.
+FIRST_NAME_FIELD, LAST_NAME_FIELD = "firstName", "lastName"
 # 3.1 (r3) [evidence]: every array query parameter goes out as "name[]=value", one per value (the file
 # drops the brackets on some calls; the vendor's samples keep them, and a PHP-style server keeps only
 # the last of repeated bare names).
@@ -83,35 +100,26 @@ ENROLLED_BY_ADMIN, ENROLLED_FROM_CATALOG = 0, 1  # [doc] schema EnrollmentTypeGr
 # POST /enrollment and POST /enrollment/delete are not repeated after a lost reply: the file does not
 # say how the service answers a learner already enrolled or an enrollment already deleted, so a
 # repeat is not relied on [assumed].  ChangeEnrollment sets absolute values: safe to repeat.
-# Users (3.3 [doc: the file's tag user]).
-USER = "/user"  # POST AddUser, body NewUser -> 201, the new id
-USER_BY_ID = "/user/%s"  # POST UpdateUserProfile (UpdateUser) -> 200; DELETE RemoveUser -> 204
-USER_STATUS = "/user/%s/status"  # POST ChangeUserStatus, body UpdateUserStatus -> 200
-USER_STATUSES = {"active": 1, "inactive": 3, "terminated": 5}  # [doc] schema UserStatus
-USER_ROLES = ("learner", "administrator", "department_administrator", "publisher")  # [doc] UserRoleEnum (less custom)
-# 3.3 [assumed]: logins are unique per account, and GET /users/v2 filtered by logins[] lists those users
-# whatever their status (as USER_IDS_LIST_EVERY_STATUS by userIds[]), so that a user who was deactivated
-# is found by login and never created twice.
-USERS_EVERY_STATUS = USERS_BY_ID
-# 3.3 [assumed]: a 201 body holding the new id is read as a JSON string or as plain text (a JSON object
-# with one of these keys is taken too).
-NEW_ID_KEYS = ("id", "userId", "departmentId", "groupId")
-# 3.3 [assumed]: the file's UserProfileFields names only `login` and `email`; the names are sent under
-# these keys (the form the vendor's REST samples read back as FIRST_NAME and LAST_NAME), other fields
-# under the names the task gives.  UpdateUser.fields changes the fields it holds and keeps the others.
-FIRST_NAME_FIELD, LAST_NAME_FIELD = "firstName", "lastName"
-# Departments (3.3 [doc: tag department]): GET /departments, paged -> DepartmentsPage.
-DEPARTMENTS = "/departments"
-# Groups (3.3 [doc: tag group]): GET /groups, paged -> GroupsPage; GET /group/{id} -> DetailedGroup.
-GROUPS = "/groups"
-GROUP_BY_ID = "/group/%s"
-# 3.3 [assumed]: POST /group/{id}/members (UpdateGroupMembers) may add or may replace: the members wanted
-# are sent with the current ones, and the group is read back after.
-GROUP_MEMBERS = "/group/%s/members"
+# 3.3 [doc: the file's tag "group"]: the calls of groups.
+GROUPS = "/groups"  # GET ListGroups -> GroupsPage (paged, "groups": [Group])
+GROUP = "/group/%s"  # GET GetGroup -> DetailedGroup (with userIds); DELETE RemoveGroup -> 204
+NEW_GROUP = "/group"  # POST AddGroup, body NewGroup {name, userIds?} -> 201, the new id
+GROUP_MEMBERS = "/group/%s/members"  # POST UpdateGroupMembers, body {userIds} -> 200
+USER_GROUPS_REMOVE = "/user/%s/groups/remove"  # POST RemoveUserFromGroups, body {groupIds} -> 200
+# 3.3 [assumed]: a 201 body holding a new id is a JSON string ("id") or the id as plain text; any
+# other reply (an object, an empty body) fails with an excerpt.
+NEW_ID_FORMS = ("json-string", "text")
+# 3.3 [assumed]: UpdateGroupMembers may ADD the ids sent to the group or REPLACE its members with
+# them; the client always sends the members wanted PLUS the current ones (the same result under both
+# readings), removes members with RemoveUserFromGroups, and reads the group back after a change.
+# False: only the ids to add are sent (right only where the call adds).
+GROUP_MEMBERS_SEND_CURRENT = True
 # 1.3a: the HTTP errors, mapped to the client's error codes.  Any 401 is an expired or refused token,
 # whatever its body (3.2 r3: empty, JSON, HTML); the message of a 400 says which id is unknown [assumed].
 HTTP_CODES = {401: FAULT_AUTH, 403: FAULT_PERMISSION}
 MESSAGE_CODES = (("Unknown content item", FAULT_UNKNOWN_COURSE), ("Unknown Enrollment", FAULT_UNKNOWN_ENROLLMENT))
+# Departments [doc]: the calls and schemas of the file's "department" tag (contract 3.3, r3).
+DEPARTMENTS = "/departments"  # GET ListDepartments, paged -> DepartmentsPage {departments}
 
 
 @dataclass(frozen=True)
@@ -129,6 +137,37 @@ class Enrollment:
 
     def as_dict(self):
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class Group:
+    """A group (schema ``Group``); a smart group's members follow its rules (read-only here)."""
+
+    group_id: str
+    name: str
+    is_smart: bool
+
+
+def _group(item, what):
+    """A Group (or the Group of a DetailedGroup) from its JSON; fails with an excerpt otherwise."""
+    if not isinstance(item, dict) or not item.get("groupId") or not isinstance(item.get("name"), str):
+        raise ReplyError("%s: an item is not a Group. Item reads: %s" % (what, _excerpt(item)))
+    smart = item.get("isSmart")
+    if smart is not None and not isinstance(smart, bool):
+        smart = str(smart).strip().lower() in ("true", "1")
+    return Group(group_id=str(item["groupId"]), name=item["name"], is_smart=bool(smart))
+
+
+def _member_ids(item, what):
+    """The userIds of a DetailedGroup, in the order listed."""
+    ids = item.get("userIds") if isinstance(item, dict) else None
+    if isinstance(ids, dict) and isinstance(ids.get("id"), list):  # the XML-shaped wrapper, if JSON keeps it
+        ids = ids["id"]
+    if ids is None:
+        ids = []
+    if not isinstance(ids, list) or not all(isinstance(i, (str, int)) and str(i) for i in ids):
+        raise ReplyError("%s: the group's userIds is not a list of ids. Group reads: %s" % (what, _excerpt(item)))
+    return [str(i) for i in ids]
 
 
 def _enrollment(item, what):
@@ -242,45 +281,7 @@ def _user(item, what):
     )
 
 
-@dataclass(frozen=True)
-class Department:
-    """A department (schema ``Department``); ``code`` None when it has none."""
-
-    department_id: str
-    name: str
-    code: str | None
-    parent_id: str | None
-
-
-def _department(item, what):
-    if not isinstance(item, dict) or not item.get("departmentId"):
-        raise ReplyError("%s: an item is not a Department. Item reads: %s" % (what, _excerpt(item)))
-    parent = item.get("parentDepartmentId")
-    return Department(
-        department_id=str(item["departmentId"]),
-        name=str(item.get("name") or ""),
-        code=str(item["code"]) if item.get("code") not in (None, "") else None,
-        parent_id=str(parent) if parent else None,
-    )
-
-
-@dataclass(frozen=True)
-class Group:
-    """A group (schema ``Group``); a smart group's members follow its rules."""
-
-    group_id: str
-    name: str
-    is_smart: bool
-
-
-def _group(item, what):
-    if not isinstance(item, dict) or not item.get("groupId") or item.get("name") is None:
-        raise ReplyError("%s: an item is not a Group. Item reads: %s" % (what, _excerpt(item)))
-    smart = item.get("isSmart")
-    return Group(group_id=str(item["groupId"]), name=str(item["name"]), is_smart=str(smart).lower() in ("true", "1"))
-
-
-def _new_id(answer, what):
+def _created_id(answer, what):
     """The ID a 201 answers: a JSON string, plain text, or an object holding it (NEW_ID_KEYS)."""
     if isinstance(answer, dict):
         answer = next((answer[key] for key in NEW_ID_KEYS if answer.get(key)), None)
@@ -453,34 +454,31 @@ class RestClient(IspringClient):
     # --- Departments (tag department)
 
     def list_departments(self):
-        """Every department of the account (GET /departments, all pages)."""
+        """Every department of the account (GET /departments, all pages), as Department records."""
         what = "iSpring GET %s" % DEPARTMENTS
         return [_department(item, what) for item in self.pages(DEPARTMENTS, what, [], "departments")]
 
     # --- Groups (tag group)
 
     def list_groups(self):
-        """Every group of the account (GET /groups, all pages)."""
+        """Every group of the account (GET /groups, all pages), as Group records."""
         what = "iSpring GET %s" % GROUPS
         return [_group(item, what) for item in self.pages(GROUPS, what, [], "groups")]
 
-    def group_members(self, group_id):
-        """The user IDs of a group's members (GET /group/{id}, DetailedGroup.userIds)."""
-        path = GROUP_BY_ID % group_id
+    def get_group(self, group_id):
+        """(Group, [member user ids]) of one group (GET /group/{id}, a DetailedGroup)."""
+        path = GROUP % group_id
         what = "iSpring GET %s" % path
         answer = self.request("GET", path, what)
-        answer = answer.get("response", answer) if isinstance(answer, dict) else answer
-        if not isinstance(answer, dict) or not isinstance(answer.get("userIds"), list):
-            raise ReplyError(
-                "%s: the reply is not a DetailedGroup (no userIds list). Reply reads: %s" % (what, _excerpt(answer))
-            )
-        return [str(user_id) for user_id in answer["userIds"]]
+        return _group(answer, what), _member_ids(answer, what)
 
-    def set_group_members(self, group_id, user_ids):
-        """UpdateGroupMembers with ``user_ids`` (GROUP_MEMBERS: send the current members too).  Safe to
-        repeat: the same list gives the same group under both readings."""
+    def update_group_members(self, group_id, current_ids, added_ids):
+        """Add members (UpdateGroupMembers): the current members plus the added ones, so that the
+        call gives the same group whether it adds or replaces (GROUP_MEMBERS_SEND_CURRENT)."""
+        sent = list(current_ids) if GROUP_MEMBERS_SEND_CURRENT else []
+        sent += [user_id for user_id in added_ids if user_id not in set(sent)]
         path = GROUP_MEMBERS % group_id
-        self.request("POST", path, "iSpring POST %s" % path, body=dict(userIds=list(user_ids)))
+        self.request("POST", path, "iSpring POST %s" % path, body=dict(userIds=sent))
 
     # --- Users (tag user)
 
@@ -491,7 +489,7 @@ class RestClient(IspringClient):
         optional = dict(password=password, role=role, groupIds=list(group_ids) or None, sendLoginEmail=send_login_email)
         body.update((name, value) for name, value in optional.items() if value is not None)
         what = "iSpring POST %s" % USER
-        return _new_id(self.request("POST", USER, what, body=body, safe_to_repeat=False, text=True), what)
+        return _created_id(self.request("POST", USER, what, body=body, safe_to_repeat=False, text=True), what)
 
     def update_user(self, user_id, department_id=None, role=None, fields=None):
         """Change a user's department, role or profile fields (UpdateUser: only what is given)."""
@@ -579,3 +577,29 @@ def _parts(filter_, budget, what):
         part.append(value)
         used += size
     return parts + [part]
+
+
+# --- Departments (tag department)
+
+
+@dataclass(frozen=True)
+class Department:
+    """A department (schema ``Department``); ``parent_id`` None for the root, ``code`` None when unset."""
+
+    department_id: str
+    name: str
+    code: str | None
+    parent_id: str | None
+
+
+def _department(item, what):
+    """A Department from its JSON; one without its id or name fails with an excerpt."""
+    if not isinstance(item, dict) or not item.get("departmentId") or item.get("name") is None:
+        raise ReplyError("%s: an item is not a Department. Item reads: %s" % (what, _excerpt(item)))
+    code, parent = item.get("code"), item.get("parentDepartmentId")
+    return Department(
+        department_id=str(item["departmentId"]),
+        name=str(item["name"]),
+        code=None if code in (None, "") else str(code),
+        parent_id=None if parent in (None, "") else str(parent),
+    )

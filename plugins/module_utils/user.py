@@ -237,7 +237,7 @@ def read_members(client, wanted, account):
     """The members of every group an existing user is to be in (GET /group/{id} each)."""
     group_ids = {gid for w in wanted if w.login in account.users for gid in w.group_ids}
     for group_id in sorted(group_ids):
-        account.members[group_id] = set(client.group_members(group_id))
+        account.members[group_id] = set(client.get_group(group_id)[1])
 
 
 # --- the rules: what "the same" means ---
@@ -467,11 +467,11 @@ def _user_calls(client, the_plan):
 def _join(client, group_id, user_ids):
     """Add the users to the group: its current members (read now) and the new ones, then read back;
     fails when the group lacks anyone it should have (3.3: the call may add or may replace)."""
-    current = client.group_members(group_id)
+    current = client.get_group(group_id)[1]
     wanted = list(dict.fromkeys(current + list(user_ids)))
     if len(wanted) > len(current):
-        client.set_group_members(group_id, wanted)
-    found = set(client.group_members(group_id))
+        client.update_group_members(group_id, current, user_ids)
+    found = set(client.get_group(group_id)[1])
     lacking = [user_id for user_id in wanted if user_id not in found]
     if lacking:
         raise ReplyError(
@@ -557,7 +557,7 @@ def report(client, params):
     named = people.look_up(client, params["logins"], params["emails"], every_status=True)
     users = {user.user_id: user for user in named.by_id.values()}
     for group_id in group_ids:  # a group's members from the group itself (DetailedGroup.userIds)
-        account.members[group_id] = set(client.group_members(group_id))
+        account.members[group_id] = set(client.get_group(group_id)[1])
     user_ids = list(dict.fromkeys(list(params["user_ids"]) + sorted(set().union(*account.members.values()))))
     if user_ids or department_ids or not (params["logins"] or params["emails"] or group_ids):
         users.update((user.user_id, user) for user in client.users_where(user_ids, department_ids))
@@ -598,7 +598,7 @@ def _read_all_members(client, account, users):
     if any(user.groups is None for user in users):
         for group in account.groups:
             if group.group_id not in account.members:
-                account.members[group.group_id] = set(client.group_members(group.group_id))
+                account.members[group.group_id] = set(client.get_group(group.group_id)[1])
         return
     for user in users:
         for group_id in user.groups:
