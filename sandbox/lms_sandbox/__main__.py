@@ -123,6 +123,8 @@ FORM_OPTIONS = (
     ("ispring_rest_dates", "the account's time zone in REST dates"),
     ("ispring_unknown_course", "a listing filtered by an unknown course"),
     ("edubrite_step2_session_id", "whether connect step 2 sets a new SESSION_ID"),
+    ("ispring_created_id", "the body of a REST 201 holding the new id"),
+    ("ispring_group_members", "whether UpdateGroupMembers adds or replaces"),
 )
 
 

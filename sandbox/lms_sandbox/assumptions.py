@@ -213,6 +213,7 @@ ROLE_ACCOUNT_ADMIN = "account_administrator"
 ROLE_DEPARTMENT_ADMIN = "department_administrator"
 ROLE_CUSTOM = "custom"
 ROLE_LEARNER = "learner"
+ROLE_PUBLISHER = "publisher"  # [sandbox] REST role "publisher": no API rights
 
 
 def sub_departments(departments, roots):
@@ -298,7 +299,7 @@ REST_UNAUTHORIZED_MESSAGE = "Unauthorized"
 # [sandbox] POST bodies must be a JSON object (else 400).  Array query parameters: REST_ARRAY_FORMS;
 # query parameters the file does not name are ignored; those it
 # names that the sandbox does not emulate (ListLearnerResults departmentIds, completionStatuses,
-# userStatuses, completionDate/accessDate/dueDate ranges; ListUsers departments[], groups[]) are 400
+# userStatuses, completionDate/accessDate/dueDate ranges) are 400
 # naming the parameter, never silently ignored.
 REST_LEARNER_FILTERS_NOT_EMULATED = (
     "departmentIds",
@@ -308,7 +309,7 @@ REST_LEARNER_FILTERS_NOT_EMULATED = (
     "accessDate",
     "dueDate",
 )
-REST_USER_FILTERS_NOT_EMULATED = ("departments", "groups")
+REST_USER_FILTERS_NOT_EMULATED = ()  # departments[] and groups[] are emulated (3.3)
 # [sandbox] pageSize/pageToken as on SOAP (ISPRING_PAGE_SIZE_*; 400 naming the parameter); a page
 # token is bound to its interface, listing and query.  nextPageToken is left out on the last page.
 # [doc date-time] the file's request date-times are RFC 3339 with an offset ("2024-05-01T10:00:00Z").
@@ -352,6 +353,7 @@ REST_ROLE = {
     ROLE_DEPARTMENT_ADMIN: "department_administrator",
     ROLE_CUSTOM: "custom",
     ROLE_LEARNER: "learner",
+    ROLE_PUBLISHER: "publisher",
 }
 REST_USER_STATUS = {"active": 1, "inactive": 3, "terminated": 5}
 # [sandbox] User fields the sandbox has no data for: addedDate and lastLoginDate (fixture fields,
@@ -400,6 +402,92 @@ ZONELESS_DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 # content item, as sections 1-2 assumed) or "empty" (the listing is just empty).
 UNKNOWN_COURSE_FORMS = ("error", "empty")
 
+# 3.3 (r3) [doc: OpenAPI tags user, department, group] users, departments and groups over REST.
+# 3.3 [assumed]: a 201 body holding the new id (AddUser, AddDepartment, AddGroup).  Setting
+# `ispring_created_id`: "json" (the file's form: a JSON string, application/json) or "text" (the id
+# alone, text/plain).
+CREATED_ID_FORMS = ("json", "text")
+# 3.3 [assumed: the file says "Update group members" only]: POST /group/{id}/members {userIds} adds
+# those users to the group ("add") or makes them its only members ("replace"); setting
+# `ispring_group_members`.  [assumed] UpdateUser's groupIds reads the same way (the user's static
+# groups: those added, or exactly those).  A client that only sends the new members loses the old
+# ones under "replace": the strict form.
+GROUP_MEMBERS_READINGS = ("add", "replace")
+# [sandbox] ids the people calls make: deterministic per kind, the sequence restarts on reset.
+NEW_ID_FORMATS = {
+    "user": "c0000000-0000-4000-8000-%012d",
+    "department": "d0000000-0000-4000-8000-%012d",
+    "group": "a0000000-0000-4000-8000-%012d",
+}
+# 3.3 [assumed]: logins are unique per account (exact comparison, as LOGIN_FILTER_CASE_SENSITIVE):
+# AddUser / UpdateUser with a login another user has -> 400 naming it.  Emails need not be unique.
+LOGINS_UNIQUE = True
+# [doc UserProfileFields: login and email required] AddUser without fields.login or fields.email ->
+# 400; [sandbox] an email must look like one (something@something).  Profile fields are read from
+# the file's object: login, email, firstName, lastName (keys compared without case and underscores,
+# so FIRST_NAME and first_name are firstName); any other key is a profile field of that name, kept as
+# given and listed after the four (in every REST_USER_FIELD_FORMS form).  UpdateUser changes only the
+# fields it names [assumed].
+EMAIL_RE = r"^[^@\s]+@[^@\s]+$"
+# [assumed] a password given to AddUser is stored (state: its SHA-256 only) and is a secret of the
+# sandbox (GET /_sandbox/secrets, for canary checks); no reply carries it and the request log keeps
+# the body with "password" masked (LOG_MASK).  sendLoginEmail true is recorded in loginEmails.
+LOG_MASK = "********"
+# 3.3 [assumed]: a department's code is unique in the account (AddDepartment / UpdateDepartment
+# with a code another department has -> 400); GetDepartments?code= compares it exactly.  Names
+# need not be unique [sandbox].  UpdateDepartment code "" clears the code [sandbox].
+DEPARTMENT_CODES_UNIQUE = True
+# [assumed] RemoveDepartment refuses (400, naming them) a department that still has users or
+# sub-departments, and the root department (no parent) cannot be removed, moved or given a parent
+# inside itself (a move under its own sub-department is 400).
+REFUSE_DEPARTMENT_WITH_USERS = True
+# [assumed] ListUsers / ListUsersV2 departments[]: users whose department is one of those (not
+# sub-departments); groups[]: users in one of those groups.  Each filter is AND-ed with the others;
+# an unknown id matches nobody.
+DEPARTMENT_FILTER_SUB_DEPARTMENTS = False
+# [assumed] a smart group's members follow its rules (the sandbox's only rule: the users of one
+# department); UpdateGroupMembers, UpdateGroup, RemoveUserFromGroups, AddUser / UpdateUser groupIds
+# naming a smart group -> 400 naming it.  RemoveGroup removes a smart group like any other.
+SMART_GROUPS_READ_ONLY = True
+# [assumed] GetUserProfile(V2), GetDepartment, GetGroup, and the writes of one user, department or
+# group by an id that does not exist: REST_NOT_FOUND_STATUS (the file declares 400/401/403 only).
+# [assumed] the account owner cannot be removed, deactivated or given another role, and no caller
+# can remove or deactivate itself: 400.
+# [sandbox] 1.6 for people: owner and account administrators may do everything; a department
+# administrator (or a custom role with departments) reads and writes the departments and users of
+# its scope only (403 naming the id otherwise) and sees only its scope's users in a group; only the
+# owner and account administrators may change roles or groups (AddGroup, UpdateGroup, RemoveGroup,
+# UpdateGroupMembers, RemoveUserFromGroups, groupIds): others 403.  Every listing of groups lists
+# every group.
+# [assumed] REST role -> the sandbox's role: administrator -> account administrator (the owner keeps
+# owner), department_administrator -> department administrator of manageableDepartmentIds (default:
+# the user's department), custom -> custom (no course, no department), publisher -> a role without
+# API rights, learner -> no administrator role.  NewUser roleId / roles are not emulated: 400.
+REST_ROLE_TO_ROLE = {
+    "learner": ROLE_LEARNER,
+    "administrator": ROLE_ACCOUNT_ADMIN,
+    "department_administrator": ROLE_DEPARTMENT_ADMIN,
+    "custom": ROLE_CUSTOM,
+    "publisher": ROLE_PUBLISHER,
+}
+REST_USER_WRITE_FIELDS_NOT_EMULATED = ("roleId", "roles")
+
+
+def department_in_scope(admin, department_id):
+    """[sandbox] 1.6: may this administrator see and change this department (and its users)?"""
+    role = admin["role"] if admin else ROLE_LEARNER
+    if role in (ROLE_OWNER, ROLE_ACCOUNT_ADMIN):
+        return True
+    if role in (ROLE_DEPARTMENT_ADMIN, ROLE_CUSTOM) and admin.get("scope") is not None:
+        return department_id in admin["scope"]
+    return role == ROLE_CUSTOM
+
+
+def account_wide(admin):
+    """[sandbox] 1.6: roles and groups are changed by the owner and account administrators only."""
+    return bool(admin) and admin["role"] in (ROLE_OWNER, ROLE_ACCOUNT_ADMIN)
+
+
 # The integration suite's sandbox (tests/integration/conftest.py): every r3 form at its strictest.
 STRICT_SETTINGS = {
     "ispring_rest_arrays": "brackets",
@@ -411,6 +499,7 @@ STRICT_SETTINGS = {
     "ispring_rest_dates": "west",
     "ispring_unknown_course": "empty",
     "edubrite_step2_session_id": "new",
+    "ispring_group_members": "replace",
 }
 
 # ---------------------------------------------------------------------------------------------

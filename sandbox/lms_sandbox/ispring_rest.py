@@ -31,7 +31,29 @@ ROUTES = (
     ("GET", "/task/{taskId}/status", "GetTaskStatus"),
     ("GET", "/enrollment/{enrollmentId}", "GetEnrollment"),
     ("POST", "/enrollment/{enrollmentId}", "ChangeEnrollment"),
+    # people (contract 3.3)
+    ("GET", "/departments", "ListDepartments"),
+    ("GET", "/department", "GetDepartments"),
+    ("POST", "/department", "AddDepartment"),
+    ("GET", "/department/{departmentId}", "GetDepartment"),
+    ("POST", "/department/{departmentId}", "UpdateDepartment"),
+    ("DELETE", "/department/{departmentId}", "RemoveDepartment"),
+    ("GET", "/groups", "ListGroups"),
+    ("POST", "/group", "AddGroup"),
+    ("GET", "/group/{groupId}", "GetGroup"),
+    ("POST", "/group/{groupId}", "UpdateGroup"),
+    ("DELETE", "/group/{groupId}", "RemoveGroup"),
+    ("POST", "/group/{groupId}/members", "UpdateGroupMembers"),
+    ("POST", "/user", "AddUser"),
+    ("GET", "/user/{userId}", "GetUserProfile"),
+    ("POST", "/user/{userId}", "UpdateUserProfile"),
+    ("DELETE", "/user/{userId}", "RemoveUser"),
+    ("GET", "/user/{userId}/v2", "GetUserProfileV2"),
+    ("POST", "/user/{userId}/status", "ChangeUserStatus"),
+    ("POST", "/user/{userId}/groups/remove", "RemoveUserFromGroups"),
 )
+_EMAIL = re.compile(A.EMAIL_RE)
+_PASSWORD_MEMBER = re.compile(r'("password"\s*:\s*)"(?:[^"\\]|\\.)*"')
 _DATE_OR_TIME = re.compile(A.REST_DATE_OR_TIME_RE)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -236,7 +258,418 @@ def _role_id(role):
     return str(uuid.uuid5(uuid.NAMESPACE_URL, "lms-sandbox:role:" + role))
 
 
-class RestApi:
+# --- people: departments, groups, users (contract 3.3) ------------------------------------------------
+
+_SUBORDINATION = {"subordinationType": "no_supervisor"}
+_FIELD_KEYS = {"login": "login", "email": "email", "firstname": "firstName", "lastname": "lastName"}
+_STATUS_WORDS = {number: word for word, number in A.REST_USER_STATUS.items()}
+
+
+def department_json(dep):
+    """[doc schema Department]: parentDepartmentId and code only when set."""
+    out = {"departmentId": dep["departmentId"], "name": dep["name"] or ""}
+    if dep["parentId"]:
+        out["parentDepartmentId"] = dep["parentId"]
+    if dep.get("code"):
+        out["code"] = dep["code"]
+    out["subordination"] = dict(_SUBORDINATION)
+    out["coSubordination"] = dict(_SUBORDINATION)
+    return out
+
+
+def group_json(group):
+    """[doc schema Group]."""
+    return {"groupId": group["groupId"], "name": group["name"], "isSmart": group["isSmart"]}
+
+
+def log_body(body):
+    """A REST request body as the request log keeps it: a "password" member masked (LOG_MASK)."""
+    text = body.decode("utf-8", "replace")
+    if '"password"' not in text:
+        return text
+    return _PASSWORD_MEMBER.sub(r'\1"%s"' % A.LOG_MASK, text)
+
+
+def _profile_fields(data, required):
+    """NewUser / UpdateUser `fields` [doc UserProfileFields] -> (the four known ones, the others)."""
+    value = data.get("fields")
+    if value is None:
+        if required:
+            raise bad("fields is required (an object with at least login and email)")
+        return {}, {}
+    if not isinstance(value, dict):
+        raise bad("fields must be an object (UserProfileFields: login, email, ...)")
+    known, extra = {}, {}
+    for key, item in value.items():
+        if not isinstance(item, str):
+            raise bad("fields.%s must be a string" % key)
+        name = _FIELD_KEYS.get(key.replace("_", "").lower())
+        if name:
+            known[name] = item.strip()
+        else:
+            extra[key] = item
+    for name in ("login", "email"):
+        if (required or name in known) and not known.get(name):
+            raise bad("fields.%s is required and must not be empty" % name)
+    if "email" in known and not _EMAIL.match(known["email"]):
+        raise bad("fields.email is not an email address: %s" % known["email"])
+    return known, extra
+
+
+def _refuse_not_emulated_members(data):
+    for name in A.REST_USER_WRITE_FIELDS_NOT_EMULATED:
+        if name in data:
+            raise bad("%s: this member is documented but not emulated by the sandbox (use role)" % name)
+
+
+def _names(records, key, limit=5):
+    shown = [str(rec[key]) for rec in records[:limit]]
+    more = len(records) - len(shown)
+    return ", ".join(shown) + (" and %d more" % more if more > 0 else "")
+
+
+class _People:
+    """The REST people calls (mixed into RestApi: self.state, self.api, _query_list, _page_reply)."""
+
+    def _created(self, new_id):
+        """3.3 setting `ispring_created_id`: the new id as a JSON string or as plain text."""
+        if self.api.config.ispring_created_id == "text":
+            return Reply(201, new_id, "text/plain; charset=utf-8")
+        return json_reply(201, new_id)
+
+    def _paged(self, req, kind, items, key):
+        q = req.query
+        return page(items, kind, key, query_one(q, "pageSize"), query_one(q, "pageToken"))
+
+    # --- departments -------------------------------------------------------------------------------
+
+    def _visible_departments(self, admin):
+        return [d for d in self.state.departments.values() if A.department_in_scope(admin, d["departmentId"])]
+
+    def _op_ListDepartments(self, req, admin, data, task_failed):
+        rows, nxt = self._paged(req, "RD", self._visible_departments(admin), (admin["userId"],))
+        return self._page_reply("departments", [department_json(d) for d in rows], nxt)
+
+    def _op_GetDepartments(self, req, admin, data, task_failed):
+        code = query_one(req.query, "code")
+        items = [d for d in self._visible_departments(admin) if code is None or (d.get("code") or "") == code]
+        return json_reply(200, {"departments": [department_json(d) for d in items]})
+
+    def _op_GetDepartment(self, req, admin, data, task_failed):
+        return json_reply(200, {"response": department_json(self._department(admin, req.params["departmentId"]))})
+
+    def _department(self, admin, dep_id):
+        """The department a path names: 404 when there is none, 403 outside the caller's scope."""
+        dep = self.state.departments.get(dep_id)
+        if dep is None:
+            raise RestError(A.REST_NOT_FOUND_STATUS, "Department not found: %s" % dep_id)
+        if not A.department_in_scope(admin, dep_id):
+            raise RestError(403, "%s: no right on department %s" % (A.FAULT_PERMISSION, dep_id))
+        return dep
+
+    def _department_ref(self, admin, dep_id, name):
+        """A department a body names: 400 when there is none, 403 outside the caller's scope."""
+        if dep_id not in self.state.departments:
+            raise bad("%s: unknown department %s" % (name, dep_id))
+        if not A.department_in_scope(admin, dep_id):
+            raise RestError(403, "%s: no right on department %s (%s)" % (A.FAULT_PERMISSION, dep_id, name))
+        return self.state.departments[dep_id]
+
+    def _free_code(self, code, own_id):
+        """DEPARTMENT_CODES_UNIQUE: a code no other department has (None: no code)."""
+        if not code:
+            return None
+        for dep in self.state.departments.values():
+            if A.DEPARTMENT_CODES_UNIQUE and dep.get("code") == code and dep["departmentId"] != own_id:
+                raise bad(
+                    "code: %s is the code of department %s (%s) already" % (code, dep["departmentId"], dep["name"])
+                )
+        return code
+
+    def _op_AddDepartment(self, req, admin, data, task_failed):
+        st = self.state
+        name = _string(data, "name", required=True)
+        parent = self._department_ref(admin, _string(data, "parentDepartmentId", required=True), "parentDepartmentId")
+        code = self._free_code(_string(data, "code"), None)
+        dep_id = st.new_id("department")
+        st.departments[dep_id] = {
+            "departmentId": dep_id,
+            "name": name,
+            "parentId": parent["departmentId"],
+            "code": code,
+        }
+        st.refresh_scopes()
+        return self._created(dep_id)
+
+    def _new_parent(self, admin, dep, parent_id):
+        if parent_id == dep["parentId"]:
+            return parent_id
+        if not dep["parentId"]:
+            raise bad("parentDepartmentId: the root department %s cannot be moved" % dep["departmentId"])
+        self._department_ref(admin, parent_id, "parentDepartmentId")
+        if parent_id in A.sub_departments(self.state.departments, [dep["departmentId"]]):
+            raise bad(
+                "parentDepartmentId: %s is department %s itself or one of its sub-departments"
+                % (parent_id, dep["departmentId"])
+            )
+        return parent_id
+
+    def _op_UpdateDepartment(self, req, admin, data, task_failed):
+        dep = self._department(admin, req.params["departmentId"])
+        name, code, parent_id = (_string(data, key) for key in ("name", "code", "parentDepartmentId"))
+        if name == "":
+            raise bad("name must be a non-empty string")
+        changes = {"name": name} if name else {}
+        if parent_id is not None:
+            changes["parentId"] = self._new_parent(admin, dep, parent_id)
+        if code is not None:
+            changes["code"] = self._free_code(code, dep["departmentId"])
+        dep.update(changes)
+        self.state.refresh_scopes()
+        return empty_reply(204)
+
+    def _op_RemoveDepartment(self, req, admin, data, task_failed):
+        st = self.state
+        dep = self._department(admin, req.params["departmentId"])
+        if not dep["parentId"]:
+            raise bad("the root department %s cannot be removed" % dep["departmentId"])
+        subs = [st.departments[d] for d in st.sub_departments(dep["departmentId"])]
+        users = [st.users[u] for u in st.department_users(dep["departmentId"])]
+        if A.REFUSE_DEPARTMENT_WITH_USERS and (subs or users):
+            found = []
+            if subs:
+                found.append("sub-departments %s" % _names(subs, "name"))
+            if users:
+                found.append("users %s" % _names(users, "login"))
+            raise bad(
+                "department %s (%s) still has %s: move or remove them first"
+                % (dep["departmentId"], dep["name"], " and ".join(found))
+            )
+        del st.departments[dep["departmentId"]]
+        st.refresh_scopes()
+        return empty_reply(204)
+
+    # --- groups ----------------------------------------------------------------------------------------
+
+    def _op_ListGroups(self, req, admin, data, task_failed):
+        rows, nxt = self._paged(req, "RG", list(self.state.groups.values()), (admin["userId"],))
+        return self._page_reply("groups", [group_json(g) for g in rows], nxt)
+
+    def _group(self, group_id):
+        group = self.state.groups.get(group_id)
+        if group is None:
+            raise RestError(A.REST_NOT_FOUND_STATUS, "Group not found: %s" % group_id)
+        return group
+
+    def _op_GetGroup(self, req, admin, data, task_failed):
+        """[doc schema DetailedGroup]: the members the caller may see."""
+        st = self.state
+        group = self._group(req.params["groupId"])
+        members = [u for u in st.group_members(group) if A.user_in_scope(admin, st.users[u])]
+        return json_reply(200, dict(group_json(group), userIds=members, usersCount=len(members)))
+
+    @staticmethod
+    def _may_change(admin, what):
+        if not A.account_wide(admin):
+            raise RestError(
+                403, "%s: only the account owner and account administrators may change %s" % (A.FAULT_PERMISSION, what)
+            )
+
+    def _static_group(self, group, name=None):
+        """SMART_GROUPS_READ_ONLY: 400 naming a smart group."""
+        if A.SMART_GROUPS_READ_ONLY and group["isSmart"]:
+            raise bad(
+                "%sgroup %s (%s) is a smart group: its members follow its rules and cannot be changed"
+                % (name + ": " if name else "", group["groupId"], group["name"])
+            )
+        return group
+
+    def _group_refs(self, admin, data, name, required=False):
+        """Static groups a body names (groupIds): 400 for an unknown or smart one."""
+        if data.get(name) is None and not required:
+            return None
+        self._may_change(admin, "groups")
+        found = []
+        for group_id in dict.fromkeys(_id_list(data, name, required)):
+            if group_id not in self.state.groups:
+                raise bad("%s: unknown group %s" % (name, group_id))
+            found.append(self._static_group(self.state.groups[group_id], name))
+        return found
+
+    def _user_refs(self, data, name):
+        """userIds a body names, each a user of the account (an empty list allowed)."""
+        value = data.get(name)
+        if value is None:
+            raise bad("%s is required" % name)
+        ids = _id_list(data, name) if value else []
+        for user_id in ids:
+            if user_id not in self.state.users:
+                raise bad("%s: unknown user %s" % (name, user_id))
+        return list(dict.fromkeys(ids))
+
+    def _op_AddGroup(self, req, admin, data, task_failed):
+        self._may_change(admin, "groups")
+        name = _string(data, "name", required=True)
+        members = self._user_refs(data, "userIds") if data.get("userIds") is not None else []
+        group = self.state.new_group(self.state.new_id("group"), name)
+        group["members"].update(dict.fromkeys(members, True))
+        return self._created(group["groupId"])
+
+    def _op_UpdateGroup(self, req, admin, data, task_failed):
+        self._may_change(admin, "groups")
+        group = self._static_group(self._group(req.params["groupId"]))
+        group["name"] = _string(data, "name", required=True)
+        return empty_reply(200)
+
+    def _op_RemoveGroup(self, req, admin, data, task_failed):
+        self._may_change(admin, "groups")
+        del self.state.groups[self._group(req.params["groupId"])["groupId"]]
+        return empty_reply(204)
+
+    def _op_UpdateGroupMembers(self, req, admin, data, task_failed):
+        """3.3 setting `ispring_group_members`: the users are added, or become the only members."""
+        self._may_change(admin, "groups")
+        group = self._static_group(self._group(req.params["groupId"]))
+        members = self._user_refs(data, "userIds")
+        if self.api.config.ispring_group_members == "replace":
+            group["members"] = {}
+        group["members"].update(dict.fromkeys(members, True))
+        return empty_reply(200)
+
+    def _op_RemoveUserFromGroups(self, req, admin, data, task_failed):
+        user = self._user(admin, req.params["userId"])
+        for group in self._group_refs(admin, data, "groupIds", required=True):
+            group["members"].pop(user["userId"], None)
+        return empty_reply(200)
+
+    # --- users -------------------------------------------------------------------------------------------
+
+    def _user(self, admin, user_id):
+        """The user a path names: 404 when there is none, 403 outside the caller's scope."""
+        user = self.state.users.get(user_id)
+        if user is None:
+            raise RestError(A.REST_NOT_FOUND_STATUS, "User not found: %s" % user_id)
+        if not A.user_in_scope(admin, user):
+            raise RestError(403, "%s: no right on user %s" % (A.FAULT_PERMISSION, user_id))
+        return user
+
+    def _op_GetUserProfile(self, req, admin, data, task_failed):
+        return json_reply(200, {"response": self._user_json(self._user(admin, req.params["userId"]))})
+
+    _op_GetUserProfileV2 = _op_GetUserProfile  # [doc] UserV2 has User's members
+
+    def _free_login(self, login, user_id):
+        other = self.state.users_by_login.get(login)
+        if A.LOGINS_UNIQUE and other is not None and other["userId"] != user_id:
+            raise bad("fields.login: %s is the login of user %s already" % (login, other["userId"]))
+
+    def _role(self, admin, data, user_id, dep_id):
+        """(sandbox role, managed departments) a body asks for, or None when it leaves the role as is."""
+        role, managed = data.get("role"), data.get("manageableDepartmentIds")
+        current = self.state.admins.get(user_id)
+        if managed is None and role in (None, A.REST_ROLE[current["role"] if current else A.ROLE_LEARNER]):
+            return None  # the role it has: nothing to change, no right needed
+        self._may_change(admin, "roles")
+        if role not in A.REST_ROLE_TO_ROLE:
+            raise bad("role must be one of %s" % ", ".join(A.REST_ROLE_TO_ROLE))
+        if current and current["role"] == A.ROLE_OWNER:
+            if role != A.REST_ROLE[A.ROLE_OWNER]:
+                raise bad("user %s is the account owner: its role cannot be changed" % user_id)
+            return None
+        departments = [
+            self._department_ref(admin, d, "manageableDepartmentIds")["departmentId"]
+            for d in _id_list(data, "manageableDepartmentIds")
+        ]
+        return A.REST_ROLE_TO_ROLE[role], departments or [dep_id]
+
+    def _password(self, data):
+        value = data.get("password")
+        if value is not None and (not isinstance(value, str) or not value):
+            raise bad("password must be a non-empty string")
+        return value
+
+    def _op_AddUser(self, req, admin, data, task_failed):
+        st = self.state
+        _refuse_not_emulated_members(data)
+        dep = self._department_ref(admin, _string(data, "departmentId", required=True), "departmentId")
+        known, extra = _profile_fields(data, required=True)
+        self._free_login(known["login"], None)
+        role = self._role(admin, data, None, dep["departmentId"]) or (A.ROLE_LEARNER, [])
+        groups = self._group_refs(admin, data, "groupIds") or []
+        password, send = self._password(data), _boolean(data, "sendLoginEmail")
+        user_id = st.new_id("user")
+        user = st.add_user(dict(known, userId=user_id, departmentId=dep["departmentId"], status="active", fields=extra))
+        user["addedDate"] = time.strftime(A.DATETIME_FORMAT, time.gmtime())
+        st.set_role(user_id, *role)
+        for group in groups:
+            group["members"][user_id] = True
+        if password is not None:
+            st.passwords[user_id] = password
+            st.issued.append(password)
+        if send:
+            st.login_emails.append({"userId": user_id, "login": user["login"], "email": user["email"]})
+        return self._created(user_id)
+
+    def _op_UpdateUserProfile(self, req, admin, data, task_failed):
+        st = self.state
+        _refuse_not_emulated_members(data)
+        user = self._user(admin, req.params["userId"])
+        dep_id = _string(data, "departmentId")
+        if dep_id is not None:
+            self._department_ref(admin, dep_id, "departmentId")
+        known, extra = _profile_fields(data, required=False)
+        if "login" in known:
+            self._free_login(known["login"], user["userId"])
+        role = self._role(admin, data, user["userId"], dep_id or user["departmentId"])
+        groups = self._group_refs(admin, data, "groupIds")
+        if "login" in known and known["login"] != user["login"]:
+            st.rename_login(user, known.pop("login"))
+        user.update(known)
+        if extra:
+            user.setdefault("fields", {}).update(extra)
+        if dep_id is not None:
+            user["departmentId"] = dep_id
+        if role is not None:
+            st.set_role(user["userId"], *role)
+        if groups is not None:
+            self._set_user_groups(user["userId"], groups)
+        return empty_reply(200)
+
+    def _set_user_groups(self, user_id, groups):
+        """UpdateUser groupIds, read as `ispring_group_members` says (GROUP_MEMBERS_READINGS)."""
+        if self.api.config.ispring_group_members == "replace":
+            for group in self.state.groups.values():
+                if not group["isSmart"]:
+                    group["members"].pop(user_id, None)
+        for group in groups:
+            group["members"][user_id] = True
+
+    def _untouchable(self, admin, user, what):
+        """The account owner and the caller itself cannot be removed or deactivated [assumed]."""
+        adm = self.state.admins.get(user["userId"])
+        if adm and adm["role"] == A.ROLE_OWNER:
+            raise bad("user %s (%s) is the account owner: it cannot be %s" % (user["userId"], user["login"], what))
+        if user["userId"] == admin["userId"]:
+            raise bad("user %s (%s) is the caller itself: it cannot be %s" % (user["userId"], user["login"], what))
+
+    def _op_ChangeUserStatus(self, req, admin, data, task_failed):
+        user = self._user(admin, req.params["userId"])
+        status = data.get("status")
+        if isinstance(status, bool) or not isinstance(status, int) or status not in _STATUS_WORDS:
+            raise bad("status must be 1 (active), 3 (inactive) or 5 (terminated)")
+        if _STATUS_WORDS[status] != "active":
+            self._untouchable(admin, user, "deactivated")
+        user["status"] = _STATUS_WORDS[status]
+        return empty_reply(200)
+
+    def _op_RemoveUser(self, req, admin, data, task_failed):
+        user = self._user(admin, req.params["userId"])
+        self._untouchable(admin, user, "removed")
+        self.state.remove_user(user["userId"])
+        return empty_reply(204)
+
+
+class RestApi(_People):
     def __init__(self, soap_api):
         self.api = soap_api  # ispring.IspringApi: the state, tokens, tasks and checks are shared
         self.state = soap_api.state
@@ -374,6 +807,7 @@ class RestApi:
         q = req.query
         refuse_not_emulated(q, A.REST_USER_FILTERS_NOT_EMULATED)
         items, key = self.api.listed_users(admin, self._query_list(q, "logins"), self._query_list(q, "emails"))
+        items, key = self._people_filters(q, items, key)
         rows, nxt = page(items, "RU", key, query_one(q, "pageSize"), query_one(q, "pageToken"))
         return self._page_reply("userProfiles", [self._user_json(u) for u in rows], nxt)
 
@@ -387,8 +821,26 @@ class RestApi:
             items, key = self.api.listed_users(admin, logins, emails)
         else:
             items, key = self._users_by_id(admin, user_ids, logins, emails)
+        items, key = self._people_filters(q, items, key)
         rows, nxt = page(items, "RV", key, query_one(q, "pageSize"), query_one(q, "pageToken"))
         return self._page_reply("userProfiles", [self._user_json(u) for u in rows], nxt)
+
+    def _people_filters(self, q, items, key):
+        """3.3 departments[] and groups[] (DEPARTMENT_FILTER_SUB_DEPARTMENTS), AND-ed with the rest."""
+        st = self.state
+        departments, groups = self._query_list(q, "departments"), self._query_list(q, "groups")
+        if departments:
+            wanted = set(departments)
+            if A.DEPARTMENT_FILTER_SUB_DEPARTMENTS:
+                wanted = A.sub_departments(st.departments, departments)
+            items = [user for user in items if user["departmentId"] in wanted]
+        if groups:
+            members = set()
+            for group_id in groups:
+                if group_id in st.groups:
+                    members.update(st.group_members(st.groups[group_id]))
+            items = [user for user in items if user["userId"] in members]
+        return items, (key, departments, groups) if departments or groups else key
 
     def _users_by_id(self, admin, user_ids, logins, emails):
         wanted = set(user_ids)
@@ -405,7 +857,7 @@ class RestApi:
         return items, (admin["userId"], sorted(wanted), logins, emails)
 
     def _user_json(self, user):
-        """[doc schema User]; `fields` is an object [doc UserProfileFields]."""
+        """[doc schema User]; `fields` is an object [doc UserProfileFields]; `groups` its groups' ids."""
         st = self.state
         adm = st.admin_for(user["userId"])
         role = A.REST_ROLE[adm["role"] if adm else A.ROLE_LEARNER]
@@ -422,16 +874,22 @@ class RestApi:
             "addedDate": user.get("addedDate") or A.REST_USER_DEFAULT_DATE,
             "lastLoginDate": user.get("lastLoginDate") or A.REST_USER_DEFAULT_DATE,
             "userRoles": [user_role],
+            "groups": st.user_groups(user["userId"]),
             "subordination": {"subordinationType": "no_supervisor"},
             "coSubordination": {"subordinationType": "no_supervisor"},
         }
 
     def _fields(self, user):
-        """3.2 (r3) setting `ispring_rest_user_fields`: the file's object, or name/value pairs."""
+        """3.2 (r3) setting `ispring_rest_user_fields`: the file's object, or name/value pairs; other
+        profile fields (3.3, AddUser / UpdateUser) after the four, by their names."""
         form = self.api.config.ispring_rest_user_fields
+        extra = user.get("fields") or {}
         if form == "object":
-            return {key: user[key] for key, _name in A.REST_USER_FIELD_NAMES}
+            out = {key: user[key] for key, _name in A.REST_USER_FIELD_NAMES}
+            out.update(extra)
+            return out
         pairs = [{"name": name, "value": user[key] or ""} for key, name in A.REST_USER_FIELD_NAMES]
+        pairs += [{"name": name, "value": value} for name, value in extra.items()]
         return pairs if form == "pairs" else {"field": pairs}
 
     # --- enrollments -----------------------------------------------------------------------------

@@ -132,6 +132,8 @@ SETTINGS = {
     "ispring_rest_unauthorized": (A.REST_UNAUTHORIZED_FORMS[0], _choice(*A.REST_UNAUTHORIZED_FORMS)),
     "ispring_rest_dates": (A.REST_DATE_FORMS[0], _choice(*A.REST_DATE_FORMS)),
     "ispring_unknown_course": (A.UNKNOWN_COURSE_FORMS[0], _choice(*A.UNKNOWN_COURSE_FORMS)),
+    "ispring_created_id": (A.CREATED_ID_FORMS[0], _choice(*A.CREATED_ID_FORMS)),
+    "ispring_group_members": (A.GROUP_MEMBERS_READINGS[0], _choice(*A.GROUP_MEMBERS_READINGS)),
 }
 
 
@@ -752,8 +754,9 @@ class Handler(BaseHTTPRequestHandler):
             entry["body"] = body[:LOG_BODY_CHARS].decode("utf-8", "replace")
         elif call.interface == "rest":
             entry["query"] = call.ctx.query
-            entry["body"] = body[:LOG_BODY_CHARS].decode("utf-8", "replace")
-            entry["body_truncated"] = len(body) > LOG_BODY_CHARS
+            text = ispring_rest.log_body(body)  # a password never reaches the log
+            entry["body"] = text[:LOG_BODY_CHARS]
+            entry["body_truncated"] = len(text) > LOG_BODY_CHARS
             entry["content_type"] = self.headers.get("Content-Type")
             entry["auth_scheme"] = _auth_scheme(self.headers.get("Authorization"))
         elif call.api == "edubrite":

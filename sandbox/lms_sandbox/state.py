@@ -7,6 +7,7 @@ The state is plain dicts (JSON-friendly) plus a few indexes.  All access goes th
 from __future__ import annotations
 
 import copy
+import hashlib
 import os
 import time
 
@@ -87,10 +88,16 @@ class IspringState:
         self.tasks = {}
         self.next_task_id = A.FIRST_TASK_ID
         self.enrollment_seq = 0  # enrollments made through the API
+        self.groups = {}  # groupId -> {groupId, name, isSmart, members (static: userId -> True), smartDepartmentId}
+        self.passwords = {}  # userId -> password set over REST (never in a reply or the state)
+        self.login_emails = []  # AddUser calls with sendLoginEmail true
+        self.new_ids = {}  # kind -> how many ids of that kind the API made
 
         self._dep_names = self._load_departments(fx.get("departments") or ())
         for user in fx.get("users") or ():
             self._add_user(user)
+        for group in fx.get("groups") or ():
+            self._load_group(group)
         for adm in fx.get("administrators") or ():
             self._load_admin(adm)
         for cli in fx.get("api_clients") or ():
@@ -117,7 +124,12 @@ class IspringState:
         """Departments by id; returns name -> id (a fixture may name a parent or a user's department)."""
         names = {}
         for dep in departments:
-            rec = {"departmentId": str(dep["departmentId"]), "name": dep.get("name"), "parentId": None}
+            rec = {
+                "departmentId": str(dep["departmentId"]),
+                "name": dep.get("name"),
+                "parentId": None,
+                "code": dep.get("code") or None,
+            }
             self.departments[rec["departmentId"]] = rec
             if rec["name"]:
                 names[rec["name"]] = rec["departmentId"]
@@ -126,6 +138,20 @@ class IspringState:
             if parent:
                 self.departments[str(dep["departmentId"])]["parentId"] = names.get(parent, parent)
         return names
+
+    def _load_group(self, group):
+        """A static group lists its members by login; a smart group names its rule's department."""
+        smart = group.get("smart")
+        rec = self.new_group(str(group["groupId"]), group["name"])
+        if smart:
+            dep = smart.get("departmentId") or self._dep_names.get(smart.get("department"))
+            if dep not in self.departments:
+                raise FixtureError("group %s: unknown department %r" % (rec["name"], smart))
+            rec.update(isSmart=True, smartDepartmentId=dep)
+        for login in group.get("members") or ():
+            if login not in self.users_by_login:
+                raise FixtureError("group %s: unknown user %r" % (rec["name"], login))
+            rec["members"][self.users_by_login[login]["userId"]] = True
 
     def _load_admin(self, adm):
         names = self._dep_names
@@ -166,6 +192,8 @@ class IspringState:
             "status": user.get("status", "active"),
             "departmentId": dep,
         }
+        if user.get("fields"):  # profile fields beyond login, email and names (REST AddUser / UpdateUser)
+            rec["fields"] = dict(user["fields"])
         if rec["login"] in self.users_by_login:
             raise FixtureError("duplicate login %r" % rec["login"])
         self.users[rec["userId"]] = rec
@@ -190,7 +218,12 @@ class IspringState:
 
     def _add_scale(self, n):
         root = next((d for d, rec in self.departments.items() if not rec["parentId"]), None)
-        self.departments[BENCH_DEPARTMENT_ID] = {"departmentId": BENCH_DEPARTMENT_ID, "name": "bench", "parentId": root}
+        self.departments[BENCH_DEPARTMENT_ID] = {
+            "departmentId": BENCH_DEPARTMENT_ID,
+            "name": "bench",
+            "parentId": root,
+            "code": None,
+        }
         self.courses[BENCH_COURSE_ID] = {
             "courseId": BENCH_COURSE_ID,
             "title": "Benchmark course",
@@ -238,6 +271,84 @@ class IspringState:
         rec = self.enrollments.pop(enrollment_id)
         self.by_course[rec["courseId"]].remove(enrollment_id)
 
+    # --- people: departments, users, groups (REST) -------------------------------------------------
+
+    def new_id(self, kind):
+        """[sandbox] ids the API makes: deterministic per kind, restarting on reset."""
+        self.new_ids[kind] = self.new_ids.get(kind, 0) + 1
+        return A.NEW_ID_FORMATS[kind] % self.new_ids[kind]
+
+    def new_group(self, group_id, name):
+        rec = {"groupId": group_id, "name": name, "isSmart": False, "members": {}, "smartDepartmentId": None}
+        self.groups[group_id] = rec
+        return rec
+
+    def group_members(self, group):
+        """The user ids of a group: a static group's members, or a smart group's department's users."""
+        if group["isSmart"]:
+            return [u for u, user in self.users.items() if user["departmentId"] == group["smartDepartmentId"]]
+        return list(group["members"])
+
+    def user_groups(self, user_id):
+        user = self.users[user_id]
+        return [
+            g["groupId"]
+            for g in self.groups.values()
+            if (user["departmentId"] == g["smartDepartmentId"] if g["isSmart"] else user_id in g["members"])
+        ]
+
+    def sub_departments(self, dep_id):
+        return [d for d, rec in self.departments.items() if rec["parentId"] == dep_id]
+
+    def department_users(self, dep_id):
+        return [u for u, user in self.users.items() if user["departmentId"] == dep_id]
+
+    def refresh_scopes(self):
+        """Department administrators manage sub-departments made or moved under theirs (1.6)."""
+        for adm in self.admins.values():
+            adm["departments"] = [d for d in adm["departments"] if d in self.departments]
+            if adm["scope"] is not None:
+                adm["scope"] = A.sub_departments(self.departments, adm["departments"])
+
+    def add_user(self, rec):
+        """A user made over REST (AddUser): `rec` as _add_user reads it."""
+        return self._add_user(rec)
+
+    def rename_login(self, user, login):
+        del self.users_by_login[user["login"]]
+        user["login"] = login
+        self.users_by_login[login] = user
+
+    def set_role(self, user_id, role, departments):
+        """A sandbox role (ROLE_*) for a user; learners have no administrator record."""
+        if role == A.ROLE_LEARNER:
+            self.admins.pop(user_id, None)
+            return
+        scoped = role == A.ROLE_DEPARTMENT_ADMIN
+        self.admins[user_id] = {
+            "userId": user_id,
+            "login": self.users[user_id]["login"],
+            "role": role,
+            "roleName": None,
+            "departments": list(departments) if scoped else [],
+            "canEditCourses": [],
+            "scope": A.sub_departments(self.departments, departments) if scoped else None,
+        }
+
+    def remove_user(self, user_id):
+        """RemoveUser: the user, its enrollments, group memberships, role, API clients and tokens."""
+        user = self.users.pop(user_id)
+        del self.users_by_login[user["login"]]
+        for eid in [e for e, enr in self.enrollments.items() if enr["learnerId"] == user_id]:
+            self.remove_enrollment(eid)
+        for group in self.groups.values():
+            group["members"].pop(user_id, None)
+        self.admins.pop(user_id, None)
+        self.passwords.pop(user_id, None)
+        for table in (self.clients, self.permanent_tokens, self.tokens):
+            for key in [k for k, v in table.items() if (v if isinstance(v, str) else v["userId"]) == user_id]:
+                del table[key]
+
     # --- views -------------------------------------------------------------------------------
 
     def progress(self, enr):
@@ -251,6 +362,17 @@ class IspringState:
         if not adm:
             return A.ROLE_LEARNER
         return adm["role"] if adm["role"] != A.ROLE_CUSTOM else (adm.get("roleName") or A.ROLE_CUSTOM)
+
+    def _group_json(self, group):
+        members = self.group_members(group)
+        return {
+            "groupId": group["groupId"],
+            "name": group["name"],
+            "isSmart": group["isSmart"],
+            "smartDepartmentId": group["smartDepartmentId"],
+            "userIds": members,
+            "logins": [self.users[u]["login"] for u in members],
+        }
 
     def to_json(self):
         admins = []
@@ -268,6 +390,9 @@ class IspringState:
         return {
             "departments": list(self.departments.values()),
             "users": list(self.users.values()),
+            "groups": [self._group_json(g) for g in self.groups.values()],
+            "passwords": {u: hashlib.sha256(p.encode("utf-8")).hexdigest() for u, p in self.passwords.items()},
+            "loginEmails": list(self.login_emails),
             "admins": admins,
             "courses": list(self.courses.values()),
             "enrollments": enrollments,

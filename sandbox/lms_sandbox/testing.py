@@ -54,6 +54,8 @@ FORM_SETTINGS = (
     "ispring_rest_unauthorized",
     "ispring_rest_dates",
     "ispring_unknown_course",
+    "ispring_created_id",
+    "ispring_group_members",
 )
 
 

@@ -458,11 +458,6 @@ def test_list_users_filters(sb):
     assert every["editor"]["role"] == "custom"
 
 
-@pytest.mark.parametrize("name", ["departments[]", "groups[]"])
-def test_list_users_filters_not_emulated(sb, name):
-    assert name[:-2] in error_of(rest(sb, "GET", "/users", params={name: "x"}), 400)
-
-
 def test_list_users_v2_by_id_lists_every_status(sb):
     """ListUsersV2's userIds[] filter (LIST_USERS_BY_ID_EVERY_STATUS): the ids' users, bjones
     (inactive) too; an unknown id lists nothing; without userIds it lists as ListUsers."""

@@ -27,7 +27,26 @@ def hostile_replies(operation):
 # The operations that write, as the sandbox logs them: iSpring SOAP, iSpring REST (the vendor's
 # operationIds), EduBrite.  Every "nothing was written" assertion uses it: a write it lacks would
 # pass unseen.
-ISPRING_WRITES = ("updateCourseStatus", "UpdateCourseStatus", "EnrollLearnersInCourses", "ChangeEnrollment", "Unenroll")
+ISPRING_WRITES = (
+    "updateCourseStatus",
+    "UpdateCourseStatus",
+    "EnrollLearnersInCourses",
+    "ChangeEnrollment",
+    "Unenroll",
+    # people (contract 3.3)
+    "AddDepartment",
+    "UpdateDepartment",
+    "RemoveDepartment",
+    "AddUser",
+    "UpdateUserProfile",
+    "ChangeUserStatus",
+    "RemoveUser",
+    "AddGroup",
+    "UpdateGroup",
+    "RemoveGroup",
+    "UpdateGroupMembers",
+    "RemoveUserFromGroups",
+)
 EDUBRITE_WRITES = ("updateProgramMember", "enrollUsersInProgram")
 WRITES = ISPRING_WRITES + EDUBRITE_WRITES
 

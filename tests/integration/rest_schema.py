@@ -89,7 +89,12 @@ R3_FORMS = (
     "3.2: a User's fields as name/value pairs (LOGIN, EMAIL, ...), or such pairs under 'field', are checked as "
     "the file's UserProfileFields object (login, email, ...)",
     "3.2: a 401 whose body is empty or not JSON (a gateway's page) is not checked (the file: ErrorResponse)",
+    "3.3: a 201 whose body is the new id as plain text (AddUser, AddDepartment, AddGroup) is checked as the "
+    "file's JSON string",
 )
+USER_REPLIES = {"ListUsers": "userProfiles", "ListUsersV2": "userProfiles", "GetUserProfile": "response"}
+USER_REPLIES["GetUserProfileV2"] = "response"
+CREATED_ID_OPERATIONS = ("AddUser", "AddDepartment", "AddGroup")
 _ZONELESS = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}:\d{2}))?$")
 
 # (operationId, "request" or "reply", words of the problem) -> why it is let pass.
@@ -252,18 +257,23 @@ def _camel(name):
 
 
 def _as_declared_reply(entry):
-    """The reply body with R3_FORMS' users' fields written as the file's object."""
-    body = entry.get("reply_body") or ""
-    if entry.get("operation") not in ("ListUsers", "ListUsersV2") or '"name"' not in body:
-        return body
+    """(body, content type) of the reply with R3_FORMS' users' fields written as the file's object and a
+    plain-text new id as a JSON string."""
+    body, content_type = entry.get("reply_body") or "", entry.get("reply_content_type") or ""
+    operation = entry.get("operation")
+    if operation in CREATED_ID_OPERATIONS and entry.get("status") == 201 and content_type.startswith("text/plain"):
+        return json.dumps(body), "application/json"
+    if operation not in USER_REPLIES or '"name"' not in body:
+        return body, content_type
     data = json.loads(body)
-    for user in data.get("userProfiles") or ():
+    users = data.get(USER_REPLIES[operation]) if isinstance(data, dict) else None
+    for user in users if isinstance(users, list) else [users]:
         fields = user.get("fields") if isinstance(user, dict) else None
         if isinstance(fields, dict) and isinstance(fields.get("field"), list):
             fields = fields["field"]
         if isinstance(fields, list):
             user["fields"] = {_camel(pair.get("name")): pair.get("value") for pair in fields if isinstance(pair, dict)}
-    return json.dumps(data)
+    return json.dumps(data), content_type
 
 
 def _request(entry, server, pairs):
@@ -293,11 +303,8 @@ def _reply_problems(api, request, entry, declared_statuses):
         return ["reply: not checked, its body was cut in the log (sandbox LOG_REPLY_CHARS)"]
     if status == 401 and "json" not in (entry.get("reply_content_type") or ""):
         return []  # R3_FORMS: any 401 is a refused token, whatever its body
-    reply = MockResponse(
-        _as_declared_reply(entry).encode("utf-8"),
-        status_code=status,
-        content_type=entry.get("reply_content_type") or "",
-    )
+    body, content_type = _as_declared_reply(entry)
+    reply = MockResponse(body.encode("utf-8"), status_code=status, content_type=content_type)
     Stats.replies += 1
     try:
         api.validate_response(request, reply)

@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -247,3 +248,108 @@ def test_the_revision_3_forms_are_checked_as_the_file_declares_them():
     drifted = entry("GET", "/users", reply={"userProfiles": [dict(user, status="one")]}, operation="ListUsers")
     assert [p for p in problems(listed) if "fields" in p] == []
     assert any("status" in p for p in problems(drifted)), problems(drifted)
+
+
+# --- the people calls (contract 3.3): every request and reply the sandbox makes, against the file ---
+
+SALES = "2f1c7a3e-5b8d-4c1e-9a6f-0d3b2e1a4c02"
+NEW_HIRES = "6a0e1f2b-0003-4c4d-8e5f-6a7b8c9d0e02"
+ALL_SALES = "6a0e1f2b-0003-4c4d-8e5f-6a7b8c9d0e03"
+
+
+def _call(lms, method, path, body=None, params=None):
+    url = lms.rest_url(path) + ("?" + urllib.parse.urlencode(params, doseq=True) if params else "")
+    data = json.dumps(body).encode() if body is not None else None
+    headers = {"Authorization": "Bearer " + SEED_TOKEN, "Accept": "application/json"}
+    if data is not None:
+        headers["Content-Type"] = "application/json"
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as reply:
+            return reply.status, reply.read().decode()
+    except urllib.error.HTTPError as refused:
+        return refused.code, refused.read().decode()
+
+
+def _people_calls(lms):
+    """One of each people call (contract 3.3), as a client coded to the file sends it -> the new ids."""
+    status, dep = _call(lms, "POST", "/department", {"name": "Sales UK", "parentDepartmentId": SALES, "code": "UK"})
+    dep = json.loads(dep) if dep.startswith('"') else dep
+    status, user = _call(
+        lms,
+        "POST",
+        "/user",
+        {
+            "departmentId": dep,
+            "fields": {"login": "newbie", "email": "newbie@example.com", "firstName": "New", "lastName": "Bie"},
+            "password": "Canary-Pa55word",
+            "groupIds": [NEW_HIRES],
+            "sendLoginEmail": False,
+        },
+    )
+    user = json.loads(user) if user.startswith('"') else user
+    status, group = _call(lms, "POST", "/group", {"name": "Trainers", "userIds": [USER]})
+    group = json.loads(group) if group.startswith('"') else group
+    calls = [
+        ("GET", "/departments", None, {"pageSize": "2"}),
+        ("GET", "/department", None, {"code": "UK"}),
+        ("GET", "/department/" + dep, None, None),
+        ("POST", "/department/" + dep, {"name": "Sales United Kingdom", "code": "GB"}, None),
+        ("GET", "/groups", None, {"pageSize": "2"}),
+        ("GET", "/group/" + ALL_SALES, None, None),
+        ("POST", "/group/" + group, {"name": "Coaches"}, None),
+        ("POST", "/group/" + group + "/members", {"userIds": [USER, user]}, None),
+        ("GET", "/user/" + user, None, None),
+        ("GET", "/user/" + user + "/v2", None, None),
+        ("GET", "/users/v2", None, {"departments[]": [dep], "groups[]": [group], "userIds[]": [user]}),
+        ("GET", "/users", None, {"groups[]": [NEW_HIRES]}),
+        (
+            "POST",
+            "/user/" + user,
+            {"departmentId": SALES, "fields": {"login": "newbie", "email": "n@example.com"}},
+            None,
+        ),
+        ("POST", "/user/" + user + "/status", {"status": 3}, None),
+        ("POST", "/user/" + user + "/groups/remove", {"groupIds": [NEW_HIRES]}, None),
+        ("DELETE", "/group/" + group, None, None),
+        ("DELETE", "/user/" + user, None, None),
+        ("DELETE", "/department/" + dep, None, None),
+    ]
+    for method, path, body, params in calls:
+        status, text = _call(lms, method, path, body, params)
+        assert status < 300, (method, path, status, text)
+    return dep, user, group
+
+
+@pytest.mark.parametrize("created_id", ["json", "text"])
+def test_the_people_calls_conform_to_the_file(lms, created_id):
+    """Every people operation once, in the suite's strict forms (a User's fields as pairs) and with the
+    new ids in both 201 forms: the requests and the sandbox's replies pass the vendor's file."""
+    lms.settings(ispring_created_id=created_id)
+    _people_calls(lms)
+    entries = lms.requests(interface="rest")
+    operations = {entry["operation"] for entry in entries}
+    assert operations >= {
+        "AddDepartment", "ListDepartments", "GetDepartments", "GetDepartment", "UpdateDepartment", "RemoveDepartment",
+        "AddGroup", "ListGroups", "GetGroup", "UpdateGroup", "UpdateGroupMembers", "RemoveGroup",
+        "AddUser", "GetUserProfile", "GetUserProfileV2", "ListUsersV2", "ListUsers", "UpdateUserProfile",
+        "ChangeUserStatus", "RemoveUserFromGroups", "RemoveUser",
+    }  # fmt: skip
+    assert rest_schema.check_log(entries) == []
+    assert "Canary-Pa55word" not in json.dumps(entries)  # masked in the log, never in a reply
+    assert "Canary-Pa55word" in lms.secrets()  # a secret of the sandbox, for the canary checks
+
+
+def test_a_people_reply_that_drifts_is_reported():
+    """The mappings of R3_FORMS for the people calls do not hide what else is wrong."""
+    pairs = [{"name": "LOGIN", "value": "kwong"}, {"name": "EMAIL", "value": "kwong@example.com"}]
+    user = {"userId": USER, "departmentId": USER, "status": 1, "role": "learner", "fields": pairs}
+    profile = entry("GET", "/user/" + USER, reply={"response": user}, operation="GetUserProfile")
+    assert [p for p in problems(profile) if "fields" in p] == []
+    drifted = entry("GET", "/user/" + USER, reply={"response": dict(user, status=2)}, operation="GetUserProfile")
+    assert any("status" in p for p in problems(drifted)), problems(drifted)
+    text = entry("POST", "/group", body={"name": "x"}, status=201, operation="AddGroup")
+    assert problems(dict(text, reply_body=USER, reply_content_type="text/plain; charset=utf-8")) == []
+    assert problems(dict(text, reply_body="not-an-id", reply_content_type="text/plain; charset=utf-8")) != []
+    group = {"groupId": USER, "name": "x", "isSmart": False, "userIds": []}  # no usersCount
+    assert any("usersCount" in p for p in problems(entry("GET", "/group/" + USER, reply=group, operation="GetGroup")))
