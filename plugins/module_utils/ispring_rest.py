@@ -274,8 +274,8 @@ def _user(item, what):
         status=None if item.get("status") is None else str(item.get("status")),
         login=None if login is None else str(login),
         email=None if email is None else str(email),
-        first_name=keyed.get(field_key(FIRST_NAME_FIELD)),
-        last_name=keyed.get(field_key(LAST_NAME_FIELD)),
+        first_name=keyed.get(field_key(FIRST_NAME_FIELD)) or None,  # pairs carry "" for a name not set
+        last_name=keyed.get(field_key(LAST_NAME_FIELD)) or None,
         fields=tuple(sorted(keyed.items())),
         groups=None if item.get("groups") is None else tuple(str(group) for group in item["groups"] if group),
     )

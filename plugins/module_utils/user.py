@@ -22,9 +22,9 @@ from functools import partial
 
 from ansible_collections.learnops.lms.plugins.module_utils import ispring_rest, people, plans
 from ansible_collections.learnops.lms.plugins.module_utils.calls import NOT_RUN, in_parallel
-from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError, ReplyError, ValidationError
+from ansible_collections.learnops.lms.plugins.module_utils.errors import ApiError, LmsError, ReplyError, ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.ispring import field_key
-from ansible_collections.learnops.lms.plugins.module_utils.messages import some
+from ansible_collections.learnops.lms.plugins.module_utils.messages import sentence, some
 from ansible_collections.learnops.lms.plugins.module_utils.plans import change_diff, change_summary, changes_of
 
 STATES = ("present", "absent")
@@ -407,13 +407,20 @@ def _changed_fields(entry):
 
 def _create(client, entry):
     w = entry.wanted
-    entry.user_id = client.add_user(
-        w.department_id,
-        _new_fields(w),
-        password=w.password,
-        role=w.values.get("role"),
-        send_login_email=w.send_login_email,
-    )
+    try:
+        entry.user_id = client.add_user(
+            w.department_id,
+            _new_fields(w),
+            password=w.password,
+            role=w.values.get("role"),
+            send_login_email=w.send_login_email,
+        )
+    except ApiError as exc:
+        exc.message = sentence(exc.message) + (
+            " If login %s is taken, its user was not listed by login (GET /users/v2 lists every status here: "
+            "ispring_rest.USERS_EVERY_STATUS), or is outside the token's departments" % w.login
+        )
+        raise
     if w.values.get("status", NEW_STATUS) != NEW_STATUS:
         client.set_user_status(entry.user_id, w.values["status"])
     return entry

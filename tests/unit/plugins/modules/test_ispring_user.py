@@ -267,7 +267,7 @@ def test_a_failure_after_writes_says_exactly_who_was_changed(run_module):
         ("new2", False, None),
     ]
     assert outcome.result["changed"] is True
-    assert outcome.msg.startswith("Creating user new2 failed: iSpring POST /user failed: HTTP 400: Boom")
+    assert outcome.msg.startswith("Creating user new2 failed: iSpring POST /user failed: HTTP 400: Boom. If login new2")
     assert "1 user(s) were changed before the failure (new1); the users list says which." in outcome.msg
 
 
