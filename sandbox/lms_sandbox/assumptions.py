@@ -299,7 +299,8 @@ REST_NOT_FOUND_STATUS = 404
 # [sandbox] a missing or non-"Bearer" Authorization header, or an unknown or expired token: 401.
 REST_UNAUTHORIZED_MESSAGE = "Unauthorized"
 # [sandbox] replies are always JSON (application/json), whatever Accept says (the XML forms the file
-# also describes are not emulated).  A known path with another method: 405 ErrorResponse + Allow.
+# also describes are not emulated); only a 201 new id may be text (CREATED_ID_FORMS).  A known path
+# with another method: 405 ErrorResponse + Allow.
 # [sandbox] POST bodies must be a JSON object (else 400).  Array query parameters: REST_ARRAY_FORMS;
 # query parameters the file does not name are ignored; those it
 # names that the sandbox does not emulate (ListLearnerResults departmentIds, completionStatuses,
@@ -409,7 +410,7 @@ UNKNOWN_COURSE_FORMS = ("error", "empty")
 # 3.3 (r3) [doc: OpenAPI tags user, department, group] users, departments and groups over REST.
 # 3.3 [assumed]: a 201 body holding the new id (AddUser, AddDepartment, AddGroup).  Setting
 # `ispring_created_id`: "json" (the file's form: a JSON string, application/json) or "text" (the id
-# alone, text/plain).
+# alone, text/plain: what a client coded to the file alone fails on, so STRICT_SETTINGS has it).
 CREATED_ID_FORMS = ("json", "text")
 # 3.3 [assumed: the file says "Update group members" only]: POST /group/{id}/members {userIds} adds
 # those users to the group ("add") or makes them its only members ("replace"); setting
@@ -456,7 +457,8 @@ SMART_GROUPS_READ_ONLY = True
 # [assumed] GetUserProfile(V2), GetDepartment, GetGroup, and the writes of one user, department or
 # group by an id that does not exist: REST_NOT_FOUND_STATUS (the file declares 400/401/403 only).
 # [assumed] the account owner cannot be removed, deactivated or given another role, and no caller
-# can remove or deactivate itself: 400.
+# can remove or deactivate itself: 400.  [sandbox] POST /users/activate|deactivate|terminate
+# {userIds} check every id first (unknown: 400) and change all or nothing.
 # [sandbox] 1.6 for people: owner and account administrators may do everything; a department
 # administrator (or a custom role with departments) reads and writes the departments and users of
 # its scope only (403 naming the id otherwise) and sees only its scope's users in a group; only the
@@ -504,6 +506,7 @@ STRICT_SETTINGS = {
     "ispring_unknown_course": "empty",
     "edubrite_step2_session_id": "new",
     "ispring_group_members": "replace",
+    "ispring_created_id": "text",
 }
 
 # ---------------------------------------------------------------------------------------------

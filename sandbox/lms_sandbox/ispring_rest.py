@@ -51,6 +51,9 @@ ROUTES = (
     ("GET", "/user/{userId}/v2", "GetUserProfileV2"),
     ("POST", "/user/{userId}/status", "ChangeUserStatus"),
     ("POST", "/user/{userId}/groups/remove", "RemoveUserFromGroups"),
+    ("POST", "/users/activate", "Activate users"),  # [doc, sic] operationIds with a space
+    ("POST", "/users/deactivate", "Deactivate users"),
+    ("POST", "/users/terminate", "Terminate users"),
 )
 _EMAIL = re.compile(A.EMAIL_RE)
 _PASSWORD_MEMBER = re.compile(r'("password"\s*:\s*)"(?:[^"\\]|\\.)*"')
@@ -501,7 +504,7 @@ class _People:
         value = data.get(name)
         if value is None:
             raise bad("%s is required" % name)
-        ids = _id_list(data, name) if value else []
+        ids = _id_list(data, name) if value != [] else []
         for user_id in ids:
             if user_id not in self.state.users:
                 raise bad("%s: unknown user %s" % (name, user_id))
@@ -567,9 +570,11 @@ class _People:
         """(sandbox role, managed departments) a body asks for, or None when it leaves the role as is."""
         role, managed = data.get("role"), data.get("manageableDepartmentIds")
         current = self.state.admins.get(user_id)
-        if managed is None and role in (None, A.REST_ROLE[current["role"] if current else A.ROLE_LEARNER]):
+        has = A.REST_ROLE[current["role"] if current else A.ROLE_LEARNER]
+        if managed is None and role in (None, has):
             return None  # the role it has: nothing to change, no right needed
         self._may_change(admin, "roles")
+        role = has if role is None else role  # manageableDepartmentIds alone
         if role not in A.REST_ROLE_TO_ROLE:
             raise bad("role must be one of %s" % ", ".join(A.REST_ROLE_TO_ROLE))
         if current and current["role"] == A.ROLE_OWNER:
@@ -662,6 +667,28 @@ class _People:
         user["status"] = _STATUS_WORDS[status]
         return empty_reply(200)
 
+    def _statuses(self, admin, data, word):
+        """Activate / Deactivate / Terminate users {userIds}: all checked first, then all changed."""
+        users = []
+        for user_id in dict.fromkeys(_id_list(data, "userIds", required=True)):
+            if user_id not in self.state.users:
+                raise bad("userIds: unknown user %s" % user_id)
+            users.append(self._user(admin, user_id))
+            if word != "active":
+                self._untouchable(admin, users[-1], "deactivated")
+        for user in users:
+            user["status"] = word
+        return empty_reply(200)
+
+    def _op_Activate_users(self, req, admin, data, task_failed):
+        return self._statuses(admin, data, "active")
+
+    def _op_Deactivate_users(self, req, admin, data, task_failed):
+        return self._statuses(admin, data, "inactive")
+
+    def _op_Terminate_users(self, req, admin, data, task_failed):
+        return self._statuses(admin, data, "terminated")
+
     def _op_RemoveUser(self, req, admin, data, task_failed):
         user = self._user(admin, req.params["userId"])
         self._untouchable(admin, user, "removed")
@@ -683,7 +710,7 @@ class RestApi(_People):
             if not A.has_api_rights(admin):
                 raise RestError(403, A.FAULT_PERMISSION)
             data = self._body(body) if req.method == "POST" else {}
-            return getattr(self, "_op_" + req.operation)(req, admin, data, task_failed)
+            return getattr(self, "_op_" + req.operation.replace(" ", "_"))(req, admin, data, task_failed)
         except SoapFault as fault:
             return self._error_reply(_from_fault(fault))
         except RestError as err:

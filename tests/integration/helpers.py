@@ -46,6 +46,9 @@ ISPRING_WRITES = (
     "RemoveGroup",
     "UpdateGroupMembers",
     "RemoveUserFromGroups",
+    "Activate users",
+    "Deactivate users",
+    "Terminate users",
 )
 EDUBRITE_WRITES = ("updateProgramMember", "enrollUsersInProgram")
 WRITES = ISPRING_WRITES + EDUBRITE_WRITES

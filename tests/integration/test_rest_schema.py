@@ -311,6 +311,9 @@ def _people_calls(lms):
         ),
         ("POST", "/user/" + user + "/status", {"status": 3}, None),
         ("POST", "/user/" + user + "/groups/remove", {"groupIds": [NEW_HIRES]}, None),
+        ("POST", "/users/activate", {"userIds": [user]}, None),
+        ("POST", "/users/deactivate", {"userIds": [user]}, None),
+        ("POST", "/users/terminate", {"userIds": [user]}, None),
         ("DELETE", "/group/" + group, None, None),
         ("DELETE", "/user/" + user, None, None),
         ("DELETE", "/department/" + dep, None, None),
@@ -333,7 +336,8 @@ def test_the_people_calls_conform_to_the_file(lms, created_id):
         "AddDepartment", "ListDepartments", "GetDepartments", "GetDepartment", "UpdateDepartment", "RemoveDepartment",
         "AddGroup", "ListGroups", "GetGroup", "UpdateGroup", "UpdateGroupMembers", "RemoveGroup",
         "AddUser", "GetUserProfile", "GetUserProfileV2", "ListUsersV2", "ListUsers", "UpdateUserProfile",
-        "ChangeUserStatus", "RemoveUserFromGroups", "RemoveUser",
+        "ChangeUserStatus", "RemoveUserFromGroups", "RemoveUser", "Activate users", "Deactivate users",
+        "Terminate users",
     }  # fmt: skip
     assert rest_schema.check_log(entries) == []
     assert "Canary-Pa55word" not in json.dumps(entries)  # masked in the log, never in a reply
