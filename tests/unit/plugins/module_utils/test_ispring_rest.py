@@ -210,3 +210,17 @@ def test_repeated_page_token_stops(script):
     )
     with pytest.raises(ReplyError, match="twice"):
         client(transport).list_learners_results([COURSE])
+
+
+def test_users_of_every_status_are_looked_up_in_as_few_requests_as_the_query_budget_allows(monkeypatch):
+    """ispring_user's look-up by login (GET /users/v2, USERS_EVERY_STATUS): the logins go whole into
+    one listing that _queries cuts by MAX_QUERY_BYTES, not in chunks of PAGE_SIZE first (1,100 short
+    logins: 4 requests, where chunks of 1,000 would make 5)."""
+    rest = ispring_rest.RestClient(None, API, token=TOKEN)
+    sent = []
+    monkeypatch.setattr(rest, "pages", lambda path, what, params, key: sent.append((path, params)) or iter(()))
+    logins = ["u%04d" % n for n in range(1100)]
+    assert rest.find_users(logins, every_status=True) == []
+    assert {path for path, _params in sent} == {"/users/v2"} and len(sent) == 4
+    assert sorted(value for _path, params in sent for _name, value in params) == logins
+    assert all(len(ispring_rest.urlencode(params)) <= ispring_rest.MAX_QUERY_BYTES for _path, params in sent)
