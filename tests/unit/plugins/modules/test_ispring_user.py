@@ -6,6 +6,10 @@ the result as Ansible reads it (no_log masking included)."""
 
 from __future__ import annotations
 
+import threading
+
+import requests
+
 from ansible_collections.learnops.lms.plugins.modules import ispring_user
 from ansible_collections.learnops.lms.tests.unit.ispring_wire import API, TOKEN
 from ansible_collections.learnops.lms.tests.unit.user_wire import (
@@ -272,8 +276,6 @@ def test_a_failure_after_writes_says_exactly_who_was_changed(run_module):
 
 
 def test_creations_go_out_side_by_side(run_module):
-    import threading
-
     barrier = threading.Barrier(2)
     users = [dict(login="new%d" % n, email="new%d@example.com" % n, department="ENG") for n in (1, 2)]
     creations = [add_user_call(ENG, dict(login=u["login"], email=u["email"]), "u%s" % u["login"]) for u in users]
@@ -315,3 +317,24 @@ def test_max_changes_refuses_before_any_write(run_module):
     outcome = run_module(ispring_user, args(max_changes=1), *reads())
     assert outcome.failed and "more than max_changes (1)" in outcome.msg
     assert all(call["method"] == "GET" for call in outcome.session.sent)
+
+
+def test_a_creation_whose_reply_is_lost_is_not_repeated_and_reads_as_it_is(run_module):
+    """POST /user times out: not sent again (a second user, or a refused login, could follow); the
+    read-back finds the user, so the result says it was created, with its ID."""
+    users = [dict(login="temp", email="temp@example.com", department="ENG")]
+    lost = add_user_call(ENG, dict(login="temp", email="temp@example.com"), "u5")
+    lost.raises = requests.exceptions.ReadTimeout("read timed out")
+    outcome = run_module(
+        ispring_user,
+        args(users=users),
+        users_call(["temp"]),
+        departments_call(),
+        lost,
+        users_call(["temp"], [user("u5", "temp", department=ENG)]),
+    )
+    assert outcome.failed
+    assert "not repeated, because the service may have acted" in outcome.msg
+    assert "1 user(s) were changed before the failure (temp)" in outcome.msg
+    (entry,) = outcome.result["users"]
+    assert (entry["changed"], entry["user_id"], entry["after"]["department"]) == (True, "u5", "ENG")
