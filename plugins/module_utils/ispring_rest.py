@@ -16,7 +16,12 @@ from dataclasses import asdict, dataclass
 from urllib.parse import urlencode
 
 from ansible_collections.learnops.lms.plugins.module_utils import dates, safexml
-from ansible_collections.learnops.lms.plugins.module_utils.errors import ApiError, ReplyError, ValidationError
+from ansible_collections.learnops.lms.plugins.module_utils.errors import (
+    ApiError,
+    OutcomeUnknown,
+    ReplyError,
+    ValidationError,
+)
 from ansible_collections.learnops.lms.plugins.module_utils.ispring import (
     FAULT_AUTH,
     FAULT_PERMISSION,
@@ -56,9 +61,6 @@ USER_ROLES = ("learner", "administrator", "department_administrator", "publisher
 # whatever their status (as USER_IDS_LIST_EVERY_STATUS by userIds[]), so that a user who was deactivated
 # is found by login and never created twice.
 USERS_EVERY_STATUS = USERS_BY_ID
-# 3.3 [assumed]: a 201 body holding the new id is read as a JSON string or as plain text (a JSON object
-# with one of these keys is taken too).
-NEW_ID_KEYS = ("id", "userId", "departmentId", "groupId")
 # 3.3 [assumed]: the file's UserProfileFields names only `login` and `email`; the names are sent under
 # these keys (the form the vendor's REST samples read back as FIRST_NAME and LAST_NAME), other fields
 # under the names the task gives.  UpdateUser.fields changes the fields it holds and keeps the others.
@@ -106,9 +108,6 @@ GROUP = "/group/%s"  # GET GetGroup -> DetailedGroup (with userIds); DELETE Remo
 NEW_GROUP = "/group"  # POST AddGroup, body NewGroup {name, userIds?} -> 201, the new id
 GROUP_MEMBERS = "/group/%s/members"  # POST UpdateGroupMembers, body {userIds} -> 200
 USER_GROUPS_REMOVE = "/user/%s/groups/remove"  # POST RemoveUserFromGroups, body {groupIds} -> 200
-# 3.3 [assumed]: a 201 body holding a new id is a JSON string ("id") or the id as plain text; any
-# other reply (an object, an empty body) fails with an excerpt.
-NEW_ID_FORMS = ("json-string", "text")
 # 3.3 [assumed]: UpdateGroupMembers may ADD the ids sent to the group or REPLACE its members with
 # them; the client always sends the members wanted PLUS the current ones (the same result under both
 # readings), removes members with RemoveUserFromGroups, and reads the group back after a change.
@@ -120,6 +119,17 @@ HTTP_CODES = {401: FAULT_AUTH, 403: FAULT_PERMISSION}
 MESSAGE_CODES = (("Unknown content item", FAULT_UNKNOWN_COURSE), ("Unknown Enrollment", FAULT_UNKNOWN_ENROLLMENT))
 # Departments [doc]: the calls and schemas of the file's "department" tag (contract 3.3, r3).
 DEPARTMENTS = "/departments"  # GET ListDepartments, paged -> DepartmentsPage {departments}
+NEW_DEPARTMENT = "/department"  # POST AddDepartment, NewDepartment {name, parentDepartmentId, code?} -> 201, id
+DEPARTMENT = "/department/%s"  # POST UpdateDepartment {name, parentDepartmentId, code} -> 204; DELETE RemoveDepartment
+DEPARTMENT_FILTER = "departments"  # [doc] GET /users/v2 (ListUsersV2): departments[]
+# 3.3 (r3) [assumed]: a 201 body holding the new id (a user, department or group) is read as a JSON
+# string or as plain text shaped like an id (this pattern); anything else is a success whose record
+# cannot be told apart (OutcomeUnknown: not repeated, reported as possibly done).
+NEW_ID_TEXT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")
+# 3.3 [assumed: the file is silent]: UpdateDepartment's parentDepartmentId moves a department (renames and
+# moves are one call); the module reads the departments back after writing and fails if it did not.
+# POST /department is not repeated after a lost reply (a repeat could make a second department), nor
+# DELETE /department/{id} (the file does not say what a repeat of a done removal answers).
 
 
 @dataclass(frozen=True)
@@ -281,28 +291,18 @@ def _user(item, what):
     )
 
 
-def _created_id(answer, what):
-    """The ID a 201 answers: a JSON string, plain text, or an object holding it (NEW_ID_KEYS)."""
-    if isinstance(answer, dict):
-        answer = next((answer[key] for key in NEW_ID_KEYS if answer.get(key)), None)
-    if isinstance(answer, (str, int)) and not isinstance(answer, bool) and str(answer).strip().strip('"'):
-        return str(answer).strip().strip('"')
-    raise ReplyError("%s: the reply holds no new ID. Reply reads: %s" % (what, _excerpt(answer)))
-
-
 class RestClient(IspringClient):
     """The REST interface: ``<api_url><path>`` with ``Authorization: Bearer <token>``."""
 
     interface = "rest"
 
-    def request(self, method, path, what, params=None, body=None, safe_to_repeat=True, text=False):
-        """The JSON a call answers (None for an empty body); an ErrorResponse raises ApiError.
-        ``text``: a successful reply that is not JSON is returned as its text (NEW_ID_KEYS)."""
+    def request(self, method, path, what, params=None, body=None, safe_to_repeat=True):
+        """The JSON a call answers (None for an empty body); an ErrorResponse raises ApiError."""
         return self.authorized(
-            lambda token: self._request_once(method, path, what, token, params, body, safe_to_repeat, text)
+            lambda token: self._request_once(method, path, what, token, params, body, safe_to_repeat)
         )
 
-    def _request_once(self, method, path, what, token, params, body, safe_to_repeat=True, text=False):
+    def _request_once(self, method, path, what, token, params, body, safe_to_repeat=True):
         headers = {"Authorization": "Bearer %s" % token, "Accept": "application/json"}
         data = None
         if body is not None:
@@ -318,8 +318,6 @@ class RestClient(IspringClient):
         try:
             answer = json.loads(reply.body.decode("utf-8"))
         except ValueError:
-            if text and reply.status < 400:
-                return reply.body.decode("utf-8", "replace").strip()
             raise ReplyError(
                 "%s: the reply is not JSON (HTTP %s). Reply begins: %s"
                 % (what, reply.status, safexml.excerpt(reply.body)),
@@ -458,6 +456,35 @@ class RestClient(IspringClient):
         what = "iSpring GET %s" % DEPARTMENTS
         return [_department(item, what) for item in self.pages(DEPARTMENTS, what, [], "departments")]
 
+    def create_department(self, name, parent_id, code=None):
+        """Add a department (NewDepartment); returns its new id.  Not repeated after a lost reply."""
+        body = dict(name=name, parentDepartmentId=parent_id)
+        if code is not None:
+            body["code"] = code
+        return self.created(NEW_DEPARTMENT, "iSpring POST %s" % NEW_DEPARTMENT, body)
+
+    def update_department(self, department_id, name, parent_id, code=None):
+        """Set a department's name, parent and code (UpdateDepartment); safe to repeat."""
+        body = dict(name=name, parentDepartmentId=parent_id)
+        if code is not None:
+            body["code"] = code
+        path = DEPARTMENT % department_id
+        self.request("POST", path, "iSpring POST %s" % path, body=body)
+
+    def delete_department(self, department_id):
+        """Remove a department (RemoveDepartment).  Not repeated after a lost reply."""
+        path = DEPARTMENT % department_id
+        self.request("DELETE", path, "iSpring DELETE %s" % path, safe_to_repeat=False)
+
+    def department_users(self, department_ids):
+        """{department ID: [UserProfile]} of the users GET /users/v2 lists by departments[], each under
+        its own departmentId (so a listing that also gives sub-departments' users reads the same)."""
+        found = {}
+        for item, what in self.listing(USERS_BY_ID, "userProfiles", [(DEPARTMENT_FILTER, department_ids)]):
+            user = _user(item, what)
+            found.setdefault(user.department_id, []).append(user)
+        return found
+
     # --- Groups (tag group)
 
     def list_groups(self):
@@ -472,6 +499,14 @@ class RestClient(IspringClient):
         answer = self.request("GET", path, what)
         return _group(answer, what), _member_ids(answer, what)
 
+    def add_group(self, name, user_ids=()):
+        """Create a group with these members (NewGroup); returns its id (NEW_ID_TEXT).  Not repeated
+        after a lost reply: a repeat could make a second group."""
+        body = dict(name=name)
+        if user_ids:
+            body["userIds"] = list(user_ids)
+        return self.created(NEW_GROUP, "iSpring POST %s" % NEW_GROUP, body)
+
     def update_group_members(self, group_id, current_ids, added_ids):
         """Add members (UpdateGroupMembers): the current members plus the added ones, so that the
         call gives the same group whether it adds or replaces (GROUP_MEMBERS_SEND_CURRENT)."""
@@ -479,6 +514,31 @@ class RestClient(IspringClient):
         sent += [user_id for user_id in added_ids if user_id not in set(sent)]
         path = GROUP_MEMBERS % group_id
         self.request("POST", path, "iSpring POST %s" % path, body=dict(userIds=sent))
+
+    def remove_user_from_groups(self, user_id, group_ids):
+        """Take one user out of groups (RemoveUserFromGroups); safe to repeat."""
+        path = USER_GROUPS_REMOVE % user_id
+        self.request("POST", path, "iSpring POST %s" % path, body=dict(groupIds=list(group_ids)))
+
+    def remove_group(self, group_id):
+        """Delete a group (RemoveGroup -> 204); not repeated after a lost reply."""
+        path = GROUP % group_id
+        self.request("DELETE", path, "iSpring DELETE %s" % path, safe_to_repeat=False)
+
+    def created(self, path, what, body):
+        """POST ``body`` and return the new id of the 201 reply (new_id); an ErrorResponse raises."""
+
+        def once(token):
+            headers = {"Authorization": "Bearer %s" % token, "Accept": "application/json"}
+            headers["Content-Type"] = "application/json"
+            reply = self.transport.request(
+                "POST", self.api_url + path, what, data=json.dumps(body), headers=headers, safe_to_repeat=False
+            )
+            if reply.status >= 400:
+                raise self._error(what, reply.status, _json_or_text(reply.body))
+            return new_id(reply.body, what)
+
+        return self.authorized(once)
 
     # --- Users (tag user)
 
@@ -488,8 +548,7 @@ class RestClient(IspringClient):
         body = dict(departmentId=department_id, fields=dict(fields))
         optional = dict(password=password, role=role, groupIds=list(group_ids) or None, sendLoginEmail=send_login_email)
         body.update((name, value) for name, value in optional.items() if value is not None)
-        what = "iSpring POST %s" % USER
-        return _created_id(self.request("POST", USER, what, body=body, safe_to_repeat=False, text=True), what)
+        return self.created(USER, "iSpring POST %s" % USER, body)
 
     def update_user(self, user_id, department_id=None, role=None, fields=None):
         """Change a user's department, role or profile fields (UpdateUser: only what is given)."""
@@ -602,4 +661,20 @@ def _department(item, what):
         name=str(item["name"]),
         code=None if code in (None, "") else str(code),
         parent_id=None if parent in (None, "") else str(parent),
+    )
+
+
+def new_id(body, what):
+    """The id a 201 carries: a JSON string, or plain text shaped like an id (NEW_ID_TEXT, 3.3 r3)."""
+    text = body.decode("utf-8", "replace").strip()
+    try:
+        found = json.loads(text)
+    except ValueError:
+        found = text
+    if isinstance(found, (str, int)) and not isinstance(found, bool) and NEW_ID_TEXT.match(str(found).strip()):
+        return str(found).strip()
+    # the service answered success, so the record exists: its creation is not to be repeated blindly
+    raise OutcomeUnknown(
+        "%s: the service answered success, but the reply does not carry the new id (a JSON string or plain "
+        "text), so it cannot be told apart. Reply reads: %s" % (what, safexml.excerpt(body))
     )

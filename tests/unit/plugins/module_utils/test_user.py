@@ -8,9 +8,8 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.learnops.lms.plugins.module_utils import user
-from ansible_collections.learnops.lms.plugins.module_utils.errors import ReplyError
 from ansible_collections.learnops.lms.plugins.module_utils.ispring import UserProfile
-from ansible_collections.learnops.lms.plugins.module_utils.ispring_rest import Department, Group, _created_id
+from ansible_collections.learnops.lms.plugins.module_utils.ispring_rest import Department, Group
 
 DEPARTMENTS = [Department("d1", "Sales", "SALES", "d0"), Department("d0", "Company", None, None)]
 GROUPS = [Group("g1", "New hires", False), Group("g2", "All sales", True), Group("g3", "Twin", False)]
@@ -99,14 +98,3 @@ def test_a_group_alone_is_a_change_of_an_existing_user():
     (entry,) = user.plan([w], account, "present").entries
     assert (entry.action, entry.joining, entry.changed, entry.kind_of_change) == (None, ["g1"], True, "to update")
     assert (entry.before["groups"], entry.after["groups"]) == ([], ["New hires"])
-
-
-@pytest.mark.parametrize("answer, found", [("u9", "u9"), ('"u9"', "u9"), ({"id": "u9"}, "u9"), (9, "9")])
-def test_a_new_id_is_read_in_every_form(answer, found):
-    assert _created_id(answer, "iSpring POST /user") == found
-
-
-@pytest.mark.parametrize("answer", [None, "", {}, [], True])
-def test_a_reply_without_a_new_id_fails_with_an_excerpt(answer):
-    with pytest.raises(ReplyError, match="the reply holds no new ID"):
-        _created_id(answer, "iSpring POST /user")
