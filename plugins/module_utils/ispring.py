@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from ansible_collections.learnops.lms.plugins.module_utils import safexml
 from ansible_collections.learnops.lms.plugins.module_utils.calls import batches
@@ -84,6 +84,23 @@ class UserProfile:
     status: str | None
     login: str | None
     email: str | None
+    # The full record, for the modules that manage users (REST): every field by field_key, the names
+    # lifted out, the group IDs when the reply lists them (``User.groups`` is optional).  Not compared:
+    # a user is the same user whichever listing read them.
+    first_name: str | None = field(default=None, compare=False)
+    last_name: str | None = field(default=None, compare=False)
+    fields: tuple = field(default=(), compare=False)  # ((field_key(name), value), ...), sorted
+    groups: tuple | None = field(default=None, compare=False)  # None: the reply does not list them
+
+    def field_value(self, name):
+        """The value of the profile field ``name`` (any case, with or without underscores); None: unset."""
+        return dict(self.fields).get(field_key(name))
+
+
+def field_key(name):
+    """What two profile field names compare by: lower case, without underscores (``FIRST_NAME``,
+    ``firstName`` and ``first_name`` are one field, 3.2 r3)."""
+    return str(name).lower().replace("_", "")
 
 
 def _json(body):
@@ -210,14 +227,18 @@ class IspringClient:
                     found[result.enrollment_id] = result
         return list(found.values())
 
-    def find_users(self, logins=(), emails=()):
+    def find_users(self, logins=(), emails=(), every_status=False):
         """Active users with one of these logins or emails, asked PAGE_SIZE values at a time, logins
-        and emails in listings of their own (3.1 r3: a service may AND the two filters)."""
+        and emails in listings of their own (3.1 r3: a service may AND the two filters).
+        ``every_status`` (REST only): users whatever their status, each kind in one listing that the
+        wire code cuts into as few requests as its query budget allows."""
         users = {}
         for kind, values in (("logins", logins), ("emails", emails)):
-            for chunk in batches(sorted(set(values)), PAGE_SIZE):
-                for user in self.list_users(**{kind: chunk}):
-                    users[user.user_id] = user
+            values = sorted(set(values))
+            chunks = [values] if every_status and values else batches(values, PAGE_SIZE)
+            for chunk in chunks:
+                found = self.list_users(**{kind: chunk}, **({"every_status": True} if every_status else {}))
+                users.update((user.user_id, user) for user in found)
         return list(users.values())
 
     def people(self, user_ids, known=None):
@@ -247,7 +268,7 @@ class IspringClient:
     def list_learners_results(self, course_ids=(), enrollment_ids=(), user_ids=()):
         raise NotImplementedError
 
-    def list_users(self, logins=(), emails=()):
+    def list_users(self, logins=(), emails=(), every_status=False):
         raise NotImplementedError
 
     def update_course_status(self, course_id, enrollment_ids, status, date=None, reason=None, awarded_score=None):

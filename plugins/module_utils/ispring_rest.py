@@ -32,6 +32,7 @@ from ansible_collections.learnops.lms.plugins.module_utils.ispring import (
     IspringClient,
     LearnerResult,
     UserProfile,
+    field_key,
 )
 
 # --- What the OpenAPI file documents, and what the contract assumes where it is silent ---
@@ -41,6 +42,7 @@ LEARNER_RESULTS = "/learners/results"  # [doc] GET -> LearnersResultsResponse
 USERS = "/users"  # [doc] GET, logins[] / emails[] -> UsersPage
 RESULT_FILTERS = ("courseIds", "enrollmentIds", "userIds")  # [doc] the filters' names
 USER_FILTERS = ("logins", "emails")
+AUDIENCE_FILTERS = ("userIds", "departments", "groups")  # [doc] ListUsersV2's other filters
 # 3.3 [doc]: users by ID: GET /users/v2 (ListUsersV2) has the userIds[] filter, GET /users has not.
 USERS_BY_ID = "/users/v2"  # [doc] GET, userIds[] -> UsersPageV2
 USER_ID_FILTER = "userIds"
@@ -49,6 +51,20 @@ USER_ID_FILTER = "userIds"
 # does not list is no user of the account and is refused before any write.  False: the listing may
 # leave inactive users out; then user IDs are not looked up (an unknown one fails at the write).
 USER_IDS_LIST_EVERY_STATUS = True
+# Users (3.3 [doc: the file's tag user]).
+USER = "/user"  # POST AddUser, body NewUser -> 201, the new id
+USER_BY_ID = "/user/%s"  # POST UpdateUserProfile (UpdateUser) -> 200; DELETE RemoveUser -> 204
+USER_STATUS = "/user/%s/status"  # POST ChangeUserStatus, body UpdateUserStatus -> 200
+USER_STATUSES = {"active": 1, "inactive": 3, "terminated": 5}  # [doc] schema UserStatus
+USER_ROLES = ("learner", "administrator", "department_administrator", "publisher")  # [doc] UserRoleEnum (less custom)
+# 3.3 [assumed]: logins are unique per account, and GET /users/v2 filtered by logins[] lists those users
+# whatever their status (as USER_IDS_LIST_EVERY_STATUS by userIds[]), so that a user who was deactivated
+# is found by login and never created twice.
+USERS_EVERY_STATUS = USERS_BY_ID
+# 3.3 [assumed]: the file's UserProfileFields names only `login` and `email`; the names are sent under
+# these keys (the form the vendor's REST samples read back as FIRST_NAME and LAST_NAME), other fields
+# under the names the task gives.  UpdateUser.fields changes the fields it holds and keeps the others.
+FIRST_NAME_FIELD, LAST_NAME_FIELD = "firstName", "lastName"
 # 3.1 (r3) [evidence]: every array query parameter goes out as "name[]=value", one per value (the file
 # drops the brackets on some calls; the vendor's samples keep them, and a PHP-style server keeps only
 # the last of repeated bare names).
@@ -260,6 +276,7 @@ def _user(item, what):
             "by login or email. Name them by user_id, and report the reply's form. User reads: %s"
             % (what, safexml.excerpt(json.dumps(item)))
         )
+    keyed = {field_key(name): None if value is None else str(value) for name, value in fields.items()}
     return UserProfile(
         user_id=str(item["userId"]),
         role=item.get("role"),
@@ -267,6 +284,10 @@ def _user(item, what):
         status=None if item.get("status") is None else str(item.get("status")),
         login=None if login is None else str(login),
         email=None if email is None else str(email),
+        first_name=keyed.get(field_key(FIRST_NAME_FIELD)) or None,  # pairs carry "" for a name not set
+        last_name=keyed.get(field_key(LAST_NAME_FIELD)) or None,
+        fields=tuple(sorted(keyed.items())),
+        groups=None if item.get("groups") is None else tuple(str(group) for group in item["groups"] if group),
     )
 
 
@@ -351,9 +372,12 @@ class RestClient(IspringClient):
         filters = zip(RESULT_FILTERS, (course_ids, enrollment_ids, user_ids), strict=True)
         return [_learner_result(item) for item, _what in self.listing(LEARNER_RESULTS, "results", filters)]
 
-    def list_users(self, logins=(), emails=()):
+    def list_users(self, logins=(), emails=(), every_status=False):
+        """Users by logins[] and emails[] (GET /users: active ones; ``every_status``: GET /users/v2,
+        USERS_EVERY_STATUS)."""
         filters = zip(USER_FILTERS, (logins, emails), strict=True)
-        return [_user(item, what) for item, what in self.listing(USERS, "userProfiles", filters)]
+        path = USERS_EVERY_STATUS if every_status else USERS
+        return [_user(item, what) for item, what in self.listing(path, "userProfiles", filters)]
 
     def existing_user_ids(self, user_ids):
         """The IDs among ``user_ids`` that are users of the account (GET /users/v2 by userIds[], in
@@ -515,6 +539,45 @@ class RestClient(IspringClient):
             return new_id(reply.body, what)
 
         return self.authorized(once)
+
+    # --- Users (tag user)
+
+    def add_user(self, department_id, fields, password=None, role=None, group_ids=(), send_login_email=None):
+        """Create a user (NewUser); returns the new user's ID.  Not repeated after a lost reply (a
+        second user, or a refused login, could follow)."""
+        body = dict(departmentId=department_id, fields=dict(fields))
+        optional = dict(password=password, role=role, groupIds=list(group_ids) or None, sendLoginEmail=send_login_email)
+        body.update((name, value) for name, value in optional.items() if value is not None)
+        return self.created(USER, "iSpring POST %s" % USER, body)
+
+    def update_user(self, user_id, department_id=None, role=None, fields=None):
+        """Change a user's department, role or profile fields (UpdateUser: only what is given)."""
+        body = dict(departmentId=department_id, role=role, fields=None if fields is None else dict(fields))
+        path = USER_BY_ID % user_id
+        self.request("POST", path, "iSpring POST %s" % path, body={k: v for k, v in body.items() if v is not None})
+
+    def set_user_status(self, user_id, status):
+        """Set a user's status: ``active``, ``inactive`` or ``terminated`` (USER_STATUSES)."""
+        path = USER_STATUS % user_id
+        self.request("POST", path, "iSpring POST %s" % path, body=dict(status=USER_STATUSES[status]))
+
+    def users_where(self, user_ids=(), department_ids=(), group_ids=()):
+        """The users with these IDs, in these departments or in these groups, whatever their status
+        (GET /users/v2: each kind in listings of its own, since the filters are AND-ed); with none,
+        every user."""
+        found, filters = {}, list(zip(AUDIENCE_FILTERS, (user_ids, department_ids, group_ids), strict=True))
+        if not any(values for _name, values in filters):  # no filter: every user of the account
+            return [_user(item, what) for item, what in self.listing(USERS_EVERY_STATUS, "userProfiles", [])]
+        for name, values in filters:
+            if values:
+                listed = self.listing(USERS_EVERY_STATUS, "userProfiles", [(name, sorted(set(values)))])
+                found.update((user.user_id, user) for user in (_user(item, what) for item, what in listed))
+        return list(found.values())
+
+    def delete_user(self, user_id):
+        """Delete a user (RemoveUser)."""
+        path = USER_BY_ID % user_id
+        self.request("DELETE", path, "iSpring DELETE %s" % path, safe_to_repeat=False)
 
 
 ERROR_HINTS = {

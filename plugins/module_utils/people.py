@@ -60,10 +60,13 @@ class Directory:
         return Directory(user for user_id, user in self.by_id.items() if user_id in user_ids)
 
 
-def look_up(client, logins=(), emails=()):
-    """A Directory of the active users with these logins and emails (no request when none)."""
+def look_up(client, logins=(), emails=(), every_status=False):
+    """A Directory of the active users with these logins and emails (no request when none);
+    ``every_status``: of the users whatever their status (REST, ``client.find_users``)."""
     if not (logins or emails):
         return Directory()
+    if every_status:
+        return Directory(client.find_users(list(logins), list(emails), every_status=True))
     return Directory(client.find_users(list(logins), list(emails)))
 
 

@@ -130,6 +130,10 @@ ISPRING_LIST_LAYOUT_DEFAULT = "wrapped"
 # 1.3 [doc]: only active users are listed by ListUsers.  [sandbox]: ListLearnersResults and
 # ListEnrollments list the enrollments of inactive users too (they are records of a course).
 LIST_USERS_ONLY_ACTIVE = True
+# 3.3 [assumed] (client side: ispring_rest.USERS_EVERY_STATUS): GET /users/v2 filtered by logins[] or
+# emails[] lists those users whatever their status, so that a deactivated user is found by login
+# (ListUsers, GET /users, stays active-only as above).
+LIST_USERS_V2_BY_NAME_EVERY_STATUS = True
 # 3.3 [doc: the file's ListUsersV2 has userIds[]; ListUsers has not] [assumed: the contract and the file
 # are silent on statuses there]: GET /users/v2 filtered by userIds[] lists those users whatever their
 # status (1 active, 3 inactive, 5 terminated), so an id it does not list is no user of the account

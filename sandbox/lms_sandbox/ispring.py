@@ -540,15 +540,16 @@ class IspringApi:
         ]
         return self._list_reply("ListEnrollmentsResult", "enrollments", xml, nxt)
 
-    def listed_users(self, admin, logins, emails):
-        """1.3: active users (LIST_USERS_ONLY_ACTIVE) matching the login/email filters, in scope; both
-        filters given are joined as setting `ispring_user_filters` says (3.1 r3)."""
+    def listed_users(self, admin, logins, emails, every_status=False):
+        """1.3: active users (LIST_USERS_ONLY_ACTIVE; every one with ``every_status``) matching the
+        login/email filters, in scope; both filters given are joined as setting `ispring_user_filters`
+        says (3.1 r3)."""
         login_set = set(logins) if A.LOGIN_FILTER_CASE_SENSITIVE else {x.lower() for x in logins}
         email_set = {e.lower() for e in emails}
         join = all if logins and emails and self.config.ispring_user_filters == "and" else any
         items = []
         for user in self.state.users.values():
-            if A.LIST_USERS_ONLY_ACTIVE and user["status"] != "active":
+            if A.LIST_USERS_ONLY_ACTIVE and not every_status and user["status"] != "active":
                 continue
             if logins or emails:
                 login = user["login"] if A.LOGIN_FILTER_CASE_SENSITIVE else user["login"].lower()

@@ -845,7 +845,8 @@ class RestApi(_People):
         refuse_not_emulated(q, A.REST_USER_FILTERS_NOT_EMULATED)
         logins, emails, user_ids = (self._query_list(q, name) for name in ("logins", "emails", "userIds"))
         if not user_ids:
-            items, key = self.api.listed_users(admin, logins, emails)
+            every = A.LIST_USERS_V2_BY_NAME_EVERY_STATUS and bool(logins or emails)
+            items, key = self.api.listed_users(admin, logins, emails, every_status=every)
         else:
             items, key = self._users_by_id(admin, user_ids, logins, emails)
         items, key = self._people_filters(q, items, key)

@@ -474,6 +474,17 @@ def test_list_users_v2_by_id_lists_every_status(sb):
     assert [u["userId"] for u in scoped.json()["userProfiles"]] == [bjones]  # a department admin's scope
 
 
+def test_list_users_v2_by_login_lists_every_status(sb):
+    """ListUsersV2's logins[] and emails[] (LIST_USERS_V2_BY_NAME_EVERY_STATUS): bjones (inactive) is
+    listed by login and by email, so ispring_user finds a leaver and does not create them again;
+    ListUsers by login still lists active users only."""
+    for params in ({"logins[]": ["bjones", "jdoe"]}, {"emails[]": ["bjones@example.com"]}):
+        r = rest(sb, "GET", "/users/v2", params=params)
+        assert r.status_code == 200, r.text
+        assert "bjones" in {u["fields"]["login"] for u in r.json()["userProfiles"]}, params
+    assert set(users(sb, **{"logins[]": ["bjones"]})) == set()
+
+
 def test_list_users_paging_and_scope(sb):
     records, pages = page_all(sb, "/users", "userProfiles", 3)
     assert (pages, len({u["userId"] for u in records})) == (4, 10)

@@ -33,6 +33,8 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 SEED_TOKEN = "p-1sJDjmULL5DdpXPJTcbm4jVIaWVHvNmrjAxATRbNE"
 # Canary secrets: every secret of the sandbox's fixture.  Each run also adds the tokens and
 # session cookies the sandbox issued during the run.
+# Initial passwords of the users test_ispring_user creates: never in any output.
+NEW_HIRE_PASSWORDS = ("Welcome-7f3K!onboard", "Welcome-9qZ2!onboard")
 FIXTURE_SECRETS = (
     SEED_TOKEN,
     "demo-secret",
@@ -42,7 +44,7 @@ FIXTURE_SECRETS = (
     "viewer-secret",
     "demo-password",
     "9Zq4-uuid-style-secret",
-)
+) + NEW_HIRE_PASSWORDS
 
 
 class Run:

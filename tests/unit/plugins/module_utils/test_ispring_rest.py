@@ -89,6 +89,21 @@ def test_a_users_fields_are_read_in_every_form(script, fields):
     ]
 
 
+def test_the_full_user_record_is_read_for_the_modules_that_manage_users(script):
+    """The names, every field by any spelling, the groups when listed (ispring_user)."""
+    fields = [{"name": "LOGIN", "value": "jdoe"}, {"name": "FIRST_NAME", "value": "Jane"}]
+    fields += [{"name": "lastName", "value": "Doe"}, {"name": "JOB_TITLE", "value": "Rep"}]
+    user = dict(rest_user("u1", None, None), fields=fields, groups=["g1", "g2"])
+    transport = script(rest_users_call(["jdoe"], users=[user]))
+    (found,) = client(transport).list_users(["jdoe"])
+    assert (found.first_name, found.last_name, found.field_value("jobTitle"), found.groups) == (
+        "Jane",
+        "Doe",
+        "Rep",
+        ("g1", "g2"),
+    )
+
+
 @pytest.mark.parametrize("fields", [{}, [{"name": "FIRST_NAME", "value": "J"}], "jdoe", None])
 def test_a_user_without_a_readable_login_or_email_fails_loudly(script, fields):
     user = dict(rest_user("u1", None, None), fields=fields)
@@ -195,3 +210,17 @@ def test_repeated_page_token_stops(script):
     )
     with pytest.raises(ReplyError, match="twice"):
         client(transport).list_learners_results([COURSE])
+
+
+def test_users_of_every_status_are_looked_up_in_as_few_requests_as_the_query_budget_allows(monkeypatch):
+    """ispring_user's look-up by login (GET /users/v2, USERS_EVERY_STATUS): the logins go whole into
+    one listing that _queries cuts by MAX_QUERY_BYTES, not in chunks of PAGE_SIZE first (1,100 short
+    logins: 4 requests, where chunks of 1,000 would make 5)."""
+    rest = ispring_rest.RestClient(None, API, token=TOKEN)
+    sent = []
+    monkeypatch.setattr(rest, "pages", lambda path, what, params, key: sent.append((path, params)) or iter(()))
+    logins = ["u%04d" % n for n in range(1100)]
+    assert rest.find_users(logins, every_status=True) == []
+    assert {path for path, _params in sent} == {"/users/v2"} and len(sent) == 4
+    assert sorted(value for _path, params in sent for _name, value in params) == logins
+    assert all(len(ispring_rest.urlencode(params)) <= ispring_rest.MAX_QUERY_BYTES for _path, params in sent)

@@ -1,0 +1,629 @@
+# -*- coding: utf-8 -*-
+# Copyright: learnops.lms contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Desired-state planning of iSpring Learn users (module ``ispring_user``; the reports of
+``ispring_user_info``).
+
+The wanted users are validated, matched by login with the account's users (``GET /users/v2`` by
+logins[], whatever their status), their departments found by code or ID (``GET /departments``) and
+their groups by name (``GET /groups``, then ``GET /group/{id}`` for the members), compared value by
+value (only the values given), and written: ``POST /user`` for a new user, ``POST /user/{id}`` and
+``POST /user/{id}/status`` for one that differs, ``DELETE /user/{id}`` for ``state=absent``, side
+by side; then one ``POST /group/{id}/members`` per group that gains members, with its current
+members (contract 3.3: the call may add or may replace), each group read back after.
+Wire code stays in ``ispring_rest.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import partial
+
+from ansible_collections.learnops.lms.plugins.module_utils import ispring_rest, people, plans
+from ansible_collections.learnops.lms.plugins.module_utils.calls import NOT_RUN, in_parallel
+from ansible_collections.learnops.lms.plugins.module_utils.errors import ApiError, LmsError, ReplyError, ValidationError
+from ansible_collections.learnops.lms.plugins.module_utils.ispring import field_key
+from ansible_collections.learnops.lms.plugins.module_utils.messages import sentence, some
+from ansible_collections.learnops.lms.plugins.module_utils.plans import change_diff, change_summary, changes_of
+
+STATES = ("present", "absent")
+STATUSES = tuple(ispring_rest.USER_STATUSES)
+STATUS_WORDS = {str(number): word for word, number in ispring_rest.USER_STATUSES.items()}
+ROLES = ispring_rest.USER_ROLES
+NAMES = ("email", "first_name", "last_name")  # profile fields with options of their own
+VALUES = NAMES + ("department", "role", "status", "fields", "groups")
+NEW_ONLY = ("password", "send_login_email")
+# [assumed] what POST /user gives for a value NewUser leaves out: an active learner.
+NEW_STATUS, NEW_ROLE = "active", "learner"
+# An address with one @, something before it and a dotted domain after it, no spaces.
+EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+# Field names that have options of their own (or are the key), refused under `fields`.
+OWN_FIELDS = {field_key(name) for name in ("login",) + NAMES + (ispring_rest.FIRST_NAME_FIELD, "lastName")}
+WIRE_NAMES = dict(email="email", first_name=ispring_rest.FIRST_NAME_FIELD, last_name=ispring_rest.LAST_NAME_FIELD)
+
+
+# --- the desired state, validated before anything is written ---
+
+
+@dataclass(eq=False)
+class Wanted:
+    """A user as the task declares them: the values given (None: not given, neither compared nor
+    changed), the groups to be in, and what only a new user takes."""
+
+    where: str
+    login: str
+    values: dict
+    groups: tuple = ()
+    password: str | None = None
+    send_login_email: bool | None = None
+    department_id: str | None = None  # found for values["department"]
+    group_ids: tuple = ()  # found for groups
+
+    @property
+    def label(self):
+        return "%s (login %s)" % (self.where, self.login)
+
+
+def check_api(params):
+    """The module speaks REST only: a task that asks for SOAP fails before any request."""
+    if params.get("api") == "soap":
+        raise ValidationError(
+            "api=soap: this module uses iSpring's REST interface only (users, departments and groups are documented "
+            "over REST); leave api out or set api=rest."
+        )
+
+
+def validate(params):
+    """(the wanted users, each login once; the problems found without a request)."""
+    problems, by_login = [], {}
+    for position, item in enumerate(params["users"]):
+        wanted = _wanted("users[%d]" % position, item, params["state"], problems)
+        if wanted is None:
+            continue
+        first = by_login.setdefault(wanted.login, wanted)
+        if first is not wanted and _declared(first) != _declared(wanted):
+            problems.append(
+                "%s and %s declare login %s with different values (%s); declare the user once"
+                % (first.where, wanted.where, wanted.login, ", ".join(_conflicts(first, wanted)))
+            )
+    if params.get("max_changes") is not None and params["max_changes"] < 0:
+        problems.append("max_changes must be 0 or more, not %d" % params["max_changes"])
+    return list(by_login.values()), problems
+
+
+def _declared(wanted):
+    return (wanted.values, wanted.groups, wanted.password, wanted.send_login_email)
+
+
+def _conflicts(first, other):
+    names = [name for name in VALUES if first.values.get(name) != other.values.get(name)]
+    names += ["groups"] if first.groups != other.groups else []
+    return names + [name for name in NEW_ONLY if getattr(first, name) != getattr(other, name)]
+
+
+def _wanted(where, item, state, problems):
+    login = (item.get("login") or "").strip()
+    if not login:
+        problems.append("%s: login is empty; every user is named by login" % where)
+        return None
+    wanted = Wanted(
+        where,
+        login,
+        {name: item.get(name) for name in VALUES if name != "groups" and item.get(name) is not None},
+        groups=tuple(dict.fromkeys(item.get("groups") or ())),
+        password=item.get("password"),
+        send_login_email=item.get("send_login_email"),
+    )
+    problems += ["%s: %s" % (wanted.label, text) for text in _value_problems(wanted, state)]
+    return wanted
+
+
+def _value_problems(wanted, state):
+    """What is wrong with one user's values, without a request."""
+    values, found = wanted.values, []
+    if state == "absent":
+        given = [name for name in VALUES + NEW_ONLY if values.get(name) is not None or getattr(wanted, name, None)]
+        return ["%s cannot be set with state=absent (it deletes the user)" % ", ".join(given)] if given else []
+    if "email" in values and not EMAIL.match(values["email"]):
+        found.append("email %r is not an email address" % values["email"])
+    if "status" in values and values["status"] not in STATUSES:
+        found.append("status %r is unknown; use one of %s" % (values["status"], ", ".join(STATUSES)))
+    if "role" in values and values["role"] not in ROLES:
+        found.append("role %r is unknown; use one of %s" % (values["role"], ", ".join(ROLES)))
+    if "department" in values and not str(values["department"]).strip():
+        found.append("department is empty; give a department code or ID")
+    found += ["groups[%d] is empty; give a group name" % n for n, name in enumerate(wanted.groups) if not name.strip()]
+    own = sorted(name for name in values.get("fields") or {} if field_key(name) in OWN_FIELDS)
+    if own:
+        found.append("fields %s have options of their own (login, email, first_name, last_name)" % ", ".join(own))
+    return found
+
+
+def fail_on(problems):
+    """One error listing every problem, each with its culprit."""
+    if problems:
+        raise ValidationError(
+            "%d problem(s) in users: %s." % (len(problems), "; ".join(problems)), problems=list(problems)
+        )
+
+
+# --- the current state ---
+
+
+@dataclass
+class Account:
+    """What the task reads of the account before it plans: the users by login, the departments
+    (when a user names one) and the groups (when a user names one) with their members."""
+
+    users: dict  # login: UserProfile
+    departments: list = field(default_factory=list)
+    groups: list = field(default_factory=list)
+    members: dict = field(default_factory=dict)  # group ID: set of user IDs
+
+    def department_code(self, department_id):
+        """A department's code (else its ID) for the result."""
+        found = next((d for d in self.departments if d.department_id == department_id), None)
+        return (found.code or found.department_id) if found else department_id
+
+    def group_names(self, user_id, group_ids):
+        """The names of the ``group_ids`` groups that the user is in."""
+        names = {group.group_id: group.name for group in self.groups}
+        return sorted(names[gid] for gid in group_ids if user_id in self.members.get(gid, ()))
+
+
+def read(client, wanted):
+    """The Account as the task needs it: one listing of users by login (every status), and the
+    departments and groups only when some user names them."""
+    directory = people.look_up(client, [w.login for w in wanted], every_status=True)
+    users = {w.login: directory.find("login", w.login) for w in wanted}
+    account = Account({login: user for login, user in users.items() if user is not None})
+    if any("department" in w.values for w in wanted):
+        account.departments = client.list_departments()
+    if any(w.groups for w in wanted):
+        account.groups = client.list_groups()
+    return account
+
+
+def resolve(wanted, account, state):
+    """Set each user's department and group IDs; the problems (unknown department or group, a smart
+    group, a new user without what NewUser needs), each naming its user."""
+    problems = []
+    for w in wanted:
+        problems += ["%s: %s" % (w.label, text) for text in _resolve_one(w, account, state)]
+    return problems
+
+
+def _resolve_one(w, account, state):
+    found = []
+    if "department" in w.values:
+        w.department_id = _department_id(account.departments, str(w.values["department"]).strip())
+        if w.department_id is None:
+            found.append("department %r is no department code or ID of the account" % w.values["department"])
+    ids = []
+    for name in w.groups:
+        group, problem = _group(account.groups, name)
+        found += [problem] if problem else []
+        ids += [group.group_id] if group and not problem else []
+    w.group_ids = tuple(ids)
+    if state == "present" and w.login not in account.users:
+        lacking = [name for name in ("email", "department") if name not in w.values]
+        if lacking:
+            found.append("a new user needs %s (NewUser requires a department and an email)" % " and ".join(lacking))
+    return found
+
+
+def _department_id(departments, value):
+    """The ID of the department with this code, else with this ID; None: none."""
+    by_code = [d for d in departments if d.code == value]
+    if by_code:
+        return by_code[0].department_id
+    return next((d.department_id for d in departments if d.department_id == value), None)
+
+
+def _group(groups, name):
+    """(the group of this name, a problem or None)."""
+    named = [group for group in groups if group.name == name]
+    if not named:
+        return None, "group %r is no group of the account" % name
+    if len(named) > 1:
+        return None, "%d groups are named %r; rename one" % (len(named), name)
+    if named[0].is_smart:
+        return None, "group %r is a smart group, whose members follow its rules; leave it out" % name
+    return named[0], None
+
+
+def read_members(client, wanted, account):
+    """The members of every group an existing user is to be in (GET /group/{id} each)."""
+    group_ids = {gid for w in wanted if w.login in account.users for gid in w.group_ids}
+    for group_id in sorted(group_ids):
+        account.members[group_id] = set(client.get_group(group_id)[1])
+
+
+# --- the rules: what "the same" means ---
+
+
+def snapshot(user, w, account):
+    """What the module reports of a user (RETURN ``before`` and ``after``); None: no such user.
+    ``fields`` and ``groups`` hold only those the task names."""
+    if user is None:
+        return None
+    return dict(
+        login=user.login,
+        email=user.email,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        department=account.department_code(user.department_id),
+        role=user.role,
+        status=STATUS_WORDS.get(str(user.status), user.status),
+        fields={name: user.field_value(name) for name in w.values.get("fields") or {}},
+        groups=account.group_names(user.user_id, w.group_ids),
+    )
+
+
+def differences(user, w):
+    """The values given that the user does not have (an email case-insensitively)."""
+    values, found = w.values, []
+    if "email" in values and people.email_key(user.email) != people.email_key(values["email"]):
+        found.append("email")
+    found += [
+        name for name in ("first_name", "last_name", "role") if name in values and getattr(user, name) != values[name]
+    ]
+    if w.department_id is not None and str(user.department_id) != w.department_id:
+        found.append("department")
+    if "status" in values and STATUS_WORDS.get(str(user.status)) != values["status"]:
+        found.append("status")
+    given = values.get("fields") or {}
+    found += ["fields.%s" % name for name in given if user.field_value(name) != _text(given[name])]
+    return found
+
+
+def _text(value):
+    return None if value is None else str(value)
+
+
+def predicted(before, w, account, differing):
+    """A user's report once the task's values are applied (``before`` None: a new user)."""
+    after = dict(before or dict(login=w.login, first_name=None, last_name=None, email=None, fields={}, groups=[]))
+    if before is None:
+        after.update(role=NEW_ROLE, status=NEW_STATUS, department=None)
+    for name in ("email", "first_name", "last_name", "role", "status"):
+        if name in w.values and (before is None or name in differing):
+            after[name] = w.values[name]
+    if w.department_id is not None:
+        after["department"] = account.department_code(w.department_id)
+    after["fields"] = dict(after["fields"], **{name: _text(v) for name, v in (w.values.get("fields") or {}).items()})
+    names = {group.group_id: group.name for group in account.groups}
+    after["groups"] = sorted(set(after["groups"]) | {names[gid] for gid in w.group_ids})
+    return after
+
+
+# --- the plan ---
+
+
+@dataclass(eq=False)
+class Entry:
+    """One declared user and what the task does to them."""
+
+    wanted: Wanted
+    current: object  # the UserProfile before the task, or None
+    before: dict | None
+    action: str | None = None  # create, update, delete
+    differing: list = field(default_factory=list)  # the values an update changes
+    joining: list = field(default_factory=list)  # IDs of the groups the user is added to
+    after: dict | None = None
+    user_id: str | None = None
+
+    @property
+    def changed(self):
+        return self.action is not None or bool(self.joining)
+
+    @property
+    def who(self):
+        return self.wanted.login
+
+    @property
+    def kind_of_change(self):
+        return {"create": "to create", "delete": "to delete"}.get(self.action, "to update")
+
+    def not_applied(self):
+        self.action, self.differing, self.joining, self.after = None, [], [], self.before
+
+    def result(self):
+        return dict(
+            login=self.wanted.login, user_id=self.user_id, changed=self.changed, before=self.before, after=self.after
+        )
+
+
+@dataclass
+class Plan(plans.Plan):
+    """What a run of ``ispring_user`` does."""
+
+    ITEMS, LISTED_IN = "user(s)", "users"
+    entries: list = field(default_factory=list)
+
+    def doing(self, action):
+        return [entry for entry in self.entries if entry.action == action]
+
+    def result(self, diff=False, unchanged=True):
+        """The module's result; with ``unchanged=False`` the unchanged users are only counted."""
+        shown = [entry for entry in self.entries if unchanged or entry.changed]
+        result = dict(changed=self.changed, users=[entry.result() for entry in shown])
+        if not unchanged:
+            result["unchanged"] = len(self.entries) - len(shown)
+        if diff:
+            changed = [entry for entry in self.entries if entry.changed]
+            rows = [(entry.who, entry.before, entry.after) for entry in changed]
+            result["diff"] = change_diff("users", change_summary(changes_of(changed), "user(s)"), rows, "no such user")
+        return result
+
+
+def plan(wanted, account, state):
+    """One entry per declared user, in the order declared."""
+    return Plan([_entry(w, account, state) for w in wanted])
+
+
+def _entry(w, account, state):
+    user = account.users.get(w.login)
+    entry = Entry(w, user, snapshot(user, w, account), user_id=user.user_id if user else None)
+    if state == "absent":
+        entry.action = "delete" if user else None
+        entry.after = None if user else entry.before
+        return entry
+    if user is None:
+        entry.action, entry.joining = "create", list(w.group_ids)
+    else:
+        entry.differing = differences(user, w)
+        entry.action = "update" if entry.differing else None
+        entry.joining = [gid for gid in w.group_ids if user.user_id not in account.members.get(gid, ())]
+    entry.after = predicted(entry.before, w, account, entry.differing) if entry.changed else entry.before
+    return entry
+
+
+# --- writing ---
+
+
+def _new_fields(w):
+    """NewUser.fields: the login, the names given, and the other fields given."""
+    found = dict(login=w.login)
+    found.update((WIRE_NAMES[name], w.values[name]) for name in NAMES if name in w.values)
+    found.update((name, _text(value)) for name, value in (w.values.get("fields") or {}).items())
+    return found
+
+
+def _changed_fields(entry):
+    """UpdateUser.fields: the login and email (the schema requires them) and the fields that differ;
+    None when no field differs."""
+    w, user = entry.wanted, entry.current
+    names = [name for name in NAMES if name in entry.differing]
+    custom = [name for name in w.values.get("fields") or {} if "fields.%s" % name in entry.differing]
+    if not (names or custom):
+        return None
+    found = dict(login=w.login, email=w.values.get("email", user.email))
+    found.update((WIRE_NAMES[name], w.values[name]) for name in names)
+    found.update((name, _text(w.values["fields"][name])) for name in custom)
+    return found
+
+
+def _create(client, entry):
+    w = entry.wanted
+    try:
+        entry.user_id = client.add_user(
+            w.department_id,
+            _new_fields(w),
+            password=w.password,
+            role=w.values.get("role"),
+            send_login_email=w.send_login_email,
+        )
+    except ApiError as exc:
+        exc.message = sentence(exc.message) + (
+            " If login %s is taken, its user was not listed by login (GET /users/v2 lists every status here: "
+            "ispring_rest.USERS_EVERY_STATUS), or is outside the token's departments" % w.login
+        )
+        raise
+    if w.values.get("status", NEW_STATUS) != NEW_STATUS:
+        client.set_user_status(entry.user_id, w.values["status"])
+    return entry
+
+
+def _update(client, entry):
+    w, differing = entry.wanted, entry.differing
+    fields = _changed_fields(entry)
+    department = w.department_id if "department" in differing else None
+    role = w.values["role"] if "role" in differing else None
+    if fields or department or role:
+        client.update_user(entry.user_id, department_id=department, role=role, fields=fields)
+    if "status" in differing:
+        client.set_user_status(entry.user_id, w.values["status"])
+    return entry
+
+
+def _delete(client, entry):
+    client.delete_user(entry.user_id)
+    return entry
+
+
+class _Failed(LmsError):
+    """A write that failed, naming what it was doing."""
+
+    def __init__(self, doing, exc):
+        super().__init__("%s%s failed: %s" % (doing[0].upper(), doing[1:], exc.message))
+
+
+def _named(doing, send):
+    def call():
+        try:
+            return send()
+        except LmsError as exc:
+            raise _Failed(doing, exc) from None
+
+    return call
+
+
+def _user_calls(client, the_plan):
+    """(entry, call) of each user to create, change or delete."""
+    sends = dict(create=_create, update=_update, delete=_delete)
+    words = dict(create="creating", update="changing", delete="deleting")
+    return [
+        (entry, _named("%s user %s" % (words[entry.action], entry.who), partial(sends[entry.action], client, entry)))
+        for entry in the_plan.entries
+        if entry.action in sends
+    ]
+
+
+def _join(client, group_id, user_ids):
+    """Add the users to the group: its current members (read now) and the new ones, then read back;
+    fails when the group lacks anyone it should have (3.3: the call may add or may replace)."""
+    current = client.get_group(group_id)[1]
+    wanted = list(dict.fromkeys(current + list(user_ids)))
+    if len(wanted) > len(current):
+        client.update_group_members(group_id, current, user_ids)
+    found = set(client.get_group(group_id)[1])
+    lacking = [user_id for user_id in wanted if user_id not in found]
+    if lacking:
+        raise ReplyError(
+            "group %s: after UpdateGroupMembers it lacks %d of the users it should have (%s); check the group in "
+            "iSpring and report how UpdateGroupMembers behaved." % (group_id, len(lacking), some(lacking))
+        )
+    return found
+
+
+def write(client, the_plan, account):
+    """Send the writes (users side by side, then the groups side by side) and read the users back;
+    returns the task's warnings.  A failed write raises an error saying exactly who was changed."""
+    work = _user_calls(client, the_plan)
+    outcomes, error = in_parallel([call for _entry, call in work], client.transport)
+    done = {id(entry) for (entry, _call), outcome in zip(work, outcomes, strict=True) if outcome is not NOT_RUN}
+    joined = {}
+    if error is None:
+        joined, error = _write_groups(client, the_plan)
+    failed = [entry for entry, _call in work if id(entry) not in done]
+    return _settle(client, the_plan, account, joined, failed, error)
+
+
+def _write_groups(client, the_plan):
+    """One call per group that gains members; ({group ID: members read back}, the first error)."""
+    adding = {}
+    for entry in the_plan.entries:
+        for group_id in entry.joining:
+            adding.setdefault(group_id, []).append(entry.user_id)
+    groups = sorted(adding)
+    work = [
+        _named("adding %d user(s) to group %s" % (len(adding[g]), g), partial(_join, client, g, adding[g]))
+        for g in groups
+    ]
+    outcomes, error = in_parallel(work, client.transport)
+    return {g: members for g, members in zip(groups, outcomes, strict=True) if members is not NOT_RUN}, error
+
+
+def _settle(client, the_plan, account, joined, failed, error):
+    """Each planned entry as a fresh listing shows it (else as the calls that succeeded say); the
+    failure, if any, with what was changed before it."""
+    planned = [entry for entry in the_plan.entries if entry.changed]
+    for entry in failed:
+        entry.not_applied()
+    if error is not None:
+        for entry in the_plan.entries:
+            entry.joining = [gid for gid in entry.joining if gid in joined]
+    account.members.update(joined)
+    read = read_back(client, planned, account)
+    if error is not None:
+        raise the_plan.failure(the_plan.after_failure(error.message, read)) from None
+    return [] if read else ["The users could not be read again after the changes; 'after' shows the expected values."]
+
+
+def read_back(client, planned, account):
+    """Set the planned entries' ``after`` from one listing of their logins (an entry whose call
+    failed but which changed all the same counts as changed); False when it cannot be read."""
+    if not planned:
+        return True
+    try:
+        directory = people.look_up(client, [entry.who for entry in planned], every_status=True)
+    except LmsError:
+        return False
+    for entry in planned:
+        user = directory.find("login", entry.who)
+        entry.user_id = user.user_id if user else entry.user_id
+        entry.after = snapshot(user, entry.wanted, account)
+        if not entry.changed and entry.after != entry.before:
+            entry.action = "create" if entry.before is None else "delete" if entry.after is None else "update"
+    return True
+
+
+# --- reports (ispring_user_info) ---
+
+
+def report(client, params):
+    """The users as ``ispring_user_info`` returns them, ordered by login: those named (login, email,
+    user ID) and those in the departments (codes or IDs) and groups (names); every user when no
+    filter is given.  A department, group or user named that the account does not have fails the
+    task, all named: a typo never reads as "nobody"."""
+    account = Account({}, client.list_departments(), client.list_groups())
+    department_ids, group_ids, problems = _audiences(account, params)
+    _fail_report(problems, {})
+    named = people.look_up(client, params["logins"], params["emails"], every_status=True)
+    users = {user.user_id: user for user in named.by_id.values()}
+    for group_id in group_ids:  # a group's members from the group itself (DetailedGroup.userIds)
+        account.members[group_id] = set(client.get_group(group_id)[1])
+    user_ids = list(dict.fromkeys(list(params["user_ids"]) + sorted(set().union(*account.members.values()))))
+    if user_ids or department_ids or not (params["logins"] or params["emails"] or group_ids):
+        users.update((user.user_id, user) for user in client.users_where(user_ids, department_ids))
+    missing = people.not_found(
+        dict(login=params["logins"], email=params["emails"], user_id=params["user_ids"]),
+        lambda kind, value: (value in users) if kind == "user_id" else named.knows(kind, value),
+    )
+    _fail_report(["no user has %s" % label for label in people.labels(missing)], missing)
+    _read_all_members(client, account, users.values())
+    return [reported(user, account) for user in sorted(users.values(), key=lambda user: user.login or "")]
+
+
+def _fail_report(problems, missing):
+    if problems:
+        raise ValidationError(
+            "%s. Check the names (departments by code or ID, groups by name); nothing is reported."
+            % "; ".join(problems),
+            not_found=missing,
+        )
+
+
+def _audiences(account, params):
+    """(department IDs, group IDs, problems) of the departments and groups the task names."""
+    department_ids, group_ids, problems = [], [], []
+    for value in params["departments"]:
+        found = _department_id(account.departments, value)
+        department_ids += [found] if found else []
+        problems += [] if found else ["department %r is no department code or ID of the account" % value]
+    for name in params["groups"]:
+        named = [group for group in account.groups if group.name == name]
+        group_ids += [group.group_id for group in named]
+        problems += [] if named else ["group %r is no group of the account" % name]
+    return department_ids, group_ids, problems
+
+
+def _read_all_members(client, account, users):
+    """The members of every group (those not read yet), when some user's record does not list its groups."""
+    if any(user.groups is None for user in users):
+        for group in account.groups:
+            if group.group_id not in account.members:
+                account.members[group.group_id] = set(client.get_group(group.group_id)[1])
+        return
+    for user in users:
+        for group_id in user.groups:
+            account.members.setdefault(group_id, set()).add(user.user_id)
+
+
+def reported(user, account):
+    """A user as ``ispring_user_info`` returns them."""
+    department = next((d for d in account.departments if d.department_id == user.department_id), None)
+    return dict(
+        user_id=user.user_id,
+        login=user.login,
+        email=user.email,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        department_id=user.department_id,
+        department=department.code if department else None,
+        status=STATUS_WORDS.get(str(user.status), user.status),
+        role=user.role,
+        groups=account.group_names(user.user_id, [group.group_id for group in account.groups]),
+    )

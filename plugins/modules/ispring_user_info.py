@@ -1,0 +1,182 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: learnops.lms contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: ispring_user_info
+short_description: Read iSpring Learn users by department, group, login, email or ID
+version_added: 2.1.0
+author:
+  - learnops.lms developers (@learnops)
+description:
+  - Lists iSpring Learn users with their login, email, names, department (ID and code), status
+    word, role and groups - for audits, for the audience of a course, and for finding user IDs.
+  - Users are those named by O(logins), O(emails) or O(user_ids), and those in the departments
+    O(departments) or the groups O(groups) - each user once, ordered by login. With no filter,
+    every user of the account.
+  - Reads C(GET /departments) and C(GET /groups) (for the codes and names), then C(GET /users/v2)
+    - by C(logins[]), C(emails[]), C(userIds[]), C(departments[]) or C(groups[]), each kind in
+    listings of its own, whatever the users' status. When the users' records do not list their
+    groups, every group's members are read (C(GET /group/{groupId}) each).
+  - A department, group or user named that the account does not have fails the task, naming every
+    one - an empty report never stands for a typo.
+  - Uses the REST interface only; O(api=soap) is refused before any request.
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - learnops.lms.attributes.info
+  - learnops.lms.ispring
+  - learnops.lms.transport
+options:
+  api:
+    description:
+      - This module speaks REST only. Leave it out, or set V(rest); V(soap) - also from
+        E(ISPRING_API) or C(module_defaults) - fails the task before any request.
+    type: str
+    choices: [soap, rest]
+    default: null
+  logins:
+    description: Users by login.
+    type: list
+    elements: str
+    default: []
+  emails:
+    description: Users by email address (compared case-insensitively).
+    type: list
+    elements: str
+    default: []
+  user_ids:
+    description: Users by iSpring user ID.
+    type: list
+    elements: str
+    default: []
+  departments:
+    description:
+      - The users of these departments, each by its code (for example V(SALES-EMEA)) or its ID.
+        Only the department's own users, not those of its sub-departments.
+    type: list
+    elements: str
+    default: []
+  groups:
+    description: The users of these groups, by name (smart groups too).
+    type: list
+    elements: str
+    default: []
+notes:
+  - "Assumed where the contract and the OpenAPI file are silent (contract 3.3): C(GET /users/v2)
+    lists users whatever their status, with or without filters."
+seealso:
+  - module: learnops.lms.ispring_user
+"""
+
+EXAMPLES = r"""
+- name: Who is in Sales EMEA
+  learnops.lms.ispring_user_info:
+    api_url: https://api-learn.ispringlearn.com
+    client_id: "{{ ispring_client_id }}"
+    client_secret: "{{ ispring_client_secret }}"
+    departments: [SALES-EMEA]
+  register: emea
+
+- name: The inactive ones
+  ansible.builtin.debug:
+    msg: "{{ emea.users | selectattr('status', 'equalto', 'inactive') | map(attribute='login') }}"
+
+- name: The new hires and one more by login (connection from module_defaults)
+  learnops.lms.ispring_user_info:
+    groups: [New hires]
+    logins: [jdoe]
+"""
+
+RETURN = r"""
+changed:
+  description: Always false.
+  returned: always
+  type: bool
+users:
+  description: The users, each once, ordered by login.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    user_id:
+      description: The iSpring user ID.
+      type: str
+    login:
+      description: The login.
+      type: str
+    email:
+      description: The email address.
+      type: str
+    first_name:
+      description: First name, or null.
+      type: str
+    last_name:
+      description: Last name, or null.
+      type: str
+    department_id:
+      description: The ID of the user's department.
+      type: str
+    department:
+      description: The code of the user's department, or null when it has none.
+      type: str
+    status:
+      description: V(active), V(inactive) or V(terminated).
+      type: str
+    role:
+      description: The role (for example V(learner), V(administrator)).
+      type: str
+    groups:
+      description: The names of the groups the user is in, sorted.
+      type: list
+      elements: str
+  sample:
+    - user_id: 5b2e9f10-0002-4c3d-9e8f-1a2b3c4d5e01
+      login: jdoe
+      email: jdoe@example.com
+      first_name: Jane
+      last_name: Doe
+      department_id: 2f0f3c1e-0001-4c3d-9e8f-1a2b3c4d5e01
+      department: SALES-EMEA
+      status: active
+      role: learner
+      groups: [New hires]
+not_found:
+  description: The users named that the account does not have, by how they were named (C(login), C(email), C(user_id)).
+  returned: when a user named is not found (the module fails)
+  type: dict
+  sample: {"login": ["ghost"]}
+"""
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback
+
+from ansible_collections.learnops.lms.plugins.module_utils import arguments, ispring_client, runner, user
+
+
+def run(module, client):
+    user.check_api(module.params)
+    return dict(changed=False, users=user.report(client, module.params))
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=arguments.ispring_spec(
+            api=dict(type="str", choices=["soap", "rest"], fallback=(env_fallback, ["ISPRING_API"])),
+            **arguments.name_lists("logins", "emails", "user_ids", "departments", "groups"),
+        ),
+        supports_check_mode=True,
+        **arguments.ISPRING_RULES,
+    )
+    runner.run_module(
+        module,
+        ispring_client.rest_client_from,
+        run,
+        always=dict(changed=False, users=[]),
+        identifiers=("logins", "emails", "user_ids", "departments", "groups"),
+    )
+
+
+if __name__ == "__main__":
+    main()

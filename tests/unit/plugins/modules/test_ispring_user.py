@@ -1,0 +1,340 @@
+# -*- coding: utf-8 -*-
+# Copyright: learnops.lms contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""ispring_user through its real main(): arguments as Ansible passes them, the exact REST requests,
+the result as Ansible reads it (no_log masking included)."""
+
+from __future__ import annotations
+
+import threading
+
+import requests
+
+from ansible_collections.learnops.lms.plugins.modules import ispring_user
+from ansible_collections.learnops.lms.tests.unit.ispring_wire import API, TOKEN
+from ansible_collections.learnops.lms.tests.unit.user_wire import (
+    EMEA,
+    ENG,
+    NEW_HIRES,
+    SALES,
+    add_user_call,
+    delete_user_call,
+    departments_call,
+    group_call,
+    groups_call,
+    members_call,
+    status_call,
+    update_user_call,
+    user,
+    users_call,
+)
+
+PASSWORD = "Init1al-S3cret!pw"
+JDOE = user("u1", "jdoe", first="Jane", last="Doe", department=SALES)
+ASMITH = user("u2", "asmith", first="Ann", last="Smith", department=ENG, JOB_TITLE="Engineer")
+NEWBIE_FIELDS = dict(login="newbie", email="newbie@example.com", firstName="Nell", lastName="Ewbie", JOB_TITLE="Rep")
+NEWBIE = user("u9", "newbie", first="Nell", last="Ewbie", department=EMEA, JOB_TITLE="Rep")
+DECLARED = [
+    # jdoe moves to Sales EMEA, leaves (inactive) and joins New hires
+    dict(login="jdoe", department="SALES-EMEA", status="inactive", groups=["New hires"]),
+    # asmith is as declared (email in another case, the field by another spelling)
+    dict(login="asmith", email="ASmith@Example.com", department="ENG", fields={"job_title": "Engineer"}),
+    dict(
+        login="newbie",
+        email="newbie@example.com",
+        first_name="Nell",
+        last_name="Ewbie",
+        department="SALES-EMEA",
+        groups=["New hires"],
+        fields={"JOB_TITLE": "Rep"},
+        password=PASSWORD,
+        send_login_email=True,
+    ),
+]
+
+
+def args(**overrides):
+    base = dict(api_url=API, token=TOKEN, api="rest", users=DECLARED)
+    base.update(overrides)
+    return {name: value for name, value in base.items() if value is not None}
+
+
+def reads(users=(JDOE, ASMITH), members=("u7",)):
+    """What every run of DECLARED reads before it plans."""
+    return [
+        users_call(["jdoe", "asmith", "newbie"], users),
+        departments_call(),
+        groups_call(),
+        group_call(NEW_HIRES, list(members)),
+    ]
+
+
+def test_converge_from_a_partly_matching_account_writes_only_the_difference(run_module):
+    outcome = run_module(
+        ispring_user,
+        args(),
+        *reads(),
+        update_user_call("u1", departmentId=EMEA),
+        status_call("u1", 3),
+        add_user_call(EMEA, NEWBIE_FIELDS, "u9", password=PASSWORD, sendLoginEmail=True),
+        group_call(NEW_HIRES, ["u7"]),
+        members_call(NEW_HIRES, ["u7", "u1", "u9"]),
+        group_call(NEW_HIRES, ["u7", "u1", "u9"]),
+        users_call(
+            ["jdoe", "newbie"], [user("u1", "jdoe", first="Jane", last="Doe", department=EMEA, status=3), NEWBIE]
+        ),
+    )
+    assert outcome.exit_code == 0, outcome.msg
+    result = outcome.result
+    assert result["changed"] is True and "diff" not in result
+    assert [(u["login"], u["user_id"], u["changed"]) for u in result["users"]] == [
+        ("jdoe", "u1", True),
+        ("asmith", "u2", False),
+        ("newbie", "u9", True),
+    ]
+    jdoe, asmith, newbie = result["users"]
+    assert (jdoe["before"]["department"], jdoe["before"]["status"], jdoe["before"]["groups"]) == ("SALES", "active", [])
+    assert (jdoe["after"]["department"], jdoe["after"]["status"], jdoe["after"]["groups"]) == (
+        "SALES-EMEA",
+        "inactive",
+        ["New hires"],
+    )
+    assert asmith["before"] == asmith["after"] and asmith["after"]["fields"] == {"job_title": "Engineer"}
+    assert newbie["before"] is None
+    assert newbie["after"] == dict(
+        login="newbie",
+        email="newbie@example.com",
+        first_name="Nell",
+        last_name="Ewbie",
+        department="SALES-EMEA",
+        role="learner",
+        status="active",
+        fields={"JOB_TITLE": "Rep"},
+        groups=["New hires"],
+    )
+    assert PASSWORD not in outcome.output
+
+
+def test_a_rerun_reads_and_sends_no_write(run_module):
+    jdoe = user("u1", "jdoe", first="Jane", last="Doe", department=EMEA, status=3)
+    outcome = run_module(ispring_user, args(), *reads((jdoe, ASMITH, NEWBIE), ("u7", "u1", "u9")))
+    assert outcome.exit_code == 0, outcome.msg
+    assert outcome.result["changed"] is False
+    assert [u["changed"] for u in outcome.result["users"]] == [False, False, False]
+    assert all(call["method"] == "GET" for call in outcome.session.sent)
+
+
+def test_check_mode_and_diff_write_nothing_and_predict_the_change(run_module):
+    outcome = run_module(ispring_user, args(), *reads(), check_mode=True, diff=True)
+    assert outcome.exit_code == 0, outcome.msg
+    result = outcome.result
+    assert result["changed"] is True
+    assert all(call["method"] == "GET" for call in outcome.session.sent)
+    newbie = result["users"][2]
+    assert newbie["user_id"] is None and newbie["after"]["groups"] == ["New hires"]
+    diff = result["diff"]["prepared"]
+    assert diff.splitlines()[0] == "users: 2 user(s) change (1 to create, 1 to update)"
+    assert "- jdoe: department SALES, status active, groups []" in diff
+    assert "+ jdoe: department SALES-EMEA, status inactive, groups ['New hires']" in diff
+    assert "- newbie: no such user" in diff and "asmith" not in diff
+    assert PASSWORD not in outcome.output
+
+
+def test_report_unchanged_false_counts_the_unchanged_users(run_module):
+    outcome = run_module(ispring_user, args(report_unchanged=False), *reads(), check_mode=True)
+    assert [u["login"] for u in outcome.result["users"]] == ["jdoe", "newbie"]
+    assert outcome.result["unchanged"] == 1
+
+
+def test_every_problem_is_reported_in_one_message_before_any_write(run_module):
+    users = [
+        dict(login="jdoe", email="not-an-address", status="gone"),
+        dict(login="kwong", department="SALEZ", groups=["Managerz", "All sales"], password=PASSWORD),
+        dict(login="asmith", email="asmith@example.com"),
+        dict(login="asmith", email="other@example.com"),
+        dict(login="mgarcia", role="boss", fields={"EMAIL": "x@example.com"}),
+    ]
+    outcome = run_module(
+        ispring_user,
+        args(users=users),
+        users_call(["jdoe", "kwong", "asmith", "mgarcia"], [JDOE, ASMITH]),
+        departments_call(),
+        groups_call(),
+    )
+    assert outcome.failed
+    problems = outcome.result["problems"]
+    expected = [
+        "users[0] (login jdoe): email 'not-an-address' is not an email address",
+        "users[0] (login jdoe): status 'gone' is unknown; use one of active, inactive, terminated",
+        "users[2] and users[3] declare login asmith with different values (email); declare the user once",
+        "users[4] (login mgarcia): role 'boss' is unknown",
+        "users[4] (login mgarcia): fields EMAIL have options of their own",
+        "users[1] (login kwong): department 'SALEZ' is no department code or ID of the account",
+        "users[1] (login kwong): group 'Managerz' is no group of the account",
+        "users[1] (login kwong): group 'All sales' is a smart group",
+        "users[1] (login kwong): a new user needs email (NewUser",
+        "users[4] (login mgarcia): a new user needs email and department",
+    ]
+    for text in expected:
+        assert any(problem.startswith(text) for problem in problems), (text, problems)
+    assert len(problems) == len(expected)
+    assert outcome.msg.startswith("10 problem(s) in users: ") and outcome.msg.endswith("Nothing was changed.")
+    assert PASSWORD not in outcome.output
+
+
+def test_identical_duplicates_are_one_user(run_module):
+    users = [dict(login="jdoe", first_name="Jane"), dict(login="jdoe", first_name="Jane")]
+    outcome = run_module(ispring_user, args(users=users), users_call(["jdoe"], [JDOE]))
+    assert outcome.exit_code == 0, outcome.msg
+    assert [u["login"] for u in outcome.result["users"]] == ["jdoe"] and not outcome.result["changed"]
+
+
+def test_api_soap_fails_before_any_request(run_module):
+    outcome = run_module(ispring_user, args(api="soap"))
+    assert outcome.failed and "api=soap" in outcome.msg and outcome.msg.endswith("Nothing was changed.")
+    assert outcome.session.sent == []
+
+
+def test_state_absent_deletes_existing_users_only(run_module):
+    users = [dict(login="jdoe"), dict(login="ghost")]
+    outcome = run_module(
+        ispring_user,
+        args(users=users, state="absent"),
+        users_call(["jdoe", "ghost"], [JDOE]),
+        delete_user_call("u1"),
+        users_call(["jdoe"], []),
+    )
+    assert outcome.exit_code == 0, outcome.msg
+    jdoe, ghost = outcome.result["users"]
+    assert jdoe["changed"] and jdoe["after"] is None and jdoe["before"]["login"] == "jdoe"
+    assert not ghost["changed"] and ghost["before"] is None and ghost["after"] is None
+
+
+def test_values_with_state_absent_are_refused(run_module):
+    users = [dict(login="jdoe", status="inactive")]
+    outcome = run_module(ispring_user, args(users=users, state="absent"), users_call(["jdoe"], [JDOE]))
+    assert outcome.failed and "status cannot be set with state=absent" in outcome.msg
+    assert [call["method"] for call in outcome.session.sent] == ["GET"]
+
+
+def test_fields_update_sends_login_and_email_with_the_fields_that_differ(run_module):
+    users = [dict(login="asmith", last_name="Smith-Jones", fields={"JOB_TITLE": "Lead"}, role="publisher")]
+    outcome = run_module(
+        ispring_user,
+        args(users=users),
+        users_call(["asmith"], [ASMITH]),
+        update_user_call(
+            "u2",
+            role="publisher",
+            fields=dict(login="asmith", email="asmith@example.com", lastName="Smith-Jones", JOB_TITLE="Lead"),
+        ),
+        users_call(["asmith"], [user("u2", "asmith", last="Smith-Jones", role="publisher", JOB_TITLE="Lead")]),
+    )
+    assert outcome.exit_code == 0, outcome.msg
+    after = outcome.result["users"][0]["after"]
+    assert (after["last_name"], after["role"], after["fields"]) == ("Smith-Jones", "publisher", {"JOB_TITLE": "Lead"})
+
+
+def test_a_new_id_as_plain_text_and_a_status_for_a_new_user(run_module):
+    users = [dict(login="temp", email="temp@example.com", department="ENG", status="terminated")]
+    outcome = run_module(
+        ispring_user,
+        args(users=users),
+        users_call(["temp"]),
+        departments_call(),
+        add_user_call(ENG, dict(login="temp", email="temp@example.com"), "u5", reply="u5"),
+        status_call("u5", 5),
+        users_call(["temp"], [user("u5", "temp", department=ENG, status=5)]),
+    )
+    assert outcome.exit_code == 0, outcome.msg
+    entry = outcome.result["users"][0]
+    assert entry["user_id"] == "u5" and entry["after"]["status"] == "terminated"
+
+
+def test_a_failure_after_writes_says_exactly_who_was_changed(run_module):
+    users = [
+        dict(login="new1", email="new1@example.com", department="ENG"),
+        dict(login="new2", email="new2@example.com", department="ENG"),
+    ]
+    outcome = run_module(
+        ispring_user,
+        args(users=users),
+        users_call(["new1", "new2"]),
+        departments_call(),
+        add_user_call(ENG, dict(login="new1", email="new1@example.com"), "u5"),
+        add_user_call(ENG, dict(login="new2", email="new2@example.com"), None, status=400, reply={"message": "Boom"}),
+        users_call(["new1", "new2"], [user("u5", "new1", department=ENG)]),
+    )
+    assert outcome.failed
+    assert [(u["login"], u["changed"], u["user_id"]) for u in outcome.result["users"]] == [
+        ("new1", True, "u5"),
+        ("new2", False, None),
+    ]
+    assert outcome.result["changed"] is True
+    assert outcome.msg.startswith("Creating user new2 failed: iSpring POST /user failed: HTTP 400: Boom. If login new2")
+    assert "1 user(s) were changed before the failure (new1); the users list says which." in outcome.msg
+
+
+def test_creations_go_out_side_by_side(run_module):
+    barrier = threading.Barrier(2)
+    users = [dict(login="new%d" % n, email="new%d@example.com" % n, department="ENG") for n in (1, 2)]
+    creations = [add_user_call(ENG, dict(login=u["login"], email=u["email"]), "u%s" % u["login"]) for u in users]
+    for call in creations:
+        call.barrier = barrier
+    outcome = run_module(
+        ispring_user,
+        args(users=users, max_parallel=2),
+        users_call(["new1", "new2"]),
+        departments_call(),
+        *creations,
+        users_call(["new1", "new2"], [user("unew1", "new1", department=ENG), user("unew2", "new2", department=ENG)]),
+        ordered=False,
+    )
+    assert outcome.exit_code == 0, outcome.msg
+    assert [u["user_id"] for u in outcome.result["users"]] == ["unew1", "unew2"]
+
+
+def test_a_group_that_lacks_a_member_after_the_call_fails_loudly(run_module):
+    users = [dict(login="jdoe", groups=["New hires"])]
+    outcome = run_module(
+        ispring_user,
+        args(users=users),
+        users_call(["jdoe"], [JDOE]),
+        groups_call(),
+        group_call(NEW_HIRES, ["u7"]),
+        group_call(NEW_HIRES, ["u7"]),
+        members_call(NEW_HIRES, ["u7", "u1"]),
+        group_call(NEW_HIRES, ["u7"]),  # the call was ignored
+        users_call(["jdoe"], [JDOE]),
+    )
+    assert outcome.failed
+    assert "group %s: after UpdateGroupMembers it lacks 1 of the users it should have (u1)" % NEW_HIRES in outcome.msg
+    assert outcome.result["users"][0]["changed"] is False
+    assert "Nothing was changed." in outcome.msg
+
+
+def test_max_changes_refuses_before_any_write(run_module):
+    outcome = run_module(ispring_user, args(max_changes=1), *reads())
+    assert outcome.failed and "more than max_changes (1)" in outcome.msg
+    assert all(call["method"] == "GET" for call in outcome.session.sent)
+
+
+def test_a_creation_whose_reply_is_lost_is_not_repeated_and_reads_as_it_is(run_module):
+    """POST /user times out: not sent again (a second user, or a refused login, could follow); the
+    read-back finds the user, so the result says it was created, with its ID."""
+    users = [dict(login="temp", email="temp@example.com", department="ENG")]
+    lost = add_user_call(ENG, dict(login="temp", email="temp@example.com"), "u5")
+    lost.raises = requests.exceptions.ReadTimeout("read timed out")
+    outcome = run_module(
+        ispring_user,
+        args(users=users),
+        users_call(["temp"]),
+        departments_call(),
+        lost,
+        users_call(["temp"], [user("u5", "temp", department=ENG)]),
+    )
+    assert outcome.failed
+    assert "not repeated, because the service may have acted" in outcome.msg
+    assert "1 user(s) were changed before the failure (temp)" in outcome.msg
+    (entry,) = outcome.result["users"]
+    assert (entry["changed"], entry["user_id"], entry["after"]["department"]) == (True, "u5", "ENG")

@@ -1,0 +1,118 @@
+# -*- coding: utf-8 -*-
+# Copyright: learnops.lms contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""ispring_user_info through its real main(): the exact REST requests and the report."""
+
+from __future__ import annotations
+
+from ansible_collections.learnops.lms.plugins.modules import ispring_user_info
+from ansible_collections.learnops.lms.tests.unit.ispring_wire import API, TOKEN
+from ansible_collections.learnops.lms.tests.unit.user_wire import (
+    ALL_SALES,
+    EMEA,
+    MANAGERS,
+    NEW_HIRES,
+    ROOT,
+    departments_call,
+    group_call,
+    groups_call,
+    user,
+    users_call,
+    users_where_call,
+)
+
+JDOE = dict(user("u1", "jdoe", first="Jane", last="Doe", department=EMEA, status=3), groups=[NEW_HIRES])
+BOSS = dict(user("u2", "boss", department=ROOT, role="administrator"), groups=[MANAGERS])
+
+
+def args(**overrides):
+    return dict(dict(api_url=API, token=TOKEN), **overrides)
+
+
+def test_users_by_department_code_group_name_and_login_each_once(run_module):
+    outcome = run_module(
+        ispring_user_info,
+        args(departments=["SALES-EMEA"], groups=["Managers"], logins=["jdoe"]),
+        departments_call(),
+        groups_call(),
+        users_call(["jdoe"], [JDOE]),
+        group_call(MANAGERS, ["u2"]),
+        users_where_call("userIds", ["u2"], [BOSS]),
+        users_where_call("departments", [EMEA], [JDOE]),
+    )
+    assert outcome.exit_code == 0, outcome.msg
+    assert outcome.result["changed"] is False
+    assert outcome.result["users"] == [
+        dict(
+            user_id="u2",
+            login="boss",
+            email="boss@example.com",
+            first_name=None,
+            last_name=None,
+            department_id=ROOT,
+            department=None,
+            status="active",
+            role="administrator",
+            groups=["Managers"],
+        ),
+        dict(
+            user_id="u1",
+            login="jdoe",
+            email="jdoe@example.com",
+            first_name="Jane",
+            last_name="Doe",
+            department_id=EMEA,
+            department="SALES-EMEA",
+            status="inactive",
+            role="learner",
+            groups=["New hires"],
+        ),
+    ]
+
+
+def test_groups_are_read_from_the_groups_when_the_records_do_not_list_them(run_module):
+    jdoe = user("u1", "jdoe", department=EMEA)
+    outcome = run_module(
+        ispring_user_info,
+        args(),
+        departments_call(),
+        groups_call(),
+        users_where_call(None, [], [jdoe]),
+        group_call(MANAGERS, []),
+        group_call(NEW_HIRES, ["u1"]),
+        group_call(ALL_SALES, ["u1"]),
+    )
+    assert outcome.exit_code == 0, outcome.msg
+    assert outcome.result["users"][0]["groups"] == ["All sales", "New hires"]
+
+
+def test_an_unknown_department_or_group_fails_naming_each_before_listing_users(run_module):
+    outcome = run_module(
+        ispring_user_info,
+        args(departments=["SALEZ", "ENG"], groups=["Nobody"]),
+        departments_call(),
+        groups_call(),
+    )
+    assert outcome.failed
+    assert outcome.msg.startswith(
+        "department 'SALEZ' is no department code or ID of the account; group 'Nobody' is no group of the account."
+    )
+
+
+def test_a_user_named_that_is_not_found_fails(run_module):
+    outcome = run_module(
+        ispring_user_info,
+        args(logins=["jdoe", "ghost"], user_ids=["u404"]),
+        departments_call(),
+        groups_call(),
+        users_call(["jdoe", "ghost"], [JDOE]),
+        users_where_call("userIds", ["u404"], []),
+    )
+    assert outcome.failed
+    assert "no user has login ghost; no user has user_id u404" in outcome.msg
+    assert outcome.result["not_found"] == {"login": ["ghost"], "user_id": ["u404"]}
+
+
+def test_api_soap_fails_before_any_request(run_module):
+    outcome = run_module(ispring_user_info, args(api="soap"))
+    assert outcome.failed and "api=soap" in outcome.msg and outcome.session.sent == []
