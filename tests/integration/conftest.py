@@ -10,11 +10,14 @@ and request log.  Helpers live in runner.py and helpers.py, not here.
 
 Tests marked ``any_line`` have a subject that is the same on every ansible-core line: the code in
 module_utils - the wire code (fault matrices, reply forms, parallel writes, TLS), the planners'
-rules (what is compared, sent, refused, reported) and the validation of values -, or the docs.
+rules (what is compared, sent, refused, reported; the role's planning and the drift report's filters
+included) and the validation of values -, or the docs.
 tools/test.sh shares them out between the lines: LMS_LINE_SHARE=K/N runs every N-th of them from
 the K-th, in collection order, so that the lines of `make test` together run each once.  Every
 other test runs on every line: each line's own plumbing - the argument specs, check and diff mode,
-idempotent reruns as Ansible reports them, result shapes, ``no_log``, the role and the playbooks.
+idempotent reruns as Ansible reports them, result shapes, ``no_log``, the role and the playbooks as
+a user runs them (by name, from a repository, in check mode, the connection from the environment or
+Vault, a pipeline's gate).
 Unset, or 0/1, runs them all.
 
 Every REST request a test sends through a sandbox, and the sandbox's reply, is checked against the

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 
+import pytest
 import yaml
 
 from .helpers import WRITES, task_name, writes
@@ -149,6 +150,7 @@ def test_converge_check_mode_writes_nothing(lms, tmp_path):
     assert records(lms) == before
 
 
+@pytest.mark.any_line  # the role's planning and the report's filters: the same on every line
 def test_the_role_passes_max_parallel_and_max_changes_to_every_task(lms, tmp_path):
     shutil.copy(STATES, tmp_path / "states.yml")
     lms.latency(30)  # calls in flight overlap
@@ -164,6 +166,7 @@ def test_the_role_passes_max_parallel_and_max_changes_to_every_task(lms, tmp_pat
     assert writes(lms.requests(), WRITES) == []
 
 
+@pytest.mark.any_line  # the role's planning and the report's filters: the same on every line
 def test_drift_report_agrees_with_the_modules_then_reports_no_drift(lms, tmp_path):
     repo = repository(tmp_path)
     drift = playbook(lms, repo, "-i", "inventory.yml", "learnops.lms.drift_report", "--diff")
@@ -204,6 +207,7 @@ def test_drift_report_agrees_with_the_modules_then_reports_no_drift(lms, tmp_pat
     assert writes(lms.requests(), WRITES) == []
 
 
+@pytest.mark.any_line  # the role's planning and the report's filters: the same on every line
 def test_drift_report_and_converge_check_agree_on_a_float_stored_score_and_a_time_without_seconds(lms, tmp_path):
     """A tenant storing 32-bit floats answers 0.10000000149 for 0.1 (the module: no change); a
     date-time without seconds is a valid ISO 8601 form (the module accepts it)."""
@@ -318,6 +322,7 @@ def test_drift_report_can_fail_a_pipeline(lms, tmp_path):
     assert writes(lms.requests(), WRITES) == []
 
 
+@pytest.mark.any_line  # the role's planning and the report's filters: the same on every line
 def test_drift_report_names_what_it_cannot_find(lms, tmp_path):
     lms.settings(ispring_unknown_course="error")  # the course that cannot be read
     declared = declare(
@@ -410,6 +415,7 @@ def test_drift_report_names_what_it_cannot_find(lms, tmp_path):
     assert writes(lms.requests(), WRITES) == []
 
 
+@pytest.mark.any_line  # the role's planning and the report's filters: the same on every line
 def test_converge_check_previews_an_enrollment_and_the_completion_of_the_same_learner(lms, tmp_path):
     """Issue 28 item 6: one states file enrolls mgarcia in Workplace Safety and completes her there.
     Before, converge --check failed: course_status found her "not enrolled in the course", which

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 import yaml
 
 from .helpers import WRITES, task_name, writes
@@ -99,6 +100,7 @@ def test_every_connection_variable_reaches_every_task_of_its_lms(lms, tmp_path):
                         assert args[option] == value, (name, option, args[option])
 
 
+@pytest.mark.any_line  # the membership rules the role's tasks run: the same on every line
 def test_a_misspelt_name_to_remove_fails_naming_it_and_writes_nothing(lms, tmp_path):
     before = members(lms, SAFETY)
     assert "user1" in before
@@ -110,6 +112,7 @@ def test_a_misspelt_name_to_remove_fails_naming_it_and_writes_nothing(lms, tmp_p
     assert members(lms, SAFETY) == before
 
 
+@pytest.mark.any_line  # the membership rules the role's tasks run: the same on every line
 def test_a_name_to_mark_as_quit_that_edubrite_does_not_know_fails(lms, tmp_path):
     states = declare(tmp_path, program_memberships=[{"program_id": SAFETY, "quit": ["user1", "ghost3"]}])
     run = by_name(lms, tmp_path, "converge", "-e", states)
@@ -119,6 +122,7 @@ def test_a_name_to_mark_as_quit_that_edubrite_does_not_know_fails(lms, tmp_path)
     assert members(lms, SAFETY)["user1"]["quit"] is False
 
 
+@pytest.mark.any_line  # the membership rules the role's tasks run: the same on every line
 def test_a_known_user_who_is_not_a_member_is_still_no_change(lms, tmp_path):
     assert "user4" not in members(lms, SAFETY) and "user4" not in members(lms, ONBOARDING)
     states = declare(
@@ -130,6 +134,7 @@ def test_a_known_user_who_is_not_a_member_is_still_no_change(lms, tmp_path):
     assert writes(lms.requests(), WRITES) == []
 
 
+@pytest.mark.any_line  # the membership rules the role's tasks run: the same on every line
 def test_the_drift_report_lists_an_unknown_name_to_remove_and_compares_the_others(lms, tmp_path):
     states = declare(
         tmp_path,
