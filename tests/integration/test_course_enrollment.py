@@ -287,6 +287,7 @@ def test_a_lost_reply_to_an_enrollment_is_never_reported_as_nothing_done(play, l
     assert [e for e in enrollments(lms).values() if e[:2] == (SAFETY, "ltan")]  # it did happen
 
 
+@pytest.mark.any_line  # the planner's rules: the same on every line
 def test_removals_name_the_learner_and_warn_of_the_result_they_take_with_them(play, lms):
     """Issue 28 item 9: exclusive removes mgarcia, who passed the course; before, the result named
     the removal only by user ID and nothing said that her passed result goes with it."""

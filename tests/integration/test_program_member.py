@@ -166,6 +166,7 @@ def test_unknown_users_are_listed_together_before_any_write(play, lms):
     assert "user3" not in members(lms)
 
 
+@pytest.mark.any_line  # the planner's rules: the same on every line
 def test_bad_date_and_score(play, lms):
     bad_date = play([task(members=[{"username": "user1", "due_date": "31/03/2026"}])])
     assert bad_date.failed and "31/03/2026" in bad_date.result["msg"] and "username=user1" in bad_date.result["msg"]
@@ -215,6 +216,7 @@ def test_info_lists_normalised_records(play, lms):
     assert completed.result["members"][0]["record"]["award_date"] == "2020-07-28T02:00:00+02:00"
 
 
+@pytest.mark.any_line  # the planner's rules: the same on every line
 def test_check_mode_reports_the_same_changes_as_the_real_run(play, lms):
     cohort = task(
         start_date="2026-01-05",
@@ -355,6 +357,7 @@ def test_quit_member_stays_quit_with_a_warning(play, lms):
     assert "quit the program" in run.output
 
 
+@pytest.mark.any_line  # the planner's rules: the same on every line
 def test_exclusive_check_mode_and_diff(play, lms):
     run = play([task(usernames=["user1"], exclusive=True)], check=True, diff=True)
     assert run.rc == 0, run.output
