@@ -42,10 +42,10 @@ NEW_TYPE_GROUP = ispring_rest.ENROLLED_BY_ADMIN  # [assumed] an enrollment made 
 ENROLLED_BY = {ispring_rest.ENROLLED_BY_ADMIN: "administrator", ispring_rest.ENROLLED_FROM_CATALOG: "catalog"}
 # The options whose values (or list items) must not be empty (runner.check_params).
 ID_OPTIONS = ("course_id", "course_ids", "user_ids", "logins", "emails", "departments", "groups")
-# The module's choice (issue 25 item 5): the learners of an audience (departments, groups) are its users
-# of these statuses (ispring_rest.USER_STATUSES), as an administrator who enrolls "everyone in Sales"
-# expects; its other members (inactive, terminated) are neither enrolled, unenrolled, nor removed by
-# exclusive: their enrollments stay as they are.
+# The module's choice (issue 25 item 5): an audience (departments, groups) is its users of these
+# statuses (ispring_rest.USER_STATUSES), as an administrator who enrolls "everyone in Sales" expects.
+# Its inactive and terminated members are outside it, like a learner the task does not list: not
+# enrolled, and removed by exclusive (the same whether a tenant's listings show them or not).
 AUDIENCE_STATUSES = ("active",)
 STATUS_WORDS = {str(number): word for word, number in ispring_rest.USER_STATUSES.items()}
 
@@ -261,11 +261,10 @@ class Source:
 def audience(client, params, wanted, known):
     """The learners of the task's departments and groups: their users of AUDIENCE_STATUSES, each once,
     those the task lists itself left out (the listed learner's values win), as Wanted with the task's
-    values and where they come from; and the user IDs of the audience's other members (never removed
-    by exclusive).  The users read are added to ``known`` ({user ID: user}).  Unknown department codes
-    and group names fail the task, all named, before their members are read."""
+    values and where they come from.  The users read are added to ``known`` ({user ID: user}).
+    Unknown department codes and group names fail the task, all named, before members are read."""
     if not (params.get("departments") or params.get("groups")):
-        return [], set()
+        return []
     sources = _sources(client, params["departments"], params["groups"])
     for source in sources:
         if source.group_id is not None:
@@ -278,20 +277,17 @@ def audience(client, params, wanted, known):
 
 
 def _members(sources, users, taken, values):
-    """(the Wanted learners, the other members' user IDs) of the sources, source by source, each
-    source's users by login; a user already ``taken`` (listed, or in an earlier source) is skipped."""
-    members, others = [], set()
+    """The Wanted learners of the sources, source by source, each source's users by login; a user
+    already ``taken`` (listed, or in an earlier source) is skipped."""
+    members = []
     for source in sources:
         for user in sorted((u for u in users if source.holds(u)), key=lambda u: (u.login or u.email or "", u.user_id)):
-            if user.user_id in taken:
+            if user.user_id in taken or not _learner_of_audience(user):
                 continue
             taken.add(user.user_id)
-            if not _learner_of_audience(user):
-                others.add(user.user_id)
-                continue
             kind = "login" if user.login else "email"
             members.append(Wanted(kind, getattr(user, kind), values, user_id=user.user_id, audience=source.label))
-    return members, others
+    return members
 
 
 def _learner_of_audience(user):
@@ -666,18 +662,17 @@ def _by_courses(learners):
     return found
 
 
-def plan(courses, wanted, current, state, exclusive, kept=frozenset()):
+def plan(courses, wanted, current, state, exclusive):
     """One entry per wanted learner and course (a learner asked for twice is changed once), then,
-    with ``exclusive``, one per enrollment made by an administrator of a learner not asked for (nor
-    in ``kept``: the audience's members who are not its learners)."""
+    with ``exclusive``, one per enrollment made by an administrator of a learner not asked for."""
     check_twins(wanted)
     the_plan = Plan(list(courses))
     for course_id in courses:
-        the_plan.entries += _course_entries(course_id, wanted, current[course_id], state, exclusive, kept)
+        the_plan.entries += _course_entries(course_id, wanted, current[course_id], state, exclusive)
     return the_plan
 
 
-def _course_entries(course_id, wanted, records, state, exclusive, kept):
+def _course_entries(course_id, wanted, records, state, exclusive):
     by_learner = {}
     for record in records:
         by_learner.setdefault(record.learner_id, record)
@@ -692,9 +687,7 @@ def _course_entries(course_id, wanted, records, state, exclusive, kept):
         entries += [
             _removal(course_id, record)
             for record in records
-            if record.learner_id not in first
-            and record.learner_id not in kept
-            and record.type_group == ispring_rest.ENROLLED_BY_ADMIN
+            if record.learner_id not in first and record.type_group == ispring_rest.ENROLLED_BY_ADMIN
         ]
     return entries
 

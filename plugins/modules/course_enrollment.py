@@ -156,8 +156,10 @@ options:
         joins the department later is enrolled by the next run.
       - A department counts with every department under it (C(SALES) holds the users of
         C(SALES-EMEA)).
-      - Its active users only - an inactive or terminated user of an audience is neither enrolled
-        nor unenrolled, and O(exclusive) keeps their enrollment.
+      - Its active users only - an inactive or terminated user is outside the audience, like a learner
+        the task does not list - not enrolled, and O(exclusive) removes an enrollment an administrator
+        gave them (warning when it takes a completed result with it); list them by
+        O(learners[].user_id) to keep it.
       - A learner the task lists itself (O(learners), O(user_ids), O(logins), O(emails)) keeps its
         own values; a user in several audiences is one learner. RV(enrollments[].audience) says which
         department or group brought each one in.
@@ -442,12 +444,11 @@ def run(module, client):
     with runner.before_writes():
         courses, wanted = enrollment.validate(params)
         users = enrollment.resolve(client, wanted)
-        members, kept = enrollment.audience(client, params, wanted, users)  # departments and groups, read now
-        wanted += members
+        wanted += enrollment.audience(client, params, wanted, users)  # departments and groups, read now
         enrollment.check_empty(params, courses, wanted)
         reads = wanted or params["exclusive"]
         current = enrollment.read_current(client, courses) if reads else {course: [] for course in courses}
-        the_plan = enrollment.plan(courses, wanted, current, params["state"], params["exclusive"], kept)
+        the_plan = enrollment.plan(courses, wanted, current, params["state"], params["exclusive"])
         enrollment.check_user_ids(client, wanted, the_plan, users)
         # before the guard: a preview it refuses still says what the removals take with them
         losses = enrollment.describe_removals(client, the_plan, users)

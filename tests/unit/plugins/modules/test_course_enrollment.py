@@ -670,7 +670,7 @@ AUDIENCE_TASK = dict(
 
 def test_an_audience_enrolls_the_active_users_of_its_departments_and_groups(run_module):
     """SALES holds SALES-EMEA's kwong; the group brings mgarcia (ENG); jdoe, listed, is asked for once;
-    bjones (inactive, in SALES) is neither enrolled nor removed; lee, outside, is removed by exclusive."""
+    bjones (inactive, in SALES) is outside the audience like lee: both removed by exclusive."""
     lee = rest_user("u7", "lee", "lee@example.com")
     outcome = run_module(
         course_enrollment,
@@ -678,12 +678,12 @@ def test_an_audience_enrolls_the_active_users_of_its_departments_and_groups(run_
         rest_users_call(logins=["jdoe"], users=[JDOE]),
         *audience_reads(),
         enrollments_call(AUDIENCE_BEFORE),
-        *removal_reads(["u7"], users=[JDOE, lee]),
+        *removal_reads(["u6", "u7"], users=[JDOE, lee]),  # bjones is known from the department's listing
         enroll_call(["u3", "u4"], accessDate="2026-03-02"),
-        delete_call(["e7"]),
+        delete_call(["e6", "e7"]),
         enrollments_call(
             [rest_enrollment("e8", "u3", access="2026-03-02"), rest_enrollment("e9", "u4", access="2026-03-02")],
-            learner_ids=["u3", "u4", "u7"],
+            learner_ids=["u3", "u4", "u6", "u7"],
         ),
         diff=True,
     )
@@ -693,13 +693,14 @@ def test_an_audience_enrolls_the_active_users_of_its_departments_and_groups(run_
         ("u1", "jdoe", None, False),
         ("u3", "kwong", "department SALES", True),
         ("u4", "mgarcia", "group Managers", True),
+        ("u6", "bjones", None, True),
         ("u7", "lee", None, True),
     ]
     assert entries[3]["removed_by_exclusive"] is True and entries[1]["enrollment_id"] == "e8"
     diff = outcome.result["diff"]["prepared"]
     assert "+ kwong (enrollment e8, department SALES): access_date 2026-03-02" in diff
     assert "+ mgarcia (enrollment e9, group Managers): access_date 2026-03-02" in diff
-    assert "bjones" not in diff
+    assert "+ bjones (enrollment e6, not declared): not enrolled" in diff
 
 
 def test_an_audience_already_enrolled_reads_and_writes_nothing_more(run_module):
@@ -709,7 +710,7 @@ def test_an_audience_already_enrolled_reads_and_writes_nothing_more(run_module):
         args(**AUDIENCE_TASK),
         rest_users_call(logins=["jdoe"], users=[JDOE]),
         *audience_reads(),
-        enrollments_call(enrolled + [rest_enrollment("e6", "u6"), ASMITH_E]),
+        enrollments_call(enrolled + [ASMITH_E]),
     )
     assert outcome.exit_code == 0, outcome.msg
     assert outcome.result["changed"] is False
