@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from ansible_collections.learnops.lms.plugins.module_utils import enrollment
+from ansible_collections.learnops.lms.plugins.module_utils import enrollment, ispring_rest
 from ansible_collections.learnops.lms.plugins.modules import course_enrollment
 from ansible_collections.learnops.lms.tests.unit.department_wire import departments_call, rest_department
 from ansible_collections.learnops.lms.tests.unit.enrollment_wire import (
@@ -771,3 +771,19 @@ def test_a_smart_group_s_members_are_read_like_any_group_s(run_module):
     assert outcome.exit_code == 0, outcome.msg
     [entry] = outcome.result["enrollments"]
     assert (entry["login"], entry["audience"], entry["changed"]) == ("jdoe", "group All sales", True)
+
+
+def test_each_user_counts_by_their_own_department(run_module, monkeypatch):
+    """AUDIENCE_SUB_DEPARTMENTS=false on a tenant whose departments[] lists the sub-departments' users
+    too: SALES asks for itself only, and kwong (SALES-EMEA), listed anyway, is not a learner."""
+    monkeypatch.setattr(ispring_rest, "AUDIENCE_SUB_DEPARTMENTS", False)
+    outcome = run_module(
+        course_enrollment,
+        args(departments=["SALES"]),
+        departments_call(TREE),
+        users_v2_call("departments", ["d1"], [member("u1", "jdoe", "d1"), member("u3", "kwong", "d2")]),
+        enrollments_call([]),
+        check_mode=True,
+    )
+    assert outcome.exit_code == 0, outcome.msg
+    assert [(e["login"], e["audience"]) for e in outcome.result["enrollments"]] == [("jdoe", "department SALES")]
