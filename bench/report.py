@@ -29,6 +29,11 @@ SMALL_RESULT_SAVING = 0.25
 MAX_MAKE_TEST_S = 12 * 60
 # issue 28: a tenant that throttles, the default settings against the hand-tuned max_parallel
 MAX_THROTTLED_RATIO = 1.2
+# issue 25: ispring_user, N new users in one task
+USERS_MAX_WALL_1000 = 6
+USERS_MAX_REQUESTS_1000 = 1010
+USERS_MAX_RERUN_REQUESTS = 5
+USERS_MAX_WALL_10000 = 45
 WAYS = {
     "module": "module",
     "small": "module, report_unchanged: false",
@@ -232,6 +237,85 @@ def throttled_target(result):
     return (28, target, measured, ratio <= MAX_THROTTLED_RATIO and default["ok"] and tuned["ok"])
 
 
+def users_targets(result):
+    """Issue 25: 1,000 new users within USERS_MAX_WALL_1000 s and USERS_MAX_REQUESTS_1000 requests; its
+    rerun no write and at most USERS_MAX_RERUN_REQUESTS requests; 10,000 within USERS_MAX_WALL_10000 s."""
+    name = "ispring_user, new users"
+    first = find(result, "ispring_user", "module", 1000, shape="new")
+    rerun = find(result, "ispring_user", "module", 1000, run="rerun", shape="new")
+    big = find(result, "ispring_user", "module", 10000, shape="new")
+    rows = [
+        (
+            25,
+            "%s, N = 1,000, first run: <= %d s, <= %s requests"
+            % (name, USERS_MAX_WALL_1000, "{:,}".format(USERS_MAX_REQUESTS_1000)),
+            "%s s, %d requests" % (fmt_s(first["wall_s"]), first["requests"]) if first else "not measured",
+            (first["ok"] and first["wall_s"] <= USERS_MAX_WALL_1000 and first["requests"] <= USERS_MAX_REQUESTS_1000)
+            if first
+            else None,
+        ),
+        (
+            25,
+            "%s, N = 1,000, rerun: no write, <= %d requests" % (name, USERS_MAX_RERUN_REQUESTS),
+            "%d writes, %d requests" % (rerun["writes"], rerun["requests"]) if rerun else "not measured",
+            (rerun["ok"] and rerun["writes"] == 0 and rerun["requests"] <= USERS_MAX_RERUN_REQUESTS) if rerun else None,
+        ),
+        (
+            25,
+            "%s, N = 10,000, first run: <= %d s" % (name, USERS_MAX_WALL_10000),
+            "%s s, %d requests" % (fmt_s(big["wall_s"]), big["requests"]) if big else "not measured",
+            (big["ok"] and big["wall_s"] <= USERS_MAX_WALL_10000) if big else None,
+        ),
+    ]
+    return rows
+
+
+def merged(old, new):
+    """``old`` (a benchmark.json) with the runs ``new`` measured again replaced, and ``new``'s other runs
+    added (bench/run.py --merge); the floor and the machine stay ``old``'s, and ``merged`` says which
+    command measured which modules, where and when."""
+    key = ("module", "shape", "way", "n", "run")
+    fresh = {tuple(r[k] for k in key): r for r in new["runs"] if r["way"] != "floor"}
+    runs = [fresh.pop(tuple(r[k] for k in key), r) for r in old["runs"]]
+    result = dict(old, runs=runs + list(fresh.values()))
+    modules = new["settings"]["modules"]
+    result["settings"] = dict(old["settings"], modules=list(dict.fromkeys(old["settings"]["modules"] + modules)))
+    result["imports"] = dict(old.get("imports") or {}, **(new.get("imports") or {}))
+    m = new["machine"]
+    result["merged"] = list(old.get("merged") or ()) + [
+        dict(
+            command=new["command"],
+            modules=modules,
+            date=m["date"],
+            commit=m["commit"],
+            uncommitted_changes=m.get("uncommitted_changes", False),
+            duration_s=new.get("duration_s"),
+            load_average=[m.get("load_average_before", [None])[0], m["load_average_after"][0]],
+        )
+    ]
+    return result
+
+
+def merged_lines(result):
+    """The header's sentences on the runs merged in by a later partial run (bench/run.py --merge)."""
+    lines = []
+    for item in result.get("merged") or ():
+        lines.append(
+            "The rows of %s were measured later, by `%s` (merged into this run's results) on %s at commit %s%s; "
+            "load average (1 min) %s before, %s after."
+            % (
+                ", ".join("`%s`" % m for m in item["modules"]),
+                item["command"],
+                item["date"],
+                item["commit"],
+                " plus uncommitted changes" if item.get("uncommitted_changes") else "",
+                "-" if item["load_average"][0] is None else "%.2f" % item["load_average"][0],
+                "%.2f" % item["load_average"][1],
+            )
+        )
+    return lines
+
+
 def last_throttled(out_dir):
     """What bench/run.py --throttled-only last measured into OUT_DIR (benchmark-throttled.json), or None."""
     return _last_json(out_dir, "benchmark-throttled.json")
@@ -295,6 +379,7 @@ def targets(result):
     rows.append(_rerun_target(result))
     rows.append(_small_result_target(result))
     rows.append(throttled_target(result))
+    rows.extend(users_targets(result))
     rows.append(_make_test_target(result))
     return rows
 
@@ -407,11 +492,16 @@ def markdown(result, prose):
         else "Load average (1 min) %.2f before the run, %.2f after: other work on the machine shows up as noise "
         "in the wall times." % (m["load_average_before"][0], m["load_average_after"][0]),
         "",
+    ]
+    head += [line for text in merged_lines(result) for line in (text, "")]
+    head += [
         "The LMS sandbox (`sandbox/`) ran on the same machine with **%d ms added to every API request** "
         "(a SaaS round trip), iSpring tasks applied %.1f s after they are created, and `--scale %d` "
         "(learners `learner00001`.. enrolled in `bench-course`; EduBrite users `member00001`.. and "
         "program `bench-program`, to which the bench adds members 1..N with an empty record before each "
-        "run of the *cohort* and *migration* shapes, through the API and outside the measurement)."
+        "run of the *cohort* and *migration* shapes, through the API and outside the measurement). "
+        "The *new* shape of `ispring_user` creates users `newhire00001`.. (login, email, first and last "
+        "name, department `ENG` by its code) on a sandbox reset before its first run and its check mode."
         % (s["latency_ms"], s["task_delay_s"], s["sandbox_scale"]),
         "",
         "![Wall time against N](benchmark.svg)",
@@ -429,7 +519,9 @@ def markdown(result, prose):
         "",
         "One `ansible-playbook` run per row, one task (the `uri` loop: one looped task, after the login "
         "tasks for EduBrite). *Requests* come from the sandbox's request log, cleared before each run; "
-        "*writes* are `updateCourseStatus`, `enrollUsersInProgram` and `updateProgramMember`. *Checked*: "
+        "*writes* are `updateCourseStatus`, `enrollUsersInProgram` and `updateProgramMember`, and for "
+        "`ispring_user` the REST people writes (`AddUser`, `UpdateUserProfile`, `ChangeUserStatus`, "
+        "`RemoveUser`, `UpdateGroupMembers`, ...). *Checked*: "
         "the sandbox's state was read after the run (first run and loop: every learner converged; rerun: "
         "nothing reported changed and no write; check mode: every learner reported, nothing written).",
         "",
@@ -470,6 +562,9 @@ SERIES = [
     ("program_member", "cohort", "module", "rerun", "program_member cohort, rerun", "#d62728", "2,3"),
     ("program_member", "cohort", "uri", "first", "uri loop, EduBrite cohort", "#d62728", "8,4"),
     ("program_member", "migration", "uri", "first", "uri loop, EduBrite migration", "#ff7f0e", "8,4"),
+    ("ispring_user", "new", "module", "first", "ispring_user new users, first run", "#2ca02c", False),
+    ("ispring_user", "new", "module", "rerun", "ispring_user new users, rerun", "#2ca02c", "2,3"),
+    ("ispring_user", "new", "uri", "first", "uri loop, iSpring new users", "#2ca02c", "8,4"),
 ]
 
 

@@ -17,6 +17,8 @@ benchmark.svg to --out (default docs/).
     ... bench/run.py --throttled-only --out /tmp/bench   # the throttling case only (issue 28): two runs,
                                                          # to benchmark-throttled.json (with --out docs,
                                                          # bench/report.py shows it in the targets, said so)
+    ... bench/run.py --only ispring_user --merge --out docs   # the users shape alone (issue 25), merged
+                                                              # into docs/benchmark.json's other runs
 
 Standard library and PyYAML only.
 """
@@ -95,6 +97,21 @@ MIGRATION_START = "2023-01-02"
 
 ISPRING_WRITES = ("updateCourseStatus",)
 EDUBRITE_WRITES = ("updateProgramMember", "enrollUsersInProgram")
+# ispring_user (issue 25): the people writes of tests/integration/helpers.py ISPRING_WRITES (REST operationIds)
+USER_WRITES = (
+    "AddUser",
+    "UpdateUserProfile",
+    "ChangeUserStatus",
+    "RemoveUser",
+    "UpdateGroupMembers",
+    "RemoveUserFromGroups",
+    "AddDepartment",
+    "UpdateDepartment",
+    "RemoveDepartment",
+)
+USER_SHAPE = "new"  # N new hires in one task, all in one department
+USER_DEPARTMENT = "ENG"  # a department code of the sandbox's fixture
+USER_DEPARTMENT_ID = "2f1c7a3e-5b8d-4c1e-9a6f-0d3b2e1a4c04"  # its ID: the uri loop's best case, no lookup
 
 
 def learner_login(i):
@@ -107,6 +124,12 @@ def enrollment_id(i):
 
 def member_name(i):
     return "member%05d" % i
+
+
+def new_hire(i):
+    """New user i of the users shape: what an HR export gives for a new hire."""
+    login = "newhire%05d" % i
+    return dict(login=login, email="%s@example.com" % login, first_name="New", last_name="Hire %05d" % i)
 
 
 def epoch_ms(iso_date):
@@ -369,6 +392,49 @@ def program_member_play(sb, n, shape, way="module"):
     )
 
 
+def ispring_user_play(sb, n, shape=USER_SHAPE, way="module"):
+    """One ispring_user task creating new hire 1..n in the USER_DEPARTMENT department."""
+    args = dict(users="{{ bench_users }}")
+    args.update(way_options(way))
+    users = [dict(new_hire(i), department=USER_DEPARTMENT) for i in range(1, n + 1)]
+    return play_of(
+        [{"name": "ispring_user: %d users, %s" % (n, shape), "learnops.lms.ispring_user": args}],
+        ispring_defaults(sb),
+        {"bench_users": users},
+    )
+
+
+def ispring_user_uri_play(sb, n):
+    """One POST /user (AddUser) per new hire, the department's ID written in (the loop's best case: no
+    lookup, and no check that the login is free: a rerun would fail on every user)."""
+    body = {
+        "departmentId": USER_DEPARTMENT_ID,
+        "fields": {
+            "login": "{{ item.login }}",
+            "email": "{{ item.email }}",
+            "firstName": "{{ item.first_name }}",
+            "lastName": "{{ item.last_name }}",
+        },
+    }
+    return play_of(
+        [
+            {
+                "name": "uri: POST /user per user",
+                "ansible.builtin.uri": {
+                    "url": sb.rest_url("/user"),
+                    "method": "POST",
+                    "body_format": "json",
+                    "body": body,
+                    "headers": {"Authorization": "Bearer {{ ispring_token }}"},
+                    "status_code": 201,
+                },
+                "loop": "{{ bench_users }}",
+            }
+        ],
+        vars_={"ispring_token": SEED_TOKEN, "bench_users": [new_hire(i) for i in range(1, n + 1)]},
+    )
+
+
 SOAP_BODY = (
     '<?xml version="1.0" encoding="utf-8"?>\n'
     '<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" '
@@ -551,7 +617,22 @@ def edubrite_done(sb, n, shape):
     return sum(1 for i, member in members if member is not None and edubrite_record_ok(member, i, shape))
 
 
+def users_done(sb, n):
+    """How many of new hire 1..n are users of the USER_DEPARTMENT department with the shape's values."""
+    by_login = {user["login"]: user for user in sb.state()["ispring"]["users"]}
+    done = 0
+    for i in range(1, n + 1):
+        hire = new_hire(i)
+        user = by_login.get(hire["login"])
+        if user and user["departmentId"] == USER_DEPARTMENT_ID and user["email"] == hire["email"]:
+            done += 1
+    return done
+
+
 # --- the benchmark -----------------------------------------------------------------------------------
+
+
+CHANGED_COUNTS = ("learners_changed", "members_changed", "results_changed", "users_changed")  # bench_timer's
 
 
 class Bench:
@@ -587,7 +668,8 @@ class Bench:
             timed_out=out["timed_out"],
             changed=task.get("changed"),
             items_changed=next(
-                (task[k] for k in ("learners_changed", "members_changed", "results_changed") if k in task), None
+                (task[k] for k in CHANGED_COUNTS if k in task),
+                None,
             ),
         )
         run["ok"] = out["rc"] == 0
@@ -751,8 +833,14 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="N = 100 only (a smoke run)")
     parser.add_argument("--out", default=os.path.join(ROOT, "docs"), help="where benchmark.{json,md,svg} go (docs/)")
-    parser.add_argument("--only", choices=["course_status", "program_member"], help="one module only")
+    parser.add_argument("--only", choices=list(MODULES), help="one module only")
     parser.add_argument("--shape", help="one shape only (cohort, migration, new)")
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="keep the runs of --out's benchmark.json that this run does not measure again (a partial run, "
+        "e.g. --only ispring_user --out docs, then leaves the other modules' rows as they were)",
+    )
     parser.add_argument("--n", type=int, help="one N only (100, 1000 or 10000)")
     parser.add_argument("--max-parallel", type=int, help="the modules' max_parallel (default: theirs)")
     parser.add_argument("--no-uri", action="store_true", help="skip the uri loops (the slow part)")
@@ -778,11 +866,14 @@ def installed_modules(collections_path, only):
             collections_path, "ansible_collections", "learnops", "lms", "plugins", "modules", "program_member.py"
         )
     )
-    modules = [m for m in ("course_status", "program_member") if only in (None, m)]
+    modules = [m for m in MODULES if only in (None, m)]
     if "program_member" in modules and not has_program_member:
         print("bench: program_member is not in the installed collection; EduBrite is skipped")
         modules.remove("program_member")
     return modules
+
+
+MODULES = ("course_status", "program_member", "ispring_user")
 
 
 def wanted(args, sizes):
@@ -826,6 +917,21 @@ def run_program_member(bench, sb, args):
             bench.uri_run(module, shape, n, edubrite_uri_play(sb, n, shape), EDUBRITE_WRITES, done, prepare=enrolled)
 
 
+def run_ispring_user(bench, sb, args):
+    """Issue 25: N new users in one task (first run, rerun, check mode), and the uri loop."""
+    module = "ispring_user"
+    if args.shape not in (None, USER_SHAPE):
+        return
+
+    def done(k):
+        return users_done(sb, k)
+
+    for n in wanted(args, args.sizes):
+        bench.module_runs(module, USER_SHAPE, n, functools.partial(ispring_user_play, sb, n), USER_WRITES, done)
+    for n in wanted(args, args.uri_sizes):
+        bench.uri_run(module, USER_SHAPE, n, ispring_user_uri_play(sb, n), USER_WRITES, done)
+
+
 def run_throttled(bench, sb):
     """Issue 28: the default settings against a tenant that throttles, within about 1.2x the
     hand-tuned max_parallel."""
@@ -865,6 +971,33 @@ def main_throttled(args, venv, collections_path):
     return 0 if all(r["ok"] and r.get("verified", True) for r in bench.runs) else 1
 
 
+def run_modules(bench, sb, args, modules):
+    if "course_status" in modules:
+        run_course_status(bench, sb, args)
+    if "program_member" in modules:
+        run_program_member(bench, sb, args)
+        if args.shape in (None, THROTTLED_SHAPE) and args.n in (None, THROTTLED_N):
+            run_throttled(bench, sb)
+    if "ispring_user" in modules:
+        run_ispring_user(bench, sb, args)
+
+
+def without_out(argv):
+    """The command line's arguments without --out and its value (a local path)."""
+    kept, skip = [], False
+    for arg in argv:
+        if skip or arg.startswith("--out"):
+            skip = arg == "--out"
+            continue
+        kept.append(arg)
+    return kept
+
+
+def partial(args):
+    """Whether the run measures less than `make bench` does."""
+    return bool(args.quick or args.only or args.no_uri or args.shape or args.n or args.max_parallel)
+
+
 def main(argv=None):
     args = parse_args(argv)
     venv = os.environ.get("VENV") or os.path.dirname(os.path.dirname(sys.executable))
@@ -882,10 +1015,15 @@ def main(argv=None):
     runner = Runner(venv, collections_path, workdir, args.timeout)
     command = (
         "make bench"
-        if not (args.quick or args.only or args.no_uri or args.shape or args.n or args.max_parallel)
-        else "bench/run.py "
-        + " ".join(a for a in (argv if argv is not None else sys.argv[1:]) if not a.startswith("--out"))
+        if not partial(args)
+        else "bench/run.py " + " ".join(without_out(argv if argv is not None else sys.argv[1:]))
     )
+    out_json = os.path.join(args.out, "benchmark.json")
+    if partial(args) and os.path.exists(out_json) and not args.merge:
+        sys.exit(
+            "bench: %s exists and this run measures only part of it; add --merge to keep its other runs, "
+            "or give another --out" % out_json
+        )
     started = time.time()
     load_before = list(os.getloadavg())
     scale = max(wanted(args, args.sizes + args.uri_sizes + args.migration_uri_sizes) + (THROTTLED_N,))
@@ -898,12 +1036,7 @@ def main(argv=None):
     ) as sb:
         bench = Bench(sb, runner)
         floor = bench.floor()
-        if "course_status" in modules:
-            run_course_status(bench, sb, args)
-        if "program_member" in modules:
-            run_program_member(bench, sb, args)
-            if args.shape in (None, THROTTLED_SHAPE) and args.n in (None, THROTTLED_N):
-                run_throttled(bench, sb)
+        run_modules(bench, sb, args, modules)
     result = dict(
         command=command,
         duration_s=round(time.time() - started, 1),
@@ -925,8 +1058,11 @@ def main(argv=None):
         runs=bench.runs,
         make_test=report.last_make_test(args.out),
     )
+    if args.merge and os.path.exists(out_json):
+        with open(out_json, encoding="utf-8") as handle:
+            result = report.merged(json.load(handle), result)
     os.makedirs(args.out, exist_ok=True)
-    with open(os.path.join(args.out, "benchmark.json"), "w", encoding="utf-8") as handle:
+    with open(out_json, "w", encoding="utf-8") as handle:
         json.dump(result, handle, indent=1, sort_keys=False)
         handle.write("\n")
     report.write(result, args.out)
@@ -934,7 +1070,8 @@ def main(argv=None):
         shutil.rmtree(workdir, ignore_errors=True)
     failed = [r for r in bench.runs if not r["ok"] or not r.get("verified", True)]
     print(
-        "bench: %d runs in %.0f s; wrote %s/benchmark.{json,md,svg}" % (len(bench.runs), result["duration_s"], args.out)
+        "bench: %d runs in %.0f s; wrote %s/benchmark.{json,md,svg}"
+        % (len(bench.runs), time.time() - started, args.out),
     )
     for line in report.target_lines(result):
         print("  " + line)

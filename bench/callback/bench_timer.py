@@ -25,7 +25,7 @@ from ansible.plugins.callback import CallbackBase
 def summary(result):
     """Counts only: how many items (learners, members, loop results) and how many changed."""
     out = dict(changed=bool(result.get("changed")), failed=bool(result.get("failed")))
-    for key in ("learners", "members", "results"):
+    for key in ("learners", "members", "results", "users"):
         items = result.get(key)
         if isinstance(items, list):
             out[key] = len(items)
