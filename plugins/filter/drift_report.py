@@ -41,6 +41,24 @@ def _results(registered):
     return [_plain(result) for result in _plain(registered.get("results") or [])]
 
 
+# The loop variable of the role's tasks (states.yml): they loop over the entries' positions, so
+# that Ansible does not copy each entry, with all its learners, into the result it prints.
+POSITION = "__learner_states_position"
+
+
+def _entries(registered, key, name):
+    """(result, declared entry) of each result of the task ``key`` (enrollments, courses,
+    programs): the entry at the result's position in ``registered["entries"][key]``, or the result's
+    ``name`` (enrollment, course, program) when the loop was over the entries themselves."""
+    # Read through ansible-core's lazy containers, not _plain: the entries are the user's, and may
+    # hold templates, which only that access renders (as the loop did).
+    declared = (registered.get("entries") or {}).get(key) or []
+    return [
+        (result, result[name] if name in result else declared[result[POSITION]])
+        for result in _results(registered.get(key))
+    ]
+
+
 def _text(value):
     """A value as Jinja's ``~`` writes it."""
     return "" if value is None else str(value)
@@ -57,9 +75,9 @@ def _reject(values, unknown):
     return [value for value in values or () if value not in unknown]
 
 
-def _failed(registered):
-    """The results of a task's loop that name learners or members that cannot be found."""
-    return [result for result in _results(registered) if "not_found" in result]
+def _failed(registered, key, name):
+    """(result, entry) of the results of a task's loop that name learners or members that cannot be found."""
+    return [(result, entry) for result, entry in _entries(registered, key, name) if "not_found" in result]
 
 
 def _again(declared, missing, listed):
@@ -78,11 +96,11 @@ def drift_retry(first):
     in the order of the first pass, so that drift_rows finds each second result by counting."""
     by_name = {"login": "logins", "email": "emails"}
     by_any = dict(by_name, enrollment_id="enrollment_ids", user_id="user_ids")
-    enrollments = [_again(r["enrollment"], r["not_found"], by_name) for r in _failed(first.get("enrollments"))]
-    courses = [_again(r["course"], r["not_found"], by_any) for r in _failed(first.get("courses"))]
+    enrollments = [_again(e, r["not_found"], by_name) for r, e in _failed(first, "enrollments", "enrollment")]
+    courses = [_again(e, r["not_found"], by_any) for r, e in _failed(first, "courses", "course")]
     programs = []
-    for result in _failed(first.get("programs")):
-        entry, missing = dict(result["program"]), result["not_found"]
+    for result, declared in _failed(first, "programs", "program"):
+        entry, missing = dict(declared), result["not_found"]
         entry["members"] = _without(entry.get("members") or [], missing)
         for option in ("usernames", "quit", "removed"):
             if option in entry:
@@ -191,8 +209,7 @@ class _Report:
         self.rows.append(row)
 
     def enrollments(self, first):
-        for result in _results(first.get("enrollments")):
-            declared = result["enrollment"]
+        for result, declared in _entries(first, "enrollments", "enrollment"):
             courses = [declared["course_id"]] if "course_id" in declared else list(declared.get("course_ids") or [])
             final = self.final(result, "enrollments")
             self.failure(final, "enrollments in " + ", ".join(_text(course) for course in courses))
@@ -212,8 +229,8 @@ class _Report:
         self.add("enrollment", entry.get("course_id"), learner, before, after, changed, note)
 
     def courses(self, first):
-        for result in _results(first.get("courses")):
-            subject = result["course"]["course_id"]
+        for result, declared in _entries(first, "courses", "course"):
+            subject = declared["course_id"]
             final = self.final(result, "courses")
             self.failure(final, "course %s" % subject)
             for entry in final.get("learners") or []:
@@ -234,10 +251,9 @@ class _Report:
                     self.add(section, subject, learner, "not found", "", True, why(kind, value))
 
     def programs(self, first):
-        for result in _results(first.get("programs")):
+        for result, declared in _entries(first, "programs", "program"):
             if result.get("skipped"):
                 continue
-            declared = result["program"]
             subject = declared["program_id"] if "program_id" in declared else declared.get("ext_id")
             final = self.final(result, "programs")
             self.failure(final, "program %s" % subject)

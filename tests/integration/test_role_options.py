@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The role learnops.lms.learner_states reaches every connection option of the modules (a tenant
 whose check says "set soap_namespace" converges through the role), and a name to remove or to
-mark as quit that EduBrite does not know fails the run before any write, like an unknown member."""
+mark as quit that EduBrite does not know fails the run before any write, like an unknown member;
+thousands of unknown learners fail in a message a person can read."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from .test_playbooks import COURSE, STATES, by_name, declare, logins, report_row
 HTTPS_NS = "https://ispringlearn.com/go/services/api/soap"
 SAFETY = "yyyy-yyyy-yyyy-yyyy"
 ONBOARDING = "xxxx-xxxx-xxxx-xxxx"
+SAFETY_COURSE = "3c5d2f10-c10f-11ea-b4e1-ae33e75597e9"
 # The role's tasks, by the LMS whose connection they take.
 ISPRING_TASKS = ("Course enrollments", "Course completions")
 EDUBRITE_TASKS = ("Program members",)  # members, quit and removed: one task per program
@@ -152,3 +154,35 @@ def test_the_drift_report_lists_an_unknown_name_to_remove_and_compares_the_other
     assert writes(lms.requests(), WRITES) == []
     # issue 28: one EduBrite session per program per pass; the second pass asks again without the unknown names
     assert len(logins(lms)) == 2, [entry["params"] for entry in logins(lms)]
+
+
+def test_unknown_learners_fail_in_a_short_message_that_does_not_grow_with_their_number(lms, tmp_path):
+    """Issue 28, item 11: three entries of unknown learners printed every learner three times
+    (the loop item, with the whole entry, and the module's not_found, in each failed result: 1.9 MB
+    at 20,000 a course).  The message says how many and names the first 10 of each entry; the
+    registered results keep every one in not_found, the output does not."""
+    count = 400  # the old output: about 32 KB (every name twice a course); now about 6 KB at any count
+    ghosts = [["ghost%d-%03d" % (entry, number) for number in range(count)] for entry in range(3)]
+    courses = [COURSE, SAFETY_COURSE, COURSE]
+    entries = [
+        {"course_id": course, "date": "2020-07-0%d" % (n + 1), "logins": ghosts[n]} for n, course in enumerate(courses)
+    ]
+    run = by_name(lms, tmp_path, "converge", "-e", declare(tmp_path, course_completions=entries))
+    assert run.rc != 0, run.output[-3000:]
+    assert writes(lms.requests(), WRITES) == []
+    assert len(run.output) < 16000, "%d bytes of output for %d unknown learners" % (len(run.output), 3 * count)
+    for n, names in enumerate(ghosts):
+        assert names[9] in run.output and names[10] not in run.output, "the 11th name of entry %d was printed" % (n + 1)
+        assert (
+            "learner_states_course_completions[%d] (entry %d): course_id %s: %d learner(s) cannot be found: "
+            "learner login=%s " % (n, n + 1, courses[n], count, names[0]) in run.output
+        ), run.output[-3000:]
+    # every one stays in the registered results (the drift report asks again without them)
+    results = [
+        item
+        for entry in run.results
+        if task_name(entry).startswith("Course completions")
+        for item in entry["result"]["results"]
+    ]
+    assert [item["not_found"] for item in results] == [{"login": names} for names in ghosts]
+    assert not any("course" in item for item in results), "the loop item (the whole entry) is in the result"

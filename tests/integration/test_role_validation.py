@@ -2,9 +2,10 @@
 # Copyright: learnops.lms contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Bad states files are refused by the role learnops.lms.learner_states before any request
-reaches the sandbox, naming the key: ansible-core's argument validation against the role's
-meta/argument_specs.yml (unknown keys at every nested level, types, choices, required and
-mutually exclusive keys), then the role's own checks (a misspelt state list, a variable that looks
+reaches the sandbox, naming the key: the role's own checks, which the collection's playbooks run
+before ansible-core's argument validation (which checks the variables' types, and that the state
+lists are lists) and the role runs first (unknown keys at every level of an entry, types, choices,
+required and mutually exclusive keys, a misspelt state list, a variable that looks
 like a misspelt variable of the role, a variable of the 1.0.0 playbooks, nothing declared, then
 every value check of the modules for every entry, an entry that declares nobody, and entries that
 contradict each other)."""
@@ -22,14 +23,13 @@ from .runner import run_command
 COURSE = "14b847e8-c10f-11ea-b4e1-ae33e75597e9"
 COURSE2 = "3c5d2f10-c10f-11ea-b4e1-ae33e75597e9"
 PROGRAM = "xxxx-xxxx-xxxx-xxxx"
-ARGUMENT_SPECS = "argument specs"  # ansible-core's validation, the role's first task
 ENTRIES = "entries"  # the role's check of every entry (checks.yml), which the playbooks run before the role
 CHECKS = "checks"  # the role's other checks
 
 # name: (the states file, the stage that refuses it, what the message must say)
 CASES = {
-    # Named by list, position and course (ansible-core's own message names neither, and prints the
-    # whole argument spec, 14 KB: CORE_WORDS, for a play that runs the role without the check first).
+    # Named by list, position and course (ansible-core's own message named neither, and printed the
+    # whole argument spec, 14 KB, for a play that lists only the role: no more, see the last tests).
     "typo-in-a-learner": (
         """
         learner_states_course_completions:
@@ -332,11 +332,6 @@ DRIFT_CASES = [
 ]
 
 
-# What ansible-core's own validation says of "typo-in-a-learner" when a play runs the role without
-# the role's check first: the key, but not the entry (and the whole argument spec besides).
-CORE_WORDS = ["learner_states_course_completions.learners.logn. Supported parameters include:"]
-
-
 def refused(lms, tmp_path, playbook, states, stage, words):
     (tmp_path / "states.yml").write_text(textwrap.dedent(states))
     run = run_command(lms, tmp_path, ["ansible-playbook", playbook, "-e", "@states.yml"])
@@ -347,9 +342,6 @@ def refused(lms, tmp_path, playbook, states, stage, words):
         assert expected in run.output, run.output
     failed = [task_name(entry) for entry in run.results if entry["status"] == "failed"]
     assert len(failed) == 1, run.results
-    if stage == ARGUMENT_SPECS:  # ansible-core's validation task, the role's very first
-        assert len(run.results) == 1 and failed[0].startswith("Validating arguments against arg spec"), failed
-        return
     # the playbooks run the role's checks before the role, so ansible-core's validation never runs
     # on a bad file, nor prints the role's whole argument spec (14 KB)
     assert not any(task_name(entry).startswith("Validating arguments") for entry in run.results), run.results
@@ -370,12 +362,26 @@ def test_the_drift_report_refuses_a_bad_states_file_before_any_request(lms, tmp_
     refused(lms, tmp_path, "learnops.lms.drift_report", *CASES[case])
 
 
-def test_a_play_of_ones_own_that_runs_the_role_gets_ansible_core_s_validation_first(lms, tmp_path):
-    """Without the role's check in pre_tasks (as the collection's playbooks have it), ansible-core
-    validates the role's arguments first: the bad key is named, not the entry, and nothing is sent."""
+def test_a_play_of_ones_own_that_lists_only_the_role_gets_the_message_naming_the_entry(lms, tmp_path):
+    """Issue 28, item 11: a play that lists only the role (no checks in pre_tasks, as the
+    collection's playbooks have) got ansible-core's validation failure first: the key but not the
+    entry, and the role's whole argument spec, 14 KB.  ansible-core now checks that the state
+    lists are lists; the role's first tasks check the entries, in one message naming the entry."""
     play = [{"name": "Own play", "hosts": "localhost", "gather_facts": False, "roles": ["learnops.lms.learner_states"]}]
     (tmp_path / "own.yml").write_text(yaml.safe_dump(play))
-    refused(lms, tmp_path, "own.yml", CASES["typo-in-a-learner"][0], ARGUMENT_SPECS, CORE_WORDS)
+    states, stage, words = CASES["typo-in-a-learner"]
+    (tmp_path / "states.yml").write_text(textwrap.dedent(states))
+    run = run_command(lms, tmp_path, ["ansible-playbook", "own.yml", "-e", "@states.yml"])
+    assert run.rc != 0, run.output
+    assert [entry["operation"] for entry in lms.requests()] == []
+    assert '"argument_spec_data"' not in run.output and len(run.output) < 6000, "%d bytes" % len(run.output)
+    statuses = {task_name(entry).split(" - ")[0]: entry["status"] for entry in run.results}
+    assert statuses["Validating arguments against arg spec 'main'"] == "ok", statuses
+    assert [name for name, status in statuses.items() if status == "failed"] == [
+        "Every entry of the states is valid, declares someone, and no two entries contradict each other"
+    ]
+    for expected in words:
+        assert expected in run.output, run.output
 
 
 def test_a_good_states_file_passes_the_same_checks(lms, tmp_path):

@@ -93,3 +93,25 @@ def test_cells_are_escaped():
 
 def test_the_filters_are_registered():
     assert set(FilterModule().filters()) == {"drift_retry", "drift_rows", "drift_markdown"}
+
+
+def test_results_by_position_take_their_entry_from_the_entries():
+    """The role's tasks loop over the entries' positions (the loop item is not copied into each
+    result): a result holds its position, and the entry comes from ``entries``; a not-found result
+    is not failed (the role reports it in a task of its own) but still asked again."""
+    entries = [{"course_id": "c0", "logins": ["ann"]}, {"course_id": "c1", "logins": ["ann", "ghost"]}]
+    results = [
+        {"__learner_states_position": 0, "learners": [learner("ann")]},
+        {"__learner_states_position": 1, "failed": False, "not_found": {"login": ["ghost"]}, "msg": "..."},
+    ]
+    first = dict(registered(*results), entries={"courses": entries})
+    retry = drift_retry(first)
+    assert [(course["course_id"], course["logins"]) for course in retry["courses"]] == [("c1", ["ann"])]
+    second = registered({"__learner_states_position": 0, "learners": [learner("ann", changed=False)]})
+    found = drift_rows(first, second)
+    assert found["errors"] == []
+    assert [(row["subject"], row["learner"], row["differs"]) for row in found["rows"]] == [
+        ("c0", "login ann", True),
+        ("c1", "login ann", False),
+        ("c1", "login ghost", True),
+    ]
