@@ -4,9 +4,13 @@
 
 from __future__ import annotations
 
+from ansible_collections.learnops.lms.plugins.doc_fragments.transport import OPTIONS as TRANSPORT_OPTIONS
+from ansible_collections.learnops.lms.plugins.doc_fragments.transport import REQUIREMENTS
+
 
 class ModuleDocFragment:
-    DOCUMENTATION = r"""
+    DOCUMENTATION = (
+        r"""
 options:
   api_url:
     description:
@@ -60,7 +64,10 @@ options:
       - API client secret.
       - If not set, the value of the E(ISPRING_CLIENT_SECRET) environment variable is used.
     type: str
-notes:
+"""
+        + TRANSPORT_OPTIONS
+        + REQUIREMENTS
+        + r"""notes:
   - Set the connection options once for all iSpring Learn modules with
     C(module_defaults) and the C(group/learnops.lms.ispring) action group.
   - The iSpring Learn API needs the Business subscription.
@@ -96,6 +103,7 @@ attributes:
     membership:
       - learnops.lms.ispring
 """
+    )
 
     # The shortcuts of the modules that change learners (course_status, course_enrollment).
     LEARNERS = r"""

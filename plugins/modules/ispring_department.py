@@ -35,7 +35,6 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - learnops.lms.attributes.state
   - learnops.lms.ispring
-  - learnops.lms.transport
   - learnops.lms.max_changes
   - learnops.lms.report_unchanged
 options:

@@ -35,7 +35,6 @@ extends_documentation_fragment:
   - learnops.lms.attributes.state
   - learnops.lms.ispring
   - learnops.lms.ispring.members
-  - learnops.lms.transport
   - learnops.lms.max_changes
   - learnops.lms.report_unchanged
 options:
