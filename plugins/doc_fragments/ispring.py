@@ -105,6 +105,22 @@ attributes:
 """
     )
 
+    # The api option of the modules that speak REST only (arguments.rest_only_spec). List it before
+    # learnops.lms.ispring: of two fragments that document an option, the first one's text wins.
+    REST_ONLY = r"""
+options:
+  api:
+    description:
+      - The iSpring Learn interface. This module speaks REST only - iSpring documents users,
+        departments and groups over REST only. V(soap) - from the task, C(module_defaults) or
+        E(ISPRING_API) - fails the task before any request; set O(api=rest) on the task (or leave
+        it out) when C(module_defaults) or E(ISPRING_API) set V(soap) for other modules.
+      - If not set, the value of the E(ISPRING_API) environment variable is used.
+    type: str
+    choices: [soap, rest]
+    default: rest
+"""
+
     # The shortcuts of the modules that change learners (course_status, course_enrollment).
     LEARNERS = r"""
 options:

@@ -22,7 +22,6 @@ from ansible_collections.learnops.lms.plugins.module_utils import plans
 from ansible_collections.learnops.lms.plugins.module_utils.calls import NOT_RUN, in_parallel
 from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError, OutcomeUnknown, ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.messages import first_shown, sentence, some
-from ansible_collections.learnops.lms.plugins.module_utils.plans import change_diff, change_summary, changes_of
 
 STATES = ("present", "absent")
 OPTIONS = ("code", "name", "parent")
@@ -159,8 +158,13 @@ class Entry:
         """The parent's id: an existing department's, or a declared one's (None until it is created)."""
         return self.parent.department_id if self.parent is not None else None
 
+    @property
+    def before(self):
+        """The department before the task (RETURN ``before``); None: there was none."""
+        return None if self.record is None else view(self.record, self.tree)
+
     def not_applied(self):
-        self.action, self.after = None, None if self.record is None else view(self.record, self.tree)
+        self.action, self.after = None, self.before
 
     def result(self):
         entry = dict(
@@ -169,7 +173,7 @@ class Entry:
             parent=self.wanted.parent,
             department_id=self.department_id,
             changed=self.changed,
-            before=None if self.record is None else view(self.record, self.tree),
+            before=self.before,
             after=self.after,
         )
         if self.unconfirmed:
@@ -220,16 +224,13 @@ class Plan(plans.Plan):
             parent=_label(parent),
         )
 
+    def diff_row(self, entry):
+        return entry.who, _shown(entry.before), _shown(entry.after)
+
     def result(self, diff=False, unchanged=True):
-        shown = [entry for entry in self.entries if unchanged or entry.changed]
-        result = dict(changed=self.changed, departments=[entry.result() for entry in shown])
-        if not unchanged:
-            result["unchanged"] = len(self.entries) - len(shown)
+        result = self.listed(unchanged)
         if diff:
-            changed = [entry for entry in self.entries if entry.changed]
-            summary = change_summary(changes_of(changed), "department(s)")
-            rows = [(entry.who, _shown(entry.result()["before"]), _shown(entry.after)) for entry in changed]
-            result["diff"] = change_diff("iSpring departments", summary, rows, absent="does not exist")
+            result["diff"] = self.diff_of_changes("iSpring departments", absent="does not exist")
         return result
 
 

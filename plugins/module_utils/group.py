@@ -57,11 +57,6 @@ class Wanted:
 
 def validate(params):
     """Every check that needs no request: the wanted members, in the order asked."""
-    if params["api"] == "soap":
-        raise ValidationError(
-            "api=soap: ispring_group speaks REST only (iSpring documents groups over REST only). Set api: rest "
-            "for this task, or leave api out (module_defaults of group/learnops.lms.ispring or ISPRING_API may set it)."
-        )
     if params["exclusive"] and params["state"] != "present":
         raise ValidationError("exclusive=true only applies to state=present, not %s." % params["state"])
     wanted = wanted_members(params)
@@ -295,10 +290,7 @@ class Plan(plans.Plan):
 
     def result(self, diff=False, unchanged=True):
         """The module's result; with ``unchanged=False`` the unchanged members are only counted."""
-        shown = [entry for entry in self.entries if unchanged or entry.changed]
-        result = dict(changed=self.changed, group=self._group(), members=[entry.result() for entry in shown])
-        if not unchanged:
-            result["unchanged"] = len(self.entries) - len(shown)
+        result = dict(self.listed(unchanged), group=self._group())
         if diff:
             result["diff"] = self.diff()
         return result

@@ -25,7 +25,6 @@ from ansible_collections.learnops.lms.plugins.module_utils.calls import NOT_RUN,
 from ansible_collections.learnops.lms.plugins.module_utils.errors import ApiError, LmsError, ReplyError, ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.ispring import field_key
 from ansible_collections.learnops.lms.plugins.module_utils.messages import sentence, some
-from ansible_collections.learnops.lms.plugins.module_utils.plans import change_diff, change_summary, changes_of
 
 STATES = ("present", "absent")
 STATUSES = tuple(ispring_rest.USER_STATUSES)
@@ -63,15 +62,6 @@ class Wanted:
     @property
     def label(self):
         return "%s (login %s)" % (self.where, self.login)
-
-
-def check_api(params):
-    """The module speaks REST only: a task that asks for SOAP fails before any request."""
-    if params.get("api") == "soap":
-        raise ValidationError(
-            "api=soap: this module uses iSpring's REST interface only (users, departments and groups are documented "
-            "over REST); leave api out or set api=rest."
-        )
 
 
 def validate(params):
@@ -347,14 +337,9 @@ class Plan(plans.Plan):
 
     def result(self, diff=False, unchanged=True):
         """The module's result; with ``unchanged=False`` the unchanged users are only counted."""
-        shown = [entry for entry in self.entries if unchanged or entry.changed]
-        result = dict(changed=self.changed, users=[entry.result() for entry in shown])
-        if not unchanged:
-            result["unchanged"] = len(self.entries) - len(shown)
+        result = self.listed(unchanged)
         if diff:
-            changed = [entry for entry in self.entries if entry.changed]
-            rows = [(entry.who, entry.before, entry.after) for entry in changed]
-            result["diff"] = change_diff("users", change_summary(changes_of(changed), "user(s)"), rows, "no such user")
+            result["diff"] = self.diff_of_changes("users", absent="no such user")
         return result
 
 
