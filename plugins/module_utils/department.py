@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from ansible_collections.learnops.lms.plugins.module_utils import plans
-from ansible_collections.learnops.lms.plugins.module_utils.calls import NOT_RUN, in_parallel
+from ansible_collections.learnops.lms.plugins.module_utils.calls import NOT_RUN, in_parallel, named
 from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError, OutcomeUnknown, ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.messages import first_shown, sentence, some
 
@@ -486,32 +486,19 @@ def _call(client, entry):
     return partial(_done, entry, client.update_department, entry.department_id, w.name, entry.parent_id, code)
 
 
+def _doing(entry):
+    """What a write does, as its failure names it: 'create department SALES'."""
+    return "%s department %s" % (KINDS[entry.action][3:], entry.who)
+
+
 def _created(entry, department_id):
     entry.department_id = department_id
     return entry
 
 
-class _Failed(LmsError):
-    """A write that failed, with its entry."""
-
-    def __init__(self, entry, exc):
-        super().__init__(exc.message)
-        self.entry, self.error = entry, exc
-
-
 def _done(entry, send, *args):
     send(*args)
     return entry
-
-
-def _named(entry, call):
-    def run():
-        try:
-            return call()
-        except LmsError as exc:
-            raise _Failed(entry, exc) from None
-
-    return run
 
 
 def write(client, the_plan):
@@ -520,7 +507,7 @@ def write(client, the_plan):
     departments were written."""
     done = set()
     for entries in the_plan.rounds():
-        outcomes, error = in_parallel([_named(e, _call(client, e)) for e in entries], client.transport)
+        outcomes, error = in_parallel([named(_doing(e), _call(client, e), e) for e in entries], client.transport)
         done.update(id(outcome) for outcome in outcomes if outcome is not NOT_RUN)
         if error is not None:
             raise _report_failure(client, the_plan, done, error) from None
@@ -530,10 +517,9 @@ def write(client, the_plan):
 def _report_failure(client, the_plan, done, failed):
     """The entries as the calls that succeeded say (and as read again, when the listing answers),
     and the failure's message saying so."""
-    what = "%s department %s" % (KINDS[failed.entry.action][3:].capitalize(), failed.entry.who)
     if isinstance(failed.error, OutcomeUnknown):
-        failed.entry.unconfirmed = True
-        done.add(id(failed.entry))
+        failed.subject.unconfirmed = True
+        done.add(id(failed.subject))
     for entry in the_plan.entries:
         if entry.changed and id(entry) not in done:
             entry.not_applied()
@@ -542,8 +528,8 @@ def _report_failure(client, the_plan, done, failed):
     tree = _read_again(client)
     if tree is not None:
         _read_into(the_plan, tree)
-    error = "%s failed: %s" % (what, failed.error.message)
-    if failed.entry.unconfirmed:
+    error = failed.message
+    if failed.subject.unconfirmed:
         error = "%s Its outcome is unknown, so iSpring may have applied it (marked unconfirmed)" % sentence(error)
     return the_plan.failure(the_plan.after_failure(error, read=tree is not None))
 

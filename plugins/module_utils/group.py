@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from ansible_collections.learnops.lms.plugins.module_utils import ispring_rest, people, plans
-from ansible_collections.learnops.lms.plugins.module_utils.calls import in_parallel
+from ansible_collections.learnops.lms.plugins.module_utils.calls import CallFailed, in_parallel
 from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError, ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.messages import first_shown, sentence, some
 from ansible_collections.learnops.lms.plugins.module_utils.plans import by_kind, changes_of
@@ -392,8 +392,7 @@ def write(client, the_plan):
         doing, exc = failure
         if not read:
             the_plan.keep_done()
-        error = "%s%s failed: %s" % (doing[0].upper(), doing[1:], exc.message)
-        raise the_plan.failure(the_plan.after_failure(error, read)) from None
+        raise the_plan.failure(the_plan.after_failure(CallFailed(doing, exc).message, read)) from None
     if not read:
         return ["%s could not be read again after the changes; 'after' shows the expected members." % the_plan.label]
     wrong = mismatch(the_plan, wanted)

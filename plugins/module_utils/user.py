@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from ansible_collections.learnops.lms.plugins.module_utils import ispring_rest, people, plans
-from ansible_collections.learnops.lms.plugins.module_utils.calls import NOT_RUN, in_parallel
+from ansible_collections.learnops.lms.plugins.module_utils.calls import NOT_RUN, in_parallel, named
 from ansible_collections.learnops.lms.plugins.module_utils.errors import ApiError, LmsError, ReplyError, ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.ispring import field_key
 from ansible_collections.learnops.lms.plugins.module_utils.messages import sentence, some
@@ -428,29 +428,12 @@ def _delete(client, entry):
     return entry
 
 
-class _Failed(LmsError):
-    """A write that failed, naming what it was doing."""
-
-    def __init__(self, doing, exc):
-        super().__init__("%s%s failed: %s" % (doing[0].upper(), doing[1:], exc.message))
-
-
-def _named(doing, send):
-    def call():
-        try:
-            return send()
-        except LmsError as exc:
-            raise _Failed(doing, exc) from None
-
-    return call
-
-
 def _user_calls(client, the_plan):
     """(entry, call) of each user to create, change or delete."""
     sends = dict(create=_create, update=_update, delete=_delete)
     words = dict(create="creating", update="changing", delete="deleting")
     return [
-        (entry, _named("%s user %s" % (words[entry.action], entry.who), partial(sends[entry.action], client, entry)))
+        (entry, named("%s user %s" % (words[entry.action], entry.who), partial(sends[entry.action], client, entry)))
         for entry in the_plan.entries
         if entry.action in sends
     ]
@@ -494,7 +477,7 @@ def _write_groups(client, the_plan):
             adding.setdefault(group_id, []).append(entry.user_id)
     groups = sorted(adding)
     work = [
-        _named("adding %d user(s) to group %s" % (len(adding[g]), g), partial(_join, client, g, adding[g]))
+        named("adding %d user(s) to group %s" % (len(adding[g]), g), partial(_join, client, g, adding[g]))
         for g in groups
     ]
     outcomes, error = in_parallel(work, client.transport)
