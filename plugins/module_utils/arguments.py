@@ -42,6 +42,12 @@ def rest_only_spec(**module_options):
     return ispring_spec(api=api, **module_options)
 
 
+def plan_options():
+    """``max_changes`` and ``report_unchanged`` (doc fragments ``max_changes``, ``report_unchanged``):
+    the guard and the listing of a module that plans its writes."""
+    return dict(max_changes=dict(type="int"), report_unchanged=dict(type="bool", default=True))
+
+
 def learner_filters_spec(**module_options):
     """The iSpring connection, the courses and learners a module that reads filters by (doc
     fragment ``ispring.learner_filters``), and the module's own options."""

@@ -238,8 +238,7 @@ def main():
         argument_spec=arguments.rest_only_spec(
             departments=dict(type="list", elements="dict", required=True, options=entry),
             state=dict(type="str", choices=list(department.STATES), default="present"),
-            max_changes=dict(type="int"),
-            report_unchanged=dict(type="bool", default=True),
+            **arguments.plan_options(),
         ),
         supports_check_mode=True,
         **arguments.ISPRING_RULES,

@@ -28,8 +28,6 @@ description:
     reported together and nothing is changed.
   - Smart groups (whose members follow rules) are read-only - a task that would change one fails
     before any write, naming it; a task that changes nothing in it passes.
-  - Speaks REST only - iSpring documents groups over REST only. O(api=soap) fails the task before
-    any request.
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - learnops.lms.attributes.state
@@ -263,8 +261,7 @@ def main():
             **arguments.name_lists("user_ids", "logins", "emails"),
             exclusive=dict(type="bool", default=False),
             allow_empty=dict(type="bool", default=False),
-            max_changes=dict(type="int"),
-            report_unchanged=dict(type="bool", default=True),
+            **arguments.plan_options(),
         ),
         supports_check_mode=True,
         required_one_of=arguments.ISPRING_RULES["required_one_of"] + [("name", "group_id")],

@@ -30,7 +30,6 @@ description:
     a department or an email. Nothing is changed then.
   - Users to create, change or delete go out side by side (O(max_parallel) at a time); then one
     call per group that gains members.
-  - Uses the REST interface only; O(api=soap) is refused before any request.
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - learnops.lms.attributes.state
@@ -266,8 +265,7 @@ def main():
         argument_spec=arguments.rest_only_spec(
             users=dict(type="list", elements="dict", required=True, options=wanted),
             state=dict(type="str", choices=list(user.STATES), default="present"),
-            max_changes=dict(type="int"),
-            report_unchanged=dict(type="bool", default=True),
+            **arguments.plan_options(),
         ),
         supports_check_mode=True,
         **arguments.ISPRING_RULES,

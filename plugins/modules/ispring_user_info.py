@@ -23,7 +23,6 @@ description:
     groups, every group's members are read (C(GET /group/{groupId}) each).
   - A department, group or user named that the account does not have fails the task, naming every
     one - an empty report never stands for a typo.
-  - Uses the REST interface only; O(api=soap) is refused before any request.
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - learnops.lms.attributes.info
