@@ -276,19 +276,29 @@ def _user(item, what):
             "by login or email. Name them by user_id, and report the reply's form. User reads: %s"
             % (what, safexml.excerpt(json.dumps(item)))
         )
-    keyed = {field_key(name): None if value is None else str(value) for name, value in fields.items()}
+    keyed = {field_key(name): as_text(value) for name, value in fields.items()}
     return UserProfile(
         user_id=str(item["userId"]),
         role=item.get("role"),
         department_id=item.get("departmentId"),
-        status=None if item.get("status") is None else str(item.get("status")),
-        login=None if login is None else str(login),
-        email=None if email is None else str(email),
+        status=as_text(item.get("status")),
+        login=as_text(login),
+        email=as_text(email),
         first_name=keyed.get(field_key(FIRST_NAME_FIELD)) or None,  # pairs carry "" for a name not set
         last_name=keyed.get(field_key(LAST_NAME_FIELD)) or None,
         fields=tuple(sorted(keyed.items())),
-        groups=None if item.get("groups") is None else tuple(str(group) for group in item["groups"] if group),
+        groups=_group_ids(item.get("groups")),
     )
+
+
+def as_text(value):
+    """A value as text; None stays None."""
+    return None if value is None else str(value)
+
+
+def _group_ids(groups):
+    """A user's group IDs as listed (None: the record does not list them)."""
+    return None if groups is None else tuple(str(group) for group in groups if group)
 
 
 class RestClient(IspringClient):
