@@ -281,13 +281,7 @@ def _root(the_plan, w):
 
 
 def _plan_present(the_plan):
-    tree, problems = the_plan.tree, the_plan.problems
-    declared = {entry.wanted.code: entry for entry in the_plan.entries if entry.wanted.code}
-    for entry in declared.values():
-        entry.record = _one(
-            tree.by_code.get(entry.wanted.code, []), entry.wanted, "code " + entry.wanted.code, problems
-        )
-        entry.department_id = entry.record.department_id if entry.record else None
+    declared = _match_by_code(the_plan)
     for entry in the_plan.entries:
         entry.parent = _parent(the_plan, entry.wanted, declared)
     claimed = {entry.record.department_id: entry for entry in declared.values() if entry.record}
@@ -299,6 +293,16 @@ def _plan_present(the_plan):
     _check_cycles(the_plan)
     for entry in the_plan.entries:
         entry.level = _level(the_plan, entry) if entry.action in ("create", "move") else 0
+
+
+def _match_by_code(the_plan):
+    """{code: entry} of the departments declared with a code, each matched with the account's
+    department of that code (when there is one)."""
+    declared = {entry.wanted.code: entry for entry in the_plan.entries if entry.wanted.code}
+    for code, entry in declared.items():
+        entry.record = _one(the_plan.tree.by_code.get(code, []), entry.wanted, "code " + code, the_plan.problems)
+        entry.department_id = entry.record.department_id if entry.record else None
+    return declared
 
 
 def _parent(the_plan, w, declared):

@@ -145,13 +145,8 @@ def check_user_ids(client, wanted, the_plan, known=None):
     account: one listing of users by those IDs (GET /users/v2), before any write, in check mode too."""
     if not ispring_rest.USER_IDS_LIST_EVERY_STATUS:
         return
-    adding = {entry.user_id for entry in the_plan.doing("add")}
-    asked = {w.user_id: w for w in wanted if w.kind == "user_id" and w.user_id in adding}
-    asked = {user_id: w for user_id, w in asked.items() if user_id not in (known or {})}
-    if not asked:
-        return
-    found = client.existing_user_ids(sorted(asked))
-    missing = [w for user_id, w in asked.items() if user_id not in found]
+    adding = {entry.user_id for entry in the_plan.doing("add")} - set(known or {})
+    missing = people.unknown_ids(client, {w.user_id: w for w in wanted if w.kind == "user_id" and w.user_id in adding})
     if missing:
         raise _unknown(
             missing,
@@ -487,21 +482,23 @@ def mismatch(the_plan, wanted):
         return None if the_plan.after_ids is None else "%s is still listed after its deletion" % the_plan.label
     if the_plan.after_ids is None:
         return "%s is not listed after the change. %s" % (the_plan.label, CONTRACT_HINT)
-    now = set(the_plan.after_ids)
-    missing = [user_id for user_id in wanted if user_id not in now]
-    extra = [user_id for user_id in the_plan.after_ids if user_id not in set(wanted)]
-    if not (missing or extra):
+    parts = _member_differences(the_plan, wanted)
+    if not parts:
         return None
-    parts = []
-    if missing:
-        parts.append("missing %s" % some(_names(the_plan, missing)))
-    if extra:
-        parts.append("not wanted %s" % some(_names(the_plan, extra)))
     return "%s read back after the change does not have the members wanted (%s). %s" % (
         the_plan.label,
         "; ".join(parts),
         sentence(CONTRACT_HINT),
     )
+
+
+def _member_differences(the_plan, wanted):
+    """'missing ...', 'not wanted ...': how the members read back differ from ``wanted``."""
+    now = set(the_plan.after_ids)
+    missing = [user_id for user_id in wanted if user_id not in now]
+    extra = [user_id for user_id in the_plan.after_ids if user_id not in set(wanted)]
+    parts = ["missing %s" % some(_names(the_plan, missing))] if missing else []
+    return parts + (["not wanted %s" % some(_names(the_plan, extra))] if extra else [])
 
 
 def _names(the_plan, user_ids):

@@ -87,6 +87,15 @@ def resolve(client, wanted):
     return directory, unmatched
 
 
+def unknown_ids(client, asked):
+    """Those of ``asked`` ({user ID: the item that names it}) that are no user of the account: one
+    listing by those IDs (``client.existing_user_ids``; no request when none is asked)."""
+    if not asked:
+        return []
+    found = client.existing_user_ids(sorted(asked))
+    return [item for user_id, item in asked.items() if user_id not in found]
+
+
 def not_found(asked, found):
     """{kind: values} of the ``asked`` ones ({kind: values}) that ``found(kind, value)`` denies, in
     the order asked; kinds with none are left out."""
