@@ -42,6 +42,11 @@ def rest_only_spec(**module_options):
     return ispring_spec(api=api, **module_options)
 
 
+def present_or_absent():
+    """``state``: present (the default) or absent."""
+    return dict(type="str", choices=["present", "absent"], default="present")
+
+
 def plan_options():
     """``max_changes`` and ``report_unchanged`` (doc fragments ``max_changes``, ``report_unchanged``):
     the guard and the listing of a module that plans its writes."""

@@ -23,7 +23,6 @@ from ansible_collections.learnops.lms.plugins.module_utils.calls import NOT_RUN,
 from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError, OutcomeUnknown, ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.messages import first_shown, sentence, some
 
-STATES = ("present", "absent")
 OPTIONS = ("code", "name", "parent")
 USERS_SHOWN = 3  # logins a refusal names, before "and N more"
 KINDS = {"create": "to create", "rename": "to rename", "move": "to move", "delete": "to remove"}

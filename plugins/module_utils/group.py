@@ -25,7 +25,6 @@ from ansible_collections.learnops.lms.plugins.module_utils.messages import first
 from ansible_collections.learnops.lms.plugins.module_utils.plans import by_kind, changes_of
 
 IDENTIFIERS = ("user_id", "login", "email")
-STATES = ("present", "absent")
 # The options whose values (or list items) must not be empty (runner.check_params).
 ID_OPTIONS = ("name", "group_id", "user_ids", "logins", "emails")
 CONTRACT_HINT = (

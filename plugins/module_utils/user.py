@@ -27,7 +27,6 @@ from ansible_collections.learnops.lms.plugins.module_utils.ispring import field_
 from ansible_collections.learnops.lms.plugins.module_utils.ispring_rest import as_text
 from ansible_collections.learnops.lms.plugins.module_utils.messages import sentence, some
 
-STATES = ("present", "absent")
 STATUSES = tuple(ispring_rest.USER_STATUSES)
 STATUS_WORDS = {str(number): word for word, number in ispring_rest.USER_STATUSES.items()}
 ROLES = ispring_rest.USER_ROLES

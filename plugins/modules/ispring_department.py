@@ -237,7 +237,7 @@ def main():
     module = AnsibleModule(
         argument_spec=arguments.rest_only_spec(
             departments=dict(type="list", elements="dict", required=True, options=entry),
-            state=dict(type="str", choices=list(department.STATES), default="present"),
+            state=arguments.present_or_absent(),
             **arguments.plan_options(),
         ),
         supports_check_mode=True,

@@ -256,7 +256,7 @@ def main():
         argument_spec=arguments.rest_only_spec(
             name=dict(type="str"),
             group_id=dict(type="str"),
-            state=dict(type="str", choices=list(group.STATES), default="present"),
+            state=arguments.present_or_absent(),
             members=arguments.named_items(member, group.IDENTIFIERS),
             **arguments.name_lists("user_ids", "logins", "emails"),
             exclusive=dict(type="bool", default=False),

@@ -264,7 +264,7 @@ def main():
     module = AnsibleModule(
         argument_spec=arguments.rest_only_spec(
             users=dict(type="list", elements="dict", required=True, options=wanted),
-            state=dict(type="str", choices=list(user.STATES), default="present"),
+            state=arguments.present_or_absent(),
             **arguments.plan_options(),
         ),
         supports_check_mode=True,
