@@ -4,9 +4,13 @@
 
 from __future__ import annotations
 
+from ansible_collections.learnops.lms.plugins.doc_fragments.transport import OPTIONS as TRANSPORT_OPTIONS
+from ansible_collections.learnops.lms.plugins.doc_fragments.transport import REQUIREMENTS
+
 
 class ModuleDocFragment:
-    DOCUMENTATION = r"""
+    DOCUMENTATION = (
+        r"""
 options:
   api_url:
     description:
@@ -60,7 +64,10 @@ options:
       - API client secret.
       - If not set, the value of the E(ISPRING_CLIENT_SECRET) environment variable is used.
     type: str
-notes:
+"""
+        + TRANSPORT_OPTIONS
+        + REQUIREMENTS
+        + r"""notes:
   - Set the connection options once for all iSpring Learn modules with
     C(module_defaults) and the C(group/learnops.lms.ispring) action group.
   - The iSpring Learn API needs the Business subscription.
@@ -95,6 +102,23 @@ attributes:
     support: full
     membership:
       - learnops.lms.ispring
+"""
+    )
+
+    # The api option of the modules that speak REST only (arguments.rest_only_spec). List it before
+    # learnops.lms.ispring: of two fragments that document an option, the first one's text wins.
+    REST_ONLY = r"""
+options:
+  api:
+    description:
+      - The iSpring Learn interface. This module speaks REST only - iSpring documents users,
+        departments and groups over REST only. V(soap) - from the task, C(module_defaults) or
+        E(ISPRING_API) - fails the task before any request; set O(api=rest) on the task (or leave
+        it out) when C(module_defaults) or E(ISPRING_API) set V(soap) for other modules.
+      - If not set, the value of the E(ISPRING_API) environment variable is used.
+    type: str
+    choices: [soap, rest]
+    default: rest
 """
 
     # The shortcuts of the modules that change learners (course_status, course_enrollment).

@@ -35,6 +35,24 @@ def ispring_spec(**module_options):
     return spec
 
 
+def rest_only_spec(**module_options):
+    """The iSpring connection of a module that speaks REST only: ``api`` defaults to rest (doc
+    fragment ``ispring.rest_only``; ``ispring_client.rest_only_client_from`` refuses soap)."""
+    api = dict(type="str", choices=["soap", "rest"], default="rest", fallback=(env_fallback, ["ISPRING_API"]))
+    return ispring_spec(api=api, **module_options)
+
+
+def present_or_absent():
+    """``state``: present (the default) or absent."""
+    return dict(type="str", choices=["present", "absent"], default="present")
+
+
+def plan_options():
+    """``max_changes`` and ``report_unchanged`` (doc fragments ``max_changes``, ``report_unchanged``):
+    the guard and the listing of a module that plans its writes."""
+    return dict(max_changes=dict(type="int"), report_unchanged=dict(type="bool", default=True))
+
+
 def learner_filters_spec(**module_options):
     """The iSpring connection, the courses and learners a module that reads filters by (doc
     fragment ``ispring.learner_filters``), and the module's own options."""

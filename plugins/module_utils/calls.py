@@ -67,3 +67,24 @@ def in_turn(work):
 
 
 NOT_RUN = object()
+
+
+class CallFailed(LmsError):
+    """A write that failed: the message says what it was doing ("Creating user jdoe failed: ..."),
+    ``error`` is the error it met, ``subject`` what it was for (a plan entry)."""
+
+    def __init__(self, doing, error, subject=None):
+        super().__init__("%s%s failed: %s" % (doing[0].upper(), doing[1:], error.message))
+        self.error, self.subject = error, subject
+
+
+def named(doing, call, subject=None):
+    """``call``, whose typed error becomes a ``CallFailed`` saying what it was doing."""
+
+    def run():
+        try:
+            return call()
+        except LmsError as exc:
+            raise CallFailed(doing, exc, subject) from None
+
+    return run

@@ -19,7 +19,7 @@ from ansible_collections.learnops.lms.plugins.module_utils import dates, ispring
 from ansible_collections.learnops.lms.plugins.module_utils.calls import NOT_RUN, batches, in_parallel
 from ansible_collections.learnops.lms.plugins.module_utils.errors import ApiError, LmsError, ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.messages import first_shown, sentence, some
-from ansible_collections.learnops.lms.plugins.module_utils.plans import by_kind, change_diff, change_summary, changes_of
+from ansible_collections.learnops.lms.plugins.module_utils.plans import by_kind
 
 IDENTIFIERS = ("enrollment_id", "user_id", "login", "email")
 # The options whose values (or list items) must not be empty (runner.check_params).
@@ -363,17 +363,14 @@ class Plan(plans.Plan):
                 found.setdefault(entry.sent, []).append(entry)
         return found
 
+    def diff_row(self, entry):
+        return entry.who, snapshot(entry.current), entry.after
+
     def result(self, diff=False, unchanged=True):
         """The module's result; with ``unchanged=False`` the unchanged learners are only counted."""
-        shown = [e for e in self.entries if unchanged or e.changed]
-        result = dict(changed=self.changed, task_ids=list(self.task_ids), learners=[e.result() for e in shown])
-        if not unchanged:
-            result["unchanged"] = len(self.entries) - len(shown)
+        result = dict(self.listed(unchanged), task_ids=list(self.task_ids))
         if diff:
-            changed = [entry for entry in self.entries if entry.changed]
-            summary = change_summary(changes_of(changed), "learner(s)")
-            rows = [(e.who, snapshot(e.current), e.after) for e in changed]
-            result["diff"] = change_diff("course %s" % self.course_id, summary, rows, absent="not enrolled")
+            result["diff"] = self.diff_of_changes("course %s" % self.course_id, absent="not enrolled")
         return result
 
 

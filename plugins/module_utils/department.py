@@ -19,12 +19,10 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from ansible_collections.learnops.lms.plugins.module_utils import plans
-from ansible_collections.learnops.lms.plugins.module_utils.calls import NOT_RUN, in_parallel
+from ansible_collections.learnops.lms.plugins.module_utils.calls import NOT_RUN, in_parallel, named
 from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError, OutcomeUnknown, ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.messages import first_shown, sentence, some
-from ansible_collections.learnops.lms.plugins.module_utils.plans import change_diff, change_summary, changes_of
 
-STATES = ("present", "absent")
 OPTIONS = ("code", "name", "parent")
 USERS_SHOWN = 3  # logins a refusal names, before "and N more"
 KINDS = {"create": "to create", "rename": "to rename", "move": "to move", "delete": "to remove"}
@@ -159,8 +157,13 @@ class Entry:
         """The parent's id: an existing department's, or a declared one's (None until it is created)."""
         return self.parent.department_id if self.parent is not None else None
 
+    @property
+    def before(self):
+        """The department before the task (RETURN ``before``); None: there was none."""
+        return None if self.record is None else view(self.record, self.tree)
+
     def not_applied(self):
-        self.action, self.after = None, None if self.record is None else view(self.record, self.tree)
+        self.action, self.after = None, self.before
 
     def result(self):
         entry = dict(
@@ -169,7 +172,7 @@ class Entry:
             parent=self.wanted.parent,
             department_id=self.department_id,
             changed=self.changed,
-            before=None if self.record is None else view(self.record, self.tree),
+            before=self.before,
             after=self.after,
         )
         if self.unconfirmed:
@@ -220,16 +223,13 @@ class Plan(plans.Plan):
             parent=_label(parent),
         )
 
+    def diff_row(self, entry):
+        return entry.who, _shown(entry.before), _shown(entry.after)
+
     def result(self, diff=False, unchanged=True):
-        shown = [entry for entry in self.entries if unchanged or entry.changed]
-        result = dict(changed=self.changed, departments=[entry.result() for entry in shown])
-        if not unchanged:
-            result["unchanged"] = len(self.entries) - len(shown)
+        result = self.listed(unchanged)
         if diff:
-            changed = [entry for entry in self.entries if entry.changed]
-            summary = change_summary(changes_of(changed), "department(s)")
-            rows = [(entry.who, _shown(entry.result()["before"]), _shown(entry.after)) for entry in changed]
-            result["diff"] = change_diff("iSpring departments", summary, rows, absent="does not exist")
+            result["diff"] = self.diff_of_changes("iSpring departments", absent="does not exist")
         return result
 
 
@@ -280,13 +280,7 @@ def _root(the_plan, w):
 
 
 def _plan_present(the_plan):
-    tree, problems = the_plan.tree, the_plan.problems
-    declared = {entry.wanted.code: entry for entry in the_plan.entries if entry.wanted.code}
-    for entry in declared.values():
-        entry.record = _one(
-            tree.by_code.get(entry.wanted.code, []), entry.wanted, "code " + entry.wanted.code, problems
-        )
-        entry.department_id = entry.record.department_id if entry.record else None
+    declared = _match_by_code(the_plan)
     for entry in the_plan.entries:
         entry.parent = _parent(the_plan, entry.wanted, declared)
     claimed = {entry.record.department_id: entry for entry in declared.values() if entry.record}
@@ -298,6 +292,16 @@ def _plan_present(the_plan):
     _check_cycles(the_plan)
     for entry in the_plan.entries:
         entry.level = _level(the_plan, entry) if entry.action in ("create", "move") else 0
+
+
+def _match_by_code(the_plan):
+    """{code: entry} of the departments declared with a code, each matched with the account's
+    department of that code (when there is one)."""
+    declared = {entry.wanted.code: entry for entry in the_plan.entries if entry.wanted.code}
+    for code, entry in declared.items():
+        entry.record = _one(the_plan.tree.by_code.get(code, []), entry.wanted, "code " + code, the_plan.problems)
+        entry.department_id = entry.record.department_id if entry.record else None
+    return declared
 
 
 def _parent(the_plan, w, declared):
@@ -485,32 +489,19 @@ def _call(client, entry):
     return partial(_done, entry, client.update_department, entry.department_id, w.name, entry.parent_id, code)
 
 
+def _doing(entry):
+    """What a write does, as its failure names it: 'create department SALES'."""
+    return "%s department %s" % (KINDS[entry.action][3:], entry.who)
+
+
 def _created(entry, department_id):
     entry.department_id = department_id
     return entry
 
 
-class _Failed(LmsError):
-    """A write that failed, with its entry."""
-
-    def __init__(self, entry, exc):
-        super().__init__(exc.message)
-        self.entry, self.error = entry, exc
-
-
 def _done(entry, send, *args):
     send(*args)
     return entry
-
-
-def _named(entry, call):
-    def run():
-        try:
-            return call()
-        except LmsError as exc:
-            raise _Failed(entry, exc) from None
-
-    return run
 
 
 def write(client, the_plan):
@@ -519,7 +510,7 @@ def write(client, the_plan):
     departments were written."""
     done = set()
     for entries in the_plan.rounds():
-        outcomes, error = in_parallel([_named(e, _call(client, e)) for e in entries], client.transport)
+        outcomes, error = in_parallel([named(_doing(e), _call(client, e), e) for e in entries], client.transport)
         done.update(id(outcome) for outcome in outcomes if outcome is not NOT_RUN)
         if error is not None:
             raise _report_failure(client, the_plan, done, error) from None
@@ -529,10 +520,9 @@ def write(client, the_plan):
 def _report_failure(client, the_plan, done, failed):
     """The entries as the calls that succeeded say (and as read again, when the listing answers),
     and the failure's message saying so."""
-    what = "%s department %s" % (KINDS[failed.entry.action][3:].capitalize(), failed.entry.who)
     if isinstance(failed.error, OutcomeUnknown):
-        failed.entry.unconfirmed = True
-        done.add(id(failed.entry))
+        failed.subject.unconfirmed = True
+        done.add(id(failed.subject))
     for entry in the_plan.entries:
         if entry.changed and id(entry) not in done:
             entry.not_applied()
@@ -541,8 +531,8 @@ def _report_failure(client, the_plan, done, failed):
     tree = _read_again(client)
     if tree is not None:
         _read_into(the_plan, tree)
-    error = "%s failed: %s" % (what, failed.error.message)
-    if failed.entry.unconfirmed:
+    error = failed.message
+    if failed.subject.unconfirmed:
         error = "%s Its outcome is unknown, so iSpring may have applied it (marked unconfirmed)" % sentence(error)
     return the_plan.failure(the_plan.after_failure(error, read=tree is not None))
 

@@ -19,13 +19,12 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from ansible_collections.learnops.lms.plugins.module_utils import ispring_rest, people, plans
-from ansible_collections.learnops.lms.plugins.module_utils.calls import in_parallel
+from ansible_collections.learnops.lms.plugins.module_utils.calls import CallFailed, in_parallel
 from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError, ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.messages import first_shown, sentence, some
 from ansible_collections.learnops.lms.plugins.module_utils.plans import by_kind, changes_of
 
 IDENTIFIERS = ("user_id", "login", "email")
-STATES = ("present", "absent")
 # The options whose values (or list items) must not be empty (runner.check_params).
 ID_OPTIONS = ("name", "group_id", "user_ids", "logins", "emails")
 CONTRACT_HINT = (
@@ -57,11 +56,6 @@ class Wanted:
 
 def validate(params):
     """Every check that needs no request: the wanted members, in the order asked."""
-    if params["api"] == "soap":
-        raise ValidationError(
-            "api=soap: ispring_group speaks REST only (iSpring documents groups over REST only). Set api: rest "
-            "for this task, or leave api out (module_defaults of group/learnops.lms.ispring or ISPRING_API may set it)."
-        )
     if params["exclusive"] and params["state"] != "present":
         raise ValidationError("exclusive=true only applies to state=present, not %s." % params["state"])
     wanted = wanted_members(params)
@@ -150,13 +144,8 @@ def check_user_ids(client, wanted, the_plan, known=None):
     account: one listing of users by those IDs (GET /users/v2), before any write, in check mode too."""
     if not ispring_rest.USER_IDS_LIST_EVERY_STATUS:
         return
-    adding = {entry.user_id for entry in the_plan.doing("add")}
-    asked = {w.user_id: w for w in wanted if w.kind == "user_id" and w.user_id in adding}
-    asked = {user_id: w for user_id, w in asked.items() if user_id not in (known or {})}
-    if not asked:
-        return
-    found = client.existing_user_ids(sorted(asked))
-    missing = [w for user_id, w in asked.items() if user_id not in found]
+    adding = {entry.user_id for entry in the_plan.doing("add")} - set(known or {})
+    missing = people.unknown_ids(client, {w.user_id: w for w in wanted if w.kind == "user_id" and w.user_id in adding})
     if missing:
         raise _unknown(
             missing,
@@ -295,10 +284,7 @@ class Plan(plans.Plan):
 
     def result(self, diff=False, unchanged=True):
         """The module's result; with ``unchanged=False`` the unchanged members are only counted."""
-        shown = [entry for entry in self.entries if unchanged or entry.changed]
-        result = dict(changed=self.changed, group=self._group(), members=[entry.result() for entry in shown])
-        if not unchanged:
-            result["unchanged"] = len(self.entries) - len(shown)
+        result = dict(self.listed(unchanged), group=self._group())
         if diff:
             result["diff"] = self.diff()
         return result
@@ -400,8 +386,7 @@ def write(client, the_plan):
         doing, exc = failure
         if not read:
             the_plan.keep_done()
-        error = "%s%s failed: %s" % (doing[0].upper(), doing[1:], exc.message)
-        raise the_plan.failure(the_plan.after_failure(error, read)) from None
+        raise the_plan.failure(the_plan.after_failure(CallFailed(doing, exc).message, read)) from None
     if not read:
         return ["%s could not be read again after the changes; 'after' shows the expected members." % the_plan.label]
     wrong = mismatch(the_plan, wanted)
@@ -496,21 +481,23 @@ def mismatch(the_plan, wanted):
         return None if the_plan.after_ids is None else "%s is still listed after its deletion" % the_plan.label
     if the_plan.after_ids is None:
         return "%s is not listed after the change. %s" % (the_plan.label, CONTRACT_HINT)
-    now = set(the_plan.after_ids)
-    missing = [user_id for user_id in wanted if user_id not in now]
-    extra = [user_id for user_id in the_plan.after_ids if user_id not in set(wanted)]
-    if not (missing or extra):
+    parts = _member_differences(the_plan, wanted)
+    if not parts:
         return None
-    parts = []
-    if missing:
-        parts.append("missing %s" % some(_names(the_plan, missing)))
-    if extra:
-        parts.append("not wanted %s" % some(_names(the_plan, extra)))
     return "%s read back after the change does not have the members wanted (%s). %s" % (
         the_plan.label,
         "; ".join(parts),
         sentence(CONTRACT_HINT),
     )
+
+
+def _member_differences(the_plan, wanted):
+    """'missing ...', 'not wanted ...': how the members read back differ from ``wanted``."""
+    now = set(the_plan.after_ids)
+    missing = [user_id for user_id in wanted if user_id not in now]
+    extra = [user_id for user_id in the_plan.after_ids if user_id not in set(wanted)]
+    parts = ["missing %s" % some(_names(the_plan, missing))] if missing else []
+    return parts + (["not wanted %s" % some(_names(the_plan, extra))] if extra else [])
 
 
 def _names(the_plan, user_ids):

@@ -7,6 +7,8 @@ Apart from ``ispring.py`` so that the wire files import it and it imports them, 
 from __future__ import annotations
 
 from ansible_collections.learnops.lms.plugins.module_utils import ispring_rest, ispring_soap
+from ansible_collections.learnops.lms.plugins.module_utils.errors import ValidationError
+from ansible_collections.learnops.lms.plugins.module_utils.messages import nothing_changed
 from ansible_collections.learnops.lms.plugins.module_utils.transport import Transport
 
 
@@ -31,4 +33,18 @@ def client_from(module, api=None):
 def rest_client_from(module):
     """The REST client, whatever the module's ``api`` option says: for the calls that iSpring
     documents over REST only (the enrollments)."""
+    return client_from(module, api="rest")
+
+
+def rest_only_client_from(module):
+    """The REST client of a module that speaks REST only (users, departments, groups; its ``api``
+    from ``arguments.rest_only_spec``): a task that asks for SOAP fails before any request."""
+    if module.params["api"] == "soap":
+        raise nothing_changed(
+            ValidationError(
+                "api=soap: this module speaks iSpring's REST interface only (iSpring documents users, departments and "
+                "groups over REST only). Set api: rest on this task, or leave api out (module_defaults of "
+                "group/learnops.lms.ispring or ISPRING_API may set it)"
+            )
+        )
     return client_from(module, api="rest")

@@ -282,19 +282,29 @@ def _user(item, what):
             "by login or email. Name them by user_id, and report the reply's form. User reads: %s"
             % (what, safexml.excerpt(json.dumps(item)))
         )
-    keyed = {field_key(name): None if value is None else str(value) for name, value in fields.items()}
+    keyed = {field_key(name): as_text(value) for name, value in fields.items()}
     return UserProfile(
         user_id=str(item["userId"]),
         role=item.get("role"),
         department_id=item.get("departmentId"),
-        status=None if item.get("status") is None else str(item.get("status")),
-        login=None if login is None else str(login),
-        email=None if email is None else str(email),
+        status=as_text(item.get("status")),
+        login=as_text(login),
+        email=as_text(email),
         first_name=keyed.get(field_key(FIRST_NAME_FIELD)) or None,  # pairs carry "" for a name not set
         last_name=keyed.get(field_key(LAST_NAME_FIELD)) or None,
         fields=tuple(sorted(keyed.items())),
-        groups=None if item.get("groups") is None else tuple(str(group) for group in item["groups"] if group),
+        groups=_group_ids(item.get("groups")),
     )
+
+
+def as_text(value):
+    """A value as text; None stays None."""
+    return None if value is None else str(value)
+
+
+def _group_ids(groups):
+    """A user's group IDs as listed (None: the record does not list them)."""
+    return None if groups is None else tuple(str(group) for group in groups if group)
 
 
 class RestClient(IspringClient):
@@ -373,6 +383,17 @@ class RestClient(IspringClient):
         for params in _queries(filters, what):
             for item in self.pages(path, what, params, key):
                 yield item, what
+
+    def every(self, path, key, read):
+        """Every record of a listing of the account (GET ``path``, all pages; the items under
+        ``key``), each read by ``read(item, what)``."""
+        what = "iSpring GET %s" % path
+        return [read(item, what) for item in self.pages(path, what, [], key)]
+
+    def send(self, method, template, key, body=None, safe_to_repeat=True):
+        """One request to ``template % key`` (a record's path), named in errors by its method and path."""
+        path = template % key
+        return self.request(method, path, "iSpring %s %s" % (method, path), body=body, safe_to_repeat=safe_to_repeat)
 
     def list_learners_results(self, course_ids=(), enrollment_ids=(), user_ids=()):
         filters = zip(RESULT_FILTERS, (course_ids, enrollment_ids, user_ids), strict=True)
@@ -459,28 +480,19 @@ class RestClient(IspringClient):
 
     def list_departments(self):
         """Every department of the account (GET /departments, all pages), as Department records."""
-        what = "iSpring GET %s" % DEPARTMENTS
-        return [_department(item, what) for item in self.pages(DEPARTMENTS, what, [], "departments")]
+        return self.every(DEPARTMENTS, "departments", _department)
 
     def create_department(self, name, parent_id, code=None):
         """Add a department (NewDepartment); returns its new id.  Not repeated after a lost reply."""
-        body = dict(name=name, parentDepartmentId=parent_id)
-        if code is not None:
-            body["code"] = code
-        return self.created(NEW_DEPARTMENT, "iSpring POST %s" % NEW_DEPARTMENT, body)
+        return self.created(NEW_DEPARTMENT, "iSpring POST %s" % NEW_DEPARTMENT, _department_body(name, parent_id, code))
 
     def update_department(self, department_id, name, parent_id, code=None):
         """Set a department's name, parent and code (UpdateDepartment); safe to repeat."""
-        body = dict(name=name, parentDepartmentId=parent_id)
-        if code is not None:
-            body["code"] = code
-        path = DEPARTMENT % department_id
-        self.request("POST", path, "iSpring POST %s" % path, body=body)
+        self.send("POST", DEPARTMENT, department_id, body=_department_body(name, parent_id, code))
 
     def delete_department(self, department_id):
         """Remove a department (RemoveDepartment).  Not repeated after a lost reply."""
-        path = DEPARTMENT % department_id
-        self.request("DELETE", path, "iSpring DELETE %s" % path, safe_to_repeat=False)
+        self.send("DELETE", DEPARTMENT, department_id, safe_to_repeat=False)
 
     def department_users(self, department_ids):
         """{department ID: [UserProfile]} of the users GET /users/v2 lists by departments[], each under
@@ -495,8 +507,7 @@ class RestClient(IspringClient):
 
     def list_groups(self):
         """Every group of the account (GET /groups, all pages), as Group records."""
-        what = "iSpring GET %s" % GROUPS
-        return [_group(item, what) for item in self.pages(GROUPS, what, [], "groups")]
+        return self.every(GROUPS, "groups", _group)
 
     def get_group(self, group_id):
         """(Group, [member user ids]) of one group (GET /group/{id}, a DetailedGroup)."""
@@ -518,18 +529,15 @@ class RestClient(IspringClient):
         call gives the same group whether it adds or replaces (GROUP_MEMBERS_SEND_CURRENT)."""
         sent = list(current_ids) if GROUP_MEMBERS_SEND_CURRENT else []
         sent += [user_id for user_id in added_ids if user_id not in set(sent)]
-        path = GROUP_MEMBERS % group_id
-        self.request("POST", path, "iSpring POST %s" % path, body=dict(userIds=sent))
+        self.send("POST", GROUP_MEMBERS, group_id, body=dict(userIds=sent))
 
     def remove_user_from_groups(self, user_id, group_ids):
         """Take one user out of groups (RemoveUserFromGroups); safe to repeat."""
-        path = USER_GROUPS_REMOVE % user_id
-        self.request("POST", path, "iSpring POST %s" % path, body=dict(groupIds=list(group_ids)))
+        self.send("POST", USER_GROUPS_REMOVE, user_id, body=dict(groupIds=list(group_ids)))
 
     def remove_group(self, group_id):
         """Delete a group (RemoveGroup -> 204); not repeated after a lost reply."""
-        path = GROUP % group_id
-        self.request("DELETE", path, "iSpring DELETE %s" % path, safe_to_repeat=False)
+        self.send("DELETE", GROUP, group_id, safe_to_repeat=False)
 
     def created(self, path, what, body):
         """POST ``body`` and return the new id of the 201 reply (new_id); an ErrorResponse raises."""
@@ -559,13 +567,11 @@ class RestClient(IspringClient):
     def update_user(self, user_id, department_id=None, role=None, fields=None):
         """Change a user's department, role or profile fields (UpdateUser: only what is given)."""
         body = dict(departmentId=department_id, role=role, fields=None if fields is None else dict(fields))
-        path = USER_BY_ID % user_id
-        self.request("POST", path, "iSpring POST %s" % path, body={k: v for k, v in body.items() if v is not None})
+        self.send("POST", USER_BY_ID, user_id, body={k: v for k, v in body.items() if v is not None})
 
     def set_user_status(self, user_id, status):
         """Set a user's status: ``active``, ``inactive`` or ``terminated`` (USER_STATUSES)."""
-        path = USER_STATUS % user_id
-        self.request("POST", path, "iSpring POST %s" % path, body=dict(status=USER_STATUSES[status]))
+        self.send("POST", USER_STATUS, user_id, body=dict(status=USER_STATUSES[status]))
 
     def users_where(self, user_ids=(), department_ids=(), group_ids=()):
         """The users with these IDs, in these departments or in these groups, whatever their status
@@ -582,8 +588,7 @@ class RestClient(IspringClient):
 
     def delete_user(self, user_id):
         """Delete a user (RemoveUser)."""
-        path = USER_BY_ID % user_id
-        self.request("DELETE", path, "iSpring DELETE %s" % path, safe_to_repeat=False)
+        self.send("DELETE", USER_BY_ID, user_id, safe_to_repeat=False)
 
 
 ERROR_HINTS = {
@@ -655,6 +660,14 @@ class Department:
     name: str
     code: str | None
     parent_id: str | None
+
+
+def _department_body(name, parent_id, code=None):
+    """NewDepartment and UpdateDepartment: the name, the parent and, when given, the code."""
+    body = dict(name=name, parentDepartmentId=parent_id)
+    if code is not None:
+        body["code"] = code
+    return body
 
 
 def _department(item, what):

@@ -19,7 +19,7 @@ from ansible_collections.learnops.lms.plugins.module_utils import dates, edubrit
 from ansible_collections.learnops.lms.plugins.module_utils.calls import NOT_RUN, batches, in_parallel
 from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError, ReplyError, ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.messages import first_shown, some
-from ansible_collections.learnops.lms.plugins.module_utils.plans import by_kind, change_diff, change_summary, changes_of
+from ansible_collections.learnops.lms.plugins.module_utils.plans import by_kind
 
 IDENTIFIERS = ("username", "user_id", "open_id")
 DATE_OPTIONS = edubrite.DATE_OPTIONS
@@ -420,17 +420,14 @@ class Plan(plans.Plan):
             calls += [("update", dict(fields), batch) for batch in batches(entries, batch_size)]
         return calls
 
+    def diff_row(self, entry):
+        return entry.name, _shown(entry.before, self.tz), _shown(entry.after, self.tz)
+
     def result(self, diff=False, unchanged=True):
         """The module's result; with ``unchanged=False`` the unchanged members are only counted."""
-        listed = [entry for entry in self.entries if unchanged or entry.changed]
-        result = dict(changed=self.changed, members=[entry.result(self.tz) for entry in listed])
-        if not unchanged:
-            result["unchanged"] = len(self.entries) - len(listed)
+        result = self.listed(unchanged, tz=self.tz)
         if diff:
-            shown = [entry for entry in self.entries if entry.changed]
-            summary = change_summary(changes_of(shown), "member(s)")
-            rows = [(e.name, _shown(e.before, self.tz), _shown(e.after, self.tz)) for e in shown]
-            result["diff"] = change_diff("EduBrite program %s" % self.prog[0][1], summary, rows, absent="not a member")
+            result["diff"] = self.diff_of_changes("EduBrite program %s" % self.prog[0][1], absent="not a member")
         return result
 
 

@@ -97,6 +97,15 @@ def department_id(departments, value):
     return next((d.department_id for d in departments if d.department_id == value), None)
 
 
+def unknown_ids(client, asked):
+    """Those of ``asked`` ({user ID: the item that names it}) that are no user of the account: one
+    listing by those IDs (``client.existing_user_ids``; no request when none is asked)."""
+    if not asked:
+        return []
+    found = client.existing_user_ids(sorted(asked))
+    return [item for user_id, item in asked.items() if user_id not in found]
+
+
 def not_found(asked, found):
     """{kind: values} of the ``asked`` ones ({kind: values}) that ``found(kind, value)`` denies, in
     the order asked; kinds with none are left out."""

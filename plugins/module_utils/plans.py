@@ -34,6 +34,26 @@ class Plan:
         preview = (lambda: self.result(diff=diff)) if check_mode else None
         check_max_changes(limit, self.changes(), self.ITEMS, preview)
 
+    def listed(self, unchanged=True, **entry_args):
+        """The result's ``changed`` and its list of entries (``LISTED_IN``, each ``entry.result()``);
+        with ``unchanged=False`` only the entries that change are listed, the others counted in
+        ``unchanged`` (the option ``report_unchanged``)."""
+        shown = [entry for entry in self.entries if unchanged or entry.changed]
+        result = {"changed": self.changed, self.LISTED_IN: [entry.result(**entry_args) for entry in shown]}
+        if not unchanged:
+            result["unchanged"] = len(self.entries) - len(shown)
+        return result
+
+    def diff_of_changes(self, header, absent="none"):
+        """The diff of the entries that change (``change_diff``), under ``header``."""
+        changed = [entry for entry in self.entries if entry.changed]
+        summary = change_summary(changes_of(changed), self.ITEMS)
+        return change_diff(header, summary, [self.diff_row(entry) for entry in changed], absent)
+
+    def diff_row(self, entry):
+        """(who, before, after) of an entry in the diff: the fields it shows."""
+        return entry.who, entry.before, entry.after
+
     def failure(self, message):
         """An error whose result says exactly what was changed."""
         return LmsError(message, **self.result())

@@ -76,6 +76,18 @@ def before_writes():
         raise nothing_changed(exc) from None
 
 
+def apply(module, the_plan, write, **result_options):
+    """The end of a module's ``run``: ``write()`` the plan (not in check mode, nor when it changes
+    nothing), warn what ``write`` returns, and return the plan's result (``report_unchanged``, when
+    the module has it, says whether the unchanged entries are listed)."""
+    if the_plan.changed and not module.check_mode:
+        for text in write():
+            module.warn(text)
+    if "report_unchanged" in module.params:
+        result_options.setdefault("unchanged", module.params["report_unchanged"])
+    return the_plan.result(diff=module._diff, **result_options)
+
+
 def warn_if_throttled(module, client):
     """Say so when the service throttled the task (the transport halved its parallelism)."""
     transport = getattr(client, "transport", None)

@@ -21,13 +21,12 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from ansible_collections.learnops.lms.plugins.module_utils import ispring_rest, people, plans
-from ansible_collections.learnops.lms.plugins.module_utils.calls import NOT_RUN, in_parallel
+from ansible_collections.learnops.lms.plugins.module_utils.calls import NOT_RUN, in_parallel, named
 from ansible_collections.learnops.lms.plugins.module_utils.errors import ApiError, LmsError, ReplyError, ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.ispring import field_key
+from ansible_collections.learnops.lms.plugins.module_utils.ispring_rest import as_text
 from ansible_collections.learnops.lms.plugins.module_utils.messages import sentence, some
-from ansible_collections.learnops.lms.plugins.module_utils.plans import change_diff, change_summary, changes_of
 
-STATES = ("present", "absent")
 STATUSES = tuple(ispring_rest.USER_STATUSES)
 STATUS_WORDS = {str(number): word for word, number in ispring_rest.USER_STATUSES.items()}
 ROLES = ispring_rest.USER_ROLES
@@ -63,15 +62,6 @@ class Wanted:
     @property
     def label(self):
         return "%s (login %s)" % (self.where, self.login)
-
-
-def check_api(params):
-    """The module speaks REST only: a task that asks for SOAP fails before any request."""
-    if params.get("api") == "soap":
-        raise ValidationError(
-            "api=soap: this module uses iSpring's REST interface only (users, departments and groups are documented "
-            "over REST); leave api out or set api=rest."
-        )
 
 
 def validate(params):
@@ -121,10 +111,17 @@ def _wanted(where, item, state, problems):
 
 def _value_problems(wanted, state):
     """What is wrong with one user's values, without a request."""
-    values, found = wanted.values, []
     if state == "absent":
-        given = [name for name in VALUES + NEW_ONLY if values.get(name) is not None or getattr(wanted, name, None)]
+        given = [
+            name for name in VALUES + NEW_ONLY if wanted.values.get(name) is not None or getattr(wanted, name, None)
+        ]
         return ["%s cannot be set with state=absent (it deletes the user)" % ", ".join(given)] if given else []
+    return _format_problems(wanted.values) + _name_problems(wanted)
+
+
+def _format_problems(values):
+    """The email, status, role and department given that cannot be right."""
+    found = []
     if "email" in values and not EMAIL.match(values["email"]):
         found.append("email %r is not an email address" % values["email"])
     if "status" in values and values["status"] not in STATUSES:
@@ -133,8 +130,13 @@ def _value_problems(wanted, state):
         found.append("role %r is unknown; use one of %s" % (values["role"], ", ".join(ROLES)))
     if "department" in values and not str(values["department"]).strip():
         found.append("department is empty; give a department code or ID")
-    found += ["groups[%d] is empty; give a group name" % n for n, name in enumerate(wanted.groups) if not name.strip()]
-    own = sorted(name for name in values.get("fields") or {} if field_key(name) in OWN_FIELDS)
+    return found
+
+
+def _name_problems(wanted):
+    """Empty group names, and fields that have options of their own."""
+    found = ["groups[%d] is empty; give a group name" % n for n, name in enumerate(wanted.groups) if not name.strip()]
+    own = sorted(name for name in wanted.values.get("fields") or {} if field_key(name) in OWN_FIELDS)
     if own:
         found.append("fields %s have options of their own (login, email, first_name, last_name)" % ", ".join(own))
     return found
@@ -195,21 +197,30 @@ def resolve(wanted, account, state):
 
 
 def _resolve_one(w, account, state):
-    found = []
-    if "department" in w.values:
-        w.department_id = people.department_id(account.departments, str(w.values["department"]).strip())
-        if w.department_id is None:
-            found.append("department %r is no department code or ID of the account" % w.values["department"])
-    ids = []
+    found = _resolve_department(w, account) + _resolve_groups(w, account)
+    if state == "present" and w.login not in account.users:
+        lacking = [name for name in ("email", "department") if name not in w.values]
+        if lacking:
+            found.append("a new user needs %s (NewUser requires a department and an email)" % " and ".join(lacking))
+    return found
+
+
+def _resolve_department(w, account):
+    if "department" not in w.values:
+        return []
+    w.department_id = people.department_id(account.departments, str(w.values["department"]).strip())
+    if w.department_id is None:
+        return ["department %r is no department code or ID of the account" % w.values["department"]]
+    return []
+
+
+def _resolve_groups(w, account):
+    found, ids = [], []
     for name in w.groups:
         group, problem = _group(account.groups, name)
         found += [problem] if problem else []
         ids += [group.group_id] if group and not problem else []
     w.group_ids = tuple(ids)
-    if state == "present" and w.login not in account.users:
-        lacking = [name for name in ("email", "department") if name not in w.values]
-        if lacking:
-            found.append("a new user needs %s (NewUser requires a department and an email)" % " and ".join(lacking))
     return found
 
 
@@ -255,39 +266,57 @@ def snapshot(user, w, account):
 
 def differences(user, w):
     """The values given that the user does not have (an email case-insensitively)."""
-    values, found = w.values, []
-    if "email" in values and people.email_key(user.email) != people.email_key(values["email"]):
-        found.append("email")
-    found += [
-        name for name in ("first_name", "last_name", "role") if name in values and getattr(user, name) != values[name]
-    ]
+    found = _profile_differences(user, w.values)
     if w.department_id is not None and str(user.department_id) != w.department_id:
         found.append("department")
-    if "status" in values and STATUS_WORDS.get(str(user.status)) != values["status"]:
+    if "status" in w.values and STATUS_WORDS.get(str(user.status)) != w.values["status"]:
         found.append("status")
-    given = values.get("fields") or {}
-    found += ["fields.%s" % name for name in given if user.field_value(name) != _text(given[name])]
-    return found
+    given = w.values.get("fields") or {}
+    return found + ["fields.%s" % name for name in given if user.field_value(name) != as_text(given[name])]
 
 
-def _text(value):
-    return None if value is None else str(value)
+def _profile_differences(user, values):
+    """Of the email, names and role given, those the user does not have."""
+    found = []
+    if "email" in values and people.email_key(user.email) != people.email_key(values["email"]):
+        found.append("email")
+    return found + [
+        name for name in ("first_name", "last_name", "role") if name in values and getattr(user, name) != values[name]
+    ]
 
 
 def predicted(before, w, account, differing):
     """A user's report once the task's values are applied (``before`` None: a new user)."""
-    after = dict(before or dict(login=w.login, first_name=None, last_name=None, email=None, fields={}, groups=[]))
-    if before is None:
-        after.update(role=NEW_ROLE, status=NEW_STATUS, department=None)
+    after = dict(before) if before is not None else _new_report(w)
     for name in ("email", "first_name", "last_name", "role", "status"):
         if name in w.values and (before is None or name in differing):
             after[name] = w.values[name]
     if w.department_id is not None:
         after["department"] = account.department_code(w.department_id)
-    after["fields"] = dict(after["fields"], **{name: _text(v) for name, v in (w.values.get("fields") or {}).items()})
+    return _with_fields_and_groups(after, w, account)
+
+
+def _with_fields_and_groups(after, w, account):
+    """``after`` with the fields the task gives, and in the groups it names."""
+    after["fields"] = dict(after["fields"], **{name: as_text(v) for name, v in (w.values.get("fields") or {}).items()})
     names = {group.group_id: group.name for group in account.groups}
     after["groups"] = sorted(set(after["groups"]) | {names[gid] for gid in w.group_ids})
     return after
+
+
+def _new_report(w):
+    """What a new user is before the task's values: an active learner (NEW_ROLE, NEW_STATUS)."""
+    return dict(
+        login=w.login,
+        first_name=None,
+        last_name=None,
+        email=None,
+        fields={},
+        groups=[],
+        role=NEW_ROLE,
+        status=NEW_STATUS,
+        department=None,
+    )
 
 
 # --- the plan ---
@@ -339,14 +368,9 @@ class Plan(plans.Plan):
 
     def result(self, diff=False, unchanged=True):
         """The module's result; with ``unchanged=False`` the unchanged users are only counted."""
-        shown = [entry for entry in self.entries if unchanged or entry.changed]
-        result = dict(changed=self.changed, users=[entry.result() for entry in shown])
-        if not unchanged:
-            result["unchanged"] = len(self.entries) - len(shown)
+        result = self.listed(unchanged)
         if diff:
-            changed = [entry for entry in self.entries if entry.changed]
-            rows = [(entry.who, entry.before, entry.after) for entry in changed]
-            result["diff"] = change_diff("users", change_summary(changes_of(changed), "user(s)"), rows, "no such user")
+            result["diff"] = self.diff_of_changes("users", absent="no such user")
         return result
 
 
@@ -379,7 +403,7 @@ def _new_fields(w):
     """NewUser.fields: the login, the names given, and the other fields given."""
     found = dict(login=w.login)
     found.update((WIRE_NAMES[name], w.values[name]) for name in NAMES if name in w.values)
-    found.update((name, _text(value)) for name, value in (w.values.get("fields") or {}).items())
+    found.update((name, as_text(value)) for name, value in (w.values.get("fields") or {}).items())
     return found
 
 
@@ -393,7 +417,7 @@ def _changed_fields(entry):
         return None
     found = dict(login=w.login, email=w.values.get("email", user.email))
     found.update((WIRE_NAMES[name], w.values[name]) for name in names)
-    found.update((name, _text(w.values["fields"][name])) for name in custom)
+    found.update((name, as_text(w.values["fields"][name])) for name in custom)
     return found
 
 
@@ -435,29 +459,12 @@ def _delete(client, entry):
     return entry
 
 
-class _Failed(LmsError):
-    """A write that failed, naming what it was doing."""
-
-    def __init__(self, doing, exc):
-        super().__init__("%s%s failed: %s" % (doing[0].upper(), doing[1:], exc.message))
-
-
-def _named(doing, send):
-    def call():
-        try:
-            return send()
-        except LmsError as exc:
-            raise _Failed(doing, exc) from None
-
-    return call
-
-
 def _user_calls(client, the_plan):
     """(entry, call) of each user to create, change or delete."""
     sends = dict(create=_create, update=_update, delete=_delete)
     words = dict(create="creating", update="changing", delete="deleting")
     return [
-        (entry, _named("%s user %s" % (words[entry.action], entry.who), partial(sends[entry.action], client, entry)))
+        (entry, named("%s user %s" % (words[entry.action], entry.who), partial(sends[entry.action], client, entry)))
         for entry in the_plan.entries
         if entry.action in sends
     ]
@@ -501,7 +508,7 @@ def _write_groups(client, the_plan):
             adding.setdefault(group_id, []).append(entry.user_id)
     groups = sorted(adding)
     work = [
-        _named("adding %d user(s) to group %s" % (len(adding[g]), g), partial(_join, client, g, adding[g]))
+        named("adding %d user(s) to group %s" % (len(adding[g]), g), partial(_join, client, g, adding[g]))
         for g in groups
     ]
     outcomes, error = in_parallel(work, client.transport)
@@ -555,11 +562,7 @@ def report(client, params):
     _fail_report(problems, {})
     named = people.look_up(client, params["logins"], params["emails"], every_status=True)
     users = {user.user_id: user for user in named.by_id.values()}
-    for group_id in group_ids:  # a group's members from the group itself (DetailedGroup.userIds)
-        account.members[group_id] = set(client.get_group(group_id)[1])
-    user_ids = list(dict.fromkeys(list(params["user_ids"]) + sorted(set().union(*account.members.values()))))
-    if user_ids or department_ids or not (params["logins"] or params["emails"] or group_ids):
-        users.update((user.user_id, user) for user in client.users_where(user_ids, department_ids))
+    users.update(_audience_users(client, params, account, department_ids, group_ids))
     missing = people.not_found(
         dict(login=params["logins"], email=params["emails"], user_id=params["user_ids"]),
         lambda kind, value: (value in users) if kind == "user_id" else named.knows(kind, value),
@@ -567,6 +570,17 @@ def report(client, params):
     _fail_report(["no user has %s" % label for label in people.labels(missing)], missing)
     _read_all_members(client, account, users.values())
     return [reported(user, account) for user in sorted(users.values(), key=lambda user: user.login or "")]
+
+
+def _audience_users(client, params, account, department_ids, group_ids):
+    """{user ID: user} of the users named by ID and those of the departments and groups (every user
+    when the task names nobody)."""
+    for group_id in group_ids:  # a group's members from the group itself (DetailedGroup.userIds)
+        account.members[group_id] = set(client.get_group(group_id)[1])
+    user_ids = list(dict.fromkeys(list(params["user_ids"]) + sorted(set().union(*account.members.values()))))
+    if user_ids or department_ids or not (params["logins"] or params["emails"] or group_ids):
+        return {user.user_id: user for user in client.users_where(user_ids, department_ids)}
+    return {}
 
 
 def _fail_report(problems, missing):

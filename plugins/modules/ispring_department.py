@@ -34,19 +34,11 @@ description:
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - learnops.lms.attributes.state
+  - learnops.lms.ispring.rest_only
   - learnops.lms.ispring
-  - learnops.lms.transport
   - learnops.lms.max_changes
   - learnops.lms.report_unchanged
 options:
-  api:
-    description:
-      - iSpring documents departments over REST only, so this module speaks V(rest); V(soap)
-        (from the task, C(module_defaults) or E(ISPRING_API)) fails the task before any request.
-        Set O(api=rest) on the task when C(module_defaults) set V(soap) for the group.
-    type: str
-    choices: [soap, rest]
-    default: rest
   departments:
     description:
       - The departments, in any order (a parent may come after its children).
@@ -218,53 +210,40 @@ problems:
       department of the account; declare it, or correct the code"
 """
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback
+from functools import partial
+
+from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.learnops.lms.plugins.module_utils import (
     arguments,
     department,
     ispring_client,
-    messages,
     runner,
 )
-from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError, ValidationError
 
 
 def run(module, client):
     params = module.params
-    try:
-        if params["api"] != "rest":
-            raise ValidationError(
-                "ispring_department speaks the REST interface only (iSpring documents departments over REST), "
-                "but api is %s (from the task, module_defaults or ISPRING_API); set api: rest on this task"
-                % params["api"]
-            )
+    with runner.before_writes():
         the_wanted, problems = department.wanted(params)
         the_plan = department.plan(the_wanted, client.list_departments(), params["state"], problems)
         department.refuse_problems(client, the_plan)
         the_plan.check_max_changes(params["max_changes"], module.check_mode, module._diff)
-    except LmsError as exc:
-        raise messages.nothing_changed(exc) from None
-    if the_plan.changed and not module.check_mode:
-        for text in department.write(client, the_plan):
-            module.warn(text)
-    return the_plan.result(diff=module._diff, unchanged=params["report_unchanged"])
+    return runner.apply(module, the_plan, partial(department.write, client, the_plan))
 
 
 def main():
     entry = dict(code=dict(type="str"), name=dict(type="str"), parent=dict(type="str"))
     module = AnsibleModule(
-        argument_spec=arguments.ispring_spec(
-            api=dict(type="str", choices=["soap", "rest"], default="rest", fallback=(env_fallback, ["ISPRING_API"])),
+        argument_spec=arguments.rest_only_spec(
             departments=dict(type="list", elements="dict", required=True, options=entry),
-            state=dict(type="str", choices=list(department.STATES), default="present"),
-            max_changes=dict(type="int"),
-            report_unchanged=dict(type="bool", default=True),
+            state=arguments.present_or_absent(),
+            **arguments.plan_options(),
         ),
         supports_check_mode=True,
         **arguments.ISPRING_RULES,
     )
-    runner.run_module(module, ispring_client.rest_client_from, run, always=dict(changed=False, departments=[]))
+    runner.run_module(module, ispring_client.rest_only_client_from, run, always=dict(changed=False, departments=[]))
 
 
 if __name__ == "__main__":

@@ -28,26 +28,15 @@ description:
     reported together and nothing is changed.
   - Smart groups (whose members follow rules) are read-only - a task that would change one fails
     before any write, naming it; a task that changes nothing in it passes.
-  - Speaks REST only - iSpring documents groups over REST only. O(api=soap) fails the task before
-    any request.
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - learnops.lms.attributes.state
+  - learnops.lms.ispring.rest_only
   - learnops.lms.ispring
   - learnops.lms.ispring.members
-  - learnops.lms.transport
   - learnops.lms.max_changes
   - learnops.lms.report_unchanged
 options:
-  api:
-    description:
-      - The iSpring Learn interface. This module speaks REST only; V(soap) fails the task before
-        any request (set O(api=rest), or leave it out, when C(module_defaults) or E(ISPRING_API)
-        set V(soap) for other modules).
-      - If not set, the value of the E(ISPRING_API) environment variable is used.
-    type: str
-    choices: [soap, rest]
-    default: rest
   name:
     description:
       - Name of the group. One of O(name) and O(group_id) is required.
@@ -241,15 +230,16 @@ not_found:
   sample: {"login": ["ghost"]}
 """
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback
+from functools import partial
 
-from ansible_collections.learnops.lms.plugins.module_utils import arguments, group, ispring_client, messages, runner
-from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.learnops.lms.plugins.module_utils import arguments, group, ispring_client, runner
 
 
 def run(module, client):
     params = module.params
-    try:
+    with runner.before_writes():
         wanted = group.validate(params)
         known = group.resolve(client, wanted)
         current, member_ids = group.read_current(client, params)
@@ -257,29 +247,21 @@ def run(module, client):
         group.check_user_ids(client, wanted, the_plan, known)
         group.describe(client, the_plan, known, module._diff)
         the_plan.check_max_changes(params["max_changes"], module.check_mode, module._diff)
-    except LmsError as exc:
-        raise messages.nothing_changed(exc) from None
-    if the_plan.changed and not module.check_mode:
-        for text in group.write(client, the_plan):
-            module.warn(text)
-    return the_plan.result(diff=module._diff, unchanged=params["report_unchanged"])
+    return runner.apply(module, the_plan, partial(group.write, client, the_plan))
 
 
 def main():
     member = dict(user_id=dict(type="str"), login=dict(type="str"), email=dict(type="str"))
     module = AnsibleModule(
-        argument_spec=arguments.ispring_spec(
-            # REST only: the default is rest, and soap is refused in run with a message that says why
-            api=dict(type="str", choices=["soap", "rest"], default="rest", fallback=(env_fallback, ["ISPRING_API"])),
+        argument_spec=arguments.rest_only_spec(
             name=dict(type="str"),
             group_id=dict(type="str"),
-            state=dict(type="str", choices=list(group.STATES), default="present"),
+            state=arguments.present_or_absent(),
             members=arguments.named_items(member, group.IDENTIFIERS),
             **arguments.name_lists("user_ids", "logins", "emails"),
             exclusive=dict(type="bool", default=False),
             allow_empty=dict(type="bool", default=False),
-            max_changes=dict(type="int"),
-            report_unchanged=dict(type="bool", default=True),
+            **arguments.plan_options(),
         ),
         supports_check_mode=True,
         required_one_of=arguments.ISPRING_RULES["required_one_of"] + [("name", "group_id")],
@@ -288,7 +270,7 @@ def main():
     )
     runner.run_module(
         module,
-        ispring_client.rest_client_from,
+        ispring_client.rest_only_client_from,
         run,
         always=dict(changed=False, group=None, members=[]),
         identifiers=group.ID_OPTIONS,

@@ -53,7 +53,6 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - learnops.lms.attributes.info
   - learnops.lms.ispring
-  - learnops.lms.transport
 options:
   course_id:
     description:

@@ -30,23 +30,14 @@ description:
     a department or an email. Nothing is changed then.
   - Users to create, change or delete go out side by side (O(max_parallel) at a time); then one
     call per group that gains members.
-  - Uses the REST interface only; O(api=soap) is refused before any request.
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - learnops.lms.attributes.state
+  - learnops.lms.ispring.rest_only
   - learnops.lms.ispring
-  - learnops.lms.transport
   - learnops.lms.max_changes
   - learnops.lms.report_unchanged
 options:
-  api:
-    description:
-      - This module speaks REST only (iSpring documents users, departments and groups over REST).
-        Leave it out, or set V(rest); V(soap) - also from E(ISPRING_API) or C(module_defaults) -
-        fails the task before any request.
-    type: str
-    choices: [soap, rest]
-    default: null
   users:
     description:
       - The users, each named by O(users[].login). A login given twice must be given with the same
@@ -236,16 +227,16 @@ problems:
   sample: ["users[3] (login kwong): department 'SALEZ' is no department code or ID of the account"]
 """
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback
+from functools import partial
 
-from ansible_collections.learnops.lms.plugins.module_utils import arguments, ispring_client, messages, runner, user
-from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.learnops.lms.plugins.module_utils import arguments, ispring_client, runner, user
 
 
 def run(module, client):
     params = module.params
-    try:
-        user.check_api(params)
+    with runner.before_writes():
         wanted, problems = user.validate(params)
         account = user.read(client, wanted)
         problems += user.resolve(wanted, account, params["state"])
@@ -253,12 +244,7 @@ def run(module, client):
         user.read_members(client, wanted, account)
         the_plan = user.plan(wanted, account, params["state"])
         the_plan.check_max_changes(params["max_changes"], module.check_mode, module._diff)
-    except LmsError as exc:
-        raise messages.nothing_changed(exc) from None
-    if the_plan.changed and not module.check_mode:
-        for text in user.write(client, the_plan, account):
-            module.warn(text)
-    return the_plan.result(diff=module._diff, unchanged=params["report_unchanged"])
+    return runner.apply(module, the_plan, partial(user.write, client, the_plan, account))
 
 
 def main():
@@ -276,17 +262,15 @@ def main():
         send_login_email=dict(type="bool"),
     )
     module = AnsibleModule(
-        argument_spec=arguments.ispring_spec(
-            api=dict(type="str", choices=["soap", "rest"], fallback=(env_fallback, ["ISPRING_API"])),
+        argument_spec=arguments.rest_only_spec(
             users=dict(type="list", elements="dict", required=True, options=wanted),
-            state=dict(type="str", choices=list(user.STATES), default="present"),
-            max_changes=dict(type="int"),
-            report_unchanged=dict(type="bool", default=True),
+            state=arguments.present_or_absent(),
+            **arguments.plan_options(),
         ),
         supports_check_mode=True,
         **arguments.ISPRING_RULES,
     )
-    runner.run_module(module, ispring_client.rest_client_from, run, always=dict(changed=False, users=[]))
+    runner.run_module(module, ispring_client.rest_only_client_from, run, always=dict(changed=False, users=[]))
 
 
 if __name__ == "__main__":

@@ -23,20 +23,12 @@ description:
     groups, every group's members are read (C(GET /group/{groupId}) each).
   - A department, group or user named that the account does not have fails the task, naming every
     one - an empty report never stands for a typo.
-  - Uses the REST interface only; O(api=soap) is refused before any request.
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - learnops.lms.attributes.info
+  - learnops.lms.ispring.rest_only
   - learnops.lms.ispring
-  - learnops.lms.transport
 options:
-  api:
-    description:
-      - This module speaks REST only. Leave it out, or set V(rest); V(soap) - also from
-        E(ISPRING_API) or C(module_defaults) - fails the task before any request.
-    type: str
-    choices: [soap, rest]
-    default: null
   logins:
     description: Users by login.
     type: list
@@ -150,20 +142,18 @@ not_found:
   sample: {"login": ["ghost"]}
 """
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback
+from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.learnops.lms.plugins.module_utils import arguments, ispring_client, runner, user
 
 
 def run(module, client):
-    user.check_api(module.params)
     return dict(changed=False, users=user.report(client, module.params))
 
 
 def main():
     module = AnsibleModule(
-        argument_spec=arguments.ispring_spec(
-            api=dict(type="str", choices=["soap", "rest"], fallback=(env_fallback, ["ISPRING_API"])),
+        argument_spec=arguments.rest_only_spec(
             **arguments.name_lists("logins", "emails", "user_ids", "departments", "groups"),
         ),
         supports_check_mode=True,
@@ -171,7 +161,7 @@ def main():
     )
     runner.run_module(
         module,
-        ispring_client.rest_client_from,
+        ispring_client.rest_only_client_from,
         run,
         always=dict(changed=False, users=[]),
         identifiers=("logins", "emails", "user_ids", "departments", "groups"),

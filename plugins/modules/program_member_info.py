@@ -19,7 +19,6 @@ extends_documentation_fragment:
   - learnops.lms.attributes.info
   - learnops.lms.edubrite
   - learnops.lms.edubrite.program
-  - learnops.lms.transport
 options:
   usernames:
     description:

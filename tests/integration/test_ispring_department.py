@@ -130,7 +130,7 @@ def test_bad_input_and_removals_that_would_orphan_users_fail_before_any_write(pl
         "account; declare it, or correct the code",
         "a cycle: A -> B -> A would each be the parent of the next; correct the parents",
     ]
-    assert soap["msg"].startswith("ispring_department speaks the REST interface only")
+    assert soap["msg"].startswith("api=soap: this module speaks iSpring's REST interface only")
     assert created["changed"] and removed["changed"]
     new, child = (entry["department_id"] for entry in created["departments"])
     # only the temporary tree was written: parent first, then removed child first

@@ -133,6 +133,6 @@ def test_a_smart_group_an_unknown_member_and_api_soap_are_refused_before_any_wri
     assert "1 to add" in smart["msg"] and smart["msg"].endswith("Nothing was changed.")
     assert unknown["msg"].startswith("1 member(s) match no active iSpring user: member login=ghost")
     assert unknown["not_found"] == {"login": ["ghost"]}
-    assert soap["msg"].startswith("api=soap: ispring_group speaks REST only")
+    assert soap["msg"].startswith("api=soap: this module speaks iSpring's REST interface only")
     assert unchanged["changed"] is False and unchanged["group"]["is_smart"] is True
     assert writes(lms) == [] and groups(lms) == state

@@ -296,9 +296,11 @@ def test_api_soap_fails_before_any_request(run_module):
     outcome = run_module(ispring_department, args(api="soap"))
     assert outcome.failed
     assert outcome.msg == (
-        "ispring_department speaks the REST interface only (iSpring documents departments over REST), but api is "
-        "soap (from the task, module_defaults or ISPRING_API); set api: rest on this task. Nothing was changed."
+        "api=soap: this module speaks iSpring's REST interface only (iSpring documents users, departments and groups "
+        "over REST only). Set api: rest on this task, or leave api out (module_defaults of group/learnops.lms.ispring "
+        "or ISPRING_API may set it). Nothing was changed."
     )
+    assert outcome.session.sent == []
 
 
 def test_a_creation_whose_reply_holds_no_id_is_reported_unconfirmed(run_module):

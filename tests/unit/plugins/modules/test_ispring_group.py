@@ -243,7 +243,7 @@ def test_an_unknown_user_id_to_add_fails_before_any_write(run_module):
 def test_api_soap_fails_before_any_request(run_module):
     outcome = run_module(ispring_group, args(api="soap", logins=["jdoe"]))
     assert outcome.failed and outcome.session.sent == []
-    assert outcome.msg.startswith("api=soap: ispring_group speaks REST only")
+    assert outcome.msg.startswith("api=soap: this module speaks iSpring's REST interface only")
 
 
 def test_state_absent_deletes_the_group_and_reports_its_members(run_module):
