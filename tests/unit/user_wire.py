@@ -44,11 +44,13 @@ def users_where_call(name, values, users=()):
     return rest_call("GET", "/users/v2", {"userProfiles": list(users)}, params=params + [("pageSize", "1000")])
 
 
-def departments_call(departments=DEPARTMENTS):
+def departments_call(departments=None):
+    departments = DEPARTMENTS if departments is None else departments
     return rest_call("GET", "/departments", {"departments": list(departments)}, params=[("pageSize", "1000")])
 
 
-def groups_call(groups=GROUPS):
+def groups_call(groups=None):
+    groups = GROUPS if groups is None else groups
     return rest_call("GET", "/groups", {"groups": list(groups)}, params=[("pageSize", "1000")])
 
 

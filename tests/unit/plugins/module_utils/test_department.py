@@ -12,7 +12,7 @@ ROOT = Department("d-root", "Company", None, None)
 SALES = Department("d-sales", "Sales", "SALES", "d-root")
 EMEA = Department("d-emea", "Sales EMEA", "SALES-EMEA", "d-sales")
 ENG = Department("d-eng", "Engineering", "ENG", "d-root")
-TREE = [ROOT, SALES, EMEA, ENG]
+TREE = (ROOT, SALES, EMEA, ENG)
 
 
 def planned(declared, current=TREE, state="present"):
