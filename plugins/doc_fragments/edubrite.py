@@ -4,13 +4,9 @@
 
 from __future__ import annotations
 
-from ansible_collections.learnops.lms.plugins.doc_fragments.transport import OPTIONS as TRANSPORT_OPTIONS
-from ansible_collections.learnops.lms.plugins.doc_fragments.transport import REQUIREMENTS
-
 
 class ModuleDocFragment:
-    DOCUMENTATION = (
-        r"""
+    DOCUMENTATION = r"""
 options:
   site_url:
     description:
@@ -37,10 +33,7 @@ options:
       - If not set, the value of the E(EDUBRITE_RUN_AS) environment variable is used.
     type: str
     required: true
-"""
-        + TRANSPORT_OPTIONS
-        + REQUIREMENTS
-        + r"""notes:
+notes:
   - Set the connection options once for all EduBrite modules with C(module_defaults) and the
     C(group/learnops.lms.edubrite) action group.
   - The module logs in once per task and reuses the session for every call. EduBrite has no call
@@ -72,7 +65,6 @@ attributes:
     membership:
       - learnops.lms.edubrite
 """
-    )
 
     # The program a module works on (arguments.program_spec).
     PROGRAM = r"""

@@ -4,13 +4,9 @@
 
 from __future__ import annotations
 
-from ansible_collections.learnops.lms.plugins.doc_fragments.transport import OPTIONS as TRANSPORT_OPTIONS
-from ansible_collections.learnops.lms.plugins.doc_fragments.transport import REQUIREMENTS
-
 
 class ModuleDocFragment:
-    DOCUMENTATION = (
-        r"""
+    DOCUMENTATION = r"""
 options:
   api_url:
     description:
@@ -64,10 +60,7 @@ options:
       - API client secret.
       - If not set, the value of the E(ISPRING_CLIENT_SECRET) environment variable is used.
     type: str
-"""
-        + TRANSPORT_OPTIONS
-        + REQUIREMENTS
-        + r"""notes:
+notes:
   - Set the connection options once for all iSpring Learn modules with
     C(module_defaults) and the C(group/learnops.lms.ispring) action group.
   - The iSpring Learn API needs the Business subscription.
@@ -103,7 +96,6 @@ attributes:
     membership:
       - learnops.lms.ispring
 """
-    )
 
     # The api option of the modules that speak REST only (arguments.rest_only_spec). List it before
     # learnops.lms.ispring: of two fragments that document an option, the first one's text wins.

@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-# The transport options (arguments._transport_spec), also part of each vendor's connection fragment
-# (ispring, edubrite), as each vendor's argument spec (arguments.ispring_spec, edubrite_spec) has them:
-# one fragment documents one spec function.
-OPTIONS = r"""
+
+class ModuleDocFragment:
+    DOCUMENTATION = r"""
+options:
   validate_certs:
     description:
       - Verify the service's TLS certificate.
@@ -58,15 +58,7 @@ OPTIONS = r"""
     type: int
     version_added: 2.0.0
     default: 16
-"""
-
-REQUIREMENTS = r"""
 requirements:
   - requests
   - lxml
 """
-
-
-class ModuleDocFragment:
-    # For a module that needs the transport options without a vendor's connection (none yet).
-    DOCUMENTATION = "options:" + OPTIONS + REQUIREMENTS

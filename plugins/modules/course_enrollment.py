@@ -56,6 +56,7 @@ extends_documentation_fragment:
   - learnops.lms.attributes.state
   - learnops.lms.ispring
   - learnops.lms.ispring.learners
+  - learnops.lms.transport
   - learnops.lms.max_changes
 options:
   course_id:

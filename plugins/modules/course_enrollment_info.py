@@ -23,6 +23,7 @@ extends_documentation_fragment:
   - learnops.lms.attributes.info
   - learnops.lms.ispring
   - learnops.lms.ispring.learner_filters
+  - learnops.lms.transport
 options:
   enrolled_by:
     description:

@@ -21,6 +21,7 @@ extends_documentation_fragment:
   - learnops.lms.attributes.info
   - learnops.lms.ispring
   - learnops.lms.ispring.learner_filters
+  - learnops.lms.transport
 options:
   enrollment_ids:
     description: Only these enrollments.

@@ -34,6 +34,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - learnops.lms.attributes.info
   - learnops.lms.edubrite
+  - learnops.lms.transport
 options:
   program_id:
     description:

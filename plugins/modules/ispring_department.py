@@ -36,6 +36,7 @@ extends_documentation_fragment:
   - learnops.lms.attributes.state
   - learnops.lms.ispring.rest_only
   - learnops.lms.ispring
+  - learnops.lms.transport
   - learnops.lms.max_changes
   - learnops.lms.report_unchanged
 options:

@@ -34,6 +34,7 @@ extends_documentation_fragment:
   - learnops.lms.ispring.rest_only
   - learnops.lms.ispring
   - learnops.lms.ispring.members
+  - learnops.lms.transport
   - learnops.lms.max_changes
   - learnops.lms.report_unchanged
 options:

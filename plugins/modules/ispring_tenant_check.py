@@ -53,6 +53,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - learnops.lms.attributes.info
   - learnops.lms.ispring
+  - learnops.lms.transport
 options:
   course_id:
     description:

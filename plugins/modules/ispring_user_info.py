@@ -28,6 +28,7 @@ extends_documentation_fragment:
   - learnops.lms.attributes.info
   - learnops.lms.ispring.rest_only
   - learnops.lms.ispring
+  - learnops.lms.transport
 options:
   logins:
     description: Users by login.

@@ -26,6 +26,7 @@ extends_documentation_fragment:
   - learnops.lms.attributes.state
   - learnops.lms.edubrite
   - learnops.lms.edubrite.program
+  - learnops.lms.transport
   - learnops.lms.max_changes
   - learnops.lms.report_unchanged
 options:

@@ -19,6 +19,7 @@ extends_documentation_fragment:
   - learnops.lms.attributes.info
   - learnops.lms.edubrite
   - learnops.lms.edubrite.program
+  - learnops.lms.transport
 options:
   usernames:
     description:

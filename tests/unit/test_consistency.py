@@ -9,7 +9,6 @@ forgotten.  ``problems(root)`` reads a tree; the self-tests break a copy and exp
 from __future__ import annotations
 
 import ast
-import importlib.util
 import os
 import re
 import shutil
@@ -18,11 +17,10 @@ import pytest
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-# The action group of each vendor, and the doc fragment that holds its connection options (the
-# transport options included, as the vendor's argument spec has them).
+# The action group of each vendor, and the doc fragments that hold its connection options.
 VENDORS = {
-    "ispring": {"lms": "iSpring Learn", "fragment": "ispring"},
-    "edubrite": {"lms": "EduBrite", "fragment": "edubrite"},
+    "ispring": {"lms": "iSpring Learn", "fragments": ("ispring", "transport")},
+    "edubrite": {"lms": "EduBrite", "fragments": ("edubrite", "transport")},
 }
 
 
@@ -59,13 +57,12 @@ def vendor_of(doc):
 
 
 def connection_options(root, vendor):
-    """The options of the vendor's connection doc fragment (the role has a variable for each), as
-    Ansible reads it: the fragment imported (it takes the transport options from ``transport``)."""
-    path = os.path.join(root, "plugins", "doc_fragments", VENDORS[vendor]["fragment"] + ".py")
-    spec = importlib.util.spec_from_file_location("_fragment_%s" % vendor, path)
-    fragment = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(fragment)
-    return list(yaml.safe_load(fragment.ModuleDocFragment.DOCUMENTATION)["options"])
+    """The options of the vendor's connection doc fragments (the role has a variable for each)."""
+    options = []
+    for fragment in VENDORS[vendor]["fragments"]:
+        text = _constant(os.path.join(root, "plugins", "doc_fragments", fragment + ".py"), "DOCUMENTATION")
+        options += list(yaml.safe_load(text)["options"])
+    return options
 
 
 def readme_table(root):

@@ -719,7 +719,7 @@ def test_an_audience_already_enrolled_reads_and_writes_nothing_more(run_module):
 def test_max_changes_counts_the_audience_s_learners(run_module):
     outcome = run_module(
         course_enrollment,
-        args(**dict(AUDIENCE_TASK, exclusive=False, max_changes=1)),
+        args(**{**AUDIENCE_TASK, "exclusive": False, "max_changes": 1}),
         rest_users_call(logins=["jdoe"], users=[JDOE]),
         *audience_reads(),
         enrollments_call(AUDIENCE_BEFORE),
