@@ -41,7 +41,13 @@ NEW_LOCK = False  # [assumed] NewEnrollment without lockAfterDueDate: not locked
 NEW_TYPE_GROUP = ispring_rest.ENROLLED_BY_ADMIN  # [assumed] an enrollment made over the API is an administrator's
 ENROLLED_BY = {ispring_rest.ENROLLED_BY_ADMIN: "administrator", ispring_rest.ENROLLED_FROM_CATALOG: "catalog"}
 # The options whose values (or list items) must not be empty (runner.check_params).
-ID_OPTIONS = ("course_id", "course_ids", "user_ids", "logins", "emails")
+ID_OPTIONS = ("course_id", "course_ids", "user_ids", "logins", "emails", "departments", "groups")
+# The module's choice (issue 25 item 5): an audience (departments, groups) is its users of these
+# statuses (ispring_rest.USER_STATUSES), as an administrator who enrolls "everyone in Sales" expects.
+# Its inactive and terminated members are outside it, like a learner the task does not list: not
+# enrolled, and removed by exclusive (the same whether a tenant's listings show them or not).
+AUDIENCE_STATUSES = ("active",)
+STATUS_WORDS = {str(number): word for word, number in ispring_rest.USER_STATUSES.items()}
 
 
 def today():
@@ -84,6 +90,7 @@ class Wanted(people.Learner):
 
     values: Values
     user_id: str | None = None  # given, or found for a login or email
+    audience: str | None = None  # a learner of a department or group: which one (``department SALES``)
 
     @property
     def named(self):
@@ -135,12 +142,27 @@ def wanted_learners(params, courses):
     for kind in IDENTIFIERS:
         items += [("%ss[%d]" % (kind, n), {kind: value}) for n, value in enumerate(params[kind + "s"])]
     wanted = [_wanted(where, item, params) for where, item in items]
-    if params["exclusive"] and not wanted and not params["allow_empty"]:
-        raise ValidationError(
-            "exclusive=true with no learners would remove every enrollment an administrator made in course(s) %s. "
-            "List the learners, or set allow_empty=true if that is what you want." % some(courses)
-        )
+    if not (params.get("departments") or params.get("groups")):  # an audience is checked once read (check_empty)
+        check_empty(params, courses, wanted)
     return wanted
+
+
+def check_empty(params, courses, wanted):
+    """exclusive=true with no learner at all (none listed, no active user in the audience) is refused
+    unless allow_empty: it would remove every enrollment an administrator made."""
+    if not params["exclusive"] or wanted or params["allow_empty"]:
+        return
+    audience = _audience_words(params)
+    raise ValidationError(
+        "exclusive=true with no learners%s would remove every enrollment an administrator made in course(s) %s. "
+        "List the learners, or set allow_empty=true if that is what you want."
+        % (" (and no active user in %s)" % audience if audience else "", some(courses))
+    )
+
+
+def _audience_words(params):
+    words = ["department %s" % value for value in params.get("departments") or ()]
+    return some(words + ["group %s" % name for name in params.get("groups") or ()])
 
 
 def _wanted(where, item, params):
@@ -218,6 +240,107 @@ def resolve(client, wanted):
             not_found=by_kind(missing),
         )
     return directory.by_id
+
+
+# --- audiences: departments and groups, resolved to their users at every run ---
+
+
+@dataclass
+class Source:
+    """A department or group of the task, and who is in it."""
+
+    label: str  # ``department SALES``, ``group Managers``
+    department_ids: set = field(default_factory=set)  # the department and (AUDIENCE_SUB_DEPARTMENTS) those under it
+    group_id: str | None = None
+    member_ids: set = field(default_factory=set)  # a group's members (GET /group/{id}), smart groups too
+
+    def holds(self, user):
+        return user.department_id in self.department_ids or user.user_id in self.member_ids
+
+
+def audience(client, params, wanted, known):
+    """The learners of the task's departments and groups: their users of AUDIENCE_STATUSES, each once,
+    those the task lists itself left out (the listed learner's values win), as Wanted with the task's
+    values and where they come from.  The users read are added to ``known`` ({user ID: user}).
+    Unknown department codes and group names fail the task, all named, before members are read."""
+    if not (params.get("departments") or params.get("groups")):
+        return []
+    sources = _sources(client, params["departments"], params["groups"])
+    for source in sources:
+        if source.group_id is not None:
+            source.member_ids = set(client.get_group(source.group_id)[1])
+    user_ids = sorted(set().union(*(source.member_ids for source in sources)))
+    department_ids = sorted(set().union(*(source.department_ids for source in sources)))
+    users = client.users_where(user_ids, department_ids) if user_ids or department_ids else []
+    known.update((user.user_id, user) for user in users)
+    return _members(sources, users, {w.user_id for w in wanted}, _values({}, params, None))
+
+
+def _members(sources, users, taken, values):
+    """The Wanted learners of the sources, source by source, each source's users by login; a user
+    already ``taken`` (listed, or in an earlier source) is skipped."""
+    members = []
+    for source in sources:
+        for user in sorted((u for u in users if source.holds(u)), key=lambda u: (u.login or u.email or "", u.user_id)):
+            if user.user_id in taken or not _learner_of_audience(user):
+                continue
+            taken.add(user.user_id)
+            kind = "login" if user.login else "email"
+            members.append(Wanted(kind, getattr(user, kind), values, user_id=user.user_id, audience=source.label))
+    return members
+
+
+def _learner_of_audience(user):
+    """Whether a member of an audience is one of its learners (AUDIENCE_STATUSES; a user listed
+    without a status is)."""
+    status = str(user.status).strip().lower()
+    return user.status is None or STATUS_WORDS.get(status, status) in AUDIENCE_STATUSES
+
+
+def _sources(client, departments, groups):
+    """The Sources of the departments (by code, else ID) and groups (by name), in the order given;
+    fails naming every one the account does not have (or has twice)."""
+    sources, problems, missing = [], [], {}
+    if departments:
+        tree = client.list_departments()
+        for value in dict.fromkeys(departments):
+            found = people.department_id(tree, value)
+            if found is None:
+                problems.append("department %r is no department code or ID of the account" % value)
+                missing.setdefault("department", []).append(value)
+            else:
+                sources.append(Source("department %s" % value, department_ids=_under(tree, found)))
+    if groups:
+        listed = client.list_groups()
+        for name in dict.fromkeys(groups):
+            named = [group for group in listed if group.name == name]
+            if len(named) == 1:
+                sources.append(Source("group %s" % name, group_id=named[0].group_id))
+                continue
+            problems.append(
+                "group %r is no group of the account" % name
+                if not named
+                else "%d groups are named %r; rename one, or list its learners instead" % (len(named), name)
+            )
+            missing.setdefault("group", []).append(name)
+    if problems:
+        raise ValidationError(
+            "%s. Check the names (departments by code, groups by name); ispring_user_info lists the users of "
+            "a department or group." % "; ".join(problems),
+            not_found=missing,
+        )
+    return sources
+
+
+def _under(departments, department_id):
+    """The department and, with ispring_rest.AUDIENCE_SUB_DEPARTMENTS, every department under it."""
+    found, todo = {department_id}, [department_id]
+    while todo and ispring_rest.AUDIENCE_SUB_DEPARTMENTS:
+        parent = todo.pop()
+        children = [d.department_id for d in departments if d.parent_id == parent and d.department_id not in found]
+        found.update(children)
+        todo += children
+    return found
 
 
 def check_twins(wanted):
@@ -428,6 +551,7 @@ class Entry:
     unconfirmed: bool = False  # its write's reply was lost: the service may yet apply it
     leaving: dict | None = None  # a removal: the learner's login, email and result, as read before (describe_removals)
     access_time: str | None = None  # a change keeping its access day: the time of day read (keep_access_times)
+    audience: str | None = None  # a learner of a department or group of the task: which one
 
     @property
     def changed(self):
@@ -456,6 +580,8 @@ class Entry:
             entry[self.named[0]] = self.named[1]
         if self.removed_by_exclusive:
             entry["removed_by_exclusive"] = True
+        if self.audience:
+            entry["audience"] = self.audience
         if self.unconfirmed:
             entry["unconfirmed"] = True
         return entry
@@ -467,6 +593,8 @@ class Entry:
         where = "enrollment %s" % source.enrollment_id if source.enrollment_id else "new enrollment"
         if self.removed_by_exclusive:
             where += ", not declared"
+        if self.audience:
+            where += ", %s" % self.audience
         if self.leaving and self.leaving["completion_status"]:
             where += ", %s" % _result_words(self.leaving)
         return "%s (%s)" % (self.name, where)
@@ -565,7 +693,8 @@ def _course_entries(course_id, wanted, records, state, exclusive):
 
 
 def _entry(course_id, w, record, state):
-    entry = Entry(course_id, w.user_id, w.named, record, enrollment_id=record.enrollment_id if record else None)
+    enrollment_id = record.enrollment_id if record else None
+    entry = Entry(course_id, w.user_id, w.named, record, enrollment_id=enrollment_id, audience=w.audience)
     if state == "absent":
         entry.action = "delete" if record else None
     elif record is None:

@@ -122,6 +122,12 @@ DEPARTMENTS = "/departments"  # GET ListDepartments, paged -> DepartmentsPage {d
 NEW_DEPARTMENT = "/department"  # POST AddDepartment, NewDepartment {name, parentDepartmentId, code?} -> 201, id
 DEPARTMENT = "/department/%s"  # POST UpdateDepartment {name, parentDepartmentId, code} -> 204; DELETE RemoveDepartment
 DEPARTMENT_FILTER = "departments"  # [doc] GET /users/v2 (ListUsersV2): departments[]
+# 3.3 (r3) [assumed: the file is silent on sub-departments]: GET /users/v2 by departments[] may list a
+# department's own users only (as the sandbox does) or its sub-departments' too.  A department of an
+# audience (course_enrollment's departments) is everyone in it and under it: it is asked for with every
+# department under it (from GET /departments), and each user counts by their own departmentId, so both
+# readings give the same learners.  False: a department's own users only.
+AUDIENCE_SUB_DEPARTMENTS = True
 # 3.3 (r3) [assumed]: a 201 body holding the new id (a user, department or group) is read as a JSON
 # string or as plain text shaped like an id (this pattern); anything else is a success whose record
 # cannot be told apart (OutcomeUnknown: not repeated, reported as possibly done).

@@ -87,6 +87,16 @@ def resolve(client, wanted):
     return directory, unmatched
 
 
+def department_id(departments, value):
+    """The ID of the department (of ``departments``) with this code, else with this ID; None: none.
+    The one rule of every module that names a department (ispring_user, ispring_user_info,
+    course_enrollment's audiences)."""
+    by_code = [d for d in departments if d.code == value]
+    if by_code:
+        return by_code[0].department_id
+    return next((d.department_id for d in departments if d.department_id == value), None)
+
+
 def not_found(asked, found):
     """{kind: values} of the ``asked`` ones ({kind: values}) that ``found(kind, value)`` denies, in
     the order asked; kinds with none are left out."""

@@ -197,7 +197,7 @@ def resolve(wanted, account, state):
 def _resolve_one(w, account, state):
     found = []
     if "department" in w.values:
-        w.department_id = _department_id(account.departments, str(w.values["department"]).strip())
+        w.department_id = people.department_id(account.departments, str(w.values["department"]).strip())
         if w.department_id is None:
             found.append("department %r is no department code or ID of the account" % w.values["department"])
     ids = []
@@ -211,14 +211,6 @@ def _resolve_one(w, account, state):
         if lacking:
             found.append("a new user needs %s (NewUser requires a department and an email)" % " and ".join(lacking))
     return found
-
-
-def _department_id(departments, value):
-    """The ID of the department with this code, else with this ID; None: none."""
-    by_code = [d for d in departments if d.code == value]
-    if by_code:
-        return by_code[0].department_id
-    return next((d.department_id for d in departments if d.department_id == value), None)
 
 
 def _group(groups, name):
@@ -590,7 +582,7 @@ def _audiences(account, params):
     """(department IDs, group IDs, problems) of the departments and groups the task names."""
     department_ids, group_ids, problems = [], [], []
     for value in params["departments"]:
-        found = _department_id(account.departments, value)
+        found = people.department_id(account.departments, value)
         department_ids += [found] if found else []
         problems += [] if found else ["department %r is no department code or ID of the account" % value]
     for name in params["groups"]:

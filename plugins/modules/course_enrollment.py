@@ -45,6 +45,9 @@ description:
     one listing by their IDs (C(GET /users/v2), cut into requests of under 6 KB of query), in check
     mode too; those that are no user of the account fail the task, all named, before any write.
     Learners already enrolled, or found by login or email, are not looked up again.
+  - O(departments) and O(groups) name an audience, resolved to its users at every run, so that
+    "everyone in Sales EMEA has this course" stays true as people join and leave - see
+    O(departments).
   - An enrollment changed without a new access day (only its due date or lock) keeps its access
     time of day - read, before the first write, from the learners' results in the course (one
     C(GET /learners/results) per course), since C(GET /enrollments) gives the access date as a day.
@@ -146,10 +149,42 @@ options:
       lock_after_due_date:
         description: Lock after the due date for this learner, instead of O(lock_after_due_date).
         type: bool
+  departments:
+    description:
+      - Departments whose users are learners too, each by its code (or its ID), with the values of
+        the task (O(access_date) to O(lock_after_due_date)); resolved at every run, so a user who
+        joins the department later is enrolled by the next run.
+      - A department counts with every department under it (C(SALES) holds the users of
+        C(SALES-EMEA)).
+      - Its active users only - an inactive or terminated user is outside the audience, like a learner
+        the task does not list - not enrolled, and O(exclusive) removes an enrollment an administrator
+        gave them (warning when it takes a completed result with it); list them by
+        O(learners[].user_id) to keep it.
+      - A learner the task lists itself (O(learners), O(user_ids), O(logins), O(emails)) keeps its
+        own values; a user in several audiences is one learner. RV(enrollments[].audience) says which
+        department or group brought each one in.
+      - An unknown code fails the task before any write, naming it (with every unknown group).
+      - With O(state=absent), the audience's active users are unenrolled.
+    type: list
+    elements: str
+    default: []
+    version_added: 2.1.0
+  groups:
+    description:
+      - Groups whose members are learners too, each by its name, like O(departments) - their active
+        members, at every run, so a user added to the group later is enrolled by the next run.
+      - A smart group's members are read like any group's (C(GET /group/{groupId})).
+      - An unknown name, or a name two groups have, fails the task before any write, naming it.
+    type: list
+    elements: str
+    default: []
+    version_added: 2.1.0
   exclusive:
     description:
       - Also remove the enrollments of the courses that the task does not list, when an
-        administrator made them (C(enrollmentTypeGroup) 0). They are reported in RV(enrollments)
+        administrator made them (C(enrollmentTypeGroup) 0). With O(departments) or O(groups), the
+        learners of the audience count as listed - nobody outside the audience and the listed
+        learners keeps an enrollment an administrator made. They are reported in RV(enrollments)
         with RV(enrollments[].removed_by_exclusive), the learner's login and email, and the result
         the removal takes with it (RV(enrollments[].completion_status)); a completed or passed one
         is warned about.
@@ -163,7 +198,8 @@ options:
   allow_empty:
     description:
       - With O(exclusive=true), allow a task that lists no learner at all, which removes every
-        enrollment an administrator made in the courses.
+        enrollment an administrator made in the courses - also when its O(departments) and
+        O(groups) have no active user (checked once they are read, before any write).
       - Without it, such a task fails before anything is read - an empty list is more often a
         mistake (a vars file not loaded, a filter that matched nothing) than a wish.
     type: bool
@@ -211,6 +247,17 @@ notes:
     in check mode too - for each removal that takes a completed or passed result with it.
   - A department administrator's token sees and changes only the learners of the departments they
     manage.
+  - O(departments) and O(groups) are read with C(GET /departments) (when departments are named),
+    C(GET /groups) and C(GET /group/{groupId}) per group (when groups are named), and C(GET
+    /users/v2) by C(departments[]) and C(userIds[]) (the users whatever their status, then the
+    active ones kept). The module only speaks REST, so they need no O(api).
+  - "Assumed where the contract and the OpenAPI file are silent (C(AUDIENCE_SUB_DEPARTMENTS) in
+    C(module_utils/ispring_rest.py), contract 3.3, r3): C(GET /users/v2) by C(departments[]) may
+    list a department's own users only or its sub-departments' too; the module asks for the
+    department and every department under it and counts each user by their own department, so both
+    readings enroll the same learners."
+  - "The module's choice (C(AUDIENCE_STATUSES) in C(module_utils/enrollment.py)): the learners of
+    an audience are its active users (status 1)."
 seealso:
   - module: learnops.lms.course_enrollment_info
   - module: learnops.lms.course_status
@@ -242,6 +289,21 @@ EXAMPLES = r"""
     logins: "{{ compliance_learners }}"
     exclusive: true
 
+- name: Everyone in Sales EMEA (and its sub-departments) and the new hires have the onboarding course
+  learnops.lms.course_enrollment:
+    course_id: 14b847e8-c10f-11ea-b4e1-ae33e75597e9
+    departments: [SALES-EMEA]
+    groups: [New hires]
+    due_date_type: due_period
+    due_period: 14
+
+- name: Only the managers and two guests keep the leadership course
+  learnops.lms.course_enrollment:
+    course_id: 3c5d2f10-c10f-11ea-b4e1-ae33e75597e9
+    groups: [Managers]
+    logins: [guest1, guest2]
+    exclusive: true
+
 - name: Leavers are unenrolled
   learnops.lms.course_enrollment:
     course_id: 14b847e8-c10f-11ea-b4e1-ae33e75597e9
@@ -271,8 +333,8 @@ enrollments:
       type: str
     login:
       description:
-        - Login, when the learner was named by login, and for an enrollment that is (or would be)
-          removed, when the learner is an active user.
+        - Login, when the learner was named by login, for a learner of O(departments) or O(groups),
+          and for an enrollment that is (or would be) removed, when the learner is an active user.
       type: str
     email:
       description:
@@ -305,6 +367,13 @@ enrollments:
     removed_by_exclusive:
       description: True for an enrollment removed by O(exclusive). Absent otherwise.
       type: bool
+    audience:
+      description:
+        - For a learner of O(departments) or O(groups) - where they come from, V(department SALES)
+          or V(group Managers) (as the task names it; the first, when the user is in several).
+          Absent for the learners the task lists.
+      type: str
+      version_added: 2.1.0
     unconfirmed:
       description:
         - True when the write of this enrollment got no reply (a timeout or a dropped connection)
@@ -353,7 +422,9 @@ not_found:
   description:
     - The learners that cannot be found, by how the task names them (C(login), C(email), or
       C(user_id)), each a list of the values as given.
-  returned: when learners cannot be found (the task fails and changes nothing)
+    - For O(departments) and O(groups) (since 2.1.0), the department codes (C(department)) and group
+      names (C(group)) the account does not have.
+  returned: when learners, departments or groups cannot be found (the task fails and changes nothing)
   type: dict
   sample: {"login": ["ghost"]}
 """
@@ -373,6 +444,8 @@ def run(module, client):
     with runner.before_writes():
         courses, wanted = enrollment.validate(params)
         users = enrollment.resolve(client, wanted)
+        wanted += enrollment.audience(client, params, wanted, users)  # departments and groups, read now
+        enrollment.check_empty(params, courses, wanted)
         reads = wanted or params["exclusive"]
         current = enrollment.read_current(client, courses) if reads else {course: [] for course in courses}
         the_plan = enrollment.plan(courses, wanted, current, params["state"], params["exclusive"])
@@ -410,7 +483,7 @@ def main():
             due_period=dict(type="int"),
             lock_after_due_date=dict(type="bool"),
             learners=arguments.named_items(learner, enrollment.IDENTIFIERS),
-            **arguments.name_lists("user_ids", "logins", "emails"),
+            **arguments.name_lists("user_ids", "logins", "emails", "departments", "groups"),
             exclusive=dict(type="bool", default=False),
             allow_empty=dict(type="bool", default=False),
             max_changes=dict(type="int"),

@@ -379,3 +379,69 @@ def test_user_ids_are_checked_before_a_write_and_a_change_keeps_the_access_time(
     assert [r["result"]["changed"] for r in again.results] == [False, False]
     assert writes(lms) == [] and "ListUsersV2" not in [e["operation"] for e in lms.requests()]
     assert lms.state()["ispring"]["enrollments"] == list(state.values())
+
+
+@pytest.mark.any_line  # its subject is the module's planner: run on one line (conftest.py)
+def test_an_audience_of_departments_and_groups_follows_who_is_in_them(play, lms):
+    """Issue 25 item 5.  Workplace Safety for everyone in SALES (SALES-EMEA included; bjones, inactive,
+    is not) and the Managers group, exclusive: asmith, outside, is removed.  mgarcia joins Managers in
+    the same play and the next task enrolls her.  --check writes nothing and says where each learner
+    comes from; an unknown department or group fails before anything else is read; a rerun writes
+    nothing."""
+    audience = task(course_id=SAFETY, departments=["SALES"], groups=["Managers"], exclusive=True)
+    unknown = dict(
+        task(course_id=SAFETY, departments=["SALES", "NOPE"], groups=["Nobody"]), check_mode=False, ignore_errors=True
+    )
+    before = enrollments(lms)
+    checked = play([unknown, audience], check=True, diff=True)
+    assert checked.rc == 0, checked.output
+    failed = checked.results[0]
+    assert failed["status"] == "failed", checked.output
+    assert failed["result"]["msg"].startswith(
+        "department 'NOPE' is no department code or ID of the account; group 'Nobody' is no group of the account."
+    )
+    assert failed["result"]["msg"].endswith("Nothing was changed.")
+    assert failed["result"]["not_found"] == {"department": ["NOPE"], "group": ["Nobody"]}
+    assert [e["operation"] for e in lms.requests()][:3] == ["ListDepartments", "ListGroups", "ListDepartments"]
+    assert writes(lms) == [] and enrollments(lms) == before
+    assert "+ ltan (new enrollment, department SALES): access_date" in checked.output
+    assert "+ owner (new enrollment, group Managers): access_date" in checked.output
+    assert "+ asmith (enrollment 9e4b7c30-c1ae-11ea-8592-a6eabe180102, not declared, passed result" in checked.output
+
+    joins = {"name": "mgarcia joins", "learnops.lms.ispring_group": {"name": "Managers", "logins": ["mgarcia"]}}
+    real = play([audience, joins, audience])
+    assert real.rc == 0, real.output
+    first = real.results[0]["result"]["enrollments"]
+    assert [(e["login"], e.get("audience"), e["changed"]) for e in first] == [
+        ("jdoe", "department SALES", False),
+        ("kwong", "department SALES", False),
+        ("ltan", "department SALES", True),
+        ("salesadmin", "department SALES", True),
+        ("admin", "group Managers", True),
+        ("owner", "group Managers", True),
+        ("asmith", None, True),
+    ]
+    assert [(e["login"], e["changed"]) for e in real.results[2]["result"]["enrollments"] if e["changed"]] == [
+        ("mgarcia", True)
+    ]
+    enrolled = sorted(e[1] for e in enrollments(lms).values() if e[0] == SAFETY)
+    assert enrolled == ["admin", "jdoe", "kwong", "ltan", "mgarcia", "owner", "salesadmin"]
+    assert [op for op, _path in writes(lms)] == [
+        "EnrollLearnersInCourses",
+        "Unenroll",
+        "UpdateGroupMembers",
+        "EnrollLearnersInCourses",
+    ]
+
+    lms.clear_requests()
+    again = play([audience])
+    assert again.rc == 0 and again.result["changed"] is False, again.output
+    assert writes(lms) == []
+    assert [e["operation"] for e in lms.requests()] == [
+        "ListDepartments",
+        "ListGroups",
+        "GetGroup",
+        "ListUsersV2",
+        "ListUsersV2",
+        "ListEnrollments",
+    ]

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.learnops.lms.plugins.module_utils import enrollment
+from ansible_collections.learnops.lms.plugins.module_utils import enrollment, ispring_rest
 from ansible_collections.learnops.lms.plugins.module_utils.enrollment import Values
 from ansible_collections.learnops.lms.plugins.module_utils.errors import OutcomeUnknown, ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.ispring import LearnerResult, UserProfile
-from ansible_collections.learnops.lms.plugins.module_utils.ispring_rest import Enrollment
+from ansible_collections.learnops.lms.plugins.module_utils.ispring_rest import Department, Enrollment
 
 C1, C2 = "course-1", "course-2"
 
@@ -404,3 +404,29 @@ def test_removals_by_state_absent_warn_too_and_no_removal_reads_nothing():
     nothing = Lookups([])
     kept = enrollment.plan([C1], resolved(("mgarcia", "u3")), current, "present", True)
     assert enrollment.describe_removals(nothing, kept, {}) == [] and nothing.calls == []
+
+
+# --- audiences (issue 25 item 5) ---
+
+TREE = [
+    Department("d0", "root", None, None),
+    Department("d1", "sales", "SALES", "d0"),
+    Department("d2", "sales-emea", "SALES-EMEA", "d1"),
+    Department("d4", "emea-north", None, "d2"),
+    Department("d3", "engineering", "ENG", "d0"),
+]
+
+
+def test_a_department_counts_with_every_department_under_it(monkeypatch):
+    assert enrollment._under(TREE, "d1") == {"d1", "d2", "d4"}
+    assert enrollment._under(TREE, "d3") == {"d3"}
+    monkeypatch.setattr(ispring_rest, "AUDIENCE_SUB_DEPARTMENTS", False)
+    assert enrollment._under(TREE, "d1") == {"d1"}
+
+
+@pytest.mark.parametrize(
+    "status, learner", [(1, True), ("1", True), ("active", True), (None, True), (3, False), ("5", False)]
+)
+def test_an_audience_is_its_active_users(status, learner):
+    user = UserProfile("u1", "learner", "d1", None if status is None else str(status), "jdoe", None)
+    assert enrollment._learner_of_audience(user) is learner

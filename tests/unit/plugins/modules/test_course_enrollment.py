@@ -12,6 +12,7 @@ import pytest
 
 from ansible_collections.learnops.lms.plugins.module_utils import enrollment
 from ansible_collections.learnops.lms.plugins.modules import course_enrollment
+from ansible_collections.learnops.lms.tests.unit.department_wire import departments_call, rest_department
 from ansible_collections.learnops.lms.tests.unit.enrollment_wire import (
     OTHER_COURSE,
     change_call,
@@ -21,6 +22,7 @@ from ansible_collections.learnops.lms.tests.unit.enrollment_wire import (
     rest_enrollment,
     users_by_id_call,
 )
+from ansible_collections.learnops.lms.tests.unit.group_wire import group_call, groups_call, rest_group
 from ansible_collections.learnops.lms.tests.unit.ispring_wire import (
     API,
     COURSE,
@@ -613,3 +615,159 @@ def test_changes_go_out_side_by_side_and_a_failed_one_is_named_with_those_writte
     assert outcome.msg.startswith("Changing enrollment e3 (course %s, user u3) failed: " % COURSE), outcome.msg
     assert "1 enrollment(s) were changed before the failure (user u1 (enrollment e1))" in outcome.msg
     assert summary(outcome.result["enrollments"]) == [("u1", "e1", True, False), ("u3", "e3", False, False)]
+
+
+# --- audiences: departments and groups (issue 25 item 5) ---
+
+# root d0 > SALES d1 > SALES-EMEA d2; ENG d3
+TREE = [
+    rest_department("d0", "root"),
+    rest_department("d1", "sales", "SALES", "d0"),
+    rest_department("d2", "sales-emea", "SALES-EMEA", "d1"),
+    rest_department("d3", "engineering", "ENG", "d0"),
+]
+MANAGERS = "g1"
+
+
+def member(user_id, login, department, status=1):
+    return dict(rest_user(user_id, login, "%s@example.com" % login), departmentId=department, status=status)
+
+
+def users_v2_call(name, values, users):
+    """GET /users/v2 by one filter (departments[] or userIds[], sorted), listing ``users``."""
+    params = [("%s[]" % name, value) for value in sorted(values)] + [("pageSize", "1000")]
+    return rest_call("GET", "/users/v2", {"userProfiles": list(users)}, params=params)
+
+
+def audience_reads(group_members=("u4",)):
+    """What a task with departments=[SALES] and groups=[Managers] reads of them: the departments,
+    the groups, the group, then the users by ID (the group's) and by department (SALES and under)."""
+    return [
+        departments_call(TREE),
+        groups_call([rest_group(MANAGERS, "Managers"), rest_group("g2", "All sales", smart=True)]),
+        group_call(MANAGERS, "Managers", list(group_members)),
+        users_v2_call("userIds", group_members, [member("u4", "mgarcia", "d3")]),
+        users_v2_call(
+            "departments",
+            ["d1", "d2"],
+            [member("u1", "jdoe", "d1"), member("u6", "bjones", "d1", status=3), member("u3", "kwong", "d2")],
+        ),
+    ]
+
+
+# Before: jdoe (listed) and bjones (inactive, in SALES) and lee (outside every audience) enrolled by an
+# administrator, asmith from the catalog.
+AUDIENCE_BEFORE = [
+    rest_enrollment("e1", "u1", access="2026-03-02"),
+    rest_enrollment("e6", "u6", access="2020-07-10"),
+    rest_enrollment("e7", "u7", access="2020-07-10"),
+    ASMITH_E,
+]
+AUDIENCE_TASK = dict(
+    departments=["SALES"], groups=["Managers"], logins=["jdoe"], access_date="2026-03-02", exclusive=True
+)
+
+
+def test_an_audience_enrolls_the_active_users_of_its_departments_and_groups(run_module):
+    """SALES holds SALES-EMEA's kwong; the group brings mgarcia (ENG); jdoe, listed, is asked for once;
+    bjones (inactive, in SALES) is outside the audience like lee: both removed by exclusive."""
+    lee = rest_user("u7", "lee", "lee@example.com")
+    outcome = run_module(
+        course_enrollment,
+        args(**AUDIENCE_TASK),
+        rest_users_call(logins=["jdoe"], users=[JDOE]),
+        *audience_reads(),
+        enrollments_call(AUDIENCE_BEFORE),
+        *removal_reads(["u6", "u7"], users=[JDOE, lee]),  # bjones is known from the department's listing
+        enroll_call(["u3", "u4"], accessDate="2026-03-02"),
+        delete_call(["e6", "e7"]),
+        enrollments_call(
+            [rest_enrollment("e8", "u3", access="2026-03-02"), rest_enrollment("e9", "u4", access="2026-03-02")],
+            learner_ids=["u3", "u4", "u6", "u7"],
+        ),
+        diff=True,
+    )
+    assert outcome.exit_code == 0, outcome.msg
+    entries = outcome.result["enrollments"]
+    assert [(e["user_id"], e.get("login"), e.get("audience"), e["changed"]) for e in entries] == [
+        ("u1", "jdoe", None, False),
+        ("u3", "kwong", "department SALES", True),
+        ("u4", "mgarcia", "group Managers", True),
+        ("u6", "bjones", None, True),
+        ("u7", "lee", None, True),
+    ]
+    assert entries[3]["removed_by_exclusive"] is True and entries[1]["enrollment_id"] == "e8"
+    diff = outcome.result["diff"]["prepared"]
+    assert "+ kwong (enrollment e8, department SALES): access_date 2026-03-02" in diff
+    assert "+ mgarcia (enrollment e9, group Managers): access_date 2026-03-02" in diff
+    assert "+ bjones (enrollment e6, not declared): not enrolled" in diff
+
+
+def test_an_audience_already_enrolled_reads_and_writes_nothing_more(run_module):
+    enrolled = [rest_enrollment("e%d" % n, "u%d" % n, access="2026-03-02") for n in (1, 3, 4)]
+    outcome = run_module(
+        course_enrollment,
+        args(**AUDIENCE_TASK),
+        rest_users_call(logins=["jdoe"], users=[JDOE]),
+        *audience_reads(),
+        enrollments_call(enrolled + [ASMITH_E]),
+    )
+    assert outcome.exit_code == 0, outcome.msg
+    assert outcome.result["changed"] is False
+
+
+def test_max_changes_counts_the_audience_s_learners(run_module):
+    outcome = run_module(
+        course_enrollment,
+        args(**dict(AUDIENCE_TASK, exclusive=False, max_changes=1)),
+        rest_users_call(logins=["jdoe"], users=[JDOE]),
+        *audience_reads(),
+        enrollments_call(AUDIENCE_BEFORE),
+    )
+    assert outcome.exit_code == 1
+    assert "2 enrollment(s)" in outcome.msg and "max_changes" in outcome.msg, outcome.msg
+
+
+def test_unknown_departments_and_groups_fail_before_any_write_all_named(run_module):
+    outcome = run_module(
+        course_enrollment,
+        args(departments=["SALES", "SALEZ"], groups=["Managerz", "Twice"]),
+        departments_call(TREE),
+        groups_call([rest_group(MANAGERS, "Managers"), rest_group("g3", "Twice"), rest_group("g4", "Twice")]),
+    )
+    assert outcome.exit_code == 1
+    assert outcome.msg == (
+        "department 'SALEZ' is no department code or ID of the account; group 'Managerz' is no group of the "
+        "account; 2 groups are named 'Twice'; rename one, or list its learners instead. Check the names "
+        "(departments by code, groups by name); ispring_user_info lists the users of a department or group. "
+        "Nothing was changed."
+    )
+    assert outcome.result["not_found"] == {"department": ["SALEZ"], "group": ["Managerz", "Twice"]}
+
+
+def test_exclusive_with_an_empty_audience_is_refused_unless_allowed(run_module):
+    outcome = run_module(
+        course_enrollment,
+        args(groups=["New hires"], exclusive=True),
+        groups_call([rest_group("g5", "New hires")]),
+        group_call("g5", "New hires", []),
+    )
+    assert outcome.exit_code == 1
+    assert outcome.msg.startswith(
+        "exclusive=true with no learners (and no active user in group New hires) would remove every enrollment"
+    ), outcome.msg
+
+
+def test_a_smart_group_s_members_are_read_like_any_group_s(run_module):
+    outcome = run_module(
+        course_enrollment,
+        args(groups=["All sales"]),
+        groups_call([rest_group("g2", "All sales", smart=True)]),
+        group_call("g2", "All sales", ["u1"], smart=True),
+        users_v2_call("userIds", ["u1"], [member("u1", "jdoe", "d1")]),
+        enrollments_call([]),
+        check_mode=True,
+    )
+    assert outcome.exit_code == 0, outcome.msg
+    [entry] = outcome.result["enrollments"]
+    assert (entry["login"], entry["audience"], entry["changed"]) == ("jdoe", "group All sales", True)
