@@ -18,6 +18,8 @@ LABELS = {
     "user_id": "user id",
     "username": "username",
     "open_id": "open id",
+    "department": "department",  # an audience of course_enrollment (departments, groups) the account lacks
+    "group": "group",
 }
 SATISFIED = ("complete", "passed", "accepted")
 EXCLUSIVE = "not declared (exclusive): converging removes it"
@@ -78,7 +80,8 @@ def drift_retry(first):
     in the order of the first pass, so that drift_rows finds each second result by counting."""
     by_name = {"login": "logins", "email": "emails"}
     by_any = dict(by_name, enrollment_id="enrollment_ids", user_id="user_ids")
-    enrollments = [_again(r["enrollment"], r["not_found"], by_name) for r in _failed(first.get("enrollments"))]
+    audiences = dict(by_name, department="departments", group="groups")
+    enrollments = [_again(r["enrollment"], r["not_found"], audiences) for r in _failed(first.get("enrollments"))]
     courses = [_again(r["course"], r["not_found"], by_any) for r in _failed(first.get("courses"))]
     programs = []
     for result in _failed(first.get("programs")):
@@ -148,6 +151,8 @@ MEMBER = (("username", "username", False), ("open_id", "open id", False), ("user
 def _why_not_found(not_enrolled, kind, value):
     """Why a learner a task names has no row of its own (``not_enrolled``: {kind: names} a course's
     task found but not enrolled; None for the enrollments' task, which looks up users only)."""
+    if kind in ("department", "group"):
+        return "no such %s in the account" % kind
     if not_enrolled is None:
         return "no active user"
     if kind == "enrollment_id":

@@ -254,11 +254,12 @@ def _enrollment(found, entry, entry_params):
     if validated is None:
         return
     courses, wanted = validated
-    if not wanted and not params["exclusive"]:
-        found.problem(entry, _nobody("learner", "learners, user_ids, logins and emails"))
+    audience = params.get("departments") or params.get("groups")  # resolved at run time
+    if not wanted and not params["exclusive"] and not audience:
+        found.problem(entry, _nobody("learner", "learners, user_ids, logins, emails, departments and groups"))
     for course in courses:
         target = ("course %s" % course, "enrollment")
-        if wanted or params["exclusive"]:
+        if wanted or params["exclusive"] or audience:
             found.names(target, entry, params["exclusive"])
         for w in wanted:
             found.claim(target, _who(w), entry, w.values, _enrolled_shown(w.values))

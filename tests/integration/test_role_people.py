@@ -16,7 +16,7 @@ import yaml
 
 from .helpers import WRITES, writes
 from .runner import ROLE_PASSWORD
-from .test_playbooks import EXAMPLE, STATES, by_name, report_rows, task_results
+from .test_playbooks import COURSE, EXAMPLE, STATES, by_name, report_rows, task_results
 
 PEOPLE = os.path.join(EXAMPLE, "group_vars", "all", "people.yml")
 # The people's tasks, and the order the role runs them (states.yml).
@@ -33,6 +33,11 @@ def states_file(tmp_path):
         {"login": "rnew", "email": "rnew@example.com", "department": "SALES", "password": ROLE_PASSWORD}
     )
     states["learner_states_groups"][0]["logins"].append("rnew")
+    # enrollments by audience (course_enrollment's departments and groups): the new hires' group,
+    # which the role fills before the enrollments, and Engineering, pnew's department
+    states["learner_states_course_enrollments"].append(
+        {"course_id": COURSE, "access_date": "2026-03-02", "groups": ["New hires"], "departments": ["ENG"]}
+    )
     (tmp_path / "states.yml").write_text(yaml.safe_dump(states))
     return "@states.yml"
 
@@ -86,6 +91,8 @@ def test_converge_people_by_name_check_drift_report_converge_rerun(lms, tmp_path
     assert users["pnew"] == ("ENG", "active") and users["rnew"] == ("SALES", "active")
     assert users["bjones"][1] == "inactive"
     assert groups["New hires"] == ["pnew", "rnew"] and groups["Support team"] == ["asmith", "kwong"]
+    enrolled = {e["login"] for e in lms.state()["ispring"]["enrollments"] if e["courseId"] == COURSE}
+    assert {"pnew", "rnew", "asmith", "mgarcia", "editor", "viewer"} <= enrolled  # the audience, new users too
     # departments -> users -> groups -> enrollments: the order of the role's writes
     operations = [e["operation"] for e in writes(lms.requests(), WRITES)]
     order = ("AddDepartment", "AddUser", "UpdateGroupMembers", "EnrollLearnersInCourses")

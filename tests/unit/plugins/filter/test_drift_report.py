@@ -149,3 +149,20 @@ def test_people_rows_come_from_the_modules_check_mode_results():
     text = drift_markdown(found)
     assert "| iSpring Learn | members of group `Team EU` | 2 | 0 | 2 |" in text
     assert "`learner_states_departments`, `learner_states_users`, `learner_states_groups`" in text
+
+
+def test_an_unknown_audience_is_asked_again_without_it_and_its_row_says_why():
+    failed = {
+        "failed": True,
+        "enrollment": {"course_id": "c1", "departments": ["SALEZ", "ENG"], "groups": ["Ghosts"], "logins": ["jdoe"]},
+        "not_found": {"department": ["SALEZ"], "group": ["Ghosts"]},
+    }
+    again = drift_retry({"enrollments": {"results": [failed]}})["enrollments"]
+    expected = {"course_id": "c1", "departments": ["ENG"], "groups": [], "logins": ["jdoe"], "emails": []}
+    assert again == [dict(expected, learners=[])]
+    rows = drift_rows({"enrollments": {"results": [failed]}}, {"enrollments": {"results": [{"enrollments": []}]}})
+    shown = [(r["learner"], r["before"], r["note"]) for r in rows["rows"]]
+    assert shown == [
+        ("department SALEZ", "not found", "no such department in the account"),
+        ("group Ghosts", "not found", "no such group in the account"),
+    ]

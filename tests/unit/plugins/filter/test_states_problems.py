@@ -292,3 +292,25 @@ def test_a_group_declared_present_and_absent_is_named(specs):
         "present; learner_states_groups[1] (entry 2) says absent. Declare it once (or the same way both times), or "
         "it is changed back and forth on every run."
     ]
+
+
+def test_an_enrollment_by_audience_declares_learners(specs):
+    """course_enrollment's departments and groups (issue 25 item 5) are resolved at run time: an
+    entry with only an audience declares learners; the people lists come first in the role."""
+    found = problems(
+        specs,
+        course_enrollments=[
+            {"course_id": C1, "departments": ["SALES-EMEA"]},
+            {"course_id": C2, "groups": ["New hires"], "exclusive": True},
+            {"course_id": C2, "logins": ["jdoe"]},
+        ],
+    )
+    assert found == [
+        "course c2: learner_states_course_enrollments[1] (entry 2) has exclusive: true, which removes whom "
+        "learner_states_course_enrollments[2] (entry 3) declares in the same course, and that entry adds them back "
+        "on every run. Declare the learners in one entry."
+    ]
+    assert problems(specs, course_enrollments=[{"course_id": C1, "departments": [" "]}]) == [
+        "learner_states_course_enrollments[0] (entry 1, course_id c1): departments[0] is empty; give the ID, or "
+        "leave the option out."
+    ]
