@@ -18,6 +18,8 @@ LABELS = {
     "user_id": "user id",
     "username": "username",
     "open_id": "open id",
+    "department": "department",  # an audience of course_enrollment (departments, groups) the account lacks
+    "group": "group",
 }
 SATISFIED = ("complete", "passed", "accepted")
 EXCLUSIVE = "not declared (exclusive): converging removes it"
@@ -96,7 +98,8 @@ def drift_retry(first):
     in the order of the first pass, so that drift_rows finds each second result by counting."""
     by_name = {"login": "logins", "email": "emails"}
     by_any = dict(by_name, enrollment_id="enrollment_ids", user_id="user_ids")
-    enrollments = [_again(e, r["not_found"], by_name) for r, e in _failed(first, "enrollments", "enrollment")]
+    audiences = dict(by_name, department="departments", group="groups")
+    enrollments = [_again(e, r["not_found"], audiences) for r, e in _failed(first, "enrollments", "enrollment")]
     courses = [_again(e, r["not_found"], by_any) for r, e in _failed(first, "courses", "course")]
     programs = []
     for result, declared in _failed(first, "programs", "program"):
@@ -166,6 +169,8 @@ MEMBER = (("username", "username", False), ("open_id", "open id", False), ("user
 def _why_not_found(not_enrolled, kind, value):
     """Why a learner a task names has no row of its own (``not_enrolled``: {kind: names} a course's
     task found but not enrolled; None for the enrollments' task, which looks up users only)."""
+    if kind in ("department", "group"):
+        return "no such %s in the account" % kind
     if not_enrolled is None:
         return "no active user"
     if kind == "enrollment_id":
@@ -278,6 +283,98 @@ class _Report:
         self.add("program", subject, learner, shown_before, shown_after, changed, note, stuck=note == QUIT)
 
 
+def people_state(values, other, names):
+    """A department's or user's values (``names``) that differ from ``other`` (all that are set,
+    without one); None: it does not exist.  Never a password: the modules do not return one."""
+    if values is None:
+        return "does not exist"
+    shown = []
+    for name in names:
+        value = values.get(name)
+        if (value != other.get(name)) if other is not None else value not in (None, "", [], {}):
+            shown.append("%s %s" % (name, "(none)" if value in (None, "", [], {}) else _text(_shown(value))))
+    return ", ".join(shown) if shown else "exists"
+
+
+def _shown(value):
+    if isinstance(value, list):
+        return ", ".join(_text(item) for item in value)
+    if isinstance(value, dict):
+        return ", ".join("%s=%s" % (key, _text(item)) for key, item in sorted(value.items()))
+    return value
+
+
+DEPARTMENT_FIELDS = ("name", "parent")
+USER_FIELDS = ("email", "first_name", "last_name", "department", "role", "status", "fields", "groups")
+DEPARTMENTS = "learner_states_departments"
+USERS = "learner_states_users"
+NEW_MEMBER = "a user the run creates (check mode: not looked up)"
+
+
+class _People:
+    """The rows of the departments, the users and the groups (the first pass's results: the
+    second asks only courses and programs again)."""
+
+    def __init__(self, report):
+        self.report = report
+
+    def single(self, registered, key, section, subject, who, fields):
+        result = _plain(registered)
+        if not isinstance(result, dict) or result.get("skipped"):
+            return
+        self.report.failure(result, subject)
+        for entry in result.get(key) or []:
+            changed, before, after = entry.get("changed"), entry.get("before"), entry.get("after")
+            shown_before = people_state(before, after if changed else None, fields)
+            shown_after = people_state(after, before, fields) if changed else ""
+            self.report.add(section, subject, who(entry), shown_before, shown_after, changed, "")
+
+    def groups(self, registered, new_logins):
+        for result in _results(registered):
+            if result.get("skipped"):
+                continue
+            declared = result.get("declared_group") or {}
+            subject = declared.get("name") or declared.get("group_id")
+            self.report.failure(result, "group %s" % subject)
+            group = result.get("group") or {}
+            note = "the group is created" if group.get("created") else ""
+            note = "the group is deleted" if group.get("deleted") else note
+            members = result.get("members") or []
+            for entry in members:
+                changed = entry.get("changed")
+                before = "member" if entry.get("before") else "not a member"
+                after = ("member" if entry.get("after") else "not a member") if changed else ""
+                why = EXCLUSIVE if entry.get("removed_by_exclusive") else note
+                self.report.add("group", subject, _learner(entry, ENROLLMENT_LEARNER), before, after, changed, why)
+            if result.get("failed"):
+                continue
+            listed = {entry.get("login") for entry in members}
+            declared_logins = list(declared.get("logins") or []) + [
+                m["login"] for m in declared.get("members") or [] if m.get("login")
+            ]
+            for login in dict.fromkeys(declared_logins):
+                if login in new_logins and login not in listed:
+                    self.report.add("group", subject, "login %s" % login, "not a member", "member", True, NEW_MEMBER)
+            if not members and (group.get("created") or group.get("deleted")):
+                before, after = ("does not exist", "exists") if group.get("created") else ("exists", "does not exist")
+                self.report.add("group", subject, "(the group)", before, after, True, note)
+
+
+def _department(entry):
+    return "code %s" % entry["code"] if entry.get("code") else 'name "%s"' % _text(entry.get("name"))
+
+
+def _user(entry):
+    return "login %s" % _text(entry.get("login"))
+
+
+def _new_logins(users):
+    users = _plain(users)
+    if not isinstance(users, dict):
+        return set()
+    return {u.get("login") for u in users.get("users") or [] if u.get("changed") and u.get("before") is None}
+
+
 def drift_rows(first, second=None):
     """{rows, errors, over_guard} of the drift report from the first check-mode pass (``first``:
     the registered results of states.yml's tasks, by the keys enrollments, courses and programs)
@@ -285,6 +382,10 @@ def drift_rows(first, second=None):
     if not isinstance(first, dict):
         raise TypeError("drift_rows takes the first pass's results, a dict, not %s" % type(first).__name__)
     report = _Report(second)
+    people = _People(report)
+    people.single(first.get("departments"), "departments", "department", DEPARTMENTS, _department, DEPARTMENT_FIELDS)
+    people.single(first.get("users"), "users", "user", USERS, _user, USER_FIELDS)
+    people.groups(first.get("groups"), _new_logins(first.get("users")))
     report.enrollments(first)
     report.courses(first)
     report.programs(first)
@@ -292,11 +393,21 @@ def drift_rows(first, second=None):
 
 
 LMS = {"enrollment": "iSpring Learn", "course": "iSpring Learn", "program": "EduBrite"}
+LMS.update(department="iSpring Learn", user="iSpring Learn", group="iSpring Learn")
 WHAT = {"enrollment": "enrollments in course", "course": "completions of course", "program": "program"}
+WHAT.update(department="departments of", user="users of", group="members of group")
 DECLARED = (
     "Declared in `learner_states_course_enrollments`, `learner_states_course_completions` and\n"
     "`learner_states_program_memberships`; compared by `course_enrollment`, `course_status` and\n"
     "`program_member` in check mode (what converging would change), nothing written.\n"
+)
+# With people declared (issue 25): the same sentence, with them first.
+DECLARED_PEOPLE = (
+    "Declared in `learner_states_departments`, `learner_states_users`, `learner_states_groups`,\n"
+    "`learner_states_course_enrollments`, `learner_states_course_completions` and\n"
+    "`learner_states_program_memberships`; compared by `ispring_department`, `ispring_user`,\n"
+    "`ispring_group`, `course_enrollment`, `course_status` and `program_member` in check mode\n"
+    "(what converging would change), nothing written. No password is shown.\n"
 )
 
 
@@ -383,7 +494,9 @@ def drift_markdown(report, limit=None, path=""):
     over_guard = _plain(report.get("over_guard") or [])
     groups, stuck, differ = _tables(rows)
     text = "# Drift report: declared learner states vs. the LMSs\n\n"
-    text += _verdict(rows, errors, over_guard, differ) + "\n\n" + DECLARED + "\n## Summary\n\n"
+    people = any(_plain(row)["section"] in ("department", "user", "group") for row in rows)
+    text += _verdict(rows, errors, over_guard, differ) + "\n\n" + (DECLARED_PEOPLE if people else DECLARED)
+    text += "\n## Summary\n\n"
     text += _summary(groups)
     if errors:
         text += "\n## Could not be read\n\n| Course / program | Error |\n|---|---|\n"

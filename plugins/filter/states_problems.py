@@ -7,17 +7,28 @@ task sends anything, instead of after the earlier entries were written.
 
 Each entry is checked by the very functions its module runs before its first request
 (module_utils ``runner.check_params``, ``enrollment.validate``, ``completion.wanted_learners``,
-``membership.validate``), with the values the role's task passes; then the entries are compared
+``membership.validate``, ``department.wanted``, ``user.validate``, ``group.validate``), with the
+values the role's task passes (the departments and the users as one list each: one task takes them
+all); then the entries are compared
 with each other: a learner or member declared twice with different values, in one entry or in
 two, would be changed back and forth on every run."""
 
 from __future__ import annotations
 
+import re
 from functools import partial
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.learnops.lms.plugins.module_utils import completion, dates, enrollment, membership
+from ansible_collections.learnops.lms.plugins.module_utils import (
+    completion,
+    dates,
+    department,
+    enrollment,
+    group,
+    membership,
+    user,
+)
 from ansible_collections.learnops.lms.plugins.module_utils.errors import ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.messages import NOTHING_CHANGED
 from ansible_collections.learnops.lms.plugins.module_utils.runner import check_params
@@ -25,8 +36,18 @@ from ansible_collections.learnops.lms.plugins.module_utils.runner import check_p
 ENROLLMENTS = "learner_states_course_enrollments"
 COMPLETIONS = "learner_states_course_completions"
 MEMBERSHIPS = "learner_states_program_memberships"
-STATE_LISTS = (ENROLLMENTS, COMPLETIONS, MEMBERSHIPS)
-NAMED_BY = ("course_id", "course_ids", "program_id", "ext_id")
+DEPARTMENTS = "learner_states_departments"
+USERS = "learner_states_users"
+GROUPS = "learner_states_groups"
+PEOPLE = (DEPARTMENTS, USERS)  # one module task for the whole list: checked as one
+STATE_LISTS = (DEPARTMENTS, USERS, GROUPS, ENROLLMENTS, COMPLETIONS, MEMBERSHIPS)
+NAMED_BY = ("course_id", "course_ids", "program_id", "ext_id", "code", "login", "name", "group_id")
+# The people modules name an entry by its position in the list they are given ("users[3]").
+POSITION = re.compile(r"\b(departments|users)\[(\d+)\]")
+# What the role's people tasks pass besides the entries (REST always).
+DEPARTMENT_TASK = dict(state="present")
+USER_TASK = dict(state="present", max_changes=None)
+GROUP_TASK = dict(api="rest")
 # The rules of a list option of the role's argument spec, as ArgumentSpecValidator takes them.
 RULES = ("mutually_exclusive", "required_together", "required_one_of", "required_if", "required_by")
 # What the role's tasks (tasks/states.yml) pass besides the entry's keys, or leave to the modules' defaults.
@@ -38,7 +59,7 @@ LEAVING = (("quit", "quit"), ("removed", "absent"))
 LEFT = {"quit": "quit", "absent": "not a member"}
 DATE_PARAMS = frozenset(membership.DATE_OPTIONS.values())
 # What an exclusive entry is about, for its message: (what, who).
-KINDS = {"enrollment": ("course", "learners"), "membership": ("program", "members")}
+KINDS = {"enrollment": ("course", "learners"), "membership": ("program", "members"), "group": ("group", "members")}
 
 
 class Entry:
@@ -102,16 +123,22 @@ def states_problems(states, specs, api=None):
     found = Found()
     _options(found, states, specs)
     checks = {ENROLLMENTS: _enrollment, COMPLETIONS: partial(_completion, api=api or "soap"), MEMBERSHIPS: _program}
+    checks.update({GROUPS: _group})
     for variable in STATE_LISTS:
         entries = states.get(variable) or []
         if not isinstance(entries, list):
             found.problems.append("%s: a list of entries, not a %s." % (variable, _kind(entries)))
             continue
+        valid = {}
         for position, item in enumerate(entries):
             entry = Entry(variable, position, item)
             params = _validated(found, entry, specs.get(variable) or {})
-            if params is not None:
+            if params is not None and variable in PEOPLE:
+                valid[position] = params
+            elif params is not None:
                 checks[variable](found, entry, params)
+        if variable in PEOPLE:
+            _people(found, variable, valid)
     _conflicts(found)
     return found.problems
 
@@ -227,11 +254,12 @@ def _enrollment(found, entry, entry_params):
     if validated is None:
         return
     courses, wanted = validated
-    if not wanted and not params["exclusive"]:
-        found.problem(entry, _nobody("learner", "learners, user_ids, logins and emails"))
+    audience = params.get("departments") or params.get("groups")  # resolved at run time
+    if not wanted and not params["exclusive"] and not audience:
+        found.problem(entry, _nobody("learner", "learners, user_ids, logins, emails, departments and groups"))
     for course in courses:
         target = ("course %s" % course, "enrollment")
-        if wanted or params["exclusive"]:
+        if wanted or params["exclusive"] or audience:
             found.names(target, entry, params["exclusive"])
         for w in wanted:
             found.claim(target, _who(w), entry, w.values, _enrolled_shown(w.values))
@@ -297,6 +325,36 @@ def _member_shown(fields):
         for param, value in fields.items()
     ]
     return "a member" + (" with " + ", ".join(shown) if shown else " (fields as they are)")
+
+
+def _people(found, variable, valid):
+    """The departments or users (``valid``: {position: the entry as the spec converts it}) checked
+    as their module's one task checks its list; the module's positions become the list's."""
+    positions = list(valid)
+    for position in positions:
+        _checked(found, Entry(variable, position, valid[position]), check_params, valid[position])
+    items = [valid[position] for position in positions]
+    if variable == DEPARTMENTS:
+        problems = department.wanted(dict(DEPARTMENT_TASK, departments=items))[1]
+    else:
+        problems = user.validate(dict(USER_TASK, users=items))[1]
+
+    def renamed(match):
+        return "learner_states_%s[%d]" % (match.group(1), positions[int(match.group(2))])
+
+    found.problems += [POSITION.sub(renamed, problem).rstrip(".") + "." for problem in problems]
+
+
+def _group(found, entry, entry_params):
+    """A group's one task: its options and members as the module checks them, then what the
+    entry declares of the group, to compare with the other entries of the same group."""
+    params = dict(entry_params, **GROUP_TASK)
+    ok = _checked(found, entry, check_params, params, group.ID_OPTIONS)[0]
+    if not ok or not _checked(found, entry, group.validate, params)[0]:
+        return
+    target = ("group %s" % (params["name"] or params["group_id"]), "group")
+    found.names(target, entry, params["exclusive"])
+    found.claim(target, "state", entry, params["state"], params["state"])
 
 
 # --- the entries compared ---

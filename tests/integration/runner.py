@@ -35,16 +35,22 @@ SEED_TOKEN = "p-1sJDjmULL5DdpXPJTcbm4jVIaWVHvNmrjAxATRbNE"
 # session cookies the sandbox issued during the run.
 # Initial passwords of the users test_ispring_user creates: never in any output.
 NEW_HIRE_PASSWORDS = ("Welcome-7f3K!onboard", "Welcome-9qZ2!onboard")
+# The initial password of the new hire test_role_people declares in the role's learner_states_users.
+ROLE_PASSWORD = "Role-4xPq!onboard"
 FIXTURE_SECRETS = (
-    SEED_TOKEN,
-    "demo-secret",
-    "owner-secret",
-    "sales-admin-secret",
-    "editor-secret",
-    "viewer-secret",
-    "demo-password",
-    "9Zq4-uuid-style-secret",
-) + NEW_HIRE_PASSWORDS
+    (
+        SEED_TOKEN,
+        "demo-secret",
+        "owner-secret",
+        "sales-admin-secret",
+        "editor-secret",
+        "viewer-secret",
+        "demo-password",
+        "9Zq4-uuid-style-secret",
+    )
+    + NEW_HIRE_PASSWORDS
+    + (ROLE_PASSWORD,)
+)
 
 
 class Run:

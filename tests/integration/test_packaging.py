@@ -71,6 +71,7 @@ REQUIRED = [
     "plugins/filter/drift_markdown.yml",
     "docs/example/inventory.yml",
     "docs/example/group_vars/all/learner_states.yml",
+    "docs/example/group_vars/all/people.yml",
     "docs/example/converge.yml",
     "docs/example/drift_report.yml",
     "playbooks/tenant_check.yml",

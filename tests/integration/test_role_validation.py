@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from .helpers import task_name
-from .runner import run_command
+from .runner import ROLE_PASSWORD, run_command
 
 COURSE = "14b847e8-c10f-11ea-b4e1-ae33e75597e9"
 COURSE2 = "3c5d2f10-c10f-11ea-b4e1-ae33e75597e9"
@@ -319,7 +319,36 @@ CASES = {
         learner_states_report_print: false
         """,
         CHECKS,
-        ["No learner state is declared: learner_states_course_enrollments, learner_states_course_completions"],
+        ["No learner state is declared: learner_states_departments, learner_states_users, learner_states_groups,"],
+    ),
+    # issue 25: the people modules' own checks, each entry named by list and position (the departments
+    # and the users are one task each, so their modules name the position); no password in the output
+    # (ROLE_PASSWORD is a canary of the runner).
+    "bad-people": (
+        """
+        learner_states_departments:
+          - {code: EU, name: Europe}
+          - {code: EU, name: Europa}
+        learner_states_users:
+          - {login: pnew, email: pnew-at-example.com, department: EU, password: "%s"}
+          - {login: kwong, status: gone}
+        learner_states_groups:
+          - {name: Cohort, logins: [jdoe]}
+          - {name: Old cohort, state: absent, logins: [jdoe]}
+        learner_states_course_enrollments:
+          - {course_id: %s, logins: [jdoe]}
+        """
+        % (ROLE_PASSWORD, COURSE),
+        ENTRIES,
+        [
+            "4 problem(s) in the declared states, found before any request",
+            "learner_states_departments[0] and learner_states_departments[1] both declare code EU, with different "
+            'values (name "Europe", parent the root; name "Europa", parent the root); declare it once.',
+            "learner_states_users[0] (login pnew): email 'pnew-at-example.com' is not an email address.",
+            "learner_states_users[1] (login kwong): status 'gone' is unknown; use one of active, inactive, terminated.",
+            "learner_states_groups[1] (entry 2, name Old cohort): state=absent deletes the group name=Old cohort; "
+            "members cannot be listed with it.",
+        ],
     ),
 }
 # The drift report's entry point declares the same states (YAML aliases): a few cases prove it.

@@ -115,3 +115,76 @@ def test_results_by_position_take_their_entry_from_the_entries():
         ("c1", "login ann", False),
         ("c1", "login ghost", True),
     ]
+
+
+def test_people_rows_come_from_the_modules_check_mode_results():
+    """Departments, users and groups (issue 25): a row per department, user and member, as the
+    modules' results say; the new users a group is to gain (left out of its check-mode task, they
+    do not exist yet) are rows too; no password ever."""
+    departments = {
+        "changed": True,
+        "departments": [
+            {"code": "SALES", "changed": False, "before": {"name": "Sales", "parent": None},
+             "after": {"name": "Sales"}},
+            {"code": "EU", "changed": True, "before": None, "after": {"name": "Europe", "parent": None}},
+            {"code": "SALES-EMEA", "changed": True, "before": {"name": "emea", "parent": "SALES"},
+             "after": {"name": "Sales EMEA", "parent": "EU"}},
+        ],
+    }  # fmt: skip
+    users = {
+        "changed": True,
+        "users": [
+            {"login": "pnew", "changed": True, "before": None,
+             "after": {"login": "pnew", "email": "p@x.org", "department": "EU", "status": "active", "groups": []}},
+            {"login": "bjones", "changed": False, "before": {"status": "inactive"}, "after": {"status": "inactive"}},
+        ],
+    }  # fmt: skip
+    groups = {
+        "results": [
+            {"declared_group": {"name": "Team EU", "logins": ["kwong", "pnew"]}, "changed": True,
+             "group": {"created": True},
+             "members": [{"login": "kwong", "changed": True, "before": False, "after": True}]},
+            {"declared_group": {"name": "Managers", "logins": ["admin"], "exclusive": True}, "changed": True,
+             "group": {"created": False}, "members": [
+                 {"login": "admin", "changed": False, "before": True, "after": True},
+                 {"login": "owner", "changed": True, "before": True, "after": False, "removed_by_exclusive": True}]},
+            {"skipped": True},
+        ]
+    }  # fmt: skip
+    found = drift_rows({"departments": departments, "users": users, "groups": groups})
+    shown = [(r["section"], r["subject"], r["learner"], r["before"], r["after"], r["differs"]) for r in found["rows"]]
+    assert shown == [
+        ("department", "learner_states_departments", "code SALES", "name Sales", "", False),
+        ("department", "learner_states_departments", "code EU", "does not exist", "name Europe", True),
+        ("department", "learner_states_departments", "code SALES-EMEA", "name emea, parent SALES",
+         "name Sales EMEA, parent EU", True),
+        ("user", "learner_states_users", "login pnew", "does not exist",
+         "email p@x.org, department EU, status active", True),
+        ("user", "learner_states_users", "login bjones", "status inactive", "", False),
+        ("group", "Team EU", "login kwong", "not a member", "member", True),
+        ("group", "Team EU", "login pnew", "not a member", "member", True),
+        ("group", "Managers", "login admin", "member", "", False),
+        ("group", "Managers", "login owner", "member", "not a member", True),
+    ]  # fmt: skip
+    assert found["rows"][5]["note"] == "the group is created"
+    assert found["errors"] == []
+    text = drift_markdown(found)
+    assert "| iSpring Learn | members of group `Team EU` | 2 | 0 | 2 |" in text
+    assert "`learner_states_departments`, `learner_states_users`, `learner_states_groups`" in text
+
+
+def test_an_unknown_audience_is_asked_again_without_it_and_its_row_says_why():
+    failed = {
+        "failed": True,
+        "enrollment": {"course_id": "c1", "departments": ["SALEZ", "ENG"], "groups": ["Ghosts"], "logins": ["jdoe"]},
+        "not_found": {"department": ["SALEZ"], "group": ["Ghosts"]},
+    }
+    again = drift_retry({"enrollments": {"results": [failed]}})["enrollments"]
+    expected = {"course_id": "c1", "departments": ["ENG"], "groups": [], "logins": ["jdoe"], "emails": []}
+    assert again == [dict(expected, learners=[])]
+    rows = drift_rows({"enrollments": {"results": [failed]}}, {"enrollments": {"results": [{"enrollments": []}]}})
+    shown = [(r["learner"], r["before"], r["note"]) for r in rows["rows"]]
+    assert shown == [
+        ("department SALEZ", "not found", "no such department in the account"),
+        ("group Ghosts", "not found", "no such group in the account"),
+    ]

@@ -219,3 +219,98 @@ def test_not_states_is_a_type_error(specs):
     with pytest.raises(TypeError):
         states_problems(["learner_states_course_completions"], specs)
     assert FilterModule().filters()["states_problems"] is states_problems
+
+
+# --- the people (issue 25): departments, users, groups ---
+
+
+def test_good_people_have_no_problem(specs):
+    found = problems(
+        specs,
+        departments=[{"code": "EU", "name": "Europe"}, {"code": "SALES-EU", "name": "Sales EU", "parent": "EU"}],
+        users=[
+            {"login": "jdoe", "email": "jdoe@example.com", "department": "SALES-EU", "password": "Welcome-1!"},
+            {"login": "asmith", "status": "inactive"},
+            {"login": "jdoe", "email": "JDoe@example.com".lower(), "department": "SALES-EU", "password": "Welcome-1!"},
+        ],
+        groups=[
+            {"name": "New hires", "logins": ["jdoe"]},
+            {"name": "New hires", "members": [{"email": "a@x.org"}]},  # two entries, the same group: both add
+            {"group_id": "g1", "exclusive": True, "user_ids": ["u1"]},
+            {"name": "Old cohort", "state": "absent"},
+        ],
+    )
+    assert found == []
+
+
+def test_bad_people_are_named_by_list_position_and_culprit(specs):
+    found = problems(
+        specs,
+        departments=[
+            {"code": "EU", "name": "Europe"},
+            {"code": "EU", "name": "Europa"},  # declared twice, another name
+            {"code": "X", "nmae": "typo"},
+        ],
+        users=[
+            {"login": "x", "bad": 1},  # refused by the spec: the next positions stay the list's
+            {"login": "jdoe", "email": "not-an-address", "password": "Secret-9!"},
+            {"login": "kwong", "status": "gone"},
+            {"login": "jdoe", "email": "jdoe@example.com", "password": "Secret-9!"},
+        ],
+        groups=[
+            {"name": "Sales", "state": "absent", "logins": ["jdoe"]},
+            {"name": "Managers", "exclusive": True, "logins": ["admin"]},
+            {"name": "Managers", "logins": ["jdoe"]},
+            {"name": "Empty", "exclusive": True},
+            {"name": "Cohort", "logins": [" "]},
+        ],
+    )
+    text = "\n".join(found)
+    assert "learner_states_departments[2] (entry 3, code X): nmae. Supported parameters include" in text
+    assert (
+        "learner_states_departments[0] and learner_states_departments[1] both declare code EU, with different values"
+        in text
+    )
+    assert "learner_states_users[0] (entry 1, login x): bad. Supported parameters include" in text
+    assert "learner_states_users[1] (login jdoe): email 'not-an-address' is not an email address" in text
+    assert "learner_states_users[2] (login kwong): status 'gone' is unknown; use one of active" in text
+    assert "learner_states_users[1] and learner_states_users[3] declare login jdoe with different values (email)" in (
+        text
+    )
+    assert "learner_states_groups[0] (entry 1, name Sales): state=absent deletes the group name=Sales" in text
+    assert "group Managers: learner_states_groups[1] (entry 2) has exclusive: true" in text
+    assert "learner_states_groups[3] (entry 4, name Empty): exclusive=true with no members" in text
+    assert "learner_states_groups[4] (entry 5, name Cohort): logins[0] is empty" in text
+    assert "Secret-9!" not in text  # a password never shows
+    assert len(found) == 11, found
+
+
+def test_a_group_declared_present_and_absent_is_named(specs):
+    found = problems(specs, groups=[{"name": "Cohort", "logins": ["jdoe"]}, {"name": "Cohort", "state": "absent"}])
+    assert found == [
+        "state of group Cohort is declared twice with different values: learner_states_groups[0] (entry 1) says "
+        "present; learner_states_groups[1] (entry 2) says absent. Declare it once (or the same way both times), or "
+        "it is changed back and forth on every run."
+    ]
+
+
+def test_an_enrollment_by_audience_declares_learners(specs):
+    """course_enrollment's departments and groups (issue 25 item 5) are resolved at run time: an
+    entry with only an audience declares learners; the people lists come first in the role."""
+    found = problems(
+        specs,
+        course_enrollments=[
+            {"course_id": C1, "departments": ["SALES-EMEA"]},
+            {"course_id": C2, "groups": ["New hires"], "exclusive": True},
+            {"course_id": C2, "logins": ["jdoe"]},
+        ],
+    )
+    assert found == [
+        "course c2: learner_states_course_enrollments[1] (entry 2) has exclusive: true, which removes whom "
+        "learner_states_course_enrollments[2] (entry 3) declares in the same course, and that entry adds them back "
+        "on every run. Declare the learners in one entry."
+    ]
+    assert problems(specs, course_enrollments=[{"course_id": C1, "departments": [" "]}]) == [
+        "learner_states_course_enrollments[0] (entry 1, course_id c1): departments[0] is empty; give the ID, or "
+        "leave the option out."
+    ]
