@@ -79,7 +79,11 @@ def test_converge_runs_as_an_awx_job_then_changes_nothing(lms, tmp_path):
     first_dir, injected = private_data_dir(lms, tmp_path / "job1", "--diff -vvv")  # Show changes, Debug verbosity
     first = awx_job(lms, first_dir, "converge.yml")
     assert (first.status, first.rc) == ("successful", 0), first.stdout + first.output
-    assert first.stats("changed") == {"localhost": 3}
+    # the people (departments, users, groups: 3 tasks), then the learner states (3 tasks)
+    assert first.stats("changed") == {"localhost": 6}
+    people = lms.state()["ispring"]
+    assert "pnew" in [user["login"] for user in people["users"]]
+    assert "Support team" in [group["name"] for group in people["groups"]]
     assert "+ ltan (enrollment e0000000-0000-4000-9000-000000000001): access_date 2026-03-02" in first.stdout
     # The connection reached the job as the credential types inject it: environment variables
     # of the job (or extra vars), nothing else; the job's command line carries none of it.
@@ -94,8 +98,9 @@ def test_converge_runs_as_an_awx_job_then_changes_nothing(lms, tmp_path):
     assert (second.status, second.rc) == ("successful", 0), second.stdout + second.output
     assert second.stats("changed") == {}
     # the role's checks in pre_tasks (4, the entries', and the note that they passed), then the role:
-    # the arg spec validation, the same 4 checks and the note (not the entries' again), its 3 tasks
-    assert second.stats("ok") == {"localhost": 15}
+    # the arg spec validation, the same 4 checks and the note (not the entries' again), its 3 people
+    # tasks, its 3 learner-state tasks and, after each, the check that everyone named was found
+    assert second.stats("ok") == {"localhost": 21}
     assert writes(lms.requests(), WRITES) == []
 
 
@@ -105,7 +110,9 @@ def test_drift_report_runs_as_an_awx_check_job(lms, tmp_path):
     job_dir = private_data_dir(lms, tmp_path / "job", "--check --diff")[0]
     job = awx_job(lms, job_dir, "drift_report.yml")
     assert (job.status, job.rc) == ("successful", 0), job.stdout + job.output
-    assert "**Drift**: 15 of 16 declared learner states differ." in job.stdout
+    # the example's learner states (15 of 16 differ) and its people (6 of 7)
+    assert "**Drift**: 21 of 23 declared learner states differ." in job.stdout
+    assert "| login pnew | does not exist | email pnew@example.com" in job.stdout
     assert writes(lms.requests(), WRITES) == []
     # The report file is the job's own: in the project the worker ran (no PWD there, so the
     # playbook's directory), not in the directory this test runs in.

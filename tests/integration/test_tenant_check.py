@@ -134,6 +134,9 @@ ISPRING_VARIANTS = {
             ispring_rest_unauthorized="empty",
             ispring_rest_dates="west",
             ispring_unknown_course="empty",
+            # forms only a write shows (a 201's new id, UpdateGroupMembers): the check reads, unaffected
+            ispring_created_id="text",
+            ispring_group_members="replace",
         ),
         {
             "enrollments_listing": (
@@ -188,6 +191,8 @@ ISPRING_VARIANTS = {
             ispring_rest_unauthorized="json",
             ispring_rest_dates="utc",
             ispring_unknown_course="error",
+            ispring_created_id="json",
+            ispring_group_members="add",
         ),
         {
             "rest_array_params": ("holds", "returned both. This tenant takes both spellings."),
