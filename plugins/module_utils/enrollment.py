@@ -266,14 +266,19 @@ def audience(client, params, wanted, known):
     if not (params.get("departments") or params.get("groups")):
         return []
     sources = _sources(client, params["departments"], params["groups"])
+    users = _audience_users(client, sources)
+    known.update((user.user_id, user) for user in users)
+    return _members(sources, users, {w.user_id for w in wanted}, _values({}, params, None))
+
+
+def _audience_users(client, sources):
+    """The users of the sources' groups (their members read first) and departments, in one listing."""
     for source in sources:
         if source.group_id is not None:
             source.member_ids = set(client.get_group(source.group_id)[1])
     user_ids = sorted(set().union(*(source.member_ids for source in sources)))
     department_ids = sorted(set().union(*(source.department_ids for source in sources)))
-    users = client.users_where(user_ids, department_ids) if user_ids or department_ids else []
-    known.update((user.user_id, user) for user in users)
-    return _members(sources, users, {w.user_id for w in wanted}, _values({}, params, None))
+    return client.users_where(user_ids, department_ids) if user_ids or department_ids else []
 
 
 def _members(sources, users, taken, values):
@@ -300,35 +305,47 @@ def _learner_of_audience(user):
 def _sources(client, departments, groups):
     """The Sources of the departments (by code, else ID) and groups (by name), in the order given;
     fails naming every one the account does not have (or has twice)."""
-    sources, problems, missing = [], [], {}
-    if departments:
-        tree = client.list_departments()
-        for value in dict.fromkeys(departments):
-            found = people.department_id(tree, value)
-            if found is None:
-                problems.append("department %r is no department code or ID of the account" % value)
-                missing.setdefault("department", []).append(value)
-            else:
-                sources.append(Source("department %s" % value, department_ids=_under(tree, found)))
-    if groups:
-        listed = client.list_groups()
-        for name in dict.fromkeys(groups):
-            named = [group for group in listed if group.name == name]
-            if len(named) == 1:
-                sources.append(Source("group %s" % name, group_id=named[0].group_id))
-                continue
-            problems.append(
-                "group %r is no group of the account" % name
-                if not named
-                else "%d groups are named %r; rename one, or list its learners instead" % (len(named), name)
-            )
-            missing.setdefault("group", []).append(name)
+    problems, missing = [], {}
+    sources = _department_sources(client, departments, problems, missing)
+    sources += _group_sources(client, groups, problems, missing)
     if problems:
         raise ValidationError(
             "%s. Check the names (departments by code, groups by name); ispring_user_info lists the users of "
             "a department or group." % "; ".join(problems),
             not_found=missing,
         )
+    return sources
+
+
+def _department_sources(client, departments, problems, missing):
+    if not departments:
+        return []
+    sources, tree = [], client.list_departments()
+    for value in dict.fromkeys(departments):
+        found = people.department_id(tree, value)
+        if found is None:
+            problems.append("department %r is no department code or ID of the account" % value)
+            missing.setdefault("department", []).append(value)
+        else:
+            sources.append(Source("department %s" % value, department_ids=_under(tree, found)))
+    return sources
+
+
+def _group_sources(client, groups, problems, missing):
+    if not groups:
+        return []
+    sources, listed = [], client.list_groups()
+    for name in dict.fromkeys(groups):
+        named = [group for group in listed if group.name == name]
+        if len(named) == 1:
+            sources.append(Source("group %s" % name, group_id=named[0].group_id))
+            continue
+        problems.append(
+            "group %r is no group of the account" % name
+            if not named
+            else "%d groups are named %r; rename one, or list its learners instead" % (len(named), name)
+        )
+        missing.setdefault("group", []).append(name)
     return sources
 
 
