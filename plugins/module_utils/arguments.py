@@ -49,8 +49,9 @@ def present_or_absent():
 
 def plan_options():
     """``max_changes`` and ``report_unchanged`` (doc fragments ``max_changes``, ``report_unchanged``):
-    the guard and the listing of a module that plans its writes."""
-    return dict(max_changes=dict(type="int"), report_unchanged=dict(type="bool", default=True))
+    the guard and the listing of a module that plans its writes.  ``max_changes`` is an int or a
+    share "N%" (raw: ``runner.check_params`` checks it, ``plans.parse_max_changes``)."""
+    return dict(max_changes=dict(type="raw"), report_unchanged=dict(type="bool", default=True))
 
 
 def learner_filters_spec(**module_options):

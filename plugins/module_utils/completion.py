@@ -355,6 +355,11 @@ class Plan(plans.Plan):
     entries: list
     task_ids: list = field(default_factory=list)
 
+    @property
+    def scope_size(self):
+        """The enrollments of the declared learners read in the course (each once)."""
+        return len({entry.enrollment_id for entry in self.entries if entry.current is not None})
+
     def groups(self):
         """The learners to change, grouped by (status, date, reason, score): one call per group and batch."""
         found = {}

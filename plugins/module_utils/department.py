@@ -202,6 +202,11 @@ class Plan(plans.Plan):
     problems: list = field(default_factory=list)
     claims: dict = field(default_factory=dict)  # {department ID: the Entry that declares it}
 
+    @property
+    def scope_size(self):
+        """The account's departments as read (the root one included)."""
+        return len(self.tree.by_id)
+
     def rounds(self):
         """The changing entries in rounds of writes: by level, ascending."""
         levels = {}

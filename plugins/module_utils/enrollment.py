@@ -636,6 +636,12 @@ class Plan(plans.Plan):
     ITEMS, LISTED_IN = "enrollment(s)", "enrollments"
     courses: list
     entries: list = field(default_factory=list)
+    read: int = 0  # the enrollments read in the courses
+
+    @property
+    def scope_size(self):
+        """Every enrollment read in the task's courses."""
+        return self.read
 
     def doing(self, action):
         return [entry for entry in self.entries if entry.action == action]
@@ -683,7 +689,7 @@ def plan(courses, wanted, current, state, exclusive):
     """One entry per wanted learner and course (a learner asked for twice is changed once), then,
     with ``exclusive``, one per enrollment made by an administrator of a learner not asked for."""
     check_twins(wanted)
-    the_plan = Plan(list(courses))
+    the_plan = Plan(list(courses), read=sum(len(current[course_id]) for course_id in courses))
     for course_id in courses:
         the_plan.entries += _course_entries(course_id, wanted, current[course_id], state, exclusive)
     return the_plan

@@ -249,6 +249,11 @@ class Plan(plans.Plan):
     users: dict = field(default_factory=dict)
     done: list = field(default_factory=list)  # the entries whose calls succeeded
 
+    @property
+    def scope_size(self):
+        """The group's members as read (none for a group the task creates)."""
+        return len(self.before_ids)
+
     def keep_done(self):
         """With no read-back: only what the calls that succeeded changed is changed."""
         done = set(self.done)

@@ -407,6 +407,12 @@ class Plan(plans.Plan):
     entries: list
     tz: object
     warnings: list = field(default_factory=list)
+    read: int = 0  # the program's members read
+
+    @property
+    def scope_size(self):
+        """The program's members as read (every member, quit ones too)."""
+        return self.read
 
     def calls(self, batch_size):
         """The writes, in order: the users to add, then the updates grouped by identical fields."""
@@ -434,7 +440,7 @@ class Plan(plans.Plan):
 def plan(prog, params, wanted, members, tz):
     """One entry per wanted user (a user asked for twice must be asked for with the same values),
     then, with exclusive, one per member not listed, to be removed."""
-    the_plan, first = Plan(prog, [], tz), {}
+    the_plan, first = Plan(prog, [], tz, read=len(members)), {}
     for w in wanted:
         add, fields = changes_for(w.member, w.fields, w.state)
         ids = w.ids()

@@ -9,6 +9,9 @@ the one wording of a failure after writes (``after_failure``)."""
 
 from __future__ import annotations
 
+import re
+from fractions import Fraction
+
 from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError, ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.messages import NOTHING_CHANGED, sentence, some
 
@@ -18,6 +21,12 @@ class Plan:
 
     ITEMS = "item(s)"  # how messages count the entries
     LISTED_IN = "items"  # the result key that lists them
+
+    @property
+    def scope_size(self):
+        """How many records the task read in its scope: what a share of max_changes ("N%") counts
+        against (each planner says which; the doc fragment max_changes lists them)."""
+        raise NotImplementedError
 
     @property
     def changed(self):
@@ -32,7 +41,8 @@ class Plan:
         check mode the refusal carries the plan's result: the guard is for writes, a preview shows
         what it refuses."""
         preview = (lambda: self.result(diff=diff)) if check_mode else None
-        check_max_changes(limit, self.changes(), self.ITEMS, preview)
+        scope = self.scope_size if is_share(limit) else None
+        check_max_changes(limit, self.changes(), self.ITEMS, preview, scope)
 
     def listed(self, unchanged=True, **entry_args):
         """The result's ``changed`` and its list of entries (``LISTED_IN``, each ``entry.result()``);
@@ -94,23 +104,74 @@ def change_summary(changes, items):
     return text
 
 
-def check_max_changes(limit, changes, items, preview=None):
+SHARE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")  # "50%", "2.5%"
+
+
+def is_share(limit):
+    return isinstance(limit, str)
+
+
+def parse_max_changes(value, option="max_changes"):
+    """``max_changes`` as the task gives it: None, an int >= 0 (an integral text too: Ansible's
+    templating may hand "3" over), or a share "N%" with 0 <= N <= 100 (decimals allowed), kept as
+    its text.  Anything else is a ValidationError naming the option and the value."""
+    if value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if text.isdigit():
+            return int(text)
+        found = SHARE.match(text)
+        if found and Fraction(found.group(1)) <= 100:
+            return "%s%%" % found.group(1)
+    raise ValidationError(
+        "%s must be a number of changes (0 or more) or a share of the records the task reads, "
+        '"N%%" with N from 0 to 100 (e.g. "10%%"), not %r.' % (option, value)
+    )
+
+
+def allowed_changes(limit, scope):
+    """The most changes ``limit`` allows: an int as it is; a share "N%" of ``scope`` records,
+    rounded down (a share is a ceiling: 50% of 5 records allows 2)."""
+    if not is_share(limit):
+        return limit
+    return int(Fraction(limit.rstrip("%")) * scope / 100)
+
+
+def check_max_changes(limit, changes, items, preview=None, scope=None):
     """Refuse a plan that would change more ``items`` (learners, members, enrollments) than
-    ``limit`` (None: no limit), naming how many of each kind and the first of each.  ``preview``
+    ``limit`` (None: no limit; an int; or a share "N%" of the ``scope`` records the task read),
+    naming how many of each kind and the first of each.  ``preview``
     (check mode): a callable returning the plan's result, which the failure carries too, so that
     a preview shows what the guard refuses (the drift report lists it; the guard is for writes)."""
     total = sum(len(names) for names in changes.values())
-    if limit is None or total <= limit:
+    if limit is None or total <= allowed_changes(limit, scope):
         return
     kinds = ["%d %s (%s)" % (len(names), kind, some(names, shown=3)) for kind, names in sorted(changes.items())]
     details = dict(preview()) if preview is not None else {}
     details.update(changed=False, planned={kind: len(names) for kind, names in changes.items()})
     raise ValidationError(
-        "The task would change %d %s, more than max_changes (%d): %s. If that is meant, raise max_changes for this "
+        "The task would change %d %s, more than max_changes (%s): %s. If that is meant, raise max_changes for this "
         "run (or leave it out); if not, check the declared states (a truncated vars file, a wrong course or program)."
-        % (total, items, limit, "; ".join(kinds)),
+        % (total, items, _limit_text(limit, total, scope, items), "; ".join(kinds)),
         **details,
     )
+
+
+def _limit_text(limit, total, scope, items):
+    """'2', or '50% of the 4 member(s) read: 2; the plan changes 75%'."""
+    if not is_share(limit):
+        return "%d" % limit
+    text = "%s of the %d %s read: %d" % (limit, scope, items, allowed_changes(limit, scope))
+    if scope:
+        text += "; the plan changes %s%%" % _percent(Fraction(total * 100, scope))
+    return text
+
+
+def _percent(share):
+    """75, 33.3: a share to one decimal, without a trailing .0."""
+    text = "%.1f" % float(share)
+    return text[:-2] if text.endswith(".0") else text
 
 
 def by_kind(wanted):

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 
 from ansible.module_utils.basic import missing_required_lib
 
+from ansible_collections.learnops.lms.plugins.module_utils import plans
 from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError, ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.messages import nothing_changed
 from ansible_collections.learnops.lms.plugins.module_utils.safexml import LXML_IMPORT_ERROR
@@ -100,7 +101,13 @@ def warn_if_throttled(module, client):
 
 
 def check_params(params, identifiers=()):
-    """Refuse, naming the option, text that cannot be sent and identifiers that are empty."""
+    """Refuse, naming the option, text that cannot be sent, identifiers that are empty and a
+    max_changes that is neither a count nor a share (kept as ``plans.parse_max_changes`` reads it)."""
+    if "max_changes" in params:
+        try:
+            params["max_changes"] = plans.parse_max_changes(params["max_changes"])
+        except ValidationError as exc:
+            raise nothing_changed(exc) from None
     for path, value in _strings(params):
         found = UNSENDABLE.search(value)
         if found:

@@ -77,8 +77,6 @@ def validate(params):
                 "%s and %s declare login %s with different values (%s); declare the user once"
                 % (first.where, wanted.where, wanted.login, ", ".join(_conflicts(first, wanted)))
             )
-    if params.get("max_changes") is not None and params["max_changes"] < 0:
-        problems.append("max_changes must be 0 or more, not %d" % params["max_changes"])
     return list(by_login.values()), problems
 
 
@@ -362,6 +360,11 @@ class Plan(plans.Plan):
 
     ITEMS, LISTED_IN = "user(s)", "users"
     entries: list = field(default_factory=list)
+
+    @property
+    def scope_size(self):
+        """The declared users the account has (each once): the users the task reads."""
+        return len({entry.user_id for entry in self.entries if entry.user_id is not None})
 
     def doing(self, action):
         return [entry for entry in self.entries if entry.action == action]

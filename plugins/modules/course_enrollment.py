@@ -486,7 +486,7 @@ def main():
             **arguments.name_lists("user_ids", "logins", "emails", "departments", "groups"),
             exclusive=dict(type="bool", default=False),
             allow_empty=dict(type="bool", default=False),
-            max_changes=dict(type="int"),
+            max_changes=dict(type="raw"),
             batch_size=dict(type="int", default=1000),
         ),
         supports_check_mode=True,

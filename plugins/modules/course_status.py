@@ -317,7 +317,7 @@ def main():
             **arguments.name_lists("enrollment_ids", "user_ids", "logins", "emails"),
             match_date=dict(type="bool", default=False),
             enrolling=dict(type="list", elements="str", default=[]),
-            max_changes=dict(type="int"),
+            max_changes=dict(type="raw"),
             batch_size=dict(type="int", default=1000),
             wait=dict(type="bool", default=True),
             report_unchanged=dict(type="bool", default=True),

@@ -78,7 +78,8 @@ options:
     default: present
   max_changes:
     description:
-      - The most departments the task may create, rename, move or remove.
+      - The most departments the task may create, rename, move or remove (a share V("N%") counts
+        against the account's departments as read).
   report_unchanged:
     description:
       - List every department asked for in RV(departments), V(true), or only those that change,

@@ -426,7 +426,7 @@ def main():
             allow_empty=dict(type="bool", default=False),
             send_mail=dict(type="bool", default=False),
             timezone=dict(type="str", default="UTC"),
-            max_changes=dict(type="int"),
+            max_changes=dict(type="raw"),
             batch_size=dict(type="int", default=500),
             report_unchanged=dict(type="bool", default=True),
             **fields,

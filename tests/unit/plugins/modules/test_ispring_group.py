@@ -291,6 +291,22 @@ def test_a_failed_removal_reports_exactly_what_was_changed(run_module):
     ]
 
 
+def test_a_share_of_max_changes_counts_the_group_s_members(run_module):
+    """Issue 26 item 4: 50% of the group's 3 members allows 1; removing 2 is refused before any write."""
+    outcome = run_module(
+        ispring_group,
+        args(logins=["jdoe"], exclusive=True, max_changes="50%"),
+        rest_users_call(logins=["jdoe"], users=[JDOE]),
+        groups_call([MANAGERS]),
+        group_call(GROUP, "Managers", ["u1", "u2", "u4"]),
+        rest_users_call(users=[JDOE, ASMITH, MGARCIA]),
+    )
+    assert outcome.failed and "would change 2 member(s), more than max_changes (50% of the 3 member(s) read: 1; " in (
+        outcome.msg
+    )
+    assert writes(outcome) == []
+
+
 def test_max_changes_refuses_before_any_write(run_module):
     outcome = run_module(
         ispring_group,

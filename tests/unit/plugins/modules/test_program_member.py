@@ -320,6 +320,33 @@ def test_max_changes_stops_a_mass_removal(run_module, check):
     assert planned == ([("user9", True, False), ("user1", True, True), ("user2", True, True)] if check else [])
 
 
+FOUR = FIXTURE + [member_xml("u3", "user3"), member_xml("u4", "user4")]
+
+
+@pytest.mark.parametrize("check", [False, True])
+def test_a_share_of_max_changes_counts_the_program_s_members(run_module, check):
+    """Issue 26 item 4: 50% of the 4 members read allows 2; removing 3 is refused before any write."""
+    outcome = run_module(
+        program_member,
+        args(usernames=["user1"], exclusive=True, max_changes="50%"),
+        *login(),
+        list_call(0, listing(FOUR)),
+        check_mode=check,
+    )
+    assert outcome.failed and outcome.msg.startswith(
+        "The task would change 3 member(s), more than max_changes (50% of the 4 member(s) read: 2; the plan "
+        "changes 75%): 3 removed (user2, user3, user4)."
+    ), outcome.msg
+    assert outcome.result["changed"] is False and outcome.result["planned"] == {"removed": 3}
+
+
+@pytest.mark.parametrize("value", ["101%", "half", -1])
+def test_a_max_changes_neither_count_nor_share_fails_before_any_request(run_module, value):
+    outcome = run_module(program_member, args(usernames=["user1"], max_changes=value))
+    assert outcome.failed and outcome.msg.startswith("max_changes must be a number of changes"), outcome.msg
+    assert "not %r." % value in outcome.msg and outcome.msg.endswith("Nothing was changed.")
+
+
 # --- member values the listing never carries (contract 3.4 r3) ---
 
 NO_EXPIRY = [member_xml("u1", "user1", drop=("awardExpDate",)), member_xml("u2", "user2", drop=("awardExpDate",))]
