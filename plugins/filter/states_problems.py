@@ -27,6 +27,7 @@ from ansible_collections.learnops.lms.plugins.module_utils import (
     enrollment,
     group,
     membership,
+    plans,
     user,
 )
 from ansible_collections.learnops.lms.plugins.module_utils.errors import ValidationError
@@ -40,6 +41,7 @@ DEPARTMENTS = "learner_states_departments"
 USERS = "learner_states_users"
 GROUPS = "learner_states_groups"
 PEOPLE = (DEPARTMENTS, USERS)  # one module task for the whole list: checked as one
+MAX_CHANGES = "learner_states_max_changes"
 STATE_LISTS = (DEPARTMENTS, USERS, GROUPS, ENROLLMENTS, COMPLETIONS, MEMBERSHIPS)
 NAMED_BY = ("course_id", "course_ids", "program_id", "ext_id", "code", "login", "name", "group_id")
 # The people modules name an entry by its position in the list they are given ("users[3]").
@@ -151,6 +153,11 @@ def _options(found, states, specs):
         {name: states[name] for name in names}
     )
     found.problems += [message.rstrip(".") + "." for message in result.error_messages]
+    if states.get(MAX_CHANGES) is not None:  # raw in the argument spec: a count or a share "N%"
+        try:
+            plans.parse_max_changes(states[MAX_CHANGES], option=MAX_CHANGES)
+        except ValidationError as exc:
+            found.problems.append(str(exc))
 
 
 def _plain(value):

@@ -234,7 +234,8 @@ CASES = {
         [
             "2 problem(s) in the declared states",
             "argument 'ispring_timeout' is of type str and we were unable to convert to float",
-            "argument 'learner_states_max_changes' is of type str and we were unable to convert to int",
+            "learner_states_max_changes must be a number of changes (0 or more) or a share of the records the task reads",
+            "not 'many'.",
         ],
     ),
     # The case: the first entries are good, later ones are not; before the fix the role

@@ -215,6 +215,19 @@ def test_the_role_s_other_variables_are_checked_too(specs):
     ]
 
 
+@pytest.mark.parametrize("value", [3, "3", "50%", "2.5%", None])
+def test_max_changes_may_be_a_count_or_a_share(specs, value):
+    assert states_problems({"learner_states_max_changes": value}, specs) == []
+
+
+@pytest.mark.parametrize("value", ["many", "150%", -2])
+def test_any_other_max_changes_is_named_with_its_value(specs, value):
+    assert states_problems({"learner_states_max_changes": value}, specs) == [
+        "learner_states_max_changes must be a number of changes (0 or more) or a share of the records the task reads, "
+        '"N%%" with N from 0 to 100 (e.g. "10%%"), not %r.' % (value,)
+    ]
+
+
 def test_not_states_is_a_type_error(specs):
     with pytest.raises(TypeError):
         states_problems(["learner_states_course_completions"], specs)
