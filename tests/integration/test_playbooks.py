@@ -166,6 +166,22 @@ def test_the_role_passes_max_parallel_and_max_changes_to_every_task(lms, tmp_pat
     assert writes(lms.requests(), WRITES) == []
 
 
+@pytest.mark.any_line  # the role's planning: the same on every line
+def test_the_role_passes_a_share_of_max_changes(lms, tmp_path):
+    """Issue 26 item 4: learner_states_max_changes "50%" reaches the program's task: replacing the
+    program's 2 members by another (3 changes, 150% of the members read) fails before any write."""
+    states = {
+        "learner_states_program_memberships": [
+            {"program_id": "xxxx-xxxx-xxxx-xxxx", "usernames": ["user3"], "exclusive": True}
+        ]
+    }
+    (tmp_path / "states.yml").write_text(yaml.safe_dump(states))
+    run = by_name(lms, tmp_path, "converge", "-e", "@states.yml", "-e", "learner_states_max_changes=50%")
+    assert run.rc != 0, run.output
+    assert "more than max_changes (50% of the 2 member(s) read: 1; the plan changes 150%)" in run.output, run.output
+    assert writes(lms.requests(), WRITES) == []
+
+
 @pytest.mark.any_line  # the role's planning and the report's filters: the same on every line
 def test_drift_report_agrees_with_the_modules_then_reports_no_drift(lms, tmp_path):
     repo = repository(tmp_path)

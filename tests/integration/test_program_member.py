@@ -446,3 +446,21 @@ def test_a_field_never_carried_that_the_task_does_not_compare_converges_and_reru
     again = play([cohort])
     assert again.rc == 0 and again.result["changed"] is False
     assert writes(lms.requests(), WRITES) == []
+
+
+@pytest.mark.any_line
+def test_a_share_of_max_changes_stops_removing_3_of_4_members_before_any_write(play, lms):
+    """Issue 26 item 4 (Done when): max_changes "50%" of the program's 4 members allows 2; an
+    exclusive plan removing 3 fails before any write, naming 50% and the 3 changes."""
+    filled = play([task(usernames=["user3", "user4"])])
+    assert filled.rc == 0 and sorted(members(lms)) == ["user1", "user2", "user3", "user4"], filled.output
+    lms.clear_requests()
+    run = play([task(usernames=["user1"], exclusive=True, max_changes="50%")])
+    assert run.rc != 0, run.output
+    assert run.result["msg"].startswith(
+        "The task would change 3 member(s), more than max_changes (50% of the 4 member(s) read: 2; the plan "
+        "changes 75%): 3 removed (user2, user3, user4)."
+    ), run.result["msg"]
+    assert run.result["planned"] == {"removed": 3}
+    assert lms.requests() and writes(lms.requests(), WRITES) == []
+    assert sorted(members(lms)) == ["user1", "user2", "user3", "user4"]

@@ -234,7 +234,7 @@ CASES = {
         [
             "2 problem(s) in the declared states",
             "argument 'ispring_timeout' is of type str and we were unable to convert to float",
-            "learner_states_max_changes must be a number of changes (0 or more) or a share of the records the task reads",
+            "learner_states_max_changes must be a number of changes (0 or more) or a share of the records",
             "not 'many'.",
         ],
     ),
