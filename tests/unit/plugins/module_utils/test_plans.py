@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.learnops.lms.plugins.module_utils import plans
+from ansible_collections.learnops.lms.plugins.module_utils import (
+    completion,
+    department,
+    enrollment,
+    group,
+    membership,
+    plans,
+    user,
+)
 from ansible_collections.learnops.lms.plugins.module_utils.errors import ValidationError
 
 REMOVALS = {"removed": ["user2", "user3", "user4"]}
@@ -58,3 +66,12 @@ def test_a_share_allows_what_it_covers_and_a_count_is_unchanged():
 def test_an_empty_scope_allows_no_change_under_a_share():
     with pytest.raises(ValidationError, match=r"more than max_changes \(100% of the 0 member\(s\) read: 0\): 1 added"):
         plans.check_max_changes("100%", {"added": ["user1"]}, "member(s)", scope=0)
+
+
+def test_every_planner_tells_its_scope_size():
+    """A planner without ``scope_size`` would fail a share with NotImplementedError, after its reads."""
+    planners = (completion, department, enrollment, group, membership, user)
+    assert {planner.Plan.scope_size is not plans.Plan.scope_size for planner in planners} == {True}
+    assert {cls.__module__.rsplit(".", 1)[1] for cls in plans.Plan.__subclasses__()} <= {
+        planner.__name__.rsplit(".", 1)[1] for planner in planners
+    }

@@ -292,6 +292,15 @@ def test_max_changes_refuses_before_any_write(run_module):
     assert outcome.msg.startswith("The task would change 5 department(s), more than max_changes (2)")
 
 
+def test_a_share_of_max_changes_counts_the_account_s_departments(run_module):
+    """Issue 26 item 4: 100% of the 4 departments read allows 4; the plan changes 5."""
+    outcome = run_module(ispring_department, args(max_changes="100%"), departments_call(BEFORE))
+    assert outcome.msg.startswith(
+        "The task would change 5 department(s), more than max_changes (100% of the 4 department(s) read: 4; "
+        "the plan changes 125%)"
+    ), outcome.msg
+
+
 def test_api_soap_fails_before_any_request(run_module):
     outcome = run_module(ispring_department, args(api="soap"))
     assert outcome.failed

@@ -319,6 +319,16 @@ def test_max_changes_refuses_before_any_write(run_module):
     assert all(call["method"] == "GET" for call in outcome.session.sent)
 
 
+def test_a_share_of_max_changes_counts_the_declared_users_the_account_has(run_module):
+    """Issue 26 item 4: jdoe and asmith exist (newbie does not): 50% of 2 allows 1; the plan changes 2."""
+    outcome = run_module(ispring_user, args(max_changes="50%"), *reads())
+    assert outcome.failed and outcome.msg.startswith(
+        "The task would change 2 user(s), more than max_changes (50% of the 2 user(s) read: 1; the plan changes "
+        "100%): 1 to create (newbie); 1 to update (jdoe)."
+    ), outcome.msg
+    assert all(call["method"] == "GET" for call in outcome.session.sent)
+
+
 def test_a_creation_whose_reply_is_lost_is_not_repeated_and_reads_as_it_is(run_module):
     """POST /user times out: not sent again (a second user, or a refused login, could follow); the
     read-back finds the user, so the result says it was created, with its ID."""
