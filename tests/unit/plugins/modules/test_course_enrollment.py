@@ -728,6 +728,20 @@ def test_max_changes_counts_the_audience_s_learners(run_module):
     assert "2 enrollment(s)" in outcome.msg and "max_changes" in outcome.msg, outcome.msg
 
 
+def test_a_share_of_max_changes_counts_the_enrollments_read_in_the_course(run_module):
+    outcome = run_module(
+        course_enrollment,
+        args(**{**AUDIENCE_TASK, "exclusive": False, "max_changes": "10%"}),
+        rest_users_call(logins=["jdoe"], users=[JDOE]),
+        *audience_reads(),
+        enrollments_call(AUDIENCE_BEFORE),
+    )
+    assert outcome.exit_code == 1
+    assert "more than max_changes (10%% of the %d enrollment(s) read: " % len(AUDIENCE_BEFORE) in outcome.msg, (
+        outcome.msg
+    )
+
+
 def test_unknown_departments_and_groups_fail_before_any_write_all_named(run_module):
     outcome = run_module(
         course_enrollment,

@@ -383,6 +383,28 @@ def test_report_unchanged_false_lists_only_the_changed_learners(run_module):
     assert outcome.result["unchanged"] == 2
 
 
+def test_a_share_of_max_changes_counts_the_declared_learners_enrollments(run_module):
+    """Issue 26 item 4: 2 enrollments read; 50% allows 1, the plan changes 2 (100%); 100% allows both."""
+    learners = [{"enrollment_id": E1}, {"enrollment_id": E3, "status": "automatic"}]
+    outcome = run_module(
+        course_status,
+        args(learners=learners, max_changes="50%"),
+        list_results_call(enrollment_ids=[E1, E3], results=[IN_PROGRESS, MANUAL]),
+        check_mode=True,
+    )
+    assert outcome.msg.startswith(
+        "The task would change 2 learner(s), more than max_changes (50% of the 2 learner(s) read: 1; the plan "
+        "changes 100%)"
+    ), outcome.msg
+    outcome = run_module(
+        course_status,
+        args(learners=learners, max_changes="100%"),
+        list_results_call(enrollment_ids=[E1, E3], results=[IN_PROGRESS, MANUAL]),
+        check_mode=True,
+    )
+    assert outcome.exit_code == 0 and outcome.result["changed"] is True, outcome.msg
+
+
 def test_max_changes_stops_a_larger_plan_before_any_write_also_in_check_mode(run_module):
     for check in (True, False):
         outcome = run_module(
