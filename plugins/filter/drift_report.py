@@ -206,11 +206,14 @@ class _Report:
         else:
             self.errors.append({"subject": subject, "msg": final.get("msg", "unknown error")})
 
-    def add(self, section, subject, learner, before, after, differs, note, stuck=None):
+    def add(self, section, subject, learner, before, after, differs, note, stuck=None, values=None):
         row = {"section": section, "subject": subject, "learner": learner, "before": before, "after": after}
         row.update(differs=differs, note=note)
         if stuck is not None:
             row["stuck"] = stuck
+        if differs:
+            # The module's values (current, wanted) for the plan as data (drift_plan); None: absent.
+            row["values"] = list(values or (None, None))
         self.rows.append(row)
 
     def enrollments(self, first):
@@ -231,7 +234,8 @@ class _Report:
         before = enrollment_state(entry.get("before"))
         after = enrollment_state(entry.get("after")) if changed else ""
         learner = _learner(entry, ENROLLMENT_LEARNER)
-        self.add("enrollment", entry.get("course_id"), learner, before, after, changed, note)
+        values = (entry.get("before"), entry.get("after"))
+        self.add("enrollment", entry.get("course_id"), learner, before, after, changed, note, values=values)
 
     def courses(self, first):
         for result, declared in _entries(first, "courses", "course"):
@@ -243,7 +247,8 @@ class _Report:
                 before = course_state(entry["before"]) if entry.get("before") else "not enrolled"
                 after = course_state(entry.get("after") or {}) if changed else ""
                 learner = _learner(entry, COURSE_LEARNER)
-                self.add("course", subject, learner, before, after, changed, entry.get("note", ""))
+                values = (entry.get("before"), entry.get("after"))
+                self.add("course", subject, learner, before, after, changed, entry.get("note", ""), values=values)
             not_enrolled = {kind: set(values) for kind, values in (result.get("not_enrolled") or {}).items()}
             self._not_found("course", [subject], result, partial(_why_not_found, not_enrolled))
 
@@ -280,7 +285,8 @@ class _Report:
         shown_before = member_state(before, after if changed else None)
         shown_after = member_state(after, before) if changed else ""
         learner = _learner(entry, MEMBER)
-        self.add("program", subject, learner, shown_before, shown_after, changed, note, stuck=note == QUIT)
+        values = (before, after)
+        self.add("program", subject, learner, shown_before, shown_after, changed, note, note == QUIT, values)
 
 
 def people_state(values, other, names):
@@ -327,7 +333,8 @@ class _People:
             changed, before, after = entry.get("changed"), entry.get("before"), entry.get("after")
             shown_before = people_state(before, after if changed else None, fields)
             shown_after = people_state(after, before, fields) if changed else ""
-            self.report.add(section, subject, who(entry), shown_before, shown_after, changed, "")
+            values = (before, after)
+            self.report.add(section, subject, who(entry), shown_before, shown_after, changed, "", values=values)
 
     def groups(self, registered, new_logins):
         for result in _results(registered):
@@ -345,7 +352,9 @@ class _People:
                 before = "member" if entry.get("before") else "not a member"
                 after = ("member" if entry.get("after") else "not a member") if changed else ""
                 why = EXCLUSIVE if entry.get("removed_by_exclusive") else note
-                self.report.add("group", subject, _learner(entry, ENROLLMENT_LEARNER), before, after, changed, why)
+                values = ({"member": bool(entry.get("before"))}, {"member": bool(entry.get("after"))})
+                learner = _learner(entry, ENROLLMENT_LEARNER)
+                self.report.add("group", subject, learner, before, after, changed, why, values=values)
             if result.get("failed"):
                 continue
             listed = {entry.get("login") for entry in members}
@@ -354,10 +363,13 @@ class _People:
             ]
             for login in dict.fromkeys(declared_logins):
                 if login in new_logins and login not in listed:
-                    self.report.add("group", subject, "login %s" % login, "not a member", "member", True, NEW_MEMBER)
+                    values = ({"member": False}, {"member": True})
+                    learner = "login %s" % login
+                    self.report.add("group", subject, learner, "not a member", "member", True, NEW_MEMBER, None, values)
             if not members and (group.get("created") or group.get("deleted")):
                 before, after = ("does not exist", "exists") if group.get("created") else ("exists", "does not exist")
-                self.report.add("group", subject, "(the group)", before, after, True, note)
+                values = ({"exists": not group.get("created")}, {"exists": bool(group.get("created"))})
+                self.report.add("group", subject, "(the group)", before, after, True, note, values=values)
 
 
 def _department(entry):

@@ -122,6 +122,9 @@ def test_pipelines_review_in_check_mode_and_apply_on_main():
     assert [c[3] for c in github["review"]] == ["drift_report.yml", "converge.yml"]
     assert [c[3] for c in github["apply"]] == ["converge.yml", "drift_report.yml"]
     assert "learner_states_report_fail_on_drift=true" in github["apply"][1]
+    # the main branch applies exactly the plan the merge request published (issue 26 item 3)
+    assert "learner_states_plan_file=drift-report.json" in github["apply"][0]
+    assert "learner_states_report_path=drift-report.md" in github["review"][0]
     for command in github["review"] + github["apply"]:
         assert command[:3] == ["ansible-playbook", "-i", "inventory.yml"]
         assert os.path.isfile(os.path.join(EXAMPLE, command[2])) and os.path.isfile(os.path.join(EXAMPLE, command[3]))
