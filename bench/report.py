@@ -277,7 +277,8 @@ def merged(old, new):
     key = ("module", "shape", "way", "n", "run")
     fresh = {tuple(r[k] for k in key): r for r in new["runs"] if r["way"] != "floor"}
     runs = [fresh.pop(tuple(r[k] for k in key), r) for r in old["runs"]]
-    result = dict(old, runs=runs + list(fresh.values()))
+    # the measurements kept beside the report are the newest, not the old run's copies
+    result = dict(old, runs=runs + list(fresh.values()), make_test=new.get("make_test"), throttled=new.get("throttled"))
     modules = new["settings"]["modules"]
     result["settings"] = dict(old["settings"], modules=list(dict.fromkeys(old["settings"]["modules"] + modules)))
     result["imports"] = dict(old.get("imports") or {}, **(new.get("imports") or {}))

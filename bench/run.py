@@ -1057,6 +1057,7 @@ def main(argv=None):
         imports={m: import_seconds(runner, m) for m in modules},
         runs=bench.runs,
         make_test=report.last_make_test(args.out),
+        throttled=report.last_throttled(args.out),
     )
     if args.merge and os.path.exists(out_json):
         with open(out_json, encoding="utf-8") as handle:
