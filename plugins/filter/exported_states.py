@@ -22,6 +22,11 @@ from ansible_collections.learnops.lms.plugins.module_utils import dates, members
 ENROLLMENTS = "learner_states_course_enrollments"
 COMPLETIONS = "learner_states_course_completions"
 MEMBERSHIPS = "learner_states_program_memberships"
+DEPARTMENTS = "learner_states_departments"
+USERS = "learner_states_users"
+GROUPS = "learner_states_groups"
+# A user's values as learner_states_users declares them (no password: iSpring gives none back).
+USER_VALUES = ("login", "email", "first_name", "last_name", "department", "role", "status")
 # A manual completion: iSpring's "complete" (passed and accepted are the learner's own results).
 DECLARED_STATUS = "complete"
 # The order of a member's keys, as the role's docs list them.
@@ -116,12 +121,74 @@ def membership_entry(program, members):
     return entry if declared or quit else None
 
 
+def department_entries(departments):
+    """The tree but its root: each department by its code (else its name) under its parent's
+    code; a department whose parent is neither the root nor has a code cannot be declared (the
+    role names a parent by code) and is left out, as left_out_departments says."""
+    by_id = {d["department_id"]: d for d in departments}
+    entries = []
+    for department in departments:
+        parent = by_id.get(department.get("parent_id"))
+        if parent is None or not _nameable_parent(parent):
+            continue
+        entry = {"code": department["code"]} if department.get("code") else {}
+        entry["name"] = department["name"]
+        if parent.get("parent_id"):
+            entry["parent"] = parent["code"]
+        entries.append(entry)
+    return entries
+
+
+def _nameable_parent(parent):
+    return not parent.get("parent_id") or bool(parent.get("code"))
+
+
+def left_out_departments(departments):
+    """The names of the departments that department_entries cannot declare."""
+    by_id = {d["department_id"]: d for d in departments}
+    return [
+        d["name"] for d in departments if d.get("parent_id") in by_id and not _nameable_parent(by_id[d["parent_id"]])
+    ]
+
+
+def user_entries(users):
+    """Each user by login with the values iSpring has (the department by code, else by ID)."""
+    entries = []
+    for user in users:
+        values = dict(user, department=user.get("department") or user.get("department_id"))
+        entries.append({key: values[key] for key in USER_VALUES if values.get(key) is not None})
+    return entries
+
+
+def group_entries(names, users):
+    """Each group named, with its members among the users read (an active user by login, another
+    by user ID: iSpring finds only active users by login); a group with none is left out."""
+    entries = []
+    for name in names:
+        members = [
+            {"login": user["login"]}
+            if user.get("status") == "active" and user.get("login")
+            else {"user_id": user["user_id"]}
+            for user in users
+            if name in (user.get("groups") or [])
+        ]
+        if members:
+            entries.append(dict(name=name, members=members))
+    return entries
+
+
 def exported_states(reads):
     """The role's states of what was read: ``enrollments`` (course_enrollment_info's),
-    ``results`` (course_status_info's) and ``programs`` (one item per program, with ``program``,
-    its entry, and ``members``, program_member_info's)."""
+    ``results`` (course_status_info's), ``programs`` (one item per program, with ``program``,
+    its entry, and ``members``, program_member_info's), ``departments`` and ``users``
+    (ispring_user_info's) and ``groups`` (names of groups to declare with their members among the
+    users)."""
     programs = [membership_entry(read["program"], read.get("members") or []) for read in reads.get("programs") or []]
+    users = reads.get("users") or []
     states = {
+        DEPARTMENTS: department_entries(reads.get("departments") or []),
+        USERS: user_entries(users),
+        GROUPS: group_entries(reads.get("groups") or [], users),
         ENROLLMENTS: enrollment_entries(reads.get("enrollments") or []),
         COMPLETIONS: completion_entries(reads.get("results") or []),
         MEMBERSHIPS: [entry for entry in programs if entry],
@@ -161,6 +228,9 @@ def exported_states_file(reads, sources, exported_at):
         shown = without_credentials(url)
         if shown:
             lines.append("#   from %s %s" % (lms, shown))
+    left_out = left_out_departments(reads.get("departments") or [])
+    if left_out:
+        lines.append("# Not exported (the parent department has no code to name it by): %s" % ", ".join(left_out))
     lines += [
         "# Converging this file changes nothing until it is edited:",
         "#   ansible-playbook learnops.lms.converge -e @<this file> --check",

@@ -17,7 +17,12 @@ PROGRAMS = [{"ext_id": "ONBOARDING"}, {"program_id": "yyyy-yyyy-yyyy-yyyy"}]
 
 
 def export(lms, tmp_path, *args):
-    variables = {"learner_states_export_courses": [COURSE, SAFETY], "learner_states_export_programs": PROGRAMS}
+    variables = {
+        "learner_states_export_courses": [COURSE, SAFETY],
+        "learner_states_export_programs": PROGRAMS,
+        "learner_states_export_people": True,
+        "learner_states_export_groups": ["Managers", "All sales"],
+    }
     run = by_name(lms, tmp_path, "export_states", "-e", yaml.safe_dump(variables, default_flow_style=True), *args)
     assert run.rc == 0, run.output
     return run
@@ -56,6 +61,22 @@ def test_an_exported_tenant_converges_with_no_change_and_no_write(lms, tmp_path)
         "program_id": "yyyy-yyyy-yyyy-yyyy", "members": [{"username": "user1", "start_date": "2020-06-01"}],
         "quit": ["user3"],
     }  # fmt: skip
+    # the people: the tree but its root, the courses' learners and the groups' members, the groups
+    assert states["learner_states_departments"] == [
+        {"code": "SALES", "name": "sales"}, {"code": "SALES-EMEA", "name": "sales-emea", "parent": "SALES"},
+        {"code": "ENG", "name": "engineering"},
+    ]  # fmt: skip
+    users = {user["login"]: user for user in states["learner_states_users"]}
+    assert sorted(users) == ["admin", "asmith", "bjones", "jdoe", "kwong", "ltan", "mgarcia", "owner", "salesadmin"]
+    assert users["bjones"] == {
+        "login": "bjones", "email": "bjones@example.com", "first_name": "Bob", "last_name": "Jones",
+        "department": "SALES", "role": users["bjones"]["role"], "status": "inactive",
+    }  # fmt: skip
+    assert "password" not in text
+    groups = {group["name"]: group["members"] for group in states["learner_states_groups"]}
+    assert groups["Managers"] == [{"login": "admin"}, {"login": "owner"}]
+    # an inactive member by user ID (iSpring finds only active users by login)
+    assert {"user_id": "5b2e9f10-0002-4c3d-9e8f-1a2b3c4d5e06"} in groups["All sales"]
 
     lms.clear_requests()
     check = by_name(lms, tmp_path, "converge", "-e", "@learner-states.yml", "--check")

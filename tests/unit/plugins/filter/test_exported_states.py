@@ -160,3 +160,40 @@ def test_the_file_has_a_header_and_the_states():
 
 def test_the_filters_are_registered():
     assert sorted(FilterModule().filters()) == ["exported_states", "exported_states_file"]
+
+
+TREE = [
+    dict(department_id="d0", name="Company", code=None, parent_id=None, parent=None),
+    dict(department_id="d1", name="Sales", code="SALES", parent_id="d0", parent=None),
+    dict(department_id="d2", name="Sales EMEA", code="SALES-EMEA", parent_id="d1", parent="SALES"),
+    dict(department_id="d3", name="Projects", code=None, parent_id="d0", parent=None),
+    dict(department_id="d4", name="Apollo", code="APOLLO", parent_id="d3", parent=None),
+]
+USERS = [
+    dict(user_id="u1", login="jdoe", email="jdoe@example.com", first_name="John", last_name=None,
+         department_id="d2", department="SALES-EMEA", status="active", role="learner", groups=["All sales"]),
+    dict(user_id="u2", login="bjones", email="bjones@example.com", first_name=None, last_name=None,
+         department_id="d0", department=None, status="inactive", role="learner", groups=["All sales", "Old"]),
+]  # fmt: skip
+
+
+def test_the_people_as_a_person_declares_them():
+    states = exported_states({"departments": TREE, "users": USERS, "groups": ["All sales", "Empty"]})
+    # the root is not declared; a department under a parent without a code cannot name it: left out
+    assert states["learner_states_departments"] == [
+        {"code": "SALES", "name": "Sales"},
+        {"code": "SALES-EMEA", "name": "Sales EMEA", "parent": "SALES"},
+        {"name": "Projects"},
+    ]
+    assert states["learner_states_users"] == [
+        {"login": "jdoe", "email": "jdoe@example.com", "first_name": "John", "department": "SALES-EMEA",
+         "role": "learner", "status": "active"},
+        {"login": "bjones", "email": "bjones@example.com", "department": "d0", "role": "learner", "status": "inactive"},
+    ]  # the root department by its ID (it has no code); no password  # fmt: skip
+    # an inactive member by user ID; a group with no member among the users is left out
+    assert states["learner_states_groups"] == [{"name": "All sales", "members": [{"login": "jdoe"}, {"user_id": "u2"}]}]
+    with open(ROLE_SPECS, encoding="utf-8") as handle:
+        specs = yaml.safe_load(handle)["argument_specs"]["main"]["options"]
+    assert states_problems(dict(states, **exported_states(READS)), specs, "soap") == []
+    header = exported_states_file({"departments": TREE}, {}, "now").split("\n---\n")[0]
+    assert "# Not exported (the parent department has no code to name it by): Apollo" in header
