@@ -54,6 +54,7 @@ REQUIRED = [
     "playbooks/converge.yml",
     "playbooks/drift_report.yml",
     "playbooks/export_states.yml",
+    "roles/learner_states/tasks/export_states.yml",
     "plugins/filter/exported_states.py",  # export_states.yml needs it
     "plugins/filter/exported_states.yml",
     "plugins/filter/exported_states_file.yml",
