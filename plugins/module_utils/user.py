@@ -556,10 +556,10 @@ def read_back(client, planned, account):
 
 
 def report(client, params):
-    """The users as ``ispring_user_info`` returns them, ordered by login: those named (login, email,
-    user ID) and those in the departments (codes or IDs) and groups (names); every user when no
-    filter is given.  A department, group or user named that the account does not have fails the
-    task, all named: a typo never reads as "nobody"."""
+    """The users as ``ispring_user_info`` returns them, ordered by login, and the account's
+    departments: those named (login, email, user ID) and those in the departments (codes or IDs)
+    and groups (names); every user when no filter is given.  A department, group or user named
+    that the account does not have fails the task, all named: a typo never reads as "nobody"."""
     account = Account({}, client.list_departments(), client.list_groups())
     department_ids, group_ids, problems = _audiences(account, params)
     _fail_report(problems, {})
@@ -572,7 +572,9 @@ def report(client, params):
     )
     _fail_report(["no user has %s" % label for label in people.labels(missing)], missing)
     _read_all_members(client, account, users.values())
-    return [reported(user, account) for user in sorted(users.values(), key=lambda user: user.login or "")]
+    return [reported(user, account) for user in sorted(users.values(), key=lambda user: user.login or "")], [
+        reported_department(department, account) for department in account.departments
+    ]
 
 
 def _audience_users(client, params, account, department_ids, group_ids):
@@ -619,6 +621,18 @@ def _read_all_members(client, account, users):
     for user in users:
         for group_id in user.groups:
             account.members.setdefault(group_id, set()).add(user.user_id)
+
+
+def reported_department(department, account):
+    """A department as ``ispring_user_info`` returns them (read anyway for the users' codes)."""
+    parent = next((d for d in account.departments if d.department_id == department.parent_id), None)
+    return dict(
+        department_id=department.department_id,
+        name=department.name,
+        code=department.code,
+        parent_id=department.parent_id,
+        parent=parent.code if parent else None,
+    )
 
 
 def reported(user, account):

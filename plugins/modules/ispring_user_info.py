@@ -136,6 +136,36 @@ users:
       status: active
       role: learner
       groups: [New hires]
+departments:
+  description:
+    - Every department of the account, in the order iSpring lists them (read anyway, for the users'
+      department codes; no request more) - for example to export the tree
+      (the playbook C(learnops.lms.export_states)).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    department_id:
+      description: The department's ID.
+      type: str
+    name:
+      description: The name.
+      type: str
+    code:
+      description: The code, or null when it has none.
+      type: str
+    parent_id:
+      description: The parent's ID, null for the root department.
+      type: str
+    parent:
+      description: The parent's code, or null (the root, or a parent without a code).
+      type: str
+  sample:
+    - department_id: 2f0f3c1e-0001-4c3d-9e8f-1a2b3c4d5e01
+      name: Sales EMEA
+      code: SALES-EMEA
+      parent_id: 2f0f3c1e-0001-4c3d-9e8f-1a2b3c4d5e00
+      parent: SALES
 not_found:
   description: The users named that the account does not have, by how they were named (C(login), C(email), C(user_id)).
   returned: when a user named is not found (the module fails)
@@ -149,7 +179,8 @@ from ansible_collections.learnops.lms.plugins.module_utils import arguments, isp
 
 
 def run(module, client):
-    return dict(changed=False, users=user.report(client, module.params))
+    users, departments = user.report(client, module.params)
+    return dict(changed=False, users=users, departments=departments)
 
 
 def main():
@@ -164,7 +195,7 @@ def main():
         module,
         ispring_client.rest_only_client_from,
         run,
-        always=dict(changed=False, users=[]),
+        always=dict(changed=False, users=[], departments=[]),
         identifiers=("logins", "emails", "user_ids", "departments", "groups"),
     )
 

@@ -53,6 +53,11 @@ REQUIRED = [
     "changelogs/changelog.yaml",
     "playbooks/converge.yml",
     "playbooks/drift_report.yml",
+    "playbooks/export_states.yml",
+    "roles/learner_states/tasks/export_states.yml",
+    "plugins/filter/exported_states.py",  # export_states.yml needs it
+    "plugins/filter/exported_states.yml",
+    "plugins/filter/exported_states_file.yml",
     "roles/learner_states/README.md",
     "roles/learner_states/meta/main.yml",
     "roles/learner_states/meta/argument_specs.yml",
@@ -181,8 +186,8 @@ def test_artifact_holds_the_content_and_nothing_else(artifact):
         or "__pycache__" in name.split("/")
         or name.endswith((".pyc", ".tar.gz"))
         or "/." in "/" + name
-        or name in ("drift-report.md", "tenant-check.md")
-        or name.endswith("drift-report.md")
+        or name in ("drift-report.md", "tenant-check.md", "learner-states.yml")
+        or name.endswith(("drift-report.md", "learner-states.yml"))
         or name.startswith("tenant-check-replies/")
     ]
     assert stray == [], "files that must not ship: %s" % stray

@@ -10,9 +10,11 @@ from ansible_collections.learnops.lms.tests.unit.ispring_wire import API, TOKEN
 from ansible_collections.learnops.lms.tests.unit.user_wire import (
     ALL_SALES,
     EMEA,
+    ENG,
     MANAGERS,
     NEW_HIRES,
     ROOT,
+    SALES,
     departments_call,
     group_call,
     groups_call,
@@ -67,6 +69,13 @@ def test_users_by_department_code_group_name_and_login_each_once(run_module):
             role="learner",
             groups=["New hires"],
         ),
+    ]
+    # the tree read for the codes, returned too (issue 26: the export of the departments), no request more
+    assert outcome.result["departments"] == [
+        dict(department_id=ROOT, name="Company", code=None, parent_id=None, parent=None),
+        dict(department_id=SALES, name="Sales", code="SALES", parent_id=ROOT, parent=None),
+        dict(department_id=EMEA, name="Sales EMEA", code="SALES-EMEA", parent_id=SALES, parent="SALES"),
+        dict(department_id=ENG, name="Engineering", code="ENG", parent_id=ROOT, parent=None),
     ]
 
 
