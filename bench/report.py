@@ -278,7 +278,13 @@ def merged(old, new):
     fresh = {tuple(r[k] for k in key): r for r in new["runs"] if r["way"] != "floor"}
     runs = [fresh.pop(tuple(r[k] for k in key), r) for r in old["runs"]]
     # the measurements kept beside the report are the newest, not the old run's copies
-    result = dict(old, runs=runs + list(fresh.values()), make_test=new.get("make_test"), throttled=new.get("throttled"))
+    result = dict(
+        old,
+        runs=runs + list(fresh.values()),
+        make_test=new.get("make_test"),
+        throttled=new.get("throttled"),
+        tenants=new.get("tenants"),
+    )
     modules = new["settings"]["modules"]
     result["settings"] = dict(old["settings"], modules=list(dict.fromkeys(old["settings"]["modules"] + modules)))
     result["imports"] = dict(old.get("imports") or {}, **(new.get("imports") or {}))
@@ -320,6 +326,72 @@ def merged_lines(result):
 def last_throttled(out_dir):
     """What bench/run.py --throttled-only last measured into OUT_DIR (benchmark-throttled.json), or None."""
     return _last_json(out_dir, "benchmark-throttled.json")
+
+
+def last_tenants(out_dir):
+    """What bench/run.py --tenants-only last measured into OUT_DIR (benchmark-tenants.json), or None."""
+    return _last_json(out_dir, "benchmark-tenants.json")
+
+
+def tenants_table(tenants):
+    """The tenants shape (issue 26): one row per run, as lines of Markdown."""
+    s = tenants["settings"]
+    lines = [
+        "| Tenants x N | forks | Run | Wall (s) | Wall / tenant (s) | Requests | Writes | Peak RSS (MB) | Checked |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for run in tenants["runs"]:
+        checked = "failed (rc %s)" % run["rc"] if not run["ok"] else "yes" if run.get("verified", True) else "NO"
+        lines.append(
+            "| %d x %d | %d | %s | %s | %s | %d | %d | %.0f | %s |"
+            % (
+                s["tenants"],
+                s["learners"],
+                run["forks"],
+                run["run"],
+                fmt_s(run["wall_s"]),
+                fmt_s(run["wall_s"] / max(s["tenants"], 1)),
+                run["requests"],
+                run["writes"],
+                run["peak_rss_mb"],
+                checked,
+            )
+        )
+    return lines
+
+
+def tenants_section(result):
+    """The tenants shape's section of benchmark.md, from benchmark-tenants.json as last measured."""
+    tenants = result.get("tenants")
+    if not tenants:
+        return []
+    m = tenants["machine"]
+    return (
+        [
+            "## Many tenants",
+            "",
+            "Measured apart by `%s` on %s at commit %s (load average %.2f before the run): %d tenants as "
+            "inventory hosts, each its own sandbox (%d ms per request) with %d learners, converged by the "
+            "role `learnops.lms.learner_states` in one `ansible-playbook` run - one course completion "
+            "entry per tenant, the cohort of its learners. Every sandbox is reset before each first run and "
+            "read after it (every learner of every tenant complete); the rerun (at the largest `forks`) "
+            "writes nothing. *Requests* and *writes* are those of all sandboxes together; *peak RSS* is "
+            "ansible-playbook and its forks. Size `forks` (and AWX job slices: tenants / slices per job) "
+            "from the wall time per tenant at the `forks` you can give."
+            % (
+                tenants["command"],
+                m["date"],
+                m["commit"],
+                m["load_average_before"][0],
+                tenants["settings"]["tenants"],
+                tenants["settings"]["latency_ms"],
+                tenants["settings"]["learners"],
+            ),
+            "",
+        ]
+        + tenants_table(tenants)
+        + [""]
+    )
 
 
 def last_make_test(out_dir):
@@ -545,6 +617,7 @@ def markdown(result, prose):
         profile_table(result),
         "",
     ]
+    head += tenants_section(result)
     return "\n".join(head) + "\n" + prose
 
 
@@ -716,5 +789,6 @@ if __name__ == "__main__":
         data = json.load(source)
     data["make_test"] = last_make_test(os.path.dirname(os.path.abspath(path)))  # as last timed
     data["throttled"] = last_throttled(os.path.dirname(os.path.abspath(path)))  # as last measured apart
+    data["tenants"] = last_tenants(os.path.dirname(os.path.abspath(path)))  # as last measured apart
     write(data, os.path.dirname(os.path.abspath(path)))
     print("\n".join(target_lines(data)))

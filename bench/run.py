@@ -19,6 +19,8 @@ benchmark.svg to --out (default docs/).
                                                          # bench/report.py shows it in the targets, said so)
     ... bench/run.py --only ispring_user --merge --out docs   # the users shape alone (issue 25), merged
                                                               # into docs/benchmark.json's other runs
+    ... bench/run.py --tenants-only --out docs   # the tenants shape (issue 26): 20 tenants x 1,000
+                                                 # learners, forks 1, 5, 20, to benchmark-tenants.json
 
 Standard library and PyYAML only.
 """
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import datetime
 import functools
 import hashlib
@@ -51,6 +54,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(ROOT, "sandbox"))
 
 import report  # noqa: E402
+import tenants  # noqa: E402
 
 from lms_sandbox.testing import Sandbox  # noqa: E402  (after the path set-up)
 
@@ -256,14 +260,17 @@ class Runner:
         )
         return env
 
-    def play(self, name, playbook, check=False):
-        """Run one playbook: rc, wall seconds, peak RSS bytes, task timings, output tail."""
+    def play(self, name, playbook, check=False, inventory=None, forks=None):
+        """Run one playbook: rc, wall seconds, peak RSS bytes, task timings, output tail; on localhost,
+        or on the hosts of `inventory` (a file), `forks` at a time."""
         self.count += 1
         base = os.path.join(self.workdir, "%03d-%s" % (self.count, name))
         path, times, log = base + ".yml", base + ".times.jsonl", base + ".log"
         with open(path, "w", encoding="utf-8") as handle:
             yaml.safe_dump(playbook, handle, sort_keys=False, width=1000)
         command = [os.path.join(self.bin, "ansible-playbook"), "-i", "localhost,", "-c", "local", path]
+        if inventory:
+            command[2:5] = [inventory, "--forks", str(forks or 5)]
         command += ["--check"] if check else []
         with open(log, "w", encoding="utf-8") as out:
             started = time.perf_counter()
@@ -852,6 +859,19 @@ def parse_args(argv=None):
         help="only the throttling case (program_member, %d members, 429 beyond %d calls at once); "
         "writes benchmark-throttled.json to --out" % (THROTTLED_N, THROTTLE_LIMIT),
     )
+    parser.add_argument(
+        "--tenants-only",
+        action="store_true",
+        help="only the tenants shape (issue 26): --tenants sandboxes of --tenant-n learners as inventory hosts, "
+        "the role at each --forks; writes benchmark-tenants.json to --out",
+    )
+    parser.add_argument("--tenants", type=int, default=tenants.TENANTS, help="tenants shape: how many tenants")
+    parser.add_argument("--tenant-n", type=int, default=tenants.TENANT_N, help="tenants shape: learners per tenant")
+    parser.add_argument(
+        "--forks",
+        default=",".join(str(f) for f in tenants.FORKS),
+        help="tenants shape: the forks to measure, comma-separated",
+    )
     return parser.parse_args(argv)
 
 
@@ -971,6 +991,57 @@ def main_throttled(args, venv, collections_path):
     return 0 if all(r["ok"] and r.get("verified", True) for r in bench.runs) else 1
 
 
+def main_tenants(args, venv, collections_path):
+    """--tenants-only: the tenants shape alone, to <out>/benchmark-tenants.json; docs/benchmark.* are
+    left as they are (bench/report.py shows the file as it finds it)."""
+    installed_modules(collections_path, "course_status")
+    workdir = tempfile.mkdtemp(prefix="lms-bench-")
+    runner = Runner(venv, collections_path, workdir, args.timeout)
+    forks = [int(f) for f in args.forks.split(",")]
+    started = time.time()
+    load_before = list(os.getloadavg())
+    with contextlib.ExitStack() as stack:
+        sandboxes = [
+            stack.enter_context(
+                Sandbox(
+                    python=runner.python,
+                    latency_ms=LATENCY_MS,
+                    task_delay=TASK_DELAY,
+                    scale=args.tenant_n,
+                    extra_args=["--quiet"],
+                )
+            )
+            for _ in range(args.tenants)
+        ]
+        path = tenants.inventory(
+            sandboxes, args.tenant_n, workdir, learner_login, COURSE_ID, COMPLETION_DATE, REASON, SEED_TOKEN
+        )
+        runs = tenants.runs(
+            runner,
+            sandboxes,
+            args.tenant_n,
+            forks,
+            path,
+            ISPRING_WRITES,
+            functools.partial(ispring_done, shape="cohort"),
+        )
+    result = dict(
+        command="bench/run.py " + " ".join(without_out(sys.argv[1:])),
+        duration_s=round(time.time() - started, 1),
+        machine=dict(machine(runner), load_average_before=load_before),
+        settings=dict(latency_ms=LATENCY_MS, task_delay_s=TASK_DELAY, tenants=args.tenants, learners=args.tenant_n),
+        runs=runs,
+    )
+    os.makedirs(args.out, exist_ok=True)
+    with open(os.path.join(args.out, "benchmark-tenants.json"), "w", encoding="utf-8") as handle:
+        json.dump(result, handle, indent=1)
+        handle.write("\n")
+    if not args.keep:
+        shutil.rmtree(workdir, ignore_errors=True)
+    print("\n".join(report.tenants_table(result)))
+    return 0 if all(r["ok"] and r.get("verified", True) for r in runs) else 1
+
+
 def run_modules(bench, sb, args, modules):
     if "course_status" in modules:
         run_course_status(bench, sb, args)
@@ -1004,6 +1075,8 @@ def main(argv=None):
     collections_path = os.environ.get("COLLECTIONS") or os.path.join(ROOT, "build", "collections")
     if args.throttled_only:
         return main_throttled(args, venv, collections_path)
+    if args.tenants_only:
+        return main_tenants(args, venv, collections_path)
     modules = installed_modules(collections_path, args.only)
     if args.max_parallel:
         CONNECTION["max_parallel"] = args.max_parallel
@@ -1058,6 +1131,7 @@ def main(argv=None):
         runs=bench.runs,
         make_test=report.last_make_test(args.out),
         throttled=report.last_throttled(args.out),
+        tenants=report.last_tenants(args.out),
     )
     if args.merge and os.path.exists(out_json):
         with open(out_json, encoding="utf-8") as handle:
