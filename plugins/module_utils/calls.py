@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+from ansible_collections.learnops.lms.plugins.module_utils import transport as transport_module
 from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError
 
 
@@ -21,30 +22,25 @@ def batches(items, size):
 def in_parallel(work, transport):
     """Run the callables of ``work`` over the task's one transport, at most ``transport.parallel``
     at a time (a number the transport lowers when the service throttles and raises again, up to
-    ``transport.max_parallel``, when it no longer does).  After the first failure
-    no further call starts; the calls in flight finish.  Returns (outcomes, first error): each
-    outcome is the call's return value, or ``NOT_RUN`` for a call that failed or never started."""
-    stop, gate = threading.Event(), threading.Condition()
-    flight = [0]
-    errors = []
+    ``transport.max_parallel``, when it no longer does).  A call waiting before a retry gives its
+    place to another meanwhile, and gets one back before any new call starts.  After the first
+    failure no further call starts; the calls in flight finish.  Returns (outcomes, first error):
+    each outcome is the call's return value, or ``NOT_RUN`` for a call that failed or never started."""
+    places, errors = _Places(transport), []
 
     def run(call):
-        with gate:
-            while flight[0] >= transport.parallel and not stop.is_set():
-                gate.wait()
-            if stop.is_set():
-                return NOT_RUN
-            flight[0] += 1
+        if not places.start():
+            return NOT_RUN
+        transport_module.while_waiting((places.release, places.regain))
         try:
             return call()
         except LmsError as exc:
             errors.append(exc)
-            stop.set()
+            places.stop.set()
             return NOT_RUN
         finally:
-            with gate:
-                flight[0] -= 1
-                gate.notify_all()
+            transport_module.while_waiting(None)
+            places.release()
 
     work = list(work)
     most = max(transport.parallel, getattr(transport, "max_parallel", 1))  # threads for when it grows back
@@ -53,6 +49,39 @@ def in_parallel(work, transport):
     with ThreadPoolExecutor(max_workers=min(most, len(work))) as pool:
         outcomes = list(pool.map(run, work))
     return outcomes, (errors[0] if errors else None)
+
+
+class _Places:
+    """The places of calls in flight: ``transport.parallel`` of them, read at each turn."""
+
+    def __init__(self, transport):
+        self.transport, self.stop, self.gate = transport, threading.Event(), threading.Condition()
+        self.flight = self.regaining = 0
+
+    def start(self):
+        """A place for a new call, after the calls back from a wait; False once a call failed."""
+        with self.gate:
+            while (self.flight >= self.transport.parallel or self.regaining) and not self.stop.is_set():
+                self.gate.wait()
+            if self.stop.is_set():
+                return False
+            self.flight += 1
+            return True
+
+    def release(self):
+        with self.gate:
+            self.flight -= 1
+            self.gate.notify_all()
+
+    def regain(self):
+        """A place for a call back from its wait, before any new call, whether or not one failed."""
+        with self.gate:
+            self.regaining += 1
+            while self.flight >= self.transport.parallel:
+                self.gate.wait()
+            self.regaining -= 1
+            self.flight += 1
+            self.gate.notify_all()
 
 
 def in_turn(work):

@@ -95,6 +95,17 @@ def new_session(connections=10):
     return session
 
 
+# What a thread of calls.in_parallel does while one of its calls waits before a retry (while_waiting).
+_waiting = threading.local()
+
+
+def while_waiting(hooks):
+    """Set (``(release, regain)``) or clear (None) what this thread's waits before a retry do: a call
+    waiting out a refusal (429's Retry-After, a backoff) gives its place among the calls in flight to
+    another, as it sends nothing meanwhile (issue 28: refused calls asleep held every place)."""
+    _waiting.hooks = hooks
+
+
 class Transport:
     """HTTP requests with TLS verification, a timeout and bounded retries."""
 
@@ -177,7 +188,21 @@ class Transport:
                     % (what, reason, attempt, elapsed, self._advice(reason, refused)),
                     attempts=attempt,
                 )
-            self._sleep(wait)
+            self._wait(wait)
+
+    def _wait(self, seconds):
+        """Wait before a retry; meanwhile the call is not in flight, so the calls run side by side
+        (calls.in_parallel) give its place to another one, and it queues for a place again after."""
+        hooks = getattr(_waiting, "hooks", None)
+        if hooks is None:
+            self._sleep(seconds)
+            return
+        release, regain = hooks
+        release()
+        try:
+            self._sleep(seconds)
+        finally:
+            regain()
 
     def _advice(self, reason, refused):
         """What to do when a call still fails after its retries."""

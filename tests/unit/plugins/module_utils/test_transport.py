@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from ansible_collections.learnops.lms.plugins.module_utils import edubrite
+from ansible_collections.learnops.lms.plugins.module_utils import calls, edubrite
 from ansible_collections.learnops.lms.plugins.module_utils import transport as transport_module
 from ansible_collections.learnops.lms.plugins.module_utils.errors import TransportError, ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.transport import (
@@ -298,3 +298,36 @@ def test_the_environment_gives_proxies_and_a_ca_bundle_read_once_per_host(monkey
 
 def test_the_session_does_not_read_the_environment_on_every_call_nor_netrc():
     assert transport_module.new_session().trust_env is False
+
+
+def test_a_call_waiting_out_a_refusal_gives_its_place_to_another_and_gets_one_back(script):
+    """Issue 28: a refused call asleep for its Retry-After held its place among the calls in flight;
+    throttled down to one place, nothing was sent meanwhile.  Now another call runs in that second."""
+    transport = script(Call(URL, status=429, reply_headers={"Retry-After": "1"}), Call(URL, body="ok"), max_parallel=2)
+    transport.parallel = 1  # throttled down to one call in flight
+    places = calls._Places(transport)
+    assert places.start()  # the call about to be refused has the one place
+    other = threading.Thread(target=lambda: ran.append(places.start() and places.release() is None))
+    ran, waits = [], []
+
+    def sleep(seconds):  # while the refused call waits, the other call gets the place, and leaves it
+        other.start()
+        other.join(timeout=5)
+        waits.append((seconds, ran == [True]))
+
+    transport._sleep = sleep
+    transport_module.while_waiting((places.release, places.regain))
+    try:
+        assert transport.post(URL, "test").body == b"ok"
+    finally:
+        transport_module.while_waiting(None)
+    assert waits == [(1.0, True)] and places.flight == 1  # back in its place after the wait
+
+
+def test_in_parallel_finishes_every_call_when_refused_calls_wait_outside_their_places(script):
+    """Six calls, two places, three refusals on the way: every call is answered, none is stuck."""
+    refused = [Call(URL, status=429, reply_headers={"Retry-After": "0"}) for _call in range(3)]
+    transport = script(*refused, *[Call(URL, body="ok") for _call in range(6)], max_parallel=2)
+    transport.scripted.ordered = False
+    outcomes, error = calls.in_parallel([lambda: transport.post(URL, "test").body] * 6, transport)
+    assert error is None and outcomes == [b"ok"] * 6
