@@ -48,9 +48,10 @@ options:
         iSpring enrollments to change, EduBrite members with their own values) are where this saves
         time.
       - Mind the tenant's rate limit - when the service answers HTTP 429 or 503, the module halves
-        the number once per burst of refusals (and waits as C(Retry-After) says), grows it back
-        after many replies in a row that are not refused, never above this value, and warns how
-        often it was throttled; a task that fails because calls stay refused says to lower this.
+        the number once per burst of refusals (and waits as C(Retry-After) says, the waiting call
+        leaving its place to another meanwhile), grows it back after many replies in a row that are
+        not refused, never above this value, and warns how often it was throttled; a task that
+        fails because calls stay refused says to lower this.
       - Neither vendor documents a rate limit, so the default is an assumption - sized so that
         10,000 EduBrite members with their own values take well under a minute at a 25 ms round
         trip (one call each, the API has no other way). Lower it if the throttling warning comes on
