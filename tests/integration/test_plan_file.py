@@ -75,9 +75,7 @@ def test_the_plan_json_lists_every_change_and_the_reviewed_plan_applies_then_not
 
     applied = by_name(lms, tmp_path, "converge", "-e", states, "-e", "learner_states_plan_file=drift-report.json")
     assert applied.rc == 0, applied.output
-    assert [r for r in task_results(applied, "The plan converging would apply is the reviewed one")][-1][
-        "changed"
-    ] is False
+    assert list(task_results(applied, "The plan converging would apply is the reviewed one"))[-1]["changed"] is False
     assert writes(lms.requests(), WRITES) != []
     lms.clear_requests()
     again = by_name(lms, tmp_path, "converge", "-e", states)

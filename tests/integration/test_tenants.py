@@ -89,7 +89,7 @@ def team_repository(tmp_path, sandboxes):
     shutil.copytree(EXAMPLE, repo)
     vault = []
     for host, sandbox in sandboxes.items():
-        ispring, (username, password), _ = TENANTS[host]
+        ispring, (username, password), _learner = TENANTS[host]
         connection = {"ispring_api_url": sandbox.url, **ispring, "edubrite_site_url": sandbox.url}
         connection.update(edubrite_api_username=username, edubrite_api_password=password)
         connection["edubrite_run_as"] = "adminusername"
@@ -128,11 +128,11 @@ def test_three_tenants_converge_in_one_run(acme, globex, initech, tmp_path):
     run = run_command(everyone, repo, command, **unset)
     assert run.rc == 0, run.output
     assert recap(run) == {"acme": 2, "globex": 2, "initech": 2}, run.output
-    learners = {host: learner for host, (_, _, learner) in TENANTS.items()}
+    learners = {host: tenant[2] for host, tenant in TENANTS.items()}
     for host, sandbox in sandboxes.items():
         log = sandbox.requests()
         # Its own credentials: its EduBrite API user, its API client's token.
-        _, (username, _), _ = TENANTS[host]
+        username = TENANTS[host][1][0]
         connects = [entry["params"].get("username") for entry in log if entry["operation"] == "connect"]
         assert set(connects) - {None} == {username}, (host, connects)
         assert [token["userId"] for token in sandbox.state()["ispring"]["tokens"]] == TOKEN_USERS[host], host
