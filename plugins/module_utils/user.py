@@ -161,9 +161,13 @@ class Account:
     groups: list = field(default_factory=list)
     members: dict = field(default_factory=dict)  # group ID: set of user IDs
 
+    def department(self, department_id):
+        """The department with this ID; None: none read."""
+        return next((d for d in self.departments if d.department_id == department_id), None)
+
     def department_code(self, department_id):
         """A department's code (else its ID) for the result."""
-        found = next((d for d in self.departments if d.department_id == department_id), None)
+        found = self.department(department_id)
         return (found.code or found.department_id) if found else department_id
 
     def group_names(self, user_id, group_ids):
@@ -625,7 +629,7 @@ def _read_all_members(client, account, users):
 
 def reported_department(department, account):
     """A department as ``ispring_user_info`` returns them (read anyway for the users' codes)."""
-    parent = next((d for d in account.departments if d.department_id == department.parent_id), None)
+    parent = account.department(department.parent_id)
     return dict(
         department_id=department.department_id,
         name=department.name,
@@ -637,7 +641,7 @@ def reported_department(department, account):
 
 def reported(user, account):
     """A user as ``ispring_user_info`` returns them."""
-    department = next((d for d in account.departments if d.department_id == user.department_id), None)
+    department = account.department(user.department_id)
     return dict(
         user_id=user.user_id,
         login=user.login,
