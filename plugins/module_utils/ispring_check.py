@@ -51,7 +51,8 @@ from ansible_collections.learnops.lms.plugins.module_utils.tenant_check import (
     TenantCheck,
 )
 
-# The only calls the check sends (transport `what` names): the token, two SOAP listings, three REST listings.
+# The only calls the check sends (transport `what` names): the token, two SOAP listings, four REST listings
+# (ListUsersV2ByPost is a POST that lists).
 READS = (
     "iSpring token",
     "iSpring ListLearnersResults",
@@ -59,6 +60,7 @@ READS = (
     "iSpring GET /learners/results",
     "iSpring GET /users",
     "iSpring GET /enrollments",
+    "iSpring POST /users/v2",
 )
 # 1.1 (r2): the namespace the current help pages (and the seed) print, tried after the default.
 HTTPS_BODY_NS = "https://ispringlearn.com/go/services/api/soap"
@@ -127,6 +129,11 @@ POINTS = {
     "rest_user_fields": (
         "A REST user's fields (an object, name/value pairs, or pairs under field) give its login and email",
         "3.2 (r3) [evidence]",
+    ),
+    "rest_users_by_post": (
+        "POST /users/v2 with the filter in an XML body lists only the users asked for, or the modules see that "
+        "it does not and look users up by GET listings",
+        "3.1, 3.3 (r3) [assumed]",
     ),
     "unknown_course": (
         "An unknown course answers an error or an empty listing, over SOAP and REST",

@@ -29,10 +29,13 @@ from ansible_collections.learnops.lms.plugins.module_utils.ispring_rest import (
     FIELD_LIST,
     LEARNER_RESULTS,
     MAX_QUERY_BYTES,
+    USER_ID_FILTER,
     USERS,
+    USERS_BY_ID,
     RestClient,
     _enrollment,
     _user,
+    _xml_filter,
 )
 from ansible_collections.learnops.lms.plugins.module_utils.ispring_soap import ids, list_items
 from ansible_collections.learnops.lms.plugins.module_utils.tenant_check import DIFFERS, HOLDS, NOT_CHECKED
@@ -64,6 +67,7 @@ REST_POINTS = (
     "rest_dates",
     "rest_unauthorized",
     "rest_user_fields",
+    "rest_users_by_post",
 )
 
 
@@ -116,6 +120,7 @@ class RestPoints:
         self._dates(results, rest_side.error)
         self._unauthorized()
         self._user_fields(rest)
+        self._users_by_post(rest)
         self._unknown_course(soap, rest)
         self.check(
             "due_period_unit",
@@ -466,6 +471,42 @@ class RestPoints:
         if read.error:
             return "logins and emails in one listing: %s" % _sentence(read.error).rstrip(".")
         return _join_text({user.user_id for user in read.users}, found_by["logins"], found_by["emails"])
+
+    # --- rest_users_by_post (3.1, 3.3 r3 [assumed]) ---
+
+    def _users_by_post(self, rest):
+        """POST /users/v2 with two made-up user IDs in an XML body: served (lists nobody), reading no
+        filter from the body (lists someone), or refused.  The modules go by GET listings unless served."""
+        made_up = [MADE_UP_ID % (number + 1) for number in range(2)]
+        what = "iSpring POST %s" % USERS_BY_ID
+        try:
+            answer = rest.request("POST", USERS_BY_ID, what, body=_xml_filter(USER_ID_FILTER, made_up))
+        except LmsError as exc:
+            last = self.transport.last
+            read = Read(error=exc.message, status=last.status if last else None)
+            return self._by_get("was refused (%s)" % _refusal(read))
+        listed = answer.get("userProfiles") if isinstance(answer, dict) else None
+        if not isinstance(listed, list):
+            return self._by_get("answered no listing: %s" % safexml.excerpt(json.dumps(answer)))
+        if listed:
+            return self._by_get("listed %d user(s): this tenant reads no filter from the body" % len(listed))
+        self.check(
+            "rest_users_by_post",
+            HOLDS,
+            "POST /users/v2 with two made-up user IDs in an XML body listed nobody (HTTP %s): this tenant serves "
+            "ListUsersV2ByPost." % self.transport.last.status,
+            "Nothing to set: a long look-up of users goes as one request (as GET listings where a reply pages).",
+        )
+        return None
+
+    def _by_get(self, outcome):
+        self.check(
+            "rest_users_by_post",
+            HOLDS,
+            "POST /users/v2 with two made-up user IDs in an XML body %s." % outcome,
+            "Nothing to set: the modules look users up by GET listings here, one request per about %d bytes of "
+            "filter (USERS_BY_POST in plugins/module_utils/ispring_rest.py)." % MAX_QUERY_BYTES,
+        )
 
     # --- unknown_course (3.2 r3) ---
 

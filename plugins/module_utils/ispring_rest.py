@@ -34,6 +34,7 @@ from ansible_collections.learnops.lms.plugins.module_utils.ispring import (
     UserProfile,
     field_key,
 )
+from ansible_collections.learnops.lms.plugins.module_utils.people import email_key
 
 # --- What the OpenAPI file documents, and what the contract assumes where it is silent ---
 UPDATE_COURSE_STATUS = "/statistics/course"  # [doc] POST, body UpdateCourseStatus -> {taskId}
@@ -72,6 +73,15 @@ ARRAY_PARAM = "%s[]"
 # 3.1 (r3) [assumed]: front ends refuse request lines over 8 KB (HTTP 414): a listing's filters are cut
 # into as many requests as keep each query under this many bytes.
 MAX_QUERY_BYTES = 6000
+# 3.1, 3.3 (r3) [assumed: the file gives POST /users/v2 (ListUsersV2ByPost) an XML body of the same
+# filters as unwrapped arrays, <request><logins>a</logins><logins>b</logins></request>, and no paging]:
+# a users listing by one of USERS_BY_POST_FILTERS that would take more than one GET goes as one POST.
+# Where the service refuses it (an HTTP error other than 401), pages it (a nextPageToken) or lists a
+# user the filter does not ask for, the GET listings serve instead, for the rest of the task.
+# False: GET listings only.
+USERS_BY_POST = True
+USERS_BY_POST_ROOT = "request"
+USERS_BY_POST_FILTERS = ("logins", "emails", "userIds")  # those a listed user can be checked against
 # 3.1 (r3) [evidence]: dates go out without an invented zone; the account records them on its own
 # calendar day.  UpdateCourseStatus.date: the bare day; UpdateEnrollment.accessDate: the vendor
 # sample's zone-less date-time; NewEnrollment.accessDate: the bare day (the file's format: date).
@@ -321,7 +331,10 @@ class RestClient(IspringClient):
     def _request_once(self, method, path, what, token, params, body, safe_to_repeat=True):
         headers = {"Authorization": "Bearer %s" % token, "Accept": "application/json"}
         data = None
-        if body is not None:
+        if isinstance(body, bytes):  # an XML document (USERS_BY_POST)
+            headers["Content-Type"] = "application/xml"
+            data = body
+        elif body is not None:
             headers["Content-Type"] = "application/json"
             data = json.dumps(body)
         reply = self.transport.request(
@@ -379,10 +392,37 @@ class RestClient(IspringClient):
 
     def listing(self, path, key, filters):
         """Every item of a filtered listing, in as many requests as keep each query short (3.1 r3)."""
-        what = "iSpring GET %s" % path
-        for params in _queries(filters, what):
+        what, filters = "iSpring GET %s" % path, list(filters)
+        queries = _queries(filters, what)
+        posted = self._users_by_post(filters) if len(queries) > 1 and path == USERS_BY_ID else None
+        if posted is not None:
+            yield from posted
+            return
+        for params in queries:
             for item in self.pages(path, what, params, key):
                 yield item, what
+
+    users_by_post = USERS_BY_POST  # False once the service did not serve one (for the rest of the task)
+
+    def _users_by_post(self, filters):
+        """(item, what) of every user of one POST /users/v2 (ListUsersV2ByPost) for these filters; None
+        where it does not serve (USERS_BY_POST), and the GET listings are to."""
+        named = [(name, list(values)) for name, values in filters if values]
+        if not self.users_by_post or len(named) != 1 or named[0][0] not in USERS_BY_POST_FILTERS:
+            return None
+        name, values = named[0]
+        what = "iSpring POST %s" % USERS_BY_ID
+        try:
+            answer = self.request("POST", USERS_BY_ID, what, body=_xml_filter(name, values))
+        except (ApiError, ReplyError) as exc:
+            if isinstance(exc, ApiError) and exc.code == FAULT_AUTH:
+                raise
+            answer = None
+        items = answer.get("userProfiles") if isinstance(answer, dict) and not answer.get("nextPageToken") else None
+        if not isinstance(items, list) or not _only_asked(items, name, values, what):
+            self.users_by_post = False
+            return None
+        return [(item, what) for item in items]
 
     def every(self, path, key, read):
         """Every record of a listing of the account (GET ``path``, all pages; the items under
@@ -631,6 +671,27 @@ def _queries(filters, what):
         [(name, value) for index, (name, values) in enumerate(named) for value in (part if index == split else values)]
         for part in parts
     ]
+
+
+def _xml_filter(name, values):
+    """The USERS_BY_POST body: <request><name>value</name>...</request>."""
+    root = safexml.new_element(USERS_BY_POST_ROOT)
+    for value in values:
+        safexml.add_element(root, name).text = value
+    return safexml.serialize(root)
+
+
+def _only_asked(items, name, values, what):
+    """Whether every user listed is one the filter asks for (a service that read no filter from the
+    body lists others); logins and IDs compare exactly, emails by people.email_key."""
+    if name == USER_ID_FILTER:
+        asked = set(values)
+        return all(isinstance(item, dict) and str(item.get("userId")) in asked for item in items)
+    if name == "emails":
+        asked = {email_key(value) for value in values}
+        return all(email_key(_user(item, what).email) in asked for item in items)
+    asked = set(values)
+    return all(_user(item, what).login in asked for item in items)
 
 
 def _parts(filter_, budget, what):

@@ -40,6 +40,9 @@ description:
     V(rest_user_fields) - the form of a user's C(fields) in C(GET /users) (an object, name/value
     pairs, or pairs under C(field)), whether the modules read the login and email from it, which of
     O(logins) and O(emails) are found, and, with both given, whether one listing AND-s or OR-s them;
+    V(rest_users_by_post) - C(POST /users/v2) with two made-up user IDs in an XML body (a read: it
+    lists users), saying whether it lists nobody (served), lists users anyway (the filter is not
+    read) or is refused - the modules use it for long look-ups only where served;
     V(unknown_course) - a made-up course ID read over SOAP and REST (an error or an empty listing)."
   - "V(due_period_unit) is always V(not checked): C(duePeriod)'s unit (hours, contract 3.1 r3) cannot
     be read without a write. Its advice says how to check it by hand: enroll a test learner on a
@@ -105,10 +108,11 @@ notes:
     SOAP URL; 1.1 (r2) [evidence] body namespace; 1.2 (r2) [assumed] refused token; 1.3 (r2)
     [evidence] list layouts; 1.3a [doc] SOAP and REST results; 3.1 (r3) [evidence]
     C(enrollments_listing), C(rest_array_params), C(rest_dates); 3.1 (r3) [assumed]
-    C(rest_url_length); 3.2 (r3) [assumed] C(rest_unauthorized), C(unknown_course); 3.2 (r3)
-    [evidence] C(rest_user_fields); 3.1 (r3) [doc] C(due_period_unit) (not checked)."
-  - V(rest_url_length) and V(unknown_course) use made-up IDs (C(00000000-0000-4000-8000-...)); they
-    match nothing, and the listing reads them only as filters.
+    C(rest_url_length); 3.1, 3.3 (r3) [assumed] C(rest_users_by_post); 3.2 (r3) [assumed]
+    C(rest_unauthorized), C(unknown_course); 3.2 (r3) [evidence] C(rest_user_fields); 3.1 (r3) [doc]
+    C(due_period_unit) (not checked)."
+  - V(rest_url_length), V(rest_users_by_post) and V(unknown_course) use made-up IDs
+    (C(00000000-0000-4000-8000-...)); they match nothing, and the listing reads them only as filters.
   - The verdicts are those of the tenant at the time of the run, for the account and course given.
 seealso:
   - module: learnops.lms.edubrite_tenant_check
@@ -144,7 +148,8 @@ checks:
         - The point's key - V(token_reply), V(soap_url), V(soap_namespace), V(reply_namespace),
           V(invalid_token), V(list_layout_results), V(list_layout_users), V(soap_rest_results),
           V(enrollments_listing), V(rest_array_params), V(rest_url_length), V(rest_dates),
-          V(rest_unauthorized), V(rest_user_fields), V(unknown_course), V(due_period_unit).
+          V(rest_unauthorized), V(rest_user_fields), V(rest_users_by_post), V(unknown_course),
+          V(due_period_unit).
       type: str
     point:
       description: What the contract says, in one sentence.

@@ -125,6 +125,7 @@ FORM_OPTIONS = (
     ("edubrite_step2_session_id", "whether connect step 2 sets a new SESSION_ID"),
     ("ispring_created_id", "the body of a REST 201 holding the new id"),
     ("ispring_group_members", "whether UpdateGroupMembers adds or replaces"),
+    ("ispring_users_by_post", "how POST /users/v2 (filters in an XML body) is served"),
 )
 
 

@@ -418,6 +418,16 @@ CREATED_ID_FORMS = ("json", "text")
 # groups: those added, or exactly those).  A client that only sends the new members loses the old
 # ones under "replace": the strict form.
 GROUP_MEMBERS_READINGS = ("add", "replace")
+# 3.1, 3.3 [assumed: the file gives POST /users/v2 (ListUsersV2ByPost) an XML body, <request> holding
+# each filter as repeated elements (<logins>a</logins><logins>b</logins>), and no paging].  Setting
+# `ispring_users_by_post`: "lists" (the file's form: the filters AND-ed as on GET /users/v2, every user
+# in one page), "pages" (pages of USERS_BY_POST_PAGE_SIZE with a nextPageToken, as a tenant might: a
+# client that reads page 1 only misses users, so STRICT_SETTINGS has it), "ignores" (reads no filter
+# from the body: lists every user, paged) or "refuses" (405: the tenant does not take it).
+USERS_BY_POST_FORMS = ("lists", "pages", "ignores", "refuses")
+USERS_BY_POST_PAGE_SIZE = 50  # [sandbox] small, so that the integration suite's listings page
+XML_BODY_OPERATIONS = ("ListUsersV2ByPost",)
+XML_BODY_ROOT = "request"
 # [sandbox] ids the people calls make: deterministic per kind, the sequence restarts on reset.
 NEW_ID_FORMATS = {
     "user": "c0000000-0000-4000-8000-%012d",
@@ -507,6 +517,7 @@ STRICT_SETTINGS = {
     "edubrite_step2_session_id": "new",
     "ispring_group_members": "replace",
     "ispring_created_id": "text",
+    "ispring_users_by_post": "pages",
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -13,8 +13,10 @@ import time
 import uuid
 from urllib.parse import parse_qs
 
+from lxml import etree
+
 from . import assumptions as A
-from .ispring import SoapFault, page
+from .ispring import SoapFault, _parser, page
 from .reply import Reply, json_reply
 
 # (method, path pattern, operationId) as the OpenAPI file names them.  Literal paths before patterns.
@@ -23,6 +25,7 @@ ROUTES = (
     ("GET", "/learners/results", "ListLearnerResults"),
     ("GET", "/users", "ListUsers"),
     ("GET", "/users/v2", "ListUsersV2"),
+    ("POST", "/users/v2", "ListUsersV2ByPost"),
     ("GET", "/enrollment", "GetEnrollments"),
     ("POST", "/enrollment", "EnrollLearnersInCourses"),
     ("GET", "/enrollments", "ListEnrollments"),
@@ -146,6 +149,21 @@ def refuse_not_emulated(query, names):
         base = key.split("[", 1)[0]
         if base in names:
             raise bad("%s: this filter is documented but not emulated by the sandbox" % base)
+
+
+def _xml_arrays(body):
+    """An XML body of arrays (XML_BODY_OPERATIONS): {element name: [texts]} of the root's children."""
+    try:
+        root = etree.fromstring(body, _parser()) if body.strip() else None
+    except etree.XMLSyntaxError as exc:
+        raise bad("the request body is not XML: %s" % exc) from None
+    if root is None or etree.QName(root).localname != A.XML_BODY_ROOT:
+        raise bad("the request body must be an XML document <%s>" % A.XML_BODY_ROOT)
+    arrays = {}
+    for child in root:
+        if isinstance(child.tag, str):
+            arrays.setdefault(etree.QName(child).localname, []).append((child.text or "").strip())
+    return arrays
 
 
 def _string(data, name, required=False):
@@ -709,7 +727,7 @@ class RestApi(_People):
             admin = self._authenticate(authorization, expire_auth)
             if not A.has_api_rights(admin):
                 raise RestError(403, A.FAULT_PERMISSION)
-            data = self._body(body) if req.method == "POST" else {}
+            data = self._body(body, req.operation) if req.method == "POST" else {}
             return getattr(self, "_op_" + req.operation.replace(" ", "_"))(req, admin, data, task_failed)
         except SoapFault as fault:
             return self._error_reply(_from_fault(fault))
@@ -747,7 +765,9 @@ class RestApi(_People):
         return self.state.admin_for(self.api.user_for_token(token.strip(), expire_auth))
 
     @staticmethod
-    def _body(body):
+    def _body(body, operation):
+        if operation in A.XML_BODY_OPERATIONS:
+            return _xml_arrays(body)
         try:
             data = json.loads(body.decode("utf-8")) if body.strip() else None
         except (ValueError, UnicodeDecodeError) as exc:
@@ -839,9 +859,21 @@ class RestApi(_People):
         return self._page_reply("userProfiles", [self._user_json(u) for u in rows], nxt)
 
     def _op_ListUsersV2(self, req, admin, data, task_failed):
+        return self._users_v2(admin, req.query, query_one(req.query, "pageSize"), query_one(req.query, "pageToken"))
+
+    def _op_ListUsersV2ByPost(self, req, admin, data, task_failed):
+        """ListUsersV2 with the filters in an XML body (XML_BODY_OPERATIONS), as setting
+        `ispring_users_by_post` says (USERS_BY_POST_FORMS)."""
+        form = self.api.config.ispring_users_by_post
+        if form == "refuses":
+            raise RestError(405, "Method Not Allowed", [("Allow", "GET")])
+        filters = {} if form == "ignores" else {name + "[]": values for name, values in data.items()}
+        size = {"pages": A.USERS_BY_POST_PAGE_SIZE, "ignores": None}.get(form, max(1, len(self.state.users)))
+        return self._users_v2(admin, filters, size, query_one(req.query, "pageToken"))
+
+    def _users_v2(self, admin, q, size, token):
         """ListUsers with the file's userIds[] filter too (the ids' users whatever their status:
         LIST_USERS_BY_ID_EVERY_STATUS); logins[] and emails[] as ListUsers, AND-ed with it."""
-        q = req.query
         refuse_not_emulated(q, A.REST_USER_FILTERS_NOT_EMULATED)
         logins, emails, user_ids = (self._query_list(q, name) for name in ("logins", "emails", "userIds"))
         if not user_ids:
@@ -850,7 +882,7 @@ class RestApi(_People):
         else:
             items, key = self._users_by_id(admin, user_ids, logins, emails)
         items, key = self._people_filters(q, items, key)
-        rows, nxt = page(items, "RV", key, query_one(q, "pageSize"), query_one(q, "pageToken"))
+        rows, nxt = page(items, "RV", key, size, token)
         return self._page_reply("userProfiles", [self._user_json(u) for u in rows], nxt)
 
     def _people_filters(self, q, items, key):

@@ -134,6 +134,7 @@ SETTINGS = {
     "ispring_unknown_course": (A.UNKNOWN_COURSE_FORMS[0], _choice(*A.UNKNOWN_COURSE_FORMS)),
     "ispring_created_id": (A.CREATED_ID_FORMS[0], _choice(*A.CREATED_ID_FORMS)),
     "ispring_group_members": (A.GROUP_MEMBERS_READINGS[0], _choice(*A.GROUP_MEMBERS_READINGS)),
+    "ispring_users_by_post": (A.USERS_BY_POST_FORMS[0], _choice(*A.USERS_BY_POST_FORMS)),
 }
 
 

@@ -56,6 +56,7 @@ FORM_SETTINGS = (
     "ispring_unknown_course",
     "ispring_created_id",
     "ispring_group_members",
+    "ispring_users_by_post",
 )
 
 

@@ -540,3 +540,37 @@ def test_wrong_methods_405(sb):
     assert error_of(r, 405) and r.headers["Allow"] == "DELETE, GET, POST"
     assert rest(sb, "DELETE", "/groups").headers["Allow"] == "GET"
     assert rest(sb, "GET", "/group/%s/members" % MANAGERS).headers["Allow"] == "POST"
+
+
+# --- POST /users/v2 (ListUsersV2ByPost): the filters in an XML body, setting ispring_users_by_post ---------
+
+
+def users_by_post(sb, body):
+    return rest(sb, "POST", "/users/v2", data=body, headers={"Content-Type": "application/xml"})
+
+
+def xml_filter(name, values):
+    return "<?xml version='1.0' encoding='utf-8'?>\n<request>%s</request>" % "".join(
+        "<%s>%s</%s>" % (name, value, name) for value in values
+    )
+
+
+def test_users_by_post_lists_the_users_the_body_asks_for(sb):
+    listed = ok(users_by_post(sb, xml_filter("logins", ["jdoe", "kwong", "nobody"])))
+    assert logins(listed["userProfiles"]) == {"jdoe", "kwong"} and "nextPageToken" not in listed
+    listed = ok(users_by_post(sb, xml_filter("userIds", [JDOE, GHOST])))
+    assert [u["userId"] for u in listed["userProfiles"]] == [JDOE]
+    assert "not XML" in error_of(users_by_post(sb, "logins=jdoe"), 400)
+
+
+def test_users_by_post_in_each_form(sb):
+    sb.settings(ispring_users_by_post="ignores")
+    assert logins(ok(users_by_post(sb, xml_filter("logins", ["jdoe"])))["userProfiles"]) > {"jdoe", "kwong"}
+    sb.settings(ispring_users_by_post="refuses")
+    assert users_by_post(sb, xml_filter("logins", ["jdoe"])).status_code == 405
+    sb.settings(ispring_users_by_post="pages")
+    hires = ["hire%02d" % n for n in range(60)]  # more than USERS_BY_POST_PAGE_SIZE
+    for login in hires:
+        created(new_user(sb, login=login))
+    listed = ok(users_by_post(sb, xml_filter("logins", hires)))
+    assert len(listed["userProfiles"]) == 50 and listed["nextPageToken"]

@@ -189,6 +189,24 @@ def test_known_nonconformities_are_let_pass_by_their_words():
     assert len(problems(dict(made_up, operation="ListEnrollments", query={"courseIds[]": ["other-course"]}))) == 1
 
 
+def test_an_xml_body_is_checked_by_its_elements():
+    """ListUsersV2ByPost (ispring_rest.USERS_BY_POST): the client's XML body conforms; one whose
+    userIds are no uuid, or that is sent as JSON, does not."""
+    ids = ["00000000-0000-4000-8000-%012d" % n for n in range(2)]
+
+    def posted(body, content_type="application/xml"):
+        made = entry("POST", "/users/v2", reply={"userProfiles": []}, operation="ListUsersV2ByPost")
+        return dict(made, body=body, content_type=content_type)
+
+    xml = "<?xml version='1.0' encoding='utf-8'?>\n<request>%s</request>"
+    assert problems(posted(xml % "".join("<userIds>%s</userIds>" % i for i in ids))) == []
+    assert problems(posted(xml % "<logins>jdoe</logins><logins>kwong</logins>")) == []
+    [found] = problems(posted(xml % "<userIds>jdoe</userIds>"))
+    assert "userIds/0: 'jdoe' is not a 'uuid'" in found
+    [found] = problems(posted(json.dumps({"userIds": ids}), "application/json"))
+    assert "application/json" in found
+
+
 def test_every_exclusion_is_documented():
     with open(os.path.join(rest_schema.ROOT, "sandbox", "README.md"), encoding="utf-8") as handle:
         readme = " ".join(handle.read().split())

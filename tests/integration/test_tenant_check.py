@@ -38,6 +38,7 @@ POINTS = {
     "rest_dates": "REST dates are read",
     "rest_unauthorized": "A REST read with a refused token",
     "rest_user_fields": "A REST user's fields",
+    "rest_users_by_post": "POST /users/v2 with the filter in an XML body",
     "unknown_course": "An unknown course answers",
     "due_period_unit": "duePeriod is a number",
     "connect_body": "The login is judged",
@@ -137,8 +138,11 @@ ISPRING_VARIANTS = {
             # forms only a write shows (a 201's new id, UpdateGroupMembers): the check reads, unaffected
             ispring_created_id="text",
             ispring_group_members="replace",
+            # pages only show on a listing longer than a page: two made-up IDs list nobody, in one page
+            ispring_users_by_post="pages",
         ),
         {
+            "rest_users_by_post": ("holds", "listed nobody (HTTP 200): this tenant serves ListUsersV2ByPost."),
             "enrollments_listing": (
                 "holds",
                 "courseIds[]= lists 6 enrollment(s). Fields: accessDate, courseId, dueDate, enrollmentId, "
@@ -193,8 +197,10 @@ ISPRING_VARIANTS = {
             ispring_unknown_course="error",
             ispring_created_id="json",
             ispring_group_members="add",
+            ispring_users_by_post="lists",
         ),
         {
+            "rest_users_by_post": ("holds", "listed nobody (HTTP 200): this tenant serves ListUsersV2ByPost."),
             "rest_array_params": ("holds", "returned both. This tenant takes both spellings."),
             "rest_url_length": (
                 "holds",
@@ -227,8 +233,13 @@ ISPRING_VARIANTS = {
         DEFAULT_SOAP,
     ),
     "r3-field-list-html": (
-        dict(ispring_rest_user_fields="field_list", ispring_rest_unauthorized="html"),
+        dict(ispring_rest_user_fields="field_list", ispring_rest_unauthorized="html", ispring_users_by_post="ignores"),
         {
+            "rest_users_by_post": (
+                "holds",
+                "user(s): this tenant reads no filter from the body.",
+                "the modules look users up by GET listings here",
+            ),
             "rest_user_fields": ("holds", 'their fields as name/value pairs under "field" (1)'),
             "rest_unauthorized": (
                 "holds",
@@ -236,6 +247,11 @@ ISPRING_VARIANTS = {
                 "Nothing to set",
             ),
         },
+        DEFAULT_SOAP,
+    ),
+    "ispring_users_by_post=refuses": (
+        dict(ispring_users_by_post="refuses"),
+        {"rest_users_by_post": ("holds", "in an XML body was refused (HTTP 405).", "by GET listings here")},
         DEFAULT_SOAP,
     ),
 }
@@ -378,9 +394,11 @@ def personal_values(lms):
 
 
 def assert_reads_only(lms):
-    """The sandbox's request log holds no write of either API, and every iSpring REST request is a GET."""
+    """The sandbox's request log holds no write of either API, and every iSpring REST request is a GET
+    or the listing that is sent as a POST (ListUsersV2ByPost)."""
     assert writes(lms.requests(), WRITES) == []
-    assert {entry["method"] for entry in lms.requests(api="ispring", interface="rest")} <= {"GET"}
+    sent = {(entry["method"], entry["operation"]) for entry in lms.requests(api="ispring", interface="rest")}
+    assert {operation for method, operation in sent if method != "GET"} <= {"ListUsersV2ByPost"}
 
 
 def saved_text(directory):

@@ -170,6 +170,15 @@ def rest_call(method, path, reply=None, params=None, body=None, status=200, toke
     )
 
 
+def rest_users_post_call(name, values, reply, status=200, token=TOKEN):
+    """POST /users/v2 (ListUsersV2ByPost) as the client sends it: the filter in an XML body."""
+    body = "".join("<%s>%s</%s>" % (name, value, name) for value in values)
+    call = rest_call("POST", "/users/v2", reply, status=status, token=token)
+    call.data = "<?xml version='1.0' encoding='utf-8'?>\n<request>%s</request>" % body
+    call.headers["Content-Type"] = "application/xml"
+    return call
+
+
 def rest_result(enrollment, user, status, progress, completion_date=None, course=COURSE, score=None):
     found = dict(userId=user, courseId=course, enrollmentId=enrollment, completionStatus=status, progress=progress)
     found.update({k: v for k, v in (("completionDate", completion_date), ("awardedScore", score)) if v is not None})

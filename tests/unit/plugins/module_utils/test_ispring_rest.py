@@ -20,6 +20,7 @@ from ansible_collections.learnops.lms.tests.unit.ispring_wire import (
     rest_update_call,
     rest_user,
     rest_users_call,
+    rest_users_post_call,
     token_call,
 )
 
@@ -217,6 +218,7 @@ def test_users_of_every_status_are_looked_up_in_as_few_requests_as_the_query_bud
     one listing that _queries cuts by MAX_QUERY_BYTES, not in chunks of PAGE_SIZE first (1,100 short
     logins: 4 requests, where chunks of 1,000 would make 5)."""
     rest = ispring_rest.RestClient(None, API, token=TOKEN)
+    rest.users_by_post = False  # as after a service that did not serve POST /users/v2
     sent = []
     monkeypatch.setattr(rest, "pages", lambda path, what, params, key: sent.append((path, params)) or iter(()))
     logins = ["u%04d" % n for n in range(1100)]
@@ -224,3 +226,68 @@ def test_users_of_every_status_are_looked_up_in_as_few_requests_as_the_query_bud
     assert {path for path, _params in sent} == {"/users/v2"} and len(sent) == 4
     assert sorted(value for _path, params in sent for _name, value in params) == logins
     assert all(len(ispring_rest.urlencode(params)) <= ispring_rest.MAX_QUERY_BYTES for _path, params in sent)
+
+
+LOGINS = ["u%04d" % n for n in range(1100)]  # 18 KB of logins[]=: more than one GET (MAX_QUERY_BYTES)
+
+
+def test_a_users_listing_longer_than_one_get_goes_as_one_post_of_xml(script):
+    """USERS_BY_POST: 1,100 logins in one POST /users/v2, the filter as repeated <logins> elements."""
+    found = [rest_user("id7", "u0007", "u7@example.com"), rest_user("id9", "u0009", "u9@example.com")]
+    transport = script(rest_users_post_call("logins", LOGINS, {"userProfiles": found}))
+    users = client(transport).find_users(LOGINS, every_status=True)
+    assert sorted(user.login for user in users) == ["u0007", "u0009"]
+
+
+def test_a_listing_that_fits_one_get_is_not_posted(script):
+    transport = script(
+        rest_call("GET", "/users/v2", {"userProfiles": []}, params=[("logins[]", "u1"), ("pageSize", "1000")])
+    )
+    assert client(transport).find_users(["u1"], every_status=True) == []
+
+
+def _gets(values, found=()):
+    """The GET /users/v2 listings that the query budget cuts the logins into (the fallback)."""
+    parts = ispring_rest._queries([("logins", values)], "test")
+    return [
+        rest_call(
+            "GET", "/users/v2", {"userProfiles": list(found) if n == 0 else []}, params=part + [("pageSize", "1000")]
+        )
+        for n, part in enumerate(parts)
+    ]
+
+
+@pytest.mark.parametrize(
+    "reply, status",
+    [
+        ({"code": 405, "message": "Method Not Allowed"}, 405),  # the tenant does not take it
+        ({"userProfiles": [rest_user("id7", "u0007", "u7@example.com")], "nextPageToken": "p2"}, 200),  # it pages
+        ({"userProfiles": [rest_user("id1", "admin", "admin@example.com")]}, 200),  # it read no filter
+        ("<html>not JSON</html>", 200),
+    ],
+    ids=["refused", "paged", "filter-ignored", "not-json"],
+)
+def test_a_post_listing_not_served_as_assumed_falls_back_to_get_for_the_rest_of_the_task(script, reply, status):
+    """Never read a partial or foreign listing as the users asked for: the GET listings serve instead,
+    and the client does not post again."""
+    found = rest_user("id7", "u0007", "u7@example.com")
+    transport = script(
+        rest_users_post_call("logins", LOGINS, reply, status=status), *_gets(LOGINS, [found]), *_gets(LOGINS)
+    )
+    rest = client(transport)
+    assert [user.user_id for user in rest.find_users(LOGINS, every_status=True)] == ["id7"]
+    assert rest.users_by_post is False
+    assert rest.find_users(LOGINS, every_status=True) == []
+
+
+def test_a_refused_token_on_the_post_listing_is_not_taken_for_a_refused_call(script):
+    transport = script(rest_users_post_call("logins", LOGINS, {"code": 401, "message": "Unauthorized"}, status=401))
+    with pytest.raises(ApiError) as caught:
+        client(transport).find_users(LOGINS, every_status=True)
+    assert caught.value.code == ispring.FAULT_AUTH
+
+
+def test_user_ids_are_checked_by_post_too(script):
+    ids = ["00000000-0000-4000-c000-%012d" % n for n in range(300)]  # 16 KB of userIds[]=
+    transport = script(rest_users_post_call("userIds", ids, {"userProfiles": [{"userId": ids[3]}]}))
+    assert client(transport).existing_user_ids(ids) == {ids[3]}

@@ -32,6 +32,7 @@ from ansible_collections.learnops.lms.tests.unit.ispring_wire import (
     rest_results_call,
     rest_user,
     rest_users_call,
+    rest_users_post_call,
     token_call,
 )
 
@@ -495,13 +496,14 @@ def test_unknown_user_ids_fail_before_any_write_also_in_check_mode(run_module, c
 
 
 def test_many_unknown_user_ids_are_counted_and_the_query_is_cut(run_module):
-    """150 user IDs do not fit one request line (MAX_QUERY_BYTES): two listings; the message shows
-    ten and a count, the result every one."""
+    """150 user IDs do not fit one request line (MAX_QUERY_BYTES): a tenant that refuses POST /users/v2
+    (USERS_BY_POST) gets two listings; the message shows ten and a count, the result every one."""
     ids = ["00000000-0000-4000-9000-%012d" % n for n in range(150)]
     outcome = run_module(
         course_enrollment,
         args(user_ids=ids),
         enrollments_call([]),
+        rest_users_post_call("userIds", ids, {"code": 405, "message": "Method Not Allowed"}, status=405),
         users_by_id_call(ids[:117], found=ids[:100]),
         users_by_id_call(ids[117:], found=ids[130:]),
         check_mode=True,

@@ -29,6 +29,7 @@ from ansible_collections.learnops.lms.tests.unit.ispring_wire import (
     rest_results_call,
     rest_user,
     rest_users_call,
+    rest_users_post_call,
     token_call,
     user_profile_xml,
 )
@@ -198,7 +199,14 @@ def unknown_reads(soap_body=UNKNOWN_FAULT, rest=(400, UNKNOWN_400), ns=HTTP_NS, 
     return calls + [get("/learners/results", rest[1], params, rest[0])]
 
 
-def r3_reads(enrollments=None, pairs=None, url=None, unauthorized=None, users=None, unknown=None):
+def by_post_read(reply=None, status=200):
+    """POST /users/v2 with two made-up user IDs in an XML body (rest_users_by_post)."""
+    made_up = [MADE_UP_ID % n for n in (1, 2)]
+    reply = {"userProfiles": []} if reply is None else reply
+    return rest_users_post_call("userIds", made_up, reply, status=status, token=FRESH)
+
+
+def r3_reads(enrollments=None, pairs=None, url=None, unauthorized=None, users=None, unknown=None, by_post=None):
     """Every revision-3 read, each part as given or as a tenant that holds to the contract answers it."""
     return [
         *(enrollments or [enrollments_read()]),
@@ -206,6 +214,7 @@ def r3_reads(enrollments=None, pairs=None, url=None, unauthorized=None, users=No
         *(url or url_reads()),
         unauthorized or unauthorized_read(),
         *(users or [users_read()]),
+        by_post or by_post_read(),
         *(unknown or unknown_reads()),
     ]
 
@@ -230,6 +239,7 @@ def rest_down():
         get("/learners/results", HTML_404, line_params(MOST_IDS), 404),
         unauthorized_read(HTML_404, 404),
         users_read(**page),
+        by_post_read(HTML_404, 404),
         *unknown_reads(rest=(404, HTML_404)),
     ]
 
@@ -282,6 +292,7 @@ def test_every_point_holds_on_a_tenant_as_the_contract_says_in_check_mode_too(ru
         "rest_dates",
         "rest_unauthorized",
         "rest_user_fields",
+        "rest_users_by_post",
         "unknown_course",
         "due_period_unit",
     ]
@@ -296,9 +307,9 @@ def test_every_point_holds_on_a_tenant_as_the_contract_says_in_check_mode_too(ru
     assert observed(outcome, "soap_rest_results")["observed"].startswith(
         "1 result(s) over SOAP, 1 over REST, of 1 learner(s) found by login; the same user_id, status"
     )
-    assert len(outcome.result["requests"]) == 18 and "jdoe" not in str(outcome.result["checks"])
+    assert len(outcome.result["requests"]) == 19 and "jdoe" not in str(outcome.result["checks"])
     files = sorted(os.listdir(saved))
-    assert files[0] == "ispring-01-token.txt" and files[-1] == "ispring-18-GET-learners-results.txt"
+    assert files[0] == "ispring-01-token.txt" and files[-1] == "ispring-19-GET-learners-results.txt"
     assert files[9] == "ispring-10-GET-enrollments.txt"
     text = "".join((saved / name).read_text() for name in files)
     for secret_or_personal in (FRESH, "csecret", "cid", INVALID, "jdoe"):
@@ -427,6 +438,7 @@ def test_no_soap_at_all_but_rest_works_says_set_api_rest(run_module):
         "rest_dates": "not checked",
         "rest_unauthorized": "holds",
         "rest_user_fields": "holds",
+        "rest_users_by_post": "holds",
         "unknown_course": "holds",
         "due_period_unit": "not checked",
     }
@@ -818,6 +830,29 @@ def test_rest_unauthorized(run_module, body, status, verdict, form):
     assert check["observed"] == "A REST read with a made-up token answered HTTP %s with %s." % (status, form)
     expected = "renew the token on any HTTP 401" if verdict == "holds" else "renew a REST token only on HTTP 401"
     assert expected in check["advice"]
+
+
+@pytest.mark.parametrize(
+    "reply, status, words, advice",
+    [
+        (None, 200, "listed nobody (HTTP 200): this tenant serves ListUsersV2ByPost.", "goes as one request"),
+        (
+            {"userProfiles": [rest_user("u1", "jdoe", "jdoe@example.com")]},
+            200,
+            "listed 1 user(s): this tenant reads no filter from the body.",
+            "look users up by GET listings here",
+        ),
+        ({"code": 405, "message": "Method Not Allowed"}, 405, "was refused (HTTP 405).", "by GET listings here"),
+        ({"total": 0}, 200, 'answered no listing: {"total": 0}.', "by GET listings here"),
+    ],
+    ids=["served", "filter-not-read", "refused", "no-listing"],
+)
+def test_rest_users_by_post(run_module, reply, status, words, advice):
+    outcome = r3_run(run_module, by_post=by_post_read(reply, status))
+    check = observed(outcome, "rest_users_by_post")
+    assert check["verdict"] == "holds"
+    assert check["observed"] == "POST /users/v2 with two made-up user IDs in an XML body " + words
+    assert advice in check["advice"]
 
 
 PAIRS = [{"name": "LOGIN", "value": "jdoe"}, {"name": "EMAIL", "value": "jdoe@example.com"}]
