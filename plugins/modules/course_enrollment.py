@@ -490,9 +490,7 @@ def main():
             batch_size=dict(type="int", default=1000),
         ),
         supports_check_mode=True,
-        required_one_of=arguments.ISPRING_RULES["required_one_of"] + [("course_id", "course_ids")],
-        mutually_exclusive=arguments.ISPRING_RULES["mutually_exclusive"] + [("course_id", "course_ids")],
-        required_together=arguments.ISPRING_RULES["required_together"],
+        **arguments.ispring_rules(("course_id", "course_ids")),
     )
     runner.run_module(
         module,
