@@ -212,10 +212,12 @@ learners:
   elements: dict
   contains:
     enrollment_id:
-      description: ID of the learner's enrollment in the course.
+      description:
+        - The learner's enrollment in the course, as read, however the task names the learner; null
+          for a learner of O(enrolling) who is not enrolled yet.
       type: str
     user_id:
-      description: iSpring user ID of the learner.
+      description: The learner's iSpring user ID, as given or as found for a login, email or enrollment.
       type: str
     login:
       description: Login, when the learner was named by login.
