@@ -431,12 +431,7 @@ not_found:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.learnops.lms.plugins.module_utils import (
-    arguments,
-    enrollment,
-    ispring_client,
-    runner,
-)
+from ansible_collections.learnops.lms.plugins.module_utils import arguments, enrollment, ispring_client, runner
 
 
 def run(module, client):

@@ -382,12 +382,7 @@ not_found:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.learnops.lms.plugins.module_utils import (
-    arguments,
-    edubrite,
-    membership,
-    runner,
-)
+from ansible_collections.learnops.lms.plugins.module_utils import arguments, edubrite, membership, runner
 
 
 def run(module, client):
