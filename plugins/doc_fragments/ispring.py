@@ -145,7 +145,7 @@ options:
 """
 
     # What the modules that read (course_status_info, course_enrollment_info) filter by: the
-    # courses, and the learners.
+    # courses, and the learners; and what holds for every filter.
     LEARNER_FILTERS = r"""
 options:
   course_ids:
@@ -169,6 +169,18 @@ options:
     type: list
     elements: str
     default: []
+notes:
+  - Every learner a filter names must have a record in the courses (a result for
+    M(learnops.lms.course_status_info), an enrollment for M(learnops.lms.course_enrollment_info)); one
+    that has none (a typo, a user who is not enrolled, a login of no active user) makes the module
+    fail, naming it, with RV(not_found). A typo never reads as "nobody".
+  - Several learner filters add up (a record of any of the learners is listed). Duplicates are
+    read once.
+  - The records carry each learner's login and email; for learners not named by login or email
+    they come from one listing of the account's active users (inactive users have none).
+  - A course asked for by ID that lists nothing is named in a warning - an unknown course may answer
+    an empty listing rather than an error (assumed, contract 3.2, r3), so an empty report never
+    passes for an empty course unnoticed.
 """
 
     # The shortcuts of the modules that manage members (ispring_group): the learners' shortcuts,

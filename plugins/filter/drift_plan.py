@@ -12,17 +12,12 @@ import hashlib
 import json
 from collections.abc import Mapping
 
+from ansible_collections.learnops.lms.plugins.plugin_utils.learner_states import STATE_LISTS
+
 FORMAT = "learnops.lms.plan"
 FORMAT_VERSION = 1
 # The role's variables whose canonical JSON is hashed, in this order (the keys of one object).
-HASHED = (
-    "learner_states_departments",
-    "learner_states_users",
-    "learner_states_groups",
-    "learner_states_course_enrollments",
-    "learner_states_course_completions",
-    "learner_states_program_memberships",
-)
+HASHED = STATE_LISTS
 SATISFIED = ("complete", "passed", "accepted")
 LMS = {"enrollment": "iSpring Learn", "course": "iSpring Learn", "program": "EduBrite"}
 LMS.update(department="iSpring Learn", user="iSpring Learn", group="iSpring Learn")

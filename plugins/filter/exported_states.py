@@ -18,13 +18,15 @@ from urllib.parse import urlsplit, urlunsplit
 import yaml
 
 from ansible_collections.learnops.lms.plugins.module_utils import dates, membership
+from ansible_collections.learnops.lms.plugins.plugin_utils.learner_states import (
+    COMPLETIONS,
+    DEPARTMENTS,
+    ENROLLMENTS,
+    GROUPS,
+    MEMBERSHIPS,
+    USERS,
+)
 
-ENROLLMENTS = "learner_states_course_enrollments"
-COMPLETIONS = "learner_states_course_completions"
-MEMBERSHIPS = "learner_states_program_memberships"
-DEPARTMENTS = "learner_states_departments"
-USERS = "learner_states_users"
-GROUPS = "learner_states_groups"
 # A user's values as learner_states_users declares them (no password: iSpring gives none back).
 USER_VALUES = ("login", "email", "first_name", "last_name", "department", "role", "status")
 # A manual completion: iSpring's "complete" (passed and accepted are the learner's own results).

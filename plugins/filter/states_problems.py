@@ -33,16 +33,18 @@ from ansible_collections.learnops.lms.plugins.module_utils import (
 from ansible_collections.learnops.lms.plugins.module_utils.errors import ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.messages import NOTHING_CHANGED
 from ansible_collections.learnops.lms.plugins.module_utils.runner import check_params
+from ansible_collections.learnops.lms.plugins.plugin_utils.learner_states import (
+    COMPLETIONS,
+    DEPARTMENTS,
+    ENROLLMENTS,
+    GROUPS,
+    MEMBERSHIPS,
+    STATE_LISTS,
+    USERS,
+)
 
-ENROLLMENTS = "learner_states_course_enrollments"
-COMPLETIONS = "learner_states_course_completions"
-MEMBERSHIPS = "learner_states_program_memberships"
-DEPARTMENTS = "learner_states_departments"
-USERS = "learner_states_users"
-GROUPS = "learner_states_groups"
 PEOPLE = (DEPARTMENTS, USERS)  # one module task for the whole list: checked as one
 MAX_CHANGES = "learner_states_max_changes"
-STATE_LISTS = (DEPARTMENTS, USERS, GROUPS, ENROLLMENTS, COMPLETIONS, MEMBERSHIPS)
 NAMED_BY = ("course_id", "course_ids", "program_id", "ext_id", "code", "login", "name", "group_id")
 # The people modules name an entry by its position in the list they are given ("users[3]").
 POSITION = re.compile(r"\b(departments|users)\[(\d+)\]")

@@ -71,6 +71,16 @@ ISPRING_RULES = dict(
 )
 
 
+def ispring_rules(*exactly_one_of):
+    """``ISPRING_RULES`` plus the module's own options of which exactly one is given (a pair such
+    as ``("course_id", "course_ids")``)."""
+    return dict(
+        required_one_of=ISPRING_RULES["required_one_of"] + list(exactly_one_of),
+        mutually_exclusive=ISPRING_RULES["mutually_exclusive"] + list(exactly_one_of),
+        required_together=ISPRING_RULES["required_together"],
+    )
+
+
 def edubrite_spec(**module_options):
     """EduBrite connection options (doc fragment ``edubrite``) plus the module's own."""
     spec = dict(

@@ -305,9 +305,20 @@ def _learner_of_audience(user):
 def _sources(client, departments, groups):
     """The Sources of the departments (by code, else ID) and groups (by name), in the order given;
     fails naming every one the account does not have (or has twice)."""
-    problems, missing = [], {}
-    sources = _department_sources(client, departments, problems, missing)
-    sources += _group_sources(client, groups, problems, missing)
+    problems, missing, sources = [], {}, []
+    audiences = (
+        ("department", departments, client.list_departments, _department_source),
+        ("group", groups, client.list_groups, _group_source),
+    )
+    for kind, values, listing, source_of in audiences:
+        listed = listing() if values else []
+        for value in dict.fromkeys(values or ()):
+            source, problem = source_of(listed, value)
+            if source is None:
+                problems.append(problem)
+                missing.setdefault(kind, []).append(value)
+            else:
+                sources.append(source)
     if problems:
         raise ValidationError(
             "%s. Check the names (departments by code, groups by name); ispring_user_info lists the users of "
@@ -317,36 +328,22 @@ def _sources(client, departments, groups):
     return sources
 
 
-def _department_sources(client, departments, problems, missing):
-    if not departments:
-        return []
-    sources, tree = [], client.list_departments()
-    for value in dict.fromkeys(departments):
-        found = people.department_id(tree, value)
-        if found is None:
-            problems.append("department %r is no department code or ID of the account" % value)
-            missing.setdefault("department", []).append(value)
-        else:
-            sources.append(Source("department %s" % value, department_ids=_under(tree, found)))
-    return sources
+def _department_source(tree, value):
+    """The Source of a department by code or ID, or None and the problem."""
+    found = people.department_id(tree, value)
+    if found is None:
+        return None, "department %r is no department code or ID of the account" % value
+    return Source("department %s" % value, department_ids=_under(tree, found)), None
 
 
-def _group_sources(client, groups, problems, missing):
-    if not groups:
-        return []
-    sources, listed = [], client.list_groups()
-    for name in dict.fromkeys(groups):
-        named = [group for group in listed if group.name == name]
-        if len(named) == 1:
-            sources.append(Source("group %s" % name, group_id=named[0].group_id))
-            continue
-        problems.append(
-            "group %r is no group of the account" % name
-            if not named
-            else "%d groups are named %r; rename one, or list its learners instead" % (len(named), name)
-        )
-        missing.setdefault("group", []).append(name)
-    return sources
+def _group_source(listed, name):
+    """The Source of a group by name, or None and the problem (no such group, or several)."""
+    named = [group for group in listed if group.name == name]
+    if len(named) == 1:
+        return Source("group %s" % name, group_id=named[0].group_id), None
+    if not named:
+        return None, "group %r is no group of the account" % name
+    return None, "%d groups are named %r; rename one, or list its learners instead" % (len(named), name)
 
 
 def _under(departments, department_id):

@@ -431,12 +431,7 @@ not_found:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.learnops.lms.plugins.module_utils import (
-    arguments,
-    enrollment,
-    ispring_client,
-    runner,
-)
+from ansible_collections.learnops.lms.plugins.module_utils import arguments, enrollment, ispring_client, runner
 
 
 def run(module, client):
@@ -490,9 +485,7 @@ def main():
             batch_size=dict(type="int", default=1000),
         ),
         supports_check_mode=True,
-        required_one_of=arguments.ISPRING_RULES["required_one_of"] + [("course_id", "course_ids")],
-        mutually_exclusive=arguments.ISPRING_RULES["mutually_exclusive"] + [("course_id", "course_ids")],
-        required_together=arguments.ISPRING_RULES["required_together"],
+        **arguments.ispring_rules(("course_id", "course_ids")),
     )
     runner.run_module(
         module,

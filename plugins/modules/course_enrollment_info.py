@@ -33,17 +33,6 @@ options:
     elements: str
     choices: [administrator, catalog]
     default: []
-notes:
-  - Every learner a filter names (O(user_ids), O(logins), O(emails)) must have an enrollment in the
-    courses; one that has none (a typo, a user who is not enrolled, a login of no active user)
-    makes the module fail, naming it, with RV(not_found). A typo never reads as "nobody".
-  - Several learner filters add up (an enrollment of any of the learners is listed). Duplicates are
-    read once.
-  - The enrollments carry each learner's login and email; for learners not named by login or email
-    they come from one listing of the account's active users (inactive users have none).
-  - A course asked for by ID that lists nothing is named in a warning - an unknown course may answer
-    an empty listing rather than an error (assumed, contract 3.2, r3), so an empty report never
-    passes for an empty course unnoticed.
 seealso:
   - module: learnops.lms.course_enrollment
   - module: learnops.lms.course_status_info

@@ -212,10 +212,12 @@ learners:
   elements: dict
   contains:
     enrollment_id:
-      description: ID of the learner's enrollment in the course.
+      description:
+        - The learner's enrollment in the course, as read, however the task names the learner; null
+          for a learner of O(enrolling) who is not enrolled yet.
       type: str
     user_id:
-      description: iSpring user ID of the learner.
+      description: The learner's iSpring user ID, as given or as found for a login, email or enrollment.
       type: str
     login:
       description: Login, when the learner was named by login.
@@ -275,12 +277,7 @@ not_found:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.learnops.lms.plugins.module_utils import (
-    arguments,
-    completion,
-    ispring_client,
-    runner,
-)
+from ansible_collections.learnops.lms.plugins.module_utils import arguments, completion, ispring_client, runner
 
 
 def run(module, client):
@@ -317,11 +314,10 @@ def main():
             **arguments.name_lists("enrollment_ids", "user_ids", "logins", "emails"),
             match_date=dict(type="bool", default=False),
             enrolling=dict(type="list", elements="str", default=[]),
-            max_changes=dict(type="raw"),
             batch_size=dict(type="int", default=1000),
             wait=dict(type="bool", default=True),
-            report_unchanged=dict(type="bool", default=True),
             wait_timeout=dict(type="int", default=300),
+            **arguments.plan_options(),
         ),
         supports_check_mode=True,
         **arguments.ISPRING_RULES,

@@ -24,7 +24,9 @@ extends_documentation_fragment:
   - learnops.lms.transport
 options:
   enrollment_ids:
-    description: Only these enrollments.
+    description:
+      - Only these enrollments. A learner filter like O(user_ids), O(logins) and O(emails) - an
+        enrollment ID with no result in the courses makes the module fail, and the filters add up.
     type: list
     elements: str
     default: []
@@ -37,18 +39,6 @@ options:
     type: list
     elements: str
     default: []
-notes:
-  - Every learner a filter names (O(enrollment_ids), O(user_ids), O(logins), O(emails)) must have
-    a result in the courses; one that has none (a typo, a user who is not enrolled, a login of no
-    active user) makes the module fail, naming it, with RV(not_found). A typo never reads as
-    "nobody".
-  - Several learner filters add up (a result matching any of them is listed). Duplicates are
-    read once.
-  - The results carry each learner's login and email; for learners not named by login or email
-    they come from one listing of the account's active users (inactive users have none).
-  - A course asked for by ID that lists nothing is named in a warning - an unknown course may answer
-    an empty listing rather than an error (assumed, contract 3.2, r3), so an empty report never
-    passes for an empty course unnoticed.
 seealso:
   - module: learnops.lms.course_status
 """

@@ -28,13 +28,12 @@ description:
     O(ext_id) against those listed by O(program_id)."
   - It never writes - no C(updateProgramMember), no C(enrollUsersInProgram) - and behaves the same in
     check mode. Every request it sends is listed in RV(requests).
-  - O(save_replies) saves every request line and raw reply, secrets masked and personal data
-    replaced, to attach to a bug report.
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - learnops.lms.attributes.info
   - learnops.lms.edubrite
   - learnops.lms.transport
+  - learnops.lms.tenant_check
 options:
   program_id:
     description:
@@ -52,26 +51,16 @@ options:
         members for the program to page; V(1) pages any program of two.
     type: int
     default: 1
-  save_replies:
-    description:
-      - A directory on the controller (made if missing) to save what the check sent and received,
-        one file per request, named C(edubrite-NN-<call>.txt) (the C(edubrite-*) files of an earlier
-        check there are replaced).
-      - Each file holds the request line, headers and form, then the reply's status, main headers
-        and raw body. The password and the session cookies are masked as C(<masked>); user names,
-        open IDs, names and emails (and O(api_username) and O(run_as)) are replaced by stable
-        placeholders (C(username-1), C(openid-2), the same value getting the same placeholder in
-        every file).
-      - Written in check mode too - it writes nothing to the LMS.
-    type: path
 notes:
+  - In the files of O(save_replies), the password and the session cookies are masked; user names,
+    open IDs, names and emails (and O(api_username) and O(run_as)) are replaced by placeholders
+    (C(username-1), C(openid-2)).
   - The check logs in once, like the other EduBrite modules (one more API session of the site until
     it expires). When login step 2 sets a new C(SESSION_ID), one read is sent with the step-1
     C(SESSION_ID) to see whether it still works (contract 3.4, r3).
   - The module fails, naming the culprit, when the login is refused, when O(program_id) is unknown
     or when O(run_as) may not list members; the failed result still carries the checks made so far
     and the saved files.
-  - O(max_parallel) has no effect - the check sends no write, and its reads one after the other.
   - The verdicts are those of the site at the time of the run, for the program given.
 seealso:
   - module: learnops.lms.ispring_tenant_check

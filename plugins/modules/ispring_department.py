@@ -216,12 +216,7 @@ from functools import partial
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.learnops.lms.plugins.module_utils import (
-    arguments,
-    department,
-    ispring_client,
-    runner,
-)
+from ansible_collections.learnops.lms.plugins.module_utils import arguments, department, ispring_client, runner
 
 
 def run(module, client):

@@ -265,9 +265,7 @@ def main():
             **arguments.plan_options(),
         ),
         supports_check_mode=True,
-        required_one_of=arguments.ISPRING_RULES["required_one_of"] + [("name", "group_id")],
-        mutually_exclusive=arguments.ISPRING_RULES["mutually_exclusive"] + [("name", "group_id")],
-        required_together=arguments.ISPRING_RULES["required_together"],
+        **arguments.ispring_rules(("name", "group_id")),
     )
     runner.run_module(
         module,

@@ -50,13 +50,12 @@ description:
     look at the due date - 2 days after the access date means the modules' conversion holds."
   - It never writes - no C(updateCourseStatus), no enrollment created, changed or deleted - and
     behaves the same in check mode. Every request it sends is listed in RV(requests).
-  - O(save_replies) saves every request line and raw reply, secrets masked and personal data
-    replaced, to attach to a bug report.
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - learnops.lms.attributes.info
   - learnops.lms.ispring
   - learnops.lms.transport
+  - learnops.lms.tenant_check
 options:
   course_id:
     description:
@@ -84,26 +83,16 @@ options:
     type: list
     elements: str
     default: []
-  save_replies:
-    description:
-      - A directory on the controller (made if missing) to save what the check sent and received,
-        one file per request, named C(ispring-NN-<call>.txt) (the C(ispring-*) files of an earlier
-        check there are replaced).
-      - Each file holds the request line, headers and body, then the reply's status, main headers
-        and raw body. The body of the token request is never saved; tokens, the client secret and
-        cookies are masked as C(<masked>); logins, emails, names and other profile fields are
-        replaced by stable placeholders (C(login-1), C(email-1@masked.invalid), C(name-2), the same
-        value getting the same placeholder in every file).
-      - Written in check mode too - it writes nothing to the LMS.
-    type: path
 notes:
+  - In the files of O(save_replies), the body of the token request is never saved; tokens, the
+    client secret and cookies are masked; logins, emails, names and other profile fields are
+    replaced by placeholders (C(login-1), C(email-1@masked.invalid), C(name-2)).
   - The check uses both interfaces whatever O(api) says; O(soap_url) and O(soap_namespace), when
     set, are checked as well as the defaults.
   - An unknown token stands in for an expired one - reads cannot make a token expire.
   - The module fails, naming the culprit, when the credentials are refused or when neither
     interface can read O(course_id); the failed result still carries the checks made so far and
     the saved files.
-  - O(max_parallel) has no effect - the check sends no write, and its reads one after the other.
   - "The wire behaviours it checks, with the contract's marks: 1.2 [doc] token reply; 1.1 [assumed]
     SOAP URL; 1.1 (r2) [evidence] body namespace; 1.2 (r2) [assumed] refused token; 1.3 (r2)
     [evidence] list layouts; 1.3a [doc] SOAP and REST results; 3.1 (r3) [evidence]

@@ -382,12 +382,7 @@ not_found:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.learnops.lms.plugins.module_utils import (
-    arguments,
-    edubrite,
-    membership,
-    runner,
-)
+from ansible_collections.learnops.lms.plugins.module_utils import arguments, edubrite, membership, runner
 
 
 def run(module, client):
@@ -426,9 +421,8 @@ def main():
             allow_empty=dict(type="bool", default=False),
             send_mail=dict(type="bool", default=False),
             timezone=dict(type="str", default="UTC"),
-            max_changes=dict(type="raw"),
             batch_size=dict(type="int", default=500),
-            report_unchanged=dict(type="bool", default=True),
+            **arguments.plan_options(),
             **fields,
         ),
         supports_check_mode=True,
