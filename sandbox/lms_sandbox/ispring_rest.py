@@ -58,6 +58,7 @@ ROUTES = (
     ("POST", "/users/deactivate", "Deactivate users"),
     ("POST", "/users/terminate", "Terminate users"),
 )
+ONE_PAGE = object()  # ListUsersV2ByPost "lists": every user in one page, whatever ISPRING_PAGE_SIZE_MAX says
 _EMAIL = re.compile(A.EMAIL_RE)
 _PASSWORD_MEMBER = re.compile(r'("password"\s*:\s*)"(?:[^"\\]|\\.)*"')
 _DATE_OR_TIME = re.compile(A.REST_DATE_OR_TIME_RE)
@@ -868,7 +869,7 @@ class RestApi(_People):
         if form == "refuses":
             raise RestError(405, "Method Not Allowed", [("Allow", "GET")])
         filters = {} if form == "ignores" else {name + "[]": values for name, values in data.items()}
-        size = {"pages": A.USERS_BY_POST_PAGE_SIZE, "ignores": None}.get(form, max(1, len(self.state.users)))
+        size = {"pages": A.USERS_BY_POST_PAGE_SIZE, "ignores": None}.get(form, ONE_PAGE)
         return self._users_v2(admin, filters, size, query_one(req.query, "pageToken"))
 
     def _users_v2(self, admin, q, size, token):
@@ -882,7 +883,7 @@ class RestApi(_People):
         else:
             items, key = self._users_by_id(admin, user_ids, logins, emails)
         items, key = self._people_filters(q, items, key)
-        rows, nxt = page(items, "RV", key, size, token)
+        rows, nxt = (items, None) if size is ONE_PAGE else page(items, "RV", key, size, token)
         return self._page_reply("userProfiles", [self._user_json(u) for u in rows], nxt)
 
     def _people_filters(self, q, items, key):

@@ -574,3 +574,9 @@ def test_users_by_post_in_each_form(sb):
         created(new_user(sb, login=login))
     listed = ok(users_by_post(sb, xml_filter("logins", hires)))
     assert len(listed["userProfiles"]) == 50 and listed["nextPageToken"]
+    sb.settings(ispring_users_by_post="lists")  # one page, longer than a GET's (ISPRING_PAGE_SIZE_MAX)
+    hires += ["hire%04d" % n for n in range(1000)]
+    for login in hires[60:]:
+        created(new_user(sb, login=login))
+    listed = ok(users_by_post(sb, xml_filter("logins", hires)))
+    assert len(listed["userProfiles"]) == 1060 and "nextPageToken" not in listed
