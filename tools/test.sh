@@ -180,7 +180,7 @@ run_integration() {
   for i in "${!lines[@]}"; do
     step "integration playbooks against the sandbox, ansible-core $(core "${lines[i]}")"
     ANSIBLE_COLLECTIONS_PATH=$COLLECTIONS LMS_TEST_VENV=${lines[i]} LMS_LINE_SHARE=$(line_share "${line_names[i]}") \
-      PYTHONPATH=sandbox run_pytest "${lines[i]}" tests/integration
+      PYTHONPATH=sandbox run_pytest "${lines[i]}" --durations=40 tests/integration
   done
 }
 

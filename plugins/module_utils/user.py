@@ -35,6 +35,8 @@ VALUES = NAMES + ("department", "role", "status", "fields", "groups")
 NEW_ONLY = ("password", "send_login_email")
 # [assumed] what POST /user gives for a value NewUser leaves out: an active learner.
 NEW_STATUS, NEW_ROLE = "active", "learner"
+# A department that is only planned (check mode, new_departments): never sent, as nothing is written.
+PLANNED_DEPARTMENT_ID = "(new department %s)"
 # An address with one @, something before it and a dotted domain after it, no spaces.
 EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 # Field names that have options of their own (or are the key), refused under `fields`.
@@ -183,10 +185,21 @@ def read(client, wanted):
     users = {w.login: directory.find("login", w.login) for w in wanted}
     account = Account({login: user for login, user in users.items() if user is not None})
     if any("department" in w.values for w in wanted):
-        account.departments = client.list_departments()
+        account.departments = list(client.list_departments())
     if any(w.groups for w in wanted):
         account.groups = client.list_groups()
     return account
+
+
+def plan_departments(account, codes):
+    """Check mode: the departments an earlier task of the run would create (``new_departments``), as
+    departments of the account that no request names (PLANNED_DEPARTMENT_ID), so that users may name them."""
+    known = {department.code for department in account.departments}
+    account.departments += [
+        ispring_rest.Department(PLANNED_DEPARTMENT_ID % code, code, code, None)
+        for code in dict.fromkeys(code.strip() for code in codes)
+        if code and code not in known
+    ]
 
 
 def resolve(wanted, account, state):

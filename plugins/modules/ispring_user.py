@@ -114,6 +114,17 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  new_departments:
+    description:
+      - The codes of departments that an earlier task of the same run creates (the role
+        P(learnops.lms.learner_states#role) passes those of its departments task). In check mode
+        that task creates nothing, so a user may name one of them here, and the plan shows the
+        user in it.
+      - Outside check mode it has no effect - the department exists by then, or the task fails.
+    type: list
+    elements: str
+    default: []
+    version_added: 2.1.0
 notes:
   - Supports C(check_mode) (nothing is written; the result says what would change, with the values
     predicted) and C(diff_mode) (the users that change, each with their before and after).
@@ -240,6 +251,8 @@ def run(module, client):
     with runner.before_writes():
         wanted, problems = user.validate(params)
         account = user.read(client, wanted)
+        if module.check_mode:
+            user.plan_departments(account, params["new_departments"])
         problems += user.resolve(wanted, account, params["state"])
         user.fail_on(problems)
         user.read_members(client, wanted, account)
@@ -266,6 +279,7 @@ def main():
         argument_spec=arguments.rest_only_spec(
             users=dict(type="list", elements="dict", required=True, options=wanted),
             state=arguments.present_or_absent(),
+            new_departments=dict(type="list", elements="str", default=[]),
             **arguments.plan_options(),
         ),
         supports_check_mode=True,

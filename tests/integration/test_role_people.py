@@ -32,6 +32,8 @@ def states_file(tmp_path):
     states["learner_states_users"].append(
         {"login": "rnew", "email": "rnew@example.com", "department": "SALES", "password": ROLE_PASSWORD}
     )
+    # a new hire in a department the same run creates: check mode and the drift report plan them too
+    states["learner_states_users"].append({"login": "snew", "email": "snew@example.com", "department": "SUPPORT-EMEA"})
     states["learner_states_groups"][0]["logins"].append("rnew")
     # enrollments by audience (course_enrollment's departments and groups): the new hires' group,
     # which the role fills before the enrollments, and Engineering, pnew's department
@@ -77,6 +79,8 @@ def test_converge_people_by_name_check_drift_report_converge_rerun(lms, tmp_path
         "name Support EMEA, parent SUPPORT",
     )
     assert differ[("user", "learner_states_users", "login pnew")][0] == "does not exist"
+    assert differ[("user", "learner_states_users", "login snew")][0] == "does not exist"
+    assert "department SUPPORT-EMEA" in differ[("user", "learner_states_users", "login snew")][1]
     assert ("user", "learner_states_users", "login bjones") not in differ  # inactive already
     assert differ[("group", "New hires", "login rnew")] == ("not a member", "member")  # a new user: check mode
     assert differ[("group", "Support team", "login kwong")] == ("not a member", "member")
@@ -89,6 +93,7 @@ def test_converge_people_by_name_check_drift_report_converge_rerun(lms, tmp_path
     departments, users, groups = people(lms)
     assert departments["SUPPORT-EMEA"] == ("Support EMEA", "SUPPORT")
     assert users["pnew"] == ("ENG", "active") and users["rnew"] == ("SALES", "active")
+    assert users["snew"] == ("SUPPORT-EMEA", "active")
     assert users["bjones"][1] == "inactive"
     assert groups["New hires"] == ["pnew", "rnew"] and groups["Support team"] == ["asmith", "kwong"]
     enrolled = {e["login"] for e in lms.state()["ispring"]["enrollments"] if e["courseId"] == COURSE}

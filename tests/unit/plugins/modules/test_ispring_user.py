@@ -348,3 +348,26 @@ def test_a_creation_whose_reply_is_lost_is_not_repeated_and_reads_as_it_is(run_m
     assert "1 user(s) were changed before the failure (temp)" in outcome.msg
     (entry,) = outcome.result["users"]
     assert (entry["changed"], entry["user_id"], entry["after"]["department"]) == (True, "u5", "ENG")
+
+
+PLANNED = [
+    dict(login="newbie", email="newbie@example.com", department="SUPPORT"),
+    dict(login="jdoe", department="SUPPORT"),
+]
+
+
+def test_check_mode_plans_users_in_a_department_an_earlier_task_would_create(run_module):
+    """new_departments (the role's departments task, in check mode): the users are planned in it."""
+    reads = [users_call(["jdoe", "newbie"], [JDOE]), departments_call()]
+    outcome = run_module(ispring_user, args(users=PLANNED, new_departments=["SUPPORT"]), *reads, check_mode=True)
+    assert outcome.exit_code == 0, outcome.msg
+    assert all(call["method"] == "GET" for call in outcome.session.sent)
+    newbie, jdoe = outcome.result["users"]
+    assert newbie["before"] is None and newbie["after"]["department"] == "SUPPORT"
+    assert (jdoe["changed"], jdoe["before"]["department"], jdoe["after"]["department"]) == (True, "SALES", "SUPPORT")
+
+
+def test_new_departments_do_not_count_outside_check_mode(run_module):
+    reads = [users_call(["jdoe", "newbie"], [JDOE]), departments_call()]
+    outcome = run_module(ispring_user, args(users=PLANNED, new_departments=["SUPPORT"]), *reads)
+    assert outcome.failed and "department 'SUPPORT' is no department code or ID of the account" in outcome.msg
