@@ -2,7 +2,7 @@
 # `make test` from a fresh clone of HEAD, the way CI runs it (../shared beside the clone when there
 # is one; the virtual environments built from the package index), timed.  Writes
 # docs/make-test.json, which the benchmark report (bench/report.py) shows beside its targets, and
-# keeps the run's output in build/make-test-fresh.log.  Exits with make test's exit code.
+# keeps the run's output in build/make-test-fresh.log and its jobs' logs in build/make-test-fresh-logs/.  Exits with make test's exit code.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -17,6 +17,8 @@ started=$(date +%s)
 rc=0
 (cd "$scratch/lms" && make --no-print-directory test) >build/make-test-fresh.log 2>&1 || rc=$?
 took=$(($(date +%s) - started))
+# each job's log (the integration logs list their slowest tests), kept after the clone is removed
+rm -rf build/make-test-fresh-logs && cp -r "$scratch/lms/build/logs" build/make-test-fresh-logs 2>/dev/null || true
 python3 - "$commit" "$took" "$rc" "$(nproc)" >docs/make-test.json <<'PY'
 import datetime, json, sys
 commit, took, rc, cores = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
