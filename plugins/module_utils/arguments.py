@@ -71,11 +71,11 @@ ISPRING_RULES = dict(
 )
 
 
-def ispring_rules(*exactly_one_of):
+def ispring_rules(*exactly_one_of, at_least_one_of=()):
     """``ISPRING_RULES`` plus the module's own options of which exactly one is given (a pair such
-    as ``("course_id", "course_ids")``)."""
+    as ``("course_id", "course_ids")``), and those of which one or both are."""
     return dict(
-        required_one_of=ISPRING_RULES["required_one_of"] + list(exactly_one_of),
+        required_one_of=ISPRING_RULES["required_one_of"] + list(exactly_one_of) + list(at_least_one_of),
         mutually_exclusive=ISPRING_RULES["mutually_exclusive"] + list(exactly_one_of),
         required_together=ISPRING_RULES["required_together"],
     )

@@ -121,8 +121,10 @@ def _unknown(missing, what, hint):
 def read_current(client, params):
     """(the Group or None, its member IDs): the group named by ``group_id`` or ``name`` among the
     account's groups, and its members.  A name two groups have fails, naming their IDs."""
-    by_id = params["group_id"]
-    found = [g for g in client.list_groups() if (g.group_id == by_id if by_id else g.name == params["name"])]
+    by_id, groups = params["group_id"], client.list_groups()
+    found = [g for g in groups if (g.group_id == by_id if by_id else g.name == params["name"])]
+    if by_id and params["name"]:
+        _check_new_name(params, groups)
     if len(found) > 1:
         raise ValidationError(
             "name=%s: %d groups have this name (%s); give the one meant by group_id."
@@ -137,6 +139,16 @@ def read_current(client, params):
         return None, []
     group, member_ids = client.get_group(found[0].group_id)
     return group, member_ids
+
+
+def _check_new_name(params, groups):
+    """A group renamed (group_id and name) must not take the name of another group."""
+    taken = [g.group_id for g in groups if g.name == params["name"] and g.group_id != params["group_id"]]
+    if taken:
+        raise ValidationError(
+            "group_id=%s: name=%s is the name of group %s already; two groups of one name could no longer be told "
+            "apart by name. Choose another name." % (params["group_id"], params["name"], some(taken))
+        )
 
 
 def check_user_ids(client, wanted, the_plan, known=None):
@@ -244,6 +256,9 @@ class Plan(plans.Plan):
     before_ids: list
     entries: list = field(default_factory=list)
     action: str | None = None  # create, delete
+    new_name: str | None = None  # the name a group found by ID is given
+    name_read: str | None = None  # as read back
+    renamed: bool = False  # the rename call succeeded
     group_id: str | None = None
     after_ids: list | None = None  # as read back (or predicted)
     users: dict = field(default_factory=dict)
@@ -261,6 +276,7 @@ class Plan(plans.Plan):
             if entry.changed and entry not in done:
                 entry.settle(entry.before)
         self.action = None  # a creation or deletion is the one call: the one that failed
+        self.new_name = self.new_name if self.renamed else None
 
     @property
     def label(self):
@@ -268,12 +284,14 @@ class Plan(plans.Plan):
 
     @property
     def changed(self):
-        return self.action is not None or any(entry.changed for entry in self.entries)
+        return self.action is not None or self.new_name is not None or any(entry.changed for entry in self.entries)
 
     def changes(self):
         found = changes_of(self.entries)
         if self.action:
             found["group to %s" % self.action] = [self.label]
+        if self.new_name is not None:
+            found["group to rename"] = ["%s to %s" % (self.label, self.new_name)]
         return found
 
     def doing(self, action):
@@ -300,7 +318,7 @@ class Plan(plans.Plan):
             return None
         return dict(
             group_id=self.group_id,
-            name=self.name,
+            name=self.name_read or self.new_name or self.name,
             is_smart=bool(self.group and self.group.is_smart),
             created=self.action == "create",
             deleted=self.action == "delete",
@@ -314,14 +332,14 @@ class Plan(plans.Plan):
         return dict(
             before_header=self.label,
             after_header=self.label,
-            before=self._text(self.before_ids) if self.group is not None else "",
-            after=self._text(after or []) if exists_after else "",
+            before=self._text(self.name, self.before_ids) if self.group is not None else "",
+            after=self._text(self.new_name or self.name, after or []) if exists_after else "",
         )
 
-    def _text(self, user_ids):
+    def _text(self, name, user_ids):
         names = {entry.user_id: entry.name for entry in self.entries}
         shown = sorted(names.get(user_id) or display(user_id, self.users.get(user_id)) for user_id in user_ids)
-        return "name: %s\nmembers:%s\n" % (self.name, "".join("\n  - %s" % name for name in shown) or " []")
+        return "name: %s\nmembers:%s\n" % (name, "".join("\n  - %s" % name for name in shown) or " []")
 
 
 def plan(params, wanted, group, member_ids):
@@ -342,6 +360,8 @@ def plan(params, wanted, group, member_ids):
     else:
         the_plan.action = "create" if group is None else None
         the_plan.entries = _members(wanted, member_ids, params["exclusive"])
+        if group is not None and params["group_id"] and params["name"] and params["name"] != group.name:
+            the_plan.new_name = params["name"]
     check_smart(the_plan)
     return the_plan
 
@@ -406,6 +426,11 @@ def _send(client, the_plan):
     if the_plan.action == "delete":
         delete = partial(client.remove_group, the_plan.group_id)
         return _call("deleting %s" % the_plan.label, delete, the_plan, the_plan.entries)
+    if the_plan.new_name is not None:
+        rename = partial(_rename, client, the_plan)
+        failure = _call("renaming %s to %s" % (the_plan.label, the_plan.new_name), rename, the_plan, [])
+        if failure is not None:
+            return failure
     adds = the_plan.doing("add")
     if the_plan.action == "create":
         create = partial(_create, client, the_plan, [entry.user_id for entry in adds])
@@ -427,6 +452,11 @@ def _remove(client, the_plan):
     ]
     _outcomes, error = in_parallel(work, client.transport)
     return None if error is None else ("removing %d member(s) from %s" % (len(removals), the_plan.label), error)
+
+
+def _rename(client, the_plan):
+    client.rename_group(the_plan.group_id, the_plan.new_name)
+    the_plan.renamed = True
 
 
 def _create(client, the_plan, user_ids):
@@ -451,10 +481,11 @@ def read_back(client, the_plan):
     gave none); False when it cannot be read (then the plan says what the calls that succeeded did)."""
     try:
         exists = _exists(client, the_plan)
-        member_ids = client.get_group(the_plan.group_id)[1] if exists else []
+        group, member_ids = client.get_group(the_plan.group_id) if exists else (None, [])
     except LmsError:
         return False
     settle(the_plan, exists, member_ids)
+    the_plan.name_read = group.name if group is not None else None
     return True
 
 
@@ -486,6 +517,12 @@ def mismatch(the_plan, wanted):
         return None if the_plan.after_ids is None else "%s is still listed after its deletion" % the_plan.label
     if the_plan.after_ids is None:
         return "%s is not listed after the change. %s" % (the_plan.label, CONTRACT_HINT)
+    if the_plan.new_name not in (None, the_plan.name_read):
+        return "%s read back after the change is named %s, not %s" % (
+            the_plan.label,
+            the_plan.name_read,
+            the_plan.new_name,
+        )
     parts = _member_differences(the_plan, wanted)
     if not parts:
         return None

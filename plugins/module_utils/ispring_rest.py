@@ -114,7 +114,7 @@ ENROLLED_BY_ADMIN, ENROLLED_FROM_CATALOG = 0, 1  # [doc] schema EnrollmentTypeGr
 # repeat is not relied on [assumed].  ChangeEnrollment sets absolute values: safe to repeat.
 # 3.3 [doc: the file's tag "group"]: the calls of groups.
 GROUPS = "/groups"  # GET ListGroups -> GroupsPage (paged, "groups": [Group])
-GROUP = "/group/%s"  # GET GetGroup -> DetailedGroup (with userIds); DELETE RemoveGroup -> 204
+GROUP = "/group/%s"  # GET GetGroup -> DetailedGroup (with userIds); POST UpdateGroup {name}; DELETE RemoveGroup
 NEW_GROUP = "/group"  # POST AddGroup, body NewGroup {name, userIds?} -> 201, the new id
 GROUP_MEMBERS = "/group/%s/members"  # POST UpdateGroupMembers, body {userIds} -> 200
 USER_GROUPS_REMOVE = "/user/%s/groups/remove"  # POST RemoveUserFromGroups, body {groupIds} -> 200
@@ -563,6 +563,10 @@ class RestClient(IspringClient):
         if user_ids:
             body["userIds"] = list(user_ids)
         return self.created(NEW_GROUP, "iSpring POST %s" % NEW_GROUP, body)
+
+    def rename_group(self, group_id, name):
+        """Give a group another name (UpdateGroup {name} -> 200); safe to repeat: it sets the name."""
+        self.send("POST", GROUP, group_id, body=dict(name=name))
 
     def update_group_members(self, group_id, current_ids, added_ids):
         """Add members (UpdateGroupMembers): the current members plus the added ones, so that the

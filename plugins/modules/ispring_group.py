@@ -40,13 +40,16 @@ extends_documentation_fragment:
 options:
   name:
     description:
-      - Name of the group. One of O(name) and O(group_id) is required.
+      - Name of the group. At least one of O(name) and O(group_id) is required.
       - A group of this name that does not exist is created (with O(state=present)). A name that
         two groups have fails the task, naming their IDs; give O(group_id) then.
+      - With O(group_id) too, the group of that ID gets this name (C(POST /group/{groupId}),
+        V(UpdateGroup)); a name another group has fails the task before any write.
     type: str
   group_id:
     description:
-      - ID of the group, instead of O(name). The group must exist with O(state=present).
+      - ID of the group, instead of O(name) (or with it, to rename the group). The group must exist
+        with O(state=present).
     type: str
   state:
     description:
@@ -133,11 +136,18 @@ EXAMPLES = r"""
   learnops.lms.ispring_group:
     name: New hires 2025-09
     state: absent
+
+- name: Rename a group, its members as they are
+  learnops.lms.ispring_group:
+    group_id: 6f1d2c3b-4a59-4e8f-9b0a-1c2d3e4f5a60
+    name: Line managers
 """
 
 RETURN = r"""
 changed:
-  description: Whether the group or any membership was (or, in check mode, would be) created, changed or removed.
+  description:
+    - Whether the group or any membership was (or, in check mode, would be) created, renamed, changed or
+      removed.
   returned: always
   type: bool
 group:
@@ -150,7 +160,7 @@ group:
       description: ID of the group; null for a group created in check mode.
       type: str
     name:
-      description: Name of the group.
+      description: Name of the group (after a rename, the new one).
       type: str
     is_smart:
       description: Whether it is a smart group (its members follow rules; read-only here).
@@ -265,7 +275,7 @@ def main():
             **arguments.plan_options(),
         ),
         supports_check_mode=True,
-        **arguments.ispring_rules(("name", "group_id")),
+        **arguments.ispring_rules(at_least_one_of=[("name", "group_id")]),
     )
     runner.run_module(
         module,

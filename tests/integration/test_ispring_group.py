@@ -26,11 +26,13 @@ def task(title, **args):
 
 
 # Three groups, each changed by one task: a group created with members named by login and email;
-# Managers (owner, admin) with jdoe added and owner removed by exclusive - admin stays only if the
-# members call carries the current members when the tenant replaces; New hires deleted.
+# Managers (owner, admin), found by ID, renamed Line managers, with jdoe added and owner removed by
+# exclusive - admin stays only if the members call carries the current members when the tenant
+# replaces; New hires deleted.
+MANAGED = dict(members=[{"login": "admin"}, {"login": "jdoe"}], exclusive=True)
 DECLARED = [
     task("Onboarding cohort", name="Onboarding 2026-03", logins=["jdoe"], emails=["KWONG@example.com"]),
-    task("Managers", name="Managers", members=[{"login": "admin"}, {"login": "jdoe"}], exclusive=True),
+    task("Managers", group_id=MANAGERS, name="Line managers", **MANAGED),
     task("New hires", name="New hires", state="absent"),
 ]
 
@@ -59,7 +61,7 @@ def test_converge_in_both_readings_of_update_group_members_then_rerun_writes_not
     assert run.rc == 0, run.output
     after = groups(lms)
     assert after["Onboarding 2026-03"] == (FIRST_NEW, ["jdoe", "kwong"], False)
-    assert after["Managers"] == (MANAGERS, ["admin", "jdoe"], False)
+    assert after["Line managers"] == (MANAGERS, ["admin", "jdoe"], False) and "Managers" not in after
     assert "New hires" not in after and after["All sales"] == before["All sales"]
     members_call = lms.requests(operation="UpdateGroupMembers")
     # the current members plus the new one, whatever the reading
@@ -67,6 +69,7 @@ def test_converge_in_both_readings_of_update_group_members_then_rerun_writes_not
     assert len(members_call) == 1 and sorted(sent) == sorted(_ids(lms, "owner", "admin", "jdoe"))
     assert writes(lms) == [
         ("AddGroup", "/group"),
+        ("UpdateGroup", "/group/%s" % MANAGERS),
         ("UpdateGroupMembers", "/group/%s/members" % MANAGERS),
         ("RemoveUserFromGroups", "/user/%s/groups/remove" % _ids(lms, "owner")[0]),
         ("RemoveGroup", "/group/%s" % NEW_HIRES),
@@ -109,7 +112,7 @@ def test_check_and_diff_write_nothing_and_predict_the_real_run(play, lms):
     # the diff lists the members by login, before and after
     managers = checked.results[1]["result"]["diff"]
     assert managers["before"] == "name: Managers\nmembers:\n  - admin\n  - owner\n"
-    assert managers["after"] == "name: Managers\nmembers:\n  - admin\n  - jdoe\n"
+    assert managers["after"] == "name: Line managers\nmembers:\n  - admin\n  - jdoe\n"
     assert (
         checked.results[0]["result"]["diff"]["after"]
         == "name: Onboarding 2026-03\nmembers:\n  - KWONG@example.com\n  - jdoe\n"

@@ -24,7 +24,7 @@ from ansible_collections.learnops.lms.tests.unit.group_wire import (
     remove_member_call,
     rest_group,
 )
-from ansible_collections.learnops.lms.tests.unit.ispring_wire import API, TOKEN, rest_users_call
+from ansible_collections.learnops.lms.tests.unit.ispring_wire import API, TOKEN, rest_call, rest_users_call
 from ansible_collections.learnops.lms.tests.unit.ispring_wire import rest_user as user
 
 JDOE = user("u1", "jdoe", "jdoe@example.com")
@@ -339,3 +339,51 @@ def test_a_member_asked_for_twice_is_added_once(run_module):
     )
     assert outcome.exit_code == 0, outcome.msg
     assert summary(outcome.result["members"]) == [("u3", True, False, True, False), ("u3", False, False, True, False)]
+
+
+def test_group_id_and_a_new_name_rename_the_group_and_keep_its_members(run_module):
+    """UpdateGroup {name}; read back; a rerun by the same pair is no change."""
+    outcome = run_module(
+        ispring_group,
+        args(group_id=GROUP, name="Line managers", logins=["jdoe"]),
+        rest_users_call(logins=["jdoe"], users=[JDOE]),
+        groups_call([MANAGERS]),
+        group_call(GROUP, "Managers", ["u1"]),
+        rest_call("POST", "/group/%s" % GROUP, body={"name": "Line managers"}),
+        group_call(GROUP, "Line managers", ["u1"]),
+        diff=True,
+    )
+    assert outcome.exit_code == 0, outcome.msg
+    assert writes(outcome) == [("POST", "/group/%s" % GROUP)]
+    assert outcome.result["changed"] is True and outcome.result["group"]["name"] == "Line managers"
+    assert outcome.result["diff"]["before"] == "name: Managers\nmembers:\n  - jdoe\n"
+    assert outcome.result["diff"]["after"] == "name: Line managers\nmembers:\n  - jdoe\n"
+    renamed = rest_group(GROUP, "Line managers")
+    again = run_module(
+        ispring_group,
+        args(group_id=GROUP, name="Line managers"),
+        groups_call([renamed]),
+        group_call(GROUP, "Line managers", ["u1"]),
+    )
+    assert again.result["changed"] is False and writes(again) == []
+
+
+def test_a_rename_to_the_name_of_another_group_fails_before_any_write(run_module):
+    other = rest_group("6f1d2c3b-4a59-4e8f-9b0a-1c2d3e4f5a99", "Line managers")
+    outcome = run_module(ispring_group, args(group_id=GROUP, name="Line managers"), groups_call([MANAGERS, other]))
+    assert outcome.failed and writes(outcome) == []
+    assert outcome.msg.startswith(
+        "group_id=%s: name=Line managers is the name of group %s already" % (GROUP, other["groupId"])
+    )
+
+
+def test_a_rename_the_service_did_not_apply_fails_loudly(run_module):
+    outcome = run_module(
+        ispring_group,
+        args(group_id=GROUP, name="Line managers"),
+        groups_call([MANAGERS]),
+        group_call(GROUP, "Managers", ["u1"]),
+        rest_call("POST", "/group/%s" % GROUP, body={"name": "Line managers"}),
+        group_call(GROUP, "Managers", ["u1"]),
+    )
+    assert outcome.failed and "is named Managers, not Line managers" in outcome.msg
