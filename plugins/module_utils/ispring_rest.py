@@ -618,9 +618,10 @@ class RestClient(IspringClient):
         self.send("POST", USER_STATUS, user_id, body=dict(status=USER_STATUSES[status]))
 
     def users_where(self, user_ids=(), department_ids=(), group_ids=()):
-        """The users with these IDs, in these departments or in these groups, whatever their status
-        (GET /users/v2: each kind in listings of its own, since the filters are AND-ed); with none,
-        every user."""
+        """The users with these IDs, in these departments or in these groups (GET /users/v2: each kind
+        in listings of its own, since the filters are AND-ed); with none, every user.  By ID every
+        status (USER_IDS_LIST_EVERY_STATUS); by department or group as the service lists them, every
+        status or active users only [assumed: either] - callers keep the statuses they need."""
         found, filters = {}, list(zip(AUDIENCE_FILTERS, (user_ids, department_ids, group_ids), strict=True))
         if not any(values for _name, values in filters):  # no filter: every user of the account
             return [_user(item, what) for item, what in self.listing(USERS_EVERY_STATUS, "userProfiles", [])]

@@ -73,6 +73,9 @@ options:
         sub-departments that the task does not remove too, is refused before any write, with the
         users' logins (the first few, and how many) and the sub-departments named. Sub-departments
         removed in the same task are removed first.
+      - The users are those C(GET /users/v2) lists by department - on an account that lists active
+        users only there, a department whose users are all inactive passes this check, and iSpring
+        itself refuses its removal (the task fails naming it; nothing is removed).
     type: str
     choices: [present, absent]
     default: present

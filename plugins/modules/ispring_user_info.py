@@ -59,7 +59,9 @@ options:
     default: []
 notes:
   - "Assumed where the contract and the OpenAPI file are silent (contract 3.3): C(GET /users/v2)
-    lists users whatever their status, with or without filters."
+    lists users named by login, email or ID whatever their status. By department or group, or
+    without a filter, it may list every status or active users only (the sandbox does the latter):
+    the report shows the users as the account lists them, each with their status."
 seealso:
   - module: learnops.lms.ispring_user
 """
