@@ -74,8 +74,8 @@ options:
         users' logins (the first few, and how many) and the sub-departments named. Sub-departments
         removed in the same task are removed first.
       - The users are those C(GET /users/v2) lists by department - on an account that lists active
-        users only there, a department whose users are all inactive passes this check, and iSpring
-        itself refuses its removal (the task fails naming it; nothing is removed).
+        users only there, a department whose users are all inactive passes this check, and the
+        removal is left to iSpring, which is assumed to refuse it (the task then fails naming it).
     type: str
     choices: [present, absent]
     default: present
