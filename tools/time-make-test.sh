@@ -2,7 +2,8 @@
 # `make test` from a fresh clone of HEAD, the way CI runs it (../shared beside the clone when there
 # is one; the virtual environments built from the package index), timed.  Writes
 # docs/make-test.json, which the benchmark report (bench/report.py) shows beside its targets, and
-# keeps the run's output in build/make-test-fresh.log and its jobs' logs in build/make-test-fresh-logs/.  Exits with make test's exit code.
+# keeps the run's output in build/make-test-fresh.log and its jobs' logs in build/make-test-fresh-logs/.
+# Exits with make test's exit code.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD

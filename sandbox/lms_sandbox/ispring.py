@@ -30,7 +30,7 @@ _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INT_RE = re.compile(r"^\s*\d+\s*$")
 
 
-def _parser():
+def xml_parser():
     parser = getattr(_local_parser, "parser", None)
     if parser is None:
         parser = etree.XMLParser(
@@ -114,7 +114,7 @@ def parse_soap(body):
     if A.REJECT_REQUEST_DOCTYPE and _DOCTYPE_RE.search(body or b""):
         return ParsedSoap(error="request declares a DOCTYPE")
     try:
-        root = etree.fromstring(body, _parser())
+        root = etree.fromstring(body, xml_parser())
     except (etree.XMLSyntaxError, ValueError) as exc:
         return ParsedSoap(error="malformed XML: %s" % exc)
     info = root.getroottree().docinfo

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs
 from lxml import etree
 
 from . import assumptions as A
-from .ispring import SoapFault, _parser, page
+from .ispring import SoapFault, page, xml_parser
 from .reply import Reply, json_reply
 
 # (method, path pattern, operationId) as the OpenAPI file names them.  Literal paths before patterns.
@@ -155,7 +155,7 @@ def refuse_not_emulated(query, names):
 def _xml_arrays(body):
     """An XML body of arrays (XML_BODY_OPERATIONS): {element name: [texts]} of the root's children."""
     try:
-        root = etree.fromstring(body, _parser()) if body.strip() else None
+        root = etree.fromstring(body, xml_parser()) if body.strip() else None
     except etree.XMLSyntaxError as exc:
         raise bad("the request body is not XML: %s" % exc) from None
     if root is None or etree.QName(root).localname != A.XML_BODY_ROOT:
