@@ -131,14 +131,19 @@ def read_current(client, params):
             % (params["name"], len(found), some(g.group_id for g in found))
         )
     if not found:
-        if by_id and params["state"] == "present":
-            raise ValidationError(
-                "group_id=%s: the account has no such group. Check the ID; to create a group, give its name "
-                "instead." % by_id
-            )
+        _check_absent(params)
         return None, []
     group, member_ids = client.get_group(found[0].group_id)
     return group, member_ids
+
+
+def _check_absent(params):
+    """A group asked for by ID must exist, unless the task deletes it."""
+    if params["group_id"] and params["state"] == "present":
+        raise ValidationError(
+            "group_id=%s: the account has no such group. Check the ID; to create a group, give its name "
+            "instead." % params["group_id"]
+        )
 
 
 def _check_new_name(params, groups):
@@ -360,10 +365,15 @@ def plan(params, wanted, group, member_ids):
     else:
         the_plan.action = "create" if group is None else None
         the_plan.entries = _members(wanted, member_ids, params["exclusive"])
-        if group is not None and params["group_id"] and params["name"] and params["name"] != group.name:
-            the_plan.new_name = params["name"]
+        the_plan.new_name = _new_name(params, group)
     check_smart(the_plan)
     return the_plan
+
+
+def _new_name(params, group):
+    """The name a group found by ID is to get (group_id and name both given); None: no rename."""
+    renames = group is not None and params["group_id"] and params["name"] and params["name"] != group.name
+    return params["name"] if renames else None
 
 
 def _members(wanted, member_ids, exclusive):

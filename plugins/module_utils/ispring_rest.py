@@ -412,17 +412,20 @@ class RestClient(IspringClient):
             return None
         name, values = named[0]
         what = "iSpring POST %s" % USERS_BY_ID
-        try:
-            answer = self.request("POST", USERS_BY_ID, what, body=_xml_filter(name, values))
-        except (ApiError, ReplyError) as exc:
-            if isinstance(exc, ApiError) and exc.code == FAULT_AUTH:
-                raise
-            answer = None
-        items = answer.get("userProfiles") if isinstance(answer, dict) and not answer.get("nextPageToken") else None
-        if not isinstance(items, list) or not _only_asked(items, name, values, what):
+        items = _served(self._post_listing(what, name, values), name, values, what)
+        if items is None:
             self.users_by_post = False
             return None
         return [(item, what) for item in items]
+
+    def _post_listing(self, what, name, values):
+        """The reply to POST /users/v2 with the filter in its body; None when it was refused (not a 401)."""
+        try:
+            return self.request("POST", USERS_BY_ID, what, body=_xml_filter(name, values))
+        except (ApiError, ReplyError) as exc:
+            if isinstance(exc, ApiError) and exc.code == FAULT_AUTH:
+                raise
+            return None
 
     def every(self, path, key, read):
         """Every record of a listing of the account (GET ``path``, all pages; the items under
@@ -684,6 +687,17 @@ def _xml_filter(name, values):
     for value in values:
         safexml.add_element(root, name).text = value
     return safexml.serialize(root)
+
+
+def _served(answer, name, values, what):
+    """The users of a POST listing served as USERS_BY_POST assumes (in one page, only those the filter
+    asks for); None otherwise."""
+    if not isinstance(answer, dict) or answer.get("nextPageToken"):
+        return None
+    items = answer.get("userProfiles")
+    if not isinstance(items, list) or not _only_asked(items, name, values, what):
+        return None
+    return items
 
 
 def _only_asked(items, name, values, what):
