@@ -82,10 +82,10 @@ notes:
     the OpenAPI file or fill its gaps (contract revision 3, each one constant in
     C(module_utils/ispring_rest.py)): array query parameters are sent as C(name[]=value)
     [evidence]; a listing's filters are cut into as many requests as keep each request line under
-    8 KB [assumed], and a users listing longer than one request goes as one C(POST /users/v2) with
-    the filter in an XML body where the service serves it in one page, else as those requests
-    [assumed]; dates are sent without an invented zone - a completion date as C(YYYY-MM-DD),
-    an edited access date as C(YYYY-MM-DD 00:00:00) - and the account records them on its own
+    8 KB [assumed], and a look-up of users by login, email or ID whatever their status (C(GET
+    /users/v2)) longer than one request goes as one C(POST /users/v2) with the filter in an XML body
+    where the service serves it in one page, else as those requests [assumed]; dates are sent
+    without an invented zone - a completion date as C(YYYY-MM-DD), an edited access date as C(YYYY-MM-DD 00:00:00) - and the account records them on its own
     calendar day; dates read back are compared by their calendar day [evidence]; logins and emails
     are looked up in listings of their own [assumed]; a user's C(fields) is read as an object (keys
     in any case) or as C(name)/C(value) pairs, and a user with no readable login or email fails the
