@@ -85,8 +85,8 @@ notes:
     8 KB [assumed], and a look-up of users by login, email or ID whatever their status (C(GET
     /users/v2)) longer than one request goes as one C(POST /users/v2) with the filter in an XML body
     where the service serves it in one page, else as those requests [assumed]; dates are sent
-    without an invented zone - a completion date as C(YYYY-MM-DD), an edited access date as C(YYYY-MM-DD 00:00:00) - and the account records them on its own
-    calendar day; dates read back are compared by their calendar day [evidence]; logins and emails
+    without an invented zone - a completion date as C(YYYY-MM-DD), an edited access date as
+    C(YYYY-MM-DD 00:00:00) - and the account records them on its own calendar day; dates read back are compared by their calendar day [evidence]; logins and emails
     are looked up in listings of their own [assumed]; a user's C(fields) is read as an object (keys
     in any case) or as C(name)/C(value) pairs, and a user with no readable login or email fails the
     task [evidence]; any HTTP 401, whatever its body, is a refused token. C(learnops.lms.ispring_tenant_check)
