@@ -80,17 +80,18 @@ notes:
     item) (a REST 400 with that message) or an empty listing."
   - "Over REST, where the vendor's help pages, samples and public clients of real tenants contradict
     the OpenAPI file or fill its gaps (contract revision 3, each one constant in
-    C(module_utils/ispring_rest.py)): array query parameters are sent as C(name[]=value)
-    [evidence]; a listing's filters are cut into as many requests as keep each request line under
-    8 KB [assumed], and a look-up of users by login, email or ID whatever their status (C(GET
-    /users/v2)) longer than one request goes as one C(POST /users/v2) with the filter in an XML body
-    where the service serves it in one page, else as those requests [assumed]; dates are sent
-    without an invented zone - a completion date as C(YYYY-MM-DD), an edited access date as
-    C(YYYY-MM-DD 00:00:00) - and the account records them on its own calendar day; dates read back are compared by their calendar day [evidence]; logins and emails
-    are looked up in listings of their own [assumed]; a user's C(fields) is read as an object (keys
-    in any case) or as C(name)/C(value) pairs, and a user with no readable login or email fails the
-    task [evidence]; any HTTP 401, whatever its body, is a refused token. C(learnops.lms.ispring_tenant_check)
-    checks these on an account."
+    C(module_utils/ispring_rest.py)): array query parameters are sent as C(name[]=value) [evidence];
+    a listing's filters are cut into as many requests as keep each request line under 8 KB
+    [assumed], and a look-up of users by login, email or ID whatever their status (C(GET /users/v2))
+    longer than one request goes as one C(POST /users/v2) with the filter in an XML body where the
+    service serves it in one page, else as those requests [assumed]; dates are sent without an
+    invented zone - a completion date as C(YYYY-MM-DD), an edited access date as C(YYYY-MM-DD
+    00:00:00) - and the account records them on its own calendar day; dates read back are compared
+    by their calendar day [evidence]; logins and emails are looked up in listings of their own
+    [assumed]; a user's C(fields) is read as an object (keys in any case) or as C(name)/C(value)
+    pairs, and a user with no readable login or email fails the task [evidence]; any HTTP 401,
+    whatever its body, is a refused token. C(learnops.lms.ispring_tenant_check) checks these on an
+    account."
 attributes:
   action_group:
     description: Use C(group/learnops.lms.ispring) in C(module_defaults) to set the connection for this module.
