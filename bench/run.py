@@ -292,6 +292,10 @@ class Runner:
                 timed_out = True
                 os.killpg(proc.pid, signal.SIGKILL)  # our own child's process group
                 proc.wait()
+            except BaseException:  # interrupted (Ctrl-C, or SIGTERM: see main): no run is left behind
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+                raise
             wall = time.perf_counter() - started
             sampler.done.set()
             sampler.join()
@@ -1154,4 +1158,6 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
+    # SIGTERM ends the bench as Ctrl-C does: the running ansible-playbook and the sandbox are stopped
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
     sys.exit(main())
