@@ -27,6 +27,7 @@ SUBJECT = {"enrollment": "learner", "course": "learner", "program": "member", "g
 SUBJECT.update(department="department", user="user")
 VERBS = {"enrollment": ("enroll", "remove"), "program": ("add", "remove")}
 SHOWN = 20  # lines of a difference listed in the failure; the rest is counted
+GROUP_ROWS = ("(the group)", "(the group's name)")  # rows of the group itself, not of a member
 
 
 def _secret(key):
@@ -72,6 +73,8 @@ def _action(section, current, wanted):
         done = (wanted or {}).get("status") in SATISFIED and (current or {}).get("status") not in SATISFIED
         return "complete" if done else "update"
     if section == "group":
+        if "name" in (wanted or {}):
+            return "rename"
         flag = "exists" if "exists" in (wanted or {}) else "member"
         verbs = ("create", "delete") if flag == "exists" else ("add", "remove")
         return verbs[0] if (wanted or {}).get(flag) else verbs[1]
@@ -94,7 +97,7 @@ def _row(row):
         "lms": LMS[section],
         "section": section,
         "scope": {"kind": SCOPE[section], "id": canonical(row["subject"])},
-        "subject": {"kind": SUBJECT[section] if row["learner"] != "(the group)" else "group", "id": row["learner"]},
+        "subject": {"kind": "group" if row["learner"] in GROUP_ROWS else SUBJECT[section], "id": row["learner"]},
         "action": _action(section, current, wanted),
         "fields": _fields(current, wanted),
         "note": row.get("note") or "",

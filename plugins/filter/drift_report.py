@@ -366,6 +366,10 @@ class _People:
                     values = ({"member": False}, {"member": True})
                     learner = "login %s" % login
                     self.report.add("group", subject, learner, "not a member", "member", True, NEW_MEMBER, None, values)
+            if group.get("renamed_from"):
+                names = ({"name": group["renamed_from"]}, {"name": group.get("name")})
+                shown = ("name %s" % group["renamed_from"], "name %s" % group.get("name"))
+                self.report.add("group", subject, "(the group's name)", *shown, True, "", values=names)
             if not members and (group.get("created") or group.get("deleted")):
                 before, after = ("does not exist", "exists") if group.get("created") else ("exists", "does not exist")
                 values = ({"exists": not group.get("created")}, {"exists": bool(group.get("created"))})

@@ -321,7 +321,7 @@ class Plan(plans.Plan):
         after = self.wanted_ids() if self.after_ids is None else self.after_ids
         if self.group is None and self.action is None:
             return None
-        return dict(
+        found = dict(
             group_id=self.group_id,
             name=self.name_read or self.new_name or self.name,
             is_smart=bool(self.group and self.group.is_smart),
@@ -329,6 +329,9 @@ class Plan(plans.Plan):
             deleted=self.action == "delete",
             user_ids=[] if after is None or self.action == "delete" else list(after),
         )
+        if self.new_name is not None:
+            found["renamed_from"] = self.name
+        return found
 
     def diff(self):
         """before/after: the group's name and its members by login (else email, else user ID)."""

@@ -171,6 +171,10 @@ group:
     deleted:
       description: Whether the group was (or would be) deleted.
       type: bool
+    renamed_from:
+      description: The group's name before the task, when the task renamed it (or would). Absent otherwise.
+      type: str
+      version_added: 2.1.0
     user_ids:
       description:
         - The user IDs of its members after the task - read back after a write, as predicted

@@ -6,6 +6,7 @@ content end to end is proven by the integration tests of the drift report."""
 
 from __future__ import annotations
 
+from ansible_collections.learnops.lms.plugins.filter.drift_plan import drift_plan
 from ansible_collections.learnops.lms.plugins.filter.drift_report import (
     FilterModule,
     drift_markdown,
@@ -188,3 +189,24 @@ def test_an_unknown_audience_is_asked_again_without_it_and_its_row_says_why():
         ("department SALEZ", "not found", "no such department in the account"),
         ("group Ghosts", "not found", "no such group in the account"),
     ]
+
+
+def test_a_group_to_rename_is_a_row_and_a_rename_in_the_plan():
+    """ispring_group's group.renamed_from (group_id and a new name): a row of the group's name, and
+    the plan's action for it is "rename"."""
+    groups = {
+        "results": [
+            {"declared_group": {"group_id": "g1", "name": "Line managers"}, "changed": True,
+             "group": {"name": "Line managers", "renamed_from": "Managers"},
+             "members": [{"login": "admin", "changed": False, "before": True, "after": True}]},
+        ]
+    }  # fmt: skip
+    found = drift_rows({"groups": groups})
+    shown = [(r["learner"], r["before"], r["after"], r["differs"]) for r in found["rows"]]
+    assert shown == [
+        ("login admin", "member", "", False),
+        ("(the group's name)", "name Managers", "name Line managers", True),
+    ]
+    [row] = drift_plan(found, {})["rows"]
+    assert (row["action"], row["subject"]["kind"]) == ("rename", "group")
+    assert row["fields"] == {"name": {"current": "Managers", "wanted": "Line managers"}}

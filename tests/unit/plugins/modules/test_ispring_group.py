@@ -356,6 +356,7 @@ def test_group_id_and_a_new_name_rename_the_group_and_keep_its_members(run_modul
     assert outcome.exit_code == 0, outcome.msg
     assert writes(outcome) == [("POST", "/group/%s" % GROUP)]
     assert outcome.result["changed"] is True and outcome.result["group"]["name"] == "Line managers"
+    assert outcome.result["group"]["renamed_from"] == "Managers"
     assert outcome.result["diff"]["before"] == "name: Managers\nmembers:\n  - jdoe\n"
     assert outcome.result["diff"]["after"] == "name: Line managers\nmembers:\n  - jdoe\n"
     renamed = rest_group(GROUP, "Line managers")
@@ -366,6 +367,7 @@ def test_group_id_and_a_new_name_rename_the_group_and_keep_its_members(run_modul
         group_call(GROUP, "Line managers", ["u1"]),
     )
     assert again.result["changed"] is False and writes(again) == []
+    assert "renamed_from" not in again.result["group"]
 
 
 def test_a_rename_to_the_name_of_another_group_fails_before_any_write(run_module):
