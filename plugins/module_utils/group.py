@@ -123,7 +123,7 @@ def read_current(client, params):
     account's groups, and its members.  A name two groups have fails, naming their IDs."""
     by_id, groups = params["group_id"], client.list_groups()
     found = [g for g in groups if (g.group_id == by_id if by_id else g.name == params["name"])]
-    if by_id and params["name"]:
+    if by_id and params["name"] and params["state"] == "present":
         _check_new_name(params, groups)
     if len(found) > 1:
         raise ValidationError(
@@ -347,7 +347,7 @@ class Plan(plans.Plan):
     def _text(self, name, user_ids):
         names = {entry.user_id: entry.name for entry in self.entries}
         shown = sorted(names.get(user_id) or display(user_id, self.users.get(user_id)) for user_id in user_ids)
-        return "name: %s\nmembers:%s\n" % (name, "".join("\n  - %s" % name for name in shown) or " []")
+        return "name: %s\nmembers:%s\n" % (name, "".join("\n  - %s" % member for member in shown) or " []")
 
 
 def plan(params, wanted, group, member_ids):

@@ -419,10 +419,11 @@ class RestClient(IspringClient):
         return [(item, what) for item in items]
 
     def _post_listing(self, what, name, values):
-        """The reply to POST /users/v2 with the filter in its body; None when it was refused (not a 401)."""
+        """The reply to POST /users/v2 with the filter in its body; None when it was refused (not a 401)
+        or a value cannot be written in XML (a control character: the GET listings take it)."""
         try:
             return self.request("POST", USERS_BY_ID, what, body=_xml_filter(name, values))
-        except (ApiError, ReplyError) as exc:
+        except (ApiError, ReplyError, ValueError) as exc:
             if isinstance(exc, ApiError) and exc.code == FAULT_AUTH:
                 raise
             return None

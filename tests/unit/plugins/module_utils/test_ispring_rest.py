@@ -291,3 +291,13 @@ def test_user_ids_are_checked_by_post_too(script):
     ids = ["00000000-0000-4000-c000-%012d" % n for n in range(300)]  # 16 KB of userIds[]=
     transport = script(rest_users_post_call("userIds", ids, {"userProfiles": [{"userId": ids[3]}]}))
     assert client(transport).existing_user_ids(ids) == {ids[3]}
+
+
+def test_a_value_xml_cannot_carry_goes_by_get(script):
+    """A login with a control character cannot be written in the POST's XML body: the GET listings
+    take the look-up, instead of a raw exception."""
+    logins = LOGINS[:-1] + ["bad\x01login"]
+    transport = script(*_gets(sorted(logins)))
+    rest = client(transport)
+    assert rest.find_users(logins, every_status=True) == []
+    assert rest.users_by_post is False

@@ -389,3 +389,18 @@ def test_a_rename_the_service_did_not_apply_fails_loudly(run_module):
         group_call(GROUP, "Managers", ["u1"]),
     )
     assert outcome.failed and "is named Managers, not Line managers" in outcome.msg
+
+
+def test_state_absent_by_id_with_a_name_deletes_without_a_rename_check(run_module):
+    """A name given with group_id and state=absent renames nothing, so another group's name is no refusal."""
+    other = rest_group("6f1d2c3b-4a59-4e8f-9b0a-1c2d3e4f5a99", "Line managers")
+    outcome = run_module(
+        ispring_group,
+        args(group_id=GROUP, name="Line managers", state="absent"),
+        groups_call([MANAGERS, other]),
+        group_call(GROUP, "Managers", []),
+        delete_group_call(GROUP),
+        groups_call([other]),
+    )
+    assert outcome.exit_code == 0, outcome.msg
+    assert writes(outcome) == [("DELETE", "/group/%s" % GROUP)] and "renamed_from" not in outcome.result["group"]
