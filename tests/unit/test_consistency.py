@@ -2,9 +2,10 @@
 # Copyright: learnops.lms contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The collection's lists agree: the modules, the action groups of meta/runtime.yml, the README's
-module table, docs/reference, the modules' tests and the role's connection variables.  Each new
-module touches all of them (docs/module_template.md has the checklist); this test names what was
-forgotten.  ``problems(root)`` reads a tree; the self-tests break a copy and expect the culprit."""
+module table, docs/reference, the modules' tests, the role's connection variables, and the layout
+that docs/module_template.md describes.  Each new module touches all of them (the template has the
+checklist); this test names what was forgotten.  ``problems(root)`` reads a tree; the self-tests
+break a copy and expect the culprit."""
 
 from __future__ import annotations
 
@@ -109,7 +110,31 @@ def problems(root):
         for page in reference
         if page.endswith("_module.rst") and page[: -len("_module.rst")] not in docs
     ]
-    return found + role_problems(root)
+    return found + role_problems(root) + template_problems(root)
+
+
+# The files whose place in the layout docs/module_template.md gives, by folder and name ending.
+LAYOUT = (
+    ("plugins/module_utils", ".py"),
+    ("plugins/doc_fragments", ".py"),
+    ("plugins/filter", ".py"),
+    ("plugins/plugin_utils", ".py"),
+    ("roles/learner_states/tasks", ".yml"),
+)
+
+
+def template_problems(root):
+    """docs/module_template.md names every file of the layout (a new planner or filter without its
+    row would leave the template describing a collection that no longer exists)."""
+    template = _read(root, "docs", "module_template.md")
+    found = []
+    for folder, ending in LAYOUT:
+        for name in sorted(os.listdir(os.path.join(root, folder))):
+            stem = name[: -len(ending)]
+            named = re.search(r"[`/]%s(\.\w+)?`" % re.escape(stem), template)
+            if name.endswith(ending) and stem != "__init__" and not named:
+                found.append("docs/module_template.md does not name %s/%s in its layout" % (folder, name))
+    return found
 
 
 def role_problems(root):
@@ -140,6 +165,7 @@ def tree(tmp_path):
     for part in ("plugins", "meta", "docs/reference", "tests/unit/plugins/modules", "roles/learner_states"):
         shutil.copytree(os.path.join(ROOT, part), copy / part)
     shutil.copy(os.path.join(ROOT, "README.md"), copy / "README.md")
+    shutil.copy(os.path.join(ROOT, "docs", "module_template.md"), copy / "docs" / "module_template.md")
     return copy
 
 
@@ -175,3 +201,10 @@ def test_a_connection_option_the_role_cannot_set_is_named(tree):
     found = problems(tree)
     assert "the role's tasks/states.yml does not pass edubrite_proxy_url as proxy_url" in found
     assert any(p.startswith("the role's argument specs") and p.endswith("have no edubrite_proxy_url") for p in found)
+
+
+def test_a_file_the_template_does_not_place_is_named(tree):
+    (tree / "plugins" / "module_utils" / "ispring_course.py").write_text("", encoding="utf-8")
+    assert problems(tree) == [
+        "docs/module_template.md does not name plugins/module_utils/ispring_course.py in its layout"
+    ]
