@@ -162,6 +162,7 @@ class Account:
     departments: list = field(default_factory=list)
     groups: list = field(default_factory=list)
     members: dict = field(default_factory=dict)  # group ID: set of user IDs
+    case_twins: dict = field(default_factory=dict)  # login declared: the user listed for it in another case
 
     def department(self, department_id):
         """The department with this ID; None: none read."""
@@ -184,6 +185,12 @@ def read(client, wanted):
     directory = people.look_up(client, [w.login for w in wanted], every_status=True)
     users = {w.login: directory.find("login", w.login) for w in wanted}
     account = Account({login: user for login, user in users.items() if user is not None})
+    # A login the listing answers with a user spelt in another case is that user to the service:
+    # never "no such user" (a delete that does nothing), nor a second account to create.
+    folded = {user.login.lower(): user for user in directory.by_id.values() if user.login}
+    account.case_twins = {
+        login: folded[login.lower()] for login, user in users.items() if user is None and login.lower() in folded
+    }
     if any("department" in w.values for w in wanted):
         account.departments = list(client.list_departments())
     if any(w.groups for w in wanted):
@@ -213,7 +220,13 @@ def resolve(wanted, account, state):
 
 def _resolve_one(w, account, state):
     found = _resolve_department(w, account) + _resolve_groups(w, account)
-    if state == "present" and w.login not in account.users:
+    twin = account.case_twins.get(w.login)
+    if twin is not None:
+        found.append(
+            "iSpring lists user %s (ID %s) for this login, which differs only in case; write the login as the "
+            "account has it" % (twin.login, twin.user_id)
+        )
+    elif state == "present" and w.login not in account.users:
         lacking = [name for name in ("email", "department") if name not in w.values]
         if lacking:
             found.append("a new user needs %s (NewUser requires a department and an email)" % " and ".join(lacking))

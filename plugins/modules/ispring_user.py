@@ -27,7 +27,8 @@ description:
   - Everything is checked before the first write, and every problem is reported in one message,
     each naming its user - an invalid email, an unknown status or role, a login declared twice with
     different values, an unknown department code or group name, a smart group, a new user without
-    a department or an email. Nothing is changed then.
+    a department or an email, a login that iSpring lists spelt in another case (C(JDoe) for
+    C(jdoe)). Nothing is changed then.
   - Users to create, change or delete go out side by side (O(max_parallel) at a time); then one
     call per group that gains members.
 extends_documentation_fragment:

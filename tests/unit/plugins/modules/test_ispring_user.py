@@ -371,3 +371,17 @@ def test_new_departments_do_not_count_outside_check_mode(run_module):
     reads = [users_call(["jdoe", "newbie"], [JDOE]), departments_call()]
     outcome = run_module(ispring_user, args(users=PLANNED, new_departments=["SUPPORT"]), *reads)
     assert outcome.failed and "department 'SUPPORT' is no department code or ID of the account" in outcome.msg
+
+
+def test_a_login_listed_in_another_case_is_refused_not_read_as_no_user(run_module):
+    """The users listing answers logins[]=JDoe with jdoe (a service that compares logins without case):
+    state=absent must not report "no such user" (jdoe would stay), state=present must not create a
+    second account; both fail before any write, naming the user listed."""
+    for state, declared in (("absent", dict(login="JDoe")), ("present", dict(login="JDoe", status="inactive"))):
+        outcome = run_module(ispring_user, args(users=[declared], state=state), users_call(["JDoe"], [JDOE]))
+        assert outcome.failed, (state, outcome.result)
+        assert "users[0] (login JDoe): iSpring lists user jdoe (ID u1) for this login, which differs only in case" in (
+            outcome.msg
+        )
+        assert outcome.msg.endswith("Nothing was changed.")
+        assert [call["method"] for call in outcome.session.sent] == ["GET"]
