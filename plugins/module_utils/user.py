@@ -236,10 +236,8 @@ def _resolve_one(w, account, state):
 def _resolve_department(w, account):
     if "department" not in w.values:
         return []
-    w.department_id = people.department_id(account.departments, str(w.values["department"]).strip())
-    if w.department_id is None:
-        return ["department %r is no department code or ID of the account" % w.values["department"]]
-    return []
+    w.department_id, problem = people.department_id(account.departments, str(w.values["department"]).strip())
+    return [problem] if problem else []
 
 
 def _resolve_groups(w, account):
@@ -631,9 +629,9 @@ def _audiences(account, params):
     """(department IDs, group IDs, problems) of the departments and groups the task names."""
     department_ids, group_ids, problems = [], [], []
     for value in params["departments"]:
-        found = people.department_id(account.departments, value)
+        found, problem = people.department_id(account.departments, value)
         department_ids += [found] if found else []
-        problems += [] if found else ["department %r is no department code or ID of the account" % value]
+        problems += [problem] if problem else []
     for name in params["groups"]:
         named = [group for group in account.groups if group.name == name]
         group_ids += [group.group_id for group in named]

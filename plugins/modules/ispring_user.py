@@ -65,7 +65,8 @@ options:
       department:
         description:
           - The department, by its code (for example V(SALES-EMEA)) or its ID. Required for a new
-            user. A code that is no department's code, nor an ID, fails the task before any write.
+            user. A code that is no department's code, nor an ID, or that several departments have,
+            fails the task before any write.
         type: str
       role:
         description:

@@ -13,9 +13,11 @@ import requests
 from ansible_collections.learnops.lms.plugins.modules import ispring_user
 from ansible_collections.learnops.lms.tests.unit.ispring_wire import API, TOKEN
 from ansible_collections.learnops.lms.tests.unit.user_wire import (
+    DEPARTMENTS,
     EMEA,
     ENG,
     NEW_HIRES,
+    ROOT,
     SALES,
     add_user_call,
     delete_user_call,
@@ -385,3 +387,20 @@ def test_a_login_listed_in_another_case_is_refused_not_read_as_no_user(run_modul
         )
         assert outcome.msg.endswith("Nothing was changed.")
         assert [call["method"] for call in outcome.session.sent] == ["GET"]
+
+
+def test_a_department_code_that_two_departments_have_is_refused_not_the_first_taken(run_module):
+    """Two departments coded SALES: the user is not moved into whichever is listed first."""
+    departments = DEPARTMENTS + [dict(departmentId="d-old", name="Sales (old)", code="SALES", parentDepartmentId=ROOT)]
+    outcome = run_module(
+        ispring_user,
+        args(users=[dict(login="asmith", department="SALES")]),
+        users_call(["asmith"], [ASMITH]),
+        departments_call(departments),
+    )
+    assert outcome.failed, outcome.result
+    assert (
+        "users[0] (login asmith): department 'SALES' is the code of 2 departments (IDs d-sales, d-old); give the "
+        "one meant by its ID" in outcome.msg
+    )
+    assert [call["method"] for call in outcome.session.sent] == ["GET", "GET"]
