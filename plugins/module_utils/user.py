@@ -298,7 +298,13 @@ def differences(user, w):
     if "status" in w.values and STATUS_WORDS.get(str(user.status)) != w.values["status"]:
         found.append("status")
     given = w.values.get("fields") or {}
-    return found + ["fields.%s" % name for name in given if user.field_value(name) != as_text(given[name])]
+    return found + ["fields.%s" % name for name in given if not _same(user.field_value(name), given[name])]
+
+
+def _same(current, value):
+    """A name or field as read and as given: empty text, null and a value not listed are one
+    (the service need not list an empty value), else the same text."""
+    return (current or None) == (as_text(value) or None)
 
 
 def _profile_differences(user, values):
@@ -306,9 +312,10 @@ def _profile_differences(user, values):
     found = []
     if "email" in values and people.email_key(user.email) != people.email_key(values["email"]):
         found.append("email")
-    return found + [
-        name for name in ("first_name", "last_name", "role") if name in values and getattr(user, name) != values[name]
+    found += [
+        name for name in ("first_name", "last_name") if name in values and not _same(getattr(user, name), values[name])
     ]
+    return found + (["role"] if "role" in values and user.role != values["role"] else [])
 
 
 def predicted(before, w, account, differing):
@@ -316,7 +323,7 @@ def predicted(before, w, account, differing):
     after = dict(before) if before is not None else _new_report(w)
     for name in ("email", "first_name", "last_name", "role", "status"):
         if name in w.values and (before is None or name in differing):
-            after[name] = w.values[name]
+            after[name] = w.values[name] or None  # an empty name reads back as none
     if w.department_id is not None:
         after["department"] = account.department_code(w.department_id)
     return _with_fields_and_groups(after, w, account)
@@ -434,8 +441,13 @@ def _new_fields(w):
     """NewUser.fields: the login, the names given, and the other fields given."""
     found = dict(login=w.login)
     found.update((WIRE_NAMES[name], w.values[name]) for name in NAMES if name in w.values)
-    found.update((name, as_text(value)) for name, value in (w.values.get("fields") or {}).items())
+    found.update((name, _sent(value)) for name, value in (w.values.get("fields") or {}).items())
     return found
+
+
+def _sent(value):
+    """A field's value as text; a null one as empty text (UserProfileFields holds strings)."""
+    return "" if value is None else str(value)
 
 
 def _changed_fields(entry):
@@ -448,7 +460,7 @@ def _changed_fields(entry):
         return None
     found = dict(login=w.login, email=w.values.get("email", user.email))
     found.update((WIRE_NAMES[name], w.values[name]) for name in names)
-    found.update((name, as_text(w.values["fields"][name])) for name in custom)
+    found.update((name, _sent(w.values["fields"][name])) for name in custom)
     return found
 
 

@@ -23,7 +23,8 @@ description:
     difference. A second run changes nothing and sends no write.
   - A value the task does not give is neither compared nor changed. An email compares
     case-insensitively; the other values exactly; O(users[].fields) by field name in any case, with
-    or without underscores (C(JOB_TITLE) is C(jobTitle)).
+    or without underscores (C(JOB_TITLE) is C(jobTitle)). An empty name or field (V("") or null) is
+    the same as none - it matches a user who has none, and clears one that is set.
   - Everything is checked before the first write, and every problem is reported in one message,
     each naming its user - an invalid email, an unknown status or role, a login declared twice with
     different values, an unknown department code or group name, a smart group, a new user without

@@ -404,3 +404,31 @@ def test_a_department_code_that_two_departments_have_is_refused_not_the_first_ta
         "one meant by its ID" in outcome.msg
     )
     assert [call["method"] for call in outcome.session.sent] == ["GET", "GET"]
+
+
+def test_empty_names_and_fields_match_a_user_without_them_so_a_rerun_sends_nothing(run_module):
+    """A vars file with blank cells (first_name: "", a field null or ""): the user has no such values
+    (the listing leaves them out, or lists ""), which is what was asked; no UpdateUser on every run."""
+    declared = [
+        dict(login="jdoe", first_name="", last_name="Doe", fields={"JOB_TITLE": "", "COST_CENTER": None}),
+        dict(login="asmith", first_name="", fields={"JOB_TITLE": "Engineer", "COST_CENTER": ""}),
+    ]
+    listed = [user("u1", "jdoe", last="Doe"), user("u2", "asmith", first="", JOB_TITLE="Engineer", COST_CENTER="")]
+    outcome = run_module(ispring_user, args(users=declared), users_call(["jdoe", "asmith"], listed))
+    assert outcome.exit_code == 0, outcome.msg
+    assert outcome.result["changed"] is False
+    assert all(call["method"] == "GET" for call in outcome.session.sent)
+
+
+def test_a_name_or_field_set_to_empty_is_cleared_with_text_not_null(run_module):
+    declared = [dict(login="asmith", first_name="", fields={"JOB_TITLE": None})]
+    outcome = run_module(
+        ispring_user,
+        args(users=declared),
+        users_call(["asmith"], [ASMITH]),
+        update_user_call("u2", fields=dict(login="asmith", email="asmith@example.com", firstName="", JOB_TITLE="")),
+        users_call(["asmith"], [user("u2", "asmith", last="Smith", department=ENG)]),
+    )
+    assert outcome.exit_code == 0, outcome.msg
+    entry = outcome.result["users"][0]
+    assert entry["changed"] and entry["after"]["first_name"] is None and entry["after"]["fields"] == {"JOB_TITLE": None}
