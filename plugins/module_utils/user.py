@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from ansible_collections.learnops.lms.plugins.module_utils import ispring_rest, people, plans
-from ansible_collections.learnops.lms.plugins.module_utils.calls import NOT_RUN, in_parallel, named
+from ansible_collections.learnops.lms.plugins.module_utils.calls import NOT_RUN, CallFailed, in_parallel, named
 from ansible_collections.learnops.lms.plugins.module_utils.errors import ApiError, LmsError, ReplyError, ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.ispring import field_key
 from ansible_collections.learnops.lms.plugins.module_utils.ispring_rest import as_text
@@ -514,20 +514,13 @@ def _user_calls(client, the_plan):
 
 
 def _join(client, group_id, user_ids):
-    """Add the users to the group: its current members (read now) and the new ones, then read back;
-    fails when the group lacks anyone it should have (3.3: the call may add or may replace)."""
+    """Add the users to the group: its current members (read now) and the new ones, then read back
+    (3.3: the call may add or may replace).  Returns (the members it should have, those read back)."""
     current = client.get_group(group_id)[1]
     wanted = list(dict.fromkeys(current + list(user_ids)))
     if len(wanted) > len(current):
         client.update_group_members(group_id, current, user_ids)
-    found = set(client.get_group(group_id)[1])
-    lacking = [user_id for user_id in wanted if user_id not in found]
-    if lacking:
-        raise ReplyError(
-            "group %s: after UpdateGroupMembers it lacks %d of the users it should have (%s); check the group in "
-            "iSpring and report how UpdateGroupMembers behaved." % (group_id, len(lacking), some(lacking))
-        )
-    return found
+    return wanted, set(client.get_group(group_id)[1])
 
 
 def write(client, the_plan, account):
@@ -544,18 +537,43 @@ def write(client, the_plan, account):
 
 
 def _write_groups(client, the_plan):
-    """One call per group that gains members; ({group ID: members read back}, the first error)."""
+    """One call per group that gains members; ({group ID: members read back}, the first error).  A
+    group read back without someone it should have is an error, after its members are recorded: the
+    users it did take in were changed all the same."""
     adding = {}
     for entry in the_plan.entries:
         for group_id in entry.joining:
             adding.setdefault(group_id, []).append(entry.user_id)
     groups = sorted(adding)
-    work = [
-        named("adding %d user(s) to group %s" % (len(adding[g]), g), partial(_join, client, g, adding[g]))
-        for g in groups
-    ]
+    work = [named(_adding(g, adding[g]), partial(_join, client, g, adding[g])) for g in groups]
     outcomes, error = in_parallel(work, client.transport)
-    return {g: members for g, members in zip(groups, outcomes, strict=True) if members is not NOT_RUN}, error
+    done = {g: outcome for g, outcome in zip(groups, outcomes, strict=True) if outcome is not NOT_RUN}
+    for group_id, (wanted, found) in done.items():
+        lacking = [user_id for user_id in wanted if user_id not in found]
+        if lacking and error is None:
+            error = CallFailed(_adding(group_id, adding[group_id]), _lacking(group_id, lacking, adding[group_id]))
+    return {g: found for g, (_wanted, found) in done.items()}, error
+
+
+def _lacking(group_id, lacking, added):
+    """The error of a group read back without members it should have; those it had before the call
+    were removed by it, which a rerun does not undo (they are no users of the task)."""
+    lost = [user_id for user_id in lacking if user_id not in added]
+    text = "group %s: after UpdateGroupMembers it lacks %d of the users it should have (%s)" % (
+        group_id,
+        len(lacking),
+        some(lacking),
+    )
+    if lost:
+        text += "; %d of them were members before the call (%s), which a rerun does not add back" % (
+            len(lost),
+            some(lost),
+        )
+    return ReplyError(text + ". Check the group in iSpring and report how UpdateGroupMembers behaved.")
+
+
+def _adding(group_id, user_ids):
+    return "adding %d user(s) to group %s" % (len(user_ids), group_id)
 
 
 def _settle(client, the_plan, account, joined, failed, error):
@@ -564,9 +582,8 @@ def _settle(client, the_plan, account, joined, failed, error):
     planned = [entry for entry in the_plan.entries if entry.changed]
     for entry in failed:
         entry.not_applied()
-    if error is not None:
-        for entry in the_plan.entries:
-            entry.joining = [gid for gid in entry.joining if gid in joined]
+    for entry in the_plan.entries:  # a user joined a group if it read back with them
+        entry.joining = [gid for gid in entry.joining if entry.user_id in joined.get(gid, ())]
     account.members.update(joined)
     read = read_back(client, planned, account)
     if error is not None:

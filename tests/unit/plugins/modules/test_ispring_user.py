@@ -432,3 +432,27 @@ def test_a_name_or_field_set_to_empty_is_cleared_with_text_not_null(run_module):
     assert outcome.exit_code == 0, outcome.msg
     entry = outcome.result["users"][0]
     assert entry["changed"] and entry["after"]["first_name"] is None and entry["after"]["fields"] == {"JOB_TITLE": None}
+
+
+def test_a_group_read_back_without_an_old_member_reports_who_joined_and_who_was_lost(run_module):
+    """UpdateGroupMembers took jdoe in but dropped u7 (a tenant's call that did neither reading of
+    3.3): jdoe did join (changed, in the group as read back), and the message says u7 was a member
+    before, which a rerun does not bring back - not "Nothing was changed. Run the task again"."""
+    outcome = run_module(
+        ispring_user,
+        args(users=[dict(login="jdoe", groups=["New hires"])]),
+        users_call(["jdoe"], [JDOE]),
+        groups_call(),
+        group_call(NEW_HIRES, ["u7"]),
+        group_call(NEW_HIRES, ["u7"]),
+        members_call(NEW_HIRES, ["u7", "u1"]),
+        group_call(NEW_HIRES, ["u1"]),
+        users_call(["jdoe"], [JDOE]),
+    )
+    assert outcome.failed
+    (entry,) = outcome.result["users"]
+    assert (entry["changed"], entry["after"]["groups"]) == (True, ["New hires"])
+    assert outcome.result["changed"] is True
+    assert "it lacks 1 of the users it should have (u7); 1 of them were members before the call (u7)" in outcome.msg
+    assert "1 user(s) were changed before the failure (jdoe)" in outcome.msg
+    assert "Nothing was changed" not in outcome.msg
