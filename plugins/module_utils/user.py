@@ -22,7 +22,13 @@ from functools import partial
 
 from ansible_collections.learnops.lms.plugins.module_utils import ispring_rest, people, plans
 from ansible_collections.learnops.lms.plugins.module_utils.calls import NOT_RUN, CallFailed, in_parallel, named
-from ansible_collections.learnops.lms.plugins.module_utils.errors import ApiError, LmsError, ReplyError, ValidationError
+from ansible_collections.learnops.lms.plugins.module_utils.errors import (
+    ApiError,
+    LmsError,
+    OutcomeUnknown,
+    ReplyError,
+    ValidationError,
+)
 from ansible_collections.learnops.lms.plugins.module_utils.ispring import field_key
 from ansible_collections.learnops.lms.plugins.module_utils.ispring_rest import as_text
 from ansible_collections.learnops.lms.plugins.module_utils.messages import sentence, some
@@ -367,6 +373,8 @@ class Entry:
     joining: list = field(default_factory=list)  # IDs of the groups the user is added to
     after: dict | None = None
     user_id: str | None = None
+    sent: bool = False  # a write of it took
+    maybe: bool = False  # its calls failed after a write took or went out (reply lost): it may have changed
 
     @property
     def changed(self):
@@ -474,6 +482,7 @@ def _create(client, entry):
             role=w.values.get("role"),
             send_login_email=w.send_login_email,
         )
+        entry.sent = True
     except ApiError as exc:
         exc.message = sentence(exc.message) + (
             " If login %s is taken, its user was not listed by login (GET /users/v2 lists every status here: "
@@ -492,6 +501,7 @@ def _update(client, entry):
     role = w.values["role"] if "role" in differing else None
     if fields or department or role:
         client.update_user(entry.user_id, department_id=department, role=role, fields=fields)
+        entry.sent = True
     if "status" in differing:
         client.set_user_status(entry.user_id, w.values["status"])
     return entry
@@ -507,10 +517,23 @@ def _user_calls(client, the_plan):
     sends = dict(create=_create, update=_update, delete=_delete)
     words = dict(create="creating", update="changing", delete="deleting")
     return [
-        (entry, named("%s user %s" % (words[entry.action], entry.who), partial(sends[entry.action], client, entry)))
+        (
+            entry,
+            named("%s user %s" % (words[entry.action], entry.who), partial(_send, sends[entry.action], client, entry)),
+        )
         for entry in the_plan.entries
         if entry.action in sends
     ]
+
+
+def _send(send, client, entry):
+    """``send(client, entry)``; when it fails after a write took, or with a write whose reply was lost,
+    the entry ``maybe`` changed (read back, else reported as changed)."""
+    try:
+        return send(client, entry)
+    except LmsError as exc:
+        entry.maybe = entry.sent or isinstance(exc, OutcomeUnknown)
+        raise
 
 
 def _join(client, group_id, user_ids):
@@ -532,7 +555,7 @@ def write(client, the_plan, account):
     joined = {}
     if error is None:
         joined, error = _write_groups(client, the_plan)
-    failed = [entry for entry, _call in work if id(entry) not in done]
+    failed = [entry for entry, _call in work if id(entry) not in done and not entry.maybe]
     return _settle(client, the_plan, account, joined, failed, error)
 
 
@@ -604,6 +627,8 @@ def read_back(client, planned, account):
         user = directory.find("login", entry.who)
         entry.user_id = user.user_id if user else entry.user_id
         entry.after = snapshot(user, entry.wanted, account)
+        if entry.maybe and entry.after == entry.before:  # its calls failed, and changed nothing
+            entry.not_applied()
         if not entry.changed and entry.after != entry.before:
             entry.action = "create" if entry.before is None else "delete" if entry.after is None else "update"
     return True

@@ -456,3 +456,40 @@ def test_a_group_read_back_without_an_old_member_reports_who_joined_and_who_was_
     assert "it lacks 1 of the users it should have (u7); 1 of them were members before the call (u7)" in outcome.msg
     assert "1 user(s) were changed before the failure (jdoe)" in outcome.msg
     assert "Nothing was changed" not in outcome.msg
+
+
+def test_a_delete_whose_reply_is_lost_counts_as_changed_when_it_cannot_be_read_again(run_module):
+    """DELETE /user times out (not repeated) and the users cannot be listed after it: the user may be
+    gone, so the result is changed - not "Nothing was changed" with changed false."""
+    lost = delete_user_call("u1")
+    lost.raises = requests.exceptions.ReadTimeout("read timed out")
+    unread = users_call(["jdoe"])
+    unread.raises = requests.exceptions.ConnectionError("connection refused")
+    outcome = run_module(
+        ispring_user,
+        args(users=[dict(login="jdoe")], state="absent", retries=0),
+        users_call(["jdoe"], [JDOE]),
+        lost,
+        unread,
+    )
+    assert outcome.failed
+    assert (outcome.result["changed"], outcome.result["users"][0]["changed"]) == (True, True)
+    assert "not repeated, because the service may have acted" in outcome.msg
+    assert (
+        "Nothing was changed" not in outcome.msg and "1 user(s) were changed before the failure (jdoe)" in outcome.msg
+    )
+
+
+def test_a_delete_whose_reply_is_lost_and_that_did_not_happen_reads_back_as_unchanged(run_module):
+    lost = delete_user_call("u1")
+    lost.raises = requests.exceptions.ReadTimeout("read timed out")
+    outcome = run_module(
+        ispring_user,
+        args(users=[dict(login="jdoe")], state="absent"),
+        users_call(["jdoe"], [JDOE]),
+        lost,
+        users_call(["jdoe"], [JDOE]),
+    )
+    assert outcome.failed and outcome.result["changed"] is False
+    assert outcome.result["users"][0]["after"] == outcome.result["users"][0]["before"]
+    assert "Nothing was changed." in outcome.msg
