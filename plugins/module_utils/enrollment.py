@@ -330,9 +330,9 @@ def _sources(client, departments, groups):
 
 def _department_source(tree, value):
     """The Source of a department by code or ID, or None and the problem."""
-    found = people.department_id(tree, value)
+    found, problem = people.department_id(tree, value)
     if found is None:
-        return None, "department %r is no department code or ID of the account" % value
+        return None, problem
     return Source("department %s" % value, department_ids=_under(tree, found)), None
 
 

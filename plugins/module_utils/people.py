@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ansible_collections.learnops.lms.plugins.module_utils.messages import some
+
 BY_NAME = ("login", "email")
 
 
@@ -88,13 +90,19 @@ def resolve(client, wanted):
 
 
 def department_id(departments, value):
-    """The ID of the department (of ``departments``) with this code, else with this ID; None: none.
-    The one rule of every module that names a department (ispring_user, ispring_user_info,
-    course_enrollment's audiences)."""
-    by_code = [d for d in departments if d.code == value]
-    if by_code:
-        return by_code[0].department_id
-    return next((d.department_id for d in departments if d.department_id == value), None)
+    """(the ID of the department of ``departments`` with this code, else with this ID; None) and
+    (None; the problem naming ``value``: no such department, or a code that several departments
+    have - never one of them picked at random).  The one rule of every module that names a
+    department (ispring_user, ispring_user_info, course_enrollment's audiences)."""
+    by_code = [d.department_id for d in departments if d.code == value]
+    if len(by_code) > 1:
+        return None, "department %r is the code of %d departments (IDs %s); give the one meant by its ID" % (
+            value,
+            len(by_code),
+            some(by_code),
+        )
+    found = by_code[0] if by_code else next((d.department_id for d in departments if d.department_id == value), None)
+    return found, None if found else "department %r is no department code or ID of the account" % value
 
 
 def unknown_ids(client, asked):

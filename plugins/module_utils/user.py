@@ -21,8 +21,14 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from ansible_collections.learnops.lms.plugins.module_utils import ispring_rest, people, plans
-from ansible_collections.learnops.lms.plugins.module_utils.calls import NOT_RUN, in_parallel, named
-from ansible_collections.learnops.lms.plugins.module_utils.errors import ApiError, LmsError, ReplyError, ValidationError
+from ansible_collections.learnops.lms.plugins.module_utils.calls import NOT_RUN, CallFailed, in_parallel, named
+from ansible_collections.learnops.lms.plugins.module_utils.errors import (
+    ApiError,
+    LmsError,
+    OutcomeUnknown,
+    ReplyError,
+    ValidationError,
+)
 from ansible_collections.learnops.lms.plugins.module_utils.ispring import field_key
 from ansible_collections.learnops.lms.plugins.module_utils.ispring_rest import as_text
 from ansible_collections.learnops.lms.plugins.module_utils.messages import sentence, some
@@ -162,6 +168,7 @@ class Account:
     departments: list = field(default_factory=list)
     groups: list = field(default_factory=list)
     members: dict = field(default_factory=dict)  # group ID: set of user IDs
+    case_twins: dict = field(default_factory=dict)  # login declared: the user listed for it in another case
 
     def department(self, department_id):
         """The department with this ID; None: none read."""
@@ -184,6 +191,12 @@ def read(client, wanted):
     directory = people.look_up(client, [w.login for w in wanted], every_status=True)
     users = {w.login: directory.find("login", w.login) for w in wanted}
     account = Account({login: user for login, user in users.items() if user is not None})
+    # A login the listing answers with a user spelt in another case is that user to the service:
+    # never "no such user" (a delete that does nothing), nor a second account to create.
+    folded = {user.login.lower(): user for user in directory.by_id.values() if user.login}
+    account.case_twins = {
+        login: folded[login.lower()] for login, user in users.items() if user is None and login.lower() in folded
+    }
     if any("department" in w.values for w in wanted):
         account.departments = list(client.list_departments())
     if any(w.groups for w in wanted):
@@ -213,7 +226,13 @@ def resolve(wanted, account, state):
 
 def _resolve_one(w, account, state):
     found = _resolve_department(w, account) + _resolve_groups(w, account)
-    if state == "present" and w.login not in account.users:
+    twin = account.case_twins.get(w.login)
+    if twin is not None:
+        found.append(
+            "iSpring lists user %s (ID %s) for this login, which differs only in case; write the login as the "
+            "account has it" % (twin.login, twin.user_id)
+        )
+    elif state == "present" and w.login not in account.users:
         lacking = [name for name in ("email", "department") if name not in w.values]
         if lacking:
             found.append("a new user needs %s (NewUser requires a department and an email)" % " and ".join(lacking))
@@ -223,10 +242,8 @@ def _resolve_one(w, account, state):
 def _resolve_department(w, account):
     if "department" not in w.values:
         return []
-    w.department_id = people.department_id(account.departments, str(w.values["department"]).strip())
-    if w.department_id is None:
-        return ["department %r is no department code or ID of the account" % w.values["department"]]
-    return []
+    w.department_id, problem = people.department_id(account.departments, str(w.values["department"]).strip())
+    return [problem] if problem else []
 
 
 def _resolve_groups(w, account):
@@ -287,7 +304,13 @@ def differences(user, w):
     if "status" in w.values and STATUS_WORDS.get(str(user.status)) != w.values["status"]:
         found.append("status")
     given = w.values.get("fields") or {}
-    return found + ["fields.%s" % name for name in given if user.field_value(name) != as_text(given[name])]
+    return found + ["fields.%s" % name for name in given if not _same(user.field_value(name), given[name])]
+
+
+def _same(current, value):
+    """A name or field as read and as given: empty text, null and a value not listed are one
+    (the service need not list an empty value), else the same text."""
+    return (current or None) == (as_text(value) or None)
 
 
 def _profile_differences(user, values):
@@ -295,9 +318,10 @@ def _profile_differences(user, values):
     found = []
     if "email" in values and people.email_key(user.email) != people.email_key(values["email"]):
         found.append("email")
-    return found + [
-        name for name in ("first_name", "last_name", "role") if name in values and getattr(user, name) != values[name]
+    found += [
+        name for name in ("first_name", "last_name") if name in values and not _same(getattr(user, name), values[name])
     ]
+    return found + (["role"] if "role" in values and user.role != values["role"] else [])
 
 
 def predicted(before, w, account, differing):
@@ -305,7 +329,7 @@ def predicted(before, w, account, differing):
     after = dict(before) if before is not None else _new_report(w)
     for name in ("email", "first_name", "last_name", "role", "status"):
         if name in w.values and (before is None or name in differing):
-            after[name] = w.values[name]
+            after[name] = w.values[name] or None  # an empty name reads back as none
     if w.department_id is not None:
         after["department"] = account.department_code(w.department_id)
     return _with_fields_and_groups(after, w, account)
@@ -349,6 +373,8 @@ class Entry:
     joining: list = field(default_factory=list)  # IDs of the groups the user is added to
     after: dict | None = None
     user_id: str | None = None
+    sent: bool = False  # a write of it took
+    maybe: bool = False  # its calls failed after a write took or went out (reply lost): it may have changed
 
     @property
     def changed(self):
@@ -423,8 +449,13 @@ def _new_fields(w):
     """NewUser.fields: the login, the names given, and the other fields given."""
     found = dict(login=w.login)
     found.update((WIRE_NAMES[name], w.values[name]) for name in NAMES if name in w.values)
-    found.update((name, as_text(value)) for name, value in (w.values.get("fields") or {}).items())
+    found.update((name, _sent(value)) for name, value in (w.values.get("fields") or {}).items())
     return found
+
+
+def _sent(value):
+    """A field's value as text; a null one as empty text (UserProfileFields holds strings)."""
+    return "" if value is None else str(value)
 
 
 def _changed_fields(entry):
@@ -437,7 +468,7 @@ def _changed_fields(entry):
         return None
     found = dict(login=w.login, email=w.values.get("email", user.email))
     found.update((WIRE_NAMES[name], w.values[name]) for name in names)
-    found.update((name, as_text(w.values["fields"][name])) for name in custom)
+    found.update((name, _sent(w.values["fields"][name])) for name in custom)
     return found
 
 
@@ -451,6 +482,7 @@ def _create(client, entry):
             role=w.values.get("role"),
             send_login_email=w.send_login_email,
         )
+        entry.sent = True
     except ApiError as exc:
         exc.message = sentence(exc.message) + (
             " If login %s is taken, its user was not listed by login (GET /users/v2 lists every status here: "
@@ -469,6 +501,7 @@ def _update(client, entry):
     role = w.values["role"] if "role" in differing else None
     if fields or department or role:
         client.update_user(entry.user_id, department_id=department, role=role, fields=fields)
+        entry.sent = True
     if "status" in differing:
         client.set_user_status(entry.user_id, w.values["status"])
     return entry
@@ -484,27 +517,33 @@ def _user_calls(client, the_plan):
     sends = dict(create=_create, update=_update, delete=_delete)
     words = dict(create="creating", update="changing", delete="deleting")
     return [
-        (entry, named("%s user %s" % (words[entry.action], entry.who), partial(sends[entry.action], client, entry)))
+        (
+            entry,
+            named("%s user %s" % (words[entry.action], entry.who), partial(_send, sends[entry.action], client, entry)),
+        )
         for entry in the_plan.entries
         if entry.action in sends
     ]
 
 
+def _send(send, client, entry):
+    """``send(client, entry)``; when it fails after a write took, or with a write whose reply was lost,
+    the entry ``maybe`` changed (read back, else reported as changed)."""
+    try:
+        return send(client, entry)
+    except LmsError as exc:
+        entry.maybe = entry.sent or isinstance(exc, OutcomeUnknown)
+        raise
+
+
 def _join(client, group_id, user_ids):
-    """Add the users to the group: its current members (read now) and the new ones, then read back;
-    fails when the group lacks anyone it should have (3.3: the call may add or may replace)."""
+    """Add the users to the group: its current members (read now) and the new ones, then read back
+    (3.3: the call may add or may replace).  Returns (the members it should have, those read back)."""
     current = client.get_group(group_id)[1]
     wanted = list(dict.fromkeys(current + list(user_ids)))
     if len(wanted) > len(current):
         client.update_group_members(group_id, current, user_ids)
-    found = set(client.get_group(group_id)[1])
-    lacking = [user_id for user_id in wanted if user_id not in found]
-    if lacking:
-        raise ReplyError(
-            "group %s: after UpdateGroupMembers it lacks %d of the users it should have (%s); check the group in "
-            "iSpring and report how UpdateGroupMembers behaved." % (group_id, len(lacking), some(lacking))
-        )
-    return found
+    return wanted, set(client.get_group(group_id)[1])
 
 
 def write(client, the_plan, account):
@@ -516,23 +555,48 @@ def write(client, the_plan, account):
     joined = {}
     if error is None:
         joined, error = _write_groups(client, the_plan)
-    failed = [entry for entry, _call in work if id(entry) not in done]
+    failed = [entry for entry, _call in work if id(entry) not in done and not entry.maybe]
     return _settle(client, the_plan, account, joined, failed, error)
 
 
 def _write_groups(client, the_plan):
-    """One call per group that gains members; ({group ID: members read back}, the first error)."""
+    """One call per group that gains members; ({group ID: members read back}, the first error).  A
+    group read back without someone it should have is an error, after its members are recorded: the
+    users it did take in were changed all the same."""
     adding = {}
     for entry in the_plan.entries:
         for group_id in entry.joining:
             adding.setdefault(group_id, []).append(entry.user_id)
     groups = sorted(adding)
-    work = [
-        named("adding %d user(s) to group %s" % (len(adding[g]), g), partial(_join, client, g, adding[g]))
-        for g in groups
-    ]
+    work = [named(_adding(g, adding[g]), partial(_join, client, g, adding[g])) for g in groups]
     outcomes, error = in_parallel(work, client.transport)
-    return {g: members for g, members in zip(groups, outcomes, strict=True) if members is not NOT_RUN}, error
+    done = {g: outcome for g, outcome in zip(groups, outcomes, strict=True) if outcome is not NOT_RUN}
+    for group_id, (wanted, found) in done.items():
+        lacking = [user_id for user_id in wanted if user_id not in found]
+        if lacking and error is None:
+            error = CallFailed(_adding(group_id, adding[group_id]), _lacking(group_id, lacking, adding[group_id]))
+    return {g: found for g, (_wanted, found) in done.items()}, error
+
+
+def _lacking(group_id, lacking, added):
+    """The error of a group read back without members it should have; those it had before the call
+    were removed by it, which a rerun does not undo (they are no users of the task)."""
+    lost = [user_id for user_id in lacking if user_id not in added]
+    text = "group %s: after UpdateGroupMembers it lacks %d of the users it should have (%s)" % (
+        group_id,
+        len(lacking),
+        some(lacking),
+    )
+    if lost:
+        text += "; %d of them were members before the call (%s), which a rerun does not add back" % (
+            len(lost),
+            some(lost),
+        )
+    return ReplyError(text + ". Check the group in iSpring and report how UpdateGroupMembers behaved.")
+
+
+def _adding(group_id, user_ids):
+    return "adding %d user(s) to group %s" % (len(user_ids), group_id)
 
 
 def _settle(client, the_plan, account, joined, failed, error):
@@ -541,9 +605,8 @@ def _settle(client, the_plan, account, joined, failed, error):
     planned = [entry for entry in the_plan.entries if entry.changed]
     for entry in failed:
         entry.not_applied()
-    if error is not None:
-        for entry in the_plan.entries:
-            entry.joining = [gid for gid in entry.joining if gid in joined]
+    for entry in the_plan.entries:  # a user joined a group if it read back with them
+        entry.joining = [gid for gid in entry.joining if entry.user_id in joined.get(gid, ())]
     account.members.update(joined)
     read = read_back(client, planned, account)
     if error is not None:
@@ -564,6 +627,8 @@ def read_back(client, planned, account):
         user = directory.find("login", entry.who)
         entry.user_id = user.user_id if user else entry.user_id
         entry.after = snapshot(user, entry.wanted, account)
+        if entry.maybe and entry.after == entry.before:  # its calls failed, and changed nothing
+            entry.not_applied()
         if not entry.changed and entry.after != entry.before:
             entry.action = "create" if entry.before is None else "delete" if entry.after is None else "update"
     return True
@@ -618,9 +683,9 @@ def _audiences(account, params):
     """(department IDs, group IDs, problems) of the departments and groups the task names."""
     department_ids, group_ids, problems = [], [], []
     for value in params["departments"]:
-        found = people.department_id(account.departments, value)
+        found, problem = people.department_id(account.departments, value)
         department_ids += [found] if found else []
-        problems += [] if found else ["department %r is no department code or ID of the account" % value]
+        problems += [problem] if problem else []
     for name in params["groups"]:
         named = [group for group in account.groups if group.name == name]
         group_ids += [group.group_id for group in named]

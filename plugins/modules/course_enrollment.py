@@ -163,7 +163,8 @@ options:
       - A learner the task lists itself (O(learners), O(user_ids), O(logins), O(emails)) keeps its
         own values; a user in several audiences is one learner. RV(enrollments[].audience) says which
         department or group brought each one in.
-      - An unknown code fails the task before any write, naming it (with every unknown group).
+      - An unknown code, or a code that several departments have, fails the task before any write,
+        naming it (with every unknown group).
       - With O(state=absent), the audience's active users are unenrolled.
     type: list
     elements: str

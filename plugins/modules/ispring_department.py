@@ -97,7 +97,8 @@ notes:
     ID as a JSON string or as plain text; C(UpdateDepartment) with C(parentDepartmentId) moves a
     department; C(GET /users/v2) filtered by C(departments[]) lists the users of those departments
     (each user is counted under its own C(departmentId)). Department codes are unique in the account."
-  - "Users are listed active only (as C(GET /users), contract 1.3), so a department whose only users
+  - "C(GET /users/v2) by C(departments[]) may list every status or active users only (contract 3.3,
+    assumed either): on an account that lists active users only there, a department whose only users
     are inactive or terminated is not refused before the first write; iSpring's own answer to its
     removal then decides, and a refusal fails the task naming what was removed before it."
   - "Not relied on: what the service answers to a department created or removed twice; so C(POST

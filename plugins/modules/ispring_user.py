@@ -23,11 +23,13 @@ description:
     difference. A second run changes nothing and sends no write.
   - A value the task does not give is neither compared nor changed. An email compares
     case-insensitively; the other values exactly; O(users[].fields) by field name in any case, with
-    or without underscores (C(JOB_TITLE) is C(jobTitle)).
+    or without underscores (C(JOB_TITLE) is C(jobTitle)). An empty name or field (V("") or null) is
+    the same as none - it matches a user who has none, and clears one that is set.
   - Everything is checked before the first write, and every problem is reported in one message,
     each naming its user - an invalid email, an unknown status or role, a login declared twice with
     different values, an unknown department code or group name, a smart group, a new user without
-    a department or an email. Nothing is changed then.
+    a department or an email, a login that iSpring lists spelt in another case (C(JDoe) for
+    C(jdoe)). Nothing is changed then.
   - Users to create, change or delete go out side by side (O(max_parallel) at a time); then one
     call per group that gains members.
 extends_documentation_fragment:
@@ -64,7 +66,8 @@ options:
       department:
         description:
           - The department, by its code (for example V(SALES-EMEA)) or its ID. Required for a new
-            user. A code that is no department's code, nor an ID, fails the task before any write.
+            user. A code that is no department's code, nor an ID, or that several departments have,
+            fails the task before any write.
         type: str
       role:
         description:

@@ -761,6 +761,19 @@ def test_unknown_departments_and_groups_fail_before_any_write_all_named(run_modu
     assert outcome.result["not_found"] == {"department": ["SALEZ"], "group": ["Managerz", "Twice"]}
 
 
+def test_a_department_code_that_two_departments_have_fails_before_any_write(run_module):
+    """Not the first of them: an exclusive audience of the wrong department would unenroll the right one's."""
+    outcome = run_module(
+        course_enrollment,
+        args(departments=["SALES"], exclusive=True),
+        departments_call(TREE + [rest_department("d4", "sales (old)", "SALES", "d0")]),
+    )
+    assert outcome.exit_code == 1
+    assert outcome.msg.startswith("department 'SALES' is the code of 2 departments (IDs d1, d4); give the one meant")
+    assert outcome.msg.endswith("Nothing was changed.")
+    assert [call["method"] for call in outcome.session.sent] == ["GET"]
+
+
 def test_exclusive_with_an_empty_audience_is_refused_unless_allowed(run_module):
     outcome = run_module(
         course_enrollment,

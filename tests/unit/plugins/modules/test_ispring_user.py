@@ -13,9 +13,11 @@ import requests
 from ansible_collections.learnops.lms.plugins.modules import ispring_user
 from ansible_collections.learnops.lms.tests.unit.ispring_wire import API, TOKEN
 from ansible_collections.learnops.lms.tests.unit.user_wire import (
+    DEPARTMENTS,
     EMEA,
     ENG,
     NEW_HIRES,
+    ROOT,
     SALES,
     add_user_call,
     delete_user_call,
@@ -371,3 +373,123 @@ def test_new_departments_do_not_count_outside_check_mode(run_module):
     reads = [users_call(["jdoe", "newbie"], [JDOE]), departments_call()]
     outcome = run_module(ispring_user, args(users=PLANNED, new_departments=["SUPPORT"]), *reads)
     assert outcome.failed and "department 'SUPPORT' is no department code or ID of the account" in outcome.msg
+
+
+def test_a_login_listed_in_another_case_is_refused_not_read_as_no_user(run_module):
+    """The users listing answers logins[]=JDoe with jdoe (a service that compares logins without case):
+    state=absent must not report "no such user" (jdoe would stay), state=present must not create a
+    second account; both fail before any write, naming the user listed."""
+    for state, declared in (("absent", dict(login="JDoe")), ("present", dict(login="JDoe", status="inactive"))):
+        outcome = run_module(ispring_user, args(users=[declared], state=state), users_call(["JDoe"], [JDOE]))
+        assert outcome.failed, (state, outcome.result)
+        assert "users[0] (login JDoe): iSpring lists user jdoe (ID u1) for this login, which differs only in case" in (
+            outcome.msg
+        )
+        assert outcome.msg.endswith("Nothing was changed.")
+        assert [call["method"] for call in outcome.session.sent] == ["GET"]
+
+
+def test_a_department_code_that_two_departments_have_is_refused_not_the_first_taken(run_module):
+    """Two departments coded SALES: the user is not moved into whichever is listed first."""
+    departments = DEPARTMENTS + [dict(departmentId="d-old", name="Sales (old)", code="SALES", parentDepartmentId=ROOT)]
+    outcome = run_module(
+        ispring_user,
+        args(users=[dict(login="asmith", department="SALES")]),
+        users_call(["asmith"], [ASMITH]),
+        departments_call(departments),
+    )
+    assert outcome.failed, outcome.result
+    assert (
+        "users[0] (login asmith): department 'SALES' is the code of 2 departments (IDs d-sales, d-old); give the "
+        "one meant by its ID" in outcome.msg
+    )
+    assert [call["method"] for call in outcome.session.sent] == ["GET", "GET"]
+
+
+def test_empty_names_and_fields_match_a_user_without_them_so_a_rerun_sends_nothing(run_module):
+    """A vars file with blank cells (first_name: "", a field null or ""): the user has no such values
+    (the listing leaves them out, or lists ""), which is what was asked; no UpdateUser on every run."""
+    declared = [
+        dict(login="jdoe", first_name="", last_name="Doe", fields={"JOB_TITLE": "", "COST_CENTER": None}),
+        dict(login="asmith", first_name="", fields={"JOB_TITLE": "Engineer", "COST_CENTER": ""}),
+    ]
+    listed = [user("u1", "jdoe", last="Doe"), user("u2", "asmith", first="", JOB_TITLE="Engineer", COST_CENTER="")]
+    outcome = run_module(ispring_user, args(users=declared), users_call(["jdoe", "asmith"], listed))
+    assert outcome.exit_code == 0, outcome.msg
+    assert outcome.result["changed"] is False
+    assert all(call["method"] == "GET" for call in outcome.session.sent)
+
+
+def test_a_name_or_field_set_to_empty_is_cleared_with_text_not_null(run_module):
+    declared = [dict(login="asmith", first_name="", fields={"JOB_TITLE": None})]
+    outcome = run_module(
+        ispring_user,
+        args(users=declared),
+        users_call(["asmith"], [ASMITH]),
+        update_user_call("u2", fields=dict(login="asmith", email="asmith@example.com", firstName="", JOB_TITLE="")),
+        users_call(["asmith"], [user("u2", "asmith", last="Smith", department=ENG)]),
+    )
+    assert outcome.exit_code == 0, outcome.msg
+    entry = outcome.result["users"][0]
+    assert entry["changed"] and entry["after"]["first_name"] is None and entry["after"]["fields"] == {"JOB_TITLE": None}
+
+
+def test_a_group_read_back_without_an_old_member_reports_who_joined_and_who_was_lost(run_module):
+    """UpdateGroupMembers took jdoe in but dropped u7 (a tenant's call that did neither reading of
+    3.3): jdoe did join (changed, in the group as read back), and the message says u7 was a member
+    before, which a rerun does not bring back - not "Nothing was changed. Run the task again"."""
+    outcome = run_module(
+        ispring_user,
+        args(users=[dict(login="jdoe", groups=["New hires"])]),
+        users_call(["jdoe"], [JDOE]),
+        groups_call(),
+        group_call(NEW_HIRES, ["u7"]),
+        group_call(NEW_HIRES, ["u7"]),
+        members_call(NEW_HIRES, ["u7", "u1"]),
+        group_call(NEW_HIRES, ["u1"]),
+        users_call(["jdoe"], [JDOE]),
+    )
+    assert outcome.failed
+    (entry,) = outcome.result["users"]
+    assert (entry["changed"], entry["after"]["groups"]) == (True, ["New hires"])
+    assert outcome.result["changed"] is True
+    assert "it lacks 1 of the users it should have (u7); 1 of them were members before the call (u7)" in outcome.msg
+    assert "1 user(s) were changed before the failure (jdoe)" in outcome.msg
+    assert "Nothing was changed" not in outcome.msg
+
+
+def test_a_delete_whose_reply_is_lost_counts_as_changed_when_it_cannot_be_read_again(run_module):
+    """DELETE /user times out (not repeated) and the users cannot be listed after it: the user may be
+    gone, so the result is changed - not "Nothing was changed" with changed false."""
+    lost = delete_user_call("u1")
+    lost.raises = requests.exceptions.ReadTimeout("read timed out")
+    unread = users_call(["jdoe"])
+    unread.raises = requests.exceptions.ConnectionError("connection refused")
+    outcome = run_module(
+        ispring_user,
+        args(users=[dict(login="jdoe")], state="absent", retries=0),
+        users_call(["jdoe"], [JDOE]),
+        lost,
+        unread,
+    )
+    assert outcome.failed
+    assert (outcome.result["changed"], outcome.result["users"][0]["changed"]) == (True, True)
+    assert "not repeated, because the service may have acted" in outcome.msg
+    assert (
+        "Nothing was changed" not in outcome.msg and "1 user(s) were changed before the failure (jdoe)" in outcome.msg
+    )
+
+
+def test_a_delete_whose_reply_is_lost_and_that_did_not_happen_reads_back_as_unchanged(run_module):
+    lost = delete_user_call("u1")
+    lost.raises = requests.exceptions.ReadTimeout("read timed out")
+    outcome = run_module(
+        ispring_user,
+        args(users=[dict(login="jdoe")], state="absent"),
+        users_call(["jdoe"], [JDOE]),
+        lost,
+        users_call(["jdoe"], [JDOE]),
+    )
+    assert outcome.failed and outcome.result["changed"] is False
+    assert outcome.result["users"][0]["after"] == outcome.result["users"][0]["before"]
+    assert "Nothing was changed." in outcome.msg
