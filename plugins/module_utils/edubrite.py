@@ -198,12 +198,17 @@ def member_record(element, what="EduBrite listProgramMembers"):
 
     Dates are epoch ms ints, ``award`` and ``quit`` booleans, ``score`` a float, ``status`` upper case.
     A date that is not epoch milliseconds, or a score that is not a finite number, is refused
-    (contract 2.4 r2): read as "not set", it would differ on every run.
+    (contract 2.4 r2): read as "not set", it would differ on every run.  So is a member without a
+    userId: exclusive would take it for a member the task does not list, and remove it.
     """
+    user_id = _value(element, "userId")
+    if user_id is None:
+        # every plan step (exclusive's removals, the read-back, the calls by ids) tells members by it
+        raise _unreadable(element, what, "it has no userId")
     status = (_value(element, "status") or "").upper() or None
     award = _value(element, "award")
     record = dict(
-        user_id=_value(element, "userId"),
+        user_id=user_id,
         username=_value(element, "userName"),
         open_id=_value(element, "openId"),
         status=status,
