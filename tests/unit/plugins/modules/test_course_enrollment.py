@@ -803,3 +803,22 @@ def test_each_user_counts_by_their_own_department(run_module, monkeypatch):
     )
     assert outcome.exit_code == 0, outcome.msg
     assert [(e["login"], e["audience"]) for e in outcome.result["enrollments"]] == [("jdoe", "department SALES")]
+
+
+@pytest.mark.parametrize("check_mode", [True, False])
+def test_a_listing_of_another_course_fails_before_any_write(run_module, check_mode):
+    # a service that does not apply courseIds[] lists the account's enrollments: jdoe's enrollment in
+    # another course was taken for one in this course, and state=absent removed it
+    elsewhere = rest_enrollment("e7", "u1", course=OTHER_COURSE)
+    outcome = run_module(
+        course_enrollment,
+        args(state="absent", user_ids=["u1"]),
+        enrollments_call([elsewhere]),
+        check_mode=check_mode,
+    )
+    assert outcome.failed and outcome.result["changed"] is False and outcome.result["enrollments"] == []
+    assert outcome.msg.startswith(
+        "iSpring GET /enrollments: the reply lists a record of courseId %s, which the request's filter courseIds[] "
+        "(%s) does not ask for" % (OTHER_COURSE, COURSE)
+    )
+    assert outcome.msg.endswith("Nothing was changed.")

@@ -422,3 +422,21 @@ def test_max_changes_stops_a_larger_plan_before_any_write_also_in_check_mode(run
         # a preview (check mode) still lists what the guard refuses; a real run lists nothing
         planned = [(e["enrollment_id"], e["changed"]) for e in outcome.result["learners"]]
         assert planned == ([(E1, True), (E3, True)] if check else [])
+
+
+def test_a_result_of_another_course_is_not_taken_for_this_one(run_module):
+    # a service that does not apply courseIds[] (the OpenAPI file spells it without brackets) lists the
+    # learner's results in every course: a pass elsewhere read as this course's, and nothing was done
+    elsewhere = rest_result(
+        E2, "u1", "passed", 100, "2020-06-30T14:12:00Z", course="3c5d2f10-c10f-11ea-b4e1-ae33e75597e9"
+    )
+    outcome = run_module(
+        course_status,
+        args(api="rest", learners=[{"user_id": "u1"}]),
+        rest_results_call(user_ids=["u1"], results=[elsewhere]),
+    )
+    assert outcome.failed and outcome.result["changed"] is False
+    assert outcome.msg.startswith(
+        "iSpring GET /learners/results: the reply lists a record of courseId 3c5d2f10-c10f-11ea-b4e1-ae33e75597e9, "
+        "which the request's filter courseIds[] (%s) does not ask for" % COURSE
+    )
