@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from ansible_collections.learnops.lms.plugins.module_utils import dates, ispring, people, plans
-from ansible_collections.learnops.lms.plugins.module_utils.calls import NOT_RUN, batches, in_parallel
+from ansible_collections.learnops.lms.plugins.module_utils.calls import NOT_RUN, batches, in_parallel, named
 from ansible_collections.learnops.lms.plugins.module_utils.errors import ApiError, LmsError, ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.messages import first_shown, sentence, some
 from ansible_collections.learnops.lms.plugins.module_utils.plans import by_kind
+from ansible_collections.learnops.lms.plugins.module_utils.transport import may_have_acted
 
 IDENTIFIERS = ("enrollment_id", "user_id", "login", "email")
 # The options whose values (or list items) must not be empty (runner.check_params).
@@ -418,23 +419,35 @@ def apply(client, the_plan, batch_size):
         for change, entries in the_plan.groups().items()
         for batch in batches([entry.enrollment_id for entry in entries], batch_size)
     ]
-    work = [partial(client.update_course_status, the_plan.course_id, batch, *change) for change, batch in calls]
-    outcomes, error = in_parallel(work, client.transport)
+    work = [
+        named("the status change", partial(client.update_course_status, the_plan.course_id, batch, *change), batch)
+        for change, batch in calls
+    ]
+    outcomes, failed = in_parallel(work, client.transport)
     tasks = {
         task_id: batch for (_change, batch), task_id in zip(calls, outcomes, strict=True) if task_id is not NOT_RUN
     }
     the_plan.task_ids.extend(tasks)
-    if error is not None:
+    if failed is not None:
         sent = {enrollment for batch in tasks.values() for enrollment in batch}
-        raise _partial_failure(explain(error, the_plan.course_id), the_plan, sent) from None
+        # a call whose reply was lost or unreadable may have started its task: its learners stay changed
+        unsure = set(failed.subject) if may_have_acted(failed.error) else set()
+        raise _partial_failure(explain(failed.error, the_plan.course_id), the_plan, sent, unsure) from None
     return tasks
 
 
-def _partial_failure(exc, the_plan, sent):
+def _partial_failure(exc, the_plan, sent, unsure=frozenset()):
     for entry in the_plan.entries:
-        if entry.changed and entry.enrollment_id not in sent:
+        if entry.changed and entry.enrollment_id not in sent | unsure:
             entry.not_applied()
-    return the_plan.failure(the_plan.after_failure(exc.message))
+    if not unsure:
+        return the_plan.failure(the_plan.after_failure(exc.message))
+    who = [entry.who for entry in the_plan.entries if entry.changed and entry.enrollment_id in unsure]
+    return the_plan.failure(
+        "%s Its reply was lost or unreadable, so iSpring may have applied it: %d learner(s) may have been changed "
+        "(%s; reported as changed, 'after' as requested). Run the task again to check and finish."
+        % (sentence(exc.message), len(who), some(who))
+    )
 
 
 def wait_for(client, the_plan, tasks, timeout):

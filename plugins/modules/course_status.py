@@ -226,7 +226,11 @@ learners:
       description: Email, when the learner was named by email.
       type: str
     changed:
-      description: Whether this learner's status was (or would be) changed.
+      description:
+        - Whether this learner's status was (or would be) changed.
+        - True also when the call that changes it got no readable reply (a timeout, a dropped
+          connection, HTTP 5xx), since iSpring may have applied it; the task fails saying so, with
+          RV(learners[].after) as requested.
       type: bool
     note:
       description:

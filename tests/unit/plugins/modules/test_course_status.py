@@ -440,3 +440,36 @@ def test_a_result_of_another_course_is_not_taken_for_this_one(run_module):
         "iSpring GET /learners/results: the reply lists a record of courseId 3c5d2f10-c10f-11ea-b4e1-ae33e75597e9, "
         "which the request's filter courseIds[] (%s) does not ask for" % COURSE
     )
+
+
+def test_a_status_change_whose_reply_is_lost_is_never_reported_as_nothing_changed(run_module):
+    # HTTP 504 (a gateway timed out waiting for iSpring) after the retries: the change may have been
+    # applied (a task started); the result said changed: false and "Nothing was changed."
+    before = rest_result(E1, "u1", "in_progress", 25)
+    lost = rest_update_call([E1], "complete", "2020-07-22", "Completed offline", reply="", http_status=504)
+    lost.body = b"<html><body>504 Gateway Time-out</body></html>"
+    outcome = run_module(
+        course_status,
+        args(api="rest", enrollment_ids=[E1], retries=0),
+        rest_results_call([E1], results=[before]),
+        lost,
+    )
+    assert outcome.failed and outcome.result["changed"] is True and outcome.result["task_ids"] == [], outcome.msg
+    learner = outcome.result["learners"][0]
+    assert learner["changed"] is True and learner["after"]["status"] == "complete"
+    assert "Nothing was changed" not in outcome.msg
+    assert "iSpring may have applied it: 1 learner(s) may have been changed (enrollment %s;" % E1 in outcome.msg
+
+
+def test_a_status_change_refused_by_the_api_is_not_reported_as_changed(run_module):
+    before = rest_result(E1, "u1", "in_progress", 25)
+    refused = rest_update_call([E1], "complete", "2020-07-22", "Completed offline", http_status=400)
+    refused.body = b'{"code": 400, "message": "Wrong parameters"}'
+    outcome = run_module(
+        course_status,
+        args(api="rest", enrollment_ids=[E1], retries=0),
+        rest_results_call([E1], results=[before]),
+        refused,
+    )
+    assert outcome.failed and outcome.result["changed"] is False
+    assert outcome.result["learners"][0]["changed"] is False and "Nothing was changed." in outcome.msg
