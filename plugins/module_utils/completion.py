@@ -17,7 +17,7 @@ from functools import partial
 
 from ansible_collections.learnops.lms.plugins.module_utils import dates, ispring, people, plans
 from ansible_collections.learnops.lms.plugins.module_utils.calls import NOT_RUN, batches, in_parallel, named
-from ansible_collections.learnops.lms.plugins.module_utils.errors import ApiError, LmsError, ValidationError
+from ansible_collections.learnops.lms.plugins.module_utils.errors import ApiError, LmsError, ReplyError, ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.messages import first_shown, sentence, some
 from ansible_collections.learnops.lms.plugins.module_utils.plans import by_kind
 from ansible_collections.learnops.lms.plugins.module_utils.transport import may_have_acted
@@ -155,6 +155,7 @@ def read_current(client, course_id, wanted, enrolling=()):
     except ApiError as exc:
         raise explain(exc, course_id) from None
     current = _matched(wanted, results, missing, enrolling)
+    _check_readable(course_id, wanted, current)
     if missing:
         found = ["%s (%s)" % (w.label, why) for w, why in missing.items()]
         # 3.2 (r3) [assumed]: an unknown course may list as empty rather than answer an error.
@@ -183,6 +184,31 @@ def _matched(wanted, results, missing, enrolling):
             missing[w] = "no such enrollment in the course" if by_enrollment_id else NOT_ENROLLED
         current.append(result)
     return current
+
+
+def _check_readable(course_id, wanted, current):
+    """Every result the plan compares must carry what the rule (1.7) reads: a documented completion
+    status (read as "not complete", a pass would be replaced), and, for status automatic, the
+    progress of a completed result (read as 0, a completion is handed back on every run)."""
+    for w, result in zip(wanted, current, strict=True):
+        if result is None:
+            continue
+        if result.status not in COMPLETION_STATUSES:
+            shown = "no completionStatus" if result.status is None else repr(result.status)
+            why = "has %s, not one of iSpring's completion statuses (%s)" % (shown, ", ".join(COMPLETION_STATUSES))
+        elif (
+            w.status == ispring.STATUS_AUTOMATIC
+            and result.status == ispring.STATUS_COMPLETE
+            and result.progress is None
+        ):
+            why = "is complete but gives no progress, so whether the completion was set by hand cannot be told"
+        else:
+            continue
+        raise ReplyError(
+            "course_id %s: %s: the listed result (enrollment %s) %s. Leave the learner out of the task meanwhile, "
+            "and report the reply's form. Result reads: %s"
+            % (course_id, w.label, result.enrollment_id, why, result.as_dict())
+        )
 
 
 def _not_enrolled(missing):

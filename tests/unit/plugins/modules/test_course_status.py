@@ -473,3 +473,36 @@ def test_a_status_change_refused_by_the_api_is_not_reported_as_changed(run_modul
     )
     assert outcome.failed and outcome.result["changed"] is False
     assert outcome.result["learners"][0]["changed"] is False and "Nothing was changed." in outcome.msg
+
+
+def test_a_result_without_a_readable_completion_status_fails_before_any_write(run_module):
+    # a tenant that names the field otherwise ("status") or answers a word outside the documented
+    # CompletionStatus: read as "not complete", the learner's pass was replaced by a manual completion
+    passed = dict(rest_result(E2, "u2", None, 100, "2020-06-30T14:12:00Z"), status="passed")
+    del passed["completionStatus"]
+    for result, shown in ((passed, "no completionStatus"), (rest_result(E2, "u2", "Completed", 100), "'completed'")):
+        outcome = run_module(
+            course_status,
+            args(api="rest", enrollment_ids=[E2]),
+            rest_results_call([E2], results=[result]),
+        )
+        assert outcome.failed and outcome.result["changed"] is False, outcome.result
+        assert outcome.msg.startswith(
+            "course_id %s: learner enrollment_id=%s: the listed result (enrollment %s) has %s, not one of iSpring's "
+            "completion statuses" % (COURSE, E2, E2, shown)
+        ), outcome.msg
+        assert outcome.msg.endswith("Nothing was changed.")
+
+
+def test_status_automatic_with_a_completed_result_without_progress_fails_before_any_write(run_module):
+    # progress is optional in the vendor's LearnerResult: read as 0, a completion was handed back to
+    # automatic calculation on every run
+    complete = rest_result(E3, "u3", "complete", None, "2020-07-01T00:00:00Z")
+    del complete["progress"]
+    outcome = run_module(
+        course_status,
+        args(api="rest", status="automatic", date=None, enrollment_ids=[E3]),
+        rest_results_call([E3], results=[complete]),
+    )
+    assert outcome.failed and outcome.result["changed"] is False, outcome.result
+    assert "the listed result (enrollment %s) is complete but gives no progress" % E3 in outcome.msg
