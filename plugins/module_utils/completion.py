@@ -411,7 +411,7 @@ def plan(course_id, wanted, current, match_date):
     for with the same values."""
     entries, claimed = [], {}
     for w, result in zip(wanted, current, strict=True):
-        key = result.enrollment_id if result is not None else ("user", w.user_id)
+        key = result.enrollment_id if result is not None and result.enrollment_id else ("user", _user_of(w, result))
         first = key not in claimed
         if claimed.setdefault(key, w.change) != w.change:
             raise ValidationError(
@@ -422,8 +422,18 @@ def plan(course_id, wanted, current, match_date):
             entries.append(_enrolling(w, first))
             continue
         changed = first and needs_change(result, w.status, w.date, match_date, w.awarded_score)
+        if changed and not result.enrollment_id:
+            raise ReplyError(
+                "course_id %s: %s: the listed result gives no enrollmentId, which the status change needs (it names "
+                "the enrollments to change). Leave the learner out of the task meanwhile, and report the reply's "
+                "form. Result reads: %s" % (course_id, w.label, result.as_dict())
+            )
         entries.append(Entry(w, result, changed=changed, sent=sent_change(w, result, match_date) if changed else None))
     return Plan(course_id, entries)
+
+
+def _user_of(wanted, result):
+    return result.user_id if result is not None else wanted.user_id
 
 
 def _enrolling(wanted, first):

@@ -224,7 +224,8 @@ class IspringClient:
         for name, values in (("enrollment_ids", sorted(set(enrollment_ids))), ("user_ids", sorted(set(user_ids)))):
             for chunk in batches(values, PAGE_SIZE):
                 for result in self.list_learners_results([course_id], **{name: chunk}):
-                    found[result.enrollment_id] = result
+                    # enrollmentId is optional in the vendor's LearnerResult: such results stay apart
+                    found[result.enrollment_id or (result.user_id, result.course_id)] = result
         return list(found.values())
 
     def find_users(self, logins=(), emails=(), every_status=False):

@@ -506,3 +506,29 @@ def test_status_automatic_with_a_completed_result_without_progress_fails_before_
     )
     assert outcome.failed and outcome.result["changed"] is False, outcome.result
     assert "the listed result (enrollment %s) is complete but gives no progress" % E3 in outcome.msg
+
+
+def test_results_without_an_enrollment_id_are_kept_apart_and_a_change_needing_one_fails(run_module):
+    # enrollmentId is optional in the vendor's LearnerResult: the results of two learners without one
+    # were kept under one key (u1 then read as "not enrolled in the course"), and a lone learner's
+    # change went out as {"enrollmentIds": [null]}
+    u1 = rest_result(None, "u1", "in_progress", 25)
+    u2 = rest_result(None, "u2", "passed", 100, "2020-06-30T14:12:00Z")
+    for result in (u1, u2):
+        del result["enrollmentId"]
+    outcome = run_module(
+        course_status,
+        args(api="rest", user_ids=["u1", "u2"]),
+        rest_results_call(user_ids=["u1", "u2"], results=[u1, u2]),
+    )
+    assert outcome.failed and outcome.result["changed"] is False, outcome.result
+    assert outcome.msg.startswith(
+        "course_id %s: learner user_id=u1: the listed result gives no enrollmentId, which the status change needs"
+        % COURSE
+    ), outcome.msg
+    converged = run_module(
+        course_status,
+        args(api="rest", user_ids=["u2"]),
+        rest_results_call(user_ids=["u2"], results=[u2]),
+    )
+    assert converged.exit_code == 0 and converged.result["changed"] is False
