@@ -92,6 +92,7 @@ AWARD_DATE_PARAMS = ("awardDate", "awardExpDate")
 # only ids and usernames, userService get one of id, userName, openId.
 USER_PARAMS = {"user_id": "ids", "username": "usernames", "open_id": "openIds"}
 ENROLL_USER_PARAMS = ("ids", "usernames")
+USER_SEPARATOR = ","  # 2.4 [doc]: the users of one call, "comma separated"
 GET_USER_PARAMS = {"user_id": "id", "username": "userName", "open_id": "openId"}
 
 EPOCH_MS = re.compile(r"^-?\d{1,15}$")  # 2.5 [doc]: dates are epoch milliseconds
@@ -550,7 +551,7 @@ class EduBriteClient:
         self.call(
             ENROLLMENT_SERVICE,
             "enrollUsersInProgram",
-            list(prog) + [(user_param, ",".join(users)), ("sendMail", _flag(send_mail))],
+            list(prog) + [(user_param, USER_SEPARATOR.join(users)), ("sendMail", _flag(send_mail))],
             safe_to_repeat=not send_mail,
         )
 
@@ -566,7 +567,7 @@ class EduBriteClient:
         unknown = set(fields) - set(FIELD_ORDER)
         if unknown:
             raise ValueError("updateProgramMember has no field %s" % ", ".join(sorted(unknown)))
-        params = list(prog) + [(user_param, ",".join(users))]
+        params = list(prog) + [(user_param, USER_SEPARATOR.join(users))]
         params += [(name, wire_value(name, fields[name])) for name in FIELD_ORDER if name in fields]
         self.call(
             ENROLLMENT_SERVICE,

@@ -447,3 +447,19 @@ def test_a_member_listed_without_a_user_id_fails_before_any_write(run_module, ch
     assert outcome.failed and outcome.result["changed"] is False
     assert "a member's record cannot be read: it has no userId" in outcome.msg
     assert 'userName="user1"' in outcome.msg and outcome.msg.count("Nothing was written") == 1
+
+
+def test_a_user_name_with_a_comma_is_sent_by_user_id(run_module):
+    # the users of a call go out as one comma-separated list: "doe,jane" named the members doe and
+    # jane, and removed them instead of the member asked for
+    members = [member_xml("u7", "doe,jane"), member_xml("u8", "doe"), member_xml("u9", "jane")]
+    outcome = run_module(
+        program_member,
+        args(state="absent", usernames=["doe,jane"]),
+        *login(),
+        list_call(0, listing(members)),
+        Call(ENROLLMENT, body=SEED_REPLY, data=UPDATE + [("ids", "u7"), ("remove", "true")]),
+        list_call(0, listing(members[1:])),
+    )
+    assert outcome.exit_code == 0, outcome.msg
+    assert [(m["username"], m["changed"]) for m in outcome.result["members"]] == [("doe,jane", True)]
