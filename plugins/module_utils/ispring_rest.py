@@ -486,8 +486,11 @@ class RestClient(IspringClient):
     def task_status(self, task_id):
         """``complete``, ``error`` or another (pending) word, lower case."""
         path = TASK_STATUS % task_id
-        answer = self.request("GET", path, "iSpring GET %s" % path)
-        return str((answer or {}).get("status") or "").lower()
+        what = "iSpring GET %s" % path
+        answer = self.request("GET", path, what)
+        if not isinstance(answer, dict):
+            raise ReplyError("%s: the reply is not a TaskStatus object. Reply reads: %s" % (what, _excerpt(answer)))
+        return str(answer.get("status") or "").lower()
 
     # --- enrollments ---
 

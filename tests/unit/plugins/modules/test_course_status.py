@@ -18,6 +18,7 @@ from ansible_collections.learnops.lms.tests.unit.ispring_wire import (
     learner_result_xml,
     list_results_call,
     list_users_call,
+    rest_call,
     rest_result,
     rest_results_call,
     rest_update_call,
@@ -532,3 +533,22 @@ def test_results_without_an_enrollment_id_are_kept_apart_and_a_change_needing_on
         rest_results_call(user_ids=["u2"], results=[u2]),
     )
     assert converged.exit_code == 0 and converged.result["changed"] is False
+
+
+def test_a_task_status_that_is_no_task_status_object_fails_naming_the_task_after_the_writes(run_module):
+    # GET /task/{id}/status answering a bare JSON string: an AttributeError traceback after the write,
+    # which lost the result of what was written
+    before = rest_result(E1, "u1", "in_progress", 25)
+    read = rest_results_call([E1], results=[before])
+    status = rest_call("GET", "/task/41/status", '"complete"')
+    outcome = run_module(
+        course_status,
+        args(api="rest", enrollment_ids=[E1]),
+        read,
+        rest_update_call([E1], "complete", "2020-07-22", "Completed offline", task_id=41),
+        *[read] * 3,
+        status,
+    )
+    assert outcome.failed and outcome.result["changed"] is True and outcome.result["task_ids"] == ["41"]
+    assert "iSpring GET /task/41/status: the reply is not a TaskStatus" in outcome.msg, outcome.msg
+    assert "The changes were sent and accepted (task(s) 41)" in outcome.msg
