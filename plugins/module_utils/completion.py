@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from ansible_collections.learnops.lms.plugins.module_utils import dates, ispring, people, plans
-from ansible_collections.learnops.lms.plugins.module_utils.calls import NOT_RUN, batches, in_parallel
-from ansible_collections.learnops.lms.plugins.module_utils.errors import ApiError, LmsError, ValidationError
+from ansible_collections.learnops.lms.plugins.module_utils.calls import NOT_RUN, batches, in_parallel, named
+from ansible_collections.learnops.lms.plugins.module_utils.errors import ApiError, LmsError, ReplyError, ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.messages import first_shown, sentence, some
 from ansible_collections.learnops.lms.plugins.module_utils.plans import by_kind
+from ansible_collections.learnops.lms.plugins.module_utils.transport import may_have_acted
 
 IDENTIFIERS = ("enrollment_id", "user_id", "login", "email")
 # The options whose values (or list items) must not be empty (runner.check_params).
@@ -154,6 +155,7 @@ def read_current(client, course_id, wanted, enrolling=()):
     except ApiError as exc:
         raise explain(exc, course_id) from None
     current = _matched(wanted, results, missing, enrolling)
+    _check_readable(course_id, wanted, current)
     if missing:
         found = ["%s (%s)" % (w.label, why) for w, why in missing.items()]
         # 3.2 (r3) [assumed]: an unknown course may list as empty rather than answer an error.
@@ -182,6 +184,31 @@ def _matched(wanted, results, missing, enrolling):
             missing[w] = "no such enrollment in the course" if by_enrollment_id else NOT_ENROLLED
         current.append(result)
     return current
+
+
+def _check_readable(course_id, wanted, current):
+    """Every result the plan compares must carry what the rule (1.7) reads: a documented completion
+    status (read as "not complete", a pass would be replaced), and, for status automatic, the
+    progress of a completed result (read as 0, a completion is handed back on every run)."""
+    for w, result in zip(wanted, current, strict=True):
+        if result is None:
+            continue
+        if result.status not in COMPLETION_STATUSES:
+            shown = "no completionStatus" if result.status is None else repr(result.status)
+            why = "has %s, not one of iSpring's completion statuses (%s)" % (shown, ", ".join(COMPLETION_STATUSES))
+        elif (
+            w.status == ispring.STATUS_AUTOMATIC
+            and result.status == ispring.STATUS_COMPLETE
+            and result.progress is None
+        ):
+            why = "is complete but gives no progress, so whether the completion was set by hand cannot be told"
+        else:
+            continue
+        raise ReplyError(
+            "course_id %s: %s: the listed result (enrollment %s) %s. Leave the learner out of the task meanwhile, "
+            "and report the reply's form. Result reads: %s"
+            % (course_id, w.label, result.enrollment_id, why, result.as_dict())
+        )
 
 
 def _not_enrolled(missing):
@@ -384,7 +411,7 @@ def plan(course_id, wanted, current, match_date):
     for with the same values."""
     entries, claimed = [], {}
     for w, result in zip(wanted, current, strict=True):
-        key = result.enrollment_id if result is not None else ("user", w.user_id)
+        key = result.enrollment_id if result is not None and result.enrollment_id else ("user", _user_of(w, result))
         first = key not in claimed
         if claimed.setdefault(key, w.change) != w.change:
             raise ValidationError(
@@ -395,8 +422,18 @@ def plan(course_id, wanted, current, match_date):
             entries.append(_enrolling(w, first))
             continue
         changed = first and needs_change(result, w.status, w.date, match_date, w.awarded_score)
+        if changed and not result.enrollment_id:
+            raise ReplyError(
+                "course_id %s: %s: the listed result gives no enrollmentId, which the status change needs (it names "
+                "the enrollments to change). Leave the learner out of the task meanwhile, and report the reply's "
+                "form. Result reads: %s" % (course_id, w.label, result.as_dict())
+            )
         entries.append(Entry(w, result, changed=changed, sent=sent_change(w, result, match_date) if changed else None))
     return Plan(course_id, entries)
+
+
+def _user_of(wanted, result):
+    return result.user_id if result is not None else wanted.user_id
 
 
 def _enrolling(wanted, first):
@@ -418,23 +455,35 @@ def apply(client, the_plan, batch_size):
         for change, entries in the_plan.groups().items()
         for batch in batches([entry.enrollment_id for entry in entries], batch_size)
     ]
-    work = [partial(client.update_course_status, the_plan.course_id, batch, *change) for change, batch in calls]
-    outcomes, error = in_parallel(work, client.transport)
+    work = [
+        named("the status change", partial(client.update_course_status, the_plan.course_id, batch, *change), batch)
+        for change, batch in calls
+    ]
+    outcomes, failed = in_parallel(work, client.transport)
     tasks = {
         task_id: batch for (_change, batch), task_id in zip(calls, outcomes, strict=True) if task_id is not NOT_RUN
     }
     the_plan.task_ids.extend(tasks)
-    if error is not None:
+    if failed is not None:
         sent = {enrollment for batch in tasks.values() for enrollment in batch}
-        raise _partial_failure(explain(error, the_plan.course_id), the_plan, sent) from None
+        # a call whose reply was lost or unreadable may have started its task: its learners stay changed
+        unsure = set(failed.subject) if may_have_acted(failed.error) else set()
+        raise _partial_failure(explain(failed.error, the_plan.course_id), the_plan, sent, unsure) from None
     return tasks
 
 
-def _partial_failure(exc, the_plan, sent):
+def _partial_failure(exc, the_plan, sent, unsure=frozenset()):
     for entry in the_plan.entries:
-        if entry.changed and entry.enrollment_id not in sent:
+        if entry.changed and entry.enrollment_id not in sent | unsure:
             entry.not_applied()
-    return the_plan.failure(the_plan.after_failure(exc.message))
+    if not unsure:
+        return the_plan.failure(the_plan.after_failure(exc.message))
+    who = [entry.who for entry in the_plan.entries if entry.changed and entry.enrollment_id in unsure]
+    return the_plan.failure(
+        "%s Its reply was lost or unreadable, so iSpring may have applied it: %d learner(s) may have been changed "
+        "(%s; reported as changed, 'after' as requested). Run the task again to check and finish."
+        % (sentence(exc.message), len(who), some(who))
+    )
 
 
 def wait_for(client, the_plan, tasks, timeout):

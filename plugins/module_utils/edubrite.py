@@ -92,6 +92,7 @@ AWARD_DATE_PARAMS = ("awardDate", "awardExpDate")
 # only ids and usernames, userService get one of id, userName, openId.
 USER_PARAMS = {"user_id": "ids", "username": "usernames", "open_id": "openIds"}
 ENROLL_USER_PARAMS = ("ids", "usernames")
+USER_SEPARATOR = ","  # 2.4 [doc]: the users of one call, "comma separated"
 GET_USER_PARAMS = {"user_id": "id", "username": "userName", "open_id": "openId"}
 
 EPOCH_MS = re.compile(r"^-?\d{1,15}$")  # 2.5 [doc]: dates are epoch milliseconds
@@ -198,12 +199,17 @@ def member_record(element, what="EduBrite listProgramMembers"):
 
     Dates are epoch ms ints, ``award`` and ``quit`` booleans, ``score`` a float, ``status`` upper case.
     A date that is not epoch milliseconds, or a score that is not a finite number, is refused
-    (contract 2.4 r2): read as "not set", it would differ on every run.
+    (contract 2.4 r2): read as "not set", it would differ on every run.  So is a member without a
+    userId: exclusive would take it for a member the task does not list, and remove it.
     """
+    user_id = _value(element, "userId")
+    if user_id is None:
+        # every plan step (exclusive's removals, the read-back, the calls by ids) tells members by it
+        raise _unreadable(element, what, "it has no userId")
     status = (_value(element, "status") or "").upper() or None
     award = _value(element, "award")
     record = dict(
-        user_id=_value(element, "userId"),
+        user_id=user_id,
         username=_value(element, "userName"),
         open_id=_value(element, "openId"),
         status=status,
@@ -545,7 +551,7 @@ class EduBriteClient:
         self.call(
             ENROLLMENT_SERVICE,
             "enrollUsersInProgram",
-            list(prog) + [(user_param, ",".join(users)), ("sendMail", _flag(send_mail))],
+            list(prog) + [(user_param, USER_SEPARATOR.join(users)), ("sendMail", _flag(send_mail))],
             safe_to_repeat=not send_mail,
         )
 
@@ -561,7 +567,7 @@ class EduBriteClient:
         unknown = set(fields) - set(FIELD_ORDER)
         if unknown:
             raise ValueError("updateProgramMember has no field %s" % ", ".join(sorted(unknown)))
-        params = list(prog) + [(user_param, ",".join(users))]
+        params = list(prog) + [(user_param, USER_SEPARATOR.join(users))]
         params += [(name, wire_value(name, fields[name])) for name in FIELD_ORDER if name in fields]
         self.call(
             ENROLLMENT_SERVICE,

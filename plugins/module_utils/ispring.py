@@ -224,7 +224,8 @@ class IspringClient:
         for name, values in (("enrollment_ids", sorted(set(enrollment_ids))), ("user_ids", sorted(set(user_ids)))):
             for chunk in batches(values, PAGE_SIZE):
                 for result in self.list_learners_results([course_id], **{name: chunk}):
-                    found[result.enrollment_id] = result
+                    # enrollmentId is optional in the vendor's LearnerResult: such results stay apart
+                    found[result.enrollment_id or (result.user_id, result.course_id)] = result
         return list(found.values())
 
     def find_users(self, logins=(), emails=(), every_status=False):
@@ -276,6 +277,41 @@ class IspringClient:
 
     def task_status(self, task_id):
         raise NotImplementedError
+
+
+def only_asked(records, what, filters):
+    """``records`` when each has, for every filter given, a value the filter asks for (a value the
+    record lacks is not checked); else a ReplyError: a service that did not apply a filter lists
+    other courses' or learners' records, which must never pass for the ones asked for (another
+    course's enrollment removed, another course's pass taken for this one's).  ``filters`` are
+    (wire name, record attribute, values asked for); IDs compare case-insensitively."""
+    for name, attribute, values in filters:
+        asked = {str(value).lower() for value in values}
+        stray = next(
+            (r for r in records if asked and str(getattr(r, attribute) or "").lower() not in asked | {""}), None
+        )
+        if stray is not None:
+            raise ReplyError(
+                "%s: the reply lists a record of %s %s, which the request's filter %s (%s) does not ask for: the "
+                "service did not apply the filter, so the listing cannot be told from the records asked for. Report "
+                "the reply's form. Record reads: %s"
+                % (what, _camel(attribute), getattr(stray, attribute), name, _shown_values(values), _record(stray))
+            )
+    return records
+
+
+def _camel(attribute):
+    head, *rest = attribute.split("_")
+    return head + "".join(word.title() for word in rest)
+
+
+def _shown_values(values):
+    values = list(values)
+    return ", ".join(str(v) for v in values[:3]) + (", ..." if len(values) > 3 else "")
+
+
+def _record(record):
+    return safexml.excerpt(json.dumps(asdict(record), default=str))
 
 
 def _pending(statuses):

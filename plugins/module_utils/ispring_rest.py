@@ -33,6 +33,7 @@ from ansible_collections.learnops.lms.plugins.module_utils.ispring import (
     LearnerResult,
     UserProfile,
     field_key,
+    only_asked,
 )
 from ansible_collections.learnops.lms.plugins.module_utils.people import email_key
 
@@ -440,8 +441,12 @@ class RestClient(IspringClient):
         return self.request(method, path, "iSpring %s %s" % (method, path), body=body, safe_to_repeat=safe_to_repeat)
 
     def list_learners_results(self, course_ids=(), enrollment_ids=(), user_ids=()):
-        filters = zip(RESULT_FILTERS, (course_ids, enrollment_ids, user_ids), strict=True)
-        return [_learner_result(item) for item, _what in self.listing(LEARNER_RESULTS, "results", filters)]
+        asked = (course_ids, enrollment_ids, user_ids)
+        filters = zip(RESULT_FILTERS, asked, strict=True)
+        found = [_learner_result(item) for item, _what in self.listing(LEARNER_RESULTS, "results", filters)]
+        names = [ARRAY_PARAM % name for name in RESULT_FILTERS]
+        checks = zip(names, ("course_id", "enrollment_id", "user_id"), asked, strict=True)
+        return only_asked(found, "iSpring GET %s" % LEARNER_RESULTS, checks)
 
     def list_users(self, logins=(), emails=(), every_status=False):
         """Users by logins[] and emails[] (GET /users: active ones; ``every_status``: GET /users/v2,
@@ -481,15 +486,22 @@ class RestClient(IspringClient):
     def task_status(self, task_id):
         """``complete``, ``error`` or another (pending) word, lower case."""
         path = TASK_STATUS % task_id
-        answer = self.request("GET", path, "iSpring GET %s" % path)
-        return str((answer or {}).get("status") or "").lower()
+        what = "iSpring GET %s" % path
+        answer = self.request("GET", path, what)
+        if not isinstance(answer, dict):
+            raise ReplyError("%s: the reply is not a TaskStatus object. Reply reads: %s" % (what, _excerpt(answer)))
+        return str(answer.get("status") or "").lower()
 
     # --- enrollments ---
 
     def list_enrollments(self, course_ids=(), learner_ids=(), enrollment_ids=()):
         """Every enrollment the filters match (all pages), as Enrollment records."""
-        filters = zip(ENROLLMENT_FILTERS, (course_ids, learner_ids, enrollment_ids), strict=True)
-        return [_enrollment(item, what) for item, what in self.listing(ENROLLMENTS, "enrollments", filters)]
+        asked = (course_ids, learner_ids, enrollment_ids)
+        filters = zip(ENROLLMENT_FILTERS, asked, strict=True)
+        found = [_enrollment(item, what) for item, what in self.listing(ENROLLMENTS, "enrollments", filters)]
+        names = [ARRAY_PARAM % name for name in ENROLLMENT_FILTERS]
+        checks = zip(names, ("course_id", "learner_id", "enrollment_id"), asked, strict=True)
+        return only_asked(found, "iSpring GET %s" % ENROLLMENTS, checks)
 
     def enroll(
         self, course_ids, learner_ids, due_date_type, due_date=None, due_period=None, access_date=None, lock=None

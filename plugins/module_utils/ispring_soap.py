@@ -19,6 +19,7 @@ from ansible_collections.learnops.lms.plugins.module_utils.ispring import (
     IspringClient,
     LearnerResult,
     UserProfile,
+    only_asked,
 )
 
 # --- What the contract documents or assumes (section numbers of lms-api-contract.md) ---
@@ -36,6 +37,7 @@ LIST_ITEMS = {
     "ListEnrollments": frozenset(("enrollment",)),
 }
 NEXT_PAGE = "nextPageToken"  # 1.3 [doc]
+RESULT_FIELDS = ("course_id", "enrollment_id", "user_id")  # what ListLearnersResults' filters select by
 SOAP_STATUSES = ("complete", "automatic")  # 1.3 [doc, seed]: what updateCourseStatus sets
 
 
@@ -207,7 +209,14 @@ class SoapClient(IspringClient):
             ("enrollmentIds", ids("id", enrollment_ids)),
             ("userIds", ids("id", user_ids)),
         ]
-        return [learner_result(item) for item in self.pages("ListLearnersResults", filters)]
+        found = [learner_result(item) for item in self.pages("ListLearnersResults", filters)]
+        checks = zip(
+            ("courseIds", "enrollmentIds", "userIds"),
+            RESULT_FIELDS,
+            (course_ids, enrollment_ids, user_ids),
+            strict=True,
+        )
+        return only_asked(found, "iSpring ListLearnersResults", checks)
 
     def list_users(self, logins=(), emails=()):
         filters = [("logins", ids("login", logins)), ("emails", ids("email", emails))]

@@ -485,12 +485,14 @@ def _removal(member):
 
 def users_param(batch, allowed):
     """Name the users of a call the way the task named them when they agree (the seed's usernames
-    stay usernames on the wire); otherwise by user ID."""
+    stay usernames on the wire); otherwise, or when a name holds the list's separator (it would
+    name other users), by user ID."""
     kinds = {entry.named[0] for entry in batch}
-    if len(kinds) == 1:
+    names = [entry.named[1] for entry in batch]
+    if len(kinds) == 1 and not any(edubrite.USER_SEPARATOR in name for name in names):
         param = edubrite.USER_PARAMS[kinds.pop()]
         if param in allowed:
-            return param, [entry.named[1] for entry in batch]
+            return param, names
     return edubrite.USER_PARAMS["user_id"], [entry.ids["user_id"] for entry in batch]
 
 

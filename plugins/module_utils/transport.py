@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 
 from ansible_collections.learnops.lms.plugins.module_utils.errors import (
     OutcomeUnknown,
+    ReplyError,
     TransportError,
     ValidationError,
 )
@@ -169,7 +170,7 @@ class Transport:
         ``what`` names the call in messages ("iSpring ListUsers").  Raises TransportError when the
         service cannot be reached or keeps refusing after the retries.
         """
-        started, attempt, burst, refused = self._clock(), 0, self._burst, False
+        started, attempt, burst, refused, arrived = self._clock(), 0, self._burst, False, False
         while True:
             reply, reason, wait = self._attempt(method, url, what, data, headers, params, safe_to_repeat)
             if reply is not None:
@@ -178,16 +179,19 @@ class Transport:
             if reason.startswith(("HTTP 429", "HTTP 503")):
                 self._slow_down(burst)
                 refused = refused or reason.startswith("HTTP 429")
+            arrived = arrived or may_have_arrived(reason)
             attempt += 1
             if wait is None:
                 wait = self._rng() * min(BACKOFF_CAP, BACKOFF_BASE * (2**attempt))
             elapsed = self._clock() - started
             if attempt > self.retries or elapsed + wait > self.retry_max_time:
-                raise TransportError(
+                error = TransportError(
                     "%s: %s, after %d attempt(s) in %.1f s. %s"
                     % (what, reason, attempt, elapsed, self._advice(reason, refused)),
                     attempts=attempt,
                 )
+                error.may_have_acted = arrived
+                raise error
             self._wait(wait)
 
     def _wait(self, seconds):
@@ -300,6 +304,33 @@ class Transport:
             raise TransportError("the reply from %s is larger than %d bytes; refused." % (url, MAX_BODY_BYTES))
         cookies = {cookie.name: cookie.value for cookie in response.cookies}
         return Reply(response.status_code, response.headers, body, cookies)
+
+
+# The reasons of a failed attempt after which the service may have received the request and acted
+# (a read timeout, a connection lost before the reply, a gateway's 502 or 504), unlike a refused or
+# timed-out connection or a 429/503, which say it was not processed.
+ARRIVED_REASONS = (
+    re.compile(r"^no reply from "),
+    re.compile(r" was lost before a reply$"),
+    re.compile(r"^HTTP 50[24] "),
+)
+
+
+def may_have_arrived(reason):
+    """Whether a failed attempt's ``reason`` leaves open that the service acted on the request."""
+    return any(pattern.search(reason) for pattern in ARRIVED_REASONS)
+
+
+def may_have_acted(exc):
+    """Whether a write that failed with ``exc`` may still have been applied: its reply was lost
+    (OutcomeUnknown, or retries that ended after an attempt that may have arrived), unreadable
+    (ReplyError), or a server error (HTTP 5xx); not an API's refusal (4xx, a SOAP fault) nor a
+    request that never reached the service."""
+    if isinstance(exc, OutcomeUnknown) or isinstance(exc, ReplyError):
+        return True
+    if isinstance(exc, TransportError):
+        return getattr(exc, "may_have_acted", False)
+    return (exc.details.get("http_status") or 0) >= 500
 
 
 def _connection_failed(what, url, exc, safe_to_repeat, timeout):

@@ -154,6 +154,9 @@ notes:
   - "Inferred, to check on a real tenant: the rule for O(status=automatic) described above."
   - A department administrator's token sees and changes only the learners of the departments they
     manage; other learners are reported as not found.
+  - A learner's result listed without one of iSpring's documented completion statuses (or, with
+    V(automatic), a C(complete) result without its progress) fails the task before any write,
+    naming the learner - read as not complete, a pass would be replaced.
 seealso:
   - module: learnops.lms.course_status_info
 """
@@ -226,7 +229,11 @@ learners:
       description: Email, when the learner was named by email.
       type: str
     changed:
-      description: Whether this learner's status was (or would be) changed.
+      description:
+        - Whether this learner's status was (or would be) changed.
+        - True also when the call that changes it got no readable reply (a timeout, a dropped
+          connection, HTTP 5xx), since iSpring may have applied it; the task fails saying so, with
+          RV(learners[].after) as requested.
       type: bool
     note:
       description:

@@ -85,10 +85,12 @@ def test_a_failure_among_parallel_writes_is_reported_exactly(play, lms):
     run = play([own_dates(max_parallel=4, retries=0)])
     assert run.rc != 0
     state = enrollments(lms)
-    reported = {e["enrollment_id"]: e["changed"] for e in run.result["learners"]}
-    actual = {e: state[e]["completionStatus"] == "complete" for e in ENROLLMENTS}
-    assert reported == actual and sum(actual.values()) >= 1 and not all(actual.values())
-    assert len(run.result["task_ids"]) == sum(actual.values())
+    reported = {e["enrollment_id"] for e in run.result["learners"] if e["changed"]}
+    actual = {e for e in ENROLLMENTS if state[e]["completionStatus"] == "complete"}
+    # the failed call (HTTP 500, no SOAP fault) may have been applied: its learner is reported changed too
+    assert actual < reported and len(reported - actual) == 1 and 1 <= len(actual) < len(ENROLLMENTS)
+    assert "iSpring may have applied it: 1 learner(s) may have been changed" in run.result["msg"]
+    assert len(run.result["task_ids"]) == len(actual)
     assert run.result["changed"] is True
 
 

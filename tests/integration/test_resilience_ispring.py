@@ -134,10 +134,12 @@ def test_write_failing_mid_batch_reports_what_was_changed(play, lms):
     lms.faults([{"kind": "fail_write", "after": 1, "count": 1, "operations": ["updateCourseStatus"]}])
     run = play([converge(batch_size=1, max_parallel=1)])  # one call after the other (test_parallel: side by side)
     assert run.failed
-    assert "Internal Server Error. 1 learner(s) were changed before the failure" in run.result["msg"]
+    # an HTTP 500 that is no SOAP fault may come after the write: the second learner may have been
+    # changed (here it was not), and is reported so; the third was not sent
+    assert "so iSpring may have applied it: 1 learner(s) may have been changed" in run.result["msg"]
     assert run.result["changed"] is True
-    assert reported(run) == completed(lms)
-    assert len(reported(run)) == 1
+    assert len(completed(lms)) == 1 and set(completed(lms)) < set(reported(run))
+    assert len(reported(run)) == 2
     assert len(run.result["task_ids"]) == 1
     rerun_converges(play, lms)
 

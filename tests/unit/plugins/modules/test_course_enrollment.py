@@ -816,3 +816,40 @@ def test_each_user_counts_by_their_own_department(run_module, monkeypatch):
     )
     assert outcome.exit_code == 0, outcome.msg
     assert [(e["login"], e["audience"]) for e in outcome.result["enrollments"]] == [("jdoe", "department SALES")]
+
+
+@pytest.mark.parametrize("check_mode", [True, False])
+def test_a_listing_of_another_course_fails_before_any_write(run_module, check_mode):
+    # a service that does not apply courseIds[] lists the account's enrollments: jdoe's enrollment in
+    # another course was taken for one in this course, and state=absent removed it
+    elsewhere = rest_enrollment("e7", "u1", course=OTHER_COURSE)
+    outcome = run_module(
+        course_enrollment,
+        args(state="absent", user_ids=["u1"]),
+        enrollments_call([elsewhere]),
+        check_mode=check_mode,
+    )
+    assert outcome.failed and outcome.result["changed"] is False and outcome.result["enrollments"] == []
+    assert outcome.msg.startswith(
+        "iSpring GET /enrollments: the reply lists a record of courseId %s, which the request's filter courseIds[] "
+        "(%s) does not ask for" % (OTHER_COURSE, COURSE)
+    )
+    assert outcome.msg.endswith("Nothing was changed.")
+
+
+def test_removals_warn_of_every_pass_when_results_give_no_enrollment_id(run_module):
+    # enrollmentId is optional in the vendor's LearnerResult: two such results were kept as one, so
+    # the removal of one passed learner went without its warning
+    passed = [rest_result(None, user, "passed", 100, "2020-06-30T14:12:00Z") for user in ("u1", "u4")]
+    for result in passed:
+        del result["enrollmentId"]
+    outcome = run_module(
+        course_enrollment,
+        args(state="absent", user_ids=["u1", "u4"]),
+        enrollments_call([JDOE_E, MGARCIA_E]),
+        *removal_reads(["u1", "u4"], passed),
+        check_mode=True,
+    )
+    assert outcome.exit_code == 0, outcome.msg
+    assert [e["completion_status"] for e in outcome.result["enrollments"]] == ["passed", "passed"]
+    assert len(outcome.warnings) == 2 and "jdoe's enrollment (e1)" in outcome.warnings[0]

@@ -18,6 +18,7 @@ from ansible_collections.learnops.lms.tests.unit.ispring_wire import (
     learner_result_xml,
     list_results_call,
     list_users_call,
+    rest_call,
     rest_result,
     rest_results_call,
     rest_update_call,
@@ -422,3 +423,132 @@ def test_max_changes_stops_a_larger_plan_before_any_write_also_in_check_mode(run
         # a preview (check mode) still lists what the guard refuses; a real run lists nothing
         planned = [(e["enrollment_id"], e["changed"]) for e in outcome.result["learners"]]
         assert planned == ([(E1, True), (E3, True)] if check else [])
+
+
+def test_a_result_of_another_course_is_not_taken_for_this_one(run_module):
+    # a service that does not apply courseIds[] (the OpenAPI file spells it without brackets) lists the
+    # learner's results in every course: a pass elsewhere read as this course's, and nothing was done
+    elsewhere = rest_result(
+        E2, "u1", "passed", 100, "2020-06-30T14:12:00Z", course="3c5d2f10-c10f-11ea-b4e1-ae33e75597e9"
+    )
+    outcome = run_module(
+        course_status,
+        args(api="rest", learners=[{"user_id": "u1"}]),
+        rest_results_call(user_ids=["u1"], results=[elsewhere]),
+    )
+    assert outcome.failed and outcome.result["changed"] is False
+    assert outcome.msg.startswith(
+        "iSpring GET /learners/results: the reply lists a record of courseId 3c5d2f10-c10f-11ea-b4e1-ae33e75597e9, "
+        "which the request's filter courseIds[] (%s) does not ask for" % COURSE
+    )
+
+
+def test_a_status_change_whose_reply_is_lost_is_never_reported_as_nothing_changed(run_module):
+    # HTTP 504 (a gateway timed out waiting for iSpring) after the retries: the change may have been
+    # applied (a task started); the result said changed: false and "Nothing was changed."
+    before = rest_result(E1, "u1", "in_progress", 25)
+    lost = rest_update_call([E1], "complete", "2020-07-22", "Completed offline", reply="", http_status=504)
+    lost.body = b"<html><body>504 Gateway Time-out</body></html>"
+    outcome = run_module(
+        course_status,
+        args(api="rest", enrollment_ids=[E1], retries=0),
+        rest_results_call([E1], results=[before]),
+        lost,
+    )
+    assert outcome.failed and outcome.result["changed"] is True and outcome.result["task_ids"] == [], outcome.msg
+    learner = outcome.result["learners"][0]
+    assert learner["changed"] is True and learner["after"]["status"] == "complete"
+    assert "Nothing was changed" not in outcome.msg
+    assert "iSpring may have applied it: 1 learner(s) may have been changed (enrollment %s;" % E1 in outcome.msg
+
+
+def test_a_status_change_refused_by_the_api_is_not_reported_as_changed(run_module):
+    before = rest_result(E1, "u1", "in_progress", 25)
+    refused = rest_update_call([E1], "complete", "2020-07-22", "Completed offline", http_status=400)
+    refused.body = b'{"code": 400, "message": "Wrong parameters"}'
+    outcome = run_module(
+        course_status,
+        args(api="rest", enrollment_ids=[E1], retries=0),
+        rest_results_call([E1], results=[before]),
+        refused,
+    )
+    assert outcome.failed and outcome.result["changed"] is False
+    assert outcome.result["learners"][0]["changed"] is False and "Nothing was changed." in outcome.msg
+
+
+def test_a_result_without_a_readable_completion_status_fails_before_any_write(run_module):
+    # a tenant that names the field otherwise ("status") or answers a word outside the documented
+    # CompletionStatus: read as "not complete", the learner's pass was replaced by a manual completion
+    passed = dict(rest_result(E2, "u2", None, 100, "2020-06-30T14:12:00Z"), status="passed")
+    del passed["completionStatus"]
+    for result, shown in ((passed, "no completionStatus"), (rest_result(E2, "u2", "Completed", 100), "'completed'")):
+        outcome = run_module(
+            course_status,
+            args(api="rest", enrollment_ids=[E2]),
+            rest_results_call([E2], results=[result]),
+        )
+        assert outcome.failed and outcome.result["changed"] is False, outcome.result
+        assert outcome.msg.startswith(
+            "course_id %s: learner enrollment_id=%s: the listed result (enrollment %s) has %s, not one of iSpring's "
+            "completion statuses" % (COURSE, E2, E2, shown)
+        ), outcome.msg
+        assert outcome.msg.endswith("Nothing was changed.")
+
+
+def test_status_automatic_with_a_completed_result_without_progress_fails_before_any_write(run_module):
+    # progress is optional in the vendor's LearnerResult: read as 0, a completion was handed back to
+    # automatic calculation on every run
+    complete = rest_result(E3, "u3", "complete", None, "2020-07-01T00:00:00Z")
+    del complete["progress"]
+    outcome = run_module(
+        course_status,
+        args(api="rest", status="automatic", date=None, enrollment_ids=[E3]),
+        rest_results_call([E3], results=[complete]),
+    )
+    assert outcome.failed and outcome.result["changed"] is False, outcome.result
+    assert "the listed result (enrollment %s) is complete but gives no progress" % E3 in outcome.msg
+
+
+def test_results_without_an_enrollment_id_are_kept_apart_and_a_change_needing_one_fails(run_module):
+    # enrollmentId is optional in the vendor's LearnerResult: the results of two learners without one
+    # were kept under one key (u1 then read as "not enrolled in the course"), and a lone learner's
+    # change went out as {"enrollmentIds": [null]}
+    u1 = rest_result(None, "u1", "in_progress", 25)
+    u2 = rest_result(None, "u2", "passed", 100, "2020-06-30T14:12:00Z")
+    for result in (u1, u2):
+        del result["enrollmentId"]
+    outcome = run_module(
+        course_status,
+        args(api="rest", user_ids=["u1", "u2"]),
+        rest_results_call(user_ids=["u1", "u2"], results=[u1, u2]),
+    )
+    assert outcome.failed and outcome.result["changed"] is False, outcome.result
+    assert outcome.msg.startswith(
+        "course_id %s: learner user_id=u1: the listed result gives no enrollmentId, which the status change needs"
+        % COURSE
+    ), outcome.msg
+    converged = run_module(
+        course_status,
+        args(api="rest", user_ids=["u2"]),
+        rest_results_call(user_ids=["u2"], results=[u2]),
+    )
+    assert converged.exit_code == 0 and converged.result["changed"] is False
+
+
+def test_a_task_status_that_is_no_task_status_object_fails_naming_the_task_after_the_writes(run_module):
+    # GET /task/{id}/status answering a bare JSON string: an AttributeError traceback after the write,
+    # which lost the result of what was written
+    before = rest_result(E1, "u1", "in_progress", 25)
+    read = rest_results_call([E1], results=[before])
+    status = rest_call("GET", "/task/41/status", '"complete"')
+    outcome = run_module(
+        course_status,
+        args(api="rest", enrollment_ids=[E1]),
+        read,
+        rest_update_call([E1], "complete", "2020-07-22", "Completed offline", task_id=41),
+        *[read] * 3,
+        status,
+    )
+    assert outcome.failed and outcome.result["changed"] is True and outcome.result["task_ids"] == ["41"]
+    assert "iSpring GET /task/41/status: the reply is not a TaskStatus" in outcome.msg, outcome.msg
+    assert "The changes were sent and accepted (task(s) 41)" in outcome.msg

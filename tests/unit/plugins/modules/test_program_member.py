@@ -429,3 +429,37 @@ def test_with_no_member_listed_there_is_nothing_to_judge(run_module):
         list_call(0, listing([member_xml("u3", "user3", drop=("awardExpDate",))])),
     )
     assert outcome.exit_code == 0, outcome.msg
+
+
+@pytest.mark.parametrize("check_mode", [True, False])
+def test_a_member_listed_without_a_user_id_fails_before_any_write(run_module, check_mode):
+    # the listing's shape is assumed (contract 2.4 r2): a member whose userId is empty or absent was
+    # taken for a member the task does not list, so exclusive planned to remove user1, whom it lists
+    # (check mode said so; a real run died in a TypeError while other writes were going out)
+    members = [member_xml("", "user1"), member_xml("u4", "user4")]
+    outcome = run_module(
+        program_member,
+        args(usernames=["user1"], exclusive=True, start_date="2026-01-05"),
+        *login(),
+        list_call(0, listing(members)),
+        check_mode=check_mode,
+    )
+    assert outcome.failed and outcome.result["changed"] is False
+    assert "a member's record cannot be read: it has no userId" in outcome.msg
+    assert 'userName="user1"' in outcome.msg and outcome.msg.count("Nothing was written") == 1
+
+
+def test_a_user_name_with_a_comma_is_sent_by_user_id(run_module):
+    # the users of a call go out as one comma-separated list: "doe,jane" named the members doe and
+    # jane, and removed them instead of the member asked for
+    members = [member_xml("u7", "doe,jane"), member_xml("u8", "doe"), member_xml("u9", "jane")]
+    outcome = run_module(
+        program_member,
+        args(state="absent", usernames=["doe,jane"]),
+        *login(),
+        list_call(0, listing(members)),
+        Call(ENROLLMENT, body=SEED_REPLY, data=UPDATE + [("ids", "u7"), ("remove", "true")]),
+        list_call(0, listing(members[1:])),
+    )
+    assert outcome.exit_code == 0, outcome.msg
+    assert [(m["username"], m["changed"]) for m in outcome.result["members"]] == [("doe,jane", True)]
