@@ -124,6 +124,14 @@ def _last_page(listing, page, on_page, read, page_size):
     """Whether the listing ends with this page: by numItems, else numPages, else a short page."""
     total, pages = (listing.get(name, "").strip() for name in PAGING_TOTALS)
     if not on_page:
+        # Members the totals promise and no page gave would read as "not members" (to be added).
+        if (total.isdigit() and read < int(total)) or (pages.isdigit() and page + 1 < int(pages)):
+            raise ReplyError(
+                "EduBrite listProgramMembers: page %d is empty after %d member(s), while the listing gives "
+                "numItems %s and numPages %s; stopped reading. The members may have changed while they were "
+                "listed: run the task again, and if it fails the same way, report the reply's form."
+                % (page, read, total or "(none)", pages or "(none)")
+            )
         return True
     if total.isdigit():
         return read >= int(total)

@@ -582,6 +582,25 @@ def test_paging_without_totals_stops_at_a_short_page(script):
     assert len(client_for(transport).list_program_members(PROGRAM)) == 2
 
 
+@pytest.mark.parametrize(
+    "totals, sent", [(dict(num_items=3), [("numItems", "3")]), (dict(num_pages=3), [("numPages", "3")])]
+)
+def test_an_empty_page_before_the_totals_are_reached_fails(script, totals, sent):
+    """Members that numItems or numPages promise and no page gives are not read as non-members."""
+
+    def page(members, number):
+        reply = listing(members, page=number, size=2, **totals)
+        return reply if "num_items" in totals else reply.replace(' numItems="%d"' % len(members), "")
+
+    transport = script(
+        *login(),
+        list_call(0, page([member_xml("u1", "user1"), member_xml("u2", "user2")], 0), size=2),
+        list_call(1, page([], 1), totals=sent, size=2),
+    )
+    with pytest.raises(ReplyError, match="page 1 is empty after 2 member\\(s\\), while the listing gives numItems"):
+        client_for(transport).list_program_members(PROGRAM, page_size=2)
+
+
 def test_page_0_again_is_not_mistaken_for_data(script):
     """A site that answers page 0 again (what EduBrite does without numItems) stops the read."""
     page = listing([member_xml("u1", "user1")], num_items=5, size=1)
