@@ -13,6 +13,7 @@ named constant in the block at the top of the file that uses it.
 from __future__ import annotations
 
 import json
+import math
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -64,8 +65,8 @@ class LearnerResult:
             enrollment_id=_text(found.get("enrollmentId")),
             status=(_text(found.get("completionStatus")) or "").lower() or None,
             completion_date=_text(found.get("completionDate")),
-            progress=number(found.get("progress")),
-            awarded_score=number(found.get("awardedScore")),
+            progress=result_number(found, "progress"),
+            awarded_score=result_number(found, "awardedScore"),
             access_date=_text(found.get("accessDate")),
             due_date=_text(found.get("dueDate")),
         )
@@ -126,6 +127,20 @@ def number(value):
     except (TypeError, ValueError):
         return None
     return int(found) if found.is_integer() else found
+
+
+def result_number(found, name):
+    """A number of a learner's result; a value that is no finite number fails loudly (read as none,
+    a score would be sent again on every run, and a completion's progress would read as unknown)."""
+    value = found.get(name)
+    read = None if isinstance(value, bool) else number(value)
+    if value not in (None, "") and (read is None or not math.isfinite(read)):
+        raise ReplyError(
+            "A learner's result (userId %s, enrollmentId %s) gives %s %r, which is not a number, so the result "
+            "cannot be compared. Leave the learner out of the task meanwhile, and report the reply's form."
+            % (_text(found.get("userId")), _text(found.get("enrollmentId")), name, value)
+        )
+    return read
 
 
 class IspringClient:

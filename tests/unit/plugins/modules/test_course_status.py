@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from ansible_collections.learnops.lms.plugins.modules import course_status
 from ansible_collections.learnops.lms.tests.unit.ispring_wire import (
     API,
@@ -237,6 +239,22 @@ def test_over_rest_passed_with_a_score_then_no_change(run_module):
         rest_results_call([E1], results=[done]),
     )
     assert again.result["changed"] is False
+
+
+@pytest.mark.parametrize("score", ["88,5", "NaN", True])
+def test_a_score_that_is_no_number_fails_before_any_write(run_module, score):
+    # read as "no score", a score-only change went out on every run (and NaN never compares equal)
+    passed = rest_result(E1, "u1", "passed", 100, "2020-07-22T00:00:00Z", score=score)
+    outcome = run_module(
+        course_status,
+        args(api="rest", status="passed", awarded_score=88.5, enrollment_ids=[E1], reason=None),
+        rest_results_call([E1], results=[passed]),
+    )
+    assert outcome.failed and outcome.result["changed"] is False, outcome.result
+    assert outcome.msg.startswith(
+        "A learner's result (userId u1, enrollmentId %s) gives awardedScore %r, which is not a number" % (E1, score)
+    ), outcome.msg
+    assert outcome.msg.endswith("Nothing was changed.")
 
 
 def test_rest_only_status_over_soap_fails_before_any_request(run_module):
