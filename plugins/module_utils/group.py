@@ -370,6 +370,7 @@ def plan(params, wanted, group, member_ids):
         the_plan.entries = _members(wanted, member_ids, params["exclusive"])
         the_plan.new_name = _new_name(params, group)
     check_smart(the_plan)
+    check_listed(the_plan, params["exclusive"])
     return the_plan
 
 
@@ -408,6 +409,18 @@ def check_smart(the_plan):
         "%s). Change the group's rules in iSpring Learn, or name a group that is not smart."
         % (the_plan.label, "; ".join(asked))
     )
+
+
+def check_listed(the_plan, exclusive):
+    """A group whose reply lists fewer members than it counts (ispring_rest.GROUP_COUNT_CHECKED):
+    refuse to add or remove members (the unlisted ones could be dropped), and ``exclusive`` (they
+    would stay unseen), before any write; a rename or a deletion does not depend on its members."""
+    if the_plan.group is None or the_plan.state != "present":
+        return
+    if exclusive or any(entry.changed for entry in the_plan.entries):
+        problem = the_plan.group.cut_list(the_plan.before_ids)
+        if problem:
+            raise ValidationError(sentence(problem))
 
 
 # --- writing ---

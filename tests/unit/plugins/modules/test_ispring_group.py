@@ -404,3 +404,40 @@ def test_state_absent_by_id_with_a_name_deletes_without_a_rename_check(run_modul
     )
     assert outcome.exit_code == 0, outcome.msg
     assert writes(outcome) == [("DELETE", "/group/%s" % GROUP)] and "renamed_from" not in outcome.result["group"]
+
+
+@pytest.mark.parametrize(
+    "options", [dict(logins=["jdoe"]), dict(logins=["ann"], exclusive=True)], ids=["add", "exclusive"]
+)
+def test_a_group_that_lists_fewer_members_than_it_counts_is_not_changed(run_module, options):
+    """usersCount 3, userIds [u7] (a scoped token, a cut list): adding would send only u7 and u1 (a
+    replacing call drops the two unseen), and exclusive cannot see them: fail before any write."""
+    ann = user("u7", "ann", "ann@example.com")
+    logins = options["logins"]
+    outcome = run_module(
+        ispring_group,
+        args(**options),
+        rest_users_call(logins=logins, users=[JDOE if logins == ["jdoe"] else ann]),
+        groups_call([MANAGERS]),
+        group_call(GROUP, "Managers", ["u7"], users_count=3),
+    )
+    assert outcome.failed and writes(outcome) == []
+    assert outcome.msg.startswith(
+        "group Managers (ID %s) lists 1 member(s) but counts 3 (usersCount of GET /group/{id})" % GROUP
+    )
+    assert "a token that sees every member of the group" in outcome.msg and "Nothing was changed." in outcome.msg
+    assert outcome.result["changed"] is False
+
+
+def test_a_group_without_users_count_is_taken_as_listed(run_module):
+    outcome = run_module(
+        ispring_group,
+        args(logins=["jdoe"]),
+        rest_users_call(logins=["jdoe"], users=[JDOE]),
+        groups_call([MANAGERS]),
+        group_call(GROUP, "Managers", ["u7"], users_count=False),
+        members_call(GROUP, ["u7", "u1"]),
+        group_call(GROUP, "Managers", ["u7", "u1"], users_count=False),
+    )
+    assert outcome.exit_code == 0, outcome.msg
+    assert writes(outcome) == [("POST", "/group/%s/members" % GROUP)]
