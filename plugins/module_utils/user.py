@@ -191,6 +191,7 @@ def read(client, wanted):
     """The Account as the task needs it: one listing of users by login (every status), and the
     departments and groups only when some user names them."""
     directory = people.look_up(client, [w.login for w in wanted], every_status=True)
+    people.check_single(directory, [("login", w.login) for w in wanted])
     users = {w.login: directory.find("login", w.login) for w in wanted}
     account = Account({login: user for login, user in users.items() if user is not None})
     # A login the listing answers with a user spelt in another case is that user to the service:

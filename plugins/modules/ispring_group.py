@@ -78,7 +78,10 @@ options:
         description: Login of the member (active users only).
         type: str
       email:
-        description: Email address of the member (active users only; compared case-insensitively).
+        description:
+          - Email address of the member (active users only; compared case-insensitively).
+          - An email that two users share (in any case) names neither; the task fails before any
+            write, naming both.
         type: str
   exclusive:
     description:

@@ -134,7 +134,8 @@ notes:
   - "Assumed where the contract and the OpenAPI file are silent (constants in
     C(module_utils/ispring_rest.py), contract 3.3): logins are unique per account, and C(GET
     /users/v2) filtered by C(logins[]) lists those users whatever their status, so a deactivated
-    user is found and never created twice; the C(201) reply of C(POST /user) holds the new ID as a
+    user is found and never created twice (a login listed for two users fails the task before any
+    write, naming both); the C(201) reply of C(POST /user) holds the new ID as a
     JSON string or as plain text; the first and last names are sent as the profile fields
     C(firstName) and C(lastName), and C(POST /user/{userId}) keeps the fields it is not sent; a new
     user is an active learner unless the task says otherwise; C(POST /group/{groupId}/members) may

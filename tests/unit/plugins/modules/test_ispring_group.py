@@ -441,3 +441,28 @@ def test_a_group_without_users_count_is_taken_as_listed(run_module):
     )
     assert outcome.exit_code == 0, outcome.msg
     assert writes(outcome) == [("POST", "/group/%s/members" % GROUP)]
+
+
+def test_an_email_two_users_share_in_another_case_names_neither_and_nothing_is_removed(run_module):
+    """emails [Ann@example.com]: ann (u1) has it as written, ann.b (u7) as ann@example.com; the last
+    listed was taken, and exclusive then removed u1, the user actually named."""
+    ann, ann_b = user("u1", "ann", "Ann@example.com"), user("u7", "ann.b", "ann@example.com")
+    outcome = run_module(
+        ispring_group,
+        args(emails=["Ann@example.com"], exclusive=True),
+        rest_users_call(emails=["Ann@example.com"], users=[ann, ann_b]),
+    )
+    assert outcome.failed and writes(outcome) == []
+    assert outcome.msg.startswith("email Ann@example.com names 2 users of the account (ann (ID u1), ann.b (ID u7)).")
+    assert "Nothing was changed." in outcome.msg
+
+
+def test_a_login_listed_for_two_users_names_neither(run_module):
+    twin = user("u5", "jdoe", "jane.doe@example.com")
+    outcome = run_module(
+        ispring_group,
+        args(logins=["jdoe"]),
+        rest_users_call(logins=["jdoe"], users=[JDOE, twin]),
+    )
+    assert outcome.failed and writes(outcome) == []
+    assert outcome.msg.startswith("login jdoe names 2 users of the account (jdoe (ID u1), jdoe (ID u5)).")

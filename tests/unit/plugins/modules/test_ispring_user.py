@@ -530,3 +530,17 @@ def test_a_group_cut_by_the_time_users_join_it_is_not_written(run_module):
     )
     assert outcome.failed and "lists 1 member(s) but counts 2" in outcome.msg
     assert not [sent for sent in outcome.session.sent if sent["method"] != "GET"]
+
+
+def test_a_login_listed_for_two_users_fails_before_any_write_naming_both(run_module):
+    """Logins are unique per account (contract 3.3): a listing with two users of one login was read
+    as the last one, whose values were then changed."""
+    twin = user("u5", "jdoe", first="Jo", department=ENG)
+    outcome = run_module(
+        ispring_user,
+        args(users=[dict(login="jdoe", first_name="Jane")]),
+        users_call(["jdoe"], [JDOE, twin]),
+    )
+    assert outcome.failed
+    assert outcome.session.sent and all(sent["method"] == "GET" for sent in outcome.session.sent)
+    assert outcome.msg.startswith("login jdoe names 2 users of the account (jdoe (ID u1), jdoe (ID u5)).")
