@@ -113,7 +113,9 @@ notes:
     naming the group and both numbers (C(GROUP_COUNT_CHECKED); a group without C(usersCount) is taken
     as listed; a rename or a deletion does not depend on the members)."
   - The creation and the deletion of a group are not repeated after a lost reply (a repeat could
-    make a second group); the task fails, and a rerun finishes the job.
+    make a second group); the task fails, and a rerun finishes the job. When the group cannot be
+    read again either, the result counts the call as made (RV(changed)), as the service may have
+    acted.
   - A department administrator's token sees and changes only the users of the departments they
     manage.
 seealso:

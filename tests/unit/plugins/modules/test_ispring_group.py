@@ -7,6 +7,7 @@ requests, the result as Ansible reads it."""
 from __future__ import annotations
 
 import pytest
+import requests
 
 from ansible_collections.learnops.lms.plugins.module_utils import ispring_rest
 from ansible_collections.learnops.lms.plugins.modules import ispring_group
@@ -466,3 +467,44 @@ def test_a_login_listed_for_two_users_names_neither(run_module):
     )
     assert outcome.failed and writes(outcome) == []
     assert outcome.msg.startswith("login jdoe names 2 users of the account (jdoe (ID u1), jdoe (ID u5)).")
+
+
+@pytest.mark.parametrize("members", [["u1"], []], ids=["with-members", "empty"])
+def test_a_delete_whose_reply_is_lost_counts_as_changed_when_it_cannot_be_read_again(run_module, members):
+    """DELETE /group times out (not repeated) and the groups cannot be listed after it: the group may be
+    gone, so the result is changed - not "Nothing was changed" with changed false."""
+    lost = delete_group_call(GROUP)
+    lost.raises = requests.exceptions.ReadTimeout("read timed out")
+    unread = groups_call([MANAGERS])
+    unread.raises = requests.exceptions.ConnectionError("connection refused")
+    outcome = run_module(
+        ispring_group,
+        args(state="absent", retries=0),
+        groups_call([MANAGERS]),
+        group_call(GROUP, "Managers", members),
+        *([rest_users_call(users=[JDOE])] if members else []),
+        lost,
+        unread,
+    )
+    assert outcome.failed
+    assert "not repeated, because the service may have acted" in outcome.msg
+    assert outcome.result["changed"] is True and outcome.result["group"]["deleted"] is True
+    assert summary(outcome.result["members"]) == [("u1", True, True, False, False)] if members else True
+    assert "Nothing was changed" not in outcome.msg
+    assert "group Managers (%s) may have been deleted" % GROUP in outcome.msg
+
+
+def test_a_delete_whose_reply_is_lost_and_that_did_not_happen_reads_back_as_unchanged(run_module):
+    lost = delete_group_call(GROUP)
+    lost.raises = requests.exceptions.ReadTimeout("read timed out")
+    outcome = run_module(
+        ispring_group,
+        args(state="absent"),
+        groups_call([MANAGERS]),
+        group_call(GROUP, "Managers", []),
+        lost,
+        groups_call([MANAGERS]),
+        group_call(GROUP, "Managers", []),
+    )
+    assert outcome.failed and outcome.result["changed"] is False
+    assert "Nothing was changed" in outcome.msg
