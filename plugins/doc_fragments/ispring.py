@@ -139,6 +139,8 @@ options:
     description:
       - Shortcut for learners named by email address (active users only; compared
         case-insensitively), each with the values the task gives.
+      - An email that two users share (in any case) names neither - the task fails before any
+        write, naming both; so does a login listed for two users.
     type: list
     elements: str
     default: []
@@ -205,6 +207,8 @@ options:
   emails:
     description:
       - Shortcut for members named by email address (active users only; compared case-insensitively).
+      - An email that two users share (in any case) names neither - the task fails before any
+        write, naming both; so does a login listed for two users.
     type: list
     elements: str
     default: []

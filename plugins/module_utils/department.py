@@ -87,7 +87,24 @@ def _missing(w, state):
         return "name is missing; every department declared present needs its name"
     if w.code is None and w.name is None:
         return "give the department's code, or its name (and parent)"
-    return None
+    return _spaced(w)
+
+
+def _spaced(w):
+    """A code (or parent's code) with spaces around it names another department than the one meant
+    ("SALES " would be a second Sales): refused, never stripped silently."""
+    spaced = [
+        (name, getattr(w, name))
+        for name in ("code", "parent")
+        if (getattr(w, name) or "").strip() != (getattr(w, name) or "")
+    ]
+    if not spaced:
+        return None
+    return "; ".join(
+        "%s %r has spaces around it; write it as %r (with them it is another department's code)"
+        % (name, value, value.strip())
+        for name, value in spaced
+    )
 
 
 def _values(w):

@@ -20,7 +20,7 @@ from functools import partial
 
 from ansible_collections.learnops.lms.plugins.module_utils import ispring_rest, people, plans
 from ansible_collections.learnops.lms.plugins.module_utils.calls import CallFailed, in_parallel
-from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError, ValidationError
+from ansible_collections.learnops.lms.plugins.module_utils.errors import LmsError, OutcomeUnknown, ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.messages import first_shown, sentence, some
 from ansible_collections.learnops.lms.plugins.module_utils.plans import by_kind, changes_of
 
@@ -267,7 +267,8 @@ class Plan(plans.Plan):
     group_id: str | None = None
     after_ids: list | None = None  # as read back (or predicted)
     users: dict = field(default_factory=dict)
-    done: list = field(default_factory=list)  # the entries whose calls succeeded
+    done: list = field(default_factory=list)  # the entries whose calls succeeded (or whose reply was lost)
+    unconfirmed: bool = False  # a call's reply was lost (OutcomeUnknown): the service may have acted
 
     @property
     def scope_size(self):
@@ -275,13 +276,26 @@ class Plan(plans.Plan):
         return len(self.before_ids)
 
     def keep_done(self):
-        """With no read-back: only what the calls that succeeded changed is changed."""
+        """With no read-back: only what the calls that succeeded, or whose reply was lost, changed is
+        changed (a write that may have taken counts, as ispring_user's)."""
         done = set(self.done)
         for entry in self.entries:
             if entry.changed and entry not in done:
                 entry.settle(entry.before)
-        self.action = None  # a creation or deletion is the one call: the one that failed
+        if not self.unconfirmed:
+            self.action = None  # a creation or deletion is the one call: the one that failed
         self.new_name = self.new_name if self.renamed else None
+
+    def after_failure(self, error, read=True):
+        """A call whose reply was lost, and a group that could not be read again: it is reported as
+        changed, which the message says (the members the calls changed may be none)."""
+        if self.unconfirmed and not read:
+            done = {"create": "created", "delete": "deleted"}.get(self.action, "changed")
+            return (
+                "%s %s may have been %s (the reply was lost and the group could not be read again), so it is "
+                "reported as changed. Run the task again to finish." % (sentence(error), self.label, done)
+            )
+        return super().after_failure(error, read)
 
     @property
     def label(self):
@@ -370,6 +384,7 @@ def plan(params, wanted, group, member_ids):
         the_plan.entries = _members(wanted, member_ids, params["exclusive"])
         the_plan.new_name = _new_name(params, group)
     check_smart(the_plan)
+    check_listed(the_plan, params["exclusive"])
     return the_plan
 
 
@@ -408,6 +423,18 @@ def check_smart(the_plan):
         "%s). Change the group's rules in iSpring Learn, or name a group that is not smart."
         % (the_plan.label, "; ".join(asked))
     )
+
+
+def check_listed(the_plan, exclusive):
+    """A group whose reply lists fewer members than it counts (ispring_rest.GROUP_COUNT_CHECKED):
+    refuse to add or remove members (the unlisted ones could be dropped), and ``exclusive`` (they
+    would stay unseen), before any write; a rename or a deletion does not depend on its members."""
+    if the_plan.group is None or the_plan.state != "present":
+        return
+    if exclusive or any(entry.changed for entry in the_plan.entries):
+        problem = the_plan.group.cut_list(the_plan.before_ids)
+        if problem:
+            raise ValidationError(sentence(problem))
 
 
 # --- writing ---
@@ -482,6 +509,9 @@ def _call(doing, send, the_plan, entries):
     try:
         send()
     except LmsError as exc:
+        if isinstance(exc, OutcomeUnknown):  # sent, its reply lost: it may have taken
+            the_plan.unconfirmed = True
+            the_plan.done.extend(entries)
         if not doing:
             raise
         return doing, exc

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ansible_collections.learnops.lms.plugins.module_utils.errors import ValidationError
 from ansible_collections.learnops.lms.plugins.module_utils.messages import some
 
 BY_NAME = ("login", "email")
@@ -45,14 +46,24 @@ class Directory:
 
     def __init__(self, users=()):
         self.by_id = {user.user_id: user for user in users}
-        self._named = {("login", user.login): user for user in self.by_id.values() if user.login}
-        self._named.update((("email", email_key(user.email)), user) for user in self.by_id.values() if user.email)
+        self._named = {}  # (kind, value or email key): the users of that name, in the order listed
+        for user in self.by_id.values():
+            for kind in BY_NAME:
+                if getattr(user, kind):
+                    self._named.setdefault(_key(kind, getattr(user, kind)), []).append(user)
 
     def find(self, kind, value):
-        """The user named so (``kind``: user_id, login or email); None: no such user here."""
+        """The user named so (``kind``: user_id, login or email); None: no such user here.  Of users
+        who share the name (``sharing``), the last listed."""
         if kind == "user_id":
             return self.by_id.get(value)
-        return self._named.get((kind, email_key(value) if kind == "email" else value))
+        found = self._named.get(_key(kind, value))
+        return found[-1] if found else None
+
+    def sharing(self, kind, value):
+        """The users who share this login or email (compared by ``email_key``); empty when one has it or none."""
+        found = self._named.get(_key(kind, value), []) if kind in BY_NAME else []
+        return list(found) if len(found) > 1 else []
 
     def knows(self, kind, value):
         return self.find(kind, value) is not None
@@ -60,6 +71,33 @@ class Directory:
     def among(self, user_ids):
         """The directory of those of its users whose IDs are in ``user_ids``."""
         return Directory(user for user_id, user in self.by_id.items() if user_id in user_ids)
+
+
+def _key(kind, value):
+    return (kind, email_key(value) if kind == "email" else value)
+
+
+def check_single(directory, named):
+    """Fail naming every (kind, value) of ``named`` that several users of ``directory`` have: an
+    email that two users share (compared case-insensitively), or a login listed for two users
+    (logins are unique per account, contract 3.3) names no single user; none is ever picked."""
+    problems = []
+    for kind, value in dict.fromkeys(named):
+        users = directory.sharing(kind, value)
+        if users:
+            problems.append(
+                "%s %s names %d users of the account (%s)"
+                % (kind, value, len(users), some(("%s (ID %s)" % (u.login or u.email, u.user_id) for u in users)))
+            )
+    if problems:
+        raise ValidationError("%s. %s." % ("; ".join(problems), SHARED_HINT))
+
+
+SHARED_HINT = (
+    "Emails compare case-insensitively and logins are unique per account (contract 3.3), so such a name is "
+    "taken for neither user: name the user meant by login (a shared email) or by user_id (a login listed twice, "
+    "which is worth checking in iSpring Learn)"
+)
 
 
 def look_up(client, logins=(), emails=(), every_status=False):
@@ -74,11 +112,13 @@ def look_up(client, logins=(), emails=(), every_status=False):
 
 def resolve(client, wanted):
     """Set the ``user_id`` of every wanted learner (``kind``, ``value``, ``user_id``) named by login
-    or email.  Returns the Directory of the users found and the learners that match none."""
+    or email.  Returns the Directory of the users found and the learners that match none; a login
+    or email that several users have fails (``check_single``)."""
     named = [w for w in wanted if w.kind in BY_NAME]
     directory = look_up(
         client, [w.value for w in named if w.kind == "login"], [w.value for w in named if w.kind == "email"]
     )
+    check_single(directory, [(w.kind, w.value) for w in named])
     unmatched = []
     for w in named:
         user = directory.find(w.kind, w.value)

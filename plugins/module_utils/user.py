@@ -150,6 +150,7 @@ def _name_problems(wanted):
 
 def fail_on(problems):
     """One error listing every problem, each with its culprit."""
+    problems = list(problems)
     if problems:
         raise ValidationError(
             "%d problem(s) in users: %s." % (len(problems), "; ".join(problems)), problems=list(problems)
@@ -169,6 +170,7 @@ class Account:
     groups: list = field(default_factory=list)
     members: dict = field(default_factory=dict)  # group ID: set of user IDs
     case_twins: dict = field(default_factory=dict)  # login declared: the user listed for it in another case
+    cut: dict = field(default_factory=dict)  # group ID: the problem of its cut member list (read_members)
 
     def department(self, department_id):
         """The department with this ID; None: none read."""
@@ -189,6 +191,7 @@ def read(client, wanted):
     """The Account as the task needs it: one listing of users by login (every status), and the
     departments and groups only when some user names them."""
     directory = people.look_up(client, [w.login for w in wanted], every_status=True)
+    people.check_single(directory, [("login", w.login) for w in wanted])
     users = {w.login: directory.find("login", w.login) for w in wanted}
     account = Account({login: user for login, user in users.items() if user is not None})
     # A login the listing answers with a user spelt in another case is that user to the service:
@@ -269,10 +272,29 @@ def _group(groups, name):
 
 
 def read_members(client, wanted, account):
-    """The members of every group an existing user is to be in (GET /group/{id} each)."""
-    group_ids = {gid for w in wanted if w.login in account.users for gid in w.group_ids}
+    """The members of every group a user is to be in (GET /group/{id} each); the problem of each
+    group whose reply lists fewer members than it counts goes in ``account.cut``."""
+    group_ids = {gid for w in wanted for gid in w.group_ids}
     for group_id in sorted(group_ids):
-        account.members[group_id] = set(client.get_group(group_id)[1])
+        group, member_ids = client.get_group(group_id)
+        account.members[group_id] = set(member_ids)
+        problem = group.cut_list(member_ids)
+        if problem:
+            account.cut[group_id] = problem
+
+
+def check_cut_groups(the_plan, account):
+    """Fail before any write when a user is to join a group whose member list is cut (the members it
+    does not list could be dropped by UpdateGroupMembers), naming the group and who joins it."""
+    joining = {}
+    for entry in the_plan.entries:
+        for group_id in entry.joining:
+            joining.setdefault(group_id, []).append(entry.who)
+    fail_on(
+        "%s (users to join it: %s)" % (account.cut[gid], ", ".join(logins))
+        for gid, logins in sorted(joining.items())
+        if gid in account.cut
+    )
 
 
 # --- the rules: what "the same" means ---
@@ -539,7 +561,10 @@ def _send(send, client, entry):
 def _join(client, group_id, user_ids):
     """Add the users to the group: its current members (read now) and the new ones, then read back
     (3.3: the call may add or may replace).  Returns (the members it should have, those read back)."""
-    current = client.get_group(group_id)[1]
+    group, current = client.get_group(group_id)
+    problem = group.cut_list(current)
+    if problem:  # read again just before the call: the list may be cut now
+        raise ValidationError(sentence(problem))
     wanted = list(dict.fromkeys(current + list(user_ids)))
     if len(wanted) > len(current):
         client.update_group_members(group_id, current, user_ids)

@@ -55,6 +55,8 @@ options:
             code.
           - Without a code the department is identified by O(departments[].name) under its parent; it
             is then created when missing, never renamed or moved, and an existing code is kept.
+          - A code (or O(departments[].parent)) with spaces around it fails the task before any write,
+            naming it - C(SALES ) would be another department than C(SALES); it is not stripped.
         type: str
       name:
         description:

@@ -78,7 +78,10 @@ options:
         description: Login of the member (active users only).
         type: str
       email:
-        description: Email address of the member (active users only; compared case-insensitively).
+        description:
+          - Email address of the member (active users only; compared case-insensitively).
+          - An email that two users share (in any case) names neither; the task fails before any
+            write, naming both.
         type: str
   exclusive:
     description:
@@ -104,9 +107,15 @@ notes:
     the IDs sent to the group or replace its members with them - the module sends the current
     members plus the new ones, which gives the group wanted under both readings
     (C(GROUP_MEMBERS_SEND_CURRENT)), removes members with C(POST /user/{userId}/groups/remove), and
-    reads the group back after any change."
+    reads the group back after any change; C(usersCount) of C(GET /group/{groupId}) counts every
+    member, so a group that lists fewer members than it counts (a token that cannot see them all, a
+    cut-off list) gets no member added or removed, nor O(exclusive) - the task fails before any write,
+    naming the group and both numbers (C(GROUP_COUNT_CHECKED); a group without C(usersCount) is taken
+    as listed; a rename or a deletion does not depend on the members)."
   - The creation and the deletion of a group are not repeated after a lost reply (a repeat could
-    make a second group); the task fails, and a rerun finishes the job.
+    make a second group); the task fails, and a rerun finishes the job. When the group cannot be
+    read again either, the result counts the call as made (RV(changed)), as the service may have
+    acted.
   - A department administrator's token sees and changes only the users of the departments they
     manage.
 seealso:

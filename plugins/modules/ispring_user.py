@@ -134,12 +134,16 @@ notes:
   - "Assumed where the contract and the OpenAPI file are silent (constants in
     C(module_utils/ispring_rest.py), contract 3.3): logins are unique per account, and C(GET
     /users/v2) filtered by C(logins[]) lists those users whatever their status, so a deactivated
-    user is found and never created twice; the C(201) reply of C(POST /user) holds the new ID as a
+    user is found and never created twice (a login listed for two users fails the task before any
+    write, naming both); the C(201) reply of C(POST /user) holds the new ID as a
     JSON string or as plain text; the first and last names are sent as the profile fields
     C(firstName) and C(lastName), and C(POST /user/{userId}) keeps the fields it is not sent; a new
     user is an active learner unless the task says otherwise; C(POST /group/{groupId}/members) may
     add or may replace, so the current members are read and sent too, and the group is read back
-    after and the task fails if it lacks anyone."
+    after and the task fails if it lacks anyone; C(usersCount) of C(GET /group/{groupId}) counts every
+    member, so a group that lists fewer members than it counts (a token that cannot see them all, a
+    cut-off list) is joined by nobody - the task fails before any write, naming the group and both
+    numbers (C(GROUP_COUNT_CHECKED); a group without C(usersCount) is taken as listed)."
   - "Not relied on: what the service does with a repeated C(POST /user) or C(DELETE /user/{userId});
     they are not repeated after a lost reply (the task fails, and a rerun finishes the job)."
   - A department administrator's token sees and changes only the users of the departments they
@@ -260,6 +264,7 @@ def run(module, client):
         user.fail_on(problems)
         user.read_members(client, wanted, account)
         the_plan = user.plan(wanted, account, params["state"])
+        user.check_cut_groups(the_plan, account)
         the_plan.check_max_changes(params["max_changes"], module.check_mode, module._diff)
     return runner.apply(module, the_plan, partial(user.write, client, the_plan, account))
 

@@ -35,6 +35,10 @@ def states_file(tmp_path):
     # a new hire in a department the same run creates: check mode and the drift report plan them too
     states["learner_states_users"].append({"login": "snew", "email": "snew@example.com", "department": "SUPPORT-EMEA"})
     states["learner_states_groups"][0]["logins"].append("rnew")
+    # an exclusive group whose members are all new users: check mode plans its current members'
+    # removal (the module does not see the new one) instead of refusing an empty exclusive group
+    states["learner_states_users"].append({"login": "cohort1", "email": "cohort1@example.com", "department": "ENG"})
+    states["learner_states_groups"].append({"name": "Managers", "exclusive": True, "logins": ["cohort1"]})
     # enrollments by audience (course_enrollment's departments and groups): the new hires' group,
     # which the role fills before the enrollments, and Engineering, pnew's department
     states["learner_states_course_enrollments"].append(
@@ -84,6 +88,8 @@ def test_converge_people_by_name_check_drift_report_converge_rerun(lms, tmp_path
     assert ("user", "learner_states_users", "login bjones") not in differ  # inactive already
     assert differ[("group", "New hires", "login rnew")] == ("not a member", "member")  # a new user: check mode
     assert differ[("group", "Support team", "login kwong")] == ("not a member", "member")
+    assert differ[("group", "Managers", "login cohort1")] == ("not a member", "member")
+    assert differ[("group", "Managers", "login owner")] == ("member", "not a member")
     report = (tmp_path / "drift-report.md").read_text()
     assert "| iSpring Learn | members of group `Support team` | 2 | 0 | 2 |" in report
 
@@ -96,6 +102,7 @@ def test_converge_people_by_name_check_drift_report_converge_rerun(lms, tmp_path
     assert users["snew"] == ("SUPPORT-EMEA", "active")
     assert users["bjones"][1] == "inactive"
     assert groups["New hires"] == ["pnew", "rnew"] and groups["Support team"] == ["asmith", "kwong"]
+    assert groups["Managers"] == ["cohort1"]
     enrolled = {e["login"] for e in lms.state()["ispring"]["enrollments"] if e["courseId"] == COURSE}
     assert {"pnew", "rnew", "asmith", "mgarcia", "editor", "viewer"} <= enrolled  # the audience, new users too
     # departments -> users -> groups -> enrollments: the order of the role's writes

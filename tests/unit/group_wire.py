@@ -26,9 +26,13 @@ def groups_call(groups=(), next_token=None, page_token=None):
     return rest_call("GET", "/groups", reply, params=params)
 
 
-def group_call(group_id, name, user_ids=(), smart=False):
-    """GET /group/{id}: a DetailedGroup."""
-    reply = dict(rest_group(group_id, name, smart), usersCount=len(user_ids), userIds=list(user_ids))
+def group_call(group_id, name, user_ids=(), smart=False, users_count=None):
+    """GET /group/{id}: a DetailedGroup (``users_count``: its usersCount, by default the ids listed;
+    False: none answered)."""
+    count = len(user_ids) if users_count is None else users_count
+    reply = dict(rest_group(group_id, name, smart), usersCount=count, userIds=list(user_ids))
+    if count is False:
+        del reply["usersCount"]
     return rest_call("GET", "/group/%s" % group_id, reply)
 
 

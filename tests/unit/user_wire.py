@@ -54,9 +54,10 @@ def groups_call(groups=None):
     return rest_call("GET", "/groups", {"groups": list(groups)}, params=[("pageSize", "1000")])
 
 
-def group_call(group_id, user_ids, name="Group"):
-    """GET /group/{id}: a DetailedGroup."""
-    reply = dict(groupId=group_id, name=name, isSmart=False, usersCount=len(user_ids), userIds=list(user_ids))
+def group_call(group_id, user_ids, name="Group", users_count=None):
+    """GET /group/{id}: a DetailedGroup (``users_count``: its usersCount, by default the ids listed)."""
+    count = len(user_ids) if users_count is None else users_count
+    reply = dict(groupId=group_id, name=name, isSmart=False, usersCount=count, userIds=list(user_ids))
     return rest_call("GET", "/group/%s" % group_id, reply)
 
 

@@ -46,7 +46,7 @@ def test_a_listed_item_that_is_not_a_group_fails_with_an_excerpt(script):
 
 def test_get_group_returns_the_group_and_its_member_ids(script):
     transport = script(group_call(GROUP, "Managers", ["u1", "u2"]))
-    assert client(transport).get_group(GROUP) == (ispring_rest.Group(GROUP, "Managers", False), ["u1", "u2"])
+    assert client(transport).get_group(GROUP) == (ispring_rest.Group(GROUP, "Managers", False, 2), ["u1", "u2"])
 
 
 @pytest.mark.parametrize("reply", ['"%s"' % NEW_GROUP, NEW_GROUP, " %s\n" % NEW_GROUP])

@@ -328,3 +328,17 @@ def test_a_creation_whose_reply_holds_no_id_is_reported_unconfirmed(run_module):
         "not carry the new id"
     )
     assert "Its outcome is unknown, so iSpring may have applied it (marked unconfirmed)" in outcome.msg
+
+
+def test_a_code_with_spaces_around_it_is_refused_not_a_second_department(run_module):
+    """ "SALES " is not SALES: it was created as another department; never stripped silently."""
+    declared = [dict(code="SALES ", name="Sales"), dict(code="APAC", name="APAC", parent=" SALES")]
+    outcome = run_module(ispring_department, args(departments=declared), departments_call(BEFORE))
+    assert outcome.failed
+    assert outcome.result["problems"] == [
+        "departments[0]: code 'SALES ' has spaces around it; write it as 'SALES' (with them it is another "
+        "department's code)",
+        "departments[1]: parent ' SALES' has spaces around it; write it as 'SALES' (with them it is another "
+        "department's code)",
+    ]
+    assert "Nothing was changed." in outcome.msg and outcome.result["changed"] is False

@@ -7,6 +7,7 @@ requests, the result as Ansible reads it."""
 from __future__ import annotations
 
 import pytest
+import requests
 
 from ansible_collections.learnops.lms.plugins.module_utils import ispring_rest
 from ansible_collections.learnops.lms.plugins.modules import ispring_group
@@ -404,3 +405,106 @@ def test_state_absent_by_id_with_a_name_deletes_without_a_rename_check(run_modul
     )
     assert outcome.exit_code == 0, outcome.msg
     assert writes(outcome) == [("DELETE", "/group/%s" % GROUP)] and "renamed_from" not in outcome.result["group"]
+
+
+@pytest.mark.parametrize(
+    "options", [dict(logins=["jdoe"]), dict(logins=["ann"], exclusive=True)], ids=["add", "exclusive"]
+)
+def test_a_group_that_lists_fewer_members_than_it_counts_is_not_changed(run_module, options):
+    """usersCount 3, userIds [u7] (a scoped token, a cut list): adding would send only u7 and u1 (a
+    replacing call drops the two unseen), and exclusive cannot see them: fail before any write."""
+    ann = user("u7", "ann", "ann@example.com")
+    logins = options["logins"]
+    outcome = run_module(
+        ispring_group,
+        args(**options),
+        rest_users_call(logins=logins, users=[JDOE if logins == ["jdoe"] else ann]),
+        groups_call([MANAGERS]),
+        group_call(GROUP, "Managers", ["u7"], users_count=3),
+    )
+    assert outcome.failed and writes(outcome) == []
+    assert outcome.msg.startswith(
+        "group Managers (ID %s) lists 1 member(s) but counts 3 (usersCount of GET /group/{id})" % GROUP
+    )
+    assert "a token that sees every member of the group" in outcome.msg and "Nothing was changed." in outcome.msg
+    assert outcome.result["changed"] is False
+
+
+def test_a_group_without_users_count_is_taken_as_listed(run_module):
+    outcome = run_module(
+        ispring_group,
+        args(logins=["jdoe"]),
+        rest_users_call(logins=["jdoe"], users=[JDOE]),
+        groups_call([MANAGERS]),
+        group_call(GROUP, "Managers", ["u7"], users_count=False),
+        members_call(GROUP, ["u7", "u1"]),
+        group_call(GROUP, "Managers", ["u7", "u1"], users_count=False),
+    )
+    assert outcome.exit_code == 0, outcome.msg
+    assert writes(outcome) == [("POST", "/group/%s/members" % GROUP)]
+
+
+def test_an_email_two_users_share_in_another_case_names_neither_and_nothing_is_removed(run_module):
+    """emails [Ann@example.com]: ann (u1) has it as written, ann.b (u7) as ann@example.com; the last
+    listed was taken, and exclusive then removed u1, the user actually named."""
+    ann, ann_b = user("u1", "ann", "Ann@example.com"), user("u7", "ann.b", "ann@example.com")
+    outcome = run_module(
+        ispring_group,
+        args(emails=["Ann@example.com"], exclusive=True),
+        rest_users_call(emails=["Ann@example.com"], users=[ann, ann_b]),
+    )
+    assert outcome.failed and writes(outcome) == []
+    assert outcome.msg.startswith("email Ann@example.com names 2 users of the account (ann (ID u1), ann.b (ID u7)).")
+    assert "Nothing was changed." in outcome.msg
+
+
+def test_a_login_listed_for_two_users_names_neither(run_module):
+    twin = user("u5", "jdoe", "jane.doe@example.com")
+    outcome = run_module(
+        ispring_group,
+        args(logins=["jdoe"]),
+        rest_users_call(logins=["jdoe"], users=[JDOE, twin]),
+    )
+    assert outcome.failed and writes(outcome) == []
+    assert outcome.msg.startswith("login jdoe names 2 users of the account (jdoe (ID u1), jdoe (ID u5)).")
+
+
+@pytest.mark.parametrize("members", [["u1"], []], ids=["with-members", "empty"])
+def test_a_delete_whose_reply_is_lost_counts_as_changed_when_it_cannot_be_read_again(run_module, members):
+    """DELETE /group times out (not repeated) and the groups cannot be listed after it: the group may be
+    gone, so the result is changed - not "Nothing was changed" with changed false."""
+    lost = delete_group_call(GROUP)
+    lost.raises = requests.exceptions.ReadTimeout("read timed out")
+    unread = groups_call([MANAGERS])
+    unread.raises = requests.exceptions.ConnectionError("connection refused")
+    outcome = run_module(
+        ispring_group,
+        args(state="absent", retries=0),
+        groups_call([MANAGERS]),
+        group_call(GROUP, "Managers", members),
+        *([rest_users_call(users=[JDOE])] if members else []),
+        lost,
+        unread,
+    )
+    assert outcome.failed
+    assert "not repeated, because the service may have acted" in outcome.msg
+    assert outcome.result["changed"] is True and outcome.result["group"]["deleted"] is True
+    assert summary(outcome.result["members"]) == [("u1", True, True, False, False)] if members else True
+    assert "Nothing was changed" not in outcome.msg
+    assert "group Managers (%s) may have been deleted" % GROUP in outcome.msg
+
+
+def test_a_delete_whose_reply_is_lost_and_that_did_not_happen_reads_back_as_unchanged(run_module):
+    lost = delete_group_call(GROUP)
+    lost.raises = requests.exceptions.ReadTimeout("read timed out")
+    outcome = run_module(
+        ispring_group,
+        args(state="absent"),
+        groups_call([MANAGERS]),
+        group_call(GROUP, "Managers", []),
+        lost,
+        groups_call([MANAGERS]),
+        group_call(GROUP, "Managers", []),
+    )
+    assert outcome.failed and outcome.result["changed"] is False
+    assert "Nothing was changed" in outcome.msg

@@ -493,3 +493,54 @@ def test_a_delete_whose_reply_is_lost_and_that_did_not_happen_reads_back_as_unch
     assert outcome.failed and outcome.result["changed"] is False
     assert outcome.result["users"][0]["after"] == outcome.result["users"][0]["before"]
     assert "Nothing was changed." in outcome.msg
+
+
+def test_a_user_is_not_added_to_a_group_that_lists_fewer_members_than_it_counts(run_module):
+    """usersCount 3, userIds [u7]: UpdateGroupMembers would get u7 and u1 only (a replacing call drops
+    the two unseen): fail before any write, the new user's group read too, naming group and joiners."""
+    users = [dict(login="jdoe", groups=["New hires"]), dict(login="newbie", email="n@example.com", department="ENG")]
+    users[1]["groups"] = ["New hires"]
+    outcome = run_module(
+        ispring_user,
+        args(users=users),
+        users_call(["jdoe", "newbie"], [JDOE]),
+        departments_call(),
+        groups_call(),
+        group_call(NEW_HIRES, ["u7"], name="New hires", users_count=3),
+    )
+    assert outcome.failed
+    assert not [sent for sent in outcome.session.sent if sent["method"] != "GET"]
+    assert (
+        "group New hires (ID %s) lists 1 member(s) but counts 3 (usersCount of GET /group/{id})" % NEW_HIRES
+        in outcome.msg
+    )
+    assert "(users to join it: jdoe, newbie)" in outcome.msg and "Nothing was changed." in outcome.msg
+
+
+def test_a_group_cut_by_the_time_users_join_it_is_not_written(run_module):
+    users = [dict(login="jdoe", groups=["New hires"])]
+    outcome = run_module(
+        ispring_user,
+        args(users=users),
+        users_call(["jdoe"], [JDOE]),
+        groups_call(),
+        group_call(NEW_HIRES, ["u7"]),
+        group_call(NEW_HIRES, ["u7"], users_count=2),
+        users_call(["jdoe"], [JDOE]),
+    )
+    assert outcome.failed and "lists 1 member(s) but counts 2" in outcome.msg
+    assert not [sent for sent in outcome.session.sent if sent["method"] != "GET"]
+
+
+def test_a_login_listed_for_two_users_fails_before_any_write_naming_both(run_module):
+    """Logins are unique per account (contract 3.3): a listing with two users of one login was read
+    as the last one, whose values were then changed."""
+    twin = user("u5", "jdoe", first="Jo", department=ENG)
+    outcome = run_module(
+        ispring_user,
+        args(users=[dict(login="jdoe", first_name="Jane")]),
+        users_call(["jdoe"], [JDOE, twin]),
+    )
+    assert outcome.failed
+    assert outcome.session.sent and all(sent["method"] == "GET" for sent in outcome.session.sent)
+    assert outcome.msg.startswith("login jdoe names 2 users of the account (jdoe (ID u1), jdoe (ID u5)).")
