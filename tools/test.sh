@@ -118,6 +118,12 @@ lint_gate_self_test() (
   if "${ruff[@]}" complex11.py >ruff.log 2>&1; then echo "ruff accepted complexity 11: the gate cannot fail" >&2; return 1; fi
   grep -q C901 ruff.log || { cat ruff.log; return 1; }
   echo "ok: ruff rejects complexity 11 (C901) and accepts 10"
+  mkdir -p ceiling && for i in $(seq 9); do branches 10 | sed "s/branchy/branchy$i/" >"ceiling/complex$i.py"; done
+  local complexity=("$VENV_219/bin/python" "$ROOT/tools/complexity.py")
+  if "${complexity[@]}" ceiling >complexity.log 2>&1; then echo "tools/complexity.py accepted 9 functions above 10: the gate cannot fail" >&2; return 1; fi
+  rm ceiling/complex9.py
+  "${complexity[@]}" ceiling >complexity.log 2>&1 || { cat complexity.log; echo "tools/complexity.py rejects 8: the ceiling is not 8" >&2; return 1; }
+  echo "ok: tools/complexity.py rejects 9 functions above 10 (radon) and accepts 8"
   for file in syntax.yml indentation.yml; do
     if "$VENV_219/bin/yamllint" --strict -c "$ROOT/.yamllint" "$file" >yamllint.log 2>&1; then
       echo "yamllint accepted $file: the gate cannot fail" >&2; return 1
@@ -138,7 +144,10 @@ run_lint() {
   check "yamllint (.yamllint)" "$VENV_219/bin/yamllint" --strict .
   check "shellcheck: ${scripts[*]}" "$VENV_219/bin/shellcheck" "${scripts[@]}"
   check "pre-commit validate-config" "$VENV_219/bin/pre-commit" validate-config .pre-commit-config.yaml
-  check "gate self-test: ruff must reject complexity 11 (C901), yamllint broken YAML" lint_gate_self_test
+  check "radon: at most 8 functions above 10 in plugins/module_utils (tools/complexity.py)" \
+    "$VENV_219/bin/python" tools/complexity.py plugins/module_utils
+  check "gate self-test: ruff must reject complexity 11 (C901), the radon ceiling 9 such functions, yamllint broken YAML" \
+    lint_gate_self_test
   for venv in "${lines[@]}"; do
     check "ansible-lint --profile production, ansible-core $(core "$venv")" \
       env PATH="$venv/bin:$PATH" "$venv/bin/ansible-lint" --profile production --nocolor

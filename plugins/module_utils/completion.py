@@ -411,25 +411,37 @@ def plan(course_id, wanted, current, match_date):
     for with the same values."""
     entries, claimed = [], {}
     for w, result in zip(wanted, current, strict=True):
-        key = result.enrollment_id if result is not None and result.enrollment_id else ("user", _user_of(w, result))
-        first = key not in claimed
-        if claimed.setdefault(key, w.change) != w.change:
-            raise ValidationError(
-                "%s is asked for twice with different status, date or reason (%s); ask once."
-                % ("enrollment %s" % key if result is not None else "user %s" % w.user_id, w.label)
-            )
+        first = _claim(claimed, w, result)
         if result is None:
             entries.append(_enrolling(w, first))
             continue
         changed = first and needs_change(result, w.status, w.date, match_date, w.awarded_score)
-        if changed and not result.enrollment_id:
-            raise ReplyError(
-                "course_id %s: %s: the listed result gives no enrollmentId, which the status change needs (it names "
-                "the enrollments to change). Leave the learner out of the task meanwhile, and report the reply's "
-                "form. Result reads: %s" % (course_id, w.label, result.as_dict())
-            )
+        if changed:
+            _check_enrollment_id(course_id, w, result)
         entries.append(Entry(w, result, changed=changed, sent=sent_change(w, result, match_date) if changed else None))
     return Plan(course_id, entries)
+
+
+def _claim(claimed, wanted, result):
+    """Whether this is the first time the learner's enrollment (or user) is asked for; asked for
+    again, it must be with the same change."""
+    key = result.enrollment_id if result is not None and result.enrollment_id else ("user", _user_of(wanted, result))
+    first = key not in claimed
+    if claimed.setdefault(key, wanted.change) != wanted.change:
+        raise ValidationError(
+            "%s is asked for twice with different status, date or reason (%s); ask once."
+            % ("enrollment %s" % key if result is not None else "user %s" % wanted.user_id, wanted.label)
+        )
+    return first
+
+
+def _check_enrollment_id(course_id, wanted, result):
+    if not result.enrollment_id:
+        raise ReplyError(
+            "course_id %s: %s: the listed result gives no enrollmentId, which the status change needs (it names "
+            "the enrollments to change). Leave the learner out of the task meanwhile, and report the reply's "
+            "form. Result reads: %s" % (course_id, wanted.label, result.as_dict())
+        )
 
 
 def _user_of(wanted, result):
@@ -465,11 +477,16 @@ def apply(client, the_plan, batch_size):
     }
     the_plan.task_ids.extend(tasks)
     if failed is not None:
-        sent = {enrollment for batch in tasks.values() for enrollment in batch}
-        # a call whose reply was lost or unreadable may have started its task: its learners stay changed
-        unsure = set(failed.subject) if may_have_acted(failed.error) else set()
-        raise _partial_failure(explain(failed.error, the_plan.course_id), the_plan, sent, unsure) from None
+        raise _failure_of(failed, the_plan, tasks) from None
     return tasks
+
+
+def _failure_of(failed, the_plan, tasks):
+    """The error of a failed status change, after the calls that went out (``tasks``)."""
+    sent = {enrollment for batch in tasks.values() for enrollment in batch}
+    # a call whose reply was lost or unreadable may have started its task: its learners stay changed
+    unsure = set(failed.subject) if may_have_acted(failed.error) else set()
+    return _partial_failure(explain(failed.error, the_plan.course_id), the_plan, sent, unsure)
 
 
 def _partial_failure(exc, the_plan, sent, unsure=frozenset()):

@@ -124,14 +124,7 @@ def _last_page(listing, page, on_page, read, page_size):
     """Whether the listing ends with this page: by numItems, else numPages, else a short page."""
     total, pages = (listing.get(name, "").strip() for name in PAGING_TOTALS)
     if not on_page:
-        # Members the totals promise and no page gave would read as "not members" (to be added).
-        if (total.isdigit() and read < int(total)) or (pages.isdigit() and page + 1 < int(pages)):
-            raise ReplyError(
-                "EduBrite listProgramMembers: page %d is empty after %d member(s), while the listing gives "
-                "numItems %s and numPages %s; stopped reading. The members may have changed while they were "
-                "listed: run the task again, and if it fails the same way, report the reply's form."
-                % (page, read, total or "(none)", pages or "(none)")
-            )
+        _check_complete(page, read, total, pages)
         return True
     if total.isdigit():
         return read >= int(total)
@@ -139,6 +132,20 @@ def _last_page(listing, page, on_page, read, page_size):
         return page + 1 >= int(pages)
     size = listing.get("pageSize", "").strip()
     return on_page < (int(size) if size.isdigit() and int(size) > 0 else page_size)
+
+
+def _check_complete(page, read, total, pages):
+    """An empty page ends the listing only once the totals are reached: the members they promise
+    and no page gave would read as non-members (to be added)."""
+    short_of_items = total.isdigit() and read < int(total)
+    short_of_pages = pages.isdigit() and page + 1 < int(pages)
+    if short_of_items or short_of_pages:
+        raise ReplyError(
+            "EduBrite listProgramMembers: page %d is empty after %d member(s), while the listing gives "
+            "numItems %s and numPages %s; stopped reading. The members may have changed while they were "
+            "listed: run the task again, and if it fails the same way, report the reply's form."
+            % (page, read, total or "(none)", pages or "(none)")
+        )
 
 
 def cookie_header(jar):

@@ -194,17 +194,24 @@ def read(client, wanted):
     people.check_single(directory, [("login", w.login) for w in wanted])
     users = {w.login: directory.find("login", w.login) for w in wanted}
     account = Account({login: user for login, user in users.items() if user is not None})
-    # A login the listing answers with a user spelt in another case is that user to the service:
-    # never "no such user" (a delete that does nothing), nor a second account to create.
-    folded = {user.login.lower(): user for user in directory.by_id.values() if user.login}
-    account.case_twins = {
-        login: folded[login.lower()] for login, user in users.items() if user is None and login.lower() in folded
-    }
+    account.case_twins = _case_twins(directory, [login for login, user in users.items() if user is None])
+    _read_named(client, account, wanted)
+    return account
+
+
+def _read_named(client, account, wanted):
+    """The departments and the groups, when some user names them."""
     if any("department" in w.values for w in wanted):
         account.departments = list(client.list_departments())
     if any(w.groups for w in wanted):
         account.groups = client.list_groups()
-    return account
+
+
+def _case_twins(directory, unfound):
+    """{login: the user listed for it in another case}.  Such a user is that login's user to the
+    service: never "no such user" (a delete that does nothing), nor a second account to create."""
+    folded = {user.login.lower(): user for user in directory.by_id.values() if user.login}
+    return {login: folded[login.lower()] for login in unfound if login.lower() in folded}
 
 
 def plan_departments(account, codes):
@@ -588,10 +595,7 @@ def _write_groups(client, the_plan):
     """One call per group that gains members; ({group ID: members read back}, the first error).  A
     group read back without someone it should have is an error, after its members are recorded: the
     users it did take in were changed all the same."""
-    adding = {}
-    for entry in the_plan.entries:
-        for group_id in entry.joining:
-            adding.setdefault(group_id, []).append(entry.user_id)
+    adding = _joining(the_plan)
     groups = sorted(adding)
     work = [named(_adding(g, adding[g]), partial(_join, client, g, adding[g])) for g in groups]
     outcomes, error = in_parallel(work, client.transport)
@@ -601,6 +605,15 @@ def _write_groups(client, the_plan):
         if lacking and error is None:
             error = CallFailed(_adding(group_id, adding[group_id]), _lacking(group_id, lacking, adding[group_id]))
     return {g: found for g, (_wanted, found) in done.items()}, error
+
+
+def _joining(the_plan):
+    """{group ID: the IDs of the users the plan adds to it}."""
+    adding = {}
+    for entry in the_plan.entries:
+        for group_id in entry.joining:
+            adding.setdefault(group_id, []).append(entry.user_id)
+    return adding
 
 
 def _lacking(group_id, lacking, added):
@@ -649,14 +662,18 @@ def read_back(client, planned, account):
     except LmsError:
         return False
     for entry in planned:
-        user = directory.find("login", entry.who)
-        entry.user_id = user.user_id if user else entry.user_id
-        entry.after = snapshot(user, entry.wanted, account)
-        if entry.maybe and entry.after == entry.before:  # its calls failed, and changed nothing
-            entry.not_applied()
-        if not entry.changed and entry.after != entry.before:
-            entry.action = "create" if entry.before is None else "delete" if entry.after is None else "update"
+        _settle_entry(entry, directory.find("login", entry.who), account)
     return True
+
+
+def _settle_entry(entry, user, account):
+    """The entry as the user read back shows it."""
+    entry.user_id = user.user_id if user else entry.user_id
+    entry.after = snapshot(user, entry.wanted, account)
+    if entry.maybe and entry.after == entry.before:  # its calls failed, and changed nothing
+        entry.not_applied()
+    if not entry.changed and entry.after != entry.before:
+        entry.action = "create" if entry.before is None else "delete" if entry.after is None else "update"
 
 
 # --- reports (ispring_user_info) ---
