@@ -24,6 +24,7 @@ from ansible_collections.learnops.lms.plugins.module_utils.errors import (
     ApiError,
     LmsError,
     OutcomeUnknown,
+    ReplyError,
     ValidationError,
 )
 from ansible_collections.learnops.lms.plugins.module_utils.messages import first_shown, sentence, some
@@ -275,10 +276,25 @@ def _audience_users(client, sources):
     """The users of the sources' groups (their members read first) and departments, in one listing."""
     for source in sources:
         if source.group_id is not None:
-            source.member_ids = set(client.get_group(source.group_id)[1])
+            group, member_ids = client.get_group(source.group_id)
+            _check_whole(source, group, member_ids)
+            source.member_ids = set(member_ids)
     user_ids = sorted(set().union(*(source.member_ids for source in sources)))
     department_ids = sorted(set().union(*(source.department_ids for source in sources)))
     return client.users_where(user_ids, department_ids) if user_ids or department_ids else []
+
+
+def _check_whole(source, group, member_ids):
+    """A group whose reply lists fewer members than it counts (ispring_rest.GROUP_COUNT_CHECKED) is
+    no audience: the members it does not list would not be enrolled, and exclusive would unenroll them."""
+    unlisted = group.unlisted(member_ids)
+    if unlisted:
+        raise ReplyError(
+            "%s (ID %s) lists %d member(s) but counts %d (usersCount of GET /group/{id}): the %d it does not list "
+            "would be missed by the audience (and unenrolled with exclusive). Run the task with a token that sees "
+            "every member of the group (an account administrator's), or name the learners instead"
+            % (source.label, group.group_id, len(set(member_ids)), group.users_count, unlisted)
+        )
 
 
 def _members(sources, users, taken, values):

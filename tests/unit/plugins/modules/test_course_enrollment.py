@@ -705,6 +705,21 @@ def test_an_audience_enrolls_the_active_users_of_its_departments_and_groups(run_
     assert "+ bjones (enrollment e6, not declared): not enrolled" in diff
 
 
+def test_a_group_that_lists_fewer_members_than_it_counts_is_no_audience(run_module):
+    """Its unlisted members would not be enrolled, and exclusive would unenroll them: refused before
+    any write, naming the group and both numbers."""
+    reads = audience_reads()[:2] + [group_call(MANAGERS, "Managers", ["u4"], users_count=3)]
+    outcome = run_module(
+        course_enrollment, args(**AUDIENCE_TASK), rest_users_call(logins=["jdoe"], users=[JDOE]), *reads
+    )
+    assert outcome.failed and outcome.result["changed"] is False, outcome.result
+    assert outcome.msg.startswith(
+        "group Managers (ID %s) lists 1 member(s) but counts 3 (usersCount of GET /group/{id}): the 2 it does not "
+        "list would be missed by the audience (and unenrolled with exclusive)." % MANAGERS
+    ), outcome.msg
+    assert outcome.msg.endswith("Nothing was changed.")
+
+
 def test_an_audience_already_enrolled_reads_and_writes_nothing_more(run_module):
     enrolled = [rest_enrollment("e%d" % n, "u%d" % n, access="2026-03-02") for n in (1, 3, 4)]
     outcome = run_module(
