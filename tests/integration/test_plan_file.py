@@ -13,15 +13,18 @@ import json
 import urllib.request
 
 import pytest
+import yaml
 
 from .helpers import WRITES, writes
 from .runner import ROLE_PASSWORD, SEED_TOKEN
-from .test_playbooks import COURSE, by_name, report_rows, task_results
+from .test_playbooks import COURSE, SAFETY, by_name, report_rows, task_results
 from .test_role_people import states_file
 
 # The example's first declared completion (Information Security Basics): a person completes it in
 # the LMS's UI, with another date, after the review.
 REVIEWED_ENROLLMENT = "e1f2c50e-c1ae-11ea-8592-a6eabe1809b2"
+# jdoe's enrollment in Workplace Safety (not started in the fixture).
+JDOE_SAFETY = "9e4b7c30-c1ae-11ea-8592-a6eabe180101"
 
 
 def plan_of(tmp_path):
@@ -29,9 +32,9 @@ def plan_of(tmp_path):
         return json.load(handle)
 
 
-def complete_in_the_ui(lms, day):
+def complete_in_the_ui(lms, day, course=COURSE, enrollment=REVIEWED_ENROLLMENT):
     """What a person does in the LMS between the review and the apply (the REST call the UI makes)."""
-    body = {"courseId": COURSE, "enrollmentIds": [REVIEWED_ENROLLMENT], "status": "complete", "date": day}
+    body = {"courseId": course, "enrollmentIds": [enrollment], "status": "complete", "date": day}
     request = urllib.request.Request(
         lms.rest_url("/statistics/course"),
         data=json.dumps(body).encode(),
@@ -109,3 +112,28 @@ def test_a_plan_reviewed_before_a_change_in_the_lms_fails_converge_before_any_wr
     assert "the changes differ from the reviewed ones: 0 added, 1 removed, 0 changed" in msg, msg
     gone = "removed: course %s, learner enrollment %s: complete (completion_date null" % (COURSE, REVIEWED_ENROLLMENT)
     assert gone in msg, msg
+
+
+@pytest.mark.any_line
+def test_a_removal_reviewed_before_the_learner_completed_fails_converge_before_the_result_is_lost(lms, tmp_path):
+    """An exclusive entry removes jdoe's enrollment, which has no result at the review; she completes
+    the course before the apply.  Removing the enrollment now takes her result with it: the plan is
+    not the reviewed one (the learner's result is a field of a removal's row), and nothing is written."""
+    entry = {"course_id": SAFETY, "exclusive": True, "logins": ["asmith", "kwong"]}
+    states = {"learner_states_course_enrollments": [entry]}
+    (tmp_path / "states.yml").write_text(yaml.safe_dump(states))
+    drift = by_name(lms, tmp_path, "drift_report", "-e", "@states.yml", "-e", "learner_states_report_print=false")
+    assert drift.rc == 0, drift.output
+    [row] = plan_of(tmp_path)["rows"]
+    assert (row["subject"]["id"], row["action"]) == ("login jdoe", "remove"), row
+    assert row["fields"]["completion_status"] == {"current": "not_started", "wanted": None}, row
+    complete_in_the_ui(lms, "2020-07-30", SAFETY, JDOE_SAFETY)
+    lms.clear_requests()
+
+    plan_file = "learner_states_plan_file=drift-report.json"
+    refused = by_name(lms, tmp_path, "converge", "-e", "@states.yml", "-e", plan_file)
+    assert refused.rc != 0 and writes(lms.requests(), WRITES) == [], refused.output
+    msg = refused.result["msg"]
+    assert "the changes differ from the reviewed ones: 0 added, 0 removed, 1 changed" in msg, msg
+    assert "changed: course %s, learner login jdoe: reviewed remove (" % SAFETY in msg, msg
+    assert 'completion_status "complete" -> null' in msg, msg

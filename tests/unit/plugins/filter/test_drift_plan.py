@@ -176,3 +176,19 @@ def test_a_plan_that_cannot_be_read_completely_or_a_file_that_is_no_plan_is_not_
     ]
     assert drift_plan_compare(reviewed, {"rows": []})["same"] is False
     assert set(FilterModule().filters()) == {"drift_plan", "drift_plan_compare"}
+
+
+def removal(status, day=None):
+    """drift_rows of an exclusive entry removing gus, whose result in c1 is ``status``."""
+    entry = {"course_id": "c1", "login": "gus", "changed": True, "before": {"access_date": "2024-01-02"}}
+    entry.update(after=None, removed_by_exclusive=True, completion_status=status, completion_date=day)
+    return drift_rows({"enrollments": {"results": [{"enrollment": {"course_id": "c1"}, "enrollments": [entry]}]}})
+
+
+def test_a_removal_row_holds_the_result_it_takes_so_a_result_earned_after_the_review_is_a_difference():
+    reviewed = drift_plan(removal("in_progress"), {}, "t")
+    assert reviewed["rows"][0]["fields"]["completion_status"] == {"current": "in_progress", "wanted": None}
+    found = drift_plan_compare(drift_plan(removal("passed", "2024-05-01"), {}, "t"), reviewed)
+    assert found["same"] is False and len(found["changed"]) == 1, found
+    assert 'completion_status "in_progress" -> null' in found["problems"][-1]
+    assert 'completion_date "2024-05-01" -> null' in found["problems"][-1]
