@@ -166,6 +166,31 @@ def _lines(added, removed, changed):
     return lines
 
 
+def _refused(over_guard):
+    return ", ".join("%s (%s changes)" % (o.get("subject"), sum((o.get("planned") or {}).values())) for o in over_guard)
+
+
+def _over_guard(reviewed, current):
+    """A plan with courses or programs over learner_states_max_changes cannot be applied as reviewed:
+    converge stops at the first of them, after the writes of the tasks before it; and a plan
+    reviewed with some over the limit said those would not change."""
+    problems = []
+    now, then = current.get("over_guard") or [], reviewed.get("over_guard") or []
+    if now:
+        problems.append(
+            "converging would refuse %s over learner_states_max_changes and stop there, after the writes of the"
+            " tasks before it, so the plan cannot be applied whole: if those changes are meant, make the plan again"
+            " with the learner_states_max_changes of the run that applies it" % _refused(now)
+        )
+    elif then:
+        problems.append(
+            "the reviewed plan has %s over learner_states_max_changes (converging would have refused them), and"
+            " converging would now change them: make the plan again with the learner_states_max_changes of the run"
+            " that applies it" % _refused(then)
+        )
+    return problems
+
+
 def drift_plan_compare(current, reviewed):
     """Whether ``current`` (the plan converging would apply, drift_plan) is ``reviewed`` (the plan
     file): the same format, checksum and rows (their order, generated_at and the notes aside)."""
@@ -185,6 +210,7 @@ def drift_plan_compare(current, reviewed):
     if not current.get("complete"):
         messages = "; ".join("%s: %s" % (e.get("subject"), e.get("msg")) for e in current.get("errors") or [])
         problems.append("the plan cannot be computed completely now: %s" % messages)
+    problems += _over_guard(reviewed, current)
     added, removed, changed = _rows_differences(reviewed.get("rows") or [], current.get("rows") or [])
     if added or removed or changed:
         problems.append(

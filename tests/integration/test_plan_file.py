@@ -137,3 +137,28 @@ def test_a_removal_reviewed_before_the_learner_completed_fails_converge_before_t
     assert "the changes differ from the reviewed ones: 0 added, 0 removed, 1 changed" in msg, msg
     assert "changed: course %s, learner login jdoe: reviewed remove (" % SAFETY in msg, msg
     assert 'completion_status "complete" -> null' in msg, msg
+
+
+@pytest.mark.any_line
+def test_a_plan_over_max_changes_is_refused_whole_before_the_writes_of_the_tasks_before_it(lms, tmp_path):
+    """Reviewed under learner_states_max_changes=1: bjones back (active again: 1 change) and a course
+    that enrolls 2 learners, over the limit (the report lists it as refused).  Applied under the same
+    limit, converge would reactivate bjones, then stop at the course: a reviewed plan is applied whole
+    or not at all, so it fails before any write, naming the course over the limit."""
+    states = {
+        "learner_states_users": [{"login": "bjones", "status": "active"}],
+        "learner_states_course_enrollments": [{"course_id": SAFETY, "logins": ["ltan", "mgarcia"]}],
+    }
+    (tmp_path / "states.yml").write_text(yaml.safe_dump(states))
+    guard = ("-e", "@states.yml", "-e", "learner_states_max_changes=1")
+    drift = by_name(lms, tmp_path, "drift_report", *guard, "-e", "learner_states_report_print=false")
+    assert drift.rc == 0, drift.output
+    plan = plan_of(tmp_path)
+    assert [refused["subject"] for refused in plan["over_guard"]] == ["enrollments in " + SAFETY], plan
+    lms.clear_requests()
+
+    applied = by_name(lms, tmp_path, "converge", *guard, "-e", "learner_states_plan_file=drift-report.json")
+    assert applied.rc != 0 and writes(lms.requests(), WRITES) == [], applied.output
+    assert (
+        "converging would refuse enrollments in %s (2 changes) over learner_states_max_changes and stop there" % SAFETY
+    ) in applied.result["msg"], applied.output

@@ -192,3 +192,18 @@ def test_a_removal_row_holds_the_result_it_takes_so_a_result_earned_after_the_re
     assert found["same"] is False and len(found["changed"]) == 1, found
     assert 'completion_status "in_progress" -> null' in found["problems"][-1]
     assert 'completion_date "2024-05-01" -> null' in found["problems"][-1]
+
+
+def test_a_plan_over_max_changes_is_not_applied_in_part_nor_when_the_reviewed_one_was():
+    refused = [{"subject": "course c1", "msg": "more than max_changes", "planned": {"to complete": 3}}]
+    reviewed = drift_plan(dict(mixed(), over_guard=refused), {}, "t")
+    found = drift_plan_compare(drift_plan(dict(mixed(), over_guard=refused), {}, "t"), reviewed)
+    assert found["same"] is False and found["problems"] == [
+        "converging would refuse course c1 (3 changes) over learner_states_max_changes and stop there, after the"
+        " writes of the tasks before it, so the plan cannot be applied whole: if those changes are meant, make the"
+        " plan again with the learner_states_max_changes of the run that applies it"
+    ]
+    raised = drift_plan_compare(drift_plan(mixed(), {}, "t"), reviewed)  # the limit raised for the apply
+    assert raised["same"] is False and raised["problems"][0].startswith(
+        "the reviewed plan has course c1 (3 changes) over learner_states_max_changes (converging would have"
+    )
