@@ -10,6 +10,7 @@ write, saying what differs, when the tenant changed since the review."""
 from __future__ import annotations
 
 import json
+import re
 import urllib.request
 
 import pytest
@@ -106,6 +107,8 @@ def test_a_plan_reviewed_before_a_change_in_the_lms_fails_converge_before_any_wr
     refused = by_name(lms, tmp_path, "converge", "-e", states, "-e", "learner_states_plan_file=reviewed.json")
     assert refused.rc != 0, refused.output
     assert writes(lms.requests(), WRITES) == [] and lms.requests() != []  # read, compared, nothing written
+    # and said so: the check-mode pass's "would change" is not counted as changed
+    assert re.search(r"localhost +: ok=\d+ +changed=0 +unreachable=0 +failed=1", refused.output), refused.output
     msg = refused.result["msg"]
     assert refused.failed and "The plan converging would apply is not the reviewed one" in msg, refused.output
     assert "the declared states changed since the review (checksum 0000" in msg, msg
