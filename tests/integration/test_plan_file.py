@@ -116,6 +116,14 @@ def test_a_plan_reviewed_before_a_change_in_the_lms_fails_converge_before_any_wr
     gone = "removed: course %s, learner enrollment %s: complete (completion_date null" % (COURSE, REVIEWED_ENROLLMENT)
     assert gone in msg, msg
 
+    # A plan file broken by hand (no JSON): named, with what to do, not a raw parser error.
+    (tmp_path / "reviewed.json").write_text(json.dumps(reviewed)[:-2])
+    lms.clear_requests()
+    broken = by_name(lms, tmp_path, "converge", "-e", states, "-e", "learner_states_plan_file=reviewed.json")
+    assert broken.rc != 0 and writes(lms.requests(), WRITES) == [], broken.output
+    assert "the plan file is not JSON (Expecting" in broken.result["msg"], broken.output
+    assert "give the JSON the drift report wrote, unedited" in broken.result["msg"], broken.output
+
 
 @pytest.mark.any_line
 def test_a_removal_reviewed_before_the_learner_completed_fails_converge_before_the_result_is_lost(lms, tmp_path):

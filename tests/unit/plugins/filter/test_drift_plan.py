@@ -207,3 +207,20 @@ def test_a_plan_over_max_changes_is_not_applied_in_part_nor_when_the_reviewed_on
     assert raised["same"] is False and raised["problems"][0].startswith(
         "the reviewed plan has course c1 (3 changes) over learner_states_max_changes (converging would have"
     )
+
+
+def test_a_plan_file_edited_by_hand_or_no_json_is_named_not_a_raw_error():
+    now = drift_plan(mixed(), {}, "t")
+    text = json.dumps(now)
+    assert drift_plan_compare(now, text)["same"] is True  # the file's text, parsed here
+    broken = [
+        ("not json {", "the plan file is not JSON (Expecting value: line 1 column 1 (char 0)): give the JSON"),
+        ("null", "the plan file is not a plan of learnops.lms (format learnops.lms.plan expected)"),
+        (dict(now, rows={"a": 1}), "the plan file's rows is not as the drift report writes them (edited by hand?)"),
+        (dict(now, checksum="abc", rows=["x"]), "the plan file's checksum and rows are not as the drift report"),
+        (dict(now, rows=[dict(now["rows"][0], fields={"status": "done"})]), "the plan file's rows is not as"),
+        (dict(now, over_guard=["course c1"]), "the plan file's over_guard is not as the drift report writes them"),
+    ]
+    for reviewed, problem in broken:
+        found = drift_plan_compare(now, reviewed)
+        assert found["same"] is False and found["problems"][0].startswith(problem), (reviewed, found)
