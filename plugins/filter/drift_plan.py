@@ -166,13 +166,74 @@ def _lines(added, removed, changed):
     return lines
 
 
+def _refused(over_guard):
+    return ", ".join("%s (%s changes)" % (o.get("subject"), sum((o.get("planned") or {}).values())) for o in over_guard)
+
+
+def _over_guard(reviewed, current):
+    """A plan with courses or programs over learner_states_max_changes cannot be applied as reviewed:
+    converge stops at the first of them, after the writes of the tasks before it; and a plan
+    reviewed with some over the limit said those would not change."""
+    problems = []
+    now, then = current.get("over_guard") or [], reviewed.get("over_guard") or []
+    if now:
+        problems.append(
+            "converging would refuse %s over learner_states_max_changes and stop there, after the writes of the"
+            " tasks before it, so the plan cannot be applied whole: if those changes are meant, make the plan again"
+            " with the learner_states_max_changes of the run that applies it" % _refused(now)
+        )
+    elif then:
+        problems.append(
+            "the reviewed plan has %s over learner_states_max_changes (converging would have refused them), and"
+            " converging would now change them: make the plan again with the learner_states_max_changes of the run"
+            " that applies it" % _refused(then)
+        )
+    return problems
+
+
+def _parsed(reviewed):
+    """(the plan, None), or (None, why not) when ``reviewed`` is the text of a file that is no JSON."""
+    if not isinstance(reviewed, str):
+        return reviewed, None
+    try:
+        return json.loads(reviewed), None
+    except ValueError as exc:
+        return None, "the plan file is not JSON (%s): give the JSON the drift report wrote, unedited" % exc
+
+
+def _is_row(row):
+    fields = row.get("fields") or {} if isinstance(row, Mapping) else None
+    return isinstance(fields, Mapping) and all(isinstance(value, Mapping) for value in fields.values())
+
+
+def _not_a_plan(reviewed):
+    """Why ``reviewed`` is not a plan that can be compared (a file edited by hand); None if it is one."""
+    if not isinstance(reviewed, Mapping) or reviewed.get("format") != FORMAT:
+        return "the plan file is not a plan of learnops.lms (format %s expected)" % FORMAT
+    shapes = {"checksum": Mapping, "rows": list, "over_guard": list}
+    wrong = [key for key, kind in shapes.items() if key in reviewed and not isinstance(reviewed[key], kind)]
+    if "rows" not in wrong and not all(_is_row(row) for row in reviewed.get("rows") or []):
+        wrong.append("rows")
+    if "over_guard" not in wrong and not all(isinstance(o, Mapping) for o in reviewed.get("over_guard") or []):
+        wrong.append("over_guard")
+    if not wrong:
+        return None
+    verb = "is" if len(wrong) == 1 else "are"
+    return (
+        "the plan file's %s %s not as the drift report writes them (edited by hand?): make the plan again with"
+        " the drift report" % (" and ".join(wrong), verb)
+    )
+
+
 def drift_plan_compare(current, reviewed):
     """Whether ``current`` (the plan converging would apply, drift_plan) is ``reviewed`` (the plan
-    file): the same format, checksum and rows (their order, generated_at and the notes aside)."""
+    file, parsed, or its text): the same format, checksum and rows (their order, generated_at and
+    the notes aside)."""
+    reviewed, problem = _parsed(reviewed)
     current, reviewed = canonical(current), canonical(reviewed)
-    if not isinstance(reviewed, dict) or reviewed.get("format") != FORMAT:
-        problems = ["the plan file is not a plan of learnops.lms (format %s expected)" % FORMAT]
-        return {"same": False, "problems": problems, "added": [], "removed": [], "changed": []}
+    problem = problem or _not_a_plan(reviewed)
+    if problem:
+        return {"same": False, "problems": [problem], "added": [], "removed": [], "changed": []}
     problems = []
     if reviewed.get("format_version") != current["format_version"]:
         problems.append(
@@ -185,6 +246,7 @@ def drift_plan_compare(current, reviewed):
     if not current.get("complete"):
         messages = "; ".join("%s: %s" % (e.get("subject"), e.get("msg")) for e in current.get("errors") or [])
         problems.append("the plan cannot be computed completely now: %s" % messages)
+    problems += _over_guard(reviewed, current)
     added, removed, changed = _rows_differences(reviewed.get("rows") or [], current.get("rows") or [])
     if added or removed or changed:
         problems.append(

@@ -22,6 +22,8 @@ LABELS = {
     "group": "group",
 }
 SATISFIED = ("complete", "passed", "accepted")
+# What course_enrollment returns of a removed learner's result (read before the removal).
+RESULT_FIELDS = ("completion_status", "completion_date")
 EXCLUSIVE = "not declared (exclusive): converging removes it"
 QUIT = "quit the program: converging cannot make a member who quit active again"
 STATE_NOTES = {"present": "", "quit": "declared quit", "absent": "declared not a member"}
@@ -121,6 +123,15 @@ def enrollment_state(values):
         ", locked after the due date" if values.get("lock_after_due_date") else "",
         ", from the catalog" if values.get("enrolled_by") == "catalog" else "",
     )
+
+
+def _with_result(entry):
+    """A removal's current values with the learner's result in the course, which the removal takes
+    with it: a field of the plan's row, so that a result earned after the review changes the row."""
+    before = entry.get("before")
+    if before is None or not any(name in entry for name in RESULT_FIELDS):
+        return before
+    return dict(before, **{name: entry.get(name) for name in RESULT_FIELDS})
 
 
 def course_state(values):
@@ -234,7 +245,7 @@ class _Report:
         before = enrollment_state(entry.get("before"))
         after = enrollment_state(entry.get("after")) if changed else ""
         learner = _learner(entry, ENROLLMENT_LEARNER)
-        values = (entry.get("before"), entry.get("after"))
+        values = (_with_result(entry), entry.get("after"))
         self.add("enrollment", entry.get("course_id"), learner, before, after, changed, note, values=values)
 
     def courses(self, first):

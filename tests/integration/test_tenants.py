@@ -151,3 +151,53 @@ def test_three_tenants_converge_in_one_run(acme, globex, initech, tmp_path):
     assert recap(again) == {"acme": 0, "globex": 0, "initech": 0}, again.output
     for host, sandbox in sandboxes.items():
         assert writes(sandbox.requests()) == [], host
+
+
+def test_tenants_that_would_write_one_report_or_states_file_are_refused_before_any_request(lms, tmp_path):
+    """Many tenants, one file: the export and the drift report, run for every tenant of a play with
+    the same learner_states_export_path / learner_states_report_path (the default, or an -e value),
+    would each write the file in turn, the last tenant's replacing the others' without a word.  Each
+    entry point fails first, naming the other hosts and saying how to give each its own file."""
+    (tmp_path / "inventory.yml").write_text(
+        yaml.safe_dump({"tenants": {"hosts": {"acme": None, "globex": None}, "vars": {"ansible_connection": "local"}}})
+    )
+    role = {"name": "learnops.lms.learner_states"}
+    tasks = []
+    for entry_point, fact in (("export_states", "export_refused"), ("drift_report", "report_refused")):
+        tasks.append(
+            {
+                "name": "The entry point " + entry_point,
+                "block": [{"ansible.builtin.import_role": dict(role, tasks_from=entry_point)}],
+                "rescue": [
+                    {
+                        "name": "Refused: " + entry_point,
+                        "ansible.builtin.set_fact": {fact: "{{ ansible_failed_result.msg }}"},
+                    }
+                ],
+            }
+        )
+    play = {"name": "Two tenants", "hosts": "tenants", "gather_facts": False, "tasks": tasks}
+    (tmp_path / "play.yml").write_text(yaml.safe_dump([play], sort_keys=False))
+    states = {
+        "learner_states_export_courses": [SAFETY],
+        "learner_states_course_enrollments": [{"course_id": SAFETY, "logins": ["jdoe"]}],
+    }
+    command = ["ansible-playbook", "-i", "inventory.yml", "play.yml", "-e", json.dumps(states)]
+    command += ["-e", "ansible_python_interpreter=" + sys.executable]
+    run = run_command(lms, tmp_path, command)
+    assert run.rc == 0, run.output
+    refused = {"export_refused": [], "report_refused": []}
+    for entry in run.results:
+        for fact, msg in (entry["result"].get("ansible_facts") or {}).items():
+            refused.get(fact, []).append(msg)
+    export, report = (" / ".join(sorted(refused[fact])) for fact in ("export_refused", "report_refused"))
+    for other in ("globex", "acme"):
+        assert "%s is the states file of %s too" % (tmp_path / "learner-states.yml", other) in export, run.output
+        assert (
+            "%s (and its plan, .json) is the drift report of %s too" % (tmp_path / "drift-report.md", other) in report
+        )
+    assert 'learner_states_export_path: "learner-states-{{ inventory_hostname }}.yml"' in export, export
+    assert 'learner_states_report_path: "drift-report-{{ inventory_hostname }}.md"' in report, report
+    files = ("learner-states.yml", "drift-report.md", "drift-report.json")
+    written = [name for name in files if (tmp_path / name).exists()]
+    assert lms.requests() == [] and written == [], written

@@ -176,3 +176,51 @@ def test_a_plan_that_cannot_be_read_completely_or_a_file_that_is_no_plan_is_not_
     ]
     assert drift_plan_compare(reviewed, {"rows": []})["same"] is False
     assert set(FilterModule().filters()) == {"drift_plan", "drift_plan_compare"}
+
+
+def removal(status, day=None):
+    """drift_rows of an exclusive entry removing gus, whose result in c1 is ``status``."""
+    entry = {"course_id": "c1", "login": "gus", "changed": True, "before": {"access_date": "2024-01-02"}}
+    entry.update(after=None, removed_by_exclusive=True, completion_status=status, completion_date=day)
+    return drift_rows({"enrollments": {"results": [{"enrollment": {"course_id": "c1"}, "enrollments": [entry]}]}})
+
+
+def test_a_removal_row_holds_the_result_it_takes_so_a_result_earned_after_the_review_is_a_difference():
+    reviewed = drift_plan(removal("in_progress"), {}, "t")
+    assert reviewed["rows"][0]["fields"]["completion_status"] == {"current": "in_progress", "wanted": None}
+    found = drift_plan_compare(drift_plan(removal("passed", "2024-05-01"), {}, "t"), reviewed)
+    assert found["same"] is False and len(found["changed"]) == 1, found
+    assert 'completion_status "in_progress" -> null' in found["problems"][-1]
+    assert 'completion_date "2024-05-01" -> null' in found["problems"][-1]
+
+
+def test_a_plan_over_max_changes_is_not_applied_in_part_nor_when_the_reviewed_one_was():
+    refused = [{"subject": "course c1", "msg": "more than max_changes", "planned": {"to complete": 3}}]
+    reviewed = drift_plan(dict(mixed(), over_guard=refused), {}, "t")
+    found = drift_plan_compare(drift_plan(dict(mixed(), over_guard=refused), {}, "t"), reviewed)
+    assert found["same"] is False and found["problems"] == [
+        "converging would refuse course c1 (3 changes) over learner_states_max_changes and stop there, after the"
+        " writes of the tasks before it, so the plan cannot be applied whole: if those changes are meant, make the"
+        " plan again with the learner_states_max_changes of the run that applies it"
+    ]
+    raised = drift_plan_compare(drift_plan(mixed(), {}, "t"), reviewed)  # the limit raised for the apply
+    assert raised["same"] is False and raised["problems"][0].startswith(
+        "the reviewed plan has course c1 (3 changes) over learner_states_max_changes (converging would have"
+    )
+
+
+def test_a_plan_file_edited_by_hand_or_no_json_is_named_not_a_raw_error():
+    now = drift_plan(mixed(), {}, "t")
+    text = json.dumps(now)
+    assert drift_plan_compare(now, text)["same"] is True  # the file's text, parsed here
+    broken = [
+        ("not json {", "the plan file is not JSON (Expecting value: line 1 column 1 (char 0)): give the JSON"),
+        ("null", "the plan file is not a plan of learnops.lms (format learnops.lms.plan expected)"),
+        (dict(now, rows={"a": 1}), "the plan file's rows is not as the drift report writes them (edited by hand?)"),
+        (dict(now, checksum="abc", rows=["x"]), "the plan file's checksum and rows are not as the drift report"),
+        (dict(now, rows=[dict(now["rows"][0], fields={"status": "done"})]), "the plan file's rows is not as"),
+        (dict(now, over_guard=["course c1"]), "the plan file's over_guard is not as the drift report writes them"),
+    ]
+    for reviewed, problem in broken:
+        found = drift_plan_compare(now, reviewed)
+        assert found["same"] is False and found["problems"][0].startswith(problem), (reviewed, found)
