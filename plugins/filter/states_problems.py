@@ -102,6 +102,8 @@ class Found:
         self.problems = []
         self.claims = {}  # (course or program, who) -> [(entry, what is declared, as shown)]
         self.declared = {}  # course or program -> [entries], the exclusive ones marked
+        self.kept = {}  # course -> (exclusive enrollment entry, {kind: the learners it keeps}), no audience
+        self.completed = []  # (course, wanted learner, entry) of the completion entries
 
     def problem(self, entry, message):
         if message.endswith(NOTHING_CHANGED):  # true, but the pre-check says it once for all
@@ -270,6 +272,11 @@ def _enrollment(found, entry, entry_params):
         target = ("course %s" % course, "enrollment")
         if wanted or params["exclusive"] or audience:
             found.names(target, entry, params["exclusive"])
+        if params["exclusive"] and not audience:
+            kept = {}
+            for w in wanted:
+                kept.setdefault(w.kind, set()).add(_who(w))
+            found.kept[target[0]] = (entry, kept)
         for w in wanted:
             found.claim(target, _who(w), entry, w.values, _enrolled_shown(w.values))
 
@@ -287,6 +294,7 @@ def _completion(found, entry, entry_params, api):
     if not wanted:
         found.problem(entry, _nobody("learner", "learners, enrollment_ids, user_ids, logins and emails"))
     target = ("course %s" % params["course_id"], "completion")
+    found.completed += [(target[0], w, entry) for w in wanted]
     for w in wanted:
         status, date, reason, score = w.change
         shown = ["status %s" % status] + [
@@ -381,6 +389,23 @@ def _conflicts(found):
             )
     for target, entries in found.declared.items():
         _exclusive(found, target, entries)
+    _completed_but_removed(found)
+
+
+def _completed_but_removed(found):
+    """A completion of a learner whom an exclusive enrollment of the course removes: the removal
+    goes first, and the completion then fails (not enrolled), on every run.  Known only when both
+    entries name learners the same way (a login may be the user an email names), or when the
+    enrollment keeps nobody."""
+    for course, wanted, entry in found.completed:
+        remover, kept = found.kept.get(course, (None, {}))
+        if remover is None or kept and (set(kept) != {wanted.kind} or _who(wanted) in kept[wanted.kind]):
+            continue
+        found.problems.append(
+            "%s of %s: %s completes the learner, whom the exclusive %s does not list and so unenrolls before "
+            "the completion is set; the completion then fails on every run. List the learner in the enrollment "
+            "entry, or drop the completion." % (_who(wanted), course, entry.short, remover.short)
+        )
 
 
 def _exclusive(found, target, entries):

@@ -286,6 +286,7 @@ CASES = {
         learner_states_course_completions:
           - {course_id: %(c1)s, date: "2020-07-01", logins: [jdoe]}
           - {course_id: %(c1)s, status: automatic, learners: [{login: jdoe}]}
+          - {course_id: %(c2)s, date: "2020-08-01", logins: [jdoe]}
         learner_states_program_memberships:
           - {ext_id: SAFETY, usernames: [user1, user2], removed: [user2]}
           - {ext_id: ONBOARDING, usernames: [user1]}
@@ -295,7 +296,7 @@ CASES = {
         % dict(c1=COURSE, c2=COURSE2, program=PROGRAM),
         ENTRIES,
         [
-            "6 problem(s) in the declared states",
+            "7 problem(s) in the declared states",
             "learner login=jdoe of course %s is declared twice with different values: "
             "learner_states_course_enrollments[0] (entry 1) says enrolled with access_date 2026-01-05; "
             "learner_states_course_enrollments[1] (entry 2) says enrolled with access_date 2026-02-01." % COURSE,
@@ -304,6 +305,9 @@ CASES = {
             "learner_states_course_completions[1] (entry 2) says status automatic." % COURSE,
             "course %s: learner_states_course_enrollments[2] (entry 3) has exclusive: true, which removes whom "
             "learner_states_course_enrollments[1] (entry 2) declares in the same course" % COURSE2,
+            "learner login=jdoe of course %s: learner_states_course_completions[2] (entry 3) completes the learner, "
+            "whom the exclusive learner_states_course_enrollments[2] (entry 3) does not list and so unenrolls "
+            "before the completion is set" % COURSE2,
             # within one entry: the program's one task refuses it, as program_member does
             "learner_states_program_memberships[0] (entry 1, ext_id SAFETY): username user2 is in usernames/members "
             "and in removed; a user can be declared once per program - remove it from one.",

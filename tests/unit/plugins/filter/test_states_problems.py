@@ -38,7 +38,7 @@ def test_good_states_have_no_problem(specs):
         course_completions=[
             {"course_id": C1, "date": "2020-07-01", "logins": ["jdoe"]},
             {"course_id": C1, "date": "2020-07-01", "learners": [{"login": "jdoe"}, {"email": "A@x.org"}]},
-            {"course_id": C2, "status": "automatic", "emails": ["a@x.org"]},
+            {"course_id": "c3", "status": "automatic", "emails": ["a@x.org"]},  # c2 keeps nobody to complete
         ],
         program_memberships=[
             {"ext_id": "P", "usernames": ["u1"], "removed": ["u2"], "quit": ["u3"]},
@@ -188,12 +188,43 @@ def test_every_entry_is_checked_not_only_the_first_bad_one(specs):
             "ext_id P: learner_states_program_memberships[0] (entry 1) has exclusive: true, which removes whom "
             "learner_states_program_memberships[1] (entry 2) declares in the same program",
         ),
+        (
+            dict(
+                course_enrollments=[{"course_id": C1, "exclusive": True, "logins": ["asmith", "kwong"]}],
+                course_completions=[{"course_id": C1, "date": "2020-08-01", "logins": ["jdoe", "kwong"]}],
+            ),
+            "learner login=jdoe of course c1: learner_states_course_completions[0] (entry 1) completes the learner, "
+            "whom the exclusive learner_states_course_enrollments[0] (entry 1) does not list and so unenrolls",
+        ),
     ],
-    ids=["completion-email-case", "enrollment-course-ids", "member-and-removed", "quit-and-removed", "exclusive"],
+    ids=[
+        "completion-email-case",
+        "enrollment-course-ids",
+        "member-and-removed",
+        "quit-and-removed",
+        "exclusive",
+        "completed-but-unenrolled",
+    ],
 )
 def test_contradicting_entries_are_named_both(specs, states, expected):
     found = problems(specs, **states)
     assert any(message.startswith(expected) for message in found), found
+
+
+def test_a_completion_is_compared_with_an_exclusive_enrollment_only_when_both_name_learners_alike(specs):
+    """A login may be the user an email names, and an audience is known at run time only: no problem
+    can be told then; an exclusive entry that keeps nobody removes every learner."""
+    completion = {"course_id": C1, "date": "2020-08-01", "emails": ["jdoe@example.com"]}
+    for enrollment in (
+        {"course_id": C1, "exclusive": True, "logins": ["asmith"]},
+        {"course_id": C1, "exclusive": True, "logins": ["asmith"], "groups": ["Managers"]},
+        {"course_id": C1, "exclusive": True, "emails": ["JDoe@example.com"]},
+    ):
+        found = problems(specs, course_enrollments=[enrollment], course_completions=[completion])
+        assert not any("completes the learner" in message for message in found), (enrollment, found)
+    nobody = {"course_id": C1, "exclusive": True, "allow_empty": True}
+    found = problems(specs, course_enrollments=[nobody], course_completions=[completion])
+    assert any("completes the learner, whom" in message for message in found), found
 
 
 def test_a_state_list_that_is_not_a_list_is_named(specs):
