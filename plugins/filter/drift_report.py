@@ -490,9 +490,9 @@ def _verdict(rows, errors, over_guard, differ):
         )
     if over_guard:
         text += (
-            "\n\n**Over `learner_states_max_changes`**: converging refuses %d course(s) or program(s)\n"
-            "whose changes below are more than it allows, and changes nothing there (see the section below)."
-            % len(over_guard)
+            "\n\n**Over `learner_states_max_changes`**: %d course(s) or program(s) would change more than it\n"
+            "allows. Converging stops at the first of them, before its first write there: what comes before it\n"
+            "in the run is converged, it and what comes after it are not (see the section below)." % len(over_guard)
         )
     return text
 
@@ -500,9 +500,11 @@ def _verdict(rows, errors, over_guard, differ):
 def _over_guard(over_guard, max_changes):
     text = (
         "\n## Over learner_states_max_changes\n\n"
-        "Converging refuses these and changes nothing there: each would change more than\n"
-        "`learner_states_max_changes` (%s) allows. Their changes are listed under Differences all the\n"
-        "same; if they are meant, raise the limit for the run that makes them.\n\n"
+        "Each would change more than `learner_states_max_changes` (%s) allows. Converging stops at the\n"
+        "first of them, before its first write there (departments, users, groups, enrollments, completions,\n"
+        "programs, each in the order declared): what comes before it is converged, it and what comes after\n"
+        "it are not. Their changes are listed under Differences all the same; if they are meant, raise the\n"
+        "limit for the run that makes them (a reviewed plan with any of them is refused whole).\n\n"
         "| Course / program | Would change |\n|---|---:|\n" % ("not set" if max_changes is None else max_changes)
     )
     for refused in over_guard:
