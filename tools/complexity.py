@@ -41,7 +41,7 @@ def above(folder, limit=LIMIT):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("folder")
     parser.add_argument("--ceiling", type=int, default=CEILING)
     args = parser.parse_args(argv)
