@@ -8,7 +8,8 @@ so that converging the exported file changes nothing.
 Only what converging keeps is declared: the enrollments an administrator made (a learner's own
 enrollment from the catalog is theirs), manual completions (status ``complete``; ``passed`` and the
 automatic statuses follow the learner's progress, which converge leaves alone), the members of a
-program with the values their record has, and who quit."""
+program with the values their record has, and who quit; the members of groups, but smart groups'
+(their members follow their rules)."""
 
 from __future__ import annotations
 
@@ -162,10 +163,12 @@ def user_entries(users):
     return entries
 
 
-def group_entries(names, users):
+def group_entries(names, users, account_groups=()):
     """Each group named, with its members among the users read (an active user by login, another
-    by user ID: iSpring finds only active users by login); a group with none is left out."""
+    by user ID: iSpring finds only active users by login); a group with none, or a smart one (its
+    members follow its rules, see smart_groups), is left out."""
     entries = []
+    smart = set(smart_groups(names, account_groups))
     for name in names:
         members = [
             {"login": user["login"]}
@@ -174,23 +177,31 @@ def group_entries(names, users):
             for user in users
             if name in (user.get("groups") or [])
         ]
-        if members:
+        if members and name not in smart:
             entries.append(dict(name=name, members=members))
     return entries
+
+
+def smart_groups(names, account_groups):
+    """The names among ``names`` of smart groups (ispring_user_info's groups): their members follow
+    their rules and ispring_group refuses to change them, so a converge would fail on a declaration
+    as soon as the rules move someone."""
+    smart = {group["name"] for group in account_groups or [] if group.get("smart")}
+    return [name for name in names if name in smart]
 
 
 def exported_states(reads):
     """The role's states of what was read: ``enrollments`` (course_enrollment_info's),
     ``results`` (course_status_info's), ``programs`` (one item per program, with ``program``,
-    its entry, and ``members``, program_member_info's), ``departments`` and ``users``
-    (ispring_user_info's) and ``groups`` (names of groups to declare with their members among the
-    users)."""
+    its entry, and ``members``, program_member_info's), ``departments``, ``users`` and
+    ``account_groups`` (ispring_user_info's ``groups``) and ``groups`` (names of groups to declare
+    with their members among the users; smart ones are not)."""
     programs = [membership_entry(read["program"], read.get("members") or []) for read in reads.get("programs") or []]
     users = reads.get("users") or []
     states = {
         DEPARTMENTS: department_entries(reads.get("departments") or []),
         USERS: user_entries(users),
-        GROUPS: group_entries(reads.get("groups") or [], users),
+        GROUPS: group_entries(reads.get("groups") or [], users, reads.get("account_groups")),
         ENROLLMENTS: enrollment_entries(reads.get("enrollments") or []),
         COMPLETIONS: completion_entries(reads.get("results") or []),
         MEMBERSHIPS: [entry for entry in programs if entry],
@@ -233,6 +244,8 @@ def exported_states_file(reads, sources, exported_at):
     left_out = left_out_departments(reads.get("departments") or [])
     if left_out:
         lines.append("# Not exported (the parent department has no code to name it by): %s" % ", ".join(left_out))
+    for name in smart_groups(reads.get("groups") or [], reads.get("account_groups")):
+        lines.append("# smart group %s: its members follow its rules; not declared" % name)
     lines += [
         "# Converging this file changes nothing until it is edited:",
         "#   ansible-playbook learnops.lms.converge -e @<this file> --check",

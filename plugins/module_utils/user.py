@@ -171,6 +171,7 @@ class Account:
     members: dict = field(default_factory=dict)  # group ID: set of user IDs
     case_twins: dict = field(default_factory=dict)  # login declared: the user listed for it in another case
     cut: dict = field(default_factory=dict)  # group ID: the problem of its cut member list (read_members)
+    counts: dict = field(default_factory=dict)  # group ID: usersCount of its GET /group/{id} (reports)
 
     def department(self, department_id):
         """The department with this ID; None: none read."""
@@ -680,8 +681,8 @@ def _settle_entry(entry, user, account):
 
 
 def report(client, params):
-    """The users as ``ispring_user_info`` returns them, ordered by login, and the account's
-    departments: those named (login, email, user ID) and those in the departments (codes or IDs)
+    """The users as ``ispring_user_info`` returns them, ordered by login, the account's
+    departments and its groups: the users named (login, email, user ID) and those in the departments (codes or IDs)
     and groups (names); every user when no filter is given.  A department, group or user named
     that the account does not have fails the task, all named: a typo never reads as "nobody"."""
     account = Account({}, client.list_departments(), client.list_groups())
@@ -696,16 +697,18 @@ def report(client, params):
     )
     _fail_report(["no user has %s" % label for label in people.labels(missing)], missing)
     _read_all_members(client, account, users.values())
-    return [reported(user, account) for user in sorted(users.values(), key=lambda user: user.login or "")], [
-        reported_department(department, account) for department in account.departments
-    ]
+    return (
+        [reported(user, account) for user in sorted(users.values(), key=lambda user: user.login or "")],
+        [reported_department(department, account) for department in account.departments],
+        [reported_group(group, account) for group in account.groups],
+    )
 
 
 def _audience_users(client, params, account, department_ids, group_ids):
     """{user ID: user} of the users named by ID and those of the departments and groups (every user
     when the task names nobody)."""
     for group_id in group_ids:  # a group's members from the group itself (DetailedGroup.userIds)
-        account.members[group_id] = set(client.get_group(group_id)[1])
+        _read_group(client, account, group_id)
     user_ids = list(dict.fromkeys(list(params["user_ids"]) + sorted(set().union(*account.members.values()))))
     if user_ids or department_ids or not (params["logins"] or params["emails"] or group_ids):
         return {user.user_id: user for user in client.users_where(user_ids, department_ids)}
@@ -740,11 +743,29 @@ def _read_all_members(client, account, users):
     if any(user.groups is None for user in users):
         for group in account.groups:
             if group.group_id not in account.members:
-                account.members[group.group_id] = set(client.get_group(group.group_id)[1])
+                _read_group(client, account, group.group_id)
         return
     for user in users:
         for group_id in user.groups:
             account.members.setdefault(group_id, set()).add(user.user_id)
+
+
+def _read_group(client, account, group_id):
+    """One group's members and count (GET /group/{id}, a DetailedGroup)."""
+    detailed, member_ids = client.get_group(group_id)
+    account.members[group_id] = set(member_ids)
+    account.counts[group_id] = detailed.users_count
+
+
+def reported_group(group, account):
+    """A group as ``ispring_user_info`` returns them (listed anyway for the names): a smart group's
+    members follow its rules; the count only of a group read (GET /group/{id})."""
+    return dict(
+        group_id=group.group_id,
+        name=group.name,
+        smart=group.is_smart,
+        users_count=account.counts.get(group.group_id, group.users_count),
+    )
 
 
 def reported_department(department, account):

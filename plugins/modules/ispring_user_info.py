@@ -168,6 +168,39 @@ departments:
       code: SALES-EMEA
       parent_id: 2f0f3c1e-0001-4c3d-9e8f-1a2b3c4d5e00
       parent: SALES
+groups:
+  description:
+    - Every group of the account, in the order iSpring lists them (read anyway, for the names of
+      the users' groups; no request more) - for example to tell the smart groups, whose members
+      follow their rules, from those whose members are declared (the playbook
+      C(learnops.lms.export_states)).
+  returned: always
+  type: list
+  elements: dict
+  version_added: 2.2.0
+  contains:
+    group_id:
+      description: The group's ID.
+      type: str
+    name:
+      description: The name.
+      type: str
+    smart:
+      description:
+        - Whether it is a smart group (its members follow its rules; M(learnops.lms.ispring_group)
+          does not change them).
+      type: bool
+    users_count:
+      description:
+        - How many members iSpring counts (C(usersCount) of C(GET /group/{groupId})), for a group
+          whose members were read - those of O(groups), or every group when the users' records do
+          not list their groups; null for the others.
+      type: int
+  sample:
+    - group_id: 6a0e1f2b-0003-4c4d-8e5f-6a7b8c9d0e03
+      name: All sales
+      smart: true
+      users_count: 3
 not_found:
   description: The users named that the account does not have, by how they were named (C(login), C(email), C(user_id)).
   returned: when a user named is not found (the module fails)
@@ -181,8 +214,8 @@ from ansible_collections.learnops.lms.plugins.module_utils import arguments, isp
 
 
 def run(module, client):
-    users, departments = user.report(client, module.params)
-    return dict(changed=False, users=users, departments=departments)
+    users, departments, groups = user.report(client, module.params)
+    return dict(changed=False, users=users, departments=departments, groups=groups)
 
 
 def main():
@@ -197,7 +230,7 @@ def main():
         module,
         ispring_client.rest_only_client_from,
         run,
-        always=dict(changed=False, users=[], departments=[]),
+        always=dict(changed=False, users=[], departments=[], groups=[]),
         identifiers=("logins", "emails", "user_ids", "departments", "groups"),
     )
 

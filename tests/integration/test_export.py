@@ -6,14 +6,31 @@ use, exported to a states file that converging changes nothing of (issue 26 item
 
 from __future__ import annotations
 
+import json
+import urllib.request
+
 import pytest
 import yaml
 
 from .helpers import WRITES, writes
-from .runner import FIXTURE_SECRETS, assert_no_secret, issued_secrets
+from .runner import FIXTURE_SECRETS, SEED_TOKEN, assert_no_secret, issued_secrets
 from .test_playbooks import COURSE, SAFETY, by_name
 
 PROGRAMS = [{"ext_id": "ONBOARDING"}, {"program_id": "yyyy-yyyy-yyyy-yyyy"}]
+NEW_HIRES = "6a0e1f2b-0003-4c4d-8e5f-6a7b8c9d0e02"  # a static group of the fixture, with no member
+BJONES = "5b2e9f10-0002-4c3d-9e8f-1a2b3c4d5e06"  # inactive
+
+
+def add_to_group_in_the_ui(lms, group_id, user_id):
+    """What a person does in the LMS before the export (the REST call the UI makes)."""
+    request = urllib.request.Request(
+        lms.rest_url("/group/%s/members" % group_id),
+        data=json.dumps({"userIds": [user_id]}).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json", "Authorization": "Bearer " + SEED_TOKEN},
+    )
+    with urllib.request.urlopen(request, timeout=10) as reply:
+        assert reply.status == 200
 
 
 def export(lms, tmp_path, *args):
@@ -21,7 +38,7 @@ def export(lms, tmp_path, *args):
         "learner_states_export_courses": [COURSE, SAFETY],
         "learner_states_export_programs": PROGRAMS,
         "learner_states_export_people": True,
-        "learner_states_export_groups": ["Managers", "All sales"],
+        "learner_states_export_groups": ["Managers", "New hires", "All sales"],
     }
     run = by_name(lms, tmp_path, "export_states", "-e", yaml.safe_dump(variables, default_flow_style=True), *args)
     assert run.rc == 0, run.output
@@ -29,6 +46,8 @@ def export(lms, tmp_path, *args):
 
 
 def test_an_exported_tenant_converges_with_no_change_and_no_write(lms, tmp_path):
+    add_to_group_in_the_ui(lms, NEW_HIRES, BJONES)
+    lms.clear_requests()
     run = export(lms, tmp_path)
     assert writes(lms.requests(), WRITES) == []
     text = (tmp_path / "learner-states.yml").read_text()
@@ -76,7 +95,12 @@ def test_an_exported_tenant_converges_with_no_change_and_no_write(lms, tmp_path)
     groups = {group["name"]: group["members"] for group in states["learner_states_groups"]}
     assert groups["Managers"] == [{"login": "admin"}, {"login": "owner"}]
     # an inactive member by user ID (iSpring finds only active users by login)
-    assert {"user_id": "5b2e9f10-0002-4c3d-9e8f-1a2b3c4d5e06"} in groups["All sales"]
+    assert groups["New hires"] == [{"user_id": BJONES}]
+    # a smart group's members follow its rules (ispring_group refuses to change them): not declared,
+    # else the converge fails as soon as the rules move someone; the header says so; its members are users
+    assert "All sales" not in groups
+    assert "\n# smart group All sales: its members follow its rules; not declared\n" in text
+    assert {"jdoe", "salesadmin", "bjones"} <= set(users)
 
     lms.clear_requests()
     # the export's variables beside the states (group_vars/ of a repository) are the role's own, not misspelt

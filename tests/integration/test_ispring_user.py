@@ -193,6 +193,9 @@ def test_user_info_by_department_group_and_login(play, lms):
     ]
     assert managers["users"][0]["groups"] == ["Managers"]
     assert "All sales" in managers["users"][1]["groups"]  # the smart group of Sales: bjones is in Sales
+    # the account's groups (2.2.0), the smart one told; the count of a group whose members were read
+    groups = {g["name"]: (g["smart"], g["users_count"]) for g in managers["groups"]}
+    assert groups == {"Managers": (False, 2), "New hires": (False, None), "All sales": (True, None)}, groups
     assert "department 'SALEZ' is no department code or ID of the account" in typo["msg"]
     assert writes(lms) == []
 

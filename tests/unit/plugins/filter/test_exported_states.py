@@ -197,3 +197,19 @@ def test_the_people_as_a_person_declares_them():
     assert states_problems(dict(states, **exported_states(READS)), specs, "soap") == []
     header = exported_states_file({"departments": TREE}, {}, "now").split("\n---\n")[0]
     assert "# Not exported (the parent department has no code to name it by): Apollo" in header
+
+
+ACCOUNT_GROUPS = [
+    dict(group_id="g1", name="All sales", smart=True, users_count=2),
+    dict(group_id="g2", name="Old", smart=False, users_count=None),
+]
+
+
+def test_a_smart_group_is_not_declared_and_the_header_says_so():
+    # a smart group's members follow its rules (ispring_group refuses to change them): declaring
+    # them would fail the converge as soon as the rules move someone
+    reads = {"departments": TREE, "users": USERS, "groups": ["All sales", "Old"], "account_groups": ACCOUNT_GROUPS}
+    assert exported_states(reads)["learner_states_groups"] == [{"name": "Old", "members": [{"user_id": "u2"}]}]
+    header = exported_states_file(reads, {}, "now").split("\n---\n")[0]
+    assert "# smart group All sales: its members follow its rules; not declared" in header
+    assert "Old" not in header

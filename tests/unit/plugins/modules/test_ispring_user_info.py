@@ -125,3 +125,21 @@ def test_a_user_named_that_is_not_found_fails(run_module):
 def test_api_soap_fails_before_any_request(run_module):
     outcome = run_module(ispring_user_info, args(api="soap"))
     assert outcome.failed and "api=soap" in outcome.msg and outcome.session.sent == []
+
+
+def test_the_account_groups_are_returned_smart_ones_marked_with_the_count_of_those_read(run_module):
+    outcome = run_module(
+        ispring_user_info,
+        args(groups=["All sales"]),
+        departments_call(),
+        groups_call(),
+        group_call(ALL_SALES, ["u1"], name="All sales"),
+        users_where_call("userIds", ["u1"], [JDOE]),
+    )
+    assert outcome.exit_code == 0, outcome.msg
+    # the listing read anyway for the names (no request more); the count of the group read (GET /group/{id})
+    assert outcome.result["groups"] == [
+        dict(group_id=MANAGERS, name="Managers", smart=False, users_count=None),
+        dict(group_id=NEW_HIRES, name="New hires", smart=False, users_count=None),
+        dict(group_id=ALL_SALES, name="All sales", smart=True, users_count=1),
+    ]
