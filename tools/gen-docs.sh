@@ -21,9 +21,14 @@ trap 'rm -rf "$work"' EXIT
 "$VENV/bin/ansible-galaxy" collection build --force --output-path "$work" . >/dev/null
 "$VENV/bin/ansible-galaxy" collection install --force -p "$work/collections" "$work"/learnops-lms-*.tar.gz >/dev/null 2>&1
 mkdir -m 0755 "$work/reference"
-PATH="$VENV/bin:$PATH" ANSIBLE_COLLECTIONS_PATH="$work/collections" \
+# Its output only matters when it fails (a doc that does not parse): then it is the message.
+if ! PATH="$VENV/bin:$PATH" ANSIBLE_COLLECTIONS_PATH="$work/collections" \
   "$VENV/bin/antsibull-docs" collection --use-current --squash-hierarchy --output-format simplified-rst \
-  --no-add-antsibull-docs-version --fail-on-error --dest-dir "$work/reference" learnops.lms >/dev/null
+  --no-add-antsibull-docs-version --fail-on-error --dest-dir "$work/reference" learnops.lms >"$work/antsibull-docs.log" 2>&1; then
+  cat "$work/antsibull-docs.log" >&2
+  echo "antsibull-docs failed: the documentation above does not parse; nothing was written to $DEST/." >&2
+  exit 1
+fi
 
 if $check; then
   if ! diff -ru "$DEST" "$work/reference"; then
