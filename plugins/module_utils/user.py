@@ -172,6 +172,7 @@ class Account:
     case_twins: dict = field(default_factory=dict)  # login declared: the user listed for it in another case
     cut: dict = field(default_factory=dict)  # group ID: the problem of its cut member list (read_members)
     counts: dict = field(default_factory=dict)  # group ID: usersCount of its GET /group/{id} (reports)
+    unlisted: dict = field(default_factory=dict)  # group ID: how many members it counts but does not list (reports)
 
     def department(self, department_id):
         """The department with this ID; None: none read."""
@@ -701,6 +702,18 @@ def report(client, params):
         [reported(user, account) for user in sorted(users.values(), key=lambda user: user.login or "")],
         [reported_department(department, account) for department in account.departments],
         [reported_group(group, account) for group in account.groups],
+        [_cut_warning(group, account) for group in account.groups if account.unlisted.get(group.group_id)],
+    )
+
+
+def _cut_warning(group, account):
+    """The warning of a group read whose reply lists fewer members than it counts: the users
+    reported as its members are those listed."""
+    listed = len(account.members[group.group_id])
+    return (
+        "group %s (ID %s) lists %d member(s) but counts %d (usersCount of GET /group/{id}): the users reported as its "
+        "members are the %d listed (a token that sees part of the group, or a cut list)"
+        % (group.name, group.group_id, listed, listed + account.unlisted[group.group_id], listed)
     )
 
 
@@ -755,6 +768,7 @@ def _read_group(client, account, group_id):
     detailed, member_ids = client.get_group(group_id)
     account.members[group_id] = set(member_ids)
     account.counts[group_id] = detailed.users_count
+    account.unlisted[group_id] = detailed.unlisted(member_ids)
 
 
 def reported_group(group, account):

@@ -62,6 +62,9 @@ notes:
     lists users named by login, email or ID whatever their status. By department or group, or
     without a filter, it may list every status or active users only (the sandbox does the latter):
     the report shows the users as the account lists them, each with their status."
+  - A group whose C(GET /group/{groupId}) lists fewer members than its C(usersCount) (a token that
+    sees part of the group) is reported with the members it lists, and a warning naming the group
+    and both numbers (C(ispring_rest.GROUP_COUNT_CHECKED)).
 seealso:
   - module: learnops.lms.ispring_user
 """
@@ -214,7 +217,9 @@ from ansible_collections.learnops.lms.plugins.module_utils import arguments, isp
 
 
 def run(module, client):
-    users, departments, groups = user.report(client, module.params)
+    users, departments, groups, warnings = user.report(client, module.params)
+    for warning in warnings:
+        module.warn(warning)
     return dict(changed=False, users=users, departments=departments, groups=groups)
 
 

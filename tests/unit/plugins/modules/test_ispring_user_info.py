@@ -143,3 +143,22 @@ def test_the_account_groups_are_returned_smart_ones_marked_with_the_count_of_tho
         dict(group_id=NEW_HIRES, name="New hires", smart=False, users_count=None),
         dict(group_id=ALL_SALES, name="All sales", smart=True, users_count=1),
     ]
+
+
+def test_a_group_that_lists_fewer_members_than_it_counts_is_reported_with_a_warning(run_module):
+    # a department administrator's token lists the members it sees: reported as the group's members,
+    # they would read as the whole group
+    outcome = run_module(
+        ispring_user_info,
+        args(groups=["Managers"]),
+        departments_call(),
+        groups_call(),
+        group_call(MANAGERS, ["u1"], name="Managers", users_count=3),
+        users_where_call("userIds", ["u1"], [JDOE]),
+    )
+    assert outcome.exit_code == 0, outcome.msg
+    assert [user["login"] for user in outcome.result["users"]] == ["jdoe"]
+    assert outcome.warnings == [
+        "group Managers (ID %s) lists 1 member(s) but counts 3 (usersCount of GET /group/{id}): the users reported "
+        "as its members are the 1 listed (a token that sees part of the group, or a cut list)" % MANAGERS
+    ]
