@@ -104,7 +104,7 @@ options:
         nothing is created, so such a user does not exist yet.
       - In check mode, a member named by one of these logins that the account does not have is
         planned as a member the group gains - in RV(members) (with a placeholder user ID,
-        V(\(new user LOGIN\)), which no request names), in the diff (the login followed by
+        V((new user LOGIN\)), which no request names), in the diff (the login followed by
         "(new user)") and in O(max_changes) - instead of failing as a login that matches no user.
       - Outside check mode it has no effect (the users exist by then; a login that matches no user
         fails the task as without it).
@@ -223,7 +223,7 @@ members:
   contains:
     user_id:
       description:
-        - iSpring user ID of the member; in check mode, the placeholder V(\(new user LOGIN\)) for a
+        - iSpring user ID of the member; in check mode, the placeholder V((new user LOGIN\)) for a
           user of O(new_logins) that does not exist yet.
       type: str
     login:
