@@ -27,6 +27,9 @@ from ansible_collections.learnops.lms.plugins.module_utils.plans import by_kind,
 IDENTIFIERS = ("user_id", "login", "email")
 # The options whose values (or list items) must not be empty (runner.check_params).
 ID_OPTIONS = ("name", "group_id", "user_ids", "logins", "emails")
+# A member that is only planned (check mode, new_logins: a user an earlier task of the run creates):
+# never sent, as nothing is written then.
+PLANNED_USER_ID = "(new user %s)"
 CONTRACT_HINT = (
     "Contract 3.3: POST /group/{id}/members may add or may replace members on a tenant; check the group in "
     "iSpring Learn, and report what the call did"
@@ -43,6 +46,7 @@ class Wanted:
     kind: str
     value: str
     user_id: str | None = None  # given, or found for a login or email
+    new_user: bool = False  # a user the run creates (check mode): PLANNED_USER_ID
 
     @property
     def label(self):
@@ -96,10 +100,12 @@ def _wanted(where, item):
 # --- the current state ---
 
 
-def resolve(client, wanted):
+def resolve(client, wanted, new_logins=()):
     """Set the user ID of the members named by login or email (active users); fails naming every
-    member that matches none.  Returns {user ID: user} of the users found."""
+    member that matches none, but a login of ``new_logins`` (check mode only: a user an earlier
+    task creates) is planned as a new user.  Returns {user ID: user} of the users found."""
     directory, missing = people.resolve(client, wanted)
+    missing = plan_new_users(missing, new_logins)
     if missing:
         raise _unknown(
             missing,
@@ -107,6 +113,16 @@ def resolve(client, wanted):
             "Check the logins and emails; iSpring lists only active users, so name an inactive user by user_id",
         )
     return directory.by_id
+
+
+def plan_new_users(missing, new_logins):
+    """Those of ``missing`` that are not new users: a member named by a login of ``new_logins``
+    gets a user ID that no request names (PLANNED_USER_ID)."""
+    new = set(new_logins)
+    for w in missing:
+        if w.kind == "login" and w.value in new:
+            w.user_id, w.new_user = PLANNED_USER_ID % w.value, True
+    return [w for w in missing if not w.new_user]
 
 
 def _unknown(missing, what, hint):
@@ -199,6 +215,7 @@ class Entry:
     removed_by_exclusive: bool = False
     twin: Entry | None = None  # the entry of the same user asked for earlier
     user: object = None  # the user's record, when known (login, email)
+    new_user: bool = False  # a user the run creates (check mode)
 
     @property
     def changed(self):
@@ -221,7 +238,7 @@ class Entry:
     def name(self):
         """The member as the task named them, else by login or email when known, else by user ID."""
         if self.named:
-            return self.named[1]
+            return self.named[1] + (" (new user)" if self.new_user else "")
         return display(self.user_id, self.user)
 
     @property
@@ -398,9 +415,11 @@ def _members(wanted, member_ids, exclusive):
     current, first, entries = set(member_ids), {}, []
     for w in wanted:
         if w.user_id in first:
-            entries.append(Entry(w.user_id, w.named, first[w.user_id].before, twin=first[w.user_id]))
+            entries.append(
+                Entry(w.user_id, w.named, first[w.user_id].before, twin=first[w.user_id], new_user=w.new_user)
+            )
             continue
-        entry = Entry(w.user_id, w.named, w.user_id in current, after=True)
+        entry = Entry(w.user_id, w.named, w.user_id in current, after=True, new_user=w.new_user)
         entry.action = None if entry.before else "add"
         first[w.user_id] = entry
         entries.append(entry)

@@ -97,6 +97,21 @@ options:
         mistake (a vars file not loaded, a filter that matched nothing) than a wish.
     type: bool
     default: false
+  new_logins:
+    description:
+      - Check mode only - the logins of users that an earlier task of the same run creates (the role
+        C(learnops.lms.learner_states) passes the new users of its users' task). In check mode
+        nothing is created, so such a user does not exist yet.
+      - In check mode, a member named by one of these logins that the account does not have is
+        planned as a member the group gains - in RV(members) (with a placeholder user ID,
+        V((new user LOGIN\)), which no request names), in the diff (the login followed by
+        "(new user)") and in O(max_changes) - instead of failing as a login that matches no user.
+      - Outside check mode it has no effect (the users exist by then; a login that matches no user
+        fails the task as without it).
+    type: list
+    elements: str
+    default: []
+    version_added: 2.2.0
 notes:
   - Supports C(check_mode) (nothing is written; the result says what would change) and
     C(diff_mode) (the group's members before and after, by login where known, else email, else
@@ -187,7 +202,8 @@ group:
     user_ids:
       description:
         - The user IDs of its members after the task - read back after a write, as predicted
-          otherwise; empty for a deleted group.
+          otherwise (in check mode, a user of O(new_logins) by its placeholder user ID, see
+          RV(members[].user_id)); empty for a deleted group.
       type: list
       elements: str
   sample:
@@ -206,7 +222,9 @@ members:
   elements: dict
   contains:
     user_id:
-      description: iSpring user ID of the member.
+      description:
+        - iSpring user ID of the member; in check mode, the placeholder V((new user LOGIN\)) for a
+          user of O(new_logins) that does not exist yet.
       type: str
     login:
       description: Login, when the member was named by login or the user is known.
@@ -265,7 +283,8 @@ def run(module, client):
     params = module.params
     with runner.before_writes():
         wanted = group.validate(params)
-        known = group.resolve(client, wanted)
+        # new_logins is for check mode only: outside it, no placeholder user ID can reach a request
+        known = group.resolve(client, wanted, params["new_logins"] if module.check_mode else ())
         current, member_ids = group.read_current(client, params)
         the_plan = group.plan(params, wanted, current, member_ids)
         group.check_user_ids(client, wanted, the_plan, known)
@@ -285,6 +304,7 @@ def main():
             **arguments.name_lists("user_ids", "logins", "emails"),
             exclusive=dict(type="bool", default=False),
             allow_empty=dict(type="bool", default=False),
+            new_logins=dict(type="list", elements="str", default=[]),
             **arguments.plan_options(),
         ),
         supports_check_mode=True,

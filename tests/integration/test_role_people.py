@@ -71,6 +71,16 @@ def test_converge_people_by_name_check_drift_report_converge_rerun(lms, tmp_path
     checked = by_name(lms, tmp_path, "converge", "-e", states, "--check", "--diff")
     assert checked.rc == 0, checked.output
     assert writes(lms.requests(), WRITES) == [] and people(lms) == before
+    # the group task plans the users the run creates (new_logins) as members each group gains
+    planned = {r["declared_group"]["name"]: r for r in task_results(checked, "Groups and their members")}
+    gained = {
+        name: sorted(m["login"] for m in r["members"] if m["changed"] and m["after"] and not m["before"])
+        for name, r in planned.items()
+    }
+    assert gained["New hires"] == ["pnew", "rnew"] and gained["Managers"] == ["cohort1"], gained
+    assert planned["Managers"]["changed"] and "  - cohort1 (new user)\n" in planned["Managers"]["diff"]["after"]
+    new_ids = [m["user_id"] for m in planned["New hires"]["members"] if m["login"] == "rnew"]
+    assert new_ids == ["(new user rnew)"]  # a placeholder, never sent: nothing is written in check mode
 
     drift = by_name(lms, tmp_path, "drift_report", "-e", states)
     assert drift.rc == 0, drift.output
@@ -90,6 +100,9 @@ def test_converge_people_by_name_check_drift_report_converge_rerun(lms, tmp_path
     assert differ[("group", "Support team", "login kwong")] == ("not a member", "member")
     assert differ[("group", "Managers", "login cohort1")] == ("not a member", "member")
     assert differ[("group", "Managers", "login owner")] == ("member", "not a member")
+    keys = [(r["section"], r["subject"], r["learner"]) for r in rows]
+    for new_member in (("group", "New hires", "login rnew"), ("group", "Managers", "login cohort1")):
+        assert keys.count(new_member) == 1, keys  # the module's entry, not doubled by drift_rows' own
     report = (tmp_path / "drift-report.md").read_text()
     assert "| iSpring Learn | members of group `Support team` | 2 | 0 | 2 |" in report
 

@@ -508,3 +508,77 @@ def test_a_delete_whose_reply_is_lost_and_that_did_not_happen_reads_back_as_unch
     )
     assert outcome.failed and outcome.result["changed"] is False
     assert "Nothing was changed" in outcome.msg
+
+
+NEW_USER = "(new user cnew)"  # group.PLANNED_USER_ID: the placeholder of a user the run creates
+
+
+def test_check_mode_plans_a_new_user_as_a_member_the_group_gains(run_module):
+    """A group that gains only a user an earlier task creates (new_logins) changes in check mode,
+    and its diff shows the new user; nothing is written, no request names the placeholder."""
+    outcome = run_module(
+        ispring_group,
+        args(logins=["jdoe", "cnew"], new_logins=["cnew"]),
+        rest_users_call(logins=["jdoe", "cnew"], users=[JDOE]),
+        groups_call([MANAGERS]),
+        group_call(GROUP, "Managers", ["u1"]),
+        check_mode=True,
+        diff=True,
+    )
+    assert outcome.exit_code == 0, outcome.msg
+    assert outcome.result["changed"] is True and writes(outcome) == []
+    assert summary(outcome.result["members"]) == [
+        ("u1", False, True, True, False),
+        (NEW_USER, True, False, True, False),
+    ]
+    assert outcome.result["members"][1]["login"] == "cnew"
+    assert outcome.result["group"]["user_ids"] == ["u1", NEW_USER]
+    assert outcome.result["diff"]["before"] == "name: Managers\nmembers:\n  - jdoe\n"
+    assert outcome.result["diff"]["after"] == "name: Managers\nmembers:\n  - cnew (new user)\n  - jdoe\n"
+    assert not any(NEW_USER in sent["url"] + str(sent.get("body")) for sent in outcome.session.sent)
+
+
+def test_check_mode_exclusive_with_only_new_users_removes_the_current_members(run_module):
+    outcome = run_module(
+        ispring_group,
+        args(members=[{"login": "cnew"}], exclusive=True, new_logins=["cnew", "other"]),
+        rest_users_call(logins=["cnew"], users=[]),
+        groups_call([MANAGERS]),
+        group_call(GROUP, "Managers", ["u1", "u2"]),
+        rest_users_call(users=[JDOE, ASMITH]),  # who the removed members are
+        check_mode=True,
+    )
+    assert outcome.exit_code == 0, outcome.msg
+    assert outcome.result["changed"] is True and writes(outcome) == []
+    assert summary(outcome.result["members"]) == [
+        (NEW_USER, True, False, True, False),
+        ("u1", True, True, False, True),
+        ("u2", True, True, False, True),
+    ]
+    assert outcome.result["group"]["user_ids"] == [NEW_USER]
+
+
+def test_check_mode_max_changes_counts_the_new_users(run_module):
+    outcome = run_module(
+        ispring_group,
+        args(logins=["jdoe", "cnew"], new_logins=["cnew"], max_changes=0),
+        rest_users_call(logins=["jdoe", "cnew"], users=[JDOE]),
+        groups_call([MANAGERS]),
+        group_call(GROUP, "Managers", ["u1"]),
+        check_mode=True,
+    )
+    assert outcome.failed and writes(outcome) == []
+    assert "would change 1 member(s), more than max_changes (0)" in outcome.msg
+    assert "cnew (new user)" in outcome.msg
+
+
+def test_new_logins_change_nothing_outside_check_mode(run_module):
+    """Outside check mode the users exist by then: a login of new_logins that does not is unknown, as without it."""
+    outcome = run_module(
+        ispring_group,
+        args(logins=["jdoe", "cnew"], new_logins=["cnew"]),
+        rest_users_call(logins=["jdoe", "cnew"], users=[JDOE]),
+    )
+    assert outcome.failed and writes(outcome) == []
+    assert outcome.msg.startswith("1 member(s) match no active iSpring user: member login=cnew.")
+    assert outcome.result["not_found"] == {"login": ["cnew"]}
