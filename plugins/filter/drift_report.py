@@ -325,7 +325,7 @@ DEPARTMENT_FIELDS = ("name", "parent")
 USER_FIELDS = ("email", "first_name", "last_name", "department", "role", "status", "fields", "groups")
 DEPARTMENTS = "learner_states_departments"
 USERS = "learner_states_users"
-NEW_MEMBER = "a user the run creates (check mode: not looked up)"
+NEW_MEMBER = "a user the run creates"
 
 
 class _People:
@@ -363,6 +363,7 @@ class _People:
                 before = "member" if entry.get("before") else "not a member"
                 after = ("member" if entry.get("after") else "not a member") if changed else ""
                 why = EXCLUSIVE if entry.get("removed_by_exclusive") else note
+                why = NEW_MEMBER if changed and entry.get("login") in new_logins and not entry.get("before") else why
                 values = ({"member": bool(entry.get("before"))}, {"member": bool(entry.get("after"))})
                 learner = _learner(entry, ENROLLMENT_LEARNER)
                 self.report.add("group", subject, learner, before, after, changed, why, values=values)

@@ -103,6 +103,8 @@ def test_converge_people_by_name_check_drift_report_converge_rerun(lms, tmp_path
     keys = [(r["section"], r["subject"], r["learner"]) for r in rows]
     for new_member in (("group", "New hires", "login rnew"), ("group", "Managers", "login cohort1")):
         assert keys.count(new_member) == 1, keys  # the module's entry, not doubled by drift_rows' own
+    notes = {(r["section"], r["subject"], r["learner"]): r["note"] for r in rows}
+    assert notes[("group", "New hires", "login rnew")] == "a user the run creates", notes
     report = (tmp_path / "drift-report.md").read_text()
     assert "| iSpring Learn | members of group `Support team` | 2 | 0 | 2 |" in report
 
