@@ -43,7 +43,7 @@ AFTER = [
     rest_department("d-fr", "France", "FR", "d-europe"),
     rest_department("d-interns", "Interns", None, "d-eng"),
 ]
-WRITES = [
+PLANNED_CALLS = [
     # round 1: what needs no new id, in the order declared
     update_call("d-sales", "Sales & Marketing", "d-root", "SALES"),
     create_call("Europe", "d-root", "EUROPE", new_id="d-europe"),
@@ -69,7 +69,7 @@ def view(department_id, name, code, parent_id, parent):
 
 
 def test_a_tree_converges_parents_first_in_one_task(run_module):
-    outcome = run_module(ispring_department, args(), departments_call(BEFORE), *WRITES, departments_call(AFTER))
+    outcome = run_module(ispring_department, args(), departments_call(BEFORE), *PLANNED_CALLS, departments_call(AFTER))
     assert outcome.exit_code == 0, outcome.msg
     result = outcome.result
     assert result["changed"] is True and "diff" not in result
@@ -127,7 +127,7 @@ def test_check_mode_predicts_and_diff_shows_each_department(run_module):
 
 def test_diff_without_check_mode_is_the_same_diff_after_the_writes(run_module):
     outcome = run_module(
-        ispring_department, args(), departments_call(BEFORE), *WRITES, departments_call(AFTER), diff=True
+        ispring_department, args(), departments_call(BEFORE), *PLANNED_CALLS, departments_call(AFTER), diff=True
     )
     lines = outcome.result["diff"]["prepared"].splitlines()
     assert lines[0] == "iSpring departments: 5 department(s) change (3 to create, 1 to move, 1 to rename)"
@@ -248,7 +248,7 @@ def test_a_failure_after_writes_says_exactly_what_was_written(run_module):
         ispring_department,
         args(),
         departments_call(BEFORE),
-        *WRITES[:3],
+        *PLANNED_CALLS[:3],
         update_call("d-emea", "Sales Europe", "d-europe", "SALES-EMEA", status=400, reply={"message": "Bad name"}),
         departments_call([ROOT, AFTER[1], EMEA, ENG, AFTER[4], AFTER[6]]),
     )

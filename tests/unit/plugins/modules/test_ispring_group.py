@@ -34,7 +34,7 @@ KWONG = user("u3", "kwong", "kwong@example.com")
 MGARCIA = user("u4", "mgarcia", "mgarcia@example.com")
 MANAGERS = rest_group(GROUP, "Managers")
 SALES = rest_group(SMART_GROUP, "All sales", smart=True)
-WRITES = ("POST", "DELETE")
+WRITING = ("POST", "DELETE")  # the HTTP methods that write
 
 
 def args(**overrides):
@@ -44,7 +44,7 @@ def args(**overrides):
 
 
 def writes(outcome):
-    return [(sent["method"], sent["url"][len(API) :]) for sent in outcome.session.sent if sent["method"] in WRITES]
+    return [(sent["method"], sent["url"][len(API) :]) for sent in outcome.session.sent if sent["method"] in WRITING]
 
 
 def summary(members):
