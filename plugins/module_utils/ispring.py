@@ -302,9 +302,8 @@ def only_asked(records, what, filters):
     (wire name, record attribute, values asked for); IDs compare case-insensitively."""
     for name, attribute, values in filters:
         asked = {str(value).lower() for value in values}
-        stray = next(
-            (r for r in records if asked and str(getattr(r, attribute) or "").lower() not in asked | {""}), None
-        )
+        accepted = asked | {""}  # once: built per record, it made 10,000 records take seconds
+        stray = next((r for r in records if asked and str(getattr(r, attribute) or "").lower() not in accepted), None)
         if stray is not None:
             raise ReplyError(
                 "%s: the reply lists a record of %s %s, which the request's filter %s (%s) does not ask for: the "
